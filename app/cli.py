@@ -1,0 +1,212 @@
+"""The `massar` command: serve, migrate, seed-demo, create-user, export-openapi."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import json
+import logging
+import os
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+import uvicorn
+from alembic.config import Config
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from alembic import command
+from app.db.runtime import database
+from app.db.session import create_engine, create_session_factory
+from app.models.enums import Role, StaffTitle
+from app.services import demo
+from app.services.accounts import NewAccount, create_account
+from app.settings import Settings, get_settings
+
+log = logging.getLogger("massar")
+cli = typer.Typer(help="Massar API: run and administer the service.", no_args_is_help=True)
+T = TypeVar("T")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    cli()
+
+
+def alembic_config(url: str) -> Config:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "alembic"))
+    # Percent signs in a URL would be read as interpolation by ConfigParser.
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade_database(url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)
+
+
+def _run_in_session(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one committed transaction on a short-lived engine."""
+
+    async def run() -> T:
+        engine = create_engine(get_settings(), url)
+        try:
+            async with create_session_factory(engine)() as session:
+                result = await work(session)
+                await session.commit()
+                return result
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _refuse_demo_in_prod(settings: Settings) -> None:
+    if not settings.allows_demo_data:
+        raise typer.BadParameter("demo data is refused when MASSAR_ENVIRONMENT=prod")
+
+
+def _seed_if_empty(url: str) -> bool:
+    async def seed(session: AsyncSession) -> bool:
+        if not await demo.is_empty(session):
+            return False
+        await demo.seed_demo(session)
+        return True
+
+    return _run_in_session(url, seed)
+
+
+def _print_demo_logins(settings: Settings) -> None:
+    base = f"http://{settings.host}:{settings.port}"
+    typer.echo(f"\nmassar-api on {base}  (API docs: {base}/docs)")
+    typer.echo(f"Demo logins, all with the password {demo.DEMO_PASSWORD}:")
+    for login in demo.DEMO_LOGINS:
+        typer.echo(f"  {login.username:<28} {login.role.value:<15} {login.where}")
+    typer.echo(
+        f"Try: curl -s {base}/api/v1/auth/token -H 'Content-Type: application/json' "
+        f'-d \'{{"username": "D130000001@taalim.ma", "password": "{demo.DEMO_PASSWORD}"}}\'\n'
+    )
+
+
+@cli.command()
+def serve(
+    migrate: Annotated[bool, typer.Option(help="Apply migrations before serving.")] = False,
+    seed_demo: Annotated[
+        bool, typer.Option("--seed-demo", help="Load demo data if the database is empty.")
+    ] = False,
+) -> None:
+    """Serve the API (starting the embedded PostgreSQL when no database URL is set)."""
+    settings = get_settings()
+    if seed_demo:
+        _refuse_demo_in_prod(settings)
+    # uvicorn re-raises the SIGTERM it caught once it has shut down; turning it into SystemExit
+    # lets `database()` stop the embedded server instead of the process dying on the spot.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    with database(settings) as url:
+        if migrate:
+            upgrade_database(url)
+        if seed_demo:
+            if _seed_if_empty(url):
+                log.info("demo data loaded")
+            _print_demo_logins(settings)
+        # Workers are separate processes: they read the URL from the environment.
+        os.environ["MASSAR_DATABASE_URL"] = url
+        get_settings.cache_clear()
+        uvicorn.run(
+            "app.main:create_app",
+            factory=True,
+            host=settings.host,
+            port=settings.port,
+            workers=settings.workers,
+            log_level=settings.log_level,
+            proxy_headers=True,
+            loop="uvloop",
+            http="httptools",
+        )
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+@cli.command()
+def migrate(revision: Annotated[str, typer.Argument()] = "head") -> None:
+    """Apply migrations up to REVISION (default: head)."""
+    with database(get_settings()) as url:
+        upgrade_database(url, revision)
+
+
+@cli.command("seed-demo")
+def seed_demo_command() -> None:
+    """Load the demo data into an empty, migrated database (never in prod)."""
+    settings = get_settings()
+    _refuse_demo_in_prod(settings)
+    with database(settings) as url:
+        loaded = _seed_if_empty(url)
+    typer.echo("demo data loaded" if loaded else "the database is not empty: nothing loaded")
+
+
+@cli.command("create-user")
+def create_user(
+    username: Annotated[str, typer.Option(help="Email, or <MassarCode>@taalim.ma for a pupil.")],
+    role: Annotated[Role, typer.Option()],
+    first_name: Annotated[str, typer.Option()],
+    last_name: Annotated[str, typer.Option()],
+    title: Annotated[StaffTitle | None, typer.Option(help="For school_staff.")] = None,
+    school_code: Annotated[str | None, typer.Option()] = None,
+    province_code: Annotated[str | None, typer.Option()] = None,
+    academy_code: Annotated[str | None, typer.Option()] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="Read the password from standard input.")
+    ] = False,
+) -> None:
+    """Create an account. The password is prompted for (or read from stdin), never an argument."""
+    password = sys.stdin.readline().rstrip("\n") if password_stdin else _prompt_password()
+    account = NewAccount(
+        username=username,
+        password=password,
+        role=role,
+        first_name=first_name,
+        last_name=last_name,
+        title=title,
+        school_code=school_code,
+        province_code=province_code,
+        academy_code=academy_code,
+    )
+    with database(get_settings()) as url:
+        user = _run_in_session(url, lambda session: create_account(session, account))
+    log.info("account created by %s: id=%s role=%s", getpass.getuser(), user.id, user.role.value)
+    typer.echo(f"created {user.username} ({user.role.value}) with id {user.id}")
+
+
+def _prompt_password() -> str:
+    first = getpass.getpass("Password: ")
+    if first != getpass.getpass("Password again: "):
+        raise typer.BadParameter("the two passwords differ")
+    return first
+
+
+@cli.command("export-openapi")
+def export_openapi(
+    output: Annotated[Path, typer.Option(help="Where to write the document.")] = Path(
+        "openapi/v1.json"
+    ),
+) -> None:
+    """Write the OpenAPI document that the service serves at /openapi.json."""
+    from app.main import create_app
+
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(openapi_json(create_app()))
+    typer.echo(f"wrote {output}")
+
+
+def openapi_json(app: object) -> str:
+    """The committed form: sorted keys, indented, UTF-8, final newline."""
+    from fastapi import FastAPI
+
+    assert isinstance(app, FastAPI)
+    return json.dumps(app.openapi(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"

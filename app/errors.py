@@ -1,0 +1,158 @@
+"""RFC 9457 problem details: the error type every endpoint raises, and the handlers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.i18n import translate
+from app.middleware import REQUEST_ID_HEADER, current_request_id
+
+log = logging.getLogger(__name__)
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://massar-api.men.gov.ma/problems/"
+
+
+class ProblemError(Exception):
+    """An error the client can act on; rendered as `application/problem+json`."""
+
+    def __init__(
+        self,
+        status: int,
+        detail_key: str,
+        *,
+        kind: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(detail_key)
+        self.status = status
+        self.detail_key = detail_key
+        self.kind = kind or detail_key.replace(".", "-").replace("_", "-")
+        self.errors = errors
+        self.headers = headers
+
+
+class NotAuthenticated(ProblemError):
+    def __init__(self, detail_key: str = "auth.invalid_token") -> None:
+        super().__init__(401, detail_key, headers={"WWW-Authenticate": "Bearer"})
+
+
+class Forbidden(ProblemError):
+    def __init__(self, detail_key: str = "auth.role_not_allowed") -> None:
+        super().__init__(403, detail_key)
+
+
+class NotFound(ProblemError):
+    """Also what an object outside the caller's scope answers, so ids cannot be probed."""
+
+    def __init__(self, detail_key: str = "error.not_found") -> None:
+        super().__init__(404, detail_key, kind="not-found")
+
+
+class Conflict(ProblemError):
+    def __init__(self, detail_key: str = "error.conflict") -> None:
+        super().__init__(409, detail_key)
+
+
+def problem_response(
+    request: Request,
+    status: int,
+    *,
+    kind: str,
+    detail: str,
+    errors: list[dict[str, Any]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    request_id = getattr(request.state, "request_id", None) or current_request_id()
+    language = getattr(request.state, "language", None)
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + kind,
+        "title": translate(f"status.{status}", language),
+        "status": status,
+        "detail": detail,
+        "instance": request.url.path,
+        "request_id": request_id,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    response_headers = {REQUEST_ID_HEADER: request_id, **(headers or {})}
+    return JSONResponse(
+        body, status_code=status, headers=response_headers, media_type=PROBLEM_MEDIA_TYPE
+    )
+
+
+async def _problem(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, ProblemError)
+    return problem_response(
+        request,
+        exc.status,
+        kind=exc.kind,
+        detail=translate(exc.detail_key),
+        errors=exc.errors,
+        headers=exc.headers,
+    )
+
+
+_HTTP_DETAIL_KEYS = {
+    404: "error.route_not_found",
+    405: "error.method_not_allowed",
+    401: "auth.missing_token",
+}
+
+
+async def _http(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    key = _HTTP_DETAIL_KEYS.get(exc.status_code)
+    detail = translate(key) if key else str(exc.detail)
+    return problem_response(
+        request,
+        exc.status_code,
+        kind=f"http-{exc.status_code}",
+        detail=detail,
+        headers=dict(exc.headers) if exc.headers else None,
+    )
+
+
+def _field_path(location: tuple[int | str, ...]) -> str:
+    return ".".join(str(part) for part in location)
+
+
+async def _validation(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = [
+        {"field": _field_path(tuple(e["loc"])), "message": e["msg"], "code": e["type"]}
+        for e in exc.errors()
+    ]
+    return problem_response(
+        request, 422, kind="validation", detail=translate("error.validation"), errors=errors
+    )
+
+
+async def _integrity(request: Request, exc: Exception) -> JSONResponse:
+    # A race that the service's own checks could not see (two writers, one unique key).
+    log.info("integrity error turned into 409: %s", type(getattr(exc, "orig", exc)).__name__)
+    return problem_response(request, 409, kind="conflict", detail=translate("error.conflict"))
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path)
+    language = getattr(request.state, "language", None)
+    return problem_response(
+        request, 500, kind="internal", detail=translate("error.internal", language)
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(ProblemError, _problem)
+    app.add_exception_handler(StarletteHTTPException, _http)
+    app.add_exception_handler(RequestValidationError, _validation)
+    app.add_exception_handler(IntegrityError, _integrity)
+    app.add_exception_handler(Exception, _unexpected)

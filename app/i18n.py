@@ -1,0 +1,139 @@
+"""Texts a person reads, in Arabic, French and English, chosen by `Accept-Language`."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from typing import Literal
+
+Language = Literal["ar", "fr", "en"]
+SUPPORTED: tuple[Language, ...] = ("ar", "fr", "en")
+DEFAULT_LANGUAGE: Language = "fr"
+
+current_language: ContextVar[Language] = ContextVar("current_language", default=DEFAULT_LANGUAGE)
+
+MESSAGES: dict[str, dict[Language, str]] = {
+    "status.400": {"en": "Bad request", "fr": "Requête invalide", "ar": "طلب غير صالح"},
+    "status.401": {"en": "Not authenticated", "fr": "Non authentifié", "ar": "غير مصادق عليه"},
+    "status.403": {"en": "Forbidden", "fr": "Accès interdit", "ar": "الولوج ممنوع"},
+    "status.404": {"en": "Not found", "fr": "Introuvable", "ar": "غير موجود"},
+    "status.405": {
+        "en": "Method not allowed",
+        "fr": "Méthode non autorisée",
+        "ar": "الطريقة غير مسموح بها",
+    },
+    "status.409": {"en": "Conflict", "fr": "Conflit", "ar": "تعارض"},
+    "status.422": {
+        "en": "Invalid data",
+        "fr": "Données invalides",
+        "ar": "بيانات غير صالحة",
+    },
+    "status.429": {
+        "en": "Too many requests",
+        "fr": "Trop de requêtes",
+        "ar": "طلبات كثيرة جدا",
+    },
+    "status.500": {
+        "en": "Internal error",
+        "fr": "Erreur interne",
+        "ar": "خطأ داخلي",
+    },
+    "status.503": {
+        "en": "Service unavailable",
+        "fr": "Service indisponible",
+        "ar": "الخدمة غير متوفرة",
+    },
+    "auth.bad_credentials": {
+        "en": "Wrong username or password.",
+        "fr": "Identifiant ou mot de passe incorrect.",
+        "ar": "اسم المستخدم أو كلمة المرور غير صحيحة.",
+    },
+    "auth.missing_token": {
+        "en": "A bearer access token is required.",
+        "fr": "Un jeton d'accès (Bearer) est requis.",
+        "ar": "رمز الولوج مطلوب.",
+    },
+    "auth.invalid_token": {
+        "en": "The access token is invalid or has expired.",
+        "fr": "Le jeton d'accès est invalide ou a expiré.",
+        "ar": "رمز الولوج غير صالح أو منتهي الصلاحية.",
+    },
+    "auth.invalid_refresh_token": {
+        "en": "The refresh token is invalid, expired or already used.",
+        "fr": "Le jeton de renouvellement est invalide, expiré ou déjà utilisé.",
+        "ar": "رمز التجديد غير صالح أو منتهي الصلاحية أو سبق استعماله.",
+    },
+    "auth.role_not_allowed": {
+        "en": "Your role may not use this resource.",
+        "fr": "Votre rôle ne permet pas d'accéder à cette ressource.",
+        "ar": "دورك لا يسمح بالولوج إلى هذا المورد.",
+    },
+    "error.not_found": {
+        "en": "The resource does not exist or is not visible to you.",
+        "fr": "La ressource n'existe pas ou ne vous est pas accessible.",
+        "ar": "المورد غير موجود أو غير متاح لك.",
+    },
+    "error.route_not_found": {
+        "en": "No such path.",
+        "fr": "Chemin inexistant.",
+        "ar": "مسار غير موجود.",
+    },
+    "error.method_not_allowed": {
+        "en": "This method is not allowed on this path.",
+        "fr": "Cette méthode n'est pas autorisée sur ce chemin.",
+        "ar": "هذه الطريقة غير مسموح بها على هذا المسار.",
+    },
+    "error.validation": {
+        "en": "Some fields are invalid; see errors.",
+        "fr": "Certains champs sont invalides ; voir errors.",
+        "ar": "بعض الحقول غير صالحة؛ انظر errors.",
+    },
+    "error.conflict": {
+        "en": "The request conflicts with existing data.",
+        "fr": "La requête est en conflit avec des données existantes.",
+        "ar": "الطلب يتعارض مع بيانات موجودة.",
+    },
+    "error.internal": {
+        "en": "An unexpected error occurred. Quote the request id if you report it.",
+        "fr": "Une erreur inattendue s'est produite. Citez l'identifiant de requête.",
+        "ar": "حدث خطأ غير متوقع. اذكر معرف الطلب عند الإبلاغ عنه.",
+    },
+    "error.bad_cursor": {
+        "en": "The cursor is not one this list issued.",
+        "fr": "Le curseur n'a pas été émis par cette liste.",
+        "ar": "المؤشر غير صادر عن هذه القائمة.",
+    },
+    "error.database_unavailable": {
+        "en": "The database does not answer.",
+        "fr": "La base de données ne répond pas.",
+        "ar": "قاعدة البيانات لا تستجيب.",
+    },
+}
+
+
+def negotiate(accept_language: str | None) -> Language:
+    """The best supported language in an `Accept-Language` header (quality values honoured)."""
+    if not accept_language:
+        return DEFAULT_LANGUAGE
+    best: tuple[float, Language] | None = None
+    for part in accept_language.split(","):
+        tag, _, params = part.strip().partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        quality = 1.0
+        if params.strip().startswith("q="):
+            try:
+                quality = float(params.strip()[2:])
+            except ValueError:
+                quality = 0.0
+        for language in SUPPORTED:
+            if primary == language and quality > 0 and (best is None or quality > best[0]):
+                best = (quality, language)
+    return best[1] if best else DEFAULT_LANGUAGE
+
+
+def translate(key: str, language: Language | None = None) -> str:
+    """The message for `key` in the request's language (English when a key lacks it)."""
+    texts = MESSAGES.get(key)
+    if texts is None:
+        return key
+    lang = language or current_language.get()
+    return texts.get(lang) or texts["en"]

@@ -1,0 +1,65 @@
+"""The application factory. The lifespan owns the engine and the session factory."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app.api import health
+from app.api.v1 import router as v1_router
+from app.db.session import create_engine, create_session_factory
+from app.errors import install_error_handlers
+from app.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
+from app.settings import Settings, get_settings
+
+DESCRIPTION = """
+Backend of **Massar**, Morocco's school information system, for the teacher app (Moudaris),
+the pupil app (Moutamadris), the parent app (Wali), school and hierarchy staff, and integrators.
+
+Authenticate with `POST /api/v1/auth/token`, then send `Authorization: Bearer <access_token>`.
+Errors are RFC 9457 `application/problem+json`.
+"""
+
+
+def create_app(settings: Settings | None = None, database_url: str | None = None) -> FastAPI:
+    """Build the app. `database_url` defaults to the configured one (the CLI resolves the
+    embedded server before calling this)."""
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        url = database_url or settings.database_url
+        if url is None:
+            raise RuntimeError("no database URL: start the service with `massar serve`")
+        from app.db.runtime import asyncpg_url
+
+        engine = create_engine(settings, asyncpg_url(url))
+        app.state.engine = engine
+        app.state.session_factory = create_session_factory(engine)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="massar-api",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        openapi_url="/openapi.json",
+    )
+    install_error_handlers(app)
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=settings.cors_origins,
+        allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        allow_headers=["Authorization", "Content-Type", "Accept-Language", REQUEST_ID_HEADER],
+        expose_headers=[REQUEST_ID_HEADER, "ETag"],
+    )
+    app.add_middleware(RequestContextMiddleware)
+    app.include_router(health.router)
+    app.include_router(v1_router)
+    return app

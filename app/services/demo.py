@@ -1,0 +1,198 @@
+"""Demo data for development: a small slice of the Rabat-Salé-Kénitra academy.
+
+Loaded by `make run` into an empty database; refused in prod. Later domains add their demo
+rows here (classes, marks...), always through the same services the API uses.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.models.accounts import GuardianLink, User
+from app.models.enums import Area, Cycle, Kinship, Role, Sector, StaffTitle
+from app.models.organisation import Academy, Province, School
+from app.services.accounts import NewAccount, create_account
+
+DEMO_PASSWORD = "Massar-demo-2026"  # noqa: S105  (public on purpose: demo only, never prod)
+DEMO_ACADEMY = "RSK"
+DEMO_PROVINCE_1 = "RSK-RABAT"
+DEMO_PROVINCE_2 = "RSK-SALE"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoSchool:
+    code: str
+    name_fr: str
+    name_ar: str
+    province_code: str
+    cycles: tuple[Cycle, ...]
+    sector: Sector
+    area: Area
+    commune: str
+
+
+DEMO_SCHOOLS = (
+    DemoSchool(
+        "25001A",
+        "Collège Ibn Rochd",
+        "إعدادية ابن رشد",
+        DEMO_PROVINCE_1,
+        (Cycle.COLLEGE,),
+        Sector.PUBLIC,
+        Area.URBAN,
+        "Agdal-Riyad",
+    ),
+    DemoSchool(
+        "25002B",
+        "Lycée Moulay Youssef",
+        "ثانوية مولاي يوسف",
+        DEMO_PROVINCE_1,
+        (Cycle.LYCEE,),
+        Sector.PUBLIC,
+        Area.URBAN,
+        "Hassan",
+    ),
+    DemoSchool(
+        "25101C",
+        "École Al Wahda",
+        "مدرسة الوحدة",
+        DEMO_PROVINCE_2,
+        (Cycle.PRIMARY,),
+        Sector.PUBLIC,
+        Area.URBAN,
+        "Tabriquet",
+    ),
+    DemoSchool(
+        "25102D",
+        "Groupe scolaire Al Manar",
+        "مجموعة مدارس المنار",
+        DEMO_PROVINCE_2,
+        (Cycle.PRIMARY, Cycle.COLLEGE),
+        Sector.PRIVATE,
+        Area.RURAL,
+        "Shoul",
+    ),
+)
+SCHOOL_A, _, SCHOOL_OTHER, _ = (s.code for s in DEMO_SCHOOLS)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLogin:
+    username: str
+    role: Role
+    where: str
+
+
+DEMO_ACCOUNTS = (
+    NewAccount("central.demo@men.gov.ma", DEMO_PASSWORD, Role.CENTRAL_STAFF, "Karim", "Bennani"),
+    NewAccount(
+        "academy.demo@men.gov.ma",
+        DEMO_PASSWORD,
+        Role.ACADEMY_STAFF,
+        "Nadia",
+        "Alaoui",
+        academy_code=DEMO_ACADEMY,
+    ),
+    NewAccount(
+        "province.demo@men.gov.ma",
+        DEMO_PASSWORD,
+        Role.PROVINCE_STAFF,
+        "Youssef",
+        "Tazi",
+        province_code=DEMO_PROVINCE_1,
+    ),
+    NewAccount(
+        "director.demo@taalim.ma",
+        DEMO_PASSWORD,
+        Role.SCHOOL_STAFF,
+        "Fatima",
+        "Idrissi",
+        title=StaffTitle.DIRECTOR,
+        school_code=SCHOOL_A,
+    ),
+    NewAccount(
+        "teacher.demo@taalim.ma",
+        DEMO_PASSWORD,
+        Role.TEACHER,
+        "Omar",
+        "Chraibi",
+        school_code=SCHOOL_A,
+    ),
+    NewAccount(
+        "D130000001@taalim.ma",
+        DEMO_PASSWORD,
+        Role.STUDENT,
+        "Salma",
+        "Berrada",
+        school_code=SCHOOL_A,
+        first_name_ar="سلمى",
+        last_name_ar="برادة",
+    ),
+    NewAccount("parent.demo@taalim.ma", DEMO_PASSWORD, Role.PARENT, "Ahmed", "Berrada"),
+    NewAccount(
+        "director.other@taalim.ma",
+        DEMO_PASSWORD,
+        Role.SCHOOL_STAFF,
+        "Hicham",
+        "Lahlou",
+        title=StaffTitle.DIRECTOR,
+        school_code=SCHOOL_OTHER,
+    ),
+)
+
+DEMO_LOGINS = (
+    DemoLogin("central.demo@men.gov.ma", Role.CENTRAL_STAFF, "ministry"),
+    DemoLogin("academy.demo@men.gov.ma", Role.ACADEMY_STAFF, "AREF Rabat-Salé-Kénitra"),
+    DemoLogin("province.demo@men.gov.ma", Role.PROVINCE_STAFF, "directorate of Rabat"),
+    DemoLogin("director.demo@taalim.ma", Role.SCHOOL_STAFF, "director, Collège Ibn Rochd"),
+    DemoLogin("teacher.demo@taalim.ma", Role.TEACHER, "Collège Ibn Rochd"),
+    DemoLogin("D130000001@taalim.ma", Role.STUDENT, "Collège Ibn Rochd"),
+    DemoLogin("parent.demo@taalim.ma", Role.PARENT, "parent of D130000001"),
+    DemoLogin("director.other@taalim.ma", Role.SCHOOL_STAFF, "director, École Al Wahda (Salé)"),
+)
+
+
+async def is_empty(session: AsyncSession) -> bool:
+    """No account exists yet: a fresh database."""
+    return await session.scalar(select(User.id).limit(1)) is None
+
+
+async def seed_demo(session: AsyncSession) -> None:
+    """Add the demo schools and accounts (the reference academies come from migrations)."""
+    academy_id = await session.scalar(select(Academy.id).where(Academy.code == DEMO_ACADEMY))
+    provinces = dict(
+        (
+            await session.execute(
+                select(Province.code, Province.id).where(Province.academy_id == academy_id)
+            )
+        ).all()
+    )
+    session.add_all(
+        School(
+            code=s.code,
+            name_fr=s.name_fr,
+            name_ar=s.name_ar,
+            cycles=[c.value for c in s.cycles],
+            sector=s.sector,
+            area=s.area,
+            commune=s.commune,
+            province_id=provinces[s.province_code],
+            academy_id=academy_id,
+        )
+        for s in DEMO_SCHOOLS
+    )
+    await session.flush()
+    users = {a.username.lower(): await create_account(session, a) for a in DEMO_ACCOUNTS}
+    session.add(
+        GuardianLink(
+            parent_id=users["parent.demo@taalim.ma"].id,
+            student_id=users["d130000001@taalim.ma"].id,
+            kinship=Kinship.FATHER,
+            verified_at=datetime.now(UTC),
+        )
+    )
+    await session.flush()

@@ -1,0 +1,97 @@
+"""Configuration from the environment (prefix `MASSAR_`), checked once at startup."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+# The development secret is public (it is in this file), so nothing outside dev may use it.
+DEV_JWT_SECRET = "massar-dev-secret-change-me-0123456789abcdef"  # noqa: S105
+MIN_SECRET_LENGTH = 32
+
+
+class Environment(StrEnum):
+    DEV = "dev"
+    TEST = "test"
+    PROD = "prod"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="MASSAR_", env_file=".env", extra="ignore")
+
+    environment: Environment = Environment.DEV
+    # No URL means: start the embedded PostgreSQL kept in `data_dir`.
+    database_url: str | None = None
+    data_dir: Path = Path(".data")
+    db_pool_size: int = Field(default=10, ge=1)
+    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
+    jwt_secret: str | None = None
+    # RS256: the PEM key that signs, its `kid`, and every public key still accepted, by `kid`.
+    jwt_private_key: str | None = None
+    jwt_key_id: str = "massar-1"
+    jwt_public_keys: dict[str, str] = Field(default_factory=dict)
+    jwt_issuer: str = "massar-api"
+    jwt_audience: str = "massar-apps"
+    access_token_minutes: int = Field(default=15, ge=1, le=60)
+    refresh_token_days: int = Field(default=30, ge=1, le=180)
+
+    # argon2id; the OWASP minimum is m=19 MiB, t=2, p=1.
+    password_memory_kib: int = Field(default=19_456, ge=19_456)
+    password_time_cost: int = Field(default=2, ge=2)
+    password_parallelism: int = Field(default=1, ge=1)
+
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    host: str = "127.0.0.1"
+    port: int = 8000
+    workers: int = Field(default=1, ge=1)
+    log_level: str = "info"
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_cors_origins(cls, data: dict[str, object]) -> dict[str, object]:
+        origins = data.get("cors_origins")
+        if isinstance(origins, str):
+            data["cors_origins"] = [o.strip() for o in origins.split(",") if o.strip()]
+        return data
+
+    @model_validator(mode="after")
+    def _refuse_unsafe_production(self) -> Settings:
+        if self.environment is Environment.PROD:
+            if self.database_url is None:
+                raise ValueError("MASSAR_DATABASE_URL is required in prod")
+            if self.jwt_algorithm == "HS256":
+                secret = self.jwt_secret
+                if not secret or secret == DEV_JWT_SECRET or len(secret) < MIN_SECRET_LENGTH:
+                    raise ValueError(
+                        f"MASSAR_JWT_SECRET must be set to a private value of at least "
+                        f"{MIN_SECRET_LENGTH} characters in prod"
+                    )
+            elif not self.jwt_private_key:
+                raise ValueError("MASSAR_JWT_PRIVATE_KEY is required for RS256")
+        return self
+
+    @property
+    def signing_secret(self) -> str:
+        """The HS256 key: the configured one, or the public development key outside prod."""
+        return self.jwt_secret or DEV_JWT_SECRET
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        return self.database_url is None
+
+    @property
+    def allows_demo_data(self) -> bool:
+        return self.environment is not Environment.PROD
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,145 @@
+"""Test harness: a fresh database per run on a real PostgreSQL, one rolled-back transaction
+per test.
+
+The server is `MASSAR_TEST_DATABASE_URL` when set (CI points it at the machine's PostgreSQL),
+else an embedded one kept in `.data/postgres-test`.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ["MASSAR_ENVIRONMENT"] = "test"
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import httpx
+import pytest
+from fastapi import FastAPI
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+
+from app.cli import upgrade_database
+from app.db.embedded import EmbeddedPostgres
+from app.db.runtime import asyncpg_url
+from app.db.session import create_engine
+from app.main import create_app
+from app.settings import get_settings
+from tests.factories import World, build_world
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def server_url() -> Iterator[str]:
+    """A maintenance URL (database `postgres`) on the server the tests use."""
+    configured = os.environ.get("MASSAR_TEST_DATABASE_URL")
+    if configured:
+        yield asyncpg_url(configured)
+        return
+    server = EmbeddedPostgres(ROOT / ".data" / "postgres-test")
+    server.start()
+    try:
+        yield server.url("postgres")
+    finally:
+        server.stop()
+
+
+def _admin(url: str, sql: str) -> None:
+    parsed = make_url(url)
+
+    async def run() -> None:
+        conn = await asyncpg.connect(
+            host=parsed.query.get("host") or parsed.host,
+            port=parsed.port,
+            user=parsed.username,
+            password=parsed.password,
+            database=parsed.database,
+        )
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+@pytest.fixture(scope="session")
+def fresh_database(server_url: str) -> Iterator[str]:
+    """Create an empty database; yield its URL; drop it at the end."""
+    name = f"massar_test_{uuid.uuid4().hex[:12]}"
+    _admin(server_url, f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def database_url(fresh_database: str) -> str:
+    """The test database, migrated to head."""
+    upgrade_database(fresh_database)
+    return fresh_database
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = create_engine(get_settings(), database_url)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def connection(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """One connection whose outer transaction is rolled back after the test."""
+    async with engine.connect() as conn:
+        transaction = await conn.begin()
+        try:
+            yield conn
+        finally:
+            await transaction.rollback()
+
+
+@pytest.fixture
+def session_factory(connection: AsyncConnection) -> async_sessionmaker[AsyncSession]:
+    # Commits inside the app release a savepoint; the test's transaction still holds them.
+    return async_sessionmaker(
+        bind=connection, expire_on_commit=False, join_transaction_mode="create_savepoint"
+    )
+
+
+@pytest.fixture
+async def session(
+    session_factory: async_sessionmaker[AsyncSession],
+) -> AsyncIterator[AsyncSession]:
+    async with session_factory() as session:
+        yield session
+
+
+@pytest.fixture
+def app(
+    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession], database_url: str
+) -> FastAPI:
+    app = create_app(get_settings(), database_url=database_url)
+    app.state.engine = engine
+    app.state.session_factory = session_factory
+    return app
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        yield client
+
+
+@pytest.fixture
+async def world(session: AsyncSession) -> World:
+    """Four schools in three directorates and a caller (with a token) of every role."""
+    world = await build_world(session)
+    await session.commit()
+    return world

@@ -1,0 +1,69 @@
+"""Migrations go up from empty and back down, and match the models."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Connection, inspect, pool
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import create_async_engine
+
+from alembic import command
+from app.cli import alembic_config
+from app.db.base import Base
+from tests.conftest import _admin
+
+
+@pytest.fixture
+def empty_database(server_url: str) -> Iterator[str]:
+    name = f"massar_mig_{uuid.uuid4().hex[:12]}"
+    _admin(server_url, f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _inspect(url: str, check: object) -> object:
+    async def run() -> object:
+        engine = create_async_engine(url, poolclass=pool.NullPool)
+        try:
+            async with engine.connect() as conn:
+                return await conn.run_sync(check)  # type: ignore[arg-type]
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+def _tables(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names()) - {"alembic_version"}
+
+
+def _diff(connection: Connection) -> list[object]:
+    return compare_metadata(MigrationContext.configure(connection), Base.metadata)
+
+
+def test_upgrade_from_empty_to_head_and_back_to_base(empty_database: str) -> None:
+    config = alembic_config(empty_database)
+    command.upgrade(config, "head")
+    assert _inspect(empty_database, _tables) == set(Base.metadata.tables)
+    assert _inspect(empty_database, _diff) == []
+
+    command.downgrade(config, "base")
+    assert _inspect(empty_database, _tables) == set()
+
+    command.upgrade(config, "head")
+    assert _inspect(empty_database, _diff) == []
+
+
+def test_single_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config("postgresql+asyncpg://unused/none"))
+    assert len(script.get_heads()) == 1

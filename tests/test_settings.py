@@ -1,0 +1,53 @@
+"""Production refuses unsafe configuration."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+from typer.testing import CliRunner
+
+from app import cli
+from app.settings import DEV_JWT_SECRET, Environment, Settings
+
+PROD_DB = "postgresql://massar@db.internal/massar"
+
+
+@pytest.mark.parametrize("secret", [None, DEV_JWT_SECRET, "short-secret"])
+def test_prod_refuses_a_default_missing_or_weak_secret(secret: str | None) -> None:
+    with pytest.raises(ValidationError, match="MASSAR_JWT_SECRET"):
+        Settings(environment=Environment.PROD, database_url=PROD_DB, jwt_secret=secret)
+
+
+def test_prod_requires_a_database_url() -> None:
+    with pytest.raises(ValidationError, match="MASSAR_DATABASE_URL"):
+        Settings(environment=Environment.PROD, jwt_secret="s" * 40)
+
+
+def test_prod_rs256_requires_a_private_key() -> None:
+    with pytest.raises(ValidationError, match="MASSAR_JWT_PRIVATE_KEY"):
+        Settings(environment=Environment.PROD, database_url=PROD_DB, jwt_algorithm="RS256")
+
+
+def test_prod_accepts_a_real_secret() -> None:
+    settings = Settings(environment=Environment.PROD, database_url=PROD_DB, jwt_secret="s" * 40)
+    assert settings.signing_secret == "s" * 40
+    assert not settings.allows_demo_data
+
+
+def test_dev_uses_the_development_secret() -> None:
+    assert Settings(environment=Environment.DEV).signing_secret == DEV_JWT_SECRET
+
+
+def test_cors_origins_are_a_comma_separated_list(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(
+        "MASSAR_CORS_ORIGINS", "https://wali.men.gov.ma, https://moudaris.men.gov.ma"
+    )
+    assert Settings().cors_origins == ["https://wali.men.gov.ma", "https://moudaris.men.gov.ma"]
+
+
+def test_seed_demo_is_refused_in_prod(monkeypatch: pytest.MonkeyPatch) -> None:
+    prod = Settings(environment=Environment.PROD, database_url=PROD_DB, jwt_secret="s" * 40)
+    monkeypatch.setattr(cli, "get_settings", lambda: prod)
+    result = CliRunner().invoke(cli.cli, ["seed-demo"])
+    assert result.exit_code != 0
+    assert "refused" in result.output
