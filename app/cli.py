@@ -21,6 +21,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from alembic import command
 from app.db.runtime import database
 from app.db.session import create_engine, create_session_factory
+from app.errors import ProblemError
+from app.middleware import RequestIdLogFilter
 from app.models.enums import Role, StaffTitle
 from app.services import demo
 from app.services.accounts import NewAccount, create_account
@@ -32,14 +34,24 @@ T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _migrations_root() -> Path:
+    """The checkout in development; the working directory in an installed image."""
+    return ROOT if (ROOT / "alembic.ini").exists() else Path.cwd()
+
+
 def main() -> None:
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO, format="%(levelname)s [%(request_id)s] %(name)s: %(message)s"
+    )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RequestIdLogFilter())
     cli()
 
 
 def alembic_config(url: str) -> Config:
-    config = Config(str(ROOT / "alembic.ini"))
-    config.set_main_option("script_location", str(ROOT / "alembic"))
+    root = _migrations_root()
+    config = Config(str(root / "alembic.ini"))
+    config.set_main_option("script_location", str(root / "alembic"))
     # Percent signs in a URL would be read as interpolation by ConfigParser.
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     return config
@@ -178,7 +190,12 @@ def create_user(
         academy_code=academy_code,
     )
     with database(get_settings()) as url:
-        user = _run_in_session(url, lambda session: create_account(session, account))
+        try:
+            user = _run_in_session(url, lambda session: create_account(session, account))
+        except ProblemError as exc:
+            for error in exc.errors or [{"field": "username", "message": "already taken"}]:
+                typer.echo(f"error: {error['field']}: {error['message']}", err=True)
+            raise typer.Exit(2) from None
     log.info("account created by %s: id=%s role=%s", getpass.getuser(), user.id, user.role.value)
     typer.echo(f"created {user.username} ({user.role.value}) with id {user.id}")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from contextvars import ContextVar
@@ -56,3 +57,11 @@ class RequestContextMiddleware:
         finally:
             _request_id.reset(id_token)
             current_language.reset(language_token)
+
+
+class RequestIdLogFilter(logging.Filter):
+    """Stamps every log record with the id of the request being served ("-" outside one)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = _request_id.get()
+        return True

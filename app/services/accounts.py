@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass
+from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import RowMapping, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -18,6 +19,8 @@ from app.schemas.common import SchoolRef, UnitRef
 from app.schemas.me import App, MeOut
 from app.security.passwords import hash_password
 from app.security.principal import Principal
+
+U = TypeVar("U", bound=UnitRef)
 
 PUPIL_DOMAIN = "taalim.ma"
 MASSAR_CODE = re.compile(r"^[A-Z][0-9]{9}$")
@@ -135,36 +138,72 @@ async def _place(session: AsyncSession, new: NewAccount) -> Place:
             return None, None, None
 
 
+# Built once: an alias made per call costs more than the query it serves.
+_province = aliased(Province, name="province")
+_academy = aliased(Academy, name="academy")
+_ME_QUERY = (
+    select(
+        User.id,
+        User.username,
+        User.role,
+        User.title,
+        User.first_name,
+        User.last_name,
+        User.first_name_ar,
+        User.last_name_ar,
+        School.id.label("school_id"),
+        School.code.label("school_code"),
+        School.name_fr.label("school_name_fr"),
+        School.name_ar.label("school_name_ar"),
+        _province.id.label("province_id"),
+        _province.code.label("province_code"),
+        _province.name_fr.label("province_name_fr"),
+        _province.name_ar.label("province_name_ar"),
+        _academy.id.label("academy_id"),
+        _academy.code.label("academy_code"),
+        _academy.name_fr.label("academy_name_fr"),
+        _academy.name_ar.label("academy_name_ar"),
+    )
+    .outerjoin(School, School.id == User.school_id)
+    .outerjoin(_province, _province.id == User.province_id)
+    .outerjoin(_academy, _academy.id == User.academy_id)
+)
+
+
 async def get_me(session: AsyncSession, principal: Principal) -> MeOut:
-    """The caller's account with the names of its school, directorate and academy."""
-    province = aliased(Province)
-    academy = aliased(Academy)
-    row = (
-        await session.execute(
-            select(User, School, province, academy)
-            .outerjoin(School, School.id == User.school_id)
-            .outerjoin(province, province.id == User.province_id)
-            .outerjoin(academy, academy.id == User.academy_id)
-            .where(User.id == principal.user_id)
-        )
-    ).one_or_none()
+    """The caller's account with the names of its school, directorate and academy.
+
+    Opened at every app start, so it reads columns in one statement and loads no ORM object.
+    """
+    row = (await session.execute(_ME_QUERY.where(User.id == principal.user_id))).one_or_none()
     if row is None:
         raise NotFound()
-    user, school, prov, acad = row
     return MeOut(
-        id=user.id,
-        username=user.username,
-        role=user.role,
-        title=user.title,
-        level=ROLE_LEVEL[user.role],
-        first_name=user.first_name,
-        last_name=user.last_name,
-        first_name_ar=user.first_name_ar,
-        last_name_ar=user.last_name_ar,
-        school=SchoolRef.model_validate(school) if school else None,
-        province=UnitRef.model_validate(prov) if prov else None,
-        academy=UnitRef.model_validate(acad) if acad else None,
-        apps=APPS_BY_ROLE[user.role],
+        id=row.id,
+        username=row.username,
+        role=row.role,
+        title=row.title,
+        level=ROLE_LEVEL[row.role],
+        first_name=row.first_name,
+        last_name=row.last_name,
+        first_name_ar=row.first_name_ar,
+        last_name_ar=row.last_name_ar,
+        school=_unit(row._mapping, "school", SchoolRef),
+        province=_unit(row._mapping, "province", UnitRef),
+        academy=_unit(row._mapping, "academy", UnitRef),
+        apps=APPS_BY_ROLE[row.role],
+    )
+
+
+def _unit(values: RowMapping, prefix: str, model: type[U]) -> U | None:
+    """The `<prefix>_id/code/name_fr/name_ar` columns of a row as a reference, if present."""
+    if values[f"{prefix}_id"] is None:
+        return None
+    return model(
+        id=values[f"{prefix}_id"],
+        code=values[f"{prefix}_code"],
+        name_fr=values[f"{prefix}_name_fr"],
+        name_ar=values[f"{prefix}_name_ar"],
     )
 
 

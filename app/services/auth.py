@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -22,6 +23,8 @@ from app.services.accounts import normalise_username
 from app.settings import get_settings
 
 USER_AGENT_MAX = 200
+# Ids only: usernames of pupils are personal data, and passwords never reach a log.
+log = logging.getLogger(__name__)
 
 
 class RefreshTokenReused(Exception):
@@ -38,6 +41,7 @@ async def log_in(
     user = await session.scalar(select(User).where(User.username == normalise_username(username)))
     matches, needs_rehash = await verify_password(user.password_hash if user else None, password)
     if user is None or not matches or not user.is_active:
+        log.info("login refused (user_id=%s)", user.id if user else None)
         raise NotAuthenticated("auth.bad_credentials")
     now = datetime.now(UTC)
     if needs_rehash:
@@ -46,6 +50,7 @@ async def log_in(
     login = AuthSession(user_id=user.id, user_agent=(user_agent or "")[:USER_AGENT_MAX] or None)
     session.add(login)
     await session.flush()
+    log.info("login user_id=%s session=%s", user.id, login.id)
     return await _issue_pair(session, _subject(user), login.id, now)
 
 
@@ -67,6 +72,7 @@ async def refresh(session: AsyncSession, refresh_token: str) -> TokenPair:
     now = datetime.now(UTC)
     if token.used_at is not None:
         await _revoke(session, login.id, "refresh_reuse", now)
+        log.warning("refresh token reused: session=%s of user_id=%s revoked", login.id, user.id)
         raise RefreshTokenReused()
     if login.revoked_at is not None or token.expires_at <= now or not user.is_active:
         raise NotAuthenticated("auth.invalid_refresh_token")
