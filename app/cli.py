@@ -227,3 +227,7 @@ def openapi_json(app: object) -> str:
 
     assert isinstance(app, FastAPI)
     return json.dumps(app.openapi(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":
+    main()

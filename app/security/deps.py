@@ -76,4 +76,6 @@ def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     return guard
 
 
-StaffPrincipal = Annotated[Principal, Depends(require_roles(*STAFF_ROLES))]
+# One callable per guard, so a router-level guard and an endpoint's parameter share one call.
+staff_only = require_roles(*STAFF_ROLES)
+StaffPrincipal = Annotated[Principal, Depends(staff_only)]

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
 from app.api.params import PageParams
 from app.db.session import SessionDep
 from app.models.enums import Area, Cycle, Sector
 from app.schemas.common import Page
 from app.schemas.schools import SchoolOut
-from app.security.deps import StaffPrincipal
+from app.security.deps import StaffPrincipal, staff_only
 from app.services import schools
 
-router = APIRouter(prefix="/schools", tags=["schools"])
+# The guard sits on the router, so an endpoint added later cannot forget it.
+router = APIRouter(prefix="/schools", tags=["schools"], dependencies=[Depends(staff_only)])
 
 
 @router.get("", operation_id="schools-list")

@@ -1,0 +1,69 @@
+"""One session per request, committed before the response is sent."""
+
+from __future__ import annotations
+
+import httpx
+from fastapi import FastAPI
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import Session
+
+from app.db.session import SessionDep
+from app.models.organisation import Academy
+
+
+class CommitFails(Session):
+    def commit(self) -> None:
+        raise RuntimeError("the database refused the commit")
+
+
+async def test_a_failed_commit_never_follows_a_200(
+    app: FastAPI, client: httpx.AsyncClient, connection: AsyncConnection
+) -> None:
+    @app.post("/rename-academy")
+    async def rename(session: SessionDep) -> dict[str, str]:
+        academy = await session.scalar(select(Academy).where(Academy.code == "OR"))
+        assert academy is not None
+        academy.name_fr = "Renamed"
+        return {"status": "renamed"}
+
+    app.state.session_factory = async_sessionmaker(
+        bind=connection,
+        expire_on_commit=False,
+        join_transaction_mode="create_savepoint",
+        sync_session_class=CommitFails,
+    )
+    response = await client.post("/rename-academy")
+    assert response.status_code == 500
+    assert "renamed" not in response.text
+
+
+async def test_writes_are_committed_when_the_endpoint_succeeds(
+    app: FastAPI, client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    @app.post("/rename-academy")
+    async def rename(session: SessionDep) -> dict[str, str]:
+        academy = await session.scalar(select(Academy).where(Academy.code == "OR"))
+        assert academy is not None
+        academy.name_fr = "Oriental (renamed)"
+        return {"status": "renamed"}
+
+    assert (await client.post("/rename-academy")).status_code == 200
+    name = await session.scalar(select(Academy.name_fr).where(Academy.code == "OR"))
+    assert name == "Oriental (renamed)"
+
+
+async def test_an_error_rolls_the_request_back(
+    app: FastAPI, client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    @app.post("/half-write")
+    async def half_write(session: SessionDep) -> None:
+        academy = await session.scalar(select(Academy).where(Academy.code == "OR"))
+        assert academy is not None
+        academy.name_fr = "Half written"
+        await session.flush()
+        raise RuntimeError("fails after writing")
+
+    assert (await client.post("/half-write")).status_code == 500
+    name = await session.scalar(select(Academy.name_fr).where(Academy.code == "OR"))
+    assert name == "Oriental"
