@@ -16,12 +16,14 @@ from typing import Annotated, TypeVar
 import typer
 import uvicorn
 from alembic.config import Config
+from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from alembic import command
 from app.db.runtime import database
 from app.db.session import create_engine, create_session_factory
 from app.errors import ProblemError
+from app.main import create_app
 from app.middleware import RequestIdLogFilter
 from app.models.enums import Role, StaffTitle
 from app.services import demo
@@ -214,18 +216,13 @@ def export_openapi(
     ),
 ) -> None:
     """Write the OpenAPI document that the service serves at /openapi.json."""
-    from app.main import create_app
-
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(openapi_json(create_app()))
     typer.echo(f"wrote {output}")
 
 
-def openapi_json(app: object) -> str:
+def openapi_json(app: FastAPI) -> str:
     """The committed form: sorted keys, indented, UTF-8, final newline."""
-    from fastapi import FastAPI
-
-    assert isinstance(app, FastAPI)
     return json.dumps(app.openapi(), indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 

@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app.api import health
 from app.api.v1 import router as v1_router
+from app.db.runtime import asyncpg_url
 from app.db.session import create_engine, create_session_factory
 from app.errors import install_error_handlers
 from app.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
@@ -34,8 +35,6 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         url = database_url or settings.database_url
         if url is None:
             raise RuntimeError("no database URL: start the service with `massar serve`")
-        from app.db.runtime import asyncpg_url
-
         engine = create_engine(settings, asyncpg_url(url))
         app.state.engine = engine
         app.state.session_factory = create_session_factory(engine)

@@ -14,6 +14,7 @@ os.environ["MASSAR_ENVIRONMENT"] = "test"
 import asyncio
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import asyncpg
@@ -68,15 +69,21 @@ def _admin(url: str, sql: str) -> None:
     asyncio.run(run())
 
 
-@pytest.fixture(scope="session")
-def fresh_database(server_url: str) -> Iterator[str]:
-    """Create an empty database; yield its URL; drop it at the end."""
-    name = f"massar_test_{uuid.uuid4().hex[:12]}"
+@contextmanager
+def temporary_database(server_url: str, prefix: str) -> Iterator[str]:
+    """Create an empty database; yield its URL; drop it afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     _admin(server_url, f'CREATE DATABASE "{name}"')
     try:
         yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
     finally:
         _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def fresh_database(server_url: str) -> Iterator[str]:
+    with temporary_database(server_url, "massar_test") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

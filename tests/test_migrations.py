@@ -3,30 +3,24 @@
 from __future__ import annotations
 
 import asyncio
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect, pool
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from alembic import command
 from app.cli import alembic_config
 from app.db.base import Base
-from tests.conftest import _admin
+from tests.conftest import temporary_database
 
 
 @pytest.fixture
 def empty_database(server_url: str) -> Iterator[str]:
-    name = f"massar_mig_{uuid.uuid4().hex[:12]}"
-    _admin(server_url, f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with temporary_database(server_url, "massar_migrations") as url:
+        yield url
 
 
 def _inspect(url: str, check: object) -> object:

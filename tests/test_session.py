@@ -12,6 +12,20 @@ from app.db.session import SessionDep
 from app.models.organisation import Academy
 
 
+def add_rename_route(app: FastAPI, new_name: str, *, then_fail: bool = False) -> None:
+    """A throwaway endpoint that renames the Oriental academy, and may fail afterwards."""
+
+    @app.post("/rename-academy")
+    async def rename(session: SessionDep) -> dict[str, str]:
+        academy = await session.scalar(select(Academy).where(Academy.code == "OR"))
+        assert academy is not None
+        academy.name_fr = new_name
+        await session.flush()
+        if then_fail:
+            raise RuntimeError("fails after writing")
+        return {"status": "renamed"}
+
+
 class CommitFails(Session):
     def commit(self) -> None:
         raise RuntimeError("the database refused the commit")
@@ -20,13 +34,7 @@ class CommitFails(Session):
 async def test_a_failed_commit_never_follows_a_200(
     app: FastAPI, client: httpx.AsyncClient, connection: AsyncConnection
 ) -> None:
-    @app.post("/rename-academy")
-    async def rename(session: SessionDep) -> dict[str, str]:
-        academy = await session.scalar(select(Academy).where(Academy.code == "OR"))
-        assert academy is not None
-        academy.name_fr = "Renamed"
-        return {"status": "renamed"}
-
+    add_rename_route(app, "Renamed")
     app.state.session_factory = async_sessionmaker(
         bind=connection,
         expire_on_commit=False,
@@ -41,13 +49,7 @@ async def test_a_failed_commit_never_follows_a_200(
 async def test_writes_are_committed_when_the_endpoint_succeeds(
     app: FastAPI, client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
-    @app.post("/rename-academy")
-    async def rename(session: SessionDep) -> dict[str, str]:
-        academy = await session.scalar(select(Academy).where(Academy.code == "OR"))
-        assert academy is not None
-        academy.name_fr = "Oriental (renamed)"
-        return {"status": "renamed"}
-
+    add_rename_route(app, "Oriental (renamed)")
     assert (await client.post("/rename-academy")).status_code == 200
     name = await session.scalar(select(Academy.name_fr).where(Academy.code == "OR"))
     assert name == "Oriental (renamed)"
@@ -56,14 +58,7 @@ async def test_writes_are_committed_when_the_endpoint_succeeds(
 async def test_an_error_rolls_the_request_back(
     app: FastAPI, client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
-    @app.post("/half-write")
-    async def half_write(session: SessionDep) -> None:
-        academy = await session.scalar(select(Academy).where(Academy.code == "OR"))
-        assert academy is not None
-        academy.name_fr = "Half written"
-        await session.flush()
-        raise RuntimeError("fails after writing")
-
-    assert (await client.post("/half-write")).status_code == 500
+    add_rename_route(app, "Half written", then_fail=True)
+    assert (await client.post("/rename-academy")).status_code == 500
     name = await session.scalar(select(Academy.name_fr).where(Academy.code == "OR"))
     assert name == "Oriental"
