@@ -9,11 +9,11 @@ from __future__ import annotations
 import asyncio
 from logging.config import fileConfig
 
+from alembic import context
 from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from alembic import context
 from app.db.base import Base
 from app.models import *  # noqa: F403  (every table must be known to autogenerate)
 

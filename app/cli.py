@@ -15,11 +15,11 @@ from typing import Annotated, TypeVar
 
 import typer
 import uvicorn
+from alembic import command
 from alembic.config import Config
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from alembic import command
 from app.db.runtime import database
 from app.db.session import create_engine, create_session_factory
 from app.errors import ProblemError

@@ -6,12 +6,12 @@ import asyncio
 from collections.abc import Iterator
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import Connection, inspect, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from alembic import command
 from app.cli import alembic_config
 from app.db.base import Base
 from tests.conftest import temporary_database

@@ -8,7 +8,6 @@ Create Date: 2026-11-28 22:30:26.738679+00:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision: str = "f6f2eb799f87"

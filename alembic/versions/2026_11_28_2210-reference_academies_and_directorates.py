@@ -13,8 +13,8 @@ Create Date: 2026-11-28
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
+
 from app.reference.organisation import ACADEMIES, reference_id
 
 revision: str = "ae355845b291"
