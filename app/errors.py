@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -60,6 +61,22 @@ class NotFound(ProblemError):
 class Conflict(ProblemError):
     def __init__(self, detail_key: str = "error.conflict") -> None:
         super().__init__(409, detail_key)
+
+
+class InvalidInput(ProblemError):
+    """422 with one entry per faulty field (or row): `{"field", "message", "code"}`."""
+
+    def __init__(self, errors: list[dict[str, Any]]) -> None:
+        super().__init__(422, "error.validation", kind="validation", errors=errors)
+
+
+def field_error(field: str, message: str, code: str = "invalid") -> dict[str, Any]:
+    return {"field": field, "message": message, "code": code}
+
+
+def invalid(field: str, message: str, code: str = "invalid") -> InvalidInput:
+    """A 422 about a single field."""
+    return InvalidInput([field_error(field, message, code)])
 
 
 def problem_response(
@@ -121,16 +138,16 @@ async def _http(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
-def _field_path(location: tuple[int | str, ...]) -> str:
-    return ".".join(str(part) for part in location)
+def field_errors(errors: Sequence[Any], prefix: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+    """Pydantic's errors as our `{"field", "message", "code"}` entries (`body.marks.3.mark`)."""
+    return [
+        field_error(".".join(map(str, (*prefix, *e["loc"]))), e["msg"], e["type"]) for e in errors
+    ]
 
 
 async def _validation(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    errors = [
-        {"field": _field_path(tuple(e["loc"])), "message": e["msg"], "code": e["type"]}
-        for e in exc.errors()
-    ]
+    errors = field_errors(exc.errors())
     return problem_response(
         request, 422, kind="validation", detail=translate("error.validation"), errors=errors
     )

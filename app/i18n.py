@@ -102,6 +102,31 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Le curseur n'a pas été émis par cette liste.",
         "ar": "المؤشر غير صادر عن هذه القائمة.",
     },
+    "assessment.locked": {
+        "en": "These marks have been submitted: only the school can change them now.",
+        "fr": "Ces notes ont été transmises : seul l'établissement peut encore les modifier.",
+        "ar": "تم إرسال هذه النقط: لا يمكن تعديلها الآن إلا من طرف المؤسسة.",
+    },
+    "assessment.kind_taken": {
+        "en": "This test already exists for the class, subject and semester.",
+        "fr": "Ce contrôle existe déjà pour la classe, la matière et le semestre.",
+        "ar": "هذا الفرض موجود بالفعل لهذا القسم والمادة والدورة.",
+    },
+    "assessment.has_marks": {
+        "en": "A test with marks cannot be deleted.",
+        "fr": "Un contrôle qui a des notes ne peut pas être supprimé.",
+        "ar": "لا يمكن حذف فرض يتضمن نقطا.",
+    },
+    "assessment.marks_missing": {
+        "en": "Some pupils have neither a mark nor an absence yet.",
+        "fr": "Certains élèves n'ont encore ni note ni absence.",
+        "ar": "بعض التلاميذ ليست لهم بعد نقطة ولا غياب.",
+    },
+    "error.no_current_year": {
+        "en": "No school year is open yet.",
+        "fr": "Aucune année scolaire n'est encore ouverte.",
+        "ar": "لم تفتح أي سنة دراسية بعد.",
+    },
     "error.database_unavailable": {
         "en": "The database does not answer.",
         "fr": "La base de données ne répond pas.",

@@ -48,6 +48,12 @@ class Settings(BaseSettings):
     password_time_cost: int = Field(default=2, ge=2)
     password_parallelism: int = Field(default=1, ge=1)
 
+    # How many days back a teacher may still take or correct attendance.
+    attendance_window_days: int = Field(default=14, ge=0, le=120)
+    school_timezone: str = "Africa/Casablanca"
+    # Largest grade sheet accepted for import.
+    grade_sheet_max_bytes: int = Field(default=2_000_000, ge=10_000)
+
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     host: str = "127.0.0.1"
     port: int = 8000

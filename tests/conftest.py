@@ -30,7 +30,7 @@ from app.db.runtime import asyncpg_url
 from app.db.session import create_engine
 from app.main import create_app
 from app.settings import get_settings
-from tests.factories import World, build_world
+from tests.factories import TeachingWorld, World, build_teaching_world, build_world
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -150,3 +150,11 @@ async def world(session: AsyncSession) -> World:
     world = await build_world(session)
     await session.commit()
     return world
+
+
+@pytest.fixture
+async def teaching(session: AsyncSession, world: World) -> TeachingWorld:
+    """Classes, pupils and teaching assignments on top of `world` (see `TeachingWorld`)."""
+    teaching = await build_teaching_world(session, world)
+    await session.commit()
+    return teaching

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.models.academics import SchoolYear, Semester, Subject
 from app.models.accounts import AuthSession, User
-from app.models.enums import Area, Role, Sector, StaffTitle
+from app.models.classes import Enrolment, Pupil, SchoolClass, TeachingAssignment
+from app.models.enums import Area, Gender, Role, Sector, StaffTitle
 from app.models.organisation import Province, School
 from app.security.passwords import hash_password
 from app.security.tokens import TokenSubject, get_token_codec
+from app.services.calendar import school_today
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -150,3 +154,149 @@ async def build_world(session: AsyncSession) -> World:
     }
     world.tokens = {name: await access_token(session, u) for name, u in world.users.items()}
     return world
+
+
+# ---- academic world -------------------------------------------------------------------------
+
+
+def current_school_year_number() -> int:
+    today = school_today()
+    return today.year if today.month >= 9 else today.year - 1
+
+
+async def ensure_current_year(session: AsyncSession) -> int:
+    """The current school year (created once per test; migrations ship none)."""
+    year = current_school_year_number()
+    existing = await session.get(SchoolYear, year)
+    if existing is None:
+        session.add(
+            SchoolYear(
+                year=year,
+                starts_on=date(year, 9, 1),
+                ends_on=date(year + 1, 6, 30),
+                is_current=True,
+            )
+        )
+        session.add_all(
+            [
+                Semester(
+                    school_year=year,
+                    number=1,
+                    starts_on=date(year, 9, 1),
+                    ends_on=date(year + 1, 1, 31),
+                ),
+                Semester(
+                    school_year=year,
+                    number=2,
+                    starts_on=date(year + 1, 2, 1),
+                    ends_on=date(year + 1, 6, 30),
+                ),
+            ]
+        )
+        await session.flush()
+    return year
+
+
+async def subject(session: AsyncSession, code: str) -> Subject:
+    return (await session.execute(select(Subject).where(Subject.code == code))).scalar_one()
+
+
+async def create_class(
+    session: AsyncSession, school: School, *, level_code: str = "1AC", name: str | None = None
+) -> SchoolClass:
+    year = await ensure_current_year(session)
+    school_class = SchoolClass(
+        school_id=school.id,
+        school_year=year,
+        level_code=level_code,
+        name=name or f"{level_code}-{next(_counter)}",
+    )
+    session.add(school_class)
+    await session.flush()
+    return school_class
+
+
+async def create_pupil(
+    session: AsyncSession, school_class: SchoolClass, *, massar_code: str | None = None
+) -> Pupil:
+    n = next(_counter)
+    pupil = Pupil(
+        massar_code=massar_code or f"T{n:09d}",
+        school_id=school_class.school_id,
+        first_name=f"Prénom{n}",
+        last_name=f"Nom{n:04d}",
+        first_name_ar=f"الاسم{n}",
+        last_name_ar=f"النسب{n}",
+        birth_date=date(2012, 1, 1) + timedelta(days=n % 365),
+        birth_place="Rabat",
+        gender=Gender.FEMALE if n % 2 else Gender.MALE,
+    )
+    session.add(pupil)
+    await session.flush()
+    session.add(
+        Enrolment(
+            pupil_id=pupil.id,
+            class_id=school_class.id,
+            school_id=school_class.school_id,
+            school_year=school_class.school_year,
+            enrolled_on=date(school_class.school_year, 9, 1),
+        )
+    )
+    await session.flush()
+    return pupil
+
+
+async def assign(
+    session: AsyncSession, teacher: User, school_class: SchoolClass, taught: Subject
+) -> TeachingAssignment:
+    assignment = TeachingAssignment(
+        school_id=school_class.school_id,
+        school_year=school_class.school_year,
+        teacher_id=teacher.id,
+        class_id=school_class.id,
+        subject_id=taught.id,
+    )
+    session.add(assignment)
+    await session.flush()
+    return assignment
+
+
+@dataclass
+class TeachingWorld:
+    """On top of `World`: in school a1, classes c1 (5 pupils) and c2 (3 pupils); the world's
+    teacher teaches MATH in both, `teacher_fr` teaches FR in c1; school c has class c3 (2
+    pupils) taught MATH by `teacher_other`."""
+
+    world: World
+    classes: dict[str, SchoolClass] = field(default_factory=dict)
+    pupils: dict[str, list[Pupil]] = field(default_factory=dict)
+    subjects: dict[str, Subject] = field(default_factory=dict)
+    year: int = 0
+
+    def auth(self, who: str) -> dict[str, str]:
+        return self.world.auth(who)
+
+
+async def build_teaching_world(session: AsyncSession, world: World) -> TeachingWorld:
+    tw = TeachingWorld(world=world, year=await ensure_current_year(session))
+    tw.subjects = {code: await subject(session, code) for code in ("MATH", "FR", "SVT")}
+    a1, c = world.schools["a1"], world.schools["c"]
+    tw.classes = {
+        "c1": await create_class(session, a1),
+        "c2": await create_class(session, a1, level_code="2AC"),
+        "c3": await create_class(session, c),
+    }
+    tw.pupils = {
+        name: [await create_pupil(session, tw.classes[name]) for _ in range(count)]
+        for name, count in (("c1", 5), ("c2", 3), ("c3", 2))
+    }
+    world.users["teacher_fr"] = await create_user(session, Role.TEACHER, school=a1)
+    world.users["teacher_other"] = await create_user(session, Role.TEACHER, school=c)
+    for who in ("teacher_fr", "teacher_other"):
+        world.tokens[who] = await access_token(session, world.users[who])
+    teacher = world.users["teacher"]
+    await assign(session, teacher, tw.classes["c1"], tw.subjects["MATH"])
+    await assign(session, teacher, tw.classes["c2"], tw.subjects["MATH"])
+    await assign(session, world.users["teacher_fr"], tw.classes["c1"], tw.subjects["FR"])
+    await assign(session, world.users["teacher_other"], tw.classes["c3"], tw.subjects["MATH"])
+    return tw

@@ -84,3 +84,33 @@ def checked(enum: type[StrEnum], name: str) -> Enum:
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
     )
+
+
+class Gender(StrEnum):
+    MALE = "M"
+    FEMALE = "F"
+
+
+class AttendanceStatus(StrEnum):
+    PRESENT = "present"
+    ABSENT = "absent"
+    LATE = "late"
+
+
+class TestKind(StrEnum):
+    """The five marks of a subject per semester: four tests (الفرض) and integrated activities."""
+
+    TEST_1 = "test_1"
+    TEST_2 = "test_2"
+    TEST_3 = "test_3"
+    TEST_4 = "test_4"
+    INTEGRATED_ACTIVITIES = "integrated_activities"
+
+
+class TestStatus(StrEnum):
+    """Marks go from the teacher (draft, submitted) to the director (validated), then out."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    VALIDATED = "validated"
+    PUBLISHED = "published"

@@ -79,3 +79,5 @@ def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
 # One callable per guard, so a router-level guard and an endpoint's parameter share one call.
 staff_only = require_roles(*STAFF_ROLES)
 StaffPrincipal = Annotated[Principal, Depends(staff_only)]
+teacher_only = require_roles(Role.TEACHER)
+TeacherPrincipal = Annotated[Principal, Depends(teacher_only)]

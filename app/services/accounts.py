@@ -11,7 +11,7 @@ from sqlalchemy import RowMapping, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from app.errors import Conflict, NotFound, ProblemError
+from app.errors import Conflict, NotFound, invalid
 from app.models.accounts import User
 from app.models.enums import ROLE_LEVEL, Level, Role, StaffTitle
 from app.models.organisation import Academy, Province, School
@@ -48,9 +48,9 @@ def check_username(username: str, role: Role) -> str:
     if role is Role.STUDENT:
         local, _, domain = username.partition("@")
         if domain != PUPIL_DOMAIN or not MASSAR_CODE.match(local.upper()):
-            raise _invalid("username", "a pupil's login is <MassarCode>@taalim.ma")
+            raise invalid("username", "a pupil's login is <MassarCode>@taalim.ma")
     elif not _EMAIL.match(username):
-        raise _invalid("username", "the login must be an email address")
+        raise invalid("username", "the login must be an email address")
     return username
 
 
@@ -73,9 +73,9 @@ async def create_account(session: AsyncSession, new: NewAccount) -> User:
     """Create an account at the place in the hierarchy its role requires."""
     username = check_username(new.username, new.role)
     if len(new.password) < MIN_PASSWORD_LENGTH:
-        raise _invalid("password", f"at least {MIN_PASSWORD_LENGTH} characters")
+        raise invalid("password", f"at least {MIN_PASSWORD_LENGTH} characters")
     if (new.role is Role.SCHOOL_STAFF) != (new.title is not None):
-        raise _invalid("title", "school staff have a title, and only they do")
+        raise invalid("title", "school staff have a title, and only they do")
     if await session.scalar(select(User.id).where(User.username == username)):
         raise Conflict()
     school_id, province_id, academy_id = await _place(session, new)
@@ -112,7 +112,7 @@ async def _place(session: AsyncSession, new: NewAccount) -> Place:
                 )
             ).one_or_none()
             if row is None:
-                raise _invalid("school_code", "no such school")
+                raise invalid("school_code", "no such school")
             return row.id, row.province_id, row.academy_id
         case Level.PROVINCE:
             prow = (
@@ -123,7 +123,7 @@ async def _place(session: AsyncSession, new: NewAccount) -> Place:
                 )
             ).one_or_none()
             if prow is None:
-                raise _invalid("province_code", "no such directorate")
+                raise invalid("province_code", "no such directorate")
             return None, prow.id, prow.academy_id
         case Level.ACADEMY:
             academy_id = await session.scalar(
@@ -132,7 +132,7 @@ async def _place(session: AsyncSession, new: NewAccount) -> Place:
                 )
             )
             if academy_id is None:
-                raise _invalid("academy_code", "no such academy")
+                raise invalid("academy_code", "no such academy")
             return None, None, academy_id
         case _:
             return None, None, None
@@ -209,14 +209,5 @@ def _unit(values: RowMapping, prefix: str, model: type[U]) -> U | None:
 
 def _required(value: str | None, field: str) -> str:
     if not value:
-        raise _invalid(field, "required for this role")
+        raise invalid(field, "required for this role")
     return value
-
-
-def _invalid(field: str, message: str) -> ProblemError:
-    return ProblemError(
-        422,
-        "error.validation",
-        kind="validation",
-        errors=[{"field": field, "message": message, "code": "invalid"}],
-    )

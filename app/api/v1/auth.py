@@ -8,7 +8,7 @@ from fastapi import APIRouter, Header, Request, status
 from pydantic import ValidationError
 
 from app.db.session import SessionDep
-from app.errors import NotAuthenticated, ProblemError
+from app.errors import InvalidInput, NotAuthenticated, ProblemError, field_errors
 from app.schemas.auth import LoginRequest, RefreshRequest, TokenPair
 from app.services import auth
 
@@ -51,15 +51,7 @@ async def _login_request(request: Request) -> LoginRequest:
             )
         return LoginRequest.model_validate_json(await request.body())
     except ValidationError as exc:
-        errors = [
-            {
-                "field": ".".join(["body", *map(str, e["loc"])]),
-                "message": e["msg"],
-                "code": e["type"],
-            }
-            for e in exc.errors()
-        ]
-        raise ProblemError(422, "error.validation", kind="validation", errors=errors) from None
+        raise InvalidInput(field_errors(exc.errors(), ("body",))) from None
 
 
 @router.post("/token", operation_id="auth-token", openapi_extra=_LOGIN_BODY)

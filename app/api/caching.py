@@ -1,0 +1,31 @@
+"""Conditional GETs: an ETag on every read the apps repeat, and 304 when nothing changed."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from fastapi import Request, Response
+from pydantic import BaseModel
+
+NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
+    304: {"description": "Not modified since the ETag sent in If-None-Match."}
+}
+
+
+def _json(payload: BaseModel | Sequence[BaseModel]) -> bytes:
+    if isinstance(payload, BaseModel):
+        return payload.model_dump_json().encode()
+    return b"[" + b",".join(item.model_dump_json().encode() for item in payload) + b"]"
+
+
+def conditional_json(request: Request, payload: BaseModel | Sequence[BaseModel]) -> Response:
+    """The payload as JSON with a weak ETag of its bytes; 304 if the client already has it."""
+    body = _json(payload)
+    etag = f'W/"{hashlib.sha256(body).hexdigest()[:32]}"'
+    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    candidates = {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}
+    if etag in candidates or "*" in candidates:
+        return Response(status_code=304, headers=headers)
+    return Response(content=body, media_type="application/json", headers=headers)

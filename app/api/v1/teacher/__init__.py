@@ -1,0 +1,10 @@
+"""The teacher app's face (Massar Moudaris): teachers only, their own classes only."""
+
+from fastapi import APIRouter, Depends
+
+from app.api.v1.teacher import assessment, attendance, classes, lessons, sync
+from app.security.deps import teacher_only
+
+router = APIRouter(prefix="/teacher", tags=["teacher"], dependencies=[Depends(teacher_only)])
+for module in (classes, attendance, assessment, lessons, sync):
+    router.include_router(module.router)

@@ -1,0 +1,73 @@
+"""The teacher's file, classes, rosters and week."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+
+from app.api.caching import NOT_MODIFIED, conditional_json
+from app.db.session import SessionDep
+from app.schemas.teacher import RosterPupil, TaughtClass, TeacherProfileOut, Week
+from app.security.deps import TeacherPrincipal
+from app.services import teaching
+
+router = APIRouter()
+UpdatedSince = Annotated[
+    datetime | None, Query(description="Only what changed since then (ISO 8601, with zone).")
+]
+
+
+@router.get(
+    "/profile",
+    operation_id="teacher-profile",
+    response_model=TeacherProfileOut,
+    responses=NOT_MODIFIED,
+)
+async def profile(request: Request, principal: TeacherPrincipal, session: SessionDep) -> Response:
+    """My file: staff number (PPR), rank, specialty, school and this year's assignments."""
+    return conditional_json(request, await teaching.get_profile(session, principal))
+
+
+@router.get(
+    "/classes",
+    operation_id="teacher-classes",
+    response_model=list[TaughtClass],
+    responses=NOT_MODIFIED,
+)
+async def classes(request: Request, principal: TeacherPrincipal, session: SessionDep) -> Response:
+    """The classes I teach this year, with my subjects in each and their pupil counts."""
+    return conditional_json(request, await teaching.list_classes(session, principal))
+
+
+@router.get(
+    "/classes/{class_id}/pupils",
+    operation_id="teacher-class-pupils",
+    response_model=list[RosterPupil],
+    responses=NOT_MODIFIED,
+)
+async def class_pupils(
+    class_id: uuid.UUID,
+    request: Request,
+    principal: TeacherPrincipal,
+    session: SessionDep,
+    updated_since: UpdatedSince = None,
+) -> Response:
+    """The roster of one of my classes, by family name."""
+    pupils = await teaching.roster(session, principal, class_id, updated_since)
+    return conditional_json(request, pupils)
+
+
+@router.get(
+    "/timetable", operation_id="teacher-timetable", response_model=Week, responses=NOT_MODIFIED
+)
+async def timetable(
+    request: Request,
+    principal: TeacherPrincipal,
+    session: SessionDep,
+    week: Annotated[str | None, Query(pattern=r"^\d{4}-W\d{2}$", examples=["2026-W48"])] = None,
+) -> Response:
+    """My lessons of an ISO week (this week by default), dated."""
+    return conditional_json(request, await teaching.timetable(session, principal, week))

@@ -1,0 +1,188 @@
+"""Attendance taken by teachers: one roll call per lesson, replaced as a whole."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.errors import InvalidInput, field_error
+from app.models.attendance import AttendanceMark, AttendanceSheet
+from app.models.enums import AttendanceStatus
+from app.schemas.attendance import (
+    AttendanceIn,
+    AttendanceMarkIn,
+    AttendanceMarkOut,
+    AttendanceOut,
+    AttendanceTotals,
+)
+from app.security.principal import Principal
+from app.services.bulk import upsert
+from app.services.calendar import school_today
+from app.services.teaching import current_pupils, taught_class
+from app.settings import get_settings
+
+
+async def record_attendance(
+    session: AsyncSession, principal: Principal, class_id: uuid.UUID, roll_call: AttendanceIn
+) -> AttendanceOut:
+    """Replace a lesson's marks with these, all or nothing; replaying it changes nothing."""
+    school_class = await taught_class(session, principal, class_id, roll_call.subject_id)
+    _check_lesson_date(roll_call.date)
+    enrolled = set((await session.scalars(current_pupils(class_id))).all())
+    _check_rows(roll_call.marks, enrolled)
+
+    sheet_id = await session.scalar(
+        insert(AttendanceSheet)
+        .values(
+            id=uuid.uuid4(),
+            school_id=school_class.school_id,
+            school_year=school_class.school_year,
+            class_id=class_id,
+            subject_id=roll_call.subject_id,
+            teacher_id=principal.user_id,
+            lesson_date=roll_call.date,
+            starts_at=roll_call.start_time,
+        )
+        # Setting a column to itself returns the existing row's id without changing it.
+        .on_conflict_do_update(
+            index_elements=["school_id", "class_id", "lesson_date", "starts_at", "subject_id"],
+            set_={"school_year": AttendanceSheet.school_year},
+        )
+        .returning(AttendanceSheet.id)
+    )
+    kept = [mark.pupil_id for mark in roll_call.marks]
+    await session.execute(
+        delete(AttendanceMark).where(
+            AttendanceMark.school_id == school_class.school_id,
+            AttendanceMark.sheet_id == sheet_id,
+            AttendanceMark.pupil_id.not_in(kept),
+        )
+    )
+    if roll_call.marks:
+        rows = [
+            {
+                "id": uuid.uuid4(),
+                "school_id": school_class.school_id,
+                "school_year": school_class.school_year,
+                "sheet_id": sheet_id,
+                "pupil_id": mark.pupil_id,
+                "status": mark.status,
+                "minutes_late": mark.minutes_late,
+                "note": mark.note,
+            }
+            for mark in roll_call.marks
+        ]
+        await session.execute(
+            upsert(
+                AttendanceMark,
+                rows,
+                key=["school_id", "sheet_id", "pupil_id"],
+                update=["status", "minutes_late", "note"],
+            )
+        )
+    return _attendance_out(
+        class_id,
+        roll_call.subject_id,
+        roll_call.date,
+        roll_call.start_time,
+        [AttendanceMarkOut.model_validate(m) for m in roll_call.marks],
+        taken=True,
+    )
+
+
+async def read_attendance(
+    session: AsyncSession,
+    principal: Principal,
+    class_id: uuid.UUID,
+    subject_id: uuid.UUID,
+    lesson_date: date,
+    start_time: time,
+) -> AttendanceOut:
+    """A lesson's roll call as recorded (`taken` is false when none was)."""
+    school_class = await taught_class(session, principal, class_id, subject_id)
+    rows = (
+        await session.execute(
+            select(AttendanceSheet.updated_at, AttendanceMark)
+            .outerjoin(
+                AttendanceMark,
+                (AttendanceMark.sheet_id == AttendanceSheet.id)
+                & (AttendanceMark.school_id == AttendanceSheet.school_id),
+            )
+            .where(
+                AttendanceSheet.school_id == school_class.school_id,
+                AttendanceSheet.class_id == class_id,
+                AttendanceSheet.subject_id == subject_id,
+                AttendanceSheet.lesson_date == lesson_date,
+                AttendanceSheet.starts_at == start_time,
+            )
+        )
+    ).all()
+    marks = [AttendanceMarkOut.model_validate(r.AttendanceMark) for r in rows if r.AttendanceMark]
+    return _attendance_out(
+        class_id,
+        subject_id,
+        lesson_date,
+        start_time,
+        marks,
+        taken=bool(rows),
+        updated_at=rows[0].updated_at if rows else None,
+    )
+
+
+def _check_lesson_date(lesson_date: date) -> None:
+    today = school_today()
+    window = get_settings().attendance_window_days
+    if lesson_date > today:
+        raise InvalidInput([field_error("body.date", "the lesson is in the future", "future_date")])
+    if lesson_date < today - timedelta(days=window):
+        raise InvalidInput(
+            [field_error("body.date", f"older than {window} days: ask the school", "too_old")]
+        )
+
+
+def _check_rows(marks: list[AttendanceMarkIn], enrolled: set[uuid.UUID]) -> None:
+    """Every row names a pupil of the class, once; all faults are reported together."""
+    errors = []
+    seen: set[uuid.UUID] = set()
+    for index, mark in enumerate(marks):
+        field = f"body.marks.{index}.pupil_id"
+        if mark.pupil_id not in enrolled:
+            errors.append(field_error(field, "not a pupil of this class", "not_in_class"))
+        elif mark.pupil_id in seen:
+            errors.append(field_error(field, "this pupil appears twice", "duplicate"))
+        seen.add(mark.pupil_id)
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _attendance_out(
+    class_id: uuid.UUID,
+    subject_id: uuid.UUID,
+    lesson_date: date,
+    start_time: time,
+    marks: list[AttendanceMarkOut],
+    *,
+    taken: bool,
+    updated_at: datetime | None = None,
+) -> AttendanceOut:
+    counts = dict.fromkeys(AttendanceStatus, 0)
+    for mark in marks:
+        counts[mark.status] += 1
+    return AttendanceOut(
+        class_id=class_id,
+        subject_id=subject_id,
+        date=lesson_date,
+        start_time=start_time,
+        taken=taken,
+        marks=marks,
+        totals=AttendanceTotals(
+            present=counts[AttendanceStatus.PRESENT],
+            absent=counts[AttendanceStatus.ABSENT],
+            late=counts[AttendanceStatus.LATE],
+        ),
+        updated_at=updated_at,
+    )
