@@ -1,7 +1,7 @@
 """Demo data for development: a small slice of the Rabat-Salé-Kénitra academy.
 
-Loaded by `make run` into an empty database; refused in prod. Later domains add their demo
-rows here (classes, marks...), always through the same services the API uses.
+Loaded by `make run` into an empty database; refused in prod. School life (classes, marks,
+attendance...) is in `demo_teaching`.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from app.models.accounts import GuardianLink, User
 from app.models.enums import Area, Cycle, Kinship, Role, Sector, StaffTitle
 from app.models.organisation import Academy, Province, School
 from app.services.accounts import NewAccount, create_account
+from app.services.demo_teaching import seed_teaching
 
 DEMO_PASSWORD = "Massar-demo-2026"  # noqa: S105  (public on purpose: demo only, never prod)
 DEMO_ACADEMY = "RSK"
@@ -123,6 +124,14 @@ DEMO_ACCOUNTS = (
         school_code=SCHOOL_A,
     ),
     NewAccount(
+        "teacher2.demo@taalim.ma",
+        DEMO_PASSWORD,
+        Role.TEACHER,
+        "Leila",
+        "Amrani",
+        school_code=SCHOOL_A,
+    ),
+    NewAccount(
         "D130000001@taalim.ma",
         DEMO_PASSWORD,
         Role.STUDENT,
@@ -149,8 +158,9 @@ DEMO_LOGINS = (
     DemoLogin("academy.demo@men.gov.ma", Role.ACADEMY_STAFF, "AREF Rabat-Salé-Kénitra"),
     DemoLogin("province.demo@men.gov.ma", Role.PROVINCE_STAFF, "directorate of Rabat"),
     DemoLogin("director.demo@taalim.ma", Role.SCHOOL_STAFF, "director, Collège Ibn Rochd"),
-    DemoLogin("teacher.demo@taalim.ma", Role.TEACHER, "Collège Ibn Rochd"),
-    DemoLogin("D130000001@taalim.ma", Role.STUDENT, "Collège Ibn Rochd"),
+    DemoLogin("teacher.demo@taalim.ma", Role.TEACHER, "maths, 1AC-1 and 1AC-2, Ibn Rochd"),
+    DemoLogin("teacher2.demo@taalim.ma", Role.TEACHER, "French, 1AC-1 and 1AC-2, Ibn Rochd"),
+    DemoLogin("D130000001@taalim.ma", Role.STUDENT, "class 1AC-1, Collège Ibn Rochd"),
     DemoLogin("parent.demo@taalim.ma", Role.PARENT, "parent of D130000001"),
     DemoLogin("director.other@taalim.ma", Role.SCHOOL_STAFF, "director, École Al Wahda (Salé)"),
 )
@@ -196,3 +206,4 @@ async def seed_demo(session: AsyncSession) -> None:
         )
     )
     await session.flush()
+    await seed_teaching(session, users)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
@@ -38,7 +38,7 @@ async def list_tests(
     session: SessionDep,
     class_id: uuid.UUID | None = None,
     subject_id: uuid.UUID | None = None,
-    semester: Annotated[Literal[1, 2] | None, Query()] = None,
+    semester: Annotated[int | None, Query(ge=1, le=2)] = None,
     updated_since: UpdatedSince = None,
 ) -> Response:
     """My tests this year, newest first."""
