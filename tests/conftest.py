@@ -11,22 +11,17 @@ import os
 
 os.environ["MASSAR_ENVIRONMENT"] = "test"
 
-import asyncio
-import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-import asyncpg
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.cli import upgrade_database
 from app.db.embedded import EmbeddedPostgres
-from app.db.runtime import asyncpg_url
+from app.db.runtime import asyncpg_url, temporary_database
 from app.db.session import create_engine
 from app.main import create_app
 from app.settings import get_settings
@@ -48,36 +43,6 @@ def server_url() -> Iterator[str]:
         yield server.url("postgres")
     finally:
         server.stop()
-
-
-def _admin(url: str, sql: str) -> None:
-    parsed = make_url(url)
-
-    async def run() -> None:
-        conn = await asyncpg.connect(
-            host=parsed.query.get("host") or parsed.host,
-            port=parsed.port,
-            user=parsed.username,
-            password=parsed.password,
-            database=parsed.database,
-        )
-        try:
-            await conn.execute(sql)
-        finally:
-            await conn.close()
-
-    asyncio.run(run())
-
-
-@contextmanager
-def temporary_database(server_url: str, prefix: str) -> Iterator[str]:
-    """Create an empty database; yield its URL; drop it afterwards."""
-    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
-    _admin(server_url, f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        _admin(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @pytest.fixture(scope="session")

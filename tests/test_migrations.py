@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.cli import alembic_config
 from app.db.base import Base
-from tests.conftest import temporary_database
+from app.db.runtime import temporary_database
 
 
 @pytest.fixture

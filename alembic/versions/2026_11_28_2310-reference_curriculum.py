@@ -129,4 +129,4 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     for table in ("curriculum_units", "subject_coefficients", "subjects", "streams", "levels"):
-        op.execute(sa.text(f"DELETE FROM {table}"))
+        op.execute(sa.text(f"DELETE FROM {table}"))  # noqa: S608  (fixed table names)

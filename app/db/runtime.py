@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -66,3 +67,35 @@ def database_url_for_tools() -> str:
     atexit.register(server.stop)
     ensure_database_exists(server, APP_DATABASE)
     return server.url(APP_DATABASE)
+
+
+def run_admin_sql(server_url: str, sql: str) -> None:
+    """Run one maintenance statement (CREATE/DROP DATABASE) outside any transaction."""
+    url = make_url(server_url)
+
+    async def run() -> None:
+        conn = await asyncpg.connect(
+            host=url.query.get("host") or url.host,
+            port=url.port,
+            user=url.username,
+            password=url.password,
+            database=url.database,
+        )
+        try:
+            await conn.execute(sql)
+        finally:
+            await conn.close()
+
+    asyncio.run(run())
+
+
+@contextmanager
+def temporary_database(server_url: str, prefix: str) -> Iterator[str]:
+    """Create an empty database on the server, yield its URL, drop it afterwards (tests and
+    benchmarks)."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    run_admin_sql(server_url, f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(server_url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        run_admin_sql(server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import Select, delete, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import Conflict, InvalidInput, NotFound, ProblemError, field_error
+from app.errors import Conflict, NotFound, ProblemError
 from app.models.assessment import ClassTest, Mark
 from app.models.enums import TestStatus
 from app.schemas.assessment import (
@@ -25,7 +25,12 @@ from app.schemas.assessment import (
 )
 from app.security.principal import Principal
 from app.services.bulk import upsert
-from app.services.teaching import assignments_of, current_pupils, taught_class
+from app.services.teaching import (
+    assignments_of,
+    check_pupils_of_class,
+    current_pupils,
+    taught_class,
+)
 
 HISTOGRAM_BINS = 20
 
@@ -173,7 +178,7 @@ async def save_marks(
     test, _ = await _get(session, principal, test_id)
     _require_draft(test)
     enrolled = set((await session.scalars(current_pupils(test.class_id))).all())
-    check_mark_rows(rows, enrolled)
+    check_pupils_of_class([row.pupil_id for row in rows], enrolled, "body.{index}.pupil_id")
     cleared = [row.pupil_id for row in rows if row.is_empty]
     if cleared:
         await session.execute(
@@ -207,27 +212,16 @@ async def save_marks(
                 update=["mark", "absent", "remark"],
             )
         )
-    return await list_marks(session, principal, test_id)
-
-
-def check_mark_rows(rows: Sequence[MarkIn], enrolled: set[uuid.UUID], prefix: str = "body") -> None:
-    """Every row names a pupil of the class, once; all faults are reported together."""
-    errors = []
-    seen: set[uuid.UUID] = set()
-    for index, row in enumerate(rows):
-        field = f"{prefix}.{index}.pupil_id"
-        if row.pupil_id not in enrolled:
-            errors.append(field_error(field, "not a pupil of this class", "not_in_class"))
-        elif row.pupil_id in seen:
-            errors.append(field_error(field, "this pupil appears twice", "duplicate"))
-        seen.add(row.pupil_id)
-    if errors:
-        raise InvalidInput(errors)
+    return await _with_marks(session, test)
 
 
 async def list_marks(session: AsyncSession, principal: Principal, test_id: uuid.UUID) -> TestMarks:
     """A test with all its marks."""
     test, _ = await _get(session, principal, test_id)
+    return await _with_marks(session, test)
+
+
+async def _with_marks(session: AsyncSession, test: ClassTest) -> TestMarks:
     marks = (
         await session.scalars(
             select(Mark).where(Mark.school_id == test.school_id, Mark.test_id == test.id)

@@ -14,7 +14,6 @@ from app.models.attendance import AttendanceMark, AttendanceSheet
 from app.models.enums import AttendanceStatus
 from app.schemas.attendance import (
     AttendanceIn,
-    AttendanceMarkIn,
     AttendanceMarkOut,
     AttendanceOut,
     AttendanceTotals,
@@ -22,7 +21,7 @@ from app.schemas.attendance import (
 from app.security.principal import Principal
 from app.services.bulk import upsert
 from app.services.calendar import school_today
-from app.services.teaching import current_pupils, taught_class
+from app.services.teaching import check_pupils_of_class, current_pupils, taught_class
 from app.settings import get_settings
 
 
@@ -33,7 +32,9 @@ async def record_attendance(
     school_class = await taught_class(session, principal, class_id, roll_call.subject_id)
     _check_lesson_date(roll_call.date)
     enrolled = set((await session.scalars(current_pupils(class_id))).all())
-    _check_rows(roll_call.marks, enrolled)
+    check_pupils_of_class(
+        [m.pupil_id for m in roll_call.marks], enrolled, "body.marks.{index}.pupil_id"
+    )
 
     sheet_id = await session.scalar(
         insert(AttendanceSheet)
@@ -142,21 +143,6 @@ def _check_lesson_date(lesson_date: date) -> None:
         raise InvalidInput(
             [field_error("body.date", f"older than {window} days: ask the school", "too_old")]
         )
-
-
-def _check_rows(marks: list[AttendanceMarkIn], enrolled: set[uuid.UUID]) -> None:
-    """Every row names a pupil of the class, once; all faults are reported together."""
-    errors = []
-    seen: set[uuid.UUID] = set()
-    for index, mark in enumerate(marks):
-        field = f"body.marks.{index}.pupil_id"
-        if mark.pupil_id not in enrolled:
-            errors.append(field_error(field, "not a pupil of this class", "not_in_class"))
-        elif mark.pupil_id in seen:
-            errors.append(field_error(field, "this pupil appears twice", "duplicate"))
-        seen.add(mark.pupil_id)
-    if errors:
-        raise InvalidInput(errors)
 
 
 def _attendance_out(

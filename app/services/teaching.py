@@ -4,6 +4,7 @@ about it: their file, their classes, rosters and weekly timetable."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -11,7 +12,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from app.errors import NotFound
+from app.errors import InvalidInput, NotFound, field_error
 from app.models.academics import Stream, Subject
 from app.models.accounts import User
 from app.models.classes import (
@@ -254,3 +255,23 @@ async def timetable(session: AsyncSession, principal: Principal, iso_week: str |
     monday: date = days[0]
     iso_year, iso_week_number, _ = monday.isocalendar()
     return Week(week=f"{iso_year}-W{iso_week_number:02d}", days=days, entries=entries)
+
+
+def check_pupils_of_class(
+    pupil_ids: Sequence[uuid.UUID], enrolled: set[uuid.UUID], field: str
+) -> None:
+    """Every row names a pupil of the class, once; all faults are reported together.
+
+    `field` locates row `index`, e.g. `"body.marks.{index}.pupil_id"`.
+    """
+    errors = []
+    seen: set[uuid.UUID] = set()
+    for index, pupil_id in enumerate(pupil_ids):
+        where = field.format(index=index)
+        if pupil_id not in enrolled:
+            errors.append(field_error(where, "not a pupil of this class", "not_in_class"))
+        elif pupil_id in seen:
+            errors.append(field_error(where, "this pupil appears twice", "duplicate"))
+        seen.add(pupil_id)
+    if errors:
+        raise InvalidInput(errors)

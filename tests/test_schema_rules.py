@@ -1,0 +1,86 @@
+"""Rules the schema keeps as it grows: every foreign key is indexed, every tenant table
+carries `school_id`, and relationships never load lazily."""
+
+from __future__ import annotations
+
+from sqlalchemy import Table
+from sqlalchemy.orm import RelationshipProperty
+
+from app.db.base import Base
+
+# Foreign keys to a small, never-deleted reference table (a few dozen school years) or to
+# accounts (never deleted, only disabled): an index would cost writes on the biggest tables
+# and serve no query.
+UNINDEXED_BY_DESIGN = {
+    ("attendance_sheets", ("school_year",)),
+    ("class_tests", ("school_year",)),
+    ("classes", ("school_year",)),
+    ("enrolments", ("school_year",)),
+    ("lessons", ("school_year",)),
+    ("teaching_assignments", ("school_year",)),
+    ("timetable_slots", ("school_year",)),
+    ("marks", ("updated_by",)),
+}
+# Shared reference data and accounts: not owned by one school.
+NOT_TENANT_TABLES = {
+    "academies",
+    "provinces",
+    "schools",
+    "users",
+    "auth_sessions",
+    "refresh_tokens",
+    "guardian_links",
+    "school_years",
+    "semesters",
+    "levels",
+    "streams",
+    "subjects",
+    "subject_coefficients",
+    "curriculum_units",
+    "sync_operations",
+}
+
+
+def _indexed_prefixes(table: Table) -> set[tuple[str, ...]]:
+    """Every leading run of columns some index (or key) can search by."""
+    column_lists = [tuple(c.name for c in index.columns) for index in table.indexes]
+    column_lists += [
+        tuple(c.name for c in constraint.columns)
+        for constraint in table.constraints
+        if hasattr(constraint, "columns")
+        and constraint.__class__.__name__ in ("PrimaryKeyConstraint", "UniqueConstraint")
+    ]
+    return {cols[:n] for cols in column_lists for n in range(1, len(cols) + 1)}
+
+
+def _unindexed_foreign_keys() -> set[tuple[str, tuple[str, ...]]]:
+    unindexed = set()
+    for table in Base.metadata.sorted_tables:
+        prefixes = _indexed_prefixes(table)
+        for fk in table.foreign_key_constraints:
+            columns = tuple(c.name for c in fk.columns)
+            # A composite key such as (class_id, school_id) is served by an index on class_id.
+            if columns not in prefixes and columns[:1] not in prefixes:
+                unindexed.add((table.name, columns))
+    return unindexed
+
+
+def test_every_foreign_key_is_indexed() -> None:
+    assert _unindexed_foreign_keys() - UNINDEXED_BY_DESIGN == set()
+
+
+def test_the_exceptions_are_still_needed() -> None:
+    assert UNINDEXED_BY_DESIGN - _unindexed_foreign_keys() == set()
+
+
+def test_tenant_tables_carry_school_id() -> None:
+    for table in Base.metadata.sorted_tables:
+        if table.name not in NOT_TENANT_TABLES:
+            assert "school_id" in table.c, table.name
+
+
+def test_relationships_never_load_lazily() -> None:
+    for mapper in Base.registry.mappers:
+        for prop in mapper.iterate_properties:
+            if isinstance(prop, RelationshipProperty):
+                assert prop.lazy == "raise", f"{mapper.class_.__name__}.{prop.key}"
