@@ -122,6 +122,7 @@ _HTTP_DETAIL_KEYS = {
     404: "error.route_not_found",
     405: "error.method_not_allowed",
     401: "auth.missing_token",
+    413: "error.request_too_large",
 }
 
 

@@ -122,6 +122,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Certains élèves n'ont encore ni note ni absence.",
         "ar": "بعض التلاميذ ليست لهم بعد نقطة ولا غياب.",
     },
+    "error.request_too_large": {
+        "en": "The request body is too large.",
+        "fr": "Le corps de la requête est trop volumineux.",
+        "ar": "حجم الطلب كبير جدا.",
+    },
     "error.no_current_year": {
         "en": "No school year is open yet.",
         "fr": "Aucune année scolaire n'est encore ouverte.",
@@ -131,6 +136,36 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "The database does not answer.",
         "fr": "La base de données ne répond pas.",
         "ar": "قاعدة البيانات لا تستجيب.",
+    },
+    "status.413": {
+        "en": "Content too large",
+        "fr": "Contenu trop volumineux",
+        "ar": "المحتوى كبير جدا",
+    },
+    "status.415": {
+        "en": "Unsupported media type",
+        "fr": "Type de contenu non pris en charge",
+        "ar": "نوع المحتوى غير مدعوم",
+    },
+    "gradesheet.too_large": {
+        "en": "The grade sheet file is too large.",
+        "fr": "Le fichier du relevé de notes est trop volumineux.",
+        "ar": "ملف بيان النقط كبير جدا.",
+    },
+    "gradesheet.not_xlsx": {
+        "en": "The file is not an Excel workbook (.xlsx).",
+        "fr": "Le fichier n'est pas un classeur Excel (.xlsx).",
+        "ar": "الملف ليس مصنف إكسل (xlsx.).",
+    },
+    "gradesheet.not_a_grade_sheet": {
+        "en": 'The workbook is not a grade sheet exported by Massar (no "Code Massar" header).',
+        "fr": "Le classeur n'est pas un relevé de notes de Massar (pas d'en-tête « Code Massar »).",
+        "ar": "المصنف ليس بيان نقط مستخرجا من مسار (لا يوجد عنوان «Code Massar»).",
+    },
+    "gradesheet.wrong_sheet": {
+        "en": "This grade sheet belongs to another class, subject, semester or school year.",
+        "fr": "Ce relevé de notes concerne une autre classe, matière, semestre ou année scolaire.",
+        "ar": "بيان النقط هذا يخص قسما أو مادة أو دورة أو سنة دراسية أخرى.",
     },
 }
 

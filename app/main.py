@@ -10,6 +10,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app.api import health
 from app.api.v1 import router as v1_router
+from app.body_limit import BodyLimitMiddleware
 from app.db.runtime import asyncpg_url
 from app.db.session import create_engine, create_session_factory
 from app.errors import install_error_handlers
@@ -58,6 +59,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         allow_headers=["Authorization", "Content-Type", "Accept-Language", REQUEST_ID_HEADER],
         expose_headers=[REQUEST_ID_HEADER, "ETag"],
     )
+    # Refused while streaming (413), so an oversized upload is never held in full.
+    app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
     app.include_router(v1_router)

@@ -51,8 +51,9 @@ class Settings(BaseSettings):
     # How many days back a teacher may still take or correct attendance.
     attendance_window_days: int = Field(default=14, ge=0, le=120)
     school_timezone: str = "Africa/Casablanca"
-    # Largest grade sheet accepted for import.
+    # Largest grade sheet accepted for import, and largest request body of any kind.
     grade_sheet_max_bytes: int = Field(default=2_000_000, ge=10_000)
+    max_request_bytes: int = Field(default=8_000_000, ge=100_000)
 
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     host: str = "127.0.0.1"

@@ -101,3 +101,26 @@ async def test_problem_texts_follow_accept_language(client: httpx.AsyncClient) -
     assert arabic["title"] == "غير مصادق عليه"
     assert english["title"] == "Not authenticated"
     assert french["title"] == "Non authentifié"
+
+
+async def test_an_oversized_body_is_413_problem(client: httpx.AsyncClient) -> None:
+    from app.settings import get_settings
+
+    too_big = b"x" * (get_settings().max_request_bytes + 1)
+    response = await client.post(
+        "/api/v1/auth/refresh", content=too_big, headers={"Content-Type": "application/json"}
+    )
+    _assert_problem(response, 413)
+
+
+async def test_an_oversized_streamed_body_is_413_problem(client: httpx.AsyncClient) -> None:
+    from app.settings import get_settings
+
+    async def chunks():  # no Content-Length: the body is counted as it arrives
+        for _ in range(get_settings().max_request_bytes // 1_000_000 + 2):
+            yield b"x" * 1_000_000
+
+    response = await client.post(
+        "/api/v1/auth/refresh", content=chunks(), headers={"Content-Type": "application/json"}
+    )
+    _assert_problem(response, 413)
