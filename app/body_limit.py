@@ -8,9 +8,8 @@ raised from inside the endpoint's read, where the problem handlers see it.
 from __future__ import annotations
 
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-
 from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
 class RequestTooLarge(HTTPException):
