@@ -23,7 +23,7 @@ $(VENV)/.installed: $(UV) pyproject.toml uv.lock
 install: $(VENV)/.installed
 
 run: install  ## Serve on http://127.0.0.1:8000 with embedded PostgreSQL and demo data.
-	$(VENV)/bin/massar serve --migrate --seed-demo
+	$(VENV)/bin/massar serve --migrate --seed-demo --with-worker
 
 test: install  ## The whole suite, on MASSAR_TEST_DATABASE_URL or an embedded PostgreSQL.
 	$(VENV)/bin/pytest

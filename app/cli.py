@@ -1,4 +1,4 @@
-"""The `massar` command: serve, migrate, seed-demo, create-user, export-openapi."""
+"""The `massar` command: serve, worker, migrate, seed-demo, create-user, export-openapi."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ from app.middleware import RequestIdLogFilter
 from app.models.enums import Role, StaffTitle
 from app.services import demo
 from app.services.accounts import NewAccount, create_account
+from app.services.push import push_worker
 from app.settings import Settings, get_settings
 
 log = logging.getLogger("massar")
@@ -112,6 +113,9 @@ def serve(
     seed_demo: Annotated[
         bool, typer.Option("--seed-demo", help="Load demo data if the database is empty.")
     ] = False,
+    with_worker: Annotated[
+        bool, typer.Option("--with-worker", help="Also deliver push notifications in-process.")
+    ] = False,
 ) -> None:
     """Serve the API (starting the embedded PostgreSQL when no database URL is set)."""
     settings = get_settings()
@@ -129,6 +133,8 @@ def serve(
             _print_demo_logins(settings)
         # Workers are separate processes: they read the URL from the environment.
         os.environ["MASSAR_DATABASE_URL"] = url
+        if with_worker:
+            os.environ["MASSAR_PUSH_WORKER_IN_APP"] = "true"
         get_settings.cache_clear()
         uvicorn.run(
             "app.main:create_app",
@@ -145,6 +151,33 @@ def serve(
 
 def _exit_on_signal(signum: int, _frame: object) -> None:
     raise SystemExit(128 + signum)
+
+
+@cli.command()
+def worker(
+    once: Annotated[bool, typer.Option("--once", help="Run one delivery cycle and exit.")] = False,
+) -> None:
+    """Deliver queued push notifications until SIGTERM or SIGINT (one cycle with --once)."""
+    settings = get_settings()
+    with database(settings) as url:
+        asyncio.run(_deliver_pushes(settings, url, once=once))
+
+
+async def _deliver_pushes(settings: Settings, url: str, *, once: bool) -> None:
+    engine = create_engine(settings, url)
+    try:
+        async with push_worker(create_session_factory(engine), settings) as deliverer:
+            if once:
+                log.info("push cycle: %s", await deliverer.run_cycle())
+                return
+            # A signal ends the loop once the batch in flight is recorded: nothing is left claimed.
+            stop = asyncio.Event()
+            loop = asyncio.get_running_loop()
+            for signum in (signal.SIGTERM, signal.SIGINT):
+                loop.add_signal_handler(signum, stop.set)
+            await deliverer.run(stop)
+    finally:
+        await engine.dispose()
 
 
 @cli.command()

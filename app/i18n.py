@@ -127,6 +127,16 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Le corps de la requête est trop volumineux.",
         "ar": "حجم الطلب كبير جدا.",
     },
+    "family.too_many_attempts": {
+        "en": "Too many failed attempts: try again in 15 minutes.",
+        "fr": "Trop de tentatives échouées : réessayez dans 15 minutes.",
+        "ar": "محاولات فاشلة كثيرة: أعد المحاولة بعد 15 دقيقة.",
+    },
+    "family.link_refused": {
+        "en": "These details do not match a code issued by the school.",
+        "fr": "Ces informations ne correspondent à aucun code délivré par l'établissement.",
+        "ar": "هذه المعلومات لا تطابق أي رمز سلمته المؤسسة.",
+    },
     "error.no_current_year": {
         "en": "No school year is open yet.",
         "fr": "Aucune année scolaire n'est encore ouverte.",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
@@ -15,6 +15,7 @@ from app.db.runtime import asyncpg_url
 from app.db.session import create_engine, create_session_factory
 from app.errors import install_error_handlers
 from app.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
+from app.services.push import background_worker
 from app.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -39,8 +40,15 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         engine = create_engine(settings, asyncpg_url(url))
         app.state.engine = engine
         app.state.session_factory = create_session_factory(engine)
+        # `massar serve --with-worker`: push delivery in this process, stopped before the engine.
+        pushes: AbstractAsyncContextManager[None] = (
+            background_worker(app.state.session_factory, settings)
+            if settings.push_worker_in_app
+            else nullcontext()
+        )
         try:
-            yield
+            async with pushes:
+                yield
         finally:
             await engine.dispose()
 

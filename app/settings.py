@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 # The development secret is public (it is in this file), so nothing outside dev may use it.
@@ -55,6 +56,24 @@ class Settings(BaseSettings):
     grade_sheet_max_bytes: int = Field(default=2_000_000, ge=10_000)
     max_request_bytes: int = Field(default=8_000_000, ge=100_000)
 
+    # Push delivery, in the FCM HTTP v1 shape. No provider URL: the worker logs and leaves
+    # the outbox queued (development, tests).
+    push_provider_url: str | None = None
+    push_project_id: str = "massar"
+    # Sent as `Authorization: Bearer …`; a SecretStr, so no repr or log ever shows it.
+    push_credentials: SecretStr | None = None
+    push_batch_size: int = Field(default=100, ge=1, le=1000)
+    push_max_attempts: int = Field(default=6, ge=1, le=20)
+    push_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    push_backoff_base_seconds: float = Field(default=2.0, gt=0)
+    # Sends in flight at once; each holds one database connection while it records its outcome.
+    push_concurrency: int = Field(default=8, ge=1, le=64)
+    # A message a worker claimed and did not confirm within this is given up (never resent).
+    push_lease_seconds: int = Field(default=300, ge=10)
+    push_poll_seconds: float = Field(default=2.0, gt=0)
+    # `massar serve --with-worker`: run the delivery loop inside the API process.
+    push_worker_in_app: bool = False
+
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     host: str = "127.0.0.1"
     port: int = 8000
@@ -83,6 +102,18 @@ class Settings(BaseSettings):
                     )
             elif not self.jwt_private_key:
                 raise ValueError("MASSAR_JWT_PRIVATE_KEY is required for RS256")
+        return self
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_batch(self) -> Settings:
+        # A lease that ran out while the batch is still being sent would give up messages that
+        # are about to be delivered (recorded as failed though they arrive).
+        rounds = math.ceil(self.push_batch_size / self.push_concurrency)
+        if self.push_lease_seconds < 2 * rounds * self.push_timeout_seconds:
+            raise ValueError(
+                "MASSAR_PUSH_LEASE_SECONDS must be at least twice the time a batch can take "
+                "(batch size / concurrency × timeout)"
+            )
         return self
 
     @property

@@ -12,19 +12,14 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
-import time
 import uuid
 from datetime import date, timedelta
 
-import httpx
-from sqlalchemy import event, select
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from harness import bench_app, migrated_database
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.cli import upgrade_database
-from app.db.runtime import database, temporary_database
 from app.db.session import create_engine, create_session_factory
-from app.main import create_app
 from app.models.academics import Subject
 from app.models.accounts import User
 from app.models.classes import Enrolment, Pupil, SchoolClass, TeachingAssignment
@@ -88,33 +83,15 @@ async def prepare(session: AsyncSession) -> tuple[uuid.UUID, uuid.UUID, list[uui
     return big.id, math.id, [p.id for p in pupils]
 
 
-class StatementCounter:
-    def __init__(self, engine: AsyncEngine) -> None:
-        self.count = 0
-        event.listen(engine.sync_engine, "before_cursor_execute", self._seen)
-        # BEGIN and COMMIT are sent by the driver, not through a cursor: count them too.
-        event.listen(engine.sync_engine, "begin", self._seen)
-        event.listen(engine.sync_engine, "commit", self._seen)
-
-    def _seen(self, *_: object) -> None:
-        self.count += 1
-
-
-async def measure(url: str, calls: int) -> None:
+async def run(url: str, calls: int) -> None:
     settings = get_settings()
     engine = create_engine(settings, url)
     async with create_session_factory(engine)() as session:
         class_id, math_id, pupil_ids = await prepare(session)
-    app = create_app(settings, database_url=url)
-    app.state.engine = engine
-    app.state.session_factory = create_session_factory(engine)
-    counter = StatementCounter(engine)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
-        login = {"username": "teacher.demo@taalim.ma", "password": demo.DEMO_PASSWORD}
-        token = (await client.post("/api/v1/auth/token", json=login)).json()["access_token"]
-        headers = {"Authorization": f"Bearer {token}"}
-        test = await client.post(
+    await engine.dispose()
+    async with bench_app(url) as bench:
+        headers = await bench.login("teacher.demo@taalim.ma")
+        test = await bench.client.post(
             f"/api/v1/teacher/classes/{class_id}/tests",
             json={
                 "subject_id": str(math_id),
@@ -127,7 +104,7 @@ async def measure(url: str, calls: int) -> None:
         )
         test_id = test.json()["id"]
 
-        def attendance(i: int) -> dict[str, object]:
+        def roll_call(i: int) -> dict[str, object]:
             statuses = ["present", "absent", "late"]
             return {
                 "date": str(school_today() - timedelta(days=i % 7)),
@@ -149,40 +126,26 @@ async def measure(url: str, calls: int) -> None:
                 for n, p in enumerate(pupil_ids)
             ]
 
-        for name, method, path, body in (
-            (
-                "PUT attendance (40)",
-                "PUT",
-                f"/api/v1/teacher/classes/{class_id}/attendance",
-                attendance,
-            ),
-            ("PUT marks (40)", "PUT", f"/api/v1/teacher/tests/{test_id}/marks", marks),
-        ):
-            timings, statements = [], []
-            for i in range(calls):
-                before = counter.count
-                started = time.perf_counter()
-                response = await client.request(method, path, json=body(i), headers=headers)
-                timings.append(time.perf_counter() - started)
-                statements.append(counter.count - before)
-                assert response.status_code == 200, response.text
-            timings.sort()
-            print(
-                f"{name:<22} median {statistics.median(timings) * 1000:6.1f} ms  "
-                f"p95 {timings[int(0.95 * len(timings)) - 1] * 1000:6.1f} ms  "
-                f"SQL per call (BEGIN, COMMIT included) {statistics.median(statements):.0f} "
-                f"(min {min(statements)}, max {max(statements)})  n={calls}"
-            )
-    await engine.dispose()
+        attendance_url = f"/api/v1/teacher/classes/{class_id}/attendance"
+        await bench.measure(
+            "PUT attendance (40)",
+            calls,
+            lambda i: bench.client.put(attendance_url, json=roll_call(i), headers=headers),
+        )
+        marks_url = f"/api/v1/teacher/tests/{test_id}/marks"
+        await bench.measure(
+            "PUT marks (40)",
+            calls,
+            lambda i: bench.client.put(marks_url, json=marks(i), headers=headers),
+        )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=50)
     args = parser.parse_args()
-    with database(get_settings()) as app_url, temporary_database(app_url, "massar_bench") as url:
-        upgrade_database(url)
-        asyncio.run(measure(url, args.calls))
+    with migrated_database() as url:
+        asyncio.run(run(url, args.calls))
 
 
 if __name__ == "__main__":

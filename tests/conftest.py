@@ -25,7 +25,14 @@ from app.db.runtime import asyncpg_url, temporary_database
 from app.db.session import create_engine
 from app.main import create_app
 from app.settings import get_settings
-from tests.factories import TeachingWorld, World, build_teaching_world, build_world
+from tests.factories import (
+    FamilyWorld,
+    TeachingWorld,
+    World,
+    build_family_world,
+    build_teaching_world,
+    build_world,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -123,3 +130,11 @@ async def teaching(session: AsyncSession, world: World) -> TeachingWorld:
     teaching = await build_teaching_world(session, world)
     await session.commit()
     return teaching
+
+
+@pytest.fixture
+async def family(session: AsyncSession, teaching: TeachingWorld) -> FamilyWorld:
+    """Pupil and parent accounts linked to the teaching world's pupils (see `FamilyWorld`)."""
+    family = await build_family_world(session, teaching)
+    await session.commit()
+    return family

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.academics import SchoolYear, Semester, Subject
-from app.models.accounts import AuthSession, User
+from app.models.accounts import AuthSession, GuardianLink, User
+from app.models.assessment import ClassTest, Mark
 from app.models.classes import Enrolment, Pupil, SchoolClass, TeachingAssignment
-from app.models.enums import Area, Gender, Role, Sector, StaffTitle
+from app.models.enums import Area, Gender, Kinship, Role, Sector, StaffTitle, TestKind, TestStatus
 from app.models.organisation import Province, School
 from app.security.passwords import hash_password
 from app.security.tokens import TokenSubject, get_token_codec
@@ -300,3 +302,94 @@ async def build_teaching_world(session: AsyncSession, world: World) -> TeachingW
     await assign(session, world.users["teacher_fr"], tw.classes["c1"], tw.subjects["FR"])
     await assign(session, world.users["teacher_other"], tw.classes["c3"], tw.subjects["MATH"])
     return tw
+
+
+# ---- families and published marks ---------------------------------------------------------
+
+
+async def create_test_with_marks(
+    session: AsyncSession,
+    school_class: SchoolClass,
+    taught: Subject,
+    teacher: User,
+    marks: dict[Pupil, Decimal | str | None],
+    *,
+    kind: TestKind = TestKind.TEST_1,
+    semester: int = 1,
+    status: TestStatus = TestStatus.PUBLISHED,
+) -> ClassTest:
+    """A test with marks; "absent" marks the pupil absent."""
+    test = ClassTest(
+        school_id=school_class.school_id,
+        school_year=school_class.school_year,
+        class_id=school_class.id,
+        subject_id=taught.id,
+        teacher_id=teacher.id,
+        semester=semester,
+        kind=kind,
+        test_date=date(school_class.school_year, 10, 15),
+        title=f"{kind} {taught.code}",
+        status=status,
+    )
+    session.add(test)
+    await session.flush()
+    session.add_all(
+        Mark(
+            school_id=test.school_id,
+            school_year=test.school_year,
+            test_id=test.id,
+            pupil_id=pupil.id,
+            mark=None if value == "absent" else value,
+            absent=value == "absent",
+            updated_by=teacher.id,
+        )
+        for pupil, value in marks.items()
+    )
+    await session.flush()
+    return test
+
+
+@dataclass
+class FamilyWorld:
+    """On top of `TeachingWorld`: the world's student account is pupil c1[0]; the world's
+    parent has verified links to c1[0] and c2[0] and an unverified one to c1[1]."""
+
+    teaching: TeachingWorld
+    child: Pupil
+    sibling: Pupil
+    unverified: Pupil
+    stranger: Pupil
+
+    def auth(self, who: str) -> dict[str, str]:
+        return self.teaching.auth(who)
+
+
+async def build_family_world(session: AsyncSession, teaching: TeachingWorld) -> FamilyWorld:
+    users = teaching.world.users
+    child, unverified, stranger = teaching.pupils["c1"][:3]
+    sibling = teaching.pupils["c2"][0]
+    child.user_id = users["student"].id
+    now = datetime.now(UTC)
+    session.add_all(
+        [
+            GuardianLink(
+                parent_id=users["parent"].id,
+                pupil_id=child.id,
+                kinship=Kinship.MOTHER,
+                verified_at=now,
+            ),
+            GuardianLink(
+                parent_id=users["parent"].id,
+                pupil_id=sibling.id,
+                kinship=Kinship.MOTHER,
+                verified_at=now,
+            ),
+            GuardianLink(
+                parent_id=users["parent"].id, pupil_id=unverified.id, kinship=Kinship.MOTHER
+            ),
+        ]
+    )
+    await session.flush()
+    return FamilyWorld(
+        teaching=teaching, child=child, sibling=sibling, unverified=unverified, stranger=stranger
+    )

@@ -19,6 +19,7 @@ UNINDEXED_BY_DESIGN = {
     ("lessons", ("school_year",)),
     ("teaching_assignments", ("school_year",)),
     ("timetable_slots", ("school_year",)),
+    ("exam_sessions", ("school_year",)),
     ("marks", ("updated_by",)),
 }
 # Shared reference data and accounts: not owned by one school.
@@ -38,6 +39,13 @@ NOT_TENANT_TABLES = {
     "subject_coefficients",
     "curriculum_units",
     "sync_operations",
+    # A person's devices, inbox and push outbox: keyed by account, and parents have no school.
+    "devices",
+    "notifications",
+    "notification_preferences",
+    "push_messages",
+    # A parent's failed attempts to link a child: throttling is per account.
+    "link_attempts",
 }
 
 

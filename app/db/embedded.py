@@ -8,14 +8,16 @@ time when `XDG_RUNTIME_DIR` is unset. This module instead:
 - runs `initdb` once and `pg_ctl start` on each use, listening on a Unix socket only;
 - adopts a server left running by a crashed or killed run of ours, and removes a stale
   `postmaster.pid` whose process is gone or is someone else's;
-- stops the server when its owner calls `stop()` (the CLI does it in a `finally`, so Ctrl-C
-  and SIGTERM both stop it);
+- counts the processes holding the cluster (a `make run` and a test run may share one), and
+  stops the server when the last live holder calls `stop()` (the CLI does it in a `finally`,
+  so Ctrl-C and SIGTERM both stop it);
 - as root, runs PostgreSQL as an unprivileged system user (PostgreSQL refuses to run as root)
   and only adds the traverse bit where that user could not otherwise reach the binaries.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import importlib.util
 import logging
@@ -27,6 +29,8 @@ import stat
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,7 +38,6 @@ log = logging.getLogger(__name__)
 
 SYSTEM_USER = "massar-postgres"
 SUPERUSER = "postgres"
-OWNER_FILE = "massar-owner.pid"
 # A Unix socket path must fit in sun_path (108 bytes on Linux).
 MAX_SOCKET_PATH = 100
 
@@ -58,7 +61,7 @@ class EmbeddedPostgres:
     """One PostgreSQL cluster kept in `data_dir`, reachable through a Unix socket."""
 
     data_dir: Path
-    owns_server: bool = field(default=False, init=False)
+    holds_server: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
         self.data_dir = self.data_dir.expanduser().resolve()
@@ -78,46 +81,76 @@ class EmbeddedPostgres:
         return f"postgresql+asyncpg://{SUPERUSER}@/{database}?host={self.socket_dir}"
 
     def start(self) -> None:
-        """Initialise the cluster if needed and make sure a server is running on it."""
+        """Initialise the cluster if needed, make sure a server runs on it, and hold it."""
         self.data_dir.parent.mkdir(parents=True, exist_ok=True)
-        if self._run_as:
-            self._prepare_for_system_user()
-        if not (self.data_dir / "PG_VERSION").exists():
-            self._initdb()
-        running = self._running_pid()
-        if running is None:
-            self._remove_stale_pid_file()
-            self._pg_ctl(
-                "start",
-                "-w",
-                "-t",
-                "60",
-                "-l",
-                str(self.data_dir / "server.log"),
-                "-o",
-                f"-c listen_addresses='' -k {self.socket_dir}",
-            )
-            self.owns_server = True
-        else:
-            # Adopt a server whose owner is gone (a crash or a kill); leave a live owner's alone.
-            self.owns_server = not _pid_alive(self._recorded_owner())
-        if self.owns_server:
-            (self.data_dir / OWNER_FILE).write_text(str(os.getpid()))
+        with self._lock():
+            if self._run_as:
+                self._prepare_for_system_user()
+            if not (self.data_dir / "PG_VERSION").exists():
+                self._initdb()
+            # A server left by a crashed or killed run is adopted as it is.
+            if self._running_pid() is None:
+                self._remove_stale_pid_file()
+                self._pg_ctl(
+                    "start",
+                    "-w",
+                    "-t",
+                    "60",
+                    "-l",
+                    str(self.data_dir / "server.log"),
+                    "-o",
+                    f"-c listen_addresses='' -k {self.socket_dir}",
+                )
+            self._holders_dir.mkdir(exist_ok=True)
+            self._holder_file.touch()
+            self.holds_server = True
         log.info("embedded PostgreSQL ready in %s", self.data_dir)
 
     def stop(self) -> None:
-        """Stop the server if this process owns it."""
-        if not self.owns_server or self._running_pid() is None:
+        """Let go of the server, and stop it if no live process still holds it."""
+        if not self.holds_server:
             return
-        try:
-            self._pg_ctl("stop", "-w", "-t", "30", "-m", "fast")
-        except EmbeddedPostgresError:
-            pid = self._running_pid()
-            if pid is not None:
-                os.kill(pid, signal.SIGQUIT)
-        (self.data_dir / OWNER_FILE).unlink(missing_ok=True)
-        self.owns_server = False
+        with self._lock():
+            self._holder_file.unlink(missing_ok=True)
+            self.holds_server = False
+            if self._live_holders() or self._running_pid() is None:
+                return
+            try:
+                self._pg_ctl("stop", "-w", "-t", "30", "-m", "fast")
+            except EmbeddedPostgresError:
+                pid = self._running_pid()
+                if pid is not None:
+                    os.kill(pid, signal.SIGQUIT)
         log.info("embedded PostgreSQL stopped")
+
+    # Every process (and server object) using the cluster leaves a file named after it; the
+    # last one out stops the server. Files of dead processes (a kill -9) are ignored.
+    @property
+    def _holders_dir(self) -> Path:
+        return self.data_dir.parent / f".{self.data_dir.name}.holders"
+
+    @property
+    def _holder_file(self) -> Path:
+        return self._holders_dir / f"{os.getpid()}-{id(self)}"
+
+    def _live_holders(self) -> list[Path]:
+        live = []
+        for holder in self._holders_dir.glob("*-*"):
+            if _pid_alive(int(holder.name.split("-")[0])):
+                live.append(holder)
+            else:
+                holder.unlink(missing_ok=True)
+        return live
+
+    @contextmanager
+    def _lock(self) -> Iterator[None]:
+        """Serialise starts and stops across processes sharing the cluster."""
+        with open(self.data_dir.parent / f".{self.data_dir.name}.lock", "a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _initdb(self) -> None:
         self.data_dir.mkdir(mode=0o700, exist_ok=True)
@@ -173,9 +206,6 @@ class EmbeddedPostgres:
 
     def _remove_stale_pid_file(self) -> None:
         (self.data_dir / "postmaster.pid").unlink(missing_ok=True)
-
-    def _recorded_owner(self) -> int | None:
-        return _read_pid(self.data_dir / OWNER_FILE)
 
     def _prepare_for_system_user(self) -> None:
         _ensure_system_user()

@@ -20,7 +20,15 @@ from app.models.classes import (
     TeachingAssignment,
     TimetableSlot,
 )
+from app.models.exams import ExamResult, ExamSession, ExamSubjectResult
+from app.models.family import LinkAttempt, LinkCode, PupilContact
 from app.models.lessons import Lesson
+from app.models.notifications import (
+    Device,
+    Notification,
+    NotificationPreference,
+    PushMessage,
+)
 from app.models.organisation import Academy, Province, School
 from app.models.sync import SyncOperation
 
@@ -31,13 +39,23 @@ __all__ = [
     "AuthSession",
     "ClassTest",
     "CurriculumUnit",
+    "Device",
     "Enrolment",
+    "ExamResult",
+    "ExamSession",
+    "ExamSubjectResult",
     "GuardianLink",
     "Lesson",
     "Level",
+    "LinkAttempt",
+    "LinkCode",
     "Mark",
+    "Notification",
+    "NotificationPreference",
     "Province",
     "Pupil",
+    "PupilContact",
+    "PushMessage",
     "RefreshToken",
     "School",
     "SchoolClass",

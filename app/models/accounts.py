@@ -108,16 +108,16 @@ class RefreshToken(UUIDPrimaryKey, Base):
 
 
 class GuardianLink(UUIDPrimaryKey, Timestamps, Base):
-    """A parent's account linked to a pupil's; only verified links give access."""
+    """A parent's account linked to a pupil; only verified links give access."""
 
     __tablename__ = "guardian_links"
-    __table_args__ = (UniqueConstraint("parent_id", "student_id"),)
+    __table_args__ = (UniqueConstraint("parent_id", "pupil_id"),)
 
     parent_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
-    student_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    pupil_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("pupils.id", ondelete="CASCADE"), index=True
     )
     kinship: Mapped[Kinship] = mapped_column(checked(Kinship, "kinship"))
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

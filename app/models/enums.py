@@ -100,6 +100,8 @@ class AttendanceStatus(StrEnum):
 class TestKind(StrEnum):
     """The five marks of a subject per semester: four tests (الفرض) and integrated activities."""
 
+    __test__ = False  # a school test, not a pytest one
+
     TEST_1 = "test_1"
     TEST_2 = "test_2"
     TEST_3 = "test_3"
@@ -110,7 +112,35 @@ class TestKind(StrEnum):
 class TestStatus(StrEnum):
     """Marks go from the teacher (draft, submitted) to the director (validated), then out."""
 
+    __test__ = False  # a school test, not a pytest one
+
     DRAFT = "draft"
     SUBMITTED = "submitted"
     VALIDATED = "validated"
     PUBLISHED = "published"
+
+
+class ExamKind(StrEnum):
+    LOCAL = "local"
+    REGIONAL = "regional"
+    NATIONAL = "national"
+
+
+class ExamDecision(StrEnum):
+    ADMITTED = "admitted"
+    NOT_ADMITTED = "not_admitted"
+    RESIT = "resit"
+
+
+class PhoneOperator(StrEnum):
+    IAM = "iam"
+    ORANGE = "orange"
+    INWI = "inwi"
+    OTHER = "other"
+
+
+class PhoneOwner(StrEnum):
+    FATHER = "father"
+    MOTHER = "mother"
+    PUPIL = "pupil"
+    TUTOR = "tutor"

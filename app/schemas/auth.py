@@ -26,3 +26,8 @@ class TokenPair(Schema):
     expires_in: int = Field(description="Seconds the access token lives.")
     refresh_token: str = Field(description="Single use: each refresh returns a new one.")
     refresh_expires_in: int = Field(description="Seconds the refresh token lives.")
+
+
+class PasswordChange(Schema):
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=8, max_length=256)

@@ -9,10 +9,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import NotAuthenticated
+from app.errors import NotAuthenticated, invalid
 from app.models.accounts import AuthSession, RefreshToken, User
 from app.schemas.auth import TokenPair
 from app.security.passwords import hash_password, verify_password
+from app.security.principal import Principal
 from app.security.tokens import (
     TokenSubject,
     get_token_codec,
@@ -129,3 +130,29 @@ def _subject(user: User) -> TokenSubject:
         province_id=user.province_id,
         academy_id=user.academy_id,
     )
+
+
+async def change_password(
+    session: AsyncSession, principal: Principal, current: str, new: str
+) -> None:
+    """Replace the caller's password, proving the current one; other logins are ended."""
+    user = await session.get(User, principal.user_id)
+    assert user is not None
+    matches, _ = await verify_password(user.password_hash, current)
+    if not matches:
+        raise invalid(
+            "body.current_password", "this is not your current password", "wrong_password"
+        )
+    if new == current:
+        raise invalid("body.new_password", "choose a password you do not use now", "unchanged")
+    user.password_hash = await hash_password(new)
+    await session.execute(
+        update(AuthSession)
+        .where(
+            AuthSession.user_id == user.id,
+            AuthSession.id != principal.session_id,
+            AuthSession.revoked_at.is_(None),
+        )
+        .values(revoked_at=datetime.now(UTC), revoked_reason="password_changed")
+    )
+    log.info("password changed user_id=%s; other sessions revoked", user.id)

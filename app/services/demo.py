@@ -7,13 +7,12 @@ attendance...) is in `demo_teaching`.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.accounts import GuardianLink, User
-from app.models.enums import Area, Cycle, Kinship, Role, Sector, StaffTitle
+from app.models.accounts import User
+from app.models.enums import Area, Cycle, Role, Sector, StaffTitle
 from app.models.organisation import Academy, Province, School
 from app.services.accounts import NewAccount, create_account
 from app.services.demo_teaching import seed_teaching
@@ -197,13 +196,5 @@ async def seed_demo(session: AsyncSession) -> None:
     )
     await session.flush()
     users = {a.username.lower(): await create_account(session, a) for a in DEMO_ACCOUNTS}
-    session.add(
-        GuardianLink(
-            parent_id=users["parent.demo@taalim.ma"].id,
-            student_id=users["d130000001@taalim.ma"].id,
-            kinship=Kinship.FATHER,
-            verified_at=datetime.now(UTC),
-        )
-    )
     await session.flush()
     await seed_teaching(session, users)

@@ -9,14 +9,15 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.academics import CurriculumUnit, SchoolYear, Semester, Subject
-from app.models.accounts import User
+from app.models.accounts import GuardianLink, User
+from app.models.assessment import ClassTest
 from app.models.classes import (
     Enrolment,
     Pupil,
@@ -25,7 +26,7 @@ from app.models.classes import (
     TeachingAssignment,
     TimetableSlot,
 )
-from app.models.enums import AttendanceStatus, Gender, TestKind
+from app.models.enums import AttendanceStatus, Gender, Kinship, TestKind, TestStatus
 from app.models.organisation import School
 from app.reference.names import BIRTH_PLACES, FAMILY_NAMES, FIRST_NAMES_FEMALE, FIRST_NAMES_MALE
 from app.schemas.assessment import MarkIn, TestIn
@@ -34,9 +35,12 @@ from app.schemas.lessons import HomeworkIn, LessonIn
 from app.security.principal import Principal
 from app.services import assessment, attendance, lessons
 from app.services.calendar import school_today
+from app.services.demo_history import seed_past_year
 
 CLASS_SIZES = {"1AC-1": 30, "1AC-2": 29}
 DEMO_PUPIL_CODE = "D130000001"
+# The demo parent's second child, in the other class.
+SIBLING_CODE = "D130000031"
 # (class, subject, weekday, start, end, room); teachers follow from the subject.
 WEEK = (
     ("1AC-1", "MATH", 1, time(8, 30), time(10, 30), "Salle 12"),
@@ -81,11 +85,36 @@ async def seed_teaching(session: AsyncSession, accounts: dict[str, User]) -> Non
     pupils = await _enrol_pupils(
         session, rng, school, classes, accounts["d130000001@taalim.ma"], year
     )
+    _link_demo_parent(session, accounts["parent.demo@taalim.ma"], pupils)
     _staff_the_classes(session, school, classes, subjects, teachers, year)
     await session.flush()
     for code, teacher in teachers.items():
         principal = _principal_of(teacher)
         await _teacher_work(session, rng, principal, classes, subjects[code], pupils, today)
+    await _publish_first_tests(session, classes["1AC-2"], subjects["FR"])
+    await _second_semester_drafts(
+        session, rng, teachers["MATH"], classes["1AC-1"], subjects["MATH"], pupils["1AC-1"], year
+    )
+    await seed_past_year(session, rng, pupils, accounts, year)
+
+
+def _link_demo_parent(session: AsyncSession, parent: User, pupils: dict[str, list[Pupil]]) -> None:
+    """Two children in different classes: D130000001 in 1AC-1 and D130000031 in 1AC-2."""
+    children = [
+        p
+        for group in pupils.values()
+        for p in group
+        if p.massar_code in (DEMO_PUPIL_CODE, SIBLING_CODE)
+    ]
+    session.add_all(
+        GuardianLink(
+            parent_id=parent.id,
+            pupil_id=child.id,
+            kinship=Kinship.FATHER,
+            verified_at=datetime.now(UTC),
+        )
+        for child in children
+    )
 
 
 async def _open_school_years(session: AsyncSession, current: int) -> int:
@@ -139,6 +168,10 @@ async def _enrol_pupils(
                 pupil.first_name, pupil.first_name_ar = "Salma", "سلمى"
                 pupil.last_name, pupil.last_name_ar = "Berrada", "برادة"
                 pupil.gender = Gender.FEMALE
+            elif pupil.massar_code == SIBLING_CODE:
+                pupil.first_name, pupil.first_name_ar = "Youssef", "يوسف"
+                pupil.last_name, pupil.last_name_ar = "Berrada", "برادة"
+                pupil.gender = Gender.MALE
             pupils[name].append(pupil)
             number += 1
     session.add_all(p for group in pupils.values() for p in group)
@@ -245,7 +278,7 @@ async def _teacher_work(
 ) -> None:
     """Tests and marks, two roll calls and three lesson-log entries per class."""
     semester = 1 if today.month >= 9 or today.month == 1 else 2
-    for index, (name, school_class) in enumerate(classes.items()):
+    for name, school_class in classes.items():
         group = pupils[name]
         first = await assessment.create_test(
             session,
@@ -265,8 +298,7 @@ async def _teacher_work(
             first.id,
             [_demo_mark(rng, p.id, absent=i == 3) for i, p in enumerate(group)],
         )
-        if index == 0:
-            await assessment.submit_test(session, principal, first.id)
+        await assessment.submit_test(session, principal, first.id)
         second = await assessment.create_test(
             session,
             principal,
@@ -356,3 +388,50 @@ async def _log_lessons(
                 ),
             ),
         )
+
+
+async def _publish_first_tests(
+    session: AsyncSession, held_class: SchoolClass, held_subject: Subject
+) -> None:
+    """The director has published every first test but one: French in 1AC-2 still waits.
+
+    (Validation and publication are the school administration's; until their workflow exists
+    the demo sets the status the way it will.)
+    """
+    await session.execute(
+        update(ClassTest)
+        .where(
+            ClassTest.kind == TestKind.TEST_1,
+            ClassTest.status == TestStatus.SUBMITTED,
+            ~((ClassTest.class_id == held_class.id) & (ClassTest.subject_id == held_subject.id)),
+        )
+        .values(status=TestStatus.PUBLISHED)
+    )
+
+
+async def _second_semester_drafts(
+    session: AsyncSession,
+    rng: random.Random,
+    teacher: User,
+    school_class: SchoolClass,
+    subject: Subject,
+    group: list[Pupil],
+    year: int,
+) -> None:
+    """A second-semester test already marked in draft: invisible to pupils and parents."""
+    principal = _principal_of(teacher)
+    test = await assessment.create_test(
+        session,
+        principal,
+        school_class.id,
+        TestIn(
+            subject_id=subject.id,
+            semester=2,
+            kind=TestKind.TEST_1,
+            date=date(year + 1, 2, 9),
+            title="Contrôle 1 (S2)",
+        ),
+    )
+    await assessment.save_marks(
+        session, principal, test.id, [_demo_mark(rng, p.id) for p in group[:15]]
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,11 +32,11 @@ from app.schemas.teacher import (
     SubjectRef,
     TaughtClass,
     TeacherProfileOut,
-    TimetableEntry,
     Week,
 )
 from app.security.principal import Principal
-from app.services.calendar import current_school_year, current_year, week_days
+from app.services.calendar import current_school_year, current_year
+from app.services.timetable import week_of
 
 _specialty = aliased(Subject, name="specialty")
 
@@ -215,46 +215,10 @@ async def roster(
 
 async def timetable(session: AsyncSession, principal: Principal, iso_week: str | None) -> Week:
     """The teacher's lessons in a week, dated, in order."""
-    days = week_days(iso_week)
-    rows = await session.execute(
-        select(
-            TimetableSlot,
-            SchoolClass.name,
-            SchoolClass.level_code,
-            Stream.code.label("stream_code"),
-            Subject,
-        )
-        .join(SchoolClass, SchoolClass.id == TimetableSlot.class_id)
-        .join(Subject, Subject.id == TimetableSlot.subject_id)
-        .outerjoin(Stream, Stream.id == SchoolClass.stream_id)
-        .where(
-            TimetableSlot.teacher_id == principal.user_id,
-            TimetableSlot.school_id == principal.school_id,
-            TimetableSlot.school_year == current_year(),
-        )
-        .order_by(TimetableSlot.weekday, TimetableSlot.starts_at)
+    mine = (TimetableSlot.teacher_id == principal.user_id) & (
+        TimetableSlot.school_id == principal.school_id
     )
-    entries = [
-        TimetableEntry(
-            slot_id=r.TimetableSlot.id,
-            date=days[r.TimetableSlot.weekday - 1],
-            weekday=r.TimetableSlot.weekday,
-            starts_at=r.TimetableSlot.starts_at,
-            ends_at=r.TimetableSlot.ends_at,
-            room=r.TimetableSlot.room,
-            school_class=ClassRef(
-                id=r.TimetableSlot.class_id,
-                name=r.name,
-                level_code=r.level_code,
-                stream_code=r.stream_code,
-            ),
-            subject=SubjectRef.model_validate(r.Subject),
-        )
-        for r in rows
-    ]
-    monday: date = days[0]
-    iso_year, iso_week_number, _ = monday.isocalendar()
-    return Week(week=f"{iso_year}-W{iso_week_number:02d}", days=days, entries=entries)
+    return await week_of(session, mine, iso_week)
 
 
 def check_pupils_of_class(

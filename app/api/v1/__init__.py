@@ -2,10 +2,14 @@
 
 from fastapi import APIRouter
 
-from app.api.v1 import auth, me, schools, teacher
+from app.api.v1 import auth, me, notifications, parent, school, schools, student, teacher
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
 router.include_router(me.router)
+router.include_router(notifications.router)
 router.include_router(schools.router)
 router.include_router(teacher.router)
+router.include_router(student.router)
+router.include_router(parent.router)
+router.include_router(school.router)

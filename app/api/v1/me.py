@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, status
 
 from app.db.session import SessionDep
+from app.schemas.auth import PasswordChange
 from app.schemas.me import MeOut
 from app.security.deps import CurrentPrincipal
+from app.services import auth
 from app.services.accounts import get_me
 
 router = APIRouter(tags=["me"])
@@ -16,3 +18,13 @@ router = APIRouter(tags=["me"])
 async def me(principal: CurrentPrincipal, session: SessionDep) -> MeOut:
     """Who I am: role, title, level, my school, directorate and academy, and my apps."""
     return await get_me(session, principal)
+
+
+@router.post(
+    "/me/password", operation_id="me-change-password", status_code=status.HTTP_204_NO_CONTENT
+)
+async def change_password(
+    change: PasswordChange, principal: CurrentPrincipal, session: SessionDep
+) -> None:
+    """Change my password (the current one is required); my other devices are logged out."""
+    await auth.change_password(session, principal, change.current_password, change.new_password)

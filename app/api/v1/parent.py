@@ -1,0 +1,59 @@
+"""The parent app's face (Massar Wali): parents only, their verified children only."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Depends, status
+
+from app.api.v1.pupil_views import pupil_views
+from app.db.session import SessionDep
+from app.schemas.family import Child, LinkChildIn
+from app.security.deps import ParentPrincipal, parent_only
+from app.services import family
+
+router = APIRouter(prefix="/parent", tags=["parent"], dependencies=[Depends(parent_only)])
+
+
+@router.get("/children", operation_id="parent-children")
+async def children(principal: ParentPrincipal, session: SessionDep) -> list[Child]:
+    """My children (the child switcher)."""
+    return await family.children(session, principal)
+
+
+@router.post("/children", operation_id="parent-link-child", status_code=status.HTTP_201_CREATED)
+async def link_child(
+    request: LinkChildIn, principal: ParentPrincipal, session: SessionDep
+) -> Child:
+    """Link a child with their Massar code, birth date and the code their school gave me.
+
+    Any wrong detail gives the same answer; repeated failures are throttled (429).
+    """
+    try:
+        return await family.link_child(session, principal, request)
+    except family.LinkRefused:
+        # The failed attempt must be counted even though the request fails.
+        await session.commit()
+        raise
+
+
+@router.delete(
+    "/children/{child_id}",
+    operation_id="parent-unlink-child",
+    status_code=status.HTTP_204_NO_CONTENT,
+)
+async def unlink_child(
+    child_id: uuid.UUID, principal: ParentPrincipal, session: SessionDep
+) -> None:
+    """Remove a child from my account."""
+    await family.unlink_child(session, principal, child_id)
+
+
+async def my_child(
+    child_id: uuid.UUID, principal: ParentPrincipal, session: SessionDep
+) -> uuid.UUID:
+    """The child named in the path, if mine (404 otherwise)."""
+    return await family.child_of(session, principal, child_id)
+
+
+router.include_router(pupil_views("parent-child", my_child), prefix="/children/{child_id}")
