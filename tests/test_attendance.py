@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.attendance import AttendanceMark
 from app.services.calendar import school_today
-from tests.factories import TeachingWorld
+from tests.factories import FamilyWorld, TeachingWorld
 
 
 def _url(teaching: TeachingWorld, name: str = "c1") -> str:
@@ -164,3 +164,26 @@ async def test_other_roles_get_403(
         _url(teaching), json=_roll_call(teaching), headers=teaching.auth(who)
     )
     assert response.status_code == 403
+
+
+async def test_an_absence_notifies_the_verified_parents_once(
+    client: httpx.AsyncClient, family: FamilyWorld, session: AsyncSession
+) -> None:
+    from app.models.notifications import Notification
+
+    t = family.teaching
+    body = _roll_call(t)
+    body["marks"] = [
+        {"pupil_id": str(family.child.id), "status": "absent"},
+        {"pupil_id": str(family.unverified.id), "status": "absent"},
+    ]
+    parent = t.world.users["parent"]
+    inbox = select(Notification).where(Notification.user_id == parent.id)
+    assert (await client.put(_url(t), json=body, headers=t.auth("teacher"))).status_code == 200
+    [notice] = (await session.scalars(inbox)).all()
+    assert notice.category == "absences"
+    assert family.child.first_name in notice.body_fr
+    assert notice.data["pupil_id"] == str(family.child.id)
+    # The unverified link gets nothing; a replay notifies nobody again.
+    assert (await client.put(_url(t), json=body, headers=t.auth("teacher"))).status_code == 200
+    assert len((await session.scalars(inbox)).all()) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import delete, select
@@ -10,8 +11,12 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import InvalidInput, field_error
+from app.models.academics import Subject
+from app.models.accounts import GuardianLink
 from app.models.attendance import AttendanceMark, AttendanceSheet
+from app.models.classes import Pupil
 from app.models.enums import AttendanceStatus
+from app.models.notifications import NotificationCategory
 from app.schemas.attendance import (
     AttendanceIn,
     AttendanceMarkOut,
@@ -21,6 +26,7 @@ from app.schemas.attendance import (
 from app.security.principal import Principal
 from app.services.bulk import upsert
 from app.services.calendar import school_today
+from app.services.notifications import NotificationTexts, notify
 from app.services.teaching import check_pupils_of_class, current_pupils, taught_class
 from app.settings import get_settings
 
@@ -77,14 +83,17 @@ async def record_attendance(
             }
             for mark in roll_call.marks
         ]
-        await session.execute(
+        changed = await session.execute(
             upsert(
                 AttendanceMark,
                 rows,
                 key=["school_id", "sheet_id", "pupil_id"],
                 update=["status", "minutes_late", "note"],
-            )
+            ).returning(AttendanceMark.pupil_id, AttendanceMark.status)
         )
+        # Only rows that changed come back, so a replayed roll call notifies nobody again.
+        newly_absent = [p for p, status in changed if status is AttendanceStatus.ABSENT]
+        await _tell_parents(session, newly_absent, roll_call)
     return _attendance_out(
         class_id,
         roll_call.subject_id,
@@ -172,3 +181,36 @@ def _attendance_out(
         ),
         updated_at=updated_at,
     )
+
+
+async def _tell_parents(
+    session: AsyncSession, pupil_ids: list[uuid.UUID], roll_call: AttendanceIn
+) -> None:
+    """Notify the verified parents of each pupil just marked absent.
+
+    One notification per absent pupil (its text names the child): a handful per lesson.
+    """
+    if not pupil_ids:
+        return
+    subject = await session.get_one(Subject, roll_call.subject_id)
+    parents: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    names: dict[uuid.UUID, tuple[str, str]] = {}
+    rows = await session.execute(
+        select(Pupil.id, Pupil.first_name, Pupil.first_name_ar, GuardianLink.parent_id)
+        .join(GuardianLink, GuardianLink.pupil_id == Pupil.id)
+        .where(Pupil.id.in_(pupil_ids), GuardianLink.verified_at.is_not(None))
+    )
+    for pupil_id, first_name, first_name_ar, parent_id in rows:
+        parents[pupil_id].append(parent_id)
+        names[pupil_id] = (first_name, first_name_ar)
+    when = f"{roll_call.date:%d/%m/%Y} {roll_call.start_time:%H:%M}"
+    for pupil_id, parent_ids in parents.items():
+        first_name, first_name_ar = names[pupil_id]
+        texts = NotificationTexts(
+            title_ar="تسجيل غياب",
+            title_fr="Absence enregistrée",
+            body_ar=f"سُجّل غياب {first_name_ar} عن حصة {subject.name_ar} ({when}).",
+            body_fr=f"{first_name} a été noté(e) absent(e) en {subject.name_fr} ({when}).",
+        )
+        data = {"pupil_id": pupil_id, "date": roll_call.date, "subject_id": subject.id}
+        await notify(session, parent_ids, NotificationCategory.ABSENCES, texts, data)
