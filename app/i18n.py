@@ -177,6 +177,21 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Ce relevé de notes concerne une autre classe, matière, semestre ou année scolaire.",
         "ar": "بيان النقط هذا يخص قسما أو مادة أو دورة أو سنة دراسية أخرى.",
     },
+    "justifications.document_too_large": {
+        "en": "The document is too large.",
+        "fr": "Le document est trop volumineux.",
+        "ar": "الوثيقة كبيرة جدا.",
+    },
+    "justifications.unsupported_document": {
+        "en": "The document must be a PDF, a JPEG or a PNG.",
+        "fr": "Le document doit être un PDF, un JPEG ou un PNG.",
+        "ar": "يجب أن تكون الوثيقة بصيغة PDF أو JPEG أو PNG.",
+    },
+    "justifications.already_decided": {
+        "en": "This justification has already been decided.",
+        "fr": "Cette justification a déjà fait l'objet d'une décision.",
+        "ar": "سبق البت في هذا التبرير.",
+    },
 }
 
 

@@ -17,6 +17,7 @@ from app.errors import install_error_handlers
 from app.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
 from app.services.push import background_worker
 from app.settings import Settings, get_settings
+from app.storage import LocalDirectoryStore
 
 DESCRIPTION = """
 Backend of **Massar**, Morocco's school information system, for the teacher app (Moudaris),
@@ -59,6 +60,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         lifespan=lifespan,
         openapi_url="/openapi.json",
     )
+    # Made here rather than in the lifespan, so that tests (which run no lifespan) have one too.
+    app.state.document_store = LocalDirectoryStore(settings.documents_dir)
     install_error_handlers(app)
     app.add_middleware(
         CORSMiddleware,

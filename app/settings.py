@@ -56,6 +56,13 @@ class Settings(BaseSettings):
     grade_sheet_max_bytes: int = Field(default=2_000_000, ge=10_000)
     max_request_bytes: int = Field(default=8_000_000, ge=100_000)
 
+    # Uploaded documents (justifications' certificates), one file per document.
+    documents_dir: Path = Path(".data/documents")
+    # A parent justifies an absence within this many days of the lesson (school-local dates).
+    justification_window_days: int = Field(default=7, ge=0, le=120)
+    # Largest justification document; keep it under max_request_bytes, which caps the form.
+    justification_max_bytes: int = Field(default=5 * 1024 * 1024, ge=10_000)
+
     # Push delivery, in the FCM HTTP v1 shape. No provider URL: the worker logs and leaves
     # the outbox queued (development, tests).
     push_provider_url: str | None = None

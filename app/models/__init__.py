@@ -10,6 +10,7 @@ from app.models.academics import (
     SubjectCoefficient,
 )
 from app.models.accounts import AuthSession, GuardianLink, RefreshToken, User
+from app.models.announcements import Announcement
 from app.models.assessment import ClassTest, Mark
 from app.models.attendance import AttendanceMark, AttendanceSheet
 from app.models.classes import (
@@ -22,7 +23,9 @@ from app.models.classes import (
 )
 from app.models.exams import ExamResult, ExamSession, ExamSubjectResult
 from app.models.family import LinkAttempt, LinkCode, PupilContact
+from app.models.justifications import Justification, JustifiedAbsence
 from app.models.lessons import Lesson
+from app.models.messages import Message, MessageThread
 from app.models.notifications import (
     Device,
     Notification,
@@ -34,6 +37,7 @@ from app.models.sync import SyncOperation
 
 __all__ = [
     "Academy",
+    "Announcement",
     "AttendanceMark",
     "AttendanceSheet",
     "AuthSession",
@@ -45,11 +49,15 @@ __all__ = [
     "ExamSession",
     "ExamSubjectResult",
     "GuardianLink",
+    "Justification",
+    "JustifiedAbsence",
     "Lesson",
     "Level",
     "LinkAttempt",
     "LinkCode",
     "Mark",
+    "Message",
+    "MessageThread",
     "Notification",
     "NotificationPreference",
     "Province",

@@ -54,6 +54,8 @@ class AttendanceMark(UUIDPrimaryKey, Base):
             ondelete="CASCADE",
         ),
         UniqueConstraint("school_id", "sheet_id", "pupil_id"),
+        # Referenced with the school by the justifications that cover an absence.
+        UniqueConstraint("id", "school_id"),
         CheckConstraint("minutes_late IS NULL OR status = 'late'", name="minutes_only_when_late"),
         CheckConstraint("minutes_late IS NULL OR minutes_late BETWEEN 1 AND 240", name="minutes"),
         Index("ix_attendance_marks_pupil_year", "pupil_id", "school_year"),

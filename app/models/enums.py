@@ -144,3 +144,12 @@ class PhoneOwner(StrEnum):
     MOTHER = "mother"
     PUPIL = "pupil"
     TUTOR = "tutor"
+
+
+class Audience(StrEnum):
+    """Who an announcement is for, within one school."""
+
+    SCHOOL = "school"  # every pupil and parent
+    LEVEL = "level"  # pupils of one level, and their parents
+    CLASS = "class"  # pupils of one class, and their parents
+    PARENTS = "parents"  # parents only

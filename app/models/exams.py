@@ -16,6 +16,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -35,6 +36,12 @@ class ExamSession(UUIDPrimaryKey, Timestamps, Base):
             " OR (kind = 'national' AND academy_id IS NULL AND school_id IS NULL)",
             name="organiser_matches_kind",
         ),
+        # The worker's question each cycle: which published sessions are not announced yet?
+        Index(
+            "ix_exam_sessions_to_announce",
+            "publish_at",
+            postgresql_where=text("announced_at IS NULL"),
+        ),
     )
 
     kind: Mapped[ExamKind] = mapped_column(checked(ExamKind, "kind"))
@@ -45,6 +52,8 @@ class ExamSession(UUIDPrimaryKey, Timestamps, Base):
     school_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("schools.id"), index=True)
     academy_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("academies.id"), index=True)
     publish_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When pupils and parents were told the results are out (by the worker, once).
+    announced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class ExamResult(UUIDPrimaryKey, Timestamps, Base):

@@ -35,6 +35,7 @@ from app.schemas.lessons import HomeworkIn, LessonIn
 from app.security.principal import Principal
 from app.services import assessment, attendance, lessons
 from app.services.calendar import school_today
+from app.services.demo_family import seed_family
 from app.services.demo_history import seed_past_year
 
 CLASS_SIZES = {"1AC-1": 30, "1AC-2": 29}
@@ -96,6 +97,7 @@ async def seed_teaching(session: AsyncSession, accounts: dict[str, User]) -> Non
         session, rng, teachers["MATH"], classes["1AC-1"], subjects["MATH"], pupils["1AC-1"], year
     )
     await seed_past_year(session, rng, pupils, accounts, year)
+    await seed_family(session, accounts)
 
 
 def _link_demo_parent(session: AsyncSession, parent: User, pupils: dict[str, list[Pupil]]) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import false, select
+from sqlalchemy import false, select, true
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -19,6 +19,7 @@ from app.models.attendance import AttendanceMark, AttendanceSheet
 from app.models.classes import Enrolment, Pupil, SchoolClass, TimetableSlot
 from app.models.enums import AttendanceStatus
 from app.models.family import PupilContact
+from app.models.justifications import Justification, JustificationStatus, JustifiedAbsence
 from app.models.lessons import Lesson
 from app.models.organisation import Academy, Province, School
 from app.schemas.common import SchoolRef, UnitRef
@@ -188,15 +189,44 @@ async def timetable(session: AsyncSession, pupil_id: uuid.UUID, iso_week: str | 
 async def absences(
     session: AsyncSession, pupil_id: uuid.UUID, semester: int | None
 ) -> AbsencesReport:
-    """This year's absences and lateness (of one semester if asked), newest first."""
+    """This year's absences and lateness (of one semester if asked), newest first, each with
+    the status of its latest justification."""
+    # One lateral subquery, not a query per absence: the latest justification covering it.
+    # That is the open one if there is one (only one can be, and only after every rejection),
+    # which also orders justifications made within one transaction (same created_at).
+    latest = (
+        select(Justification.status)
+        .join(
+            JustifiedAbsence,
+            (JustifiedAbsence.justification_id == Justification.id)
+            & (JustifiedAbsence.school_id == Justification.school_id),
+        )
+        .where(
+            JustifiedAbsence.attendance_mark_id == AttendanceMark.id,
+            JustifiedAbsence.school_id == AttendanceMark.school_id,
+        )
+        .order_by(
+            (Justification.status != JustificationStatus.REJECTED).desc(),
+            Justification.created_at.desc(),
+        )
+        .limit(1)
+        .lateral("latest_justification")
+    )
     statement = (
-        select(AttendanceMark, AttendanceSheet.lesson_date, AttendanceSheet.starts_at, Subject)
+        select(
+            AttendanceMark,
+            AttendanceSheet.lesson_date,
+            AttendanceSheet.starts_at,
+            Subject,
+            latest.c.status,
+        )
         .join(
             AttendanceSheet,
             (AttendanceSheet.id == AttendanceMark.sheet_id)
             & (AttendanceSheet.school_id == AttendanceMark.school_id),
         )
         .join(Subject, Subject.id == AttendanceSheet.subject_id)
+        .outerjoin(latest, true())
         .where(
             AttendanceMark.pupil_id == pupil_id,
             AttendanceMark.school_year == current_year(),
@@ -217,9 +247,9 @@ async def absences(
             subject=SubjectRef.model_validate(subject),
             status=mark.status,
             minutes_late=mark.minutes_late,
-            justification="none",
+            justification=justified.value if justified else "none",
         )
-        for mark, lesson_date, starts_at, subject in await session.execute(statement)
+        for mark, lesson_date, starts_at, subject, justified in await session.execute(statement)
     ]
     absent = [i for i in items if i.status is AttendanceStatus.ABSENT]
     return AbsencesReport(

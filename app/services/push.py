@@ -41,6 +41,7 @@ from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.models.notifications import Device, DeviceLocale, Notification, PushMessage, PushStatus
+from app.services.exams import announce_published_exams
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -80,6 +81,7 @@ class CycleReport:
     """What one cycle did, for logs and tests."""
 
     expired: int = 0
+    announced: int = 0
     claimed: int = 0
     sent: int = 0
     retried: int = 0
@@ -128,8 +130,12 @@ class PushWorker:
                     await asyncio.wait_for(stop.wait(), self._settings.push_poll_seconds)
 
     async def run_cycle(self) -> CycleReport:
-        """Give up dead workers' messages, then claim, send and record one batch."""
+        """Give up dead workers' messages, announce exam results that came out, then claim,
+        send and record one batch."""
         report = CycleReport(expired=await self._expire_leases())
+        async with self._sessions.begin() as session:
+            # Results become visible at a set time: this loop is the clock that tells families.
+            report.announced = await announce_published_exams(session)
         if self._client is None:
             if not self._warned_unconfigured:
                 log.warning("MASSAR_PUSH_PROVIDER_URL is not set: push messages stay queued")

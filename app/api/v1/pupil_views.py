@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.api.caching import NOT_MODIFIED, conditional_json
 from app.db.session import SessionDep
+from app.schemas.announcements import AnnouncementOut
 from app.schemas.pupil import (
     AbsencesReport,
     ExamResultOut,
@@ -26,14 +27,17 @@ from app.schemas.pupil import (
     UpcomingTest,
 )
 from app.schemas.teacher import Week
-from app.services import pupil_records, report_card
+from app.services import announcements, pupil_records, report_card
 
 PupilResolver = Callable[..., Awaitable[uuid.UUID]]
 Semester = Annotated[int | None, Query(ge=1, le=2)]
 
 
-def pupil_views(operation_prefix: str, resolve_pupil: PupilResolver) -> APIRouter:
-    """The read-only routes of one pupil, for a face whose `resolve_pupil` picks the pupil."""
+def pupil_views(
+    operation_prefix: str, resolve_pupil: PupilResolver, *, as_parent: bool
+) -> APIRouter:
+    """The read-only routes of one pupil, for a face whose `resolve_pupil` picks the pupil
+    (`as_parent`: the reader is a parent, who also gets announcements to parents)."""
     router = APIRouter()
     PupilId = Annotated[uuid.UUID, Depends(resolve_pupil)]  # noqa: N806  (a type alias)
 
@@ -92,5 +96,12 @@ def pupil_views(operation_prefix: str, resolve_pupil: PupilResolver) -> APIRoute
     @read("/tests", "tests", list[UpcomingTest], "Tests scheduled today or later")
     async def tests(request: Request, pupil_id: PupilId, session: SessionDep) -> Response:
         return conditional_json(request, await pupil_records.upcoming_tests(session, pupil_id))
+
+    @read("/announcements", "announcements", list[AnnouncementOut], "The school's announcements")
+    async def school_announcements(
+        request: Request, pupil_id: PupilId, session: SessionDep
+    ) -> Response:
+        notices = await announcements.for_pupil(session, pupil_id, as_parent=as_parent)
+        return conditional_json(request, notices)
 
     return router

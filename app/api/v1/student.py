@@ -20,7 +20,7 @@ async def my_record(principal: StudentPrincipal, session: SessionDep) -> uuid.UU
     return await family.own_pupil(session, principal)
 
 
-router.include_router(pupil_views("student", my_record))
+router.include_router(pupil_views("student", my_record, as_parent=False))
 
 
 @router.get("/contact", operation_id="student-contact")
