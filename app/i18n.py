@@ -137,6 +137,24 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Ces informations ne correspondent à aucun code délivré par l'établissement.",
         "ar": "هذه المعلومات لا تطابق أي رمز سلمته المؤسسة.",
     },
+    "workflow.not_submitted": {
+        "en": "Only marks submitted by the teacher can be validated or returned.",
+        "fr": "Seules les notes transmises par l'enseignant peuvent être validées ou renvoyées.",
+        "ar": "لا يمكن المصادقة أو الإرجاع إلا للنقط التي أرسلها الأستاذ.",
+    },
+    "workflow.nothing_to_publish": {
+        "en": "No validated marks of this class and semester wait for publication.",
+        "fr": "Aucune note validée de cette classe et de ce semestre n'attend de publication.",
+        "ar": "لا توجد نقط مصادق عليها لهذا القسم وهذه الدورة في انتظار النشر.",
+    },
+    "workflow.not_locked": {
+        "en": "Only a validated or published mark is corrected; the teacher still edits this one.",
+        "fr": (
+            "Seule une note validée ou publiée se corrige ; "
+            "l'enseignant peut encore modifier celle-ci."
+        ),
+        "ar": "لا تُصحح إلا النقطة المصادق عليها أو المنشورة؛ ما زال الأستاذ يعدل هذه.",
+    },
     "error.no_current_year": {
         "en": "No school year is open yet.",
         "fr": "Aucune année scolaire n'est encore ouverte.",

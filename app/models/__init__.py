@@ -11,7 +11,7 @@ from app.models.academics import (
 )
 from app.models.accounts import AuthSession, GuardianLink, RefreshToken, User
 from app.models.announcements import Announcement
-from app.models.assessment import ClassTest, Mark
+from app.models.assessment import ClassTest, Mark, MarkCorrection
 from app.models.attendance import AttendanceMark, AttendanceSheet
 from app.models.classes import (
     Enrolment,
@@ -56,6 +56,7 @@ __all__ = [
     "LinkAttempt",
     "LinkCode",
     "Mark",
+    "MarkCorrection",
     "Message",
     "MessageThread",
     "Notification",

@@ -54,6 +54,11 @@ class ClassTest(UUIDPrimaryKey, Timestamps, Base):
         checked(TestStatus, "status"), default=TestStatus.DRAFT, server_default="draft", index=True
     )
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    validated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    validated_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Why the director sent the marks back (shown to the teacher until resubmitted).
+    return_reason: Mapped[str | None] = mapped_column(String(500))
 
 
 class Mark(UUIDPrimaryKey, Base):
@@ -81,3 +86,22 @@ class Mark(UUIDPrimaryKey, Base):
     remark: Mapped[str | None] = mapped_column(String(300))
     updated_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class MarkCorrection(UUIDPrimaryKey, Base):
+    """The audit trail of a validated mark changed by the school: before, after, who, why."""
+
+    __tablename__ = "mark_corrections"
+    __table_args__ = (Index("ix_mark_corrections_mark", "mark_id"),)
+
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
+    mark_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("marks.id", ondelete="CASCADE"))
+    old_mark: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
+    old_absent: Mapped[bool]
+    new_mark: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
+    new_absent: Mapped[bool]
+    reason: Mapped[str] = mapped_column(String(500))
+    corrected_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    corrected_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

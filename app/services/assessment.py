@@ -48,7 +48,7 @@ def _readable_tests(principal: Principal) -> Select[ClassTest, int]:
     )
 
 
-def _test_out(test: ClassTest, mark_count: int) -> TestOut:
+def test_out(test: ClassTest, mark_count: int) -> TestOut:
     return TestOut(
         id=test.id,
         class_id=test.class_id,
@@ -112,7 +112,7 @@ async def create_test(
     session.add(test)
     await session.flush()
     await session.refresh(test)
-    return _test_out(test, 0)
+    return test_out(test, 0)
 
 
 async def list_tests(
@@ -135,12 +135,12 @@ async def list_tests(
     if updated_since is not None:
         statement = statement.where(ClassTest.updated_at >= updated_since)
     rows = await session.execute(statement.order_by(ClassTest.test_date.desc(), ClassTest.kind))
-    return [_test_out(test, count) for test, count in rows]
+    return [test_out(test, count) for test, count in rows]
 
 
 async def get_test(session: AsyncSession, principal: Principal, test_id: uuid.UUID) -> TestOut:
     """One of the teacher's tests."""
-    return _test_out(*await _get(session, principal, test_id))
+    return test_out(*await _get(session, principal, test_id))
 
 
 async def update_test(
@@ -155,7 +155,7 @@ async def update_test(
         test.title = patch.title
     await session.flush()
     await session.refresh(test)
-    return _test_out(test, count)
+    return test_out(test, count)
 
 
 async def delete_test(session: AsyncSession, principal: Principal, test_id: uuid.UUID) -> None:
@@ -228,7 +228,7 @@ async def _with_marks(session: AsyncSession, test: ClassTest) -> TestMarks:
         )
     ).all()
     return TestMarks(
-        test=_test_out(test, len(marks)),
+        test=test_out(test, len(marks)),
         marks=[MarkOut.model_validate(m) for m in marks],
     )
 
@@ -256,7 +256,7 @@ async def submit_test(session: AsyncSession, principal: Principal, test_id: uuid
     test.submitted_at = datetime.now(UTC)
     await session.flush()
     await session.refresh(test)
-    return _test_out(test, count)
+    return test_out(test, count)
 
 
 async def test_statistics(

@@ -12,7 +12,7 @@ import uuid
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.models.academics import CurriculumUnit, SchoolYear, Semester, Subject
@@ -33,7 +33,7 @@ from app.schemas.assessment import MarkIn, TestIn
 from app.schemas.attendance import AttendanceIn, AttendanceMarkIn
 from app.schemas.lessons import HomeworkIn, LessonIn
 from app.security.principal import Principal
-from app.services import assessment, attendance, lessons
+from app.services import assessment, attendance, lessons, marks_workflow
 from app.services.calendar import school_today
 from app.services.demo_family import seed_family
 from app.services.demo_history import seed_past_year
@@ -92,7 +92,9 @@ async def seed_teaching(session: AsyncSession, accounts: dict[str, User]) -> Non
     for code, teacher in teachers.items():
         principal = _principal_of(teacher)
         await _teacher_work(session, rng, principal, classes, subjects[code], pupils, today)
-    await _publish_first_tests(session, classes["1AC-2"], subjects["FR"])
+    await _publish_first_tests(
+        session, accounts["director.demo@taalim.ma"], classes, classes["1AC-2"], subjects["FR"]
+    )
     await _second_semester_drafts(
         session, rng, teachers["MATH"], classes["1AC-1"], subjects["MATH"], pupils["1AC-1"], year
     )
@@ -393,22 +395,26 @@ async def _log_lessons(
 
 
 async def _publish_first_tests(
-    session: AsyncSession, held_class: SchoolClass, held_subject: Subject
+    session: AsyncSession,
+    director: User,
+    classes: dict[str, SchoolClass],
+    held_class: SchoolClass,
+    held_subject: Subject,
 ) -> None:
-    """The director has published every first test but one: French in 1AC-2 still waits.
-
-    (Validation and publication are the school administration's; until their workflow exists
-    the demo sets the status the way it will.)
-    """
-    await session.execute(
-        update(ClassTest)
-        .where(
+    """The director validates every first test but one (French in 1AC-2 still waits, submitted)
+    and publishes semester 1 of both classes, through the school's own workflow."""
+    principal = _principal_of(director)
+    submitted = await session.scalars(
+        select(ClassTest.id).where(
             ClassTest.kind == TestKind.TEST_1,
             ClassTest.status == TestStatus.SUBMITTED,
             ~((ClassTest.class_id == held_class.id) & (ClassTest.subject_id == held_subject.id)),
         )
-        .values(status=TestStatus.PUBLISHED)
     )
+    for test_id in submitted.all():
+        await marks_workflow.validate_test(session, principal, test_id)
+    for school_class in classes.values():
+        await marks_workflow.publish_class(session, principal, school_class.id, 1)
 
 
 async def _second_semester_drafts(

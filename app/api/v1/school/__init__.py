@@ -2,7 +2,7 @@
 
 from fastapi import APIRouter, Depends
 
-from app.api.v1.school import announcements, justifications, messages, pupils
+from app.api.v1.school import announcements, justifications, marks, messages, pupils
 from app.security.deps import school_staff_only
 
 router = APIRouter(prefix="/school", tags=["school"], dependencies=[Depends(school_staff_only)])
@@ -10,3 +10,4 @@ router.include_router(pupils.router)
 router.include_router(justifications.router)
 router.include_router(messages.router)
 router.include_router(announcements.router)
+router.include_router(marks.router)
