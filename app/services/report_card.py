@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.academics import Semester, Subject, SubjectCoefficient
+from app.errors import ProblemError
+from app.models.academics import SchoolYear, Semester, Subject, SubjectCoefficient
 from app.models.assessment import ClassTest, Mark
 from app.models.classes import Enrolment, SchoolClass, TeachingAssignment
 from app.models.enums import TestKind, TestStatus
@@ -38,7 +39,7 @@ from app.services.averages import (
     semester_average,
     subject_average,
 )
-from app.services.calendar import current_school_year, school_today
+from app.services.calendar import school_today
 from app.services.pupil_records import Placement, placement
 
 MARKED_KINDS = (
@@ -50,21 +51,35 @@ MARKED_KINDS = (
 )
 
 
-async def current_semester(session: AsyncSession, year: int) -> int:
-    """The semester today falls in (the first before it starts, the second after it ends)."""
-    today = school_today()
-    second = await session.scalar(
-        select(Semester.starts_on).where(Semester.school_year == year, Semester.number == 2)
-    )
-    return 2 if second is not None and today >= second else 1
+async def _year_and_semester(
+    session: AsyncSession, year: int | None, semester: int | None
+) -> tuple[int, int]:
+    """The year and semester asked for, defaulting to the current ones, in one statement.
+
+    The semester today falls in is the second from its first day on, the first before.
+    """
+    if year is not None and semester is not None:
+        return year, semester
+    chosen = SchoolYear.year == year if year is not None else SchoolYear.is_current.is_(True)
+    row = (
+        await session.execute(
+            select(SchoolYear.year, Semester.starts_on)
+            .outerjoin(Semester, (Semester.school_year == SchoolYear.year) & (Semester.number == 2))
+            .where(chosen)
+        )
+    ).one_or_none()
+    if row is None:
+        raise ProblemError(409, "error.no_current_year", kind="no-current-year")
+    found_year, second_starts = row
+    current = 2 if second_starts is not None and school_today() >= second_starts else 1
+    return found_year, semester or current
 
 
 async def marks_report(
     session: AsyncSession, pupil_id: uuid.UUID, year: int | None, semester: int | None
 ) -> MarksReport:
     """Published marks per subject with averages, the semester average and class averages."""
-    year = year or await current_school_year(session)
-    semester = semester or await current_semester(session, year)
+    year, semester = await _year_and_semester(session, year, semester)
     place = await placement(session, pupil_id, year)
     if place is None:
         return MarksReport(
