@@ -51,6 +51,8 @@ class Settings(BaseSettings):
 
     # How many days back a teacher may still take or correct attendance.
     attendance_window_days: int = Field(default=14, ge=0, le=120)
+    # Absences in a year above which the school's absence totals flag a pupil.
+    absence_alert_threshold: int = Field(default=10, ge=0)
     school_timezone: str = "Africa/Casablanca"
     # Largest grade sheet accepted for import, and largest request body of any kind.
     grade_sheet_max_bytes: int = Field(default=2_000_000, ge=10_000)
