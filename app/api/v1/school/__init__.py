@@ -2,7 +2,15 @@
 
 from fastapi import APIRouter, Depends
 
-from app.api.v1.school import absences, announcements, justifications, marks, messages, pupils
+from app.api.v1.school import (
+    absences,
+    announcements,
+    guardians,
+    justifications,
+    marks,
+    messages,
+    pupils,
+)
 from app.security.deps import school_staff_only
 
 router = APIRouter(prefix="/school", tags=["school"], dependencies=[Depends(school_staff_only)])
@@ -12,3 +20,4 @@ router.include_router(messages.router)
 router.include_router(announcements.router)
 router.include_router(marks.router)
 router.include_router(absences.router)
+router.include_router(guardians.router)
