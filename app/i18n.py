@@ -155,6 +155,36 @@ MESSAGES: dict[str, dict[Language, str]] = {
         ),
         "ar": "لا تُصحح إلا النقطة المصادق عليها أو المنشورة؛ ما زال الأستاذ يعدل هذه.",
     },
+    "structure.class_name_taken": {
+        "en": "A class of this school already has this name this year.",
+        "fr": "Une classe de l'établissement porte déjà ce nom cette année.",
+        "ar": "يوجد قسم بهذا الاسم في المؤسسة هذه السنة.",
+    },
+    "structure.massar_code_taken": {
+        "en": "This Massar code is already registered.",
+        "fr": "Ce code Massar est déjà enregistré.",
+        "ar": "رمز مسار هذا مسجل من قبل.",
+    },
+    "structure.subject_assigned": {
+        "en": "This subject of the class already has a teacher.",
+        "fr": "Cette matière de la classe a déjà un enseignant.",
+        "ar": "هذه المادة في هذا القسم مسندة لأستاذ من قبل.",
+    },
+    "structure.teacher_busy": {
+        "en": "The teacher already has a lesson at that time.",
+        "fr": "L'enseignant a déjà un cours à cette heure.",
+        "ar": "للأستاذ حصة أخرى في هذا الوقت.",
+    },
+    "structure.class_busy": {
+        "en": "The class already has a lesson at that time.",
+        "fr": "La classe a déjà un cours à cette heure.",
+        "ar": "للقسم حصة أخرى في هذا الوقت.",
+    },
+    "structure.room_busy": {
+        "en": "The room is already booked at that time.",
+        "fr": "La salle est déjà occupée à cette heure.",
+        "ar": "القاعة محجوزة في هذا الوقت.",
+    },
     "error.no_current_year": {
         "en": "No school year is open yet.",
         "fr": "Aucune année scolaire n'est encore ouverte.",

@@ -10,6 +10,7 @@ from app.api.v1.school import (
     marks,
     messages,
     pupils,
+    structure,
 )
 from app.security.deps import school_staff_only
 
@@ -21,3 +22,4 @@ router.include_router(announcements.router)
 router.include_router(marks.router)
 router.include_router(absences.router)
 router.include_router(guardians.router)
+router.include_router(structure.router)
