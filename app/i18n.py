@@ -185,6 +185,16 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "La salle est déjà occupée à cette heure.",
         "ar": "القاعة محجوزة في هذا الوقت.",
     },
+    "transfers.already_pending": {
+        "en": "A transfer of this pupil is already waiting for an answer.",
+        "fr": "Un transfert de cet élève attend déjà une réponse.",
+        "ar": "طلب انتقال هذا التلميذ في انتظار الرد.",
+    },
+    "transfers.not_pending": {
+        "en": "This transfer has already been answered.",
+        "fr": "Ce transfert a déjà reçu une réponse.",
+        "ar": "تم الرد على طلب الانتقال هذا.",
+    },
     "error.no_current_year": {
         "en": "No school year is open yet.",
         "fr": "Aucune année scolaire n'est encore ouverte.",

@@ -34,6 +34,7 @@ from app.models.notifications import (
 )
 from app.models.organisation import Academy, Province, School
 from app.models.sync import SyncOperation
+from app.models.transfers import Transfer
 
 __all__ = [
     "Academy",
@@ -77,5 +78,6 @@ __all__ = [
     "TeacherProfile",
     "TeachingAssignment",
     "TimetableSlot",
+    "Transfer",
     "User",
 ]

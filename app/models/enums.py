@@ -153,3 +153,9 @@ class Audience(StrEnum):
     LEVEL = "level"  # pupils of one level, and their parents
     CLASS = "class"  # pupils of one class, and their parents
     PARENTS = "parents"  # parents only
+
+
+class TransferStatus(StrEnum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"

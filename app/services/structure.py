@@ -35,7 +35,7 @@ def _school(principal: Principal) -> uuid.UUID:
     return principal.school_id
 
 
-async def _class_of_school(
+async def class_of_school(
     session: AsyncSession, principal: Principal, class_id: uuid.UUID, field: str | None = None
 ) -> SchoolClass:
     """A class of the caller's school: 404 on the path, 422 when named in a body `field`."""
@@ -126,7 +126,7 @@ async def update_class(
     session: AsyncSession, principal: Principal, class_id: uuid.UUID, patch: ClassPatch
 ) -> SchoolClassOut:
     """Rename a class, or deactivate (and reactivate) it."""
-    school_class = await _class_of_school(session, principal, class_id)
+    school_class = await class_of_school(session, principal, class_id)
     for field, value in patch.model_dump(exclude_unset=True).items():
         setattr(school_class, field, value)
     await session.flush()
@@ -178,7 +178,7 @@ async def create_pupil(session: AsyncSession, principal: Principal, new: PupilIn
         raise Conflict("structure.massar_code_taken")
     school_class = None
     if new.class_id is not None:
-        school_class = await _class_of_school(session, principal, new.class_id, "body.class_id")
+        school_class = await class_of_school(session, principal, new.class_id, "body.class_id")
     pupil = Pupil(school_id=_school(principal), **new.model_dump(exclude={"class_id"}))
     session.add(pupil)
     await session.flush()
@@ -218,7 +218,7 @@ async def enrol(
 ) -> SchoolPupilOut:
     """Put a pupil in a class for this year; a class they were in is closed (history kept)."""
     pupil = await _pupil_of_school(session, principal, pupil_id)
-    school_class = await _class_of_school(session, principal, class_id, "body.class_id")
+    school_class = await class_of_school(session, principal, class_id, "body.class_id")
     await _enrol(session, pupil, school_class)
     return _pupil_out(pupil, school_class.id, school_class.name)
 
@@ -295,7 +295,7 @@ async def _teacher_of_school(
 async def assign(session: AsyncSession, principal: Principal, new: AssignmentIn) -> AssignmentOut:
     """Give a class's subject to a teacher of the school (one teacher per class and subject)."""
     teacher = await _teacher_of_school(session, principal, new.teacher_id)
-    school_class = await _class_of_school(session, principal, new.class_id, "body.class_id")
+    school_class = await class_of_school(session, principal, new.class_id, "body.class_id")
     subject = await session.get(Subject, new.subject_id)
     if subject is None:
         raise invalid("body.subject_id", "unknown subject", "unknown_subject")
@@ -362,7 +362,7 @@ async def list_slots(
 
 async def add_slot(session: AsyncSession, principal: Principal, new: SlotIn) -> SlotOut:
     """Add a weekly lesson; a teacher, a class or a room booked twice at once is refused (409)."""
-    school_class = await _class_of_school(session, principal, new.class_id, "body.class_id")
+    school_class = await class_of_school(session, principal, new.class_id, "body.class_id")
     await _teacher_of_school(session, principal, new.teacher_id)
     if await session.get(Subject, new.subject_id) is None:
         raise invalid("body.subject_id", "unknown subject", "unknown_subject")

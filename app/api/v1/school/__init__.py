@@ -11,6 +11,7 @@ from app.api.v1.school import (
     messages,
     pupils,
     structure,
+    transfers,
 )
 from app.security.deps import school_staff_only
 
@@ -23,3 +24,4 @@ router.include_router(marks.router)
 router.include_router(absences.router)
 router.include_router(guardians.router)
 router.include_router(structure.router)
+router.include_router(transfers.router)
