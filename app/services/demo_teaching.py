@@ -32,8 +32,9 @@ from app.reference.names import BIRTH_PLACES, FAMILY_NAMES, FIRST_NAMES_FEMALE, 
 from app.schemas.assessment import MarkIn, TestIn
 from app.schemas.attendance import AttendanceIn, AttendanceMarkIn
 from app.schemas.lessons import HomeworkIn, LessonIn
+from app.schemas.transfers import TransferIn
 from app.security.principal import Principal
-from app.services import assessment, attendance, lessons, marks_workflow
+from app.services import assessment, attendance, lessons, marks_workflow, transfers
 from app.services.calendar import school_today
 from app.services.demo_family import seed_family
 from app.services.demo_history import seed_past_year
@@ -42,6 +43,8 @@ CLASS_SIZES = {"1AC-1": 30, "1AC-2": 29}
 DEMO_PUPIL_CODE = "D130000001"
 # The demo parent's second child, in the other class.
 SIBLING_CODE = "D130000031"
+# A collège of the other directorate, asked to take one 1AC pupil.
+TRANSFER_TO = "25102D"
 # (class, subject, weekday, start, end, room); teachers follow from the subject.
 WEEK = (
     ("1AC-1", "MATH", 1, time(8, 30), time(10, 30), "Salle 12"),
@@ -100,6 +103,7 @@ async def seed_teaching(session: AsyncSession, accounts: dict[str, User]) -> Non
     )
     await seed_past_year(session, rng, pupils, accounts, year)
     await seed_family(session, accounts)
+    await _every_status_and_a_transfer(session, rng, accounts, classes, subjects, pupils)
 
 
 def _link_demo_parent(session: AsyncSession, parent: User, pupils: dict[str, list[Pupil]]) -> None:
@@ -442,4 +446,47 @@ async def _second_semester_drafts(
     )
     await assessment.save_marks(
         session, principal, test.id, [_demo_mark(rng, p.id) for p in group[:15]]
+    )
+
+
+async def _every_status_and_a_transfer(
+    session: AsyncSession,
+    rng: random.Random,
+    accounts: dict[str, User],
+    classes: dict[str, SchoolClass],
+    subjects: dict[str, Subject],
+    pupils: dict[str, list[Pupil]],
+) -> None:
+    """Leave a test at each status for the director's screens, and one pending transfer.
+
+    Published: the first tests. Validated, not yet published: French in 1AC-2. Submitted: the
+    second French test of 1AC-1. Draft: the second maths tests and the semester-2 test.
+    """
+    director = _principal_of(accounts["director.demo@taalim.ma"])
+    teacher = _principal_of(accounts["teacher2.demo@taalim.ma"])
+
+    async def test_id(class_name: str, kind: TestKind) -> uuid.UUID:
+        found = await session.scalar(
+            select(ClassTest.id).where(
+                ClassTest.class_id == classes[class_name].id,
+                ClassTest.subject_id == subjects["FR"].id,
+                ClassTest.kind == kind,
+                ClassTest.semester == 1,
+            )
+        )
+        assert found is not None
+        return found
+
+    await marks_workflow.validate_test(session, director, await test_id("1AC-2", TestKind.TEST_1))
+    second = await test_id("1AC-1", TestKind.TEST_2)
+    rest = [_demo_mark(rng, p.id) for p in pupils["1AC-1"][20:]]
+    await assessment.save_marks(session, teacher, second, rest)
+    await assessment.submit_test(session, teacher, second)
+    leaving = pupils["1AC-2"][-1]
+    await transfers.request_transfer(
+        session,
+        director,
+        TransferIn(
+            pupil_id=leaving.id, to_school_code=TRANSFER_TO, reason="Déménagement de la famille"
+        ),
     )
