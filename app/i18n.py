@@ -195,6 +195,16 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Ce transfert a déjà reçu une réponse.",
         "ar": "تم الرد على طلب الانتقال هذا.",
     },
+    "imports.no_header": {
+        "en": "No header row with a 'Code Massar' column was found.",
+        "fr": "Aucune ligne d'en-tête avec une colonne « Code Massar » n'a été trouvée.",
+        "ar": "لم يُعثر على سطر عناوين يتضمن عمود «رمز مسار».",
+    },
+    "imports.unreadable": {
+        "en": "The file is neither an .xlsx spreadsheet nor a UTF-8 CSV.",
+        "fr": "Le fichier n'est ni un classeur .xlsx ni un CSV UTF-8.",
+        "ar": "الملف ليس جدول xlsx ولا ملف CSV بترميز UTF-8.",
+    },
     "error.no_current_year": {
         "en": "No school year is open yet.",
         "fr": "Aucune année scolaire n'est encore ouverte.",

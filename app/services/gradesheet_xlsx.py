@@ -156,7 +156,7 @@ def _not_a_grade_sheet(status: int = 422) -> ProblemError:
 def read_workbook(content: bytes) -> ReadSheet:
     """The uploaded .xlsx, or a `ProblemError`: 413 too large unzipped, 415 not an .xlsx, 422 not
     a grade sheet."""
-    _check_unzipped_size(content)
+    check_unzipped_size(content)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # a bad file fails in zipfile, XML or openpyxl itself, each its own way
@@ -171,7 +171,7 @@ def read_workbook(content: bytes) -> ReadSheet:
         book.close()
 
 
-def _check_unzipped_size(content: bytes) -> None:
+def check_unzipped_size(content: bytes) -> None:
     # zipfile never inflates an entry past its declared size, so the declared sizes are a bound.
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:

@@ -6,6 +6,7 @@ from app.api.v1.school import (
     absences,
     announcements,
     guardians,
+    imports,
     justifications,
     marks,
     messages,
@@ -25,3 +26,4 @@ router.include_router(absences.router)
 router.include_router(guardians.router)
 router.include_router(structure.router)
 router.include_router(transfers.router)
+router.include_router(imports.router)

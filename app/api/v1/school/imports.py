@@ -1,0 +1,31 @@
+"""Imports of the school's records from Massar's spreadsheets."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, UploadFile
+
+from app.db.session import SessionDep
+from app.errors import ProblemError
+from app.schemas.imports import PupilImportReport
+from app.security.deps import SchoolStaffPrincipal
+from app.services import imports
+from app.settings import get_settings
+
+router = APIRouter()
+
+
+@router.post("/imports/pupils", operation_id="school-import-pupils")
+async def import_pupils(
+    file: UploadFile, principal: SchoolStaffPrincipal, session: SessionDep
+) -> PupilImportReport:
+    """Import pupils from a Massar spreadsheet (.xlsx) or CSV with the columns Code Massar, Nom,
+    Prénom, Nom (arabe), Prénom (arabe), Date de naissance, Lieu de naissance, Sexe, Classe.
+
+    Every row valid or nothing written (422 lists each faulty cell); the same file twice changes
+    nothing the second time.
+    """
+    limit = get_settings().grade_sheet_max_bytes
+    content = await file.read(limit + 1)
+    if len(content) > limit:
+        raise ProblemError(413, "error.request_too_large", kind="file-too-large")
+    return await imports.import_pupils(session, principal, content)

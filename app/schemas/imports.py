@@ -1,0 +1,24 @@
+"""What an import of pupils reports."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from app.schemas.common import Schema
+
+
+class ImportRowError(Schema):
+    row: int = Field(description="Row number in the file, as the user sees it.")
+    massar_code: str | None
+    column: str | None
+    message: str
+    code: str
+
+
+class PupilImportReport(Schema):
+    rows_read: int
+    created: int
+    updated: int
+    moved: int = Field(description="Pupils enrolled in a (new) class.")
+    unchanged: int
+    errors: list[ImportRowError] = Field(description="Empty when the import succeeded.")
