@@ -68,21 +68,20 @@ _LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "Wrong credentials; or, for staff, the second factor is due: the problem "
         "then has `mfa_required: true` and a `challenge` for `POST /auth/mfa`.",
         "content": {
-            "application/problem+json": {
-                "schema": {"$ref": "#/components/schemas/MfaChallengeProblem"}
-            }
+            # Inline: a `model` would also claim an application/json body, which is never sent.
+            "application/problem+json": {"schema": MfaChallengeProblem.model_json_schema()}
         },
-        "model": MfaChallengeProblem,
     },
     429: {"description": "Too many failed logins for this account or client; see Retry-After."},
 }
 
 
 def _second_factor_due(pending: MfaPending) -> ProblemError:
-    key = "auth.mfa_enrolment_required" if pending.enrolment_required else "auth.mfa_required"
+    enrol = pending.enrolment_required
     return ProblemError(
         401,
-        key,
+        "auth.mfa_enrolment_required" if enrol else "auth.mfa_required",
+        kind="mfa-enrolment-required" if enrol else "mfa-required",
         headers={"WWW-Authenticate": "Bearer"},
         extensions={
             "mfa_required": True,
