@@ -29,6 +29,7 @@ log = logging.getLogger(__name__)
 # Past this many entries the in-process store sweeps out the ones that have run out.
 _MEMORY_SWEEP_AT = 10_000
 _MAX_IP_LENGTH = 64
+_REDIS_TIMEOUT = 0.5
 Clock = Callable[[], float]
 
 
@@ -119,10 +120,11 @@ class RedisThrottleStore:
         name = f"{self._prefix}failures:{key}"
         try:
             async with self._client.pipeline(transaction=True) as pipe:
-                # NX: the window starts with the first failure and is not stretched by later ones.
+                # The window starts with the first failure and later ones do not stretch it:
+                # SET NX creates the counter with its expiry, INCR keeps that expiry.
+                pipe.set(name, 0, ex=window_seconds, nx=True)
                 pipe.incr(name)
-                pipe.expire(name, window_seconds, nx=True)
-                count, _ = await pipe.execute()
+                _, count = await pipe.execute()
         except RedisError:
             _warn_unavailable()
             return 0
@@ -216,12 +218,16 @@ def _ip_key(client_ip: str) -> str:
 
 def build_login_throttle(settings: Settings, store: ThrottleStore | None = None) -> LoginThrottle:
     """The throttle the settings ask for: Redis when a URL is set, else in-process."""
-    if store is None:
-        store = (
-            RedisThrottleStore(Redis.from_url(settings.redis_url))
-            if settings.redis_url
-            else MemoryThrottleStore()
+    if store is None and settings.redis_url:
+        # Short timeouts: a hung Redis must not hold logins (the store then fails open).
+        client = Redis.from_url(
+            settings.redis_url, socket_timeout=_REDIS_TIMEOUT, socket_connect_timeout=_REDIS_TIMEOUT
         )
+        store = RedisThrottleStore(client)
+    elif store is None:
+        if settings.workers > 1:
+            log.warning("MASSAR_REDIS_URL is unset: each worker counts failed logins on its own")
+        store = MemoryThrottleStore()
     policy = ThrottlePolicy(
         window_seconds=settings.login_failure_window_seconds,
         lockout_seconds=settings.login_lockout_seconds,
