@@ -11,6 +11,7 @@ import pytest
 from fastapi import FastAPI
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
 from app.security.throttle import (
@@ -25,6 +26,8 @@ from app.security.throttle import (
 )
 from app.settings import Settings
 from tests.factories import PASSWORD, World
+from tests.test_mfa import _activate as activate_mfa
+from tests.test_mfa import _challenge as mfa_challenge
 
 REDIS_URL = os.environ.get("MASSAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 WRONG_PASSWORD = "wrong-password"
@@ -280,21 +283,15 @@ async def test_many_failures_from_one_client_lock_that_client(
 
 
 async def test_failed_second_factors_count_towards_the_lockout(
-    app: FastAPI, client: httpx.AsyncClient, world: World
+    client: httpx.AsyncClient, world: World, session: AsyncSession
 ) -> None:
-    from tests.test_mfa import _activate, _challenge
-
-    session_factory = app.state.session_factory
-    async with session_factory() as session:
-        user = await session.get(type(world.users["school_staff"]), world.users["school_staff"].id)
-        await _activate(session, user)
-    body = await _challenge(client, user.username)
+    user = world.users["school_staff"]
+    await activate_mfa(session, user)
+    body = await mfa_challenge(client, user.username)
+    attempt = {"challenge": body["challenge"], "code": "zzzzz-zzzzz"}
     for _ in range(5):
-        response = await client.post(
-            "/api/v1/auth/mfa", json={"challenge": body["challenge"], "code": "zzzzz-zzzzz"}
-        )
-        assert response.status_code == 401
-    locked = await client.post(
-        "/api/v1/auth/mfa", json={"challenge": body["challenge"], "code": "zzzzz-zzzzz"}
-    )
+        assert (await client.post("/api/v1/auth/mfa", json=attempt)).status_code == 401
+    locked = await client.post("/api/v1/auth/mfa", json=attempt)
     assert locked.status_code == 429
+    # The password step is locked as well.
+    assert (await _login(client, user.username, PASSWORD)).status_code == 429
