@@ -1,4 +1,5 @@
-"""The `massar` command: serve, worker, migrate, seed-demo, create-user, export-openapi."""
+"""The `massar` command: serve, worker, migrate, seed-demo, create-user, disable-user,
+export-openapi."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ from app.errors import ProblemError
 from app.main import create_app
 from app.middleware import RequestIdLogFilter
 from app.models.enums import Role, StaffTitle
-from app.services import demo
+from app.services import auth, demo
 from app.services.accounts import NewAccount, create_account
 from app.services.push import push_worker
 from app.settings import Settings, get_settings
@@ -233,6 +234,21 @@ def create_user(
             raise typer.Exit(2) from None
     log.info("account created by %s: id=%s role=%s", getpass.getuser(), user.id, user.role.value)
     typer.echo(f"created {user.username} ({user.role.value}) with id {user.id}")
+
+
+@cli.command("disable-user")
+def disable_user(
+    username: Annotated[str, typer.Option(help="The account to disable.")],
+) -> None:
+    """Disable an account and end all its logins (its refresh tokens stop working at once)."""
+    with database(get_settings()) as url:
+        try:
+            user = _run_in_session(url, lambda session: auth.disable_user(session, username))
+        except ProblemError:
+            typer.echo("error: no such account", err=True)
+            raise typer.Exit(2) from None
+    log.info("account disabled by %s: id=%s", getpass.getuser(), user.id)
+    typer.echo(f"disabled {user.username} (id {user.id}); all its sessions are revoked")
 
 
 def _prompt_password() -> str:

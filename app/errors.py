@@ -32,8 +32,11 @@ class ProblemError(Exception):
         kind: str | None = None,
         errors: list[dict[str, Any]] | None = None,
         headers: dict[str, str] | None = None,
+        extensions: dict[str, Any] | None = None,
     ) -> None:
         super().__init__(detail_key)
+        # RFC 9457 extension members, added to the body next to the standard ones.
+        self.extensions = extensions
         self.status = status
         self.detail_key = detail_key
         self.kind = kind or detail_key.replace(".", "-").replace("_", "-")
@@ -87,6 +90,7 @@ def problem_response(
     detail: str,
     errors: list[dict[str, Any]] | None = None,
     headers: dict[str, str] | None = None,
+    extensions: dict[str, Any] | None = None,
 ) -> JSONResponse:
     request_id = getattr(request.state, "request_id", None) or current_request_id()
     language = getattr(request.state, "language", None)
@@ -100,6 +104,8 @@ def problem_response(
     }
     if errors is not None:
         body["errors"] = errors
+    if extensions:
+        body.update({k: v for k, v in extensions.items() if k not in body})
     response_headers = {REQUEST_ID_HEADER: request_id, **(headers or {})}
     return JSONResponse(
         body, status_code=status, headers=response_headers, media_type=PROBLEM_MEDIA_TYPE
@@ -115,6 +121,7 @@ async def _problem(request: Request, exc: Exception) -> JSONResponse:
         detail=translate(exc.detail_key),
         errors=exc.errors,
         headers=exc.headers,
+        extensions=exc.extensions,
     )
 
 

@@ -260,6 +260,44 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Cette justification a déjà fait l'objet d'une décision.",
         "ar": "سبق البت في هذا التبرير.",
     },
+    "auth.too_many_attempts": {
+        "en": "Too many failed attempts: try again later (see Retry-After).",
+        "fr": "Trop de tentatives échouées : réessayez plus tard (voir Retry-After).",
+        "ar": "محاولات فاشلة كثيرة: أعد المحاولة لاحقا (انظر Retry-After).",
+    },
+    "auth.mfa_required": {
+        "en": "Enter the code from your authenticator app (or a recovery code).",
+        "fr": "Saisissez le code de votre application d'authentification (ou un code de secours).",
+        "ar": "أدخل الرمز من تطبيق المصادقة (أو رمز استرداد).",
+    },
+    "auth.mfa_enrolment_required": {
+        "en": "Staff accounts need two-step verification: set up an authenticator app first.",
+        "fr": (
+            "Les comptes du personnel exigent la vérification en deux étapes : "
+            "configurez d'abord une application d'authentification."
+        ),
+        "ar": "حسابات الموظفين تتطلب التحقق بخطوتين: قم أولا بإعداد تطبيق المصادقة.",
+    },
+    "auth.invalid_challenge": {
+        "en": "The login step has expired or was already used: log in again.",
+        "fr": "L'étape de connexion a expiré ou a déjà servi : reconnectez-vous.",
+        "ar": "انتهت صلاحية خطوة تسجيل الدخول أو سبق استعمالها: سجل الدخول من جديد.",
+    },
+    "auth.invalid_mfa_code": {
+        "en": "This code is not valid.",
+        "fr": "Ce code n'est pas valide.",
+        "ar": "هذا الرمز غير صالح.",
+    },
+    "mfa.already_active": {
+        "en": "Two-step verification is already active: disable it first.",
+        "fr": "La vérification en deux étapes est déjà active : désactivez-la d'abord.",
+        "ar": "التحقق بخطوتين مفعل بالفعل: قم بتعطيله أولا.",
+    },
+    "mfa.not_enrolled": {
+        "en": "Two-step verification is not set up for this account.",
+        "fr": "La vérification en deux étapes n'est pas configurée pour ce compte.",
+        "ar": "التحقق بخطوتين غير مُعد لهذا الحساب.",
+    },
 }
 
 

@@ -15,6 +15,7 @@ from app.db.runtime import asyncpg_url
 from app.db.session import create_engine, create_session_factory
 from app.errors import install_error_handlers
 from app.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
+from app.security.throttle import build_login_throttle
 from app.services.push import background_worker
 from app.settings import Settings, get_settings
 from app.storage import LocalDirectoryStore
@@ -51,6 +52,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             async with pushes:
                 yield
         finally:
+            await app.state.login_throttle.aclose()
             await engine.dispose()
 
     app = FastAPI(
@@ -62,6 +64,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     )
     # Made here rather than in the lifespan, so that tests (which run no lifespan) have one too.
     app.state.document_store = LocalDirectoryStore(settings.documents_dir)
+    # Failed-login counters: Redis when configured, else this process's memory.
+    app.state.login_throttle = build_login_throttle(settings)
     install_error_handlers(app)
     app.add_middleware(
         CORSMiddleware,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from enum import StrEnum
 from functools import lru_cache
@@ -14,6 +15,8 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 # The development secret is public (it is in this file), so nothing outside dev may use it.
 DEV_JWT_SECRET = "massar-dev-secret-change-me-0123456789abcdef"  # noqa: S105
 MIN_SECRET_LENGTH = 32
+# Public too: encrypts TOTP secrets at rest in dev and test only.
+DEV_MFA_ENCRYPTION_KEY = "massar-dev-mfa-key-change-me-0123456789abcdef"
 
 
 class Environment(StrEnum):
@@ -83,6 +86,22 @@ class Settings(BaseSettings):
     # `massar serve --with-worker`: run the delivery loop inside the API process.
     push_worker_in_app: bool = False
 
+    # Account security. TOTP secrets are encrypted with a key derived from this secret.
+    mfa_encryption_key: SecretStr | None = None
+    # True: every staff account must pass a second factor to log in (enrolling at first login).
+    mfa_required_for_staff: bool = False
+    # Lifetime of the challenge that a password login hands to the second step.
+    mfa_challenge_seconds: int = Field(default=300, ge=30, le=900)
+    # Failed logins: per account (unknown usernames too) and, with a higher bar, per client IP.
+    login_failure_window_seconds: int = Field(default=900, ge=60)
+    login_lockout_seconds: int = Field(default=900, ge=60)
+    login_max_failures_per_account: int = Field(default=5, ge=3)
+    login_max_failures_per_ip: int = Field(default=50, ge=10)
+    # Redis for the failure counters, shared by all workers; unset: an in-process store.
+    redis_url: str | None = None
+    # Peers (addresses or CIDR ranges) whose X-Forwarded-For names the client; none by default.
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     host: str = "127.0.0.1"
     port: int = 8000
@@ -96,6 +115,23 @@ class Settings(BaseSettings):
         if isinstance(origins, str):
             data["cors_origins"] = [o.strip() for o in origins.split(",") if o.strip()]
         return data
+
+    @model_validator(mode="before")
+    @classmethod
+    def _split_trusted_proxies(cls, data: dict[str, object]) -> dict[str, object]:
+        proxies = data.get("trusted_proxies")
+        if isinstance(proxies, str):
+            data["trusted_proxies"] = [p.strip() for p in proxies.split(",") if p.strip()]
+        return data
+
+    @model_validator(mode="after")
+    def _trusted_proxies_are_networks(self) -> Settings:
+        for entry in self.trusted_proxies:
+            try:
+                ipaddress.ip_network(entry, strict=False)
+            except ValueError:
+                raise ValueError(f"MASSAR_TRUSTED_PROXIES: {entry!r} is not an address") from None
+        return self
 
     @model_validator(mode="after")
     def _refuse_unsafe_production(self) -> Settings:
@@ -111,6 +147,12 @@ class Settings(BaseSettings):
                     )
             elif not self.jwt_private_key:
                 raise ValueError("MASSAR_JWT_PRIVATE_KEY is required for RS256")
+            key = self.mfa_encryption_key.get_secret_value() if self.mfa_encryption_key else ""
+            if key == DEV_MFA_ENCRYPTION_KEY or len(key) < MIN_SECRET_LENGTH:
+                raise ValueError(
+                    f"MASSAR_MFA_ENCRYPTION_KEY must be set to a private value of at least "
+                    f"{MIN_SECRET_LENGTH} characters in prod"
+                )
         return self
 
     @model_validator(mode="after")
@@ -129,6 +171,13 @@ class Settings(BaseSettings):
     def signing_secret(self) -> str:
         """The HS256 key: the configured one, or the public development key outside prod."""
         return self.jwt_secret or DEV_JWT_SECRET
+
+    @property
+    def mfa_secret_key(self) -> str:
+        """The key TOTP secrets are encrypted with: the configured one, or the dev key."""
+        if self.mfa_encryption_key is not None:
+            return self.mfa_encryption_key.get_secret_value()
+        return DEV_MFA_ENCRYPTION_KEY
 
     @property
     def uses_embedded_database(self) -> bool:

@@ -46,6 +46,10 @@ NOT_TENANT_TABLES = {
     "push_messages",
     # A parent's failed attempts to link a child: throttling is per account.
     "link_attempts",
+    # A staff account's second factor: keyed by account, and most staff have no school.
+    "mfa_credentials",
+    "mfa_recovery_codes",
+    "mfa_challenges",
 }
 
 

@@ -7,9 +7,10 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from app import cli
-from app.settings import DEV_JWT_SECRET, Environment, Settings
+from app.settings import DEV_JWT_SECRET, DEV_MFA_ENCRYPTION_KEY, Environment, Settings
 
 PROD_DB = "postgresql://massar@db.internal/massar"
+PROD_MFA_KEY = "m" * 40
 
 
 @pytest.mark.parametrize("secret", [None, DEV_JWT_SECRET, "short-secret"])
@@ -29,7 +30,12 @@ def test_prod_rs256_requires_a_private_key() -> None:
 
 
 def test_prod_accepts_a_real_secret() -> None:
-    settings = Settings(environment=Environment.PROD, database_url=PROD_DB, jwt_secret="s" * 40)
+    settings = Settings(
+        environment=Environment.PROD,
+        database_url=PROD_DB,
+        jwt_secret="s" * 40,
+        mfa_encryption_key=PROD_MFA_KEY,
+    )
     assert settings.signing_secret == "s" * 40
     assert not settings.allows_demo_data
 
@@ -46,8 +52,39 @@ def test_cors_origins_are_a_comma_separated_list(monkeypatch: pytest.MonkeyPatch
 
 
 def test_seed_demo_is_refused_in_prod(monkeypatch: pytest.MonkeyPatch) -> None:
-    prod = Settings(environment=Environment.PROD, database_url=PROD_DB, jwt_secret="s" * 40)
+    prod = Settings(
+        environment=Environment.PROD,
+        database_url=PROD_DB,
+        jwt_secret="s" * 40,
+        mfa_encryption_key=PROD_MFA_KEY,
+    )
     monkeypatch.setattr(cli, "get_settings", lambda: prod)
     result = CliRunner().invoke(cli.cli, ["seed-demo"])
     assert result.exit_code != 0
     assert "refused" in result.output
+
+
+@pytest.mark.parametrize("key", [None, DEV_MFA_ENCRYPTION_KEY, "short-key"])
+def test_prod_refuses_a_default_missing_or_weak_mfa_key(key: str | None) -> None:
+    with pytest.raises(ValidationError, match="MASSAR_MFA_ENCRYPTION_KEY"):
+        Settings(
+            environment=Environment.PROD,
+            database_url=PROD_DB,
+            jwt_secret="s" * 40,
+            mfa_encryption_key=key,
+        )
+
+
+def test_mfa_key_defaults_to_the_dev_key_outside_prod() -> None:
+    settings = Settings(environment=Environment.DEV)
+    assert settings.mfa_secret_key == DEV_MFA_ENCRYPTION_KEY
+    assert not settings.mfa_required_for_staff
+    assert DEV_MFA_ENCRYPTION_KEY not in repr(Settings(mfa_encryption_key=DEV_MFA_ENCRYPTION_KEY))
+
+
+def test_trusted_proxies_are_a_list_of_networks(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MASSAR_TRUSTED_PROXIES", "10.0.0.0/8, 127.0.0.1")
+    assert Settings().trusted_proxies == ["10.0.0.0/8", "127.0.0.1"]
+    monkeypatch.setenv("MASSAR_TRUSTED_PROXIES", "not-an-address")
+    with pytest.raises(ValidationError, match="MASSAR_TRUSTED_PROXIES"):
+        Settings()

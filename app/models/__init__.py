@@ -26,6 +26,7 @@ from app.models.family import LinkAttempt, LinkCode, PupilContact
 from app.models.justifications import Justification, JustifiedAbsence
 from app.models.lessons import Lesson
 from app.models.messages import Message, MessageThread
+from app.models.mfa import MfaChallenge, MfaCredential, MfaRecoveryCode
 from app.models.notifications import (
     Device,
     Notification,
@@ -60,6 +61,9 @@ __all__ = [
     "MarkCorrection",
     "Message",
     "MessageThread",
+    "MfaChallenge",
+    "MfaCredential",
+    "MfaRecoveryCode",
     "Notification",
     "NotificationPreference",
     "Province",

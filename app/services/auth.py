@@ -9,18 +9,22 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import NotAuthenticated, invalid
+from app.errors import NotAuthenticated, NotFound, invalid
 from app.models.accounts import AuthSession, RefreshToken, User
 from app.schemas.auth import TokenPair
+from app.schemas.mfa import MfaEnrolment
 from app.security.passwords import hash_password, verify_password
 from app.security.principal import Principal
+from app.security.throttle import LoginThrottle
 from app.security.tokens import (
     TokenSubject,
     get_token_codec,
     hash_refresh_token,
     new_refresh_token,
 )
+from app.services import mfa
 from app.services.accounts import normalise_username
+from app.services.mfa import MfaPending
 from app.settings import get_settings
 
 USER_AGENT_MAX = 200
@@ -36,17 +40,74 @@ class RefreshTokenReused(Exception):
 
 
 async def log_in(
-    session: AsyncSession, username: str, password: str, user_agent: str | None
-) -> TokenPair:
-    """Check the password and open a new login session with its first token pair."""
-    user = await session.scalar(select(User).where(User.username == normalise_username(username)))
+    session: AsyncSession,
+    username: str,
+    password: str,
+    user_agent: str | None,
+    *,
+    throttle: LoginThrottle,
+    client_ip: str,
+    now: datetime | None = None,
+) -> TokenPair | MfaPending:
+    """Check the password; open a login with its first token pair, or a second-factor step.
+
+    Locked accounts and clients answer 429 before any password work. Unknown usernames are
+    hashed against a dummy and counted like wrong passwords, so neither reveals an account.
+    """
+    name = normalise_username(username)
+    await throttle.check(name, client_ip)
+    user = await session.scalar(select(User).where(User.username == name))
     matches, needs_rehash = await verify_password(user.password_hash if user else None, password)
     if user is None or not matches or not user.is_active:
+        await throttle.failed(name, client_ip)
         log.info("login refused (user_id=%s)", user.id if user else None)
         raise NotAuthenticated("auth.bad_credentials")
-    now = datetime.now(UTC)
+    now = now or datetime.now(UTC)
     if needs_rehash:
         user.password_hash = await hash_password(password)
+    step = await mfa.login_step(session, user)
+    if step is not mfa.LoginStep.TOKENS:
+        # The account's failure count is reset only once the second factor is given too.
+        log.info("login awaits second factor user_id=%s (%s)", user.id, step.value)
+        return await mfa.open_challenge(session, user, user_agent, now, step)
+    await throttle.succeeded(name)
+    return await _open_login(session, user, user_agent, now)
+
+
+async def complete_mfa_login(
+    session: AsyncSession,
+    challenge: str,
+    code: str,
+    *,
+    throttle: LoginThrottle,
+    client_ip: str,
+    now: datetime | None = None,
+) -> TokenPair:
+    """Trade a login challenge and a TOTP (or recovery) code for the login's first token pair.
+
+    A wrong code leaves the challenge usable until it expires, but counts as a failed login.
+    """
+    now = now or datetime.now(UTC)
+    pending, user = await mfa.find_challenge(session, challenge, now)
+    await throttle.check(user.username, client_ip)
+    if not await mfa.verify_at_login(session, user.id, code, now):
+        await throttle.failed(user.username, client_ip)
+        log.info("second factor refused user_id=%s", user.id)
+        raise NotAuthenticated("auth.invalid_mfa_code")
+    pending.used_at = now
+    await throttle.succeeded(user.username)
+    return await _open_login(session, user, pending.user_agent, now)
+
+
+async def enrol_at_login(session: AsyncSession, challenge: str) -> MfaEnrolment:
+    """Enrol with a login challenge, for staff who must have MFA and have none yet."""
+    _, user = await mfa.find_challenge(session, challenge)
+    return await mfa.enrol(session, user)
+
+
+async def _open_login(
+    session: AsyncSession, user: User, user_agent: str | None, now: datetime
+) -> TokenPair:
     user.last_login_at = now
     login = AuthSession(user_id=user.id, user_agent=(user_agent or "")[:USER_AGENT_MAX] or None)
     session.add(login)
@@ -156,3 +217,26 @@ async def change_password(
         .values(revoked_at=datetime.now(UTC), revoked_reason="password_changed")
     )
     log.info("password changed user_id=%s; other sessions revoked", user.id)
+
+
+async def disable_user(session: AsyncSession, username: str) -> User:
+    """Disable an account and end every login it has: its refresh tokens die at once.
+
+    Its access tokens die too, since each request checks `is_active` and the session.
+    """
+    user = await session.scalar(
+        select(User).where(User.username == normalise_username(username)).with_for_update()
+    )
+    if user is None:
+        raise NotFound()
+    now = datetime.now(UTC)
+    user.is_active = False
+    user.disabled_at = user.disabled_at or now
+    await session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_reason="account_disabled")
+    )
+    await session.flush()
+    log.info("account disabled user_id=%s; all sessions revoked", user.id)
+    return user

@@ -3,10 +3,12 @@
 from fastapi import APIRouter
 
 from app.api.v1 import auth, me, notifications, parent, school, schools, student, teacher
+from app.api.v1.me_mfa import router as me_mfa_router
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
 router.include_router(me.router)
+router.include_router(me_mfa_router)
 router.include_router(notifications.router)
 router.include_router(schools.router)
 router.include_router(teacher.router)

@@ -1,0 +1,286 @@
+"""Failed-login throttling: counters and temporary lockouts per account and per client IP.
+
+The counters live in Redis when `MASSAR_REDIS_URL` is set (shared by every worker and
+instance), else in this process. Both sit behind `ThrottleStore`, so the policy in
+`LoginThrottle` does not know which one it talks to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import ipaddress
+import logging
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Annotated, Protocol
+
+from fastapi import Depends
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from starlette.requests import Request
+
+from app.errors import ProblemError
+from app.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+# Past this many entries the in-process store sweeps out the ones that have run out.
+_MEMORY_SWEEP_AT = 10_000
+_MAX_IP_LENGTH = 64
+_REDIS_TIMEOUT = 0.5
+Clock = Callable[[], float]
+
+
+class TooManyAttempts(ProblemError):
+    """429: this account or this client failed too often; `Retry-After` says for how long."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            429, "auth.too_many_attempts", headers={"Retry-After": str(max(retry_after, 1))}
+        )
+
+
+class ThrottleStore(Protocol):
+    """Counters that expire with their window, and locks that expire on their own."""
+
+    async def add_failure(self, key: str, window_seconds: int) -> int:
+        """Count one failure; the count in the current window, this one included."""
+        ...
+
+    async def lock(self, key: str, seconds: int) -> None:
+        """Lock the key for this many seconds."""
+        ...
+
+    async def locked_for(self, key: str) -> int:
+        """Seconds left on the key's lock; 0 when it is not locked."""
+        ...
+
+    async def clear(self, key: str) -> None:
+        """Forget the key's failures."""
+        ...
+
+    async def aclose(self) -> None:
+        """Release connections."""
+        ...
+
+
+class MemoryThrottleStore:
+    """One process's counters: right for development, tests and a single worker."""
+
+    def __init__(self, clock: Clock = time.monotonic) -> None:
+        self._clock = clock
+        self._failures: dict[str, tuple[int, float]] = {}
+        self._locks: dict[str, float] = {}
+
+    async def add_failure(self, key: str, window_seconds: int) -> int:
+        """Count one failure; the count in the current window, this one included."""
+        now = self._clock()
+        self._sweep(now)
+        count, ends = self._failures.get(key, (0, 0.0))
+        if ends <= now:
+            count, ends = 0, now + window_seconds
+        self._failures[key] = (count + 1, ends)
+        return count + 1
+
+    async def lock(self, key: str, seconds: int) -> None:
+        """Lock the key for this many seconds."""
+        self._locks[key] = self._clock() + seconds
+
+    async def locked_for(self, key: str) -> int:
+        """Seconds left on the key's lock; 0 when it is not locked."""
+        left = self._locks.get(key, 0.0) - self._clock()
+        return math.ceil(left) if left > 0 else 0
+
+    async def clear(self, key: str) -> None:
+        """Forget the key's failures."""
+        self._failures.pop(key, None)
+
+    async def aclose(self) -> None:
+        """Nothing to release."""
+
+    def _sweep(self, now: float) -> None:
+        # Unknown usernames are counted too, so an attacker could otherwise grow these forever.
+        if len(self._failures) + len(self._locks) < _MEMORY_SWEEP_AT:
+            return
+        self._failures = {k: v for k, v in self._failures.items() if v[1] > now}
+        self._locks = {k: until for k, until in self._locks.items() if until > now}
+
+
+class RedisThrottleStore:
+    """Counters in Redis, shared by every worker; expiry is Redis's own."""
+
+    def __init__(self, client: Redis, prefix: str = "massar:login:") -> None:
+        self._client = client
+        self._prefix = prefix
+
+    async def add_failure(self, key: str, window_seconds: int) -> int:
+        """Count one failure; the count in the current window, this one included."""
+        name = f"{self._prefix}failures:{key}"
+        try:
+            async with self._client.pipeline(transaction=True) as pipe:
+                # The window starts with the first failure and later ones do not stretch it:
+                # SET NX creates the counter with its expiry, INCR keeps that expiry.
+                pipe.set(name, 0, ex=window_seconds, nx=True)
+                pipe.incr(name)
+                _, count = await pipe.execute()
+        except RedisError:
+            _warn_unavailable()
+            return 0
+        return int(count)
+
+    async def lock(self, key: str, seconds: int) -> None:
+        """Lock the key for this many seconds."""
+        try:
+            await self._client.set(f"{self._prefix}lock:{key}", b"1", ex=seconds)
+        except RedisError:
+            _warn_unavailable()
+
+    async def locked_for(self, key: str) -> int:
+        """Seconds left on the key's lock; 0 when it is not locked."""
+        try:
+            left = int(await self._client.pttl(f"{self._prefix}lock:{key}"))
+        except RedisError:
+            _warn_unavailable()
+            return 0
+        return math.ceil(left / 1000) if left > 0 else 0
+
+    async def clear(self, key: str) -> None:
+        """Forget the key's failures."""
+        try:
+            await self._client.delete(f"{self._prefix}failures:{key}")
+        except RedisError:
+            _warn_unavailable()
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._client.aclose()
+
+
+def _warn_unavailable() -> None:
+    # Fail open: a Redis outage on results day must not lock every user out; passwords
+    # (and the second factor) are still checked.
+    log.warning("login throttle store unavailable: failures are not being counted")
+
+
+@dataclass(frozen=True, slots=True)
+class ThrottlePolicy:
+    window_seconds: int
+    lockout_seconds: int
+    max_per_account: int
+    max_per_ip: int
+
+
+class LoginThrottle:
+    """The rules: N failures in the window lock the account (or the IP) for a while."""
+
+    def __init__(self, store: ThrottleStore, policy: ThrottlePolicy) -> None:
+        self.store = store
+        self.policy = policy
+
+    async def check(self, username: str, client_ip: str) -> None:
+        """Raise `TooManyAttempts` while the account or the client IP is locked."""
+        wait = max(
+            await self.store.locked_for(_account_key(username)),
+            await self.store.locked_for(_ip_key(client_ip)),
+        )
+        if wait:
+            raise TooManyAttempts(wait)
+
+    async def failed(self, username: str, client_ip: str) -> None:
+        """Count a failure against both; lock whichever reached its limit."""
+        await self._count(_account_key(username), self.policy.max_per_account)
+        await self._count(_ip_key(client_ip), self.policy.max_per_ip)
+
+    async def succeeded(self, username: str) -> None:
+        """A full login resets the account's count (not the IP's: one success proves little)."""
+        await self.store.clear(_account_key(username))
+
+    async def aclose(self) -> None:
+        """Release the store's connections."""
+        await self.store.aclose()
+
+    async def _count(self, key: str, limit: int) -> None:
+        if await self.store.add_failure(key, self.policy.window_seconds) >= limit:
+            await self.store.lock(key, self.policy.lockout_seconds)
+            await self.store.clear(key)
+
+
+def _account_key(username: str) -> str:
+    # Hashed: usernames of pupils are personal data and need not sit in Redis in clear.
+    return "account:" + hashlib.sha256(username.encode()).hexdigest()[:32]
+
+
+def _ip_key(client_ip: str) -> str:
+    return "ip:" + client_ip
+
+
+def build_login_throttle(settings: Settings, store: ThrottleStore | None = None) -> LoginThrottle:
+    """The throttle the settings ask for: Redis when a URL is set, else in-process."""
+    if store is None and settings.redis_url:
+        # Short timeouts: a hung Redis must not hold logins (the store then fails open).
+        client = Redis.from_url(
+            settings.redis_url, socket_timeout=_REDIS_TIMEOUT, socket_connect_timeout=_REDIS_TIMEOUT
+        )
+        store = RedisThrottleStore(client)
+    elif store is None:
+        if settings.workers > 1:
+            log.warning("MASSAR_REDIS_URL is unset: each worker counts failed logins on its own")
+        store = MemoryThrottleStore()
+    policy = ThrottlePolicy(
+        window_seconds=settings.login_failure_window_seconds,
+        lockout_seconds=settings.login_lockout_seconds,
+        max_per_account=settings.login_max_failures_per_account,
+        max_per_ip=settings.login_max_failures_per_ip,
+    )
+    return LoginThrottle(store, policy)
+
+
+def client_ip(request: Request, trusted_proxies: Sequence[str]) -> str:
+    """The caller's address: the ASGI peer, or what a trusted proxy says in X-Forwarded-For."""
+    peer = request.client.host if request.client else "unknown"
+    networks = _networks(tuple(trusted_proxies))
+    if not networks or not _is_trusted(peer, networks):
+        return peer
+    forwarded = [
+        hop.strip()
+        for header in request.headers.getlist("x-forwarded-for")
+        for hop in header.split(",")
+        if hop.strip()
+    ]
+    # From the right: each trusted proxy appended its peer, and the first address no trusted
+    # proxy could have added is the client. Anything left of it is the client's own claim.
+    for hop in reversed(forwarded):
+        if not _is_trusted(hop, networks):
+            return hop[:_MAX_IP_LENGTH]
+    return forwarded[0][:_MAX_IP_LENGTH] if forwarded else peer
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+@lru_cache(maxsize=8)
+def _networks(trusted: tuple[str, ...]) -> tuple[Network, ...]:
+    return tuple(ipaddress.ip_network(entry, strict=False) for entry in trusted)
+
+
+def _is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def _login_throttle(request: Request) -> LoginThrottle:
+    throttle: LoginThrottle = request.app.state.login_throttle
+    return throttle
+
+
+def _client_ip(request: Request) -> str:
+    return client_ip(request, get_settings().trusted_proxies)
+
+
+LoginThrottleDep = Annotated[LoginThrottle, Depends(_login_throttle)]
+ClientIP = Annotated[str, Depends(_client_ip)]

@@ -1,0 +1,297 @@
+"""Failed logins: lockout per account and per client IP, on both stores."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+from fastapi import FastAPI
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
+
+from app.security.throttle import (
+    LoginThrottle,
+    MemoryThrottleStore,
+    RedisThrottleStore,
+    ThrottlePolicy,
+    ThrottleStore,
+    TooManyAttempts,
+    build_login_throttle,
+    client_ip,
+)
+from app.settings import Settings
+from tests.factories import PASSWORD, World
+from tests.test_mfa import _activate as activate_mfa
+from tests.test_mfa import _challenge as mfa_challenge
+
+REDIS_URL = os.environ.get("MASSAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+WRONG_PASSWORD = "wrong-password"
+POLICY = ThrottlePolicy(window_seconds=900, lockout_seconds=900, max_per_account=5, max_per_ip=8)
+
+
+class FakeClock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+@pytest.fixture
+async def redis_store() -> AsyncIterator[RedisThrottleStore]:
+    """A store on the machine's Redis under a prefix of its own, removed afterwards."""
+    client = Redis.from_url(REDIS_URL)
+    try:
+        await client.ping()
+    except RedisError:
+        await client.aclose()
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"no Redis at {REDIS_URL}")
+    prefix = f"massar-test:{uuid.uuid4().hex}:"
+    try:
+        yield RedisThrottleStore(client, prefix=prefix)
+    finally:
+        keys = [key async for key in client.scan_iter(match=prefix + "*")]
+        if keys:
+            await client.delete(*keys)
+        await client.aclose()
+
+
+# ---- the stores -----------------------------------------------------------------------------
+
+
+async def test_memory_store_counts_within_the_window_and_forgets_after() -> None:
+    clock = FakeClock()
+    store = MemoryThrottleStore(clock)
+    assert await store.add_failure("k", 60) == 1
+    assert await store.add_failure("k", 60) == 2
+    clock.now += 61
+    assert await store.add_failure("k", 60) == 1
+    await store.clear("k")
+    assert await store.add_failure("k", 60) == 1
+
+
+async def test_memory_store_locks_expire() -> None:
+    clock = FakeClock()
+    store = MemoryThrottleStore(clock)
+    assert await store.locked_for("k") == 0
+    await store.lock("k", 900)
+    clock.now += 100.5
+    assert await store.locked_for("k") == 800
+    clock.now += 800
+    assert await store.locked_for("k") == 0
+
+
+async def test_memory_store_sweeps_what_ran_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("app.security.throttle._MEMORY_SWEEP_AT", 3)
+    clock = FakeClock()
+    store = MemoryThrottleStore(clock)
+    for key in ("a", "b", "c"):
+        await store.add_failure(key, 10)
+    clock.now += 11
+    await store.add_failure("d", 10)
+    assert set(store._failures) == {"d"}
+
+
+async def test_redis_store_counts_locks_and_clears(redis_store: RedisThrottleStore) -> None:
+    assert await redis_store.add_failure("k", 60) == 1
+    assert await redis_store.add_failure("k", 60) == 2
+    assert await redis_store.locked_for("k") == 0
+    await redis_store.lock("k", 900)
+    assert 899 <= await redis_store.locked_for("k") <= 900
+    await redis_store.clear("k")
+    assert await redis_store.add_failure("k", 60) == 1
+
+
+async def test_redis_store_counters_expire_with_their_window(
+    redis_store: RedisThrottleStore,
+) -> None:
+    await redis_store.add_failure("k", 60)
+    await redis_store.add_failure("k", 600)  # a later failure does not stretch the window
+    ttl = await redis_store._client.ttl(f"{redis_store._prefix}failures:k")
+    assert 0 < ttl <= 60
+
+
+async def test_redis_outage_fails_open(caplog: pytest.LogCaptureFixture) -> None:
+    store = RedisThrottleStore(Redis.from_url("redis://127.0.0.1:1/0"))
+    try:
+        assert await store.add_failure("k", 60) == 0
+        assert await store.locked_for("k") == 0
+    finally:
+        await store.aclose()
+    assert "unavailable" in caplog.text
+
+
+def test_the_settings_choose_the_store() -> None:
+    assert isinstance(build_login_throttle(Settings()).store, MemoryThrottleStore)
+    assert isinstance(build_login_throttle(Settings(redis_url=REDIS_URL)).store, RedisThrottleStore)
+
+
+# ---- the policy, on both stores -------------------------------------------------------------
+
+
+async def _policy_locks_the_account(store: ThrottleStore) -> None:
+    throttle = LoginThrottle(store, POLICY)
+    for n in range(5):
+        await throttle.check("a@taalim.ma", f"10.0.0.{n}")
+        await throttle.failed("a@taalim.ma", f"10.0.0.{n}")
+    with pytest.raises(TooManyAttempts) as raised:
+        await throttle.check("a@taalim.ma", "10.9.9.9")
+    assert raised.value.status == 429
+    assert raised.value.headers is not None
+    assert 899 <= int(raised.value.headers["Retry-After"]) <= 900
+    # Another account from those addresses is not locked.
+    await throttle.check("b@taalim.ma", "10.0.0.1")
+
+
+async def test_policy_locks_the_account_in_memory() -> None:
+    await _policy_locks_the_account(MemoryThrottleStore())
+
+
+async def test_policy_locks_the_account_in_redis(redis_store: RedisThrottleStore) -> None:
+    await _policy_locks_the_account(redis_store)
+
+
+async def test_a_success_resets_the_account_count() -> None:
+    throttle = LoginThrottle(MemoryThrottleStore(), POLICY)
+    for _ in range(4):
+        await throttle.failed("a@taalim.ma", "10.0.0.1")
+    await throttle.succeeded("a@taalim.ma")
+    for _ in range(4):
+        await throttle.failed("a@taalim.ma", "10.0.0.1")
+    await throttle.check("a@taalim.ma", "10.0.0.2")
+
+
+async def test_the_lock_lifts_after_its_time() -> None:
+    clock = FakeClock()
+    throttle = LoginThrottle(MemoryThrottleStore(clock), POLICY)
+    for _ in range(5):
+        await throttle.failed("a@taalim.ma", "10.0.0.1")
+    with pytest.raises(TooManyAttempts):
+        await throttle.check("a@taalim.ma", "10.0.0.1")
+    clock.now += 901
+    await throttle.check("a@taalim.ma", "10.0.0.1")
+
+
+async def test_redis_keys_do_not_hold_the_username(redis_store: RedisThrottleStore) -> None:
+    throttle = LoginThrottle(redis_store, POLICY)
+    await throttle.failed("d130000001@taalim.ma", "10.0.0.1")
+    keys = [k async for k in redis_store._client.scan_iter(match=redis_store._prefix + "*")]
+    assert keys
+    assert not any(b"d130000001" in key for key in keys)
+
+
+# ---- the client address ---------------------------------------------------------------------
+
+
+def _request(peer: str, forwarded: str | None = None) -> Request:
+    headers = [(b"x-forwarded-for", forwarded.encode())] if forwarded else []
+    return Request({"type": "http", "client": (peer, 1234), "headers": headers})
+
+
+def test_client_ip_ignores_forwarded_for_from_an_untrusted_peer() -> None:
+    assert client_ip(_request("203.0.113.9", "1.2.3.4"), []) == "203.0.113.9"
+    assert client_ip(_request("203.0.113.9", "1.2.3.4"), ["10.0.0.0/8"]) == "203.0.113.9"
+
+
+def test_client_ip_reads_forwarded_for_from_a_trusted_proxy() -> None:
+    trusted = ["10.0.0.0/8"]
+    assert client_ip(_request("10.0.0.2", "198.51.100.7"), trusted) == "198.51.100.7"
+    # What the client wrote itself (left) is not believed; the hop the proxy added is.
+    spoofed = _request("10.0.0.2", "1.1.1.1, 198.51.100.7, 10.0.0.3")
+    assert client_ip(spoofed, trusted) == "198.51.100.7"
+    assert client_ip(_request("10.0.0.2"), trusted) == "10.0.0.2"
+
+
+# ---- through the API ------------------------------------------------------------------------
+
+
+async def _login(
+    client: httpx.AsyncClient, username: str, password: str = WRONG_PASSWORD
+) -> httpx.Response:
+    return await client.post(
+        "/api/v1/auth/token", json={"username": username, "password": password}
+    )
+
+
+async def _lockout_after_five(client: httpx.AsyncClient, world: World) -> None:
+    username = world.users["teacher"].username
+    for _ in range(5):
+        assert (await _login(client, username)).status_code == 401
+    locked = await _login(client, username, PASSWORD)  # even the right password
+    assert locked.status_code == 429
+    assert locked.headers["content-type"] == "application/problem+json"
+    assert 1 <= int(locked.headers["Retry-After"]) <= 900
+    assert "access_token" not in locked.text
+
+
+async def test_five_failures_lock_the_account(client: httpx.AsyncClient, world: World) -> None:
+    await _lockout_after_five(client, world)
+    # Other accounts from the same client still log in.
+    assert (await _login(client, world.users["student"].username, PASSWORD)).status_code == 200
+
+
+async def test_lockout_with_the_redis_store(
+    app: FastAPI, client: httpx.AsyncClient, world: World, redis_store: RedisThrottleStore
+) -> None:
+    app.state.login_throttle = LoginThrottle(redis_store, POLICY)
+    await _lockout_after_five(client, world)
+
+
+async def test_unknown_usernames_are_counted_and_answered_alike(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    answers = [await _login(client, "nobody.here@taalim.ma") for _ in range(5)]
+    wrong = await _login(client, world.users["teacher"].username)
+    assert {a.status_code for a in answers} == {401}
+    assert answers[0].json()["detail"] == wrong.json()["detail"]
+    assert answers[0].headers.keys() - {"x-request-id", "content-length"} == (
+        wrong.headers.keys() - {"x-request-id", "content-length"}
+    )
+    locked = await _login(client, "nobody.here@taalim.ma")
+    assert locked.status_code == 429
+
+
+async def test_a_success_before_the_limit_resets_the_count(
+    client: httpx.AsyncClient, world: World
+) -> None:
+    username = world.users["parent"].username
+    for _ in range(4):
+        await _login(client, username)
+    assert (await _login(client, username, PASSWORD)).status_code == 200
+    for _ in range(4):
+        assert (await _login(client, username)).status_code == 401
+    assert (await _login(client, username, PASSWORD)).status_code == 200
+
+
+async def test_many_failures_from_one_client_lock_that_client(
+    app: FastAPI, client: httpx.AsyncClient, world: World
+) -> None:
+    app.state.login_throttle = LoginThrottle(MemoryThrottleStore(), POLICY)
+    # Eight accounts, one wrong password each: no account reaches its limit, the IP does.
+    for n in range(8):
+        assert (await _login(client, f"spray{n}@taalim.ma")).status_code == 401
+    locked = await _login(client, world.users["student"].username, PASSWORD)
+    assert locked.status_code == 429
+    assert "Retry-After" in locked.headers
+
+
+async def test_failed_second_factors_count_towards_the_lockout(
+    client: httpx.AsyncClient, world: World, session: AsyncSession
+) -> None:
+    user = world.users["school_staff"]
+    await activate_mfa(session, user)
+    body = await mfa_challenge(client, user.username)
+    attempt = {"challenge": body["challenge"], "code": "zzzzz-zzzzz"}
+    for _ in range(5):
+        assert (await client.post("/api/v1/auth/mfa", json=attempt)).status_code == 401
+    locked = await client.post("/api/v1/auth/mfa", json=attempt)
+    assert locked.status_code == 429
+    # The password step is locked as well.
+    assert (await _login(client, user.username, PASSWORD)).status_code == 429
