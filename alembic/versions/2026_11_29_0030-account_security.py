@@ -1,7 +1,7 @@
 """account security
 
 Revision ID: 1a5e4d224601
-Revises: 36f9c6a81419
+Revises: 496df7befb61
 Create Date: 2026-11-28 23:39:45.735924+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "1a5e4d224601"
-down_revision: str | None = "36f9c6a81419"
+down_revision: str | None = "496df7befb61"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
