@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Depends
 
 from app.api.v1.school import announcements, justifications, marks, messages, pupils
+from app.api.v1.school.audit import router as audit_router
 from app.security.deps import school_staff_only
 
 router = APIRouter(prefix="/school", tags=["school"], dependencies=[Depends(school_staff_only)])
@@ -11,3 +12,4 @@ router.include_router(justifications.router)
 router.include_router(messages.router)
 router.include_router(announcements.router)
 router.include_router(marks.router)
+router.include_router(audit_router)
