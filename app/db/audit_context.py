@@ -17,8 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 from starlette.requests import Request
 
-from app.middleware import current_request_id
-from app.models.audit import ANONYMOUS_ACTOR
+# The actor_role of writes by nobody logged in: "system" when there is no request at all (CLI,
+# demo seed, migrations: the trigger's default), "anonymous" for a request without a principal.
+SYSTEM_ACTOR = "system"
+ANONYMOUS_ACTOR = "anonymous"
 
 
 def _client_ip(request: Request) -> str:
@@ -31,7 +33,8 @@ def _client_ip(request: Request) -> str:
 
 
 def _request_id(request: Request) -> str:
-    return str(getattr(request.state, "request_id", None) or current_request_id())
+    # Set by RequestContextMiddleware for every HTTP request.
+    return str(getattr(request.state, "request_id", ""))
 
 
 def _settings(

@@ -31,12 +31,6 @@ class AuditAction(StrEnum):
     DELETE = "delete"
 
 
-# Who writes when nobody is logged in: CLI, demo seed, migrations (no request at all) and
-# anonymous requests such as a login (a request without a principal).
-SYSTEM_ACTOR = "system"
-ANONYMOUS_ACTOR = "anonymous"
-
-
 class AuditEntry(Base):
     """One insert, update or delete of one row of a business table."""
 
