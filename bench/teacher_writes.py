@@ -6,6 +6,7 @@ pupils taught by the demo teacher, then call each endpoint N times and report th
 and the SQL statements one call issues (auth and transaction statements included).
 
     .venv/bin/python bench/teacher_writes.py --calls 50
+    .venv/bin/python bench/teacher_writes.py --calls 50 --without-audit   # the triggers' cost
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import uuid
 from datetime import date, timedelta
 
 from harness import bench_app, migrated_database
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.db.session import create_engine, create_session_factory
@@ -83,11 +84,27 @@ async def prepare(session: AsyncSession) -> tuple[uuid.UUID, uuid.UUID, list[uui
     return big.id, math.id, [p.id for p in pupils]
 
 
-async def run(url: str, calls: int) -> None:
+# Every row trigger that writes the audit log (the append-only guard stays).
+_AUDIT_TRIGGERS = text(
+    "SELECT tgrelid::regclass::text, tgname FROM pg_trigger"
+    " WHERE tgfoid = 'audit_row'::regproc AND NOT tgisinternal"
+)
+
+
+async def disable_audit(session: AsyncSession) -> None:
+    """Switch the audit triggers off, to measure what they cost."""
+    for table, trigger in (await session.execute(_AUDIT_TRIGGERS)).all():
+        await session.execute(text(f'ALTER TABLE {table} DISABLE TRIGGER "{trigger}"'))
+    await session.commit()
+
+
+async def run(url: str, calls: int, *, without_audit: bool) -> None:
     settings = get_settings()
     engine = create_engine(settings, url)
     async with create_session_factory(engine)() as session:
         class_id, math_id, pupil_ids = await prepare(session)
+        if without_audit:
+            await disable_audit(session)
     await engine.dispose()
     async with bench_app(url) as bench:
         headers = await bench.login("teacher.demo@taalim.ma")
@@ -143,9 +160,10 @@ async def run(url: str, calls: int) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=50)
+    parser.add_argument("--without-audit", action="store_true", help="audit triggers off")
     args = parser.parse_args()
     with migrated_database() as url:
-        asyncio.run(run(url, args.calls))
+        asyncio.run(run(url, args.calls, without_audit=args.without_audit))
 
 
 if __name__ == "__main__":

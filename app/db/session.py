@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from app.db.audit_context import set_anonymous
 from app.settings import Settings
 
 
@@ -38,6 +39,9 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """
     factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
     async with factory() as session:
+        if "authorization" not in request.headers:
+            # With a token, `current_principal` sets the audit actor in its own query.
+            await set_anonymous(session, request)
         yield session
         await session.commit()
 

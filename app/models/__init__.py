@@ -13,6 +13,7 @@ from app.models.accounts import AuthSession, GuardianLink, RefreshToken, User
 from app.models.announcements import Announcement
 from app.models.assessment import ClassTest, Mark, MarkCorrection
 from app.models.attendance import AttendanceMark, AttendanceSheet
+from app.models.audit import AuditEntry
 from app.models.classes import (
     Enrolment,
     Pupil,
@@ -42,6 +43,7 @@ __all__ = [
     "Announcement",
     "AttendanceMark",
     "AttendanceSheet",
+    "AuditEntry",
     "AuthSession",
     "ClassTest",
     "CurriculumUnit",

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import select
 
+from app.db.audit_context import actor_settings
 from app.db.session import SessionDep
 from app.errors import Forbidden, NotAuthenticated
 from app.models.accounts import AuthSession, User
@@ -21,7 +22,7 @@ _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
 async def current_principal(
-    session: SessionDep, token: Annotated[str | None, Depends(_bearer)]
+    request: Request, session: SessionDep, token: Annotated[str | None, Depends(_bearer)]
 ) -> Principal:
     """Verify the access token, then check the account and the login session are still live."""
     if not token:
@@ -38,6 +39,8 @@ async def current_principal(
                 User.school_id,
                 User.province_id,
                 User.academy_id,
+                # Tells the audit triggers who writes in this transaction.
+                actor_settings(request, claims.user_id, User.role),
             )
             .join(AuthSession, AuthSession.user_id == User.id)
             .where(

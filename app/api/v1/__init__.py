@@ -4,6 +4,7 @@ from fastapi import APIRouter
 
 from app.api.v1 import auth, me, notifications, parent, school, schools, student, teacher
 from app.api.v1.me_mfa import router as me_mfa_router
+from app.api.v1.steering_audit import router as steering_audit_router
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
@@ -15,3 +16,4 @@ router.include_router(teacher.router)
 router.include_router(student.router)
 router.include_router(parent.router)
 router.include_router(school.router)
+router.include_router(steering_audit_router)

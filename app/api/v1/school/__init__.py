@@ -14,6 +14,7 @@ from app.api.v1.school import (
     structure,
     transfers,
 )
+from app.api.v1.school.audit import router as audit_router
 from app.security.deps import school_staff_only
 
 router = APIRouter(prefix="/school", tags=["school"], dependencies=[Depends(school_staff_only)])
@@ -27,3 +28,4 @@ router.include_router(guardians.router)
 router.include_router(structure.router)
 router.include_router(transfers.router)
 router.include_router(imports.router)
+router.include_router(audit_router)
