@@ -205,6 +205,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Le fichier n'est ni un classeur .xlsx ni un CSV UTF-8.",
         "ar": "الملف ليس جدول xlsx ولا ملف CSV بترميز UTF-8.",
     },
+    "auth.invalid_code": {
+        "en": "The username or the code is wrong, used or expired.",
+        "fr": "L'identifiant ou le code est erroné, déjà utilisé ou expiré.",
+        "ar": "اسم المستخدم أو الرمز غير صحيح أو مستعمل أو منتهي الصلاحية.",
+    },
     "error.no_current_year": {
         "en": "No school year is open yet.",
         "fr": "Aucune année scolaire n'est encore ouverte.",

@@ -23,7 +23,7 @@ from app.models.classes import (
     TimetableSlot,
 )
 from app.models.exams import ExamResult, ExamSession, ExamSubjectResult
-from app.models.family import LinkAttempt, LinkCode, PupilContact
+from app.models.family import AccountCode, LinkAttempt, LinkCode, PupilContact
 from app.models.justifications import Justification, JustifiedAbsence
 from app.models.lessons import Lesson
 from app.models.messages import Message, MessageThread
@@ -40,6 +40,7 @@ from app.models.transfers import Transfer
 
 __all__ = [
     "Academy",
+    "AccountCode",
     "Announcement",
     "AttendanceMark",
     "AttendanceSheet",

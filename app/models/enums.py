@@ -159,3 +159,8 @@ class TransferStatus(StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     REFUSED = "refused"
+
+
+class AccountCodePurpose(StrEnum):
+    ACTIVATION = "activation"  # first login: the account gets its password
+    RESET = "reset"  # a forgotten password, reset at the school

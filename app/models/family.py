@@ -10,7 +10,7 @@ from sqlalchemy import DateTime, ForeignKey, Index, LargeBinary, String, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, Timestamps, UUIDPrimaryKey
-from app.models.enums import PhoneOperator, PhoneOwner, checked
+from app.models.enums import AccountCodePurpose, PhoneOperator, PhoneOwner, checked
 
 
 class PupilContact(Timestamps, Base):
@@ -56,3 +56,21 @@ class LinkAttempt(UUIDPrimaryKey, Base):
     attempted_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class AccountCode(UUIDPrimaryKey, Base):
+    """A one-time code a school hands to a pupil or parent to set their password: for the first
+    login (activation) or after a forgotten password (reset). Stored hashed."""
+
+    __tablename__ = "account_codes"
+
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
+    user_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    purpose: Mapped[AccountCodePurpose] = mapped_column(checked(AccountCodePurpose, "purpose"))
+    code_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
+    issued_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

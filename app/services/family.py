@@ -3,8 +3,6 @@ the pupil is verified. Linking uses a one-time code the pupil's school issues.""
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -17,12 +15,10 @@ from app.models.classes import Pupil
 from app.models.family import LinkAttempt, LinkCode
 from app.models.organisation import School
 from app.schemas.family import Child, LinkChildIn, LinkCodeOut
+from app.security.one_time_codes import hash_code, new_code
 from app.security.principal import Principal, school_scope
 from app.services.pupil_records import current_classes
 
-# Unambiguous letters and digits (no 0/O, 1/I/L): codes are read out and typed by hand.
-CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
-CODE_LENGTH = 8
 CODE_LIFETIME = timedelta(days=30)
 # Guessing a code: at most this many failures per parent account in the window.
 MAX_FAILED_LINKS = 5
@@ -82,11 +78,6 @@ async def children(session: AsyncSession, principal: Principal) -> list[Child]:
     ]
 
 
-def _hash(code: str) -> bytes:
-    normalised = code.replace("-", "").replace(" ", "").upper()
-    return hashlib.sha256(normalised.encode()).digest()
-
-
 async def issue_link_code(
     session: AsyncSession, principal: Principal, pupil_id: uuid.UUID
 ) -> LinkCodeOut:
@@ -101,14 +92,13 @@ async def issue_link_code(
     await session.execute(
         delete(LinkCode).where(LinkCode.pupil_id == pupil_id, LinkCode.used_at.is_(None))
     )
-    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
-    code = f"{raw[:4]}-{raw[4:]}"
+    code = new_code()
     expires_at = datetime.now(UTC) + CODE_LIFETIME
     session.add(
         LinkCode(
             school_id=school_id,
             pupil_id=pupil_id,
-            code_hash=_hash(code),
+            code_hash=hash_code(code),
             issued_by=principal.user_id,
             expires_at=expires_at,
         )
@@ -155,7 +145,7 @@ async def link_child(session: AsyncSession, principal: Principal, request: LinkC
             select(LinkCode.id, Pupil.id)
             .join(Pupil, Pupil.id == LinkCode.pupil_id)
             .where(
-                LinkCode.code_hash == _hash(request.link_code),
+                LinkCode.code_hash == hash_code(request.link_code),
                 LinkCode.used_at.is_(None),
                 LinkCode.expires_at > func.now(),
                 Pupil.massar_code == request.massar_code.upper(),

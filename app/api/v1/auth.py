@@ -10,10 +10,11 @@ from pydantic import ValidationError
 
 from app.db.session import SessionDep
 from app.errors import InvalidInput, NotAuthenticated, ProblemError, field_errors
+from app.schemas.account_codes import ActivationIn
 from app.schemas.auth import LoginRequest, RefreshRequest, TokenPair
 from app.schemas.mfa import MfaChallengeProblem, MfaChallengeRef, MfaEnrolment, MfaLogin
 from app.security.throttle import ClientIP, LoginThrottleDep
-from app.services import auth
+from app.services import account_codes, auth
 from app.services.mfa import MfaPending
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -166,3 +167,14 @@ async def refresh(body: RefreshRequest, session: SessionDep) -> TokenPair:
 async def logout(body: RefreshRequest, session: SessionDep) -> None:
     """End the login that the refresh token belongs to, and its access tokens with it."""
     await auth.log_out(session, body.refresh_token)
+
+
+@router.post("/activate", operation_id="auth-activate", status_code=status.HTTP_204_NO_CONTENT)
+async def activate(
+    body: ActivationIn, session: SessionDep, throttle: LoginThrottleDep, client_ip: ClientIP
+) -> None:
+    """Set my password with the one-time code my school gave me (first login or reset); then
+    log in as usual. A wrong username or code answers 401 and counts as a failed login."""
+    await account_codes.activate(
+        session, throttle, client_ip, body.username, body.code, body.new_password
+    )

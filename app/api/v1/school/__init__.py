@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends
 
 from app.api.v1.school import (
     absences,
+    accounts,
     announcements,
     guardians,
     imports,
@@ -29,3 +30,4 @@ router.include_router(structure.router)
 router.include_router(transfers.router)
 router.include_router(imports.router)
 router.include_router(audit_router)
+router.include_router(accounts.router)
