@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     # `massar serve --with-worker`: run the delivery loop inside the API process.
     push_worker_in_app: bool = False
 
+    # A test still a draft this many days after its date makes its teacher late (grade entry).
+    grade_entry_late_days: int = Field(default=10, ge=0, le=120)
+
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     host: str = "127.0.0.1"
     port: int = 8000

@@ -13,3 +13,8 @@ router.include_router(teacher.router)
 router.include_router(student.router)
 router.include_router(parent.router)
 router.include_router(school.router)
+
+# Imported here rather than above so that faces added on parallel branches merge line by line.
+from app.api.v1 import steering  # noqa: E402
+
+router.include_router(steering.router)

@@ -11,3 +11,8 @@ router.include_router(justifications.router)
 router.include_router(messages.router)
 router.include_router(announcements.router)
 router.include_router(marks.router)
+
+# Imported here rather than above so that screens added on parallel branches merge line by line.
+from app.api.v1.school import grade_entry  # noqa: E402
+
+router.include_router(grade_entry.router)
