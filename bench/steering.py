@@ -177,7 +177,10 @@ async def generate(conn: AsyncConnection, *, schools: int, pupils: int) -> None:
         result = await conn.execute(text(sql), params)
         print(f"  {name:<22} {result.rowcount:>8} rows  {time.perf_counter() - started:5.1f} s")
     await conn.commit()
+    # Fresh statistics, as autovacuum would have them by the time anyone looks; committed, or
+    # the rollback at close would drop them.
     await conn.execute(text("ANALYZE"))
+    await conn.commit()
 
 
 async def run(url: str, *, schools: int, pupils: int, calls: int) -> None:
