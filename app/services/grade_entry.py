@@ -162,7 +162,7 @@ async def school_grade_entry(session: AsyncSession, principal: Principal) -> Gra
     return GradeEntryOut(
         late_after_days=get_settings().grade_entry_late_days,
         late_before=cutoff,
-        total=_total(rows),
+        total=sum_completion([r.completion for r in rows]),
         items=rows,
     )
 
@@ -184,7 +184,6 @@ def _grade_entry_row(row: Any) -> GradeEntryRow:
     )
 
 
-def _total(rows: list[GradeEntryRow]) -> Completion:
-    # A sum over the screen's rows (one per class × subject × semester), not over pupils.
-    fields = Completion.model_fields
-    return Completion(**{name: sum(getattr(r.completion, name) for r in rows) for name in fields})
+def sum_completion(parts: list[Completion]) -> Completion:
+    """The completion of several groups (screen rows, schools): a sum over groups, not pupils."""
+    return Completion(**{f: sum(getattr(p, f) for p in parts) for f in Completion.model_fields})
