@@ -42,7 +42,7 @@ def late_cutoff(today: date | None = None) -> date:
     return (today or school_today()) - timedelta(days=days)
 
 
-def test_completion(schools: SchoolFilter) -> Subquery:
+def per_test_completion(schools: SchoolFilter) -> Subquery:
     """One row per test of this year in the schools: its place, status, expected and entered."""
     current = and_(Enrolment.left_on.is_(None), Enrolment.school_year == current_year())
     pupils = (
@@ -125,7 +125,7 @@ def completion_of(row: Any) -> Completion:
 
 async def school_grade_entry(session: AsyncSession, principal: Principal) -> GradeEntryOut:
     """Completion for each class × subject × semester (and teacher) of the caller's school."""
-    tests = test_completion(lambda column: school_scope(principal, column))
+    tests = per_test_completion(lambda column: school_scope(principal, column))
     cutoff = late_cutoff()
     statement = (
         select(

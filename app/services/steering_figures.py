@@ -36,7 +36,12 @@ from app.schemas.steering import (
 )
 from app.services.averages import round_mark
 from app.services.calendar import current_year
-from app.services.grade_entry import SchoolFilter, completion_columns, late_cutoff, test_completion
+from app.services.grade_entry import (
+    SchoolFilter,
+    completion_columns,
+    late_cutoff,
+    per_test_completion,
+)
 
 HISTOGRAM_BINS = 20
 _RATE = Decimal("0.0001")
@@ -79,11 +84,13 @@ def _grouped(statement: Any, key: Key) -> Any:
 
 
 async def count_schools(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, int]:
+    """Schools of the unit, by key."""
     statement = _grouped(select(func.count().label("n")).where(_in_unit(unit)), key)
     return {r.key: r.n for r in await session.execute(statement.select_from(School))}
 
 
 async def count_classes(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, int]:
+    """Active classes of this year, by key."""
     statement = (
         select(func.count().label("n"))
         .select_from(SchoolClass)
@@ -94,6 +101,7 @@ async def count_classes(session: AsyncSession, unit: UnitOut, key: Key) -> dict[
 
 
 async def pupils(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, PupilFigures]:
+    """Pupils in a class of this year (not left), by key, split by gender and cycle."""
     statement = (
         select(Level.cycle, Pupil.gender, func.count().label("n"))
         .select_from(Enrolment)
@@ -111,6 +119,8 @@ async def pupils(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, Pu
 
 
 def pupil_figures(counts: dict[tuple[str, str], int]) -> PupilFigures:
+    """Totals by gender and cycle from counts by (cycle, gender)."""
+
     def total(cycle: Cycle | None = None, gender: Gender | None = None) -> int:
         return sum(
             n
@@ -126,6 +136,7 @@ def pupil_figures(counts: dict[tuple[str, str], int]) -> PupilFigures:
 
 
 async def teachers(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, TeacherFigures]:
+    """Active teacher accounts, and teachers assigned this year by cycle, by key."""
     accounts = (
         select(func.count().label("n"))
         .select_from(User)
@@ -154,6 +165,7 @@ async def teachers(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, 
 async def attendance(
     session: AsyncSession, unit: UnitOut, key: Key, when: Period
 ) -> dict[Any, AttendanceFigures]:
+    """Roll-call marks of lessons in the period, by status, by key."""
     status = AttendanceMark.status
     statement = (
         select(
@@ -182,6 +194,7 @@ async def attendance(
 def attendance_figures(
     marks: int, present: int, late: int, absent: int, when: Period
 ) -> AttendanceFigures:
+    """The counts with their rate: (present + late) / marks, 4 decimals half up."""
     rate = None
     if marks:
         rate = (Decimal(present + late) / marks).quantize(_RATE, rounding=ROUND_HALF_UP)
@@ -199,7 +212,8 @@ def attendance_figures(
 async def completion(
     session: AsyncSession, unit: UnitOut, key: Key, *with_columns: Any
 ) -> list[Any]:
-    tests = test_completion(_tenant_filter(unit))
+    """Grade-entry completion (see `grade_entry`), by key and the extra columns given."""
+    tests = per_test_completion(_tenant_filter(unit))
     statement = (
         select(*with_columns, *completion_columns(tests, late_cutoff()))
         .select_from(tests)
@@ -211,6 +225,7 @@ async def completion(
 
 
 async def pending_justifications(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, int]:
+    """Justifications still to be decided, by key."""
     statement = (
         select(func.count().label("n"))
         .select_from(Justification)
@@ -221,6 +236,7 @@ async def pending_justifications(session: AsyncSession, unit: UnitOut, key: Key)
 
 
 async def averages(session: AsyncSession, unit: UnitOut) -> list[SubjectAverage]:
+    """Semester averages of published marks by level and subject, with their histogram."""
     per_pupil = (
         select(
             ClassTest.semester,
