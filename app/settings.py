@@ -101,6 +101,8 @@ class Settings(BaseSettings):
     redis_url: str | None = None
     # Peers (addresses or CIDR ranges) whose X-Forwarded-For names the client; none by default.
     trusted_proxies: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # A test still a draft this many days after its date makes its teacher late (grade entry).
+    grade_entry_late_days: int = Field(default=10, ge=0, le=120)
 
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     host: str = "127.0.0.1"

@@ -90,3 +90,5 @@ parent_only = require_roles(Role.PARENT)
 ParentPrincipal = Annotated[Principal, Depends(parent_only)]
 school_staff_only = require_roles(Role.SCHOOL_STAFF)
 SchoolStaffPrincipal = Annotated[Principal, Depends(school_staff_only)]
+steering_only = require_roles(Role.PROVINCE_STAFF, Role.ACADEMY_STAFF, Role.CENTRAL_STAFF)
+SteeringPrincipal = Annotated[Principal, Depends(steering_only)]

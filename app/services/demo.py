@@ -15,6 +15,7 @@ from app.models.accounts import User
 from app.models.enums import Area, Cycle, Role, Sector, StaffTitle
 from app.models.organisation import Academy, Province, School
 from app.services.accounts import NewAccount, create_account
+from app.services.demo_steering import seed_steering
 from app.services.demo_teaching import seed_teaching
 
 DEMO_PASSWORD = "Massar-demo-2026"  # noqa: S105  (public on purpose: demo only, never prod)
@@ -198,3 +199,4 @@ async def seed_demo(session: AsyncSession) -> None:
     users = {a.username.lower(): await create_account(session, a) for a in DEMO_ACCOUNTS}
     await session.flush()
     await seed_teaching(session, users)
+    await seed_steering(session, users, DEMO_PASSWORD)

@@ -2,7 +2,17 @@
 
 from fastapi import APIRouter
 
-from app.api.v1 import auth, me, notifications, parent, school, schools, student, teacher
+from app.api.v1 import (
+    auth,
+    me,
+    notifications,
+    parent,
+    school,
+    schools,
+    steering,
+    student,
+    teacher,
+)
 from app.api.v1.me_mfa import router as me_mfa_router
 from app.api.v1.steering_audit import router as steering_audit_router
 
@@ -16,4 +26,5 @@ router.include_router(teacher.router)
 router.include_router(student.router)
 router.include_router(parent.router)
 router.include_router(school.router)
+router.include_router(steering.router)
 router.include_router(steering_audit_router)

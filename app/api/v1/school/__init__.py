@@ -6,6 +6,7 @@ from app.api.v1.school import (
     absences,
     accounts,
     announcements,
+    grade_entry,
     guardians,
     imports,
     justifications,
@@ -31,3 +32,4 @@ router.include_router(transfers.router)
 router.include_router(imports.router)
 router.include_router(audit_router)
 router.include_router(accounts.router)
+router.include_router(grade_entry.router)
