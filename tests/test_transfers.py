@@ -120,3 +120,24 @@ async def test_other_roles_get_403(
     assert (
         await client.get("/api/v1/school/transfers", headers=family.auth(who))
     ).status_code == 403
+
+
+async def test_pending_transfers_show_in_steering(
+    client: httpx.AsyncClient, family: FamilyWorld, receiving: dict[str, str]
+) -> None:
+    await _request(client, family, receiving["code"])
+    users = family.teaching.world
+    central = (
+        await client.get("/api/v1/steering/overview", headers=users.auth("central_staff"))
+    ).json()
+    assert central["pending_transfers"] == 1
+    # Counted at the sending school's directorate (Rabat), not at the receiving one's.
+    rabat = (
+        await client.get("/api/v1/steering/overview", headers=users.auth("province_staff"))
+    ).json()
+    assert rabat["pending_transfers"] == 1
+    units = (
+        await client.get("/api/v1/steering/units", headers=users.auth("province_staff"))
+    ).json()
+    by_school = {u["unit"]["id"]: u["pending_transfers"] for u in units["items"]}
+    assert by_school[str(users.schools["a1"].id)] == 1

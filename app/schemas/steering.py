@@ -140,6 +140,7 @@ class UnitFigures(BaseModel):
     completion_by_school: list[SchoolCompletion]
     averages: list[SubjectAverage]
     pending_justifications: int
+    pending_transfers: int = Field(description="Asked by the unit's schools, not yet answered.")
 
 
 class UnitSummary(BaseModel):
@@ -153,6 +154,7 @@ class UnitSummary(BaseModel):
     attendance_rate: Decimal | None
     completion: Completion
     pending_justifications: int
+    pending_transfers: int
 
 
 class UnitList(BaseModel):

@@ -163,6 +163,7 @@ async def unit_figures(session: AsyncSession, unit: UnitOut, when: Period) -> Un
     pupils = await figures.pupils(session, unit, whole)
     teachers = await figures.teachers(session, unit, whole)
     pending = await figures.pending_justifications(session, unit, whole)
+    transfers = await figures.pending_transfers(session, unit, whole)
     return UnitFigures(
         unit=unit,
         schools=(await figures.count_schools(session, unit, whole)).get(whole, 0),
@@ -174,6 +175,7 @@ async def unit_figures(session: AsyncSession, unit: UnitOut, when: Period) -> Un
         completion_by_school=schools,
         averages=await figures.averages(session, unit),
         pending_justifications=pending.get(whole, 0),
+        pending_transfers=transfers.get(whole, 0),
     )
 
 
@@ -199,6 +201,7 @@ async def unit_list(session: AsyncSession, unit: UnitOut, when: Period) -> UnitL
     attendance = await figures.attendance(session, unit, key, when)
     completion = {r.key: completion_of(r) for r in await figures.completion(session, unit, key)}
     pending = await figures.pending_justifications(session, unit, key)
+    transfers = await figures.pending_transfers(session, unit, key)
     items = [
         UnitSummary(
             unit=child,
@@ -209,6 +212,7 @@ async def unit_list(session: AsyncSession, unit: UnitOut, when: Period) -> UnitL
             attendance_rate=attendance[child.id].rate if child.id in attendance else None,
             completion=completion.get(child.id, sum_completion([])),
             pending_justifications=pending.get(child.id, 0),
+            pending_transfers=transfers.get(child.id, 0),
         )
         for child in children
     ]

@@ -21,9 +21,10 @@ from app.models.accounts import User
 from app.models.assessment import ClassTest, Mark
 from app.models.attendance import AttendanceMark, AttendanceSheet
 from app.models.classes import Enrolment, Pupil, SchoolClass, TeachingAssignment
-from app.models.enums import AttendanceStatus, Cycle, Gender, Role, TestStatus
+from app.models.enums import AttendanceStatus, Cycle, Gender, Role, TestStatus, TransferStatus
 from app.models.justifications import Justification, JustificationStatus
 from app.models.organisation import School
+from app.models.transfers import Transfer
 from app.schemas.steering import (
     AttendanceFigures,
     ByCycle,
@@ -231,6 +232,17 @@ async def pending_justifications(session: AsyncSession, unit: UnitOut, key: Key)
         .select_from(Justification)
         .join(School, School.id == Justification.school_id)
         .where(Justification.status == JustificationStatus.PENDING, _in_unit(unit))
+    )
+    return {r.key: r.n for r in await session.execute(_grouped(statement, key))}
+
+
+async def pending_transfers(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, int]:
+    """Transfers waiting for the receiving school's answer, counted at the sending school."""
+    statement = (
+        select(func.count().label("n"))
+        .select_from(Transfer)
+        .join(School, School.id == Transfer.school_id)
+        .where(Transfer.status == TransferStatus.PENDING, _in_unit(unit))
     )
     return {r.key: r.n for r in await session.execute(_grouped(statement, key))}
 
