@@ -210,6 +210,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "L'identifiant ou le code est erroné, déjà utilisé ou expiré.",
         "ar": "اسم المستخدم أو الرمز غير صحيح أو مستعمل أو منتهي الصلاحية.",
     },
+    "staff.ppr_taken": {
+        "en": "This staff number (PPR) is already registered.",
+        "fr": "Ce numéro PPR est déjà enregistré.",
+        "ar": "رقم التأجير هذا مسجل من قبل.",
+    },
     "error.no_current_year": {
         "en": "No school year is open yet.",
         "fr": "Aucune année scolaire n'est encore ouverte.",

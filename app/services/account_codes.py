@@ -40,7 +40,7 @@ async def issue_for_pupil(
         raise NotFound()
     if pupil.user_id is None:
         pupil.user_id = (await _open_pupil_account(session, pupil)).id
-    return await _issue(session, principal, pupil.school_id, pupil.user_id)
+    return await issue_for_user(session, principal, pupil.school_id, pupil.user_id)
 
 
 async def _open_pupil_account(session: AsyncSession, pupil: Pupil) -> User:
@@ -93,7 +93,7 @@ async def open_parent_account(
             verified_at=datetime.now(UTC),
         )
     )
-    return await _issue(session, principal, pupil.school_id, parent.id)
+    return await issue_for_user(session, principal, pupil.school_id, parent.id)
 
 
 async def issue_for_parent(
@@ -113,10 +113,10 @@ async def issue_for_parent(
     ).one_or_none()
     if row is None:
         raise NotFound()
-    return await _issue(session, principal, row.school_id, row.parent_id)
+    return await issue_for_user(session, principal, row.school_id, row.parent_id)
 
 
-async def _issue(
+async def issue_for_user(
     session: AsyncSession, principal: Principal, school_id: uuid.UUID, user_id: uuid.UUID
 ) -> AccountCodeOut:
     """A fresh code for the account; earlier unused ones die."""

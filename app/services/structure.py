@@ -223,6 +223,19 @@ async def enrol(
     return _pupil_out(pupil, school_class.id, school_class.name)
 
 
+async def withdraw(
+    session: AsyncSession, principal: Principal, pupil_id: uuid.UUID
+) -> SchoolPupilOut:
+    """Take a pupil out of their class (they leave the school's rosters; history is kept)."""
+    pupil = await _pupil_of_school(session, principal, pupil_id)
+    await session.execute(
+        update(Enrolment)
+        .where(Enrolment.pupil_id == pupil.id, Enrolment.left_on.is_(None))
+        .values(left_on=school_today())
+    )
+    return _pupil_out(pupil, None, None)
+
+
 async def _enrol(session: AsyncSession, pupil: Pupil, school_class: SchoolClass) -> None:
     today = school_today()
     await session.execute(

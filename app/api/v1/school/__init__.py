@@ -13,6 +13,7 @@ from app.api.v1.school import (
     marks,
     messages,
     pupils,
+    staff,
     structure,
     transfers,
 )
@@ -33,3 +34,4 @@ router.include_router(imports.router)
 router.include_router(audit_router)
 router.include_router(accounts.router)
 router.include_router(grade_entry.router)
+router.include_router(staff.router)

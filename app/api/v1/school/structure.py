@@ -84,6 +84,14 @@ async def enrol(
     return await structure.enrol(session, principal, pupil_id, body.class_id)
 
 
+@router.post("/pupils/{pupil_id}/withdraw", operation_id="school-withdraw-pupil")
+async def withdraw(
+    pupil_id: uuid.UUID, principal: SchoolStaffPrincipal, session: SessionDep
+) -> SchoolPupilOut:
+    """Take the pupil out of their class: they leave the rosters; their history stays."""
+    return await structure.withdraw(session, principal, pupil_id)
+
+
 @router.get("/assignments", operation_id="school-assignments")
 async def list_assignments(
     principal: SchoolStaffPrincipal, session: SessionDep
