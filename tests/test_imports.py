@@ -158,3 +158,62 @@ async def test_other_roles_get_403(
     assert (
         await _import(client, teaching, _csv(_rows(teaching)), "e.csv", who=who)
     ).status_code == 403
+
+
+TEACHER_HEADER = ["PPR", "Nom", "Prénom", "Email", "Grade", "Spécialité"]
+
+
+def _teachers_csv(rows: list[list[str]]) -> bytes:
+    return "\n".join(";".join(r) for r in [TEACHER_HEADER, *rows]).encode()
+
+
+async def _import_teachers(
+    client: httpx.AsyncClient, t: TeachingWorld, content: bytes
+) -> httpx.Response:
+    return await client.post(
+        "/api/v1/school/imports/teachers",
+        files={"file": ("profs.csv", content)},
+        headers=t.auth("school_staff"),
+    )
+
+
+async def test_teacher_import_opens_accounts_with_codes_and_is_idempotent(
+    client: httpx.AsyncClient, teaching: TeachingWorld
+) -> None:
+    rows = [
+        ["1111111", "Haddad", "Samir", "samir.haddad@taalim.ma", "PESC 1er grade", "SVT"],
+        ["2222222", "Kettani", "Zineb", "zineb.kettani@taalim.ma", "PESC 2e grade", "ANG"],
+    ]
+    first = await _import_teachers(client, teaching, _teachers_csv(rows))
+    assert first.status_code == 200, first.text
+    report = first.json()
+    assert (report["created"], report["updated"]) == (2, 0)
+    assert {c["username"] for c in report["activation_codes"]} == {
+        "samir.haddad@taalim.ma",
+        "zineb.kettani@taalim.ma",
+    }
+    again = (await _import_teachers(client, teaching, _teachers_csv(rows))).json()
+    assert (again["created"], again["updated"], again["unchanged"], again["activation_codes"]) == (
+        0,
+        0,
+        2,
+        [],
+    )
+    rows[1][4] = "PESC 1er grade"
+    changed = (await _import_teachers(client, teaching, _teachers_csv(rows))).json()
+    assert changed["updated"] == 1
+
+
+async def test_a_bad_teacher_row_writes_nothing(
+    client: httpx.AsyncClient, teaching: TeachingWorld
+) -> None:
+    rows = [
+        ["3333333", "Ok", "Valid", "valid.one@taalim.ma", "PESC", "MATH"],
+        ["12", "", "Bad", "not-an-email", "PESC", "XYZ"],
+    ]
+    response = await _import_teachers(client, teaching, _teachers_csv(rows))
+    assert response.status_code == 422
+    codes = {e["code"] for e in response.json()["errors"]}
+    assert {"ppr_format", "email_format", "unknown_subject", "missing"} <= codes
+    listed = await client.get("/api/v1/school/teachers", headers=teaching.auth("school_staff"))
+    assert "valid.one@taalim.ma" not in {t["username"] for t in listed.json()}

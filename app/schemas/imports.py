@@ -22,3 +22,18 @@ class PupilImportReport(Schema):
     moved: int = Field(description="Pupils enrolled in a (new) class.")
     unchanged: int
     errors: list[ImportRowError] = Field(description="Empty when the import succeeded.")
+
+
+class NewTeacherCode(Schema):
+    ppr: str
+    username: str
+    code: str = Field(description="First-login code, shown once.")
+
+
+class TeacherImportReport(Schema):
+    rows_read: int
+    created: int
+    updated: int
+    unchanged: int
+    activation_codes: list[NewTeacherCode]
+    errors: list[ImportRowError] = Field(description="Empty when the import succeeded.")

@@ -6,9 +6,9 @@ from fastapi import APIRouter, UploadFile
 
 from app.db.session import SessionDep
 from app.errors import ProblemError
-from app.schemas.imports import PupilImportReport
+from app.schemas.imports import PupilImportReport, TeacherImportReport
 from app.security.deps import SchoolStaffPrincipal
-from app.services import imports
+from app.services import imports, teacher_imports
 from app.settings import get_settings
 
 router = APIRouter()
@@ -24,8 +24,22 @@ async def import_pupils(
     Every row valid or nothing written (422 lists each faulty cell); the same file twice changes
     nothing the second time.
     """
+    return await imports.import_pupils(session, principal, await _read_limited(file))
+
+
+async def _read_limited(file: UploadFile) -> bytes:
     limit = get_settings().grade_sheet_max_bytes
     content = await file.read(limit + 1)
     if len(content) > limit:
         raise ProblemError(413, "error.request_too_large", kind="file-too-large")
-    return await imports.import_pupils(session, principal, content)
+    return content
+
+
+@router.post("/imports/teachers", operation_id="school-import-teachers")
+async def import_teachers(
+    file: UploadFile, principal: SchoolStaffPrincipal, session: SessionDep
+) -> TeacherImportReport:
+    """Import teachers from a spreadsheet (.xlsx) or CSV with the columns PPR, Nom, Prénom,
+    Email, Grade, Spécialité. New teachers get an account and a first-login code (in the report,
+    shown once); all rows valid or nothing written; the same file twice changes nothing."""
+    return await teacher_imports.import_teachers(session, principal, await _read_limited(file))
