@@ -15,15 +15,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.models.academics import Subject
 from app.models.accounts import User
 from app.models.classes import Enrolment, Pupil, SchoolClass, TeachingAssignment
-from app.models.enums import AttendanceStatus, Gender, Role, TestKind
+from app.models.enums import AttendanceStatus, Role, TestKind
 from app.models.justifications import Justification
-from app.reference.names import FAMILY_NAMES, FIRST_NAMES_FEMALE, FIRST_NAMES_MALE
 from app.schemas.assessment import MarkIn, TestIn
 from app.schemas.attendance import AttendanceIn, AttendanceMarkIn
 from app.security.principal import Principal
 from app.services import assessment, attendance, marks_workflow
 from app.services.accounts import NewAccount, create_account
 from app.services.calendar import current_school_year, school_today
+from app.services.demo_teaching import random_pupil
 
 SCHOOL_CODE = "25101C"
 TEACHER = "teacher.wahda@taalim.ma"
@@ -71,7 +71,9 @@ async def _enrol(
 ) -> list[Pupil]:
     _, size = CLASS_SIZES[school_class.name]
     offset = 1 if school_class.name == "2AP-1" else 101
-    pupils = [_pupil(rng, school_class, offset + i) for i in range(size)]
+    pupils = [
+        random_pupil(rng, school_class.school_id, f"S13{offset + i:07d}", 2017) for i in range(size)
+    ]
     session.add_all(pupils)
     await session.flush()
     session.add_all(
@@ -86,24 +88,6 @@ async def _enrol(
     )
     await session.flush()
     return pupils
-
-
-def _pupil(rng: random.Random, school_class: SchoolClass, number: int) -> Pupil:
-    gender = rng.choice([Gender.FEMALE, Gender.MALE])
-    first = rng.choice(FIRST_NAMES_FEMALE if gender is Gender.FEMALE else FIRST_NAMES_MALE)
-    family = rng.choice(FAMILY_NAMES)
-    return Pupil(
-        massar_code=f"S13{number:07d}",
-        school_id=school_class.school_id,
-        first_name=first[0],
-        first_name_ar=first[1],
-        last_name=family[0],
-        last_name_ar=family[1],
-        birth_date=date(2017, 1, 1) + timedelta(days=rng.randrange(700)),
-        birth_place="Salé",
-        birth_place_ar="سلا",
-        gender=gender,
-    )
 
 
 def _principal(user: User) -> Principal:

@@ -169,7 +169,7 @@ async def _enrol_pupils(
     for name, size in CLASS_SIZES.items():
         pupils[name] = []
         for _ in range(size):
-            pupil = _demo_pupil(rng, school, number)
+            pupil = random_pupil(rng, school.id, f"D13{number:07d}", 2013)
             if pupil.massar_code == DEMO_PUPIL_CODE:
                 # The demo pupil's account and its names.
                 pupil.user_id = demo_pupil_account.id
@@ -199,19 +199,22 @@ async def _enrol_pupils(
     return pupils
 
 
-def _demo_pupil(rng: random.Random, school: School, number: int) -> Pupil:
+def random_pupil(
+    rng: random.Random, school_id: uuid.UUID, massar_code: str, birth_year: int
+) -> Pupil:
+    """A fictitious pupil: names, town and birthday drawn from Moroccan lists."""
     gender = rng.choice([Gender.FEMALE, Gender.MALE])
     first = rng.choice(FIRST_NAMES_FEMALE if gender is Gender.FEMALE else FIRST_NAMES_MALE)
     family = rng.choice(FAMILY_NAMES)
     place = rng.choice(BIRTH_PLACES)
     return Pupil(
-        massar_code=f"D13{number:07d}",
-        school_id=school.id,
+        massar_code=massar_code,
+        school_id=school_id,
         first_name=first[0],
         first_name_ar=first[1],
         last_name=family[0],
         last_name_ar=family[1],
-        birth_date=date(2013, 1, 1) + timedelta(days=rng.randrange(365)),
+        birth_date=date(birth_year, 1, 1) + timedelta(days=rng.randrange(365)),
         birth_place=place[0],
         birth_place_ar=place[1],
         gender=gender,
