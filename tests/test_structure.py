@@ -214,3 +214,54 @@ async def test_other_roles_get_403(
     assert (
         await client.get(f"/api/v1/school{path}", headers=teaching.auth(who))
     ).status_code == 403
+
+
+async def test_a_slot_moves_without_clashing_with_itself(
+    client: httpx.AsyncClient, teaching: TeachingWorld
+) -> None:
+    staff = teaching.auth("school_staff")
+    slot = (
+        await client.post("/api/v1/school/timetable", json=_slot(teaching), headers=staff)
+    ).json()
+    later = _slot(teaching, starts_at="09:00", ends_at="11:00")
+    moved = await client.put(f"/api/v1/school/timetable/{slot['id']}", json=later, headers=staff)
+    assert moved.status_code == 200, moved.text
+    assert moved.json()["starts_at"] == "09:00:00"
+    other = (
+        await client.post(
+            "/api/v1/school/timetable",
+            json=_slot(teaching, starts_at="14:00", ends_at="15:00"),
+            headers=staff,
+        )
+    ).json()
+    onto = await client.put(f"/api/v1/school/timetable/{other['id']}", json=later, headers=staff)
+    assert onto.status_code == 409
+
+
+async def test_reassign_a_subject(client: httpx.AsyncClient, teaching: TeachingWorld) -> None:
+    staff = teaching.auth("school_staff")
+    assignments = (await client.get("/api/v1/school/assignments", headers=staff)).json()
+    math_c1 = next(
+        a
+        for a in assignments
+        if a["class_id"] == str(teaching.classes["c1"].id) and a["subject_code"] == "MATH"
+    )
+    new_teacher = teaching.world.users["teacher_fr"]
+    response = await client.patch(
+        f"/api/v1/school/assignments/{math_c1['id']}",
+        json={"teacher_id": str(new_teacher.id)},
+        headers=staff,
+    )
+    assert response.json()["teacher_id"] == str(new_teacher.id)
+    url = f"/api/v1/teacher/classes/{teaching.classes['c1'].id}/tests"
+    body = {
+        "subject_id": str(teaching.subjects["MATH"].id),
+        "semester": 1,
+        "kind": "test_4",
+        "date": "2026-11-20",
+        "title": "x",
+    }
+    assert (await client.post(url, json=body, headers=teaching.auth("teacher"))).status_code == 404
+    assert (
+        await client.post(url, json=body, headers=teaching.auth("teacher_fr"))
+    ).status_code == 201

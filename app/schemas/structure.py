@@ -79,6 +79,10 @@ class AssignmentIn(Schema):
     subject_id: uuid.UUID
 
 
+class ReassignIn(Schema):
+    teacher_id: uuid.UUID
+
+
 class AssignmentOut(Schema):
     id: uuid.UUID
     teacher_id: uuid.UUID

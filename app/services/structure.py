@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import Conflict, NotFound, ProblemError, invalid
@@ -388,8 +388,14 @@ async def add_slot(session: AsyncSession, principal: Principal, new: SlotIn) -> 
     return SlotOut.model_validate(slot)
 
 
-async def _refuse_clash(session: AsyncSession, school_class: SchoolClass, new: SlotIn) -> None:
-    """One statement finds any overlapping slot of the same teacher, class or room."""
+async def _refuse_clash(
+    session: AsyncSession,
+    school_class: SchoolClass,
+    new: SlotIn,
+    moving: uuid.UUID | None = None,
+) -> None:
+    """One statement finds any overlapping slot of the same teacher, class or room (other than
+    the slot being `moving`)."""
     same: list[ColumnElement[bool]] = [
         TimetableSlot.teacher_id == new.teacher_id,
         TimetableSlot.class_id == new.class_id,
@@ -408,6 +414,7 @@ async def _refuse_clash(session: AsyncSession, school_class: SchoolClass, new: S
                 TimetableSlot.ends_at,
             )
             .where(
+                TimetableSlot.id != moving if moving else true(),
                 TimetableSlot.school_year == school_class.school_year,
                 TimetableSlot.weekday == new.weekday,
                 TimetableSlot.starts_at < new.ends_at,
@@ -437,6 +444,46 @@ async def _refuse_clash(session: AsyncSession, school_class: SchoolClass, new: S
             }
         ],
     )
+
+
+async def move_slot(
+    session: AsyncSession, principal: Principal, slot_id: uuid.UUID, new: SlotIn
+) -> SlotOut:
+    """Change a weekly lesson (time, room, teacher...), with the same double-booking checks."""
+    slot = await session.scalar(
+        select(TimetableSlot).where(
+            TimetableSlot.id == slot_id, TimetableSlot.school_id == _school(principal)
+        )
+    )
+    if slot is None:
+        raise NotFound()
+    school_class = await class_of_school(session, principal, new.class_id, "body.class_id")
+    await _teacher_of_school(session, principal, new.teacher_id)
+    if await session.get(Subject, new.subject_id) is None:
+        raise invalid("body.subject_id", "unknown subject", "unknown_subject")
+    await _refuse_clash(session, school_class, new, moving=slot.id)
+    for field, value in new.model_dump().items():
+        setattr(slot, field, value)
+    await session.flush()
+    return SlotOut.model_validate(slot)
+
+
+async def reassign(
+    session: AsyncSession, principal: Principal, assignment_id: uuid.UUID, teacher_id: uuid.UUID
+) -> AssignmentOut:
+    """Give an assignment to another teacher of the school."""
+    assignment = await session.scalar(
+        select(TeachingAssignment).where(
+            TeachingAssignment.id == assignment_id,
+            TeachingAssignment.school_id == _school(principal),
+        )
+    )
+    if assignment is None:
+        raise NotFound()
+    teacher = await _teacher_of_school(session, principal, teacher_id)
+    assignment.teacher_id = teacher.id
+    await session.flush()
+    return next(a for a in await list_assignments(session, principal) if a.id == assignment_id)
 
 
 async def remove_slot(session: AsyncSession, principal: Principal, slot_id: uuid.UUID) -> None:

@@ -15,6 +15,7 @@ from app.schemas.structure import (
     EnrolmentIn,
     PupilIn,
     PupilPatch,
+    ReassignIn,
     SchoolClassOut,
     SchoolPupilOut,
     SlotIn,
@@ -108,6 +109,14 @@ async def assign(
     return await structure.assign(session, principal, new)
 
 
+@router.patch("/assignments/{assignment_id}", operation_id="school-reassign")
+async def reassign(
+    assignment_id: uuid.UUID, body: ReassignIn, principal: SchoolStaffPrincipal, session: SessionDep
+) -> AssignmentOut:
+    """Give the class's subject to another teacher."""
+    return await structure.reassign(session, principal, assignment_id, body.teacher_id)
+
+
 @router.delete("/assignments/{assignment_id}", operation_id="school-unassign", status_code=GONE)
 async def unassign(
     assignment_id: uuid.UUID, principal: SchoolStaffPrincipal, session: SessionDep
@@ -128,6 +137,14 @@ async def list_slots(
 async def add_slot(new: SlotIn, principal: SchoolStaffPrincipal, session: SessionDep) -> SlotOut:
     """Add a weekly lesson; a teacher, class or room booked twice at once is refused (409)."""
     return await structure.add_slot(session, principal, new)
+
+
+@router.put("/timetable/{slot_id}", operation_id="school-move-slot")
+async def move_slot(
+    slot_id: uuid.UUID, new: SlotIn, principal: SchoolStaffPrincipal, session: SessionDep
+) -> SlotOut:
+    """Change a weekly lesson; double bookings are refused as when adding one (409)."""
+    return await structure.move_slot(session, principal, slot_id, new)
 
 
 @router.delete("/timetable/{slot_id}", operation_id="school-remove-slot", status_code=GONE)
