@@ -167,15 +167,22 @@ async def update_contact(
     """Change the fields sent, keep the others."""
     school_id = await session.scalar(select(Pupil.school_id).where(Pupil.id == pupil_id))
     changes = patch.model_dump(exclude_unset=True)
-    await session.execute(
-        insert(PupilContact)
-        .values(pupil_id=pupil_id, school_id=school_id, **changes)
-        .on_conflict_do_update(
-            index_elements=["pupil_id"], set_=changes or {"school_id": school_id}
+    row = (
+        await session.execute(
+            insert(PupilContact)
+            .values(pupil_id=pupil_id, school_id=school_id, **changes)
+            .on_conflict_do_update(
+                index_elements=["pupil_id"], set_=changes or {"school_id": school_id}
+            )
+            .returning(
+                PupilContact.phone,
+                PupilContact.operator,
+                PupilContact.phone_owner,
+                PupilContact.recovery_email,
+            )
         )
-    )
-    session.expire_all()
-    return await contact(session, pupil_id)
+    ).one()
+    return Contact.model_validate(row._mapping)
 
 
 async def timetable(session: AsyncSession, pupil_id: uuid.UUID, iso_week: str | None) -> Week:
