@@ -192,6 +192,13 @@ async def test_teacher_import_opens_accounts_with_codes_and_is_idempotent(
         "samir.haddad@taalim.ma",
         "zineb.kettani@taalim.ma",
     }
+    code = report["activation_codes"][0]
+    activation = {
+        "username": code["username"],
+        "code": code["code"],
+        "new_password": "my-own-secret-1",
+    }
+    assert (await client.post("/api/v1/auth/activate", json=activation)).status_code == 204
     again = (await _import_teachers(client, teaching, _teachers_csv(rows))).json()
     assert (again["created"], again["updated"], again["unchanged"], again["activation_codes"]) == (
         0,
