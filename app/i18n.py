@@ -190,6 +190,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Un transfert de cet élève attend déjà une réponse.",
         "ar": "طلب انتقال هذا التلميذ في انتظار الرد.",
     },
+    "workflow.not_allowed": {
+        "en": "This action is not possible in the record's current state.",
+        "fr": "Cette action n'est pas possible dans l'état actuel de l'enregistrement.",
+        "ar": "هذا الإجراء غير ممكن في الحالة الحالية لهذا السجل.",
+    },
     "transfers.not_pending": {
         "en": "This transfer has already been answered.",
         "fr": "Ce transfert a déjà reçu une réponse.",

@@ -50,6 +50,12 @@ class NotificationCategory(StrEnum):
     MESSAGES = "messages"
     ANNOUNCEMENTS = "announcements"
     EXAM_RESULTS = "exam_results"
+    SCHOOL_PROJECT = "school_project"
+    TRAININGS = "trainings"
+    EQUIPMENT = "equipment"
+    DIAGNOSTICS = "diagnostics"
+    PARTNERSHIPS = "partnerships"
+    SPORTS = "sports"
 
 
 class PushStatus(StrEnum):

@@ -129,6 +129,10 @@ class SubjectAverage(BaseModel):
     )
 
 
+class ModuleFigures(BaseModel):
+    """The key figure of each back-office module for the unit."""
+
+
 class UnitFigures(BaseModel):
     unit: UnitOut
     schools: int
@@ -141,6 +145,7 @@ class UnitFigures(BaseModel):
     averages: list[SubjectAverage]
     pending_justifications: int
     pending_transfers: int = Field(description="Asked by the unit's schools, not yet answered.")
+    modules: ModuleFigures
 
 
 class UnitSummary(BaseModel):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from typing import Any, cast
 
-from sqlalchemy import ColumnElement, false, select, true
+from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.models.enums import ROLE_LEVEL, STAFF_ROLES, Level, Role, StaffTitle
 from app.models.organisation import School
+from app.models.units import OwnedByUnit
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,3 +66,77 @@ def school_scope(
             return school_id == principal.school_id
         case _:
             return false()
+
+
+# ---- records owned by a unit (see `app.models.units`) ----------------------------------------
+
+_DOWNWARD = (Level.CENTRAL, Level.ACADEMY, Level.PROVINCE, Level.SCHOOL)
+
+
+def _place_column(table: type[OwnedByUnit], level: Level) -> InstrumentedAttribute[Any]:
+    columns = {
+        Level.ACADEMY: table.academy_id,
+        Level.PROVINCE: table.province_id,
+        Level.SCHOOL: table.school_id,
+    }
+    return cast(InstrumentedAttribute[Any], columns[level])
+
+
+def _place_id(principal: Principal, level: Level) -> uuid.UUID | None:
+    return {
+        Level.ACADEMY: principal.academy_id,
+        Level.PROVINCE: principal.province_id,
+        Level.SCHOOL: principal.school_id,
+    }.get(level)
+
+
+def unit_within(table: type[OwnedByUnit], level: Level, unit_id: uuid.UUID | None) -> Any:
+    """Rows owned by the unit (`level`, `unit_id`) or by a unit beneath it."""
+    if level is Level.CENTRAL:
+        return true()
+    if level not in _DOWNWARD or unit_id is None:
+        return false()
+    return _place_column(table, level) == unit_id
+
+
+def owned_within(principal: Principal, table: type[OwnedByUnit]) -> ColumnElement[bool]:
+    """Rows owned by the caller's unit or below it: what a unit follows and steers."""
+    level = principal.level
+    result: ColumnElement[bool] = unit_within(table, level, _place_id(principal, level))
+    return result
+
+
+def owned_by(principal: Principal, table: type[OwnedByUnit]) -> ColumnElement[bool]:
+    """Rows owned by the caller's own unit exactly: what the caller may manage."""
+    if principal.level not in _DOWNWARD:
+        return false()
+    if principal.level is Level.CENTRAL:
+        return table.owner_level == Level.CENTRAL
+    return and_(
+        table.owner_level == principal.level,
+        _place_column(table, principal.level) == _place_id(principal, principal.level),
+    )
+
+
+def owned_above(principal: Principal, table: type[OwnedByUnit]) -> ColumnElement[bool]:
+    """Rows owned by the caller's unit or one above it: offers that reach the caller (a
+    teacher sees the trainings of their directorate, academy and the ministry)."""
+    if principal.level not in _DOWNWARD:
+        return false()
+    levels = _DOWNWARD[: _DOWNWARD.index(principal.level) + 1]
+    return or_(
+        *(
+            table.owner_level == Level.CENTRAL
+            if level is Level.CENTRAL
+            else and_(
+                table.owner_level == level,
+                _place_column(table, level) == _place_id(principal, level),
+            )
+            for level in levels
+        )
+    )
+
+
+def owned_visible(principal: Principal, table: type[OwnedByUnit]) -> ColumnElement[bool]:
+    """What a staff member may read: their own part of the tree and what reaches them."""
+    return or_(owned_within(principal, table), owned_above(principal, table))

@@ -40,6 +40,7 @@ from app.services import steering_figures as figures
 from app.services.calendar import school_today
 from app.services.grade_entry import completion_of, sum_completion
 from app.services.steering_figures import Period
+from app.services.steering_modules import module_figures
 
 MINISTRY = UnitOut(
     level=UnitLevel.CENTRAL,
@@ -176,6 +177,7 @@ async def unit_figures(session: AsyncSession, unit: UnitOut, when: Period) -> Un
         averages=await figures.averages(session, unit),
         pending_justifications=pending.get(whole, 0),
         pending_transfers=transfers.get(whole, 0),
+        modules=await module_figures(session, unit),
     )
 
 

@@ -54,7 +54,7 @@ class Period:
     end: date
 
 
-def _in_unit(unit: UnitOut) -> ColumnElement[bool]:
+def in_unit(unit: UnitOut) -> ColumnElement[bool]:
     """The unit as a condition on `schools`: an indexed equality (nothing for the ministry)."""
     match unit.level:
         case UnitLevel.ACADEMY:
@@ -70,7 +70,7 @@ def _in_unit(unit: UnitOut) -> ColumnElement[bool]:
 def _tenant_filter(unit: UnitOut) -> SchoolFilter:
     if unit.level is UnitLevel.CENTRAL:
         return lambda _column: true()
-    return lambda column: column.in_(select(School.id).where(_in_unit(unit)))
+    return lambda column: column.in_(select(School.id).where(in_unit(unit)))
 
 
 # ---- figures, each one statement grouped by `key` (a schools column, or None: one group) ----
@@ -86,7 +86,7 @@ def _grouped(statement: Any, key: Key) -> Any:
 
 async def count_schools(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, int]:
     """Schools of the unit, by key."""
-    statement = _grouped(select(func.count().label("n")).where(_in_unit(unit)), key)
+    statement = _grouped(select(func.count().label("n")).where(in_unit(unit)), key)
     return {r.key: r.n for r in await session.execute(statement.select_from(School))}
 
 
@@ -96,7 +96,7 @@ async def count_classes(session: AsyncSession, unit: UnitOut, key: Key) -> dict[
         select(func.count().label("n"))
         .select_from(SchoolClass)
         .join(School, School.id == SchoolClass.school_id)
-        .where(SchoolClass.school_year == current_year(), SchoolClass.is_active, _in_unit(unit))
+        .where(SchoolClass.school_year == current_year(), SchoolClass.is_active, in_unit(unit))
     )
     return {r.key: r.n for r in await session.execute(_grouped(statement, key))}
 
@@ -110,7 +110,7 @@ async def pupils(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, Pu
         .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
         .join(Level, Level.code == SchoolClass.level_code)
         .join(School, School.id == Enrolment.school_id)
-        .where(Enrolment.school_year == current_year(), Enrolment.left_on.is_(None), _in_unit(unit))
+        .where(Enrolment.school_year == current_year(), Enrolment.left_on.is_(None), in_unit(unit))
         .group_by(Level.cycle, Pupil.gender)
     )
     counts: dict[Any, dict[tuple[str, str], int]] = defaultdict(dict)
@@ -142,7 +142,7 @@ async def teachers(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, 
         select(func.count().label("n"))
         .select_from(User)
         .join(School, School.id == User.school_id)
-        .where(User.role == Role.TEACHER, User.is_active, _in_unit(unit))
+        .where(User.role == Role.TEACHER, User.is_active, in_unit(unit))
     )
     totals = {r.key: r.n for r in await session.execute(_grouped(accounts, key))}
     assigned = (
@@ -151,7 +151,7 @@ async def teachers(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, 
         .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
         .join(Level, Level.code == SchoolClass.level_code)
         .join(School, School.id == TeachingAssignment.school_id)
-        .where(TeachingAssignment.school_year == current_year(), _in_unit(unit))
+        .where(TeachingAssignment.school_year == current_year(), in_unit(unit))
         .group_by(Level.cycle)
     )
     cycles: dict[Any, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Cycle, 0))
@@ -184,7 +184,7 @@ async def attendance(
             ),
         )
         .join(School, School.id == AttendanceMark.school_id)
-        .where(AttendanceSheet.lesson_date.between(when.start, when.end), _in_unit(unit))
+        .where(AttendanceSheet.lesson_date.between(when.start, when.end), in_unit(unit))
     )
     return {
         r.key: attendance_figures(r.marks, r.present, r.late, r.absent, when)
@@ -231,7 +231,7 @@ async def pending_justifications(session: AsyncSession, unit: UnitOut, key: Key)
         select(func.count().label("n"))
         .select_from(Justification)
         .join(School, School.id == Justification.school_id)
-        .where(Justification.status == JustificationStatus.PENDING, _in_unit(unit))
+        .where(Justification.status == JustificationStatus.PENDING, in_unit(unit))
     )
     return {r.key: r.n for r in await session.execute(_grouped(statement, key))}
 
@@ -242,7 +242,7 @@ async def pending_transfers(session: AsyncSession, unit: UnitOut, key: Key) -> d
         select(func.count().label("n"))
         .select_from(Transfer)
         .join(School, School.id == Transfer.school_id)
-        .where(Transfer.status == TransferStatus.PENDING, _in_unit(unit))
+        .where(Transfer.status == TransferStatus.PENDING, in_unit(unit))
     )
     return {r.key: r.n for r in await session.execute(_grouped(statement, key))}
 
