@@ -1,4 +1,4 @@
-"""The `massar` command: serve, worker, migrate, seed-demo, create-user, disable-user,
+"""The `massar` command: serve, worker, purge, migrate, seed-demo, create-user, disable-user,
 export-openapi."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, TypeVar
 
@@ -27,7 +28,7 @@ from app.errors import ProblemError
 from app.main import create_app
 from app.middleware import RequestIdLogFilter
 from app.models.enums import Role, StaffTitle
-from app.services import auth, demo
+from app.services import auth, demo, retention
 from app.services.accounts import NewAccount, create_account
 from app.services.push import push_worker
 from app.settings import Settings, get_settings
@@ -158,7 +159,8 @@ def _exit_on_signal(signum: int, _frame: object) -> None:
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Run one delivery cycle and exit.")] = False,
 ) -> None:
-    """Deliver queued push notifications until SIGTERM or SIGINT (one cycle with --once)."""
+    """Deliver queued push notifications and apply the retention rules until SIGTERM or
+    SIGINT (one delivery cycle with --once)."""
     settings = get_settings()
     with database(settings) as url:
         asyncio.run(_deliver_pushes(settings, url, once=once))
@@ -176,7 +178,28 @@ async def _deliver_pushes(settings: Settings, url: str, *, once: bool) -> None:
             loop = asyncio.get_running_loop()
             for signum in (signal.SIGTERM, signal.SIGINT):
                 loop.add_signal_handler(signum, stop.set)
-            await deliverer.run(stop)
+            await asyncio.gather(
+                deliverer.run(stop),
+                retention.run(create_session_factory(engine), settings, stop),
+            )
+    finally:
+        await engine.dispose()
+
+
+@cli.command()
+def purge() -> None:
+    """Delete what the retention rules say has served its purpose (the worker does it hourly)."""
+    settings = get_settings()
+    with database(settings) as url:
+        deleted = asyncio.run(_purge(settings, url))
+    for table, count in deleted.items():
+        typer.echo(f"{table:<20} {count}")
+
+
+async def _purge(settings: Settings, url: str) -> dict[str, int]:
+    engine = create_engine(settings, url)
+    try:
+        return await retention.purge(create_session_factory(engine), settings, datetime.now(UTC))
     finally:
         await engine.dispose()
 

@@ -104,6 +104,15 @@ class Settings(BaseSettings):
     # A test still a draft this many days after its date makes its teacher late (grade entry).
     grade_entry_late_days: int = Field(default=10, ge=0, le=120)
 
+    # Retention: what the worker deletes, and how often it looks. Days count from the row's
+    # end of use (expiry, revocation, last use); see `services/retention.py`.
+    retention_interval_seconds: int = Field(default=3600, ge=60)
+    retention_session_days: int = Field(default=90, ge=1)
+    retention_notification_days: int = Field(default=365, ge=30)
+    retention_push_days: int = Field(default=30, ge=1)
+    retention_sync_days: int = Field(default=90, ge=14)
+    retention_code_days: int = Field(default=30, ge=1)
+
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     host: str = "127.0.0.1"
     port: int = 8000

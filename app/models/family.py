@@ -41,7 +41,7 @@ class LinkCode(UUIDPrimaryKey, Base):
     code_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
     issued_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     used_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
 
@@ -54,7 +54,7 @@ class LinkAttempt(UUIDPrimaryKey, Base):
 
     parent_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     attempted_at: Mapped[datetime] = mapped_column(
-        DateTime(timezone=True), server_default=func.now()
+        DateTime(timezone=True), server_default=func.now(), index=True
     )
 
 
@@ -72,5 +72,5 @@ class AccountCode(UUIDPrimaryKey, Base):
     code_hash: Mapped[bytes] = mapped_column(LargeBinary(32), unique=True)
     issued_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -120,7 +120,9 @@ class Notification(UUIDPrimaryKey, Base):
     body_ar: Mapped[str] = mapped_column(String(BODY_MAX))
     body_fr: Mapped[str] = mapped_column(String(BODY_MAX))
     data: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=text("'{}'::jsonb"))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )
     read_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
@@ -169,4 +171,6 @@ class PushMessage(UUIDPrimaryKey, Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     provider_message_id: Mapped[str | None] = mapped_column(String(200))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )

@@ -41,6 +41,7 @@ from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.models.notifications import Device, DeviceLocale, Notification, PushMessage, PushStatus
+from app.services import retention
 from app.services.exams import announce_published_exams
 from app.settings import Settings
 
@@ -418,7 +419,7 @@ async def background_worker(
 
     async def loop() -> None:
         async with push_worker(session_factory, settings) as worker:
-            await worker.run(stop)
+            await asyncio.gather(worker.run(stop), retention.run(session_factory, settings, stop))
 
     task = asyncio.create_task(loop(), name="push-worker")
     try:
