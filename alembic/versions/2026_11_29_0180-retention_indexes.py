@@ -1,5 +1,7 @@
 """retention indexes
 
+The retention purge finds expendable rows by their expiry, end of use or age.
+
 Revision ID: 3c5a7e9b1d08
 Revises: 6b1e0c2f9a10
 Create Date: 2026-11-29 00:36:32.270370+00:00
@@ -7,7 +9,6 @@ Create Date: 2026-11-29 00:36:32.270370+00:00
 
 from collections.abc import Sequence
 
-import sqlalchemy as sa
 from alembic import op
 
 revision: str = "3c5a7e9b1d08"
