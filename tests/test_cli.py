@@ -102,3 +102,10 @@ def test_export_openapi_writes_the_document(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli.cli, ["export-openapi", "--output", str(target)])
     assert result.exit_code == 0
     assert '"openapi"' in target.read_text()
+
+
+def test_purge_applies_the_retention_rules_once(test_settings: Settings) -> None:
+    result = CliRunner().invoke(cli.cli, ["purge"])
+    assert result.exit_code == 0, result.output
+    assert "refresh_tokens" in result.output
+    assert "sync_operations" in result.output
