@@ -262,3 +262,29 @@ async def test_other_roles_get_403(
         await client.get(f"/api/v1/teacher/tests/{test_id}/marks", headers=headers)
     ).status_code == 403
     assert (await _new_test(client, teaching, kind="test_3", who=who)).status_code == 403
+
+
+async def test_deleted_tests_are_listed_for_sync(
+    client: httpx.AsyncClient, teaching: TeachingWorld, test_id: str
+) -> None:
+    headers = teaching.auth("teacher")
+    gone = (await _new_test(client, teaching, kind="test_2")).json()["id"]
+    assert (
+        await client.delete(f"/api/v1/teacher/tests/{gone}", headers=headers)
+    ).status_code == 204
+    since = {"since": "2021-01-01T00:00:00Z"}
+    deleted = await client.get("/api/v1/teacher/tests/deleted", params=since, headers=headers)
+    assert deleted.json() == [gone]
+    later = await client.get(
+        "/api/v1/teacher/tests/deleted", params={"since": "2999-01-01T00:00:00Z"}, headers=headers
+    )
+    assert later.json() == []
+    # Another teacher of the school does not learn of it.
+    other = await client.get(
+        "/api/v1/teacher/tests/deleted", params=since, headers=teaching.auth("teacher_fr")
+    )
+    assert other.json() == []
+    pupil = await client.get(
+        "/api/v1/teacher/tests/deleted", params=since, headers=teaching.auth("student")
+    )
+    assert pupil.status_code == 403

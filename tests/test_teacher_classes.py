@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, date, datetime, time
 
 import httpx
 import pytest
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.classes import TeacherProfile, TimetableSlot
+from app.models.classes import Enrolment, Pupil, TeacherProfile, TimetableSlot
 from tests.factories import TeachingWorld
 
 OTHER_ROLES = [
@@ -175,3 +176,79 @@ async def test_roster_updated_since(
         url, params={"updated_since": earlier}, headers=teaching.auth("teacher")
     )
     assert len(response.json()) == 5
+
+
+async def _age_class(session: AsyncSession, teaching: TeachingWorld, name: str) -> None:
+    """Make the class's pupils and enrolments look synced long ago."""
+    ids = [p.id for p in teaching.pupils[name]]
+    long_ago = datetime(2020, 1, 1, tzinfo=UTC)
+    await session.execute(update(Pupil).where(Pupil.id.in_(ids)).values(updated_at=long_ago))
+    await session.execute(
+        update(Enrolment).where(Enrolment.pupil_id.in_(ids)).values(updated_at=long_ago)
+    )
+
+
+async def test_a_pupil_moved_between_classes_syncs_as_leaver_and_arrival(
+    client: httpx.AsyncClient, teaching: TeachingWorld, session: AsyncSession
+) -> None:
+    c1, c2 = teaching.classes["c1"], teaching.classes["c2"]
+    await _age_class(session, teaching, "c1")
+    await _age_class(session, teaching, "c2")
+    mover = teaching.pupils["c1"][0]
+    await session.execute(
+        update(Enrolment)
+        .where(Enrolment.pupil_id == mover.id, Enrolment.class_id == c1.id)
+        .values(left_on=date(c1.school_year, 10, 1))
+    )
+    session.add(
+        Enrolment(
+            pupil_id=mover.id,
+            class_id=c2.id,
+            school_id=c2.school_id,
+            school_year=c2.school_year,
+            enrolled_on=date(c2.school_year, 10, 2),
+        )
+    )
+    await session.flush()
+    since = {"updated_since": "2021-01-01T00:00:00Z"}
+    headers = teaching.auth("teacher")
+
+    arrivals = await client.get(
+        f"/api/v1/teacher/classes/{c2.id}/pupils", params=since, headers=headers
+    )
+    assert [p["id"] for p in arrivals.json()] == [str(mover.id)]
+    unchanged = await client.get(
+        f"/api/v1/teacher/classes/{c1.id}/pupils", params=since, headers=headers
+    )
+    assert unchanged.json() == []
+    left = await client.get(
+        f"/api/v1/teacher/classes/{c1.id}/leavers",
+        params={"since": "2021-01-01T00:00:00Z"},
+        headers=headers,
+    )
+    assert left.json() == [{"pupil_id": str(mover.id), "left_on": f"{c1.school_year}-10-01"}]
+    nothing_new = await client.get(
+        f"/api/v1/teacher/classes/{c1.id}/leavers",
+        params={"since": "2999-01-01T00:00:00Z"},
+        headers=headers,
+    )
+    assert nothing_new.json() == []
+
+
+async def test_leavers_of_a_class_not_taught_is_404_and_other_roles_403(
+    client: httpx.AsyncClient, teaching: TeachingWorld
+) -> None:
+    params = {"since": "2021-01-01T00:00:00Z"}
+    other = teaching.classes["c3"]
+    response = await client.get(
+        f"/api/v1/teacher/classes/{other.id}/leavers",
+        params=params,
+        headers=teaching.auth("teacher"),
+    )
+    assert response.status_code == 404
+    c1 = teaching.classes["c1"]
+    for who in ("student", "school_staff", "parent"):
+        response = await client.get(
+            f"/api/v1/teacher/classes/{c1.id}/leavers", params=params, headers=teaching.auth(who)
+        )
+        assert response.status_code == 403

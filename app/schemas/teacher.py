@@ -65,6 +65,13 @@ class RosterPupil(Schema):
     gender: Gender
 
 
+class Leaver(Schema):
+    """A pupil no longer in the class, and the day they left it."""
+
+    pupil_id: uuid.UUID
+    left_on: date
+
+
 class TimetableEntry(Schema):
     slot_id: uuid.UUID
     date: date

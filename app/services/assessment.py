@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import Conflict, NotFound, ProblemError
 from app.models.assessment import ClassTest, Mark
+from app.models.audit import AuditAction, AuditEntry
 from app.models.enums import TestStatus
 from app.schemas.assessment import (
     MarkIn,
@@ -136,6 +137,26 @@ async def list_tests(
         statement = statement.where(ClassTest.updated_at >= updated_since)
     rows = await session.execute(statement.order_by(ClassTest.test_date.desc(), ClassTest.kind))
     return [test_out(test, count) for test, count in rows]
+
+
+async def deleted_tests(
+    session: AsyncSession, principal: Principal, since: datetime
+) -> list[uuid.UUID]:
+    """Ids of the teacher's tests deleted since then. The audit log records every delete with
+    the row as it was, so it is the one place deletions are kept; read through its index on
+    (school_id, occurred_at)."""
+    statement = (
+        select(AuditEntry.entity_id)
+        .where(
+            AuditEntry.school_id == principal.school_id,
+            AuditEntry.occurred_at >= since,
+            AuditEntry.entity == ClassTest.__tablename__,
+            AuditEntry.action == AuditAction.DELETE,
+            AuditEntry.changed["teacher_id"].astext == str(principal.user_id),
+        )
+        .order_by(AuditEntry.entity_id)
+    )
+    return [test_id for test_id in await session.scalars(statement) if test_id is not None]
 
 
 async def get_test(session: AsyncSession, principal: Principal, test_id: uuid.UUID) -> TestOut:

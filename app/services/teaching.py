@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -28,6 +28,7 @@ from app.schemas.common import SchoolRef
 from app.schemas.teacher import (
     Assignment,
     ClassRef,
+    Leaver,
     RosterPupil,
     SubjectRef,
     TaughtClass,
@@ -201,16 +202,42 @@ async def roster(
     class_id: uuid.UUID,
     updated_since: datetime | None = None,
 ) -> list[RosterPupil]:
-    """The pupils of a class the teacher teaches, by family name."""
+    """The pupils of a class the teacher teaches, by family name. With `updated_since`: those
+    whose record changed or who joined the class since then (`leavers` tells who left)."""
     await taught_class(session, principal, class_id)
     statement = (
         select(Pupil)
-        .where(Pupil.id.in_(current_pupils(class_id)))
+        .join(Enrolment, Enrolment.pupil_id == Pupil.id)
+        .where(Enrolment.class_id == class_id, Enrolment.left_on.is_(None))
         .order_by(Pupil.last_name, Pupil.first_name)
     )
     if updated_since is not None:
-        statement = statement.where(Pupil.updated_at >= updated_since)
+        statement = statement.where(
+            or_(Pupil.updated_at >= updated_since, Enrolment.updated_at >= updated_since)
+        )
     return [RosterPupil.model_validate(p) for p in await session.scalars(statement)]
+
+
+async def leavers(
+    session: AsyncSession, principal: Principal, class_id: uuid.UUID, since: datetime
+) -> list[Leaver]:
+    """Pupils who left one of the teacher's classes since then (withdrawn, moved to another
+    class or school) and are not back in it: what a synced roster must drop."""
+    await taught_class(session, principal, class_id)
+    statement = (
+        select(Enrolment.pupil_id, func.max(Enrolment.left_on).label("left_on"))
+        .where(
+            Enrolment.class_id == class_id,
+            Enrolment.left_on.is_not(None),
+            Enrolment.updated_at >= since,
+            Enrolment.pupil_id.not_in(current_pupils(class_id)),
+        )
+        .group_by(Enrolment.pupil_id)
+        .order_by(Enrolment.pupil_id)
+    )
+    return [
+        Leaver(pupil_id=r.pupil_id, left_on=r.left_on) for r in await session.execute(statement)
+    ]
 
 
 async def timetable(session: AsyncSession, principal: Principal, iso_week: str | None) -> Week:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
@@ -51,6 +52,16 @@ async def list_tests(
         updated_since=updated_since,
     )
     return conditional_json(request, tests)
+
+
+@router.get("/tests/deleted", operation_id="teacher-deleted-tests")
+async def deleted_tests(
+    principal: TeacherPrincipal,
+    session: SessionDep,
+    since: Annotated[datetime, Query(description="The last sync (ISO 8601, with zone).")],
+) -> list[uuid.UUID]:
+    """Ids of my tests deleted since the last sync: what `updated_since` cannot show."""
+    return await assessment.deleted_tests(session, principal, since)
 
 
 @router.get(

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.api.caching import NOT_MODIFIED, conditional_json
 from app.db.session import SessionDep
-from app.schemas.teacher import RosterPupil, TaughtClass, TeacherProfileOut, Week
+from app.schemas.teacher import Leaver, RosterPupil, TaughtClass, TeacherProfileOut, Week
 from app.security.deps import TeacherPrincipal
 from app.services import teaching
 
@@ -58,6 +58,23 @@ async def class_pupils(
     """The roster of one of my classes, by family name."""
     pupils = await teaching.roster(session, principal, class_id, updated_since)
     return conditional_json(request, pupils)
+
+
+@router.get(
+    "/classes/{class_id}/leavers",
+    operation_id="teacher-class-leavers",
+    response_model=list[Leaver],
+    responses=NOT_MODIFIED,
+)
+async def class_leavers(
+    class_id: uuid.UUID,
+    request: Request,
+    principal: TeacherPrincipal,
+    session: SessionDep,
+    since: Annotated[datetime, Query(description="The last sync (ISO 8601, with zone).")],
+) -> Response:
+    """Pupils who left one of my classes since the last sync: the roster's deletions."""
+    return conditional_json(request, await teaching.leavers(session, principal, class_id, since))
 
 
 @router.get(
