@@ -195,6 +195,46 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Cette action n'est pas possible dans l'état actuel de l'enregistrement.",
         "ar": "هذا الإجراء غير ممكن في الحالة الحالية لهذا السجل.",
     },
+    "trainings.programme_has_sessions": {
+        "en": "This programme still has sessions.",
+        "fr": "Ce programme de formation a encore des sessions.",
+        "ar": "لا يزال هذا البرنامج التكويني يضم دورات.",
+    },
+    "trainings.session_has_registrations": {
+        "en": "Staff members have registered for this session.",
+        "fr": "Des personnels sont inscrits à cette session.",
+        "ar": "يوجد أطر مسجلون في هذه الدورة.",
+    },
+    "trainings.session_has_attendance": {
+        "en": "Attendance is recorded for this session: its dates can no longer change.",
+        "fr": "La présence est déjà saisie pour cette session : ses dates ne peuvent plus changer.",
+        "ar": "تم تسجيل الحضور في هذه الدورة: لم يعد من الممكن تغيير تواريخها.",
+    },
+    "trainings.capacity_below_approved": {
+        "en": "The capacity cannot be lower than the places already approved.",
+        "fr": "La capacité ne peut pas être inférieure aux places déjà accordées.",
+        "ar": "لا يمكن أن تقل الطاقة الاستيعابية عن عدد المقاعد المقبولة.",
+    },
+    "trainings.session_closed": {
+        "en": "This session has already started: registrations are closed.",
+        "fr": "Cette session a déjà commencé : les inscriptions sont closes.",
+        "ar": "انطلقت هذه الدورة: التسجيل مغلق.",
+    },
+    "trainings.already_registered": {
+        "en": "This person is already registered for this session.",
+        "fr": "Cette personne est déjà inscrite à cette session.",
+        "ar": "هذا الشخص مسجل مسبقا في هذه الدورة.",
+    },
+    "trainings.session_full": {
+        "en": "This session is full.",
+        "fr": "Cette session est complète.",
+        "ar": "هذه الدورة مكتملة.",
+    },
+    "trainings.attendance_short": {
+        "en": "Not enough days attended for the certificate.",
+        "fr": "Nombre de jours de présence insuffisant pour l'attestation.",
+        "ar": "عدد أيام الحضور غير كاف للحصول على الشهادة.",
+    },
     "transfers.not_pending": {
         "en": "This transfer has already been answered.",
         "fr": "Ce transfert a déjà reçu une réponse.",

@@ -50,6 +50,9 @@ NOT_TENANT_TABLES = {
     "mfa_credentials",
     "mfa_recovery_codes",
     "mfa_challenges",
+    # A training session belongs to a programme of a directorate, an academy or the ministry;
+    # its registrations carry the school of each staff member.
+    "training_sessions",
 }
 
 

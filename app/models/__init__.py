@@ -36,6 +36,12 @@ from app.models.notifications import (
 )
 from app.models.organisation import Academy, Province, School
 from app.models.sync import SyncOperation
+from app.models.trainings import (
+    TrainingAttendance,
+    TrainingProgramme,
+    TrainingRegistration,
+    TrainingSession,
+)
 from app.models.transfers import Transfer
 
 __all__ = [
@@ -85,6 +91,10 @@ __all__ = [
     "TeacherProfile",
     "TeachingAssignment",
     "TimetableSlot",
+    "TrainingAttendance",
+    "TrainingProgramme",
+    "TrainingRegistration",
+    "TrainingSession",
     "Transfer",
     "User",
 ]
