@@ -50,6 +50,10 @@ NOT_TENANT_TABLES = {
     "mfa_credentials",
     "mfa_recovery_codes",
     "mfa_challenges",
+    # Lines and signed documents of a partnership agreement, which is owned by a unit (a
+    # directorate's has no school): they are reached only through their agreement's scope.
+    "partnership_contributions",
+    "partnership_documents",
 }
 
 

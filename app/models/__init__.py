@@ -35,12 +35,23 @@ from app.models.notifications import (
     PushMessage,
 )
 from app.models.organisation import Academy, Province, School
+from app.models.partnerships import (
+    Agreement,
+    AgreementContribution,
+    AgreementDocument,
+    AgreementSchool,
+    Partner,
+)
 from app.models.sync import SyncOperation
 from app.models.transfers import Transfer
 
 __all__ = [
     "Academy",
     "AccountCode",
+    "Agreement",
+    "AgreementContribution",
+    "AgreementDocument",
+    "AgreementSchool",
     "Announcement",
     "AttendanceMark",
     "AttendanceSheet",
@@ -69,6 +80,7 @@ __all__ = [
     "MfaRecoveryCode",
     "Notification",
     "NotificationPreference",
+    "Partner",
     "Province",
     "Pupil",
     "PupilContact",
