@@ -10,7 +10,8 @@ from typing import Any
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from tests.factories import World
 from tests.partnerships_helpers import (
@@ -276,3 +277,33 @@ async def test_signed_document_upload_and_download(
     for who, base in (("other_school_staff", SCHOOL), ("anfa_staff", STEERING)):
         path = f"{base}/agreements/{agreement['id']}/documents/{uploaded.json()['id']}"
         assert (await client.get(path, headers=callers(who))).status_code == 404
+
+
+async def test_a_page_costs_the_same_statements_whatever_its_size(
+    client: httpx.AsyncClient, callers: Callers, engine: AsyncEngine
+) -> None:
+    """Contributions and schools are loaded for the whole page at once, never per row."""
+    directorate = callers("province_staff")
+    a1 = str(callers.world.schools["a1"].id)
+    partner = await new_partner(client, STEERING, directorate, kind="company", name="SCTS")
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(args[2])
+
+    async def statements_for_one_page() -> int:
+        statements.clear()
+        event.listen(engine.sync_engine, "before_cursor_execute", count)
+        try:
+            page = await client.get(f"{STEERING}/agreements", headers=directorate)
+        finally:
+            event.remove(engine.sync_engine, "before_cursor_execute", count)
+        assert page.status_code == 200
+        return len(statements)
+
+    await new_agreement(client, STEERING, directorate, partner["id"], school_ids=[a1])
+    one = await statements_for_one_page()
+    for _ in range(5):
+        await new_agreement(client, STEERING, directorate, partner["id"], school_ids=[a1])
+    assert await statements_for_one_page() == one
+    assert one <= 8  # the caller, the page, its contributions and its schools

@@ -20,7 +20,7 @@ from app.models.partnerships import (
 )
 from app.schemas.partnerships import AgreementAction, AgreementIn, ContributionIn, PartnerIn
 from app.security.principal import Principal
-from app.services import partnerships
+from app.services import partnership_partners, partnerships
 from app.services.calendar import school_today
 
 DIRECTORATE = "province.demo@men.gov.ma"
@@ -57,7 +57,7 @@ async def _partner(
     session: AsyncSession, principal: Principal, kind: PartnerKind, name: str, **fields: str
 ) -> uuid.UUID:
     new = PartnerIn.model_validate({"kind": kind, "name": name, **fields})
-    return (await partnerships.create_partner(session, principal, new)).id
+    return (await partnership_partners.create_partner(session, principal, new)).id
 
 
 async def _signed(

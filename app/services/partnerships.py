@@ -1,16 +1,14 @@
-"""Partnerships: the partners a unit works with and the agreements it signs with them.
+"""Partnership agreements (conventions de partenariat): their terms, contributions and
+concerned schools, their workflow, the lists of those ending soon, and the steering figure.
 
 A unit (school, directorate, academy, ministry) manages what it owns (`owned_by`). Steering
 units read everything owned within their part of the tree; a school also reads the agreements
-of the units above it that concern it, once they are no longer drafts. Partners are shared
-upwards and downwards (`owned_visible`), so a school can sign with the commune its directorate
-registered. Every function puts the caller's scope in the SQL itself.
+of the units above it that concern it, once they are no longer drafts. Every function puts the
+caller's scope in the SQL itself. Partners live in `partnership_partners`.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
@@ -38,7 +36,7 @@ from app.errors import Conflict, InvalidInput, NotFound, field_error, invalid
 from app.models.accounts import User
 from app.models.enums import Level, Role
 from app.models.notifications import NotificationCategory
-from app.models.organisation import Academy, Province, School
+from app.models.organisation import School
 from app.models.partnerships import (
     Agreement,
     AgreementContribution,
@@ -56,9 +54,6 @@ from app.schemas.partnerships import (
     AgreementOut,
     ConcernedSchool,
     ContributionOut,
-    OwnerOut,
-    PartnerIn,
-    PartnerOut,
     PartnerRef,
     PartnershipFigures,
 )
@@ -67,7 +62,6 @@ from app.security.principal import (
     Principal,
     owned_above,
     owned_by,
-    owned_visible,
     owned_within,
     school_scope,
     unit_within,
@@ -75,6 +69,13 @@ from app.security.principal import (
 from app.services.calendar import school_today
 from app.services.listing import keyset_page, where_given
 from app.services.notifications import NotificationTexts, notify
+from app.services.partnership_partners import (
+    owner_name,
+    owner_out,
+    owner_place,
+    visible_partner,
+    with_owner,
+)
 from app.services.workflow import Workflow, move
 
 S = AgreementStatus
@@ -102,160 +103,6 @@ class AgreementFilters:
     partner_kind: PartnerKind | None = None
     owner_level: Level | None = None
     expired: bool | None = None
-
-
-# ---- owners ---------------------------------------------------------------------------------
-
-
-def _owner_place(principal: Principal) -> dict[str, Any]:
-    """The caller's unit as the owner columns of a new record (null above its level)."""
-    level = principal.level
-    return {
-        "owner_level": level,
-        "school_id": principal.school_id if level is Level.SCHOOL else None,
-        "province_id": principal.province_id if level in (Level.SCHOOL, Level.PROVINCE) else None,
-        "academy_id": principal.academy_id if level is not Level.CENTRAL else None,
-    }
-
-
-def _owner_name() -> Any:
-    """The owner's French name from the outer-joined units (the ministry has no row)."""
-    return func.coalesce(
-        School.name_fr, Province.name_fr, Academy.name_fr, literal("Ministère")
-    ).label("owner_name")
-
-
-def _with_owner(statement: Select[Any], table: type[Partner] | type[Agreement]) -> Select[Any]:
-    """Outer-join the unit that owns each row, for its name."""
-    return (
-        statement.outerjoin(
-            School, and_(table.owner_level == Level.SCHOOL, School.id == table.school_id)
-        )
-        .outerjoin(
-            Province, and_(table.owner_level == Level.PROVINCE, Province.id == table.province_id)
-        )
-        .outerjoin(
-            Academy, and_(table.owner_level == Level.ACADEMY, Academy.id == table.academy_id)
-        )
-    )
-
-
-def _owner(row: Partner | Agreement, name: str) -> OwnerOut:
-    return OwnerOut(
-        level=row.owner_level,
-        name_fr=name,
-        school_id=row.school_id,
-        province_id=row.province_id,
-        academy_id=row.academy_id,
-    )
-
-
-# ---- partners -------------------------------------------------------------------------------
-
-
-def name_key(name: str) -> str:
-    """A partner's name folded for duplicate detection: no accents, case or punctuation."""
-    folded = unicodedata.normalize("NFKD", name.casefold())
-    plain = "".join(c for c in folded if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", plain))
-
-
-def _partner_out(row: Any) -> PartnerOut:
-    partner: Partner = row.Partner
-    return PartnerOut(
-        id=partner.id,
-        kind=partner.kind,
-        name=partner.name,
-        ice=partner.ice,
-        registration=partner.registration,
-        contact_name=partner.contact_name,
-        phone=partner.phone,
-        email=partner.email,
-        address=partner.address,
-        owner=_owner(partner, row.owner_name),
-        manageable=row.manageable,
-        created_at=partner.created_at,
-    )
-
-
-def _partners(principal: Principal) -> Select[Any]:
-    statement = select(
-        Partner, _owner_name(), owned_by(principal, Partner).label("manageable")
-    ).where(owned_visible(principal, Partner))
-    return _with_owner(statement, Partner)
-
-
-async def list_partners(
-    session: AsyncSession,
-    principal: Principal,
-    *,
-    kind: PartnerKind | None,
-    owner_level: Level | None,
-    q: str | None,
-    limit: int,
-    after: dict[str, Any] | None,
-) -> Page[PartnerOut]:
-    """The partners registered by my unit, the units beneath it and those above, by name."""
-    statement = where_given(
-        _partners(principal), {Partner.kind: kind, Partner.owner_level: owner_level}
-    )
-    if q and name_key(q):
-        statement = statement.where(Partner.name_key.contains(name_key(q), autoescape=True))
-    rows, cursor = await keyset_page(
-        session, statement, (Partner.name_key, Partner.id), limit=limit, after=after
-    )
-    return Page(items=[_partner_out(row) for row in rows], next_cursor=cursor)
-
-
-async def get_partner(
-    session: AsyncSession, principal: Principal, partner_id: uuid.UUID
-) -> PartnerOut:
-    """One partner I can see (404 otherwise)."""
-    row = (await session.execute(_partners(principal).where(Partner.id == partner_id))).first()
-    if row is None:
-        raise NotFound()
-    return _partner_out(row)
-
-
-async def _check_unique_name(
-    session: AsyncSession, principal: Principal, key: str, partner_id: uuid.UUID | None
-) -> None:
-    """409 when my unit already registered a partner of that name (accents and case aside)."""
-    twin = select(Partner.id).where(owned_by(principal, Partner), Partner.name_key == key)
-    if partner_id is not None:
-        twin = twin.where(Partner.id != partner_id)
-    if await session.scalar(twin) is not None:
-        raise Conflict("partnerships.duplicate_partner")
-
-
-async def create_partner(session: AsyncSession, principal: Principal, new: PartnerIn) -> PartnerOut:
-    """Register a partner for my unit (409 if my unit already has one of that name)."""
-    key = name_key(new.name)
-    await _check_unique_name(session, principal, key, None)
-    partner = Partner(
-        **new.model_dump(), name_key=key, created_by=principal.user_id, **_owner_place(principal)
-    )
-    session.add(partner)
-    await session.flush()
-    return await get_partner(session, principal, partner.id)
-
-
-async def update_partner(
-    session: AsyncSession, principal: Principal, partner_id: uuid.UUID, changes: PartnerIn
-) -> PartnerOut:
-    """Correct a partner my unit registered (a partner of another unit answers 404)."""
-    partner = await session.scalar(
-        select(Partner).where(Partner.id == partner_id, owned_by(principal, Partner))
-    )
-    if partner is None:
-        raise NotFound()
-    key = name_key(changes.name)
-    await _check_unique_name(session, principal, key, partner.id)
-    for field, value in changes.model_dump().items():
-        setattr(partner, field, value)
-    partner.name_key = key
-    await session.flush()
-    return await get_partner(session, principal, partner.id)
 
 
 # ---- agreements: scope ----------------------------------------------------------------------
@@ -288,13 +135,13 @@ def _agreements(principal: Principal) -> Select[Any]:
             Agreement,
             Partner.kind.label("partner_kind"),
             Partner.name.label("partner_name"),
-            _owner_name(),
+            owner_name(),
             owned_by(principal, Agreement).label("manageable"),
         )
         .join(Partner, Partner.id == Agreement.partner_id)
         .where(readable(principal))
     )
-    return _with_owner(statement, Agreement)
+    return with_owner(statement, Agreement)
 
 
 async def _agreement_items(
@@ -344,7 +191,7 @@ def _agreement_out(
         expired=agreement.status is S.ACTIVE and agreement.end_date < today,
         signed_on=agreement.signed_on,
         partner=PartnerRef(id=agreement.partner_id, kind=row.partner_kind, name=row.partner_name),
-        owner=_owner(agreement, row.owner_name),
+        owner=owner_out(agreement, row.owner_name),
         contributions=lines,
         money_total=money,
         schools=schools,
@@ -424,16 +271,6 @@ async def list_expiring(
 # ---- agreements: writes ---------------------------------------------------------------------
 
 
-async def _visible_partner(
-    session: AsyncSession, principal: Principal, partner_id: uuid.UUID
-) -> None:
-    found = await session.scalar(
-        select(Partner.id).where(Partner.id == partner_id, owned_visible(principal, Partner))
-    )
-    if found is None:
-        raise invalid("body.partner_id", "not a partner you can see", "unknown_partner")
-
-
 async def _concerned_schools(
     session: AsyncSession, principal: Principal, school_ids: list[uuid.UUID]
 ) -> list[uuid.UUID]:
@@ -506,13 +343,13 @@ async def create_agreement(
     session: AsyncSession, principal: Principal, terms: AgreementIn
 ) -> AgreementOut:
     """A draft agreement of my unit with a partner I can see."""
-    await _visible_partner(session, principal, terms.partner_id)
+    await visible_partner(session, principal, terms.partner_id)
     schools = await _concerned_schools(session, principal, terms.school_ids)
     agreement = Agreement(
         id=uuid.uuid4(),
         **terms.model_dump(exclude={"contributions", "school_ids"}),
         created_by=principal.user_id,
-        **_owner_place(principal),
+        **owner_place(principal),
     )
     session.add(agreement)
     await session.flush()
@@ -542,7 +379,7 @@ async def update_agreement(
     agreement = await _managed(session, principal, agreement_id)
     if agreement.status is not S.DRAFT:
         raise Conflict("partnerships.not_a_draft")
-    await _visible_partner(session, principal, terms.partner_id)
+    await visible_partner(session, principal, terms.partner_id)
     schools = await _concerned_schools(session, principal, terms.school_ids)
     for field, value in terms.model_dump(exclude={"contributions", "school_ids"}).items():
         setattr(agreement, field, value)

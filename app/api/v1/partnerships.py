@@ -32,7 +32,7 @@ from app.schemas.partnerships import (
 )
 from app.security.deps import CurrentPrincipal
 from app.security.principal import Principal
-from app.services import partnership_documents, partnerships
+from app.services import partnership_documents, partnership_partners, partnerships
 from app.storage import DocumentStore, DocumentStoreDep
 
 _DOCUMENT_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -62,7 +62,7 @@ def _partner_routes(router: APIRouter, face: str) -> None:
         ] = None,
     ) -> Page[PartnerOut]:
         """Partners registered by my unit, the units beneath it and the units above it."""
-        return await partnerships.list_partners(
+        return await partnership_partners.list_partners(
             session,
             principal,
             kind=kind,
@@ -79,21 +79,21 @@ def _partner_routes(router: APIRouter, face: str) -> None:
         new: PartnerIn, principal: CurrentPrincipal, session: SessionDep
     ) -> PartnerOut:
         """Register a partner for my unit (409 if my unit already has one of that name)."""
-        return await partnerships.create_partner(session, principal, new)
+        return await partnership_partners.create_partner(session, principal, new)
 
     @router.get("/partners/{partner_id}", operation_id=f"{face}-partner")
     async def get_partner(
         partner_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep
     ) -> PartnerOut:
         """One partner I can see."""
-        return await partnerships.get_partner(session, principal, partner_id)
+        return await partnership_partners.get_partner(session, principal, partner_id)
 
     @router.put("/partners/{partner_id}", operation_id=f"{face}-update-partner")
     async def update_partner(
         partner_id: uuid.UUID, changes: PartnerIn, principal: CurrentPrincipal, session: SessionDep
     ) -> PartnerOut:
         """Correct a partner my unit registered."""
-        return await partnerships.update_partner(session, principal, partner_id, changes)
+        return await partnership_partners.update_partner(session, principal, partner_id, changes)
 
 
 def _agreement_routes(router: APIRouter, face: str) -> None:
