@@ -50,7 +50,7 @@ def partnership_routes(face: str, guard: Callable[..., Awaitable[Principal]]) ->
 
 
 def _partner_routes(router: APIRouter, face: str) -> None:
-    @router.get("/partners", operation_id=f"{face}-partners")
+    @router.get("/partners", operation_id=f"{face}-partnership-partners")
     async def list_partners(
         page: PageParams,
         principal: CurrentPrincipal,
@@ -73,7 +73,9 @@ def _partner_routes(router: APIRouter, face: str) -> None:
         )
 
     @router.post(
-        "/partners", operation_id=f"{face}-create-partner", status_code=status.HTTP_201_CREATED
+        "/partners",
+        operation_id=f"{face}-partnership-create-partner",
+        status_code=status.HTTP_201_CREATED,
     )
     async def create_partner(
         new: PartnerIn, principal: CurrentPrincipal, session: SessionDep
@@ -81,14 +83,14 @@ def _partner_routes(router: APIRouter, face: str) -> None:
         """Register a partner for my unit (409 if my unit already has one of that name)."""
         return await partnership_partners.create_partner(session, principal, new)
 
-    @router.get("/partners/{partner_id}", operation_id=f"{face}-partner")
+    @router.get("/partners/{partner_id}", operation_id=f"{face}-partnership-partner")
     async def get_partner(
         partner_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep
     ) -> PartnerOut:
         """One partner I can see."""
         return await partnership_partners.get_partner(session, principal, partner_id)
 
-    @router.put("/partners/{partner_id}", operation_id=f"{face}-update-partner")
+    @router.put("/partners/{partner_id}", operation_id=f"{face}-partnership-update-partner")
     async def update_partner(
         partner_id: uuid.UUID, changes: PartnerIn, principal: CurrentPrincipal, session: SessionDep
     ) -> PartnerOut:
@@ -97,7 +99,7 @@ def _partner_routes(router: APIRouter, face: str) -> None:
 
 
 def _agreement_routes(router: APIRouter, face: str) -> None:
-    @router.get("/agreements", operation_id=f"{face}-agreements")
+    @router.get("/agreements", operation_id=f"{face}-partnership-agreements")
     async def list_agreements(
         page: PageParams,
         principal: CurrentPrincipal,
@@ -116,7 +118,7 @@ def _agreement_routes(router: APIRouter, face: str) -> None:
             session, principal, filters, limit=page.limit, after=page.position()
         )
 
-    @router.get("/expiring", operation_id=f"{face}-expiring-agreements")
+    @router.get("/expiring", operation_id=f"{face}-partnership-expiring")
     async def list_expiring(
         page: PageParams,
         principal: CurrentPrincipal,
@@ -129,7 +131,9 @@ def _agreement_routes(router: APIRouter, face: str) -> None:
         )
 
     @router.post(
-        "/agreements", operation_id=f"{face}-create-agreement", status_code=status.HTTP_201_CREATED
+        "/agreements",
+        operation_id=f"{face}-partnership-create-agreement",
+        status_code=status.HTTP_201_CREATED,
     )
     async def create_agreement(
         terms: AgreementIn, principal: CurrentPrincipal, session: SessionDep
@@ -138,14 +142,14 @@ def _agreement_routes(router: APIRouter, face: str) -> None:
         tree (422 names each other one)."""
         return await partnerships.create_agreement(session, principal, terms)
 
-    @router.get("/agreements/{agreement_id}", operation_id=f"{face}-agreement")
+    @router.get("/agreements/{agreement_id}", operation_id=f"{face}-partnership-agreement")
     async def get_agreement(
         agreement_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep
     ) -> AgreementOut:
         """One agreement I may read."""
         return await partnerships.get_agreement(session, principal, agreement_id)
 
-    @router.put("/agreements/{agreement_id}", operation_id=f"{face}-update-agreement")
+    @router.put("/agreements/{agreement_id}", operation_id=f"{face}-partnership-update-agreement")
     async def update_agreement(
         agreement_id: uuid.UUID,
         terms: AgreementIn,
@@ -155,7 +159,9 @@ def _agreement_routes(router: APIRouter, face: str) -> None:
         """Rewrite a draft of my unit (409 once signed)."""
         return await partnerships.update_agreement(session, principal, agreement_id, terms)
 
-    @router.post("/agreements/{agreement_id}/actions", operation_id=f"{face}-move-agreement")
+    @router.post(
+        "/agreements/{agreement_id}/actions", operation_id=f"{face}-partnership-move-agreement"
+    )
     async def move_agreement(
         agreement_id: uuid.UUID,
         step: AgreementAction,
@@ -170,7 +176,7 @@ def _agreement_routes(router: APIRouter, face: str) -> None:
 def _document_routes(router: APIRouter, face: str) -> None:
     @router.post(
         "/agreements/{agreement_id}/documents",
-        operation_id=f"{face}-upload-agreement-document",
+        operation_id=f"{face}-partnership-upload-document",
         status_code=status.HTTP_201_CREATED,
     )
     async def upload(
@@ -190,7 +196,9 @@ def _document_routes(router: APIRouter, face: str) -> None:
         await _commit_or_forget(session, store, stored.key)
         return out
 
-    @router.get("/agreements/{agreement_id}/documents", operation_id=f"{face}-agreement-documents")
+    @router.get(
+        "/agreements/{agreement_id}/documents", operation_id=f"{face}-partnership-documents"
+    )
     async def list_documents(
         agreement_id: uuid.UUID, page: PageParams, principal: CurrentPrincipal, session: SessionDep
     ) -> Page[DocumentOut]:
@@ -201,7 +209,7 @@ def _document_routes(router: APIRouter, face: str) -> None:
 
     @router.get(
         "/agreements/{agreement_id}/documents/{document_id}",
-        operation_id=f"{face}-agreement-document",
+        operation_id=f"{face}-partnership-document",
         response_class=Response,
         responses=_DOCUMENT_RESPONSES,
     )
