@@ -234,6 +234,25 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Not enough days attended for the certificate.",
         "fr": "Nombre de jours de présence insuffisant pour l'attestation.",
         "ar": "عدد أيام الحضور غير كاف للحصول على الشهادة.",
+    "partnerships.duplicate_partner": {
+        "en": "Your unit has already registered a partner of this name.",
+        "fr": "Votre entité a déjà enregistré un partenaire de ce nom.",
+        "ar": "سبق لوحدتكم تسجيل شريك بهذا الاسم.",
+    },
+    "partnerships.not_a_draft": {
+        "en": "A signed agreement can no longer be changed.",
+        "fr": "Une convention signée ne peut plus être modifiée.",
+        "ar": "لا يمكن تعديل اتفاقية موقعة.",
+    },
+    "partnerships.document_too_large": {
+        "en": "The document is larger than 5 MB.",
+        "fr": "Le document dépasse 5 Mo.",
+        "ar": "حجم الوثيقة يتجاوز 5 ميغابايت.",
+    },
+    "partnerships.not_a_pdf": {
+        "en": "The document must be a PDF.",
+        "fr": "Le document doit être un PDF.",
+        "ar": "يجب أن تكون الوثيقة بصيغة PDF.",
     },
     "transfers.not_pending": {
         "en": "This transfer has already been answered.",

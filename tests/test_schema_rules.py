@@ -53,6 +53,10 @@ NOT_TENANT_TABLES = {
     # A training session belongs to a programme of a directorate, an academy or the ministry;
     # its registrations carry the school of each staff member.
     "training_sessions",
+    # Lines and signed documents of a partnership agreement, which is owned by a unit (a
+    # directorate's has no school): they are reached only through their agreement's scope.
+    "partnership_contributions",
+    "partnership_documents",
 }
 
 

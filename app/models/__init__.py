@@ -35,6 +35,13 @@ from app.models.notifications import (
     PushMessage,
 )
 from app.models.organisation import Academy, Province, School
+from app.models.partnerships import (
+    Agreement,
+    AgreementContribution,
+    AgreementDocument,
+    AgreementSchool,
+    Partner,
+)
 from app.models.sync import SyncOperation
 from app.models.trainings import (
     TrainingAttendance,
@@ -47,6 +54,10 @@ from app.models.transfers import Transfer
 __all__ = [
     "Academy",
     "AccountCode",
+    "Agreement",
+    "AgreementContribution",
+    "AgreementDocument",
+    "AgreementSchool",
     "Announcement",
     "AttendanceMark",
     "AttendanceSheet",
@@ -75,6 +86,7 @@ __all__ = [
     "MfaRecoveryCode",
     "Notification",
     "NotificationPreference",
+    "Partner",
     "Province",
     "Pupil",
     "PupilContact",

@@ -11,6 +11,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from app.schemas.trainings import TrainingFigures
+from app.schemas.partnerships import PartnershipFigures
 
 
 class UnitLevel(StrEnum):
@@ -135,6 +136,7 @@ class ModuleFigures(BaseModel):
     """The key figure of each back-office module for the unit."""
 
     trainings: TrainingFigures | None = None
+    partnerships: PartnershipFigures
 
 
 class UnitFigures(BaseModel):

@@ -14,3 +14,10 @@ async def module_figures(session: AsyncSession, unit: UnitOut) -> ModuleFigures:
     figures = ModuleFigures()
     figures.trainings = await trainings.steering_figure(session, unit)
     return figures
+from app.services import partnerships
+
+
+async def module_figures(session: AsyncSession, unit: UnitOut) -> ModuleFigures:
+    return ModuleFigures(
+        partnerships=await partnerships.steering_figure(session, unit),
+    )
