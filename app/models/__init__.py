@@ -37,6 +37,7 @@ from app.models.notifications import (
 from app.models.organisation import Academy, Province, School
 from app.models.sync import SyncOperation
 from app.models.transfers import Transfer
+from app.models.websites import SchoolSite, SiteEvent, SiteImage, SiteNews
 
 __all__ = [
     "Academy",
@@ -76,8 +77,12 @@ __all__ = [
     "RefreshToken",
     "School",
     "SchoolClass",
+    "SchoolSite",
     "SchoolYear",
     "Semester",
+    "SiteEvent",
+    "SiteImage",
+    "SiteNews",
     "Stream",
     "Subject",
     "SubjectCoefficient",

@@ -17,6 +17,7 @@ from app.models.organisation import Academy, Province, School
 from app.services.accounts import NewAccount, create_account
 from app.services.demo_steering import seed_steering
 from app.services.demo_teaching import seed_teaching
+from app.services.demo_websites import seed_websites
 
 DEMO_PASSWORD = "Massar-demo-2026"  # noqa: S105  (public on purpose: demo only, never prod)
 DEMO_ACADEMY = "RSK"
@@ -201,3 +202,4 @@ async def seed_demo(session: AsyncSession) -> None:
     await session.flush()
     await seed_teaching(session, users)
     await seed_steering(session, users, DEMO_PASSWORD)
+    await seed_websites(session, users)
