@@ -20,11 +20,19 @@ def _json(payload: BaseModel | Sequence[BaseModel]) -> bytes:
     return b"[" + b",".join(item.model_dump_json().encode() for item in payload) + b"]"
 
 
-def conditional_json(request: Request, payload: BaseModel | Sequence[BaseModel]) -> Response:
-    """The payload as JSON with a weak ETag of its bytes; 304 if the client already has it."""
+def conditional_json(
+    request: Request,
+    payload: BaseModel | Sequence[BaseModel],
+    *,
+    cache_control: str = "private, no-cache",
+) -> Response:
+    """The payload as JSON with a weak ETag of its bytes; 304 if the client already has it.
+
+    `cache_control`: personal reads keep the default; public pages may let shared caches keep
+    them a while."""
     body = _json(payload)
     etag = f'W/"{hashlib.sha256(body).hexdigest()[:32]}"'
-    headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
+    headers = {"ETag": etag, "Cache-Control": cache_control}
     candidates = {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}
     if etag in candidates or "*" in candidates:
         return Response(status_code=304, headers=headers)

@@ -50,6 +50,7 @@ from app.models.trainings import (
     TrainingSession,
 )
 from app.models.transfers import Transfer
+from app.models.websites import SchoolSite, SiteEvent, SiteImage, SiteNews
 
 __all__ = [
     "Academy",
@@ -94,8 +95,12 @@ __all__ = [
     "RefreshToken",
     "School",
     "SchoolClass",
+    "SchoolSite",
     "SchoolYear",
     "Semester",
+    "SiteEvent",
+    "SiteImage",
+    "SiteNews",
     "Stream",
     "Subject",
     "SubjectCoefficient",

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from app.schemas.trainings import TrainingFigures
 from app.schemas.partnerships import PartnershipFigures
+from app.schemas.websites import WebsiteFigures
 
 
 class UnitLevel(StrEnum):
@@ -137,6 +138,7 @@ class ModuleFigures(BaseModel):
 
     trainings: TrainingFigures | None = None
     partnerships: PartnershipFigures
+    websites: WebsiteFigures
 
 
 class UnitFigures(BaseModel):

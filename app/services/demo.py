@@ -19,6 +19,7 @@ from app.services.demo_partnerships import seed_partnerships
 from app.services.demo_steering import seed_steering
 from app.services.demo_teaching import seed_teaching
 from app.services.demo_trainings import seed_trainings
+from app.services.demo_websites import seed_websites
 
 DEMO_PASSWORD = "Massar-demo-2026"  # noqa: S105  (public on purpose: demo only, never prod)
 DEMO_ACADEMY = "RSK"
@@ -205,3 +206,4 @@ async def seed_demo(session: AsyncSession) -> None:
     await seed_steering(session, users, DEMO_PASSWORD)
     await seed_trainings(session, users)
     await seed_partnerships(session, users)
+    await seed_websites(session, users)

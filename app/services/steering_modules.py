@@ -20,4 +20,10 @@ from app.services import partnerships
 async def module_figures(session: AsyncSession, unit: UnitOut) -> ModuleFigures:
     return ModuleFigures(
         partnerships=await partnerships.steering_figure(session, unit),
+from app.services import websites_steering
+
+
+async def module_figures(session: AsyncSession, unit: UnitOut) -> ModuleFigures:
+    return ModuleFigures(
+        websites=await websites_steering.steering_figure(session, unit),
     )
