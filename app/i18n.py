@@ -234,6 +234,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Not enough days attended for the certificate.",
         "fr": "Nombre de jours de présence insuffisant pour l'attestation.",
         "ar": "عدد أيام الحضور غير كاف للحصول على الشهادة.",
+    },
     "partnerships.duplicate_partner": {
         "en": "Your unit has already registered a partner of this name.",
         "fr": "Votre entité a déjà enregistré un partenaire de ce nom.",

@@ -3,7 +3,7 @@
 The retention purge finds expendable rows by their expiry, end of use or age.
 
 Revision ID: 3c5a7e9b1d08
-Revises: 6b1e0c2f9a10
+Revises: 3c5a7e9b1d07
 Create Date: 2026-11-29 00:36:32.270370+00:00
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from alembic import op
 
 revision: str = "3c5a7e9b1d08"
-down_revision: str | None = "6b1e0c2f9a10"
+down_revision: str | None = "3c5a7e9b1d07"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

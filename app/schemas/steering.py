@@ -10,8 +10,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from app.schemas.trainings import TrainingFigures
 from app.schemas.partnerships import PartnershipFigures
+from app.schemas.trainings import TrainingFigures
 from app.schemas.websites import WebsiteFigures
 
 
@@ -136,7 +136,7 @@ class SubjectAverage(BaseModel):
 class ModuleFigures(BaseModel):
     """The key figure of each back-office module for the unit."""
 
-    trainings: TrainingFigures | None = None
+    trainings: TrainingFigures
     partnerships: PartnershipFigures
     websites: WebsiteFigures
 

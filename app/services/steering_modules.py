@@ -7,23 +7,12 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.schemas.steering import ModuleFigures, UnitOut
-from app.services import trainings
-
-
-async def module_figures(session: AsyncSession, unit: UnitOut) -> ModuleFigures:
-    figures = ModuleFigures()
-    figures.trainings = await trainings.steering_figure(session, unit)
-    return figures
-from app.services import partnerships
+from app.services import partnerships, trainings, websites_steering
 
 
 async def module_figures(session: AsyncSession, unit: UnitOut) -> ModuleFigures:
     return ModuleFigures(
+        trainings=await trainings.steering_figure(session, unit),
         partnerships=await partnerships.steering_figure(session, unit),
-from app.services import websites_steering
-
-
-async def module_figures(session: AsyncSession, unit: UnitOut) -> ModuleFigures:
-    return ModuleFigures(
         websites=await websites_steering.steering_figure(session, unit),
     )
