@@ -50,6 +50,9 @@ NOT_TENANT_TABLES = {
     "mfa_credentials",
     "mfa_recovery_codes",
     "mfa_challenges",
+    # The competencies of a diagnostic test: part of a definition a unit owns, used by every
+    # school of that level and subject.
+    "diagnostic_competencies",
 }
 
 

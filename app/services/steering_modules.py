@@ -7,7 +7,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.schemas.steering import ModuleFigures, UnitOut
+from app.services import diagnostics
 
 
 async def module_figures(session: AsyncSession, unit: UnitOut) -> ModuleFigures:
-    return ModuleFigures()
+    return ModuleFigures(
+        diagnostics=await diagnostics.steering_figure(session, unit),
+    )

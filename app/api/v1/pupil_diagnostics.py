@@ -1,0 +1,29 @@
+"""A pupil's diagnostic outcomes and remedial groups, for two faces: the pupil app (their own
+record) and the parent app (a verified child). One service answers both.
+
+(No `from __future__ import annotations`: the route is built inside a function and FastAPI must
+resolve its annotations at that moment.)
+"""
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from app.api.v1.pupil_views import PupilResolver
+from app.db.session import SessionDep
+from app.schemas.diagnostics import PupilDiagnostics
+from app.services import diagnostics_remedial
+
+
+def diagnostics_view(operation_prefix: str, resolve_pupil: PupilResolver) -> APIRouter:
+    """`GET /diagnostics` for a face whose `resolve_pupil` picks the pupil."""
+    router = APIRouter()
+    PupilId = Annotated[uuid.UUID, Depends(resolve_pupil)]  # noqa: N806  (a type alias)
+
+    @router.get("/diagnostics", operation_id=f"{operation_prefix}-diagnostics")
+    async def pupil_diagnostics(pupil_id: PupilId, session: SessionDep) -> PupilDiagnostics:
+        """Score and mastery per competency of each test, remedial groups, upcoming sessions."""
+        return await diagnostics_remedial.pupil_diagnostics(session, pupil_id)
+
+    return router
