@@ -242,6 +242,11 @@ async def test_pupil_and_parent_see_the_same_outcome(
         f"/api/v1/parent/children/{family.child.id}/diagnostics", headers=family.auth("parent")
     )
     assert child.json() == mine.json()
+    unchanged = await client.get(
+        "/api/v1/student/diagnostics",
+        headers={**family.auth("student"), "If-None-Match": mine.headers["ETag"]},
+    )
+    assert unchanged.status_code == 304
     sibling = await client.get(
         f"/api/v1/parent/children/{family.sibling.id}/diagnostics", headers=family.auth("parent")
     )

@@ -8,8 +8,9 @@ resolve its annotations at that moment.)
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request, Response
 
+from app.api.caching import NOT_MODIFIED, conditional_json
 from app.api.v1.pupil_views import PupilResolver
 from app.db.session import SessionDep
 from app.schemas.diagnostics import PupilDiagnostics
@@ -21,9 +22,17 @@ def diagnostics_view(operation_prefix: str, resolve_pupil: PupilResolver) -> API
     router = APIRouter()
     PupilId = Annotated[uuid.UUID, Depends(resolve_pupil)]  # noqa: N806  (a type alias)
 
-    @router.get("/diagnostics", operation_id=f"{operation_prefix}-diagnostics")
-    async def pupil_diagnostics(pupil_id: PupilId, session: SessionDep) -> PupilDiagnostics:
+    @router.get(
+        "/diagnostics",
+        operation_id=f"{operation_prefix}-diagnostics",
+        response_model=PupilDiagnostics,
+        responses=NOT_MODIFIED,
+    )
+    async def pupil_diagnostics(
+        request: Request, pupil_id: PupilId, session: SessionDep
+    ) -> Response:
         """Score and mastery per competency of each test, remedial groups, upcoming sessions."""
-        return await diagnostics_remedial.pupil_diagnostics(session, pupil_id)
+        outcome = await diagnostics_remedial.pupil_diagnostics(session, pupil_id)
+        return conditional_json(request, outcome)
 
     return router
