@@ -114,6 +114,7 @@ def _test_out(test: DiagnosticTest, competencies: list[CompetencyOut]) -> Diagno
 async def tests_out(
     session: AsyncSession, tests: Sequence[DiagnosticTest]
 ) -> list[DiagnosticTestOut]:
+    """The tests with their competencies (a post-test's are its diagnostic's)."""
     competencies = await competencies_of(session, [base_test_id(t) for t in tests])
     return [_test_out(t, competencies.get(base_test_id(t), [])) for t in tests]
 
@@ -528,6 +529,7 @@ def mastery_statement(*conditions: ColumnElement[bool]) -> Select[*tuple[Any, ..
 async def mastery_report(
     session: AsyncSession, statement: Select[*tuple[Any, ...]]
 ) -> MasteryReport:
+    """The rows of a `mastery_statement`, each with its rate."""
     rows = await session.execute(statement)
     return MasteryReport(
         items=[MasteryRow(**r._asdict(), rate=rate(r.mastered, r.assessed)) for r in rows.all()]
