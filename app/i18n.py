@@ -254,6 +254,30 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "The document must be a PDF.",
         "fr": "Le document doit être un PDF.",
         "ar": "يجب أن تكون الوثيقة بصيغة PDF.",
+    "diagnostics.post_test_exists": {
+        "en": "This diagnostic test already has a post-test.",
+        "fr": "Ce test diagnostique a déjà son évaluation post-remédiation.",
+        "ar": "لهذا الاختبار التشخيصي تقويم بعدي مسبقا.",
+    },
+    "diagnostics.not_a_diagnostic": {
+        "en": "Remedial groups are built from a diagnostic test, not a post-test.",
+        "fr": "Les groupes de soutien se forment sur un test diagnostique, pas sur un post-test.",
+        "ar": "تُكوَّن مجموعات الدعم انطلاقا من اختبار تشخيصي وليس من تقويم بعدي.",
+    },
+    "diagnostics.no_post_test": {
+        "en": "This diagnostic test has no post-test yet.",
+        "fr": "Ce test diagnostique n'a pas encore d'évaluation post-remédiation.",
+        "ar": "لا يتوفر هذا الاختبار التشخيصي بعد على تقويم بعدي.",
+    },
+    "diagnostics.group_name_taken": {
+        "en": "This class already has a remedial group with this name.",
+        "fr": "Cette classe a déjà un groupe de soutien de ce nom.",
+        "ar": "يوجد في هذا القسم مجموعة دعم بهذا الاسم.",
+    },
+    "diagnostics.group_closed": {
+        "en": "This remedial group is closed.",
+        "fr": "Ce groupe de soutien est clôturé.",
+        "ar": "مجموعة الدعم هذه مغلقة.",
     },
     "transfers.not_pending": {
         "en": "This transfer has already been answered.",

@@ -57,6 +57,9 @@ NOT_TENANT_TABLES = {
     # directorate's has no school): they are reached only through their agreement's scope.
     "partnership_contributions",
     "partnership_documents",
+    # The competencies of a diagnostic test: part of a definition a unit owns, used by every
+    # school of that level and subject.
+    "diagnostic_competencies",
 }
 
 

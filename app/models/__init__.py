@@ -22,6 +22,15 @@ from app.models.classes import (
     TeachingAssignment,
     TimetableSlot,
 )
+from app.models.diagnostics import (
+    DiagnosticCompetency,
+    DiagnosticResult,
+    DiagnosticTest,
+    RemedialAttendance,
+    RemedialGroup,
+    RemedialGroupMember,
+    RemedialSession,
+)
 from app.models.exams import ExamResult, ExamSession, ExamSubjectResult
 from app.models.family import AccountCode, LinkAttempt, LinkCode, PupilContact
 from app.models.justifications import Justification, JustifiedAbsence
@@ -67,6 +76,9 @@ __all__ = [
     "ClassTest",
     "CurriculumUnit",
     "Device",
+    "DiagnosticCompetency",
+    "DiagnosticResult",
+    "DiagnosticTest",
     "Enrolment",
     "ExamResult",
     "ExamSession",
@@ -93,6 +105,10 @@ __all__ = [
     "PupilContact",
     "PushMessage",
     "RefreshToken",
+    "RemedialAttendance",
+    "RemedialGroup",
+    "RemedialGroupMember",
+    "RemedialSession",
     "School",
     "SchoolClass",
     "SchoolSite",

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from app.schemas.partnerships import PartnershipFigures
 from app.schemas.trainings import TrainingFigures
 from app.schemas.websites import WebsiteFigures
+from app.schemas.diagnostics import DiagnosticsFigures
 
 
 class UnitLevel(StrEnum):
@@ -139,6 +140,7 @@ class ModuleFigures(BaseModel):
     trainings: TrainingFigures
     partnerships: PartnershipFigures
     websites: WebsiteFigures
+    diagnostics: DiagnosticsFigures | None = None
 
 
 class UnitFigures(BaseModel):

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.schemas.steering import ModuleFigures, UnitOut
 from app.services import partnerships, trainings, websites_steering
+from app.services import diagnostics
 
 
 async def module_figures(session: AsyncSession, unit: UnitOut) -> ModuleFigures:
@@ -15,4 +16,5 @@ async def module_figures(session: AsyncSession, unit: UnitOut) -> ModuleFigures:
         trainings=await trainings.steering_figure(session, unit),
         partnerships=await partnerships.steering_figure(session, unit),
         websites=await websites_steering.steering_figure(session, unit),
+        diagnostics=await diagnostics.steering_figure(session, unit),
     )

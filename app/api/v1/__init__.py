@@ -19,6 +19,7 @@ from app.api.v1.steering_audit import router as steering_audit_router
 from app.api.v1.steering_partnerships import router as steering_partnerships_router
 from app.api.v1.steering_trainings import router as steering_trainings_router
 from app.api.v1.steering_websites import router as steering_websites_router
+from app.api.v1.steering_diagnostics import router as steering_diagnostics_router
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
@@ -36,3 +37,4 @@ router.include_router(steering_trainings_router)
 router.include_router(steering_partnerships_router)
 router.include_router(steering_websites_router)
 router.include_router(public_router)
+router.include_router(steering_diagnostics_router)

@@ -7,6 +7,7 @@ import uuid
 from fastapi import APIRouter, Depends, status
 
 from app.api.v1 import parent_justifications, parent_messages
+from app.api.v1.pupil_diagnostics import diagnostics_view
 from app.api.v1.pupil_views import pupil_views
 from app.db.session import SessionDep
 from app.schemas.family import Child, LinkChildIn
@@ -60,5 +61,6 @@ async def my_child(
 router.include_router(
     pupil_views("parent-child", my_child, as_parent=True), prefix="/children/{child_id}"
 )
+router.include_router(diagnostics_view("parent-child", my_child), prefix="/children/{child_id}")
 router.include_router(parent_justifications.router)
 router.include_router(parent_messages.router)

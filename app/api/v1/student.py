@@ -6,6 +6,7 @@ import uuid
 
 from fastapi import APIRouter, Depends
 
+from app.api.v1.pupil_diagnostics import diagnostics_view
 from app.api.v1.pupil_views import pupil_views
 from app.db.session import SessionDep
 from app.schemas.pupil import Contact, ContactPatch
@@ -21,6 +22,7 @@ async def my_record(principal: StudentPrincipal, session: SessionDep) -> uuid.UU
 
 
 router.include_router(pupil_views("student", my_record, as_parent=False))
+router.include_router(diagnostics_view("student", my_record))
 
 
 @router.get("/contact", operation_id="student-contact")
