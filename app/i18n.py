@@ -254,6 +254,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "The document must be a PDF.",
         "fr": "Le document doit être un PDF.",
         "ar": "يجب أن تكون الوثيقة بصيغة PDF.",
+    },
     "diagnostics.post_test_exists": {
         "en": "This diagnostic test already has a post-test.",
         "fr": "Ce test diagnostique a déjà son évaluation post-remédiation.",

@@ -1,7 +1,7 @@
 """partnerships: partners, agreements, their contributions, documents and concerned schools
 
 Revision ID: 3c5a7e9b1d05
-Revises: 3c5a7e9b1d02
+Revises: 3c5a7e9b1d04
 Create Date: 2026-11-29 00:37:29.156752+00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "3c5a7e9b1d05"
-down_revision: str | None = "3c5a7e9b1d02"
+down_revision: str | None = "3c5a7e9b1d04"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -10,10 +10,10 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from app.schemas.diagnostics import DiagnosticsFigures
 from app.schemas.partnerships import PartnershipFigures
 from app.schemas.trainings import TrainingFigures
 from app.schemas.websites import WebsiteFigures
-from app.schemas.diagnostics import DiagnosticsFigures
 
 
 class UnitLevel(StrEnum):
@@ -140,7 +140,7 @@ class ModuleFigures(BaseModel):
     trainings: TrainingFigures
     partnerships: PartnershipFigures
     websites: WebsiteFigures
-    diagnostics: DiagnosticsFigures | None = None
+    diagnostics: DiagnosticsFigures
 
 
 class UnitFigures(BaseModel):

@@ -15,8 +15,8 @@ from app.models.accounts import User
 from app.models.enums import Area, Cycle, Role, Sector, StaffTitle
 from app.models.organisation import Academy, Province, School
 from app.services.accounts import NewAccount, create_account
-from app.services.demo_partnerships import seed_partnerships
 from app.services.demo_diagnostics import seed_diagnostics
+from app.services.demo_partnerships import seed_partnerships
 from app.services.demo_steering import seed_steering
 from app.services.demo_teaching import seed_teaching
 from app.services.demo_trainings import seed_trainings

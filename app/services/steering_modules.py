@@ -7,8 +7,7 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.schemas.steering import ModuleFigures, UnitOut
-from app.services import partnerships, trainings, websites_steering
-from app.services import diagnostics
+from app.services import diagnostics, partnerships, trainings, websites_steering
 
 
 async def module_figures(session: AsyncSession, unit: UnitOut) -> ModuleFigures:

@@ -3,8 +3,8 @@
 from fastapi import APIRouter, Depends
 
 from app.api.v1.teacher import assessment, attendance, classes, gradesheet, lessons, messages, sync
-from app.api.v1.teacher.trainings import router as trainings_router
 from app.api.v1.teacher.diagnostics import router as diagnostics_router
+from app.api.v1.teacher.trainings import router as trainings_router
 from app.security.deps import teacher_only
 
 router = APIRouter(prefix="/teacher", tags=["teacher"], dependencies=[Depends(teacher_only)])
