@@ -35,6 +35,14 @@ from app.models.notifications import (
     PushMessage,
 )
 from app.models.organisation import Academy, Province, School
+from app.models.school_projects import (
+    ProjectAction,
+    ProjectAxis,
+    ProjectIndicator,
+    ProjectObjective,
+    ProjectReview,
+    SchoolProject,
+)
 from app.models.sync import SyncOperation
 from app.models.transfers import Transfer
 
@@ -69,6 +77,11 @@ __all__ = [
     "MfaRecoveryCode",
     "Notification",
     "NotificationPreference",
+    "ProjectAction",
+    "ProjectAxis",
+    "ProjectIndicator",
+    "ProjectObjective",
+    "ProjectReview",
     "Province",
     "Pupil",
     "PupilContact",
@@ -76,6 +89,7 @@ __all__ = [
     "RefreshToken",
     "School",
     "SchoolClass",
+    "SchoolProject",
     "SchoolYear",
     "Semester",
     "Stream",

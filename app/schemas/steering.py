@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from app.schemas.school_projects import SchoolProjectFigures
+
 
 class UnitLevel(StrEnum):
     CENTRAL = "central"
@@ -131,6 +133,8 @@ class SubjectAverage(BaseModel):
 
 class ModuleFigures(BaseModel):
     """The key figure of each back-office module for the unit."""
+
+    school_projects: SchoolProjectFigures
 
 
 class UnitFigures(BaseModel):

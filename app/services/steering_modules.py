@@ -7,7 +7,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.schemas.steering import ModuleFigures, UnitOut
+from app.services import school_projects_figures
 
 
 async def module_figures(session: AsyncSession, unit: UnitOut) -> ModuleFigures:
-    return ModuleFigures()
+    return ModuleFigures(
+        school_projects=await school_projects_figures.steering_figure(session, unit),
+    )
