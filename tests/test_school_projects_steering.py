@@ -3,21 +3,23 @@ tree, the directorate's decision, the summary by unit and the overview figure.""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import event, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from app.models.enums import Role
 from app.models.notifications import Notification, NotificationCategory
-from tests.factories import World, access_token, create_user
-from tests.test_school_projects import RATE, build_project, ok, year
+from tests.factories import World, access_token, create_school, create_user
+from tests.test_school_projects import RATE, action_body, build_project, ok, year
 
 __all__ = ["year"]  # the fixture, used by every test here
 
 STEERING = "/api/v1/steering/projects"
+OVERVIEW = "/api/v1/steering/overview"
 
 
 @pytest.fixture
@@ -276,3 +278,54 @@ async def test_the_overview_shows_this_years_projects(
         )
     )
     assert school["modules"]["school_projects"]["budget_planned"] == "2000.00"
+
+
+@pytest.fixture
+def statements(connection: AsyncConnection) -> Iterator[list[str]]:
+    """The SQL statements sent on the test's connection, as they go."""
+    sent: list[str] = []
+
+    def record(*args: Any) -> None:
+        sent.append(args[2])
+
+    event.listen(connection.sync_connection, "before_cursor_execute", record)
+    yield sent
+    event.remove(connection.sync_connection, "before_cursor_execute", record)
+
+
+async def _statements_for(
+    client: httpx.AsyncClient, statements: list[str], url: str, headers: dict[str, str]
+) -> int:
+    statements.clear()
+    await ok(await client.get(url, headers=headers))
+    return len(statements)
+
+
+async def test_reads_cost_the_same_whatever_the_size(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    world: World,
+    projects: dict[str, dict[str, Any]],
+    statements: list[str],
+) -> None:
+    school, province = world.auth("staff_a2"), world.auth("province_staff")
+    tree = f"/api/v1/school/projects/{projects['a2']['id']}"
+    reads = (tree, school), (f"{STEERING}/summary", province), (OVERVIEW, province)
+    before = [await _statements_for(client, statements, url, who) for url, who in reads]
+
+    # Five more actions and indicators in a2, and one more school of Rabat with a PEI.
+    objective = projects["a2"]["objective"]
+    for n in range(5):
+        body = action_body(budget=str(n))
+        url = f"{tree}/objectives/{objective}/actions"
+        await ok(await client.post(url, json=body, headers=school), 201)
+        url = f"{tree}/objectives/{objective}/indicators"
+        await ok(await client.post(url, json=RATE, headers=school), 201)
+    newcomer = await create_school(session, province_code="RSK-RABAT")
+    staff = await create_user(session, Role.SCHOOL_STAFF, school=newcomer)
+    token = {"Authorization": f"Bearer {await access_token(session, staff)}"}
+    await session.commit()
+    await build_project(client, token, actions=[{}, {}], indicators=[RATE])
+
+    after = [await _statements_for(client, statements, url, who) for url, who in reads]
+    assert after == before

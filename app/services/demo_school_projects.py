@@ -25,6 +25,7 @@ from app.schemas.school_projects import (
 )
 from app.security.principal import Principal
 from app.services import school_projects as projects
+from app.services import school_projects_plan as plan
 from app.services import school_projects_steering as steering_projects
 from app.services.calendar import current_school_year
 from app.services.demo_steering import TEACHER as WAHDA_TEACHER
@@ -205,11 +206,11 @@ async def _write_plan(
     written = []
     measured = []
     for axis_title, axis_description, objectives in axes:
-        axis = await projects.add_axis(
+        axis = await plan.add_axis(
             session, school, project.id, AxisIn(title=axis_title, description=axis_description)
         )
         for demo in objectives:
-            objective = await projects.add_objective(
+            objective = await plan.add_objective(
                 session, school, project.id, axis.id, ObjectiveIn(title=demo.title)
             )
             for action in demo.actions:
@@ -222,14 +223,14 @@ async def _write_plan(
                     ends_on=_end_of(year, action.months[1]),
                     budget=Decimal(action.budget),
                 )
-                out = await projects.add_action(session, school, project.id, objective.id, new)
+                out = await plan.add_action(session, school, project.id, objective.id, new)
                 written.append((out.id, action))
             if demo.indicator is not None:
                 name, unit, baseline, target = demo.indicator
                 indicator = IndicatorIn(
                     name=name, unit=unit, baseline=Decimal(baseline), target=Decimal(target)
                 )
-                added = await projects.add_indicator(
+                added = await plan.add_indicator(
                     session, school, project.id, objective.id, indicator
                 )
                 if demo.measured is not None:
@@ -262,7 +263,7 @@ async def seed_school_projects(session: AsyncSession, users: dict[str, User]) ->
     for action_id, action in actions:
         if action.progress:
             status = ActionStatus.DONE if action.progress == 100 else ActionStatus.IN_PROGRESS
-            await projects.update_action(
+            await plan.update_action(
                 session,
                 director,
                 project_id,
@@ -270,7 +271,7 @@ async def seed_school_projects(session: AsyncSession, users: dict[str, User]) ->
                 ActionPatch(status=status, progress=action.progress),
             )
     for indicator_id, value in measured:
-        await projects.update_indicator(
+        await plan.update_indicator(
             session, director, project_id, indicator_id, IndicatorPatch(actual=Decimal(value))
         )
     other = _principal(users["director.other@taalim.ma"])

@@ -2,6 +2,8 @@
 year (diagnosis, axes, objectives, actions, indicators) and submits it to its provincial
 directorate. While submitted or approved the plan is locked; after approval the school still
 reports the actions' progress and the indicators' actual values (follow-up, not planning).
+This module holds the project, its reading, locks and review; `school_projects_plan` edits the
+plan's rows.
 
 Every function takes the caller and puts the scope in its SQL: a project, axis, objective,
 action or indicator of another school answers 404 like a missing one."""
@@ -15,11 +17,11 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, delete, exists, func, or_, select
+from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import Conflict, InvalidInput, NotFound, ProblemError, field_error, invalid
+from app.errors import Conflict, InvalidInput, NotFound, ProblemError, field_error
 from app.models.accounts import User
 from app.models.enums import Role
 from app.models.notifications import NotificationCategory
@@ -38,20 +40,12 @@ from app.models.school_projects import (
 from app.schemas.common import SchoolRef
 from app.schemas.people import PersonRef
 from app.schemas.school_projects import (
-    ActionIn,
     ActionOut,
-    ActionPatch,
-    AxisIn,
     AxisNode,
     AxisOut,
-    AxisPatch,
-    IndicatorIn,
     IndicatorOut,
-    IndicatorPatch,
-    ObjectiveIn,
     ObjectiveNode,
     ObjectiveOut,
-    ObjectivePatch,
     ProjectIn,
     ProjectItem,
     ProjectOut,
@@ -77,13 +71,12 @@ SCHOOL_MOVES = frozenset({"submit"})
 DIRECTORATE_MOVES = frozenset({"approve", "return"})
 PLANNING_OPEN = frozenset({ProjectStatus.DRAFT, ProjectStatus.RETURNED})
 FOLLOW_UP_OPEN = PLANNING_OPEN | {ProjectStatus.APPROVED}
-FOLLOW_UP_FIELDS = {"action": {"status", "progress"}, "indicator": {"actual"}}
 _PERCENT = Decimal("0.1")
 
 M = TypeVar("M", ProjectAxis, ProjectObjective, ProjectAction, ProjectIndicator)
 
 
-def _now() -> datetime:
+def now() -> datetime:
     """The clock, not the transaction's start (`now()`): rows written in one transaction (a
     seeded plan, a review step) keep the order they were written in."""
     return datetime.now(UTC)
@@ -331,15 +324,15 @@ async def update_project(
     session: AsyncSession, principal: Principal, project_id: uuid.UUID, patch: ProjectPatch
 ) -> ProjectOut:
     """Edit the title or the diagnosis (planning: a draft or returned project only)."""
-    project = await _locked(session, principal, project_id)
-    _check_open(project, planning=True)
+    project = await locked_project(session, principal, project_id)
+    check_open(project, planning=True)
     for name, value in patch.changes().items():
         setattr(project, name, value)
     await session.flush()
     return await read_project(session, principal, project.id)
 
 
-async def _locked(
+async def locked_project(
     session: AsyncSession, principal: Principal, project_id: uuid.UUID
 ) -> SchoolProject:
     """The caller's school's project, locked: edits and the submission queue behind it."""
@@ -353,7 +346,7 @@ async def _locked(
     return project
 
 
-def _check_open(project: SchoolProject, *, planning: bool) -> None:
+def check_open(project: SchoolProject, *, planning: bool) -> None:
     """409 when the plan (or, while under review, even the follow-up) is locked."""
     allowed = PLANNING_OPEN if planning else FOLLOW_UP_OPEN
     if project.status not in allowed:
@@ -365,7 +358,7 @@ def _check_open(project: SchoolProject, *, planning: bool) -> None:
         )
 
 
-async def _child(
+async def tree_row(
     session: AsyncSession, project: SchoolProject, model: type[M], child_id: uuid.UUID
 ) -> M:
     """A row of the project's tree (404 when it belongs to another project or school)."""
@@ -381,263 +374,6 @@ async def _child(
     return child
 
 
-async def _delete(
-    session: AsyncSession,
-    principal: Principal,
-    project_id: uuid.UUID,
-    model: type[M],
-    child_id: uuid.UUID,
-) -> None:
-    project = await _locked(session, principal, project_id)
-    _check_open(project, planning=True)
-    child = await _child(session, project, model, child_id)
-    # What hangs beneath goes with it (ON DELETE CASCADE).
-    await session.execute(delete(model).where(model.id == child.id))
-
-
-# ---- axes and objectives --------------------------------------------------------------------
-
-
-async def add_axis(
-    session: AsyncSession, principal: Principal, project_id: uuid.UUID, new: AxisIn
-) -> AxisOut:
-    """A new priority axis, after the last one."""
-    project = await _locked(session, principal, project_id)
-    _check_open(project, planning=True)
-    last = await session.scalar(
-        select(func.max(ProjectAxis.position)).where(ProjectAxis.project_id == project.id)
-    )
-    axis = ProjectAxis(
-        school_id=project.school_id,
-        project_id=project.id,
-        position=(last or 0) + 1,
-        title=new.title,
-        description=new.description,
-    )
-    session.add(axis)
-    await session.flush()
-    return AxisOut.model_validate(axis)
-
-
-async def update_axis(
-    session: AsyncSession,
-    principal: Principal,
-    project_id: uuid.UUID,
-    axis_id: uuid.UUID,
-    patch: AxisPatch,
-) -> AxisOut:
-    """Rename or describe an axis."""
-    project = await _locked(session, principal, project_id)
-    _check_open(project, planning=True)
-    axis = await _child(session, project, ProjectAxis, axis_id)
-    for name, value in patch.changes().items():
-        setattr(axis, name, value)
-    await session.flush()
-    return AxisOut.model_validate(axis)
-
-
-async def delete_axis(
-    session: AsyncSession, principal: Principal, project_id: uuid.UUID, axis_id: uuid.UUID
-) -> None:
-    """Remove an axis with its objectives, actions and indicators."""
-    await _delete(session, principal, project_id, ProjectAxis, axis_id)
-
-
-async def add_objective(
-    session: AsyncSession,
-    principal: Principal,
-    project_id: uuid.UUID,
-    axis_id: uuid.UUID,
-    new: ObjectiveIn,
-) -> ObjectiveOut:
-    """A new objective under an axis."""
-    project = await _locked(session, principal, project_id)
-    _check_open(project, planning=True)
-    axis = await _child(session, project, ProjectAxis, axis_id)
-    objective = ProjectObjective(
-        created_at=_now(),
-        school_id=project.school_id,
-        project_id=project.id,
-        axis_id=axis.id,
-        title=new.title,
-        description=new.description,
-    )
-    session.add(objective)
-    await session.flush()
-    return ObjectiveOut.model_validate(objective)
-
-
-async def update_objective(
-    session: AsyncSession,
-    principal: Principal,
-    project_id: uuid.UUID,
-    objective_id: uuid.UUID,
-    patch: ObjectivePatch,
-) -> ObjectiveOut:
-    """Reword an objective."""
-    project = await _locked(session, principal, project_id)
-    _check_open(project, planning=True)
-    objective = await _child(session, project, ProjectObjective, objective_id)
-    for name, value in patch.changes().items():
-        setattr(objective, name, value)
-    await session.flush()
-    return ObjectiveOut.model_validate(objective)
-
-
-async def delete_objective(
-    session: AsyncSession, principal: Principal, project_id: uuid.UUID, objective_id: uuid.UUID
-) -> None:
-    """Remove an objective with its actions and indicators."""
-    await _delete(session, principal, project_id, ProjectObjective, objective_id)
-
-
-# ---- actions --------------------------------------------------------------------------------
-
-
-async def _owner(
-    session: AsyncSession, project: SchoolProject, user_id: uuid.UUID | None
-) -> User | None:
-    """The action's owner: an active staff member or teacher of the project's school."""
-    if user_id is None:
-        return None
-    owner = await session.scalar(
-        select(User).where(
-            User.id == user_id,
-            User.school_id == project.school_id,
-            User.role.in_([Role.SCHOOL_STAFF, Role.TEACHER]),
-            User.is_active.is_(True),
-        )
-    )
-    if owner is None:
-        raise invalid("body.owner_user_id", "not a staff member of the school", "unknown_owner")
-    return owner
-
-
-async def add_action(
-    session: AsyncSession,
-    principal: Principal,
-    project_id: uuid.UUID,
-    objective_id: uuid.UUID,
-    new: ActionIn,
-) -> ActionOut:
-    """A new action serving an objective."""
-    project = await _locked(session, principal, project_id)
-    _check_open(project, planning=True)
-    objective = await _child(session, project, ProjectObjective, objective_id)
-    owner = await _owner(session, project, new.owner_user_id)
-    action = ProjectAction(
-        created_at=_now(),
-        school_id=project.school_id,
-        project_id=project.id,
-        objective_id=objective.id,
-        **new.model_dump(),
-    )
-    session.add(action)
-    await session.flush()
-    return action_out(action, owner)
-
-
-async def update_action(
-    session: AsyncSession,
-    principal: Principal,
-    project_id: uuid.UUID,
-    action_id: uuid.UUID,
-    patch: ActionPatch,
-) -> ActionOut:
-    """Change an action: its plan while the project is open, its status and progress also
-    after approval."""
-    changes = patch.changes()
-    project = await _locked(session, principal, project_id)
-    _check_open(project, planning=bool(changes.keys() - FOLLOW_UP_FIELDS["action"]))
-    action = await _child(session, project, ProjectAction, action_id)
-    if "owner_user_id" in changes and changes["owner_user_id"] is not None:
-        changes.setdefault("owner_label", None)
-    elif changes.get("owner_label") is not None:
-        changes.setdefault("owner_user_id", None)
-    for name, value in changes.items():
-        setattr(action, name, value)
-    _check_action(action)
-    if "owner_user_id" in changes:
-        owner = await _owner(session, project, action.owner_user_id)
-    else:
-        # The owner chosen earlier, even if they left since: follow-up goes on.
-        owner = await session.get(User, action.owner_user_id) if action.owner_user_id else None
-    await session.flush()
-    return action_out(action, owner)
-
-
-def _check_action(action: ProjectAction) -> None:
-    """The rules the merged row must keep (the database checks them again)."""
-    errors = []
-    if (action.owner_user_id is None) == (action.owner_label is None):
-        errors.append(
-            field_error("body.owner_label", "give one of owner_user_id and owner_label", "owner")
-        )
-    if action.ends_on < action.starts_on:
-        errors.append(field_error("body.ends_on", "must not be before starts_on", "dates_order"))
-    if errors:
-        raise InvalidInput(errors)
-
-
-async def delete_action(
-    session: AsyncSession, principal: Principal, project_id: uuid.UUID, action_id: uuid.UUID
-) -> None:
-    """Remove an action from the plan."""
-    await _delete(session, principal, project_id, ProjectAction, action_id)
-
-
-# ---- indicators -----------------------------------------------------------------------------
-
-
-async def add_indicator(
-    session: AsyncSession,
-    principal: Principal,
-    project_id: uuid.UUID,
-    objective_id: uuid.UUID,
-    new: IndicatorIn,
-) -> IndicatorOut:
-    """A new indicator measuring an objective."""
-    project = await _locked(session, principal, project_id)
-    _check_open(project, planning=True)
-    objective = await _child(session, project, ProjectObjective, objective_id)
-    indicator = ProjectIndicator(
-        created_at=_now(),
-        school_id=project.school_id,
-        project_id=project.id,
-        objective_id=objective.id,
-        **new.model_dump(),
-    )
-    session.add(indicator)
-    await session.flush()
-    return indicator_out(indicator)
-
-
-async def update_indicator(
-    session: AsyncSession,
-    principal: Principal,
-    project_id: uuid.UUID,
-    indicator_id: uuid.UUID,
-    patch: IndicatorPatch,
-) -> IndicatorOut:
-    """Change an indicator: its definition while the project is open, its actual value also
-    after approval."""
-    changes = patch.changes()
-    project = await _locked(session, principal, project_id)
-    _check_open(project, planning=bool(changes.keys() - FOLLOW_UP_FIELDS["indicator"]))
-    indicator = await _child(session, project, ProjectIndicator, indicator_id)
-    for name, value in changes.items():
-        setattr(indicator, name, value)
-    await session.flush()
-    return indicator_out(indicator)
-
-
-async def delete_indicator(
-    session: AsyncSession, principal: Principal, project_id: uuid.UUID, indicator_id: uuid.UUID
-) -> None:
-    """Remove an indicator."""
-    await _delete(session, principal, project_id, ProjectIndicator, indicator_id)
-
-
 # ---- the review -----------------------------------------------------------------------------
 
 
@@ -645,7 +381,7 @@ async def submit(
     session: AsyncSession, principal: Principal, project_id: uuid.UUID, comment: str | None
 ) -> ProjectOut:
     """Send the plan to the directorate (422 while it has no axis, objective or action)."""
-    project = await _locked(session, principal, project_id)
+    project = await locked_project(session, principal, project_id)
     target = FLOW.next(project.status, "submit")
     await _check_complete(session, project)
     project.status, project.submitted_at = target, datetime.now(UTC)
@@ -712,7 +448,7 @@ async def log_review(
             action=action,
             comment=comment,
             by=principal.user_id,
-            at=_now(),
+            at=now(),
         )
     )
     await session.flush()

@@ -32,6 +32,7 @@ from app.schemas.school_projects import (
 )
 from app.security.deps import SchoolStaffPrincipal
 from app.services import school_projects as projects
+from app.services import school_projects_plan as plan
 
 router = APIRouter(prefix="/projects")
 
@@ -112,7 +113,7 @@ async def add_axis(
     project_id: uuid.UUID, new: AxisIn, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> AxisOut:
     """Add a priority axis."""
-    return await projects.add_axis(session, principal, project_id, new)
+    return await plan.add_axis(session, principal, project_id, new)
 
 
 @router.patch("/{project_id}/axes/{axis_id}", operation_id="school-update-project-axis")
@@ -124,7 +125,7 @@ async def update_axis(
     session: SessionDep,
 ) -> AxisOut:
     """Edit a priority axis."""
-    return await projects.update_axis(session, principal, project_id, axis_id, patch)
+    return await plan.update_axis(session, principal, project_id, axis_id, patch)
 
 
 @router.delete(
@@ -136,7 +137,7 @@ async def delete_axis(
     project_id: uuid.UUID, axis_id: uuid.UUID, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> None:
     """Remove a priority axis with everything under it."""
-    await projects.delete_axis(session, principal, project_id, axis_id)
+    await plan.delete_axis(session, principal, project_id, axis_id)
 
 
 @router.post(
@@ -152,7 +153,7 @@ async def add_objective(
     session: SessionDep,
 ) -> ObjectiveOut:
     """Add an objective under an axis."""
-    return await projects.add_objective(session, principal, project_id, axis_id, new)
+    return await plan.add_objective(session, principal, project_id, axis_id, new)
 
 
 @router.patch(
@@ -166,7 +167,7 @@ async def update_objective(
     session: SessionDep,
 ) -> ObjectiveOut:
     """Edit an objective."""
-    return await projects.update_objective(session, principal, project_id, objective_id, patch)
+    return await plan.update_objective(session, principal, project_id, objective_id, patch)
 
 
 @router.delete(
@@ -181,7 +182,7 @@ async def delete_objective(
     session: SessionDep,
 ) -> None:
     """Remove an objective with its actions and indicators."""
-    await projects.delete_objective(session, principal, project_id, objective_id)
+    await plan.delete_objective(session, principal, project_id, objective_id)
 
 
 # ---- actions and indicators -----------------------------------------------------------------
@@ -200,7 +201,7 @@ async def add_action(
     session: SessionDep,
 ) -> ActionOut:
     """Add an action serving an objective."""
-    return await projects.add_action(session, principal, project_id, objective_id, new)
+    return await plan.add_action(session, principal, project_id, objective_id, new)
 
 
 @router.patch("/{project_id}/actions/{action_id}", operation_id="school-update-project-action")
@@ -212,7 +213,7 @@ async def update_action(
     session: SessionDep,
 ) -> ActionOut:
     """Edit an action; after approval only its `status` and `progress` (the follow-up)."""
-    return await projects.update_action(session, principal, project_id, action_id, patch)
+    return await plan.update_action(session, principal, project_id, action_id, patch)
 
 
 @router.delete(
@@ -227,7 +228,7 @@ async def delete_action(
     session: SessionDep,
 ) -> None:
     """Remove an action."""
-    await projects.delete_action(session, principal, project_id, action_id)
+    await plan.delete_action(session, principal, project_id, action_id)
 
 
 @router.post(
@@ -243,7 +244,7 @@ async def add_indicator(
     session: SessionDep,
 ) -> IndicatorOut:
     """Add an indicator measuring an objective."""
-    return await projects.add_indicator(session, principal, project_id, objective_id, new)
+    return await plan.add_indicator(session, principal, project_id, objective_id, new)
 
 
 @router.patch(
@@ -257,7 +258,7 @@ async def update_indicator(
     session: SessionDep,
 ) -> IndicatorOut:
     """Edit an indicator; after approval only its `actual` value (the follow-up)."""
-    return await projects.update_indicator(session, principal, project_id, indicator_id, patch)
+    return await plan.update_indicator(session, principal, project_id, indicator_id, patch)
 
 
 @router.delete(
@@ -272,4 +273,4 @@ async def delete_indicator(
     session: SessionDep,
 ) -> None:
     """Remove an indicator."""
-    await projects.delete_indicator(session, principal, project_id, indicator_id)
+    await plan.delete_indicator(session, principal, project_id, indicator_id)
