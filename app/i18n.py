@@ -279,6 +279,20 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "This remedial group is closed.",
         "fr": "Ce groupe de soutien est clôturé.",
         "ar": "مجموعة الدعم هذه مغلقة.",
+    "school_projects.exists": {
+        "en": "The school already has a project for this school year.",
+        "fr": "L'établissement a déjà un projet pour cette année scolaire.",
+        "ar": "للمؤسسة مشروع لهذه السنة الدراسية.",
+    },
+    "school_projects.plan_locked": {
+        "en": "The project is under review or approved: its plan can no longer be changed.",
+        "fr": "Le projet est en examen ou approuvé : son plan ne peut plus être modifié.",
+        "ar": "المشروع قيد الدراسة أو مصادق عليه: لم يعد ممكنا تعديل مخططه.",
+    },
+    "school_projects.directorate_decides": {
+        "en": "Only the school's provincial directorate approves or returns its project.",
+        "fr": "Seule la direction provinciale de l'établissement approuve ou renvoie son projet.",
+        "ar": "وحدها المديرية الإقليمية للمؤسسة تصادق على مشروعها أو ترجعه.",
     },
     "transfers.not_pending": {
         "en": "This transfer has already been answered.",

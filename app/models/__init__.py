@@ -50,6 +50,13 @@ from app.models.partnerships import (
     AgreementDocument,
     AgreementSchool,
     Partner,
+from app.models.school_projects import (
+    ProjectAction,
+    ProjectAxis,
+    ProjectIndicator,
+    ProjectObjective,
+    ProjectReview,
+    SchoolProject,
 )
 from app.models.sync import SyncOperation
 from app.models.trainings import (
@@ -100,6 +107,11 @@ __all__ = [
     "Notification",
     "NotificationPreference",
     "Partner",
+    "ProjectAction",
+    "ProjectAxis",
+    "ProjectIndicator",
+    "ProjectObjective",
+    "ProjectReview",
     "Province",
     "Pupil",
     "PupilContact",
@@ -112,6 +124,7 @@ __all__ = [
     "School",
     "SchoolClass",
     "SchoolSite",
+    "SchoolProject",
     "SchoolYear",
     "Semester",
     "SiteEvent",

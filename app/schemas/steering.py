@@ -14,6 +14,7 @@ from app.schemas.diagnostics import DiagnosticsFigures
 from app.schemas.partnerships import PartnershipFigures
 from app.schemas.trainings import TrainingFigures
 from app.schemas.websites import WebsiteFigures
+from app.schemas.school_projects import SchoolProjectFigures
 
 
 class UnitLevel(StrEnum):
@@ -141,6 +142,7 @@ class ModuleFigures(BaseModel):
     partnerships: PartnershipFigures
     websites: WebsiteFigures
     diagnostics: DiagnosticsFigures
+    school_projects: SchoolProjectFigures
 
 
 class UnitFigures(BaseModel):

@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.schemas.steering import ModuleFigures, UnitOut
 from app.services import diagnostics, partnerships, trainings, websites_steering
+from app.services import school_projects_figures
 
 
 async def module_figures(session: AsyncSession, unit: UnitOut) -> ModuleFigures:
@@ -16,4 +17,5 @@ async def module_figures(session: AsyncSession, unit: UnitOut) -> ModuleFigures:
         partnerships=await partnerships.steering_figure(session, unit),
         websites=await websites_steering.steering_figure(session, unit),
         diagnostics=await diagnostics.steering_figure(session, unit),
+        school_projects=await school_projects_figures.steering_figure(session, unit),
     )

@@ -20,6 +20,7 @@ from app.api.v1.steering_diagnostics import router as steering_diagnostics_route
 from app.api.v1.steering_partnerships import router as steering_partnerships_router
 from app.api.v1.steering_trainings import router as steering_trainings_router
 from app.api.v1.steering_websites import router as steering_websites_router
+from app.api.v1.steering_school_projects import router as steering_projects_router
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
@@ -38,3 +39,4 @@ router.include_router(steering_partnerships_router)
 router.include_router(steering_websites_router)
 router.include_router(public_router)
 router.include_router(steering_diagnostics_router)
+router.include_router(steering_projects_router)
