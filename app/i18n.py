@@ -195,6 +195,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Cette action n'est pas possible dans l'état actuel de l'enregistrement.",
         "ar": "هذا الإجراء غير ممكن في الحالة الحالية لهذا السجل.",
     },
+    "equipment.code_taken": {
+        "en": "An article of the catalogue already has this code.",
+        "fr": "Un article du catalogue porte déjà ce code.",
+        "ar": "يوجد عتاد في الكتالوج يحمل هذا الرمز.",
+    },
     "transfers.not_pending": {
         "en": "This transfer has already been answered.",
         "fr": "Ce transfert a déjà reçu une réponse.",

@@ -50,6 +50,9 @@ NOT_TENANT_TABLES = {
     "mfa_credentials",
     "mfa_recovery_codes",
     "mfa_challenges",
+    # The national catalogue of didactic equipment: shared by every school.
+    "equipment_categories",
+    "equipment_items",
 }
 
 

@@ -22,6 +22,14 @@ from app.models.classes import (
     TeachingAssignment,
     TimetableSlot,
 )
+from app.models.equipment import (
+    EquipmentCategory,
+    EquipmentItem,
+    EquipmentMovement,
+    EquipmentRequest,
+    EquipmentRequestLine,
+    InventoryLine,
+)
 from app.models.exams import ExamResult, ExamSession, ExamSubjectResult
 from app.models.family import AccountCode, LinkAttempt, LinkCode, PupilContact
 from app.models.justifications import Justification, JustifiedAbsence
@@ -50,10 +58,16 @@ __all__ = [
     "CurriculumUnit",
     "Device",
     "Enrolment",
+    "EquipmentCategory",
+    "EquipmentItem",
+    "EquipmentMovement",
+    "EquipmentRequest",
+    "EquipmentRequestLine",
     "ExamResult",
     "ExamSession",
     "ExamSubjectResult",
     "GuardianLink",
+    "InventoryLine",
     "Justification",
     "JustifiedAbsence",
     "Lesson",

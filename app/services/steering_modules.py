@@ -7,7 +7,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.schemas.steering import ModuleFigures, UnitOut
+from app.services import equipment
 
 
 async def module_figures(session: AsyncSession, unit: UnitOut) -> ModuleFigures:
-    return ModuleFigures()
+    return ModuleFigures(
+        equipment=await equipment.steering_figure(session, unit),
+    )

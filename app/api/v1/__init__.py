@@ -13,8 +13,10 @@ from app.api.v1 import (
     student,
     teacher,
 )
+from app.api.v1.equipment_catalogue import router as equipment_catalogue_router
 from app.api.v1.me_mfa import router as me_mfa_router
 from app.api.v1.steering_audit import router as steering_audit_router
+from app.api.v1.steering_equipment import router as steering_equipment_router
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
@@ -28,3 +30,5 @@ router.include_router(parent.router)
 router.include_router(school.router)
 router.include_router(steering.router)
 router.include_router(steering_audit_router)
+router.include_router(steering_equipment_router)
+router.include_router(equipment_catalogue_router)
