@@ -234,6 +234,7 @@ async def submit_request(session: AsyncSession, principal: Principal, new: Reque
         school_id=principal.school_id,
         note=new.note,
         submitted_by=principal.user_id,
+        submitted_at=datetime.now(UTC),
     )
     session.add(request)
     await session.flush()
