@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, DateTime, Select, and_, func, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -496,12 +496,16 @@ async def list_movements(
 
 
 def in_current_year(at: Any) -> ColumnElement[bool]:
-    """A timestamp whose school-local date falls in the current school year."""
-    day = func.date(func.timezone(get_settings().school_timezone, at))
-    return and_(
-        day >= select(SchoolYear.starts_on).where(SchoolYear.is_current).scalar_subquery(),
-        day <= select(SchoolYear.ends_on).where(SchoolYear.is_current).scalar_subquery(),
-    )
+    """A timestamp within the current school year (school-local days): compared with the
+    year's bounds as instants, computed once per statement, so the index order is kept and
+    no row's timestamp is converted."""
+    zone = get_settings().school_timezone
+
+    def bound(day: Any) -> Any:
+        moment = func.timezone(zone, func.cast(day, DateTime()))
+        return select(moment).where(SchoolYear.is_current).scalar_subquery()
+
+    return and_(at >= bound(SchoolYear.starts_on), at < bound(SchoolYear.ends_on + 1))
 
 
 async def steering_figure(session: AsyncSession, unit: UnitOut) -> EquipmentFigures:
