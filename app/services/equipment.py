@@ -1,5 +1,6 @@
-"""Didactic equipment: the national catalogue, each school's inventory and the movements that
-change it, and the steering figure. Requests to the directorate are in `equipment_requests`.
+"""Didactic equipment: each school's inventory and the movements that change it, and the
+steering figure. The catalogue is in `equipment_catalogue`, requests to the directorate in
+`equipment_requests`.
 
 The inventory changes only through movements: each one is a row (audited by the trigger) and
 its lines are updated in the same transaction, the line taken from under a row lock, so the
@@ -13,16 +14,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, DateTime, Select, and_, func, or_, select
+from sqlalchemy import ColumnElement, DateTime, Select, and_, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from app.errors import Conflict, Forbidden, InvalidInput, NotFound, field_error, invalid
+from app.errors import InvalidInput, NotFound, field_error, invalid
 from app.models.academics import SchoolYear
-from app.models.enums import Role
 from app.models.equipment import (
-    EquipmentCategory,
     EquipmentCondition,
     EquipmentItem,
     EquipmentMovement,
@@ -35,12 +34,8 @@ from app.models.equipment import (
 from app.models.organisation import School
 from app.schemas.common import Page
 from app.schemas.equipment import (
-    CatalogueItemIn,
-    CatalogueItemOut,
-    CategoryOut,
     EquipmentFigures,
     InventoryLineOut,
-    ItemRef,
     LinePlace,
     MovementIn,
     MovementOut,
@@ -48,103 +43,13 @@ from app.schemas.equipment import (
 from app.schemas.steering import UnitOut
 from app.security.principal import Principal
 from app.services.calendar import school_today
+from app.services.equipment_catalogue import catalogue_items, item_ref
 from app.services.listing import keyset_page, where_given
 from app.services.steering_figures import in_unit
 from app.settings import get_settings
 
 OPEN_REQUESTS = (EquipmentRequestStatus.SUBMITTED, EquipmentRequestStatus.ALLOCATED)
 _LINE_KEY = ["school_id", "item_id", "condition", "location"]
-
-
-def item_ref(item: EquipmentItem) -> ItemRef:
-    return ItemRef(
-        id=item.id, code=item.code, name_fr=item.name_fr, name_ar=item.name_ar, unit=item.unit
-    )
-
-
-# ---- catalogue ------------------------------------------------------------------------------
-
-
-async def list_categories(
-    session: AsyncSession, principal: Principal, *, limit: int, after: dict[str, Any] | None
-) -> Page[CategoryOut]:
-    """The catalogue's categories, by code (the same for every member of staff)."""
-    rows, cursor = await keyset_page(
-        session,
-        select(EquipmentCategory),
-        (EquipmentCategory.code, EquipmentCategory.id),
-        limit=limit,
-        after=after,
-    )
-    return Page(items=[CategoryOut.model_validate(r[0]) for r in rows], next_cursor=cursor)
-
-
-async def list_catalogue(
-    session: AsyncSession,
-    principal: Principal,
-    *,
-    category_id: uuid.UUID | None,
-    search: str | None,
-    limit: int,
-    after: dict[str, Any] | None,
-) -> Page[CatalogueItemOut]:
-    """Articles of the national catalogue by code, optionally one category or a name search."""
-    statement = where_given(
-        select(EquipmentItem, EquipmentCategory).join(
-            EquipmentCategory, EquipmentCategory.id == EquipmentItem.category_id
-        ),
-        {EquipmentItem.category_id: category_id},
-    )
-    if search:
-        statement = statement.where(
-            or_(
-                EquipmentItem.name_fr.icontains(search, autoescape=True),
-                EquipmentItem.name_ar.icontains(search, autoescape=True),
-                EquipmentItem.code.icontains(search, autoescape=True),
-            )
-        )
-    rows, cursor = await keyset_page(
-        session, statement, (EquipmentItem.code, EquipmentItem.id), limit=limit, after=after
-    )
-    return Page(items=[_catalogue_out(item, cat) for item, cat in rows], next_cursor=cursor)
-
-
-def _catalogue_out(item: EquipmentItem, category: EquipmentCategory) -> CatalogueItemOut:
-    return CatalogueItemOut(
-        id=item.id,
-        code=item.code,
-        name_fr=item.name_fr,
-        name_ar=item.name_ar,
-        unit=item.unit,
-        category=CategoryOut.model_validate(category),
-    )
-
-
-async def add_catalogue_item(
-    session: AsyncSession, principal: Principal, new: CatalogueItemIn
-) -> CatalogueItemOut:
-    """Add an article to the national catalogue: the ministry's staff only."""
-    if principal.role is not Role.CENTRAL_STAFF:
-        raise Forbidden()
-    category = await session.get(EquipmentCategory, new.category_id)
-    if category is None:
-        raise invalid("body.category_id", "not a category of the catalogue", "unknown_category")
-    if await session.scalar(select(EquipmentItem.id).where(EquipmentItem.code == new.code)):
-        raise Conflict("equipment.code_taken")
-    item = EquipmentItem(**new.model_dump(), created_by=principal.user_id)
-    session.add(item)
-    await session.flush()
-    return _catalogue_out(item, category)
-
-
-async def catalogue_items(
-    session: AsyncSession, item_ids: Sequence[uuid.UUID]
-) -> dict[uuid.UUID, EquipmentItem]:
-    """The catalogue's articles among these ids, in one statement."""
-    if not item_ids:
-        return {}
-    rows = await session.scalars(select(EquipmentItem).where(EquipmentItem.id.in_(item_ids)))
-    return {item.id: item for item in rows}
 
 
 # ---- inventory ------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from app.db.session import SessionDep
 from app.schemas.common import Page
 from app.schemas.equipment import CatalogueItemIn, CatalogueItemOut, CategoryOut
 from app.security.deps import StaffPrincipal, staff_only
-from app.services import equipment
+from app.services import equipment_catalogue
 
 router = APIRouter(prefix="/equipment", tags=["equipment"], dependencies=[Depends(staff_only)])
 
@@ -23,7 +23,7 @@ async def list_categories(
     principal: StaffPrincipal, session: SessionDep, page: PageParams
 ) -> Page[CategoryOut]:
     """The catalogue's categories, by code."""
-    return await equipment.list_categories(
+    return await equipment_catalogue.list_categories(
         session, principal, limit=page.limit, after=page.position()
     )
 
@@ -37,7 +37,7 @@ async def list_catalogue(
     q: Annotated[str | None, Query(min_length=2, max_length=100)] = None,
 ) -> Page[CatalogueItemOut]:
     """Articles of the catalogue by code; `q` searches the code and the names."""
-    return await equipment.list_catalogue(
+    return await equipment_catalogue.list_catalogue(
         session,
         principal,
         category_id=category_id,
@@ -54,4 +54,4 @@ async def add_item(
     new: CatalogueItemIn, principal: StaffPrincipal, session: SessionDep
 ) -> CatalogueItemOut:
     """Add an article to the national catalogue (the ministry's staff only)."""
-    return await equipment.add_catalogue_item(session, principal, new)
+    return await equipment_catalogue.add_catalogue_item(session, principal, new)

@@ -13,7 +13,7 @@ from app.models.equipment import EquipmentRequestStatus
 from app.schemas.common import Page
 from app.schemas.equipment import AllocateIn, DeliverIn, RefuseIn, RequestOut, ShortageRow
 from app.security.deps import SteeringPrincipal, steering_only
-from app.services import equipment_requests
+from app.services import equipment_requests, equipment_shortages
 
 router = APIRouter(prefix="/steering", tags=["steering"], dependencies=[Depends(steering_only)])
 
@@ -75,6 +75,6 @@ async def shortages(
 ) -> Page[ShortageRow]:
     """Per directorate under me (per school for a directorate): this school year's
     quantities requested, allocated and delivered, and the requests still open."""
-    return await equipment_requests.shortages(
+    return await equipment_shortages.shortages(
         session, principal, item_id, limit=page.limit, after=page.position()
     )
