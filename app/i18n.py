@@ -293,6 +293,10 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Only the school's provincial directorate approves or returns its project.",
         "fr": "Seule la direction provinciale de l'établissement approuve ou renvoie son projet.",
         "ar": "وحدها المديرية الإقليمية للمؤسسة تصادق على مشروعها أو ترجعه.",
+    "equipment.code_taken": {
+        "en": "An article of the catalogue already has this code.",
+        "fr": "Un article du catalogue porte déjà ce code.",
+        "ar": "يوجد عتاد في الكتالوج يحمل هذا الرمز.",
     },
     "transfers.not_pending": {
         "en": "This transfer has already been answered.",

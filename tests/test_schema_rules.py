@@ -60,6 +60,9 @@ NOT_TENANT_TABLES = {
     # The competencies of a diagnostic test: part of a definition a unit owns, used by every
     # school of that level and subject.
     "diagnostic_competencies",
+    # The national catalogue of didactic equipment: shared by every school.
+    "equipment_categories",
+    "equipment_items",
 }
 
 

@@ -30,6 +30,13 @@ from app.models.diagnostics import (
     RemedialGroup,
     RemedialGroupMember,
     RemedialSession,
+from app.models.equipment import (
+    EquipmentCategory,
+    EquipmentItem,
+    EquipmentMovement,
+    EquipmentRequest,
+    EquipmentRequestLine,
+    InventoryLine,
 )
 from app.models.exams import ExamResult, ExamSession, ExamSubjectResult
 from app.models.family import AccountCode, LinkAttempt, LinkCode, PupilContact
@@ -87,10 +94,16 @@ __all__ = [
     "DiagnosticResult",
     "DiagnosticTest",
     "Enrolment",
+    "EquipmentCategory",
+    "EquipmentItem",
+    "EquipmentMovement",
+    "EquipmentRequest",
+    "EquipmentRequestLine",
     "ExamResult",
     "ExamSession",
     "ExamSubjectResult",
     "GuardianLink",
+    "InventoryLine",
     "Justification",
     "JustifiedAbsence",
     "Lesson",

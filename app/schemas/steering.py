@@ -15,6 +15,7 @@ from app.schemas.partnerships import PartnershipFigures
 from app.schemas.trainings import TrainingFigures
 from app.schemas.websites import WebsiteFigures
 from app.schemas.school_projects import SchoolProjectFigures
+from app.schemas.equipment import EquipmentFigures
 
 
 class UnitLevel(StrEnum):
@@ -143,6 +144,7 @@ class ModuleFigures(BaseModel):
     websites: WebsiteFigures
     diagnostics: DiagnosticsFigures
     school_projects: SchoolProjectFigures
+    equipment: EquipmentFigures
 
 
 class UnitFigures(BaseModel):

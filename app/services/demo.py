@@ -18,6 +18,7 @@ from app.services.accounts import NewAccount, create_account
 from app.services.demo_diagnostics import seed_diagnostics
 from app.services.demo_partnerships import seed_partnerships
 from app.services.demo_school_projects import seed_school_projects
+from app.services.demo_equipment import seed_equipment
 from app.services.demo_steering import seed_steering
 from app.services.demo_teaching import seed_teaching
 from app.services.demo_trainings import seed_trainings
@@ -211,3 +212,4 @@ async def seed_demo(session: AsyncSession) -> None:
     await seed_websites(session, users)
     await seed_diagnostics(session, users)
     await seed_school_projects(session, users)
+    await seed_equipment(session, users)

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.schemas.steering import ModuleFigures, UnitOut
 from app.services import diagnostics, partnerships, trainings, websites_steering
 from app.services import school_projects_figures
+from app.services import equipment
 
 
 async def module_figures(session: AsyncSession, unit: UnitOut) -> ModuleFigures:
@@ -18,4 +19,5 @@ async def module_figures(session: AsyncSession, unit: UnitOut) -> ModuleFigures:
         websites=await websites_steering.steering_figure(session, unit),
         diagnostics=await diagnostics.steering_figure(session, unit),
         school_projects=await school_projects_figures.steering_figure(session, unit),
+        equipment=await equipment.steering_figure(session, unit),
     )
