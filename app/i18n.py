@@ -279,6 +279,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "This remedial group is closed.",
         "fr": "Ce groupe de soutien est clôturé.",
         "ar": "مجموعة الدعم هذه مغلقة.",
+    },
     "school_projects.exists": {
         "en": "The school already has a project for this school year.",
         "fr": "L'établissement a déjà un projet pour cette année scolaire.",
@@ -293,6 +294,7 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "en": "Only the school's provincial directorate approves or returns its project.",
         "fr": "Seule la direction provinciale de l'établissement approuve ou renvoie son projet.",
         "ar": "وحدها المديرية الإقليمية للمؤسسة تصادق على مشروعها أو ترجعه.",
+    },
     "equipment.code_taken": {
         "en": "An article of the catalogue already has this code.",
         "fr": "Un article du catalogue porte déjà ce code.",

@@ -4,7 +4,7 @@ Continuous training: programmes of directorates, academies and the ministry, the
 staff registrations, attendance per training day and completion.
 
 Revision ID: 3c5a7e9b1d02
-Revises: 6b1e0c2f9a10
+Revises: 3c5a7e9b1d01
 Create Date: 2026-11-29 01:20:00+00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "3c5a7e9b1d02"
-down_revision: str | None = "6b1e0c2f9a10"
+down_revision: str | None = "3c5a7e9b1d01"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

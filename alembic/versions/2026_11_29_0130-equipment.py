@@ -5,7 +5,7 @@ each school's inventory, its movements, and the schools' requests to their direc
 table is audited.
 
 Revision ID: 3c5a7e9b1d03
-Revises: 6b1e0c2f9a10
+Revises: 3c5a7e9b1d02
 Create Date: 2026-11-29 01:30:00+00:00
 """
 
@@ -18,7 +18,7 @@ from app.reference.equipment import CATEGORIES, ITEMS
 from app.reference.organisation import reference_id
 
 revision: str = "3c5a7e9b1d03"
-down_revision: str | None = "6b1e0c2f9a10"
+down_revision: str | None = "3c5a7e9b1d02"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,7 +2,7 @@
 sessions and attendance.
 
 Revision ID: 3c5a7e9b1d04
-Revises: 3c5a7e9b1d02
+Revises: 3c5a7e9b1d03
 Create Date: 2026-11-29 00:38:12.928089+00:00
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "3c5a7e9b1d04"
-down_revision: str | None = "3c5a7e9b1d02"
+down_revision: str | None = "3c5a7e9b1d03"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

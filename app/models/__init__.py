@@ -30,6 +30,7 @@ from app.models.diagnostics import (
     RemedialGroup,
     RemedialGroupMember,
     RemedialSession,
+)
 from app.models.equipment import (
     EquipmentCategory,
     EquipmentItem,
@@ -57,6 +58,7 @@ from app.models.partnerships import (
     AgreementDocument,
     AgreementSchool,
     Partner,
+)
 from app.models.school_projects import (
     ProjectAction,
     ProjectAxis,
@@ -136,8 +138,8 @@ __all__ = [
     "RemedialSession",
     "School",
     "SchoolClass",
-    "SchoolSite",
     "SchoolProject",
+    "SchoolSite",
     "SchoolYear",
     "Semester",
     "SiteEvent",

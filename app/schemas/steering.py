@@ -11,11 +11,11 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from app.schemas.diagnostics import DiagnosticsFigures
+from app.schemas.equipment import EquipmentFigures
 from app.schemas.partnerships import PartnershipFigures
+from app.schemas.school_projects import SchoolProjectFigures
 from app.schemas.trainings import TrainingFigures
 from app.schemas.websites import WebsiteFigures
-from app.schemas.school_projects import SchoolProjectFigures
-from app.schemas.equipment import EquipmentFigures
 
 
 class UnitLevel(StrEnum):

@@ -16,9 +16,9 @@ from app.models.enums import Area, Cycle, Role, Sector, StaffTitle
 from app.models.organisation import Academy, Province, School
 from app.services.accounts import NewAccount, create_account
 from app.services.demo_diagnostics import seed_diagnostics
+from app.services.demo_equipment import seed_equipment
 from app.services.demo_partnerships import seed_partnerships
 from app.services.demo_school_projects import seed_school_projects
-from app.services.demo_equipment import seed_equipment
 from app.services.demo_steering import seed_steering
 from app.services.demo_teaching import seed_teaching
 from app.services.demo_trainings import seed_trainings

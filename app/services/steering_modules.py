@@ -7,17 +7,22 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.schemas.steering import ModuleFigures, UnitOut
-from app.services import diagnostics, partnerships, trainings, websites_steering
-from app.services import school_projects_figures
-from app.services import equipment
+from app.services import (
+    diagnostics,
+    equipment,
+    partnerships,
+    school_projects_figures,
+    trainings,
+    websites_steering,
+)
 
 
 async def module_figures(session: AsyncSession, unit: UnitOut) -> ModuleFigures:
     return ModuleFigures(
+        school_projects=await school_projects_figures.steering_figure(session, unit),
         trainings=await trainings.steering_figure(session, unit),
+        equipment=await equipment.steering_figure(session, unit),
+        diagnostics=await diagnostics.steering_figure(session, unit),
         partnerships=await partnerships.steering_figure(session, unit),
         websites=await websites_steering.steering_figure(session, unit),
-        diagnostics=await diagnostics.steering_figure(session, unit),
-        school_projects=await school_projects_figures.steering_figure(session, unit),
-        equipment=await equipment.steering_figure(session, unit),
     )

@@ -18,11 +18,11 @@ from app.api.v1.me_mfa import router as me_mfa_router
 from app.api.v1.public import router as public_router
 from app.api.v1.steering_audit import router as steering_audit_router
 from app.api.v1.steering_diagnostics import router as steering_diagnostics_router
+from app.api.v1.steering_equipment import router as steering_equipment_router
 from app.api.v1.steering_partnerships import router as steering_partnerships_router
+from app.api.v1.steering_school_projects import router as steering_projects_router
 from app.api.v1.steering_trainings import router as steering_trainings_router
 from app.api.v1.steering_websites import router as steering_websites_router
-from app.api.v1.steering_school_projects import router as steering_projects_router
-from app.api.v1.steering_equipment import router as steering_equipment_router
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)

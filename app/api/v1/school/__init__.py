@@ -19,11 +19,11 @@ from app.api.v1.school import (
 )
 from app.api.v1.school.audit import router as audit_router
 from app.api.v1.school.diagnostics import router as diagnostics_router
+from app.api.v1.school.equipment import router as equipment_router
 from app.api.v1.school.partnerships import router as partnerships_router
+from app.api.v1.school.projects import router as projects_router
 from app.api.v1.school.trainings import router as trainings_router
 from app.api.v1.school.websites import router as websites_router
-from app.api.v1.school.projects import router as projects_router
-from app.api.v1.school.equipment import router as equipment_router
 from app.security.deps import school_staff_only
 
 router = APIRouter(prefix="/school", tags=["school"], dependencies=[Depends(school_staff_only)])
