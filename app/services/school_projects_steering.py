@@ -161,10 +161,10 @@ async def summary(
     level down, with the unit's total."""
     unit = await steering.own_unit(session, principal)
     year = school_year or await current_school_year(session)
-    tallies = await tallies_by(session, unit, year, steering._child_key(unit))
+    tallies = await tallies_by(session, unit, year, steering.child_key(unit))
     total = Tally()
     items = []
-    for child in await steering._children(session, unit):
+    for child in await steering.units_below(session, unit):
         tally = tallies.get(child.id, Tally())
         total.add(tally)
         items.append(UnitProjects(unit=child, figures=tally.figures()))

@@ -125,7 +125,7 @@ async def find_unit(session: AsyncSession, principal: Principal, unit_id: uuid.U
     )
 
 
-async def _children(session: AsyncSession, unit: UnitOut) -> list[UnitOut]:
+async def units_below(session: AsyncSession, unit: UnitOut) -> list[UnitOut]:
     table: Any = {
         UnitLevel.CENTRAL: Academy,
         UnitLevel.ACADEMY: Province,
@@ -143,7 +143,7 @@ async def _children(session: AsyncSession, unit: UnitOut) -> list[UnitOut]:
     ]
 
 
-def _child_key(unit: UnitOut) -> Any:
+def child_key(unit: UnitOut) -> Any:
     """The `schools` column that names the unit one level down."""
     return {
         UnitLevel.CENTRAL: School.academy_id,
@@ -194,8 +194,8 @@ async def _completion_by_school(session: AsyncSession, unit: UnitOut) -> list[Sc
 async def unit_list(session: AsyncSession, unit: UnitOut, when: Period) -> UnitList:
     """The units one level down, each with its key figures."""
     await session.execute(text(_ANALYTICS_WORK_MEM))
-    children = await _children(session, unit)
-    key = _child_key(unit)
+    children = await units_below(session, unit)
+    key = child_key(unit)
     schools = await figures.count_schools(session, unit, key)
     classes = await figures.count_classes(session, unit, key)
     pupils = await figures.pupils(session, unit, key)
