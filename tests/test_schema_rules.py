@@ -50,6 +50,10 @@ NOT_TENANT_TABLES = {
     "mfa_credentials",
     "mfa_recovery_codes",
     "mfa_challenges",
+    # School sport: the disciplines are a reference list; a fixture sets two schools' teams
+    # against each other and belongs to its competition, which carries the organiser's place.
+    "sport_disciplines",
+    "sport_fixtures",
 }
 
 

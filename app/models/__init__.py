@@ -35,6 +35,18 @@ from app.models.notifications import (
     PushMessage,
 )
 from app.models.organisation import Academy, Province, School
+from app.models.sports import (
+    SportAssociation,
+    SportAssociationDiscipline,
+    SportCompetition,
+    SportDiscipline,
+    SportEntry,
+    SportFixture,
+    SportLicence,
+    SportLicenceDiscipline,
+    SportTeam,
+    SportTeamMember,
+)
 from app.models.sync import SyncOperation
 from app.models.transfers import Transfer
 
@@ -78,6 +90,16 @@ __all__ = [
     "SchoolClass",
     "SchoolYear",
     "Semester",
+    "SportAssociation",
+    "SportAssociationDiscipline",
+    "SportCompetition",
+    "SportDiscipline",
+    "SportEntry",
+    "SportFixture",
+    "SportLicence",
+    "SportLicenceDiscipline",
+    "SportTeam",
+    "SportTeamMember",
     "Stream",
     "Subject",
     "SubjectCoefficient",

@@ -10,6 +10,8 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
+from app.schemas.sports import SportsFigures
+
 
 class UnitLevel(StrEnum):
     CENTRAL = "central"
@@ -131,6 +133,8 @@ class SubjectAverage(BaseModel):
 
 class ModuleFigures(BaseModel):
     """The key figure of each back-office module for the unit."""
+
+    sports: SportsFigures
 
 
 class UnitFigures(BaseModel):

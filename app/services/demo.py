@@ -15,6 +15,7 @@ from app.models.accounts import User
 from app.models.enums import Area, Cycle, Role, Sector, StaffTitle
 from app.models.organisation import Academy, Province, School
 from app.services.accounts import NewAccount, create_account
+from app.services.demo_sports import seed_sports
 from app.services.demo_steering import seed_steering
 from app.services.demo_teaching import seed_teaching
 
@@ -201,3 +202,4 @@ async def seed_demo(session: AsyncSession) -> None:
     await session.flush()
     await seed_teaching(session, users)
     await seed_steering(session, users, DEMO_PASSWORD)
+    await seed_sports(session, users, DEMO_PASSWORD)

@@ -7,7 +7,10 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.schemas.steering import ModuleFigures, UnitOut
+from app.services import sports
 
 
 async def module_figures(session: AsyncSession, unit: UnitOut) -> ModuleFigures:
-    return ModuleFigures()
+    return ModuleFigures(
+        sports=await sports.steering_figure(session, unit),
+    )

@@ -15,6 +15,7 @@ from app.api.v1 import (
 )
 from app.api.v1.me_mfa import router as me_mfa_router
 from app.api.v1.steering_audit import router as steering_audit_router
+from app.api.v1.steering_sports import router as steering_sports_router
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
@@ -28,3 +29,4 @@ router.include_router(parent.router)
 router.include_router(school.router)
 router.include_router(steering.router)
 router.include_router(steering_audit_router)
+router.include_router(steering_sports_router)

@@ -10,8 +10,9 @@ from app.api.v1 import parent_justifications, parent_messages
 from app.api.v1.pupil_views import pupil_views
 from app.db.session import SessionDep
 from app.schemas.family import Child, LinkChildIn
+from app.schemas.sports import PupilSportsOut
 from app.security.deps import ParentPrincipal, parent_only
-from app.services import family
+from app.services import family, sport_competitions
 
 router = APIRouter(prefix="/parent", tags=["parent"], dependencies=[Depends(parent_only)])
 
@@ -55,6 +56,15 @@ async def my_child(
 ) -> uuid.UUID:
     """The child named in the path, if mine (404 otherwise)."""
     return await family.child_of(session, principal, child_id)
+
+
+@router.get("/children/{child_id}/sports", operation_id="parent-child-sports")
+async def child_sports(
+    child_id: uuid.UUID, principal: ParentPrincipal, session: SessionDep
+) -> PupilSportsOut:
+    """My child's sport licences, teams and their upcoming fixtures."""
+    pupil_id = await family.child_of(session, principal, child_id)
+    return await sport_competitions.pupil_sports(session, pupil_id)
 
 
 router.include_router(

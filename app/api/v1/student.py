@@ -9,8 +9,9 @@ from fastapi import APIRouter, Depends
 from app.api.v1.pupil_views import pupil_views
 from app.db.session import SessionDep
 from app.schemas.pupil import Contact, ContactPatch
+from app.schemas.sports import PupilSportsOut
 from app.security.deps import StudentPrincipal, student_only
-from app.services import family, pupil_records
+from app.services import family, pupil_records, sport_competitions
 
 router = APIRouter(prefix="/student", tags=["student"], dependencies=[Depends(student_only)])
 
@@ -36,3 +37,10 @@ async def update_contact(
     """Change my family's phone, operator, whose phone it is, or the recovery email."""
     pupil_id = await family.own_pupil(session, principal)
     return await pupil_records.update_contact(session, pupil_id, patch)
+
+
+@router.get("/sports", operation_id="student-sports")
+async def sports(principal: StudentPrincipal, session: SessionDep) -> PupilSportsOut:
+    """My sport licences, my teams and their upcoming fixtures."""
+    pupil_id = await family.own_pupil(session, principal)
+    return await sport_competitions.pupil_sports(session, pupil_id)

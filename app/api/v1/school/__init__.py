@@ -18,6 +18,7 @@ from app.api.v1.school import (
     transfers,
 )
 from app.api.v1.school.audit import router as audit_router
+from app.api.v1.school.sports import router as sports_router
 from app.security.deps import school_staff_only
 
 router = APIRouter(prefix="/school", tags=["school"], dependencies=[Depends(school_staff_only)])
@@ -35,3 +36,4 @@ router.include_router(audit_router)
 router.include_router(accounts.router)
 router.include_router(grade_entry.router)
 router.include_router(staff.router)
+router.include_router(sports_router)
