@@ -200,6 +200,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Votre établissement n'a pas encore d'association sportive.",
         "ar": "لا تتوفر مؤسستكم بعد على جمعية رياضية.",
     },
+    "sports.not_coordinator": {
+        "en": "Only the coordinator of the school's sports association may do this.",
+        "fr": "Seul le coordonnateur de l'association sportive de l'établissement peut le faire.",
+        "ar": "وحده منسق الجمعية الرياضية للمؤسسة يمكنه القيام بذلك.",
+    },
     "sports.no_director": {
         "en": "The school has no active director account to preside the association.",
         "fr": "L'établissement n'a pas de compte de directeur actif pour présider l'association.",

@@ -234,6 +234,11 @@ async def _pupil_and_parent_views(
     assert [lic["pupil"]["id"] for lic in mine.json()["licences"]] == [str(family.child.id)]
     assert [t["id"] for t in mine.json()["teams"]] == [league.team_a["id"]]
     assert [f["id"] for f in mine.json()["upcoming_fixtures"]] == [upcoming_id]
+    unchanged = await client.get(
+        "/api/v1/student/sports",
+        headers={**league.auth("student"), "If-None-Match": mine.headers["ETag"]},
+    )
+    assert unchanged.status_code == 304
     child = await client.get(
         f"/api/v1/parent/children/{family.child.id}/sports", headers=league.auth("parent")
     )

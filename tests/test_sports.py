@@ -278,3 +278,42 @@ async def test_school_face_is_for_school_staff(
 ) -> None:
     for path in (LICENCES, TEAMS, ASSOCIATION, "/api/v1/school/sports/entries"):
         assert (await client.get(path, headers=family.auth(who))).status_code == 403
+
+
+async def test_the_coordinator_composes_teams(client: httpx.AsyncClient, boys: FamilyWorld) -> None:
+    world = boys.teaching.world
+    teacher = boys.auth("teacher")
+    assert (await client.get("/api/v1/teacher/sports/licences", headers=teacher)).status_code == 403
+    await client.put(
+        ASSOCIATION,
+        json={
+            "name": "AS Test",
+            "founded_on": "2010-10-01",
+            "coordinator_id": str(world.users["teacher"].id),
+            "discipline_codes": ["FOOT"],
+        },
+        headers=boys.auth("school_staff"),
+    )
+    (licence,) = await license_pupils(
+        client, boys.auth("school_staff"), [(boys.child, school_today())]
+    )
+    listed = await client.get("/api/v1/teacher/sports/licences", headers=teacher)
+    assert [lic["id"] for lic in listed.json()["items"]] == [licence["id"]]
+    team = await client.post(
+        "/api/v1/teacher/sports/teams",
+        json={"name": "Cadets", "discipline_code": "FOOT", "category": "juniors", "gender": "M"},
+        headers=teacher,
+    )
+    assert team.status_code == 201, team.text
+    composed = await client.put(
+        f"/api/v1/teacher/sports/teams/{team.json()['id']}/members",
+        json={"licence_ids": [licence["id"]]},
+        headers=teacher,
+    )
+    assert composed.json()["members"] == 1
+    for other in ("teacher_fr", "teacher_other"):
+        response = await client.get("/api/v1/teacher/sports/teams", headers=boys.auth(other))
+        assert response.status_code == 403, other
+    assert (
+        await client.get("/api/v1/teacher/sports/teams", headers=boys.auth("school_staff"))
+    ).status_code == 403

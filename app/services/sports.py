@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, Select, and_, delete, exists, func, insert
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import Conflict, InvalidInput, NotFound, field_error, invalid
+from app.errors import Conflict, Forbidden, InvalidInput, NotFound, field_error, invalid
 from app.models.accounts import User
 from app.models.classes import Pupil
 from app.models.enums import Gender, Level, Role, StaffTitle
@@ -145,6 +145,18 @@ async def _own_association(
     if found is None:
         raise NotFound()
     return found
+
+
+async def require_coordinator(session: AsyncSession, principal: Principal) -> None:
+    """403 unless the caller coordinates their school's association (the teacher face)."""
+    coordinator = await session.scalar(
+        select(SportAssociation.id).where(
+            SportAssociation.school_id == principal.school_id,
+            SportAssociation.coordinator_id == principal.user_id,
+        )
+    )
+    if coordinator is None:
+        raise Forbidden("sports.not_coordinator")
 
 
 async def required_association(

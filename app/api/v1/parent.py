@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
+from app.api.caching import NOT_MODIFIED, conditional_json
 from app.api.v1 import parent_justifications, parent_messages
 from app.api.v1.pupil_views import pupil_views
 from app.db.session import SessionDep
@@ -58,13 +59,18 @@ async def my_child(
     return await family.child_of(session, principal, child_id)
 
 
-@router.get("/children/{child_id}/sports", operation_id="parent-child-sports")
+@router.get(
+    "/children/{child_id}/sports",
+    operation_id="parent-child-sports",
+    response_model=PupilSportsOut,
+    responses=NOT_MODIFIED,
+)
 async def child_sports(
-    child_id: uuid.UUID, principal: ParentPrincipal, session: SessionDep
-) -> PupilSportsOut:
+    request: Request, child_id: uuid.UUID, principal: ParentPrincipal, session: SessionDep
+) -> Response:
     """My child's sport licences, teams and their upcoming fixtures."""
     pupil_id = await family.child_of(session, principal, child_id)
-    return await sport_competitions.pupil_sports(session, pupil_id)
+    return conditional_json(request, await sport_competitions.pupil_sports(session, pupil_id))
 
 
 router.include_router(

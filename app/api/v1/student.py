@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request, Response
 
+from app.api.caching import NOT_MODIFIED, conditional_json
 from app.api.v1.pupil_views import pupil_views
 from app.db.session import SessionDep
 from app.schemas.pupil import Contact, ContactPatch
@@ -39,8 +40,13 @@ async def update_contact(
     return await pupil_records.update_contact(session, pupil_id, patch)
 
 
-@router.get("/sports", operation_id="student-sports")
-async def sports(principal: StudentPrincipal, session: SessionDep) -> PupilSportsOut:
+@router.get(
+    "/sports",
+    operation_id="student-sports",
+    response_model=PupilSportsOut,
+    responses=NOT_MODIFIED,
+)
+async def sports(request: Request, principal: StudentPrincipal, session: SessionDep) -> Response:
     """My sport licences, my teams and their upcoming fixtures."""
     pupil_id = await family.own_pupil(session, principal)
-    return await sport_competitions.pupil_sports(session, pupil_id)
+    return conditional_json(request, await sport_competitions.pupil_sports(session, pupil_id))
