@@ -26,7 +26,7 @@ from app.schemas.sports import (
     TeamIn,
 )
 from app.security.principal import Principal
-from app.services import sport_competitions, sports
+from app.services import sport_competitions, sport_fixtures, sport_licences, sport_teams, sports
 from app.services.accounts import NewAccount, create_account
 from app.services.calendar import current_school_year, school_today
 from app.services.demo_teaching import DEMO_PUPIL_CODE, random_pupil
@@ -134,14 +134,14 @@ async def _licensed_team(
         for i, p in enumerate(fit)
     ]
     rows += [LicenceIn(pupil_id=p.id, discipline_codes=["ATHLE"]) for p in pending]
-    saved = await sports.save_licences(session, principal, rows)
-    team = await sports.create_team(
+    saved = await sport_licences.save_licences(session, principal, rows)
+    team = await sport_teams.create_team(
         session,
         principal,
         TeamIn(name=name, discipline_code="FOOT", category=CATEGORY, gender=pupils[0].gender),
     )
     members = [lic.id for lic in saved.licences if lic.pupil.id in {p.id for p in fit}]
-    await sports.set_members(session, principal, team.id, members[:TEAM_SIZE])
+    await sport_teams.set_members(session, principal, team.id, members[:TEAM_SIZE])
     return team.id
 
 
@@ -210,7 +210,7 @@ async def _championship(
     )
     for number, (h, a, days, place, score) in enumerate(matches, start=1):
         kickoff = datetime.combine(today + timedelta(days=days), time(15, 0), UTC)
-        fixture = await sport_competitions.schedule_fixture(
+        fixture = await sport_fixtures.schedule_fixture(
             session,
             province,
             competition.id,
@@ -223,7 +223,7 @@ async def _championship(
             ),
         )
         if score is not None:
-            await sport_competitions.record_result(
+            await sport_fixtures.record_result(
                 session, province, fixture.id, ResultIn(home_score=score[0], away_score=score[1])
             )
 

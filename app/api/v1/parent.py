@@ -13,7 +13,7 @@ from app.db.session import SessionDep
 from app.schemas.family import Child, LinkChildIn
 from app.schemas.sports import PupilSportsOut
 from app.security.deps import ParentPrincipal, parent_only
-from app.services import family, sport_competitions
+from app.services import family, sport_fixtures
 
 router = APIRouter(prefix="/parent", tags=["parent"], dependencies=[Depends(parent_only)])
 
@@ -70,7 +70,7 @@ async def child_sports(
 ) -> Response:
     """My child's sport licences, teams and their upcoming fixtures."""
     pupil_id = await family.child_of(session, principal, child_id)
-    return conditional_json(request, await sport_competitions.pupil_sports(session, pupil_id))
+    return conditional_json(request, await sport_fixtures.pupil_sports(session, pupil_id))
 
 
 router.include_router(

@@ -23,7 +23,7 @@ from app.schemas.sports import (
     StandingRow,
 )
 from app.security.deps import SteeringPrincipal, steering_only
-from app.services import sport_competitions, sports
+from app.services import sport_competitions, sport_fixtures, sports
 
 router = APIRouter(prefix="/steering", tags=["steering"], dependencies=[Depends(steering_only)])
 
@@ -114,7 +114,7 @@ async def schedule_fixture(
     competition_id: uuid.UUID, body: FixtureIn, principal: SteeringPrincipal, session: SessionDep
 ) -> FixtureOut:
     """Schedule a match between two accepted entries; their pupils are notified."""
-    return await sport_competitions.schedule_fixture(session, principal, competition_id, body)
+    return await sport_fixtures.schedule_fixture(session, principal, competition_id, body)
 
 
 @router.get(
@@ -128,7 +128,7 @@ async def fixtures(
     played: bool | None = None,
 ) -> Page[FixtureOut]:
     """The competition's fixtures in date order."""
-    items, cursor = await sport_competitions.competition_fixtures(
+    items, cursor = await sport_fixtures.competition_fixtures(
         session, principal, competition_id, played=played, limit=page.limit, after=page.position()
     )
     return Page(items=items, next_cursor=cursor)
@@ -139,7 +139,7 @@ async def record_result(
     fixture_id: uuid.UUID, body: ResultIn, principal: SteeringPrincipal, session: SessionDep
 ) -> FixtureOut:
     """Enter (or correct) the score of a fixture that has begun."""
-    return await sport_competitions.record_result(session, principal, fixture_id, body)
+    return await sport_fixtures.record_result(session, principal, fixture_id, body)
 
 
 @router.get(
@@ -149,7 +149,7 @@ async def standings(
     competition_id: uuid.UUID, principal: SteeringPrincipal, session: SessionDep
 ) -> list[StandingRow]:
     """The competition's table: played, won, drawn, lost, goals, points (3/1/0)."""
-    return await sport_competitions.standings(session, principal, competition_id)
+    return await sport_fixtures.standings(session, principal, competition_id)
 
 
 @router.post(

@@ -12,7 +12,7 @@ from app.db.session import SessionDep
 from app.schemas.pupil import Contact, ContactPatch
 from app.schemas.sports import PupilSportsOut
 from app.security.deps import StudentPrincipal, student_only
-from app.services import family, pupil_records, sport_competitions
+from app.services import family, pupil_records, sport_fixtures
 
 router = APIRouter(prefix="/student", tags=["student"], dependencies=[Depends(student_only)])
 
@@ -49,4 +49,4 @@ async def update_contact(
 async def sports(request: Request, principal: StudentPrincipal, session: SessionDep) -> Response:
     """My sport licences, my teams and their upcoming fixtures."""
     pupil_id = await family.own_pupil(session, principal)
-    return conditional_json(request, await sport_competitions.pupil_sports(session, pupil_id))
+    return conditional_json(request, await sport_fixtures.pupil_sports(session, pupil_id))

@@ -30,7 +30,7 @@ from app.schemas.sports import (
     TeamOut,
 )
 from app.security.deps import SchoolStaffPrincipal
-from app.services import sport_competitions, sports
+from app.services import sport_competitions, sport_fixtures, sport_licences, sport_teams, sports
 
 router = APIRouter(prefix="/sports")
 
@@ -70,7 +70,7 @@ async def licences(
     gender: Gender | None = None,
 ) -> Page[LicenceOut]:
     """Our pupils' licences of a school year (this one by default), by licence number."""
-    items, cursor = await sports.list_licences(
+    items, cursor = await sport_licences.list_licences(
         session,
         principal,
         school_year=school_year,
@@ -89,7 +89,7 @@ async def save_licences(
 ) -> LicencesOut:
     """Licence pupils for this school year in bulk (all rows or none; a replay changes
     nothing). Category by birth year; certificate dates in the future are refused."""
-    return await sports.save_licences(session, principal, body.licences)
+    return await sport_licences.save_licences(session, principal, body.licences)
 
 
 @router.get("/licences/{licence_id}", operation_id="school-sport-licence")
@@ -97,7 +97,7 @@ async def licence(
     licence_id: uuid.UUID, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> LicenceOut:
     """One of our licences."""
-    return await sports.licence(session, principal, licence_id)
+    return await sport_licences.licence(session, principal, licence_id)
 
 
 @router.get("/teams", operation_id="school-sport-teams")
@@ -111,7 +111,7 @@ async def teams(
     gender: Gender | None = None,
 ) -> Page[TeamOut]:
     """Our teams of a school year (this one by default), by name."""
-    items, cursor = await sports.list_teams(
+    items, cursor = await sport_teams.list_teams(
         session,
         principal,
         school_year=school_year,
@@ -129,7 +129,7 @@ async def create_team(
     body: TeamIn, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> TeamDetail:
     """A team of this school year in a discipline our association practises."""
-    return await sports.create_team(session, principal, body)
+    return await sport_teams.create_team(session, principal, body)
 
 
 @router.get("/teams/{team_id}", operation_id="school-sport-team")
@@ -137,7 +137,7 @@ async def team(
     team_id: uuid.UUID, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> TeamDetail:
     """One of our teams and its pupils."""
-    return await sports.team_detail(session, principal, team_id)
+    return await sport_teams.team_detail(session, principal, team_id)
 
 
 @router.put("/teams/{team_id}/members", operation_id="school-set-sport-team-members")
@@ -146,7 +146,7 @@ async def set_members(
 ) -> TeamDetail:
     """Replace the team's pupils with these licences (licensed in the discipline, of the
     team's gender, of its category or younger)."""
-    return await sports.set_members(session, principal, team_id, body.licence_ids)
+    return await sport_teams.set_members(session, principal, team_id, body.licence_ids)
 
 
 @router.get("/competitions", operation_id="school-sport-competitions")
@@ -201,7 +201,7 @@ async def fixtures(
     played: bool | None = None,
 ) -> Page[FixtureOut]:
     """The fixtures of a competition that reaches our school, in date order."""
-    items, cursor = await sport_competitions.competition_fixtures(
+    items, cursor = await sport_fixtures.competition_fixtures(
         session, principal, competition_id, played=played, limit=page.limit, after=page.position()
     )
     return Page(items=items, next_cursor=cursor)
@@ -212,7 +212,7 @@ async def standings(
     competition_id: uuid.UUID, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> list[StandingRow]:
     """The competition's table (3 points a win, 1 a draw)."""
-    return await sport_competitions.standings(session, principal, competition_id)
+    return await sport_fixtures.standings(session, principal, competition_id)
 
 
 @router.get("/entries", operation_id="school-sport-entries")

@@ -21,7 +21,7 @@ from app.schemas.sports import (
     TeamOut,
 )
 from app.security.deps import TeacherPrincipal
-from app.services import sports
+from app.services import sport_licences, sport_teams, sports
 
 
 async def coordinator(principal: TeacherPrincipal, session: SessionDep) -> None:
@@ -49,7 +49,7 @@ async def licences(
     gender: Gender | None = None,
 ) -> Page[LicenceOut]:
     """The school's licences of a year (this one by default), by licence number."""
-    items, cursor = await sports.list_licences(
+    items, cursor = await sport_licences.list_licences(
         session,
         principal,
         school_year=school_year,
@@ -71,7 +71,7 @@ async def teams(
     discipline_code: str | None = None,
 ) -> Page[TeamOut]:
     """The school's teams of a year (this one by default), by name."""
-    items, cursor = await sports.list_teams(
+    items, cursor = await sport_teams.list_teams(
         session,
         principal,
         school_year=school_year,
@@ -89,13 +89,13 @@ async def teams(
 )
 async def create_team(body: TeamIn, principal: TeacherPrincipal, session: SessionDep) -> TeamDetail:
     """A team of this school year in a discipline the association practises."""
-    return await sports.create_team(session, principal, body)
+    return await sport_teams.create_team(session, principal, body)
 
 
 @router.get("/teams/{team_id}", operation_id="teacher-sport-team")
 async def team(team_id: uuid.UUID, principal: TeacherPrincipal, session: SessionDep) -> TeamDetail:
     """A team of the school and its pupils."""
-    return await sports.team_detail(session, principal, team_id)
+    return await sport_teams.team_detail(session, principal, team_id)
 
 
 @router.put("/teams/{team_id}/members", operation_id="teacher-set-sport-team-members")
@@ -103,4 +103,4 @@ async def set_members(
     team_id: uuid.UUID, body: TeamMembersIn, principal: TeacherPrincipal, session: SessionDep
 ) -> TeamDetail:
     """Compose the team from licences (same rules as the school's face)."""
-    return await sports.set_members(session, principal, team_id, body.licence_ids)
+    return await sport_teams.set_members(session, principal, team_id, body.licence_ids)
