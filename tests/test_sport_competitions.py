@@ -360,3 +360,26 @@ async def test_child_sports_is_for_parents(
 ) -> None:
     child = f"/api/v1/parent/children/{family.child.id}/sports"
     assert (await client.get(child, headers=family.auth(who))).status_code == 403
+
+
+async def test_an_entered_team_keeps_to_the_medical_rule(
+    client: httpx.AsyncClient, league: League, session: AsyncSession
+) -> None:
+    staff = league.auth("school_staff")
+    entered = await _enter(client, league, league.team_a, staff)
+    assert entered.status_code == 201, entered.text
+    newcomer = league.family.teaching.pupils["c1"][2]
+    newcomer.gender = Gender.MALE
+    await session.commit()
+    (stale,) = await license_pupils(client, staff, [(newcomer, previous_year_certificate())])
+    members = [m["licence_id"] for m in _members(league.team_a)]
+    refused = await client.put(
+        f"{SCHOOL}/teams/{league.team_a['id']}/members",
+        json={"licence_ids": [*members, stale["id"]]},
+        headers=staff,
+    )
+    assert refused.status_code == 422
+    assert refused.json()["errors"][0]["field"] == "body.licence_ids"
+    assert newcomer.massar_code in refused.json()["errors"][0]["message"]
+    team = await client.get(f"{SCHOOL}/teams/{league.team_a['id']}", headers=staff)
+    assert team.json()["members"] == len(members)

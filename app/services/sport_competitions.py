@@ -9,14 +9,12 @@ reach it (`owned_above`)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, exists, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import Conflict, NotFound, ProblemError, field_error, invalid
-from app.models.classes import Pupil
+from app.errors import Conflict, NotFound, ProblemError, invalid
 from app.models.enums import Level
 from app.models.organisation import School
 from app.models.sports import (
@@ -25,10 +23,7 @@ from app.models.sports import (
     SportCompetition,
     SportDiscipline,
     SportEntry,
-    SportLicence,
-    SportLicenceDiscipline,
     SportTeam,
-    SportTeamMember,
 )
 from app.schemas.sports import (
     CompetitionIn,
@@ -36,7 +31,7 @@ from app.schemas.sports import (
     EntryOut,
 )
 from app.security.principal import Principal, owned_above, owned_by, owned_visible
-from app.services import sports
+from app.services import sport_teams, sports
 from app.services.calendar import current_school_year
 from app.services.listing import keyset_page, where_given
 from app.services.workflow import Workflow, move
@@ -253,7 +248,7 @@ async def enter_team(
     if team is None:
         raise invalid("body.team_id", "not a team of your school", "unknown_team")
     _check_team_fits(team, competition)
-    await _check_pupils_fit(session, team, competition.ends_on)
+    await sport_teams.check_pupils_fit(session, team, competition.ends_on, "body.team_id")
     entry = await session.scalar(
         select(SportEntry)
         .where(
@@ -291,51 +286,6 @@ def _check_team_fits(team: SportTeam, competition: SportCompetition) -> None:
             "the team's year, discipline, category or gender is not the competition's",
             "team_mismatch",
         )
-
-
-async def _check_pupils_fit(session: AsyncSession, team: SportTeam, on: date) -> None:
-    """422 unless the team has pupils and each is licensed in the discipline and fit on `on`."""
-    covers = (
-        exists()
-        .where(
-            SportLicenceDiscipline.licence_id == SportLicence.id,
-            SportLicenceDiscipline.discipline_id == team.discipline_id,
-        )
-        .correlate(SportLicence)
-    )
-    rows = list(
-        await session.execute(
-            select(Pupil, covers.label("covers"), sports.medically_fit(on).label("fit"))
-            .select_from(SportTeamMember)
-            .join(SportLicence, SportLicence.id == SportTeamMember.licence_id)
-            .join(Pupil, Pupil.id == SportLicence.pupil_id)
-            .where(SportTeamMember.team_id == team.id)
-            .order_by(Pupil.last_name, Pupil.first_name)
-        )
-    )
-    if not rows:
-        raise invalid("body.team_id", "the team has no pupils", "empty_team")
-    unfit = [r for r in rows if not (r.covers and r.fit)]
-    if unfit:
-        raise ProblemError(
-            422,
-            "sports.pupils_not_fit",
-            kind="pupils-not-fit",
-            errors=[_unfit_error(r) for r in unfit],
-            extensions={
-                "pupils": [sports.pupil_ref(r.Pupil).model_dump(mode="json") for r in unfit]
-            },
-        )
-
-
-def _unfit_error(row: Any) -> dict[str, Any]:
-    pupil = row.Pupil
-    who = f"{pupil.first_name} {pupil.last_name} ({pupil.massar_code})"
-    if not row.covers:
-        return field_error("body.team_id", f"{who}: not licensed in the discipline", "not_licensed")
-    return field_error(
-        "body.team_id", f"{who}: no valid medical certificate", "medical_certificate"
-    )
 
 
 async def school_entries(

@@ -4,18 +4,23 @@ licensed in the discipline."""
 from __future__ import annotations
 
 import uuid
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Select, delete, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.errors import Conflict, InvalidInput, NotFound, field_error, invalid
+from app.errors import Conflict, InvalidInput, NotFound, ProblemError, field_error, invalid
 from app.models.classes import Pupil
 from app.models.enums import Gender
 from app.models.organisation import School
 from app.models.sports import (
+    CompetitionStatus,
+    EntryStatus,
     SportCategory,
+    SportCompetition,
     SportDiscipline,
+    SportEntry,
     SportLicence,
     SportLicenceDiscipline,
     SportTeam,
@@ -207,6 +212,7 @@ async def set_members(
                 for i in licence_ids
             ],
         )
+    await _check_entered_team(session, team)
     return await team_detail(session, principal, team.id)
 
 
@@ -245,3 +251,61 @@ def _member_problem(licence: Any, team: SportTeam) -> tuple[str, str] | None:
     if CATEGORY_ORDER.index(licence.category) > CATEGORY_ORDER.index(team.category):
         return "the pupil is too old for the team's category", "wrong_category"
     return None
+
+
+async def _check_entered_team(session: AsyncSession, team: SportTeam) -> None:
+    """A team entered in a competition still under way keeps to the entry rule: every pupil
+    fit until the last day of the latest such competition (the change is refused otherwise)."""
+    latest = await session.scalar(
+        select(func.max(SportCompetition.ends_on))
+        .join(SportEntry, SportEntry.competition_id == SportCompetition.id)
+        .where(
+            SportEntry.team_id == team.id,
+            SportEntry.status.in_([EntryStatus.PENDING, EntryStatus.ACCEPTED]),
+            SportCompetition.status.in_([CompetitionStatus.OPEN, CompetitionStatus.RUNNING]),
+        )
+    )
+    if latest is not None:
+        await check_pupils_fit(session, team, latest, "body.licence_ids")
+
+
+async def check_pupils_fit(session: AsyncSession, team: SportTeam, on: date, field: str) -> None:
+    """422 unless the team has pupils and each is licensed in the discipline and fit on `on`
+    (entering a competition, or changing a team that is entered in one)."""
+    covers = (
+        exists()
+        .where(
+            SportLicenceDiscipline.licence_id == SportLicence.id,
+            SportLicenceDiscipline.discipline_id == team.discipline_id,
+        )
+        .correlate(SportLicence)
+    )
+    rows = list(
+        await session.execute(
+            select(Pupil, covers.label("covers"), medically_fit(on).label("fit"))
+            .select_from(SportTeamMember)
+            .join(SportLicence, SportLicence.id == SportTeamMember.licence_id)
+            .join(Pupil, Pupil.id == SportLicence.pupil_id)
+            .where(SportTeamMember.team_id == team.id)
+            .order_by(Pupil.last_name, Pupil.first_name)
+        )
+    )
+    if not rows:
+        raise invalid(field, "the team has no pupils", "empty_team")
+    unfit = [r for r in rows if not (r.covers and r.fit)]
+    if unfit:
+        raise ProblemError(
+            422,
+            "sports.pupils_not_fit",
+            kind="pupils-not-fit",
+            errors=[_unfit_error(r, field) for r in unfit],
+            extensions={"pupils": [pupil_ref(r.Pupil).model_dump(mode="json") for r in unfit]},
+        )
+
+
+def _unfit_error(row: Any, field: str) -> dict[str, Any]:
+    pupil = row.Pupil
+    who = f"{pupil.first_name} {pupil.last_name} ({pupil.massar_code})"
+    if not row.covers:
+        return field_error(field, f"{who}: not licensed in the discipline", "not_licensed")
+    return field_error(field, f"{who}: no valid medical certificate", "medical_certificate")
