@@ -300,6 +300,51 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Un article du catalogue porte déjà ce code.",
         "ar": "يوجد عتاد في الكتالوج يحمل هذا الرمز.",
     },
+    "sports.no_association": {
+        "en": "Your school has no sports association yet.",
+        "fr": "Votre établissement n'a pas encore d'association sportive.",
+        "ar": "لا تتوفر مؤسستكم بعد على جمعية رياضية.",
+    },
+    "sports.not_coordinator": {
+        "en": "Only the coordinator of the school's sports association may do this.",
+        "fr": "Seul le coordonnateur de l'association sportive de l'établissement peut le faire.",
+        "ar": "وحده منسق الجمعية الرياضية للمؤسسة يمكنه القيام بذلك.",
+    },
+    "sports.no_director": {
+        "en": "The school has no active director account to preside the association.",
+        "fr": "L'établissement n'a pas de compte de directeur actif pour présider l'association.",
+        "ar": "لا يتوفر المؤسسة على حساب مدير نشط لرئاسة الجمعية.",
+    },
+    "sports.team_exists": {
+        "en": "The school already has a team in this discipline, category and gender.",
+        "fr": "L'établissement a déjà une équipe dans cette discipline, catégorie et ce genre.",
+        "ar": "للمؤسسة فريق في هذه الرياضة والفئة والجنس.",
+    },
+    "sports.entries_closed": {
+        "en": "This competition no longer takes entries.",
+        "fr": "Les engagements de cette compétition sont clos.",
+        "ar": "باب المشاركة في هذه المنافسة مغلق.",
+    },
+    "sports.already_entered": {
+        "en": "This team is already entered in the competition.",
+        "fr": "Cette équipe est déjà engagée dans la compétition.",
+        "ar": "هذا الفريق مسجل في المنافسة.",
+    },
+    "sports.pupils_not_fit": {
+        "en": "Some pupils of the team lack a licence or a valid medical certificate.",
+        "fr": "Des élèves de l'équipe n'ont pas de licence ou de certificat médical valide.",
+        "ar": "بعض تلاميذ الفريق بدون رخصة أو شهادة طبية صالحة.",
+    },
+    "sports.not_running": {
+        "en": "Fixtures and results need a competition whose entries are closed.",
+        "fr": "Les rencontres et résultats demandent une compétition aux engagements clos.",
+        "ar": "تتطلب المباريات والنتائج منافسة أغلق باب المشاركة فيها.",
+    },
+    "sports.not_played_yet": {
+        "en": "This fixture has not begun yet.",
+        "fr": "Cette rencontre n'a pas encore commencé.",
+        "ar": "هذه المباراة لم تبدأ بعد.",
+    },
     "transfers.not_pending": {
         "en": "This transfer has already been answered.",
         "fr": "Ce transfert a déjà reçu une réponse.",

@@ -63,6 +63,10 @@ NOT_TENANT_TABLES = {
     # The national catalogue of didactic equipment: shared by every school.
     "equipment_categories",
     "equipment_items",
+    # School sport: the disciplines are a reference list; a fixture sets two schools' teams
+    # against each other and belongs to its competition, which carries the organiser's place.
+    "sport_disciplines",
+    "sport_fixtures",
 }
 
 

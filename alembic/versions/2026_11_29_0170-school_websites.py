@@ -4,7 +4,7 @@ Each school's public site: presentation and contacts, news, events and gallery l
 draft until published, with the audit trigger on every table.
 
 Revision ID: 3c5a7e9b1d07
-Revises: 3c5a7e9b1d05
+Revises: 3c5a7e9b1d06
 Create Date: 2026-11-29 00:38:01.110491+00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "3c5a7e9b1d07"
-down_revision: str | None = "3c5a7e9b1d05"
+down_revision: str | None = "3c5a7e9b1d06"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -67,6 +67,18 @@ from app.models.school_projects import (
     ProjectReview,
     SchoolProject,
 )
+from app.models.sports import (
+    SportAssociation,
+    SportAssociationDiscipline,
+    SportCompetition,
+    SportDiscipline,
+    SportEntry,
+    SportFixture,
+    SportLicence,
+    SportLicenceDiscipline,
+    SportTeam,
+    SportTeamMember,
+)
 from app.models.sync import SyncOperation
 from app.models.trainings import (
     TrainingAttendance,
@@ -145,6 +157,16 @@ __all__ = [
     "SiteEvent",
     "SiteImage",
     "SiteNews",
+    "SportAssociation",
+    "SportAssociationDiscipline",
+    "SportCompetition",
+    "SportDiscipline",
+    "SportEntry",
+    "SportFixture",
+    "SportLicence",
+    "SportLicenceDiscipline",
+    "SportTeam",
+    "SportTeamMember",
     "Stream",
     "Subject",
     "SubjectCoefficient",

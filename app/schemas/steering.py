@@ -14,6 +14,7 @@ from app.schemas.diagnostics import DiagnosticsFigures
 from app.schemas.equipment import EquipmentFigures
 from app.schemas.partnerships import PartnershipFigures
 from app.schemas.school_projects import SchoolProjectFigures
+from app.schemas.sports import SportsFigures
 from app.schemas.trainings import TrainingFigures
 from app.schemas.websites import WebsiteFigures
 
@@ -139,12 +140,13 @@ class SubjectAverage(BaseModel):
 class ModuleFigures(BaseModel):
     """The key figure of each back-office module for the unit."""
 
-    trainings: TrainingFigures
-    partnerships: PartnershipFigures
-    websites: WebsiteFigures
-    diagnostics: DiagnosticsFigures
     school_projects: SchoolProjectFigures
+    trainings: TrainingFigures
     equipment: EquipmentFigures
+    diagnostics: DiagnosticsFigures
+    partnerships: PartnershipFigures
+    sports: SportsFigures
+    websites: WebsiteFigures
 
 
 class UnitFigures(BaseModel):

@@ -19,6 +19,7 @@ from app.services.demo_diagnostics import seed_diagnostics
 from app.services.demo_equipment import seed_equipment
 from app.services.demo_partnerships import seed_partnerships
 from app.services.demo_school_projects import seed_school_projects
+from app.services.demo_sports import seed_sports
 from app.services.demo_steering import seed_steering
 from app.services.demo_teaching import seed_teaching
 from app.services.demo_trainings import seed_trainings
@@ -213,3 +214,4 @@ async def seed_demo(session: AsyncSession) -> None:
     await seed_diagnostics(session, users)
     await seed_school_projects(session, users)
     await seed_equipment(session, users)
+    await seed_sports(session, users, DEMO_PASSWORD)

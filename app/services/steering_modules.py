@@ -12,6 +12,7 @@ from app.services import (
     equipment,
     partnerships,
     school_projects_figures,
+    sports,
     trainings,
     websites_steering,
 )
@@ -24,5 +25,6 @@ async def module_figures(session: AsyncSession, unit: UnitOut) -> ModuleFigures:
         equipment=await equipment.steering_figure(session, unit),
         diagnostics=await diagnostics.steering_figure(session, unit),
         partnerships=await partnerships.steering_figure(session, unit),
+        sports=await sports.steering_figure(session, unit),
         websites=await websites_steering.steering_figure(session, unit),
     )

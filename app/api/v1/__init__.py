@@ -21,6 +21,7 @@ from app.api.v1.steering_diagnostics import router as steering_diagnostics_route
 from app.api.v1.steering_equipment import router as steering_equipment_router
 from app.api.v1.steering_partnerships import router as steering_partnerships_router
 from app.api.v1.steering_school_projects import router as steering_projects_router
+from app.api.v1.steering_sports import router as steering_sports_router
 from app.api.v1.steering_trainings import router as steering_trainings_router
 from app.api.v1.steering_websites import router as steering_websites_router
 
@@ -44,3 +45,4 @@ router.include_router(steering_diagnostics_router)
 router.include_router(steering_projects_router)
 router.include_router(steering_equipment_router)
 router.include_router(equipment_catalogue_router)
+router.include_router(steering_sports_router)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
+from app.api.caching import NOT_MODIFIED, conditional_json
 from app.api.v1 import parent_justifications, parent_messages
 from app.api.v1.pupil_diagnostics import diagnostics_view
 from app.api.v1.pupil_views import pupil_views
 from app.db.session import SessionDep
 from app.schemas.family import Child, LinkChildIn
+from app.schemas.sports import PupilSportsOut
 from app.security.deps import ParentPrincipal, parent_only
-from app.services import family
+from app.services import family, sport_fixtures
 
 router = APIRouter(prefix="/parent", tags=["parent"], dependencies=[Depends(parent_only)])
 
@@ -56,6 +58,20 @@ async def my_child(
 ) -> uuid.UUID:
     """The child named in the path, if mine (404 otherwise)."""
     return await family.child_of(session, principal, child_id)
+
+
+@router.get(
+    "/children/{child_id}/sports",
+    operation_id="parent-child-sports",
+    response_model=PupilSportsOut,
+    responses=NOT_MODIFIED,
+)
+async def child_sports(
+    request: Request, child_id: uuid.UUID, principal: ParentPrincipal, session: SessionDep
+) -> Response:
+    """My child's sport licences, teams and their upcoming fixtures."""
+    pupil_id = await family.child_of(session, principal, child_id)
+    return conditional_json(request, await sport_fixtures.pupil_sports(session, pupil_id))
 
 
 router.include_router(

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request, Response
 
+from app.api.caching import NOT_MODIFIED, conditional_json
 from app.api.v1.pupil_diagnostics import diagnostics_view
 from app.api.v1.pupil_views import pupil_views
 from app.db.session import SessionDep
 from app.schemas.pupil import Contact, ContactPatch
+from app.schemas.sports import PupilSportsOut
 from app.security.deps import StudentPrincipal, student_only
-from app.services import family, pupil_records
+from app.services import family, pupil_records, sport_fixtures
 
 router = APIRouter(prefix="/student", tags=["student"], dependencies=[Depends(student_only)])
 
@@ -38,3 +40,15 @@ async def update_contact(
     """Change my family's phone, operator, whose phone it is, or the recovery email."""
     pupil_id = await family.own_pupil(session, principal)
     return await pupil_records.update_contact(session, pupil_id, patch)
+
+
+@router.get(
+    "/sports",
+    operation_id="student-sports",
+    response_model=PupilSportsOut,
+    responses=NOT_MODIFIED,
+)
+async def sports(request: Request, principal: StudentPrincipal, session: SessionDep) -> Response:
+    """My sport licences, my teams and their upcoming fixtures."""
+    pupil_id = await family.own_pupil(session, principal)
+    return conditional_json(request, await sport_fixtures.pupil_sports(session, pupil_id))

@@ -22,6 +22,7 @@ from app.api.v1.school.diagnostics import router as diagnostics_router
 from app.api.v1.school.equipment import router as equipment_router
 from app.api.v1.school.partnerships import router as partnerships_router
 from app.api.v1.school.projects import router as projects_router
+from app.api.v1.school.sports import router as sports_router
 from app.api.v1.school.trainings import router as trainings_router
 from app.api.v1.school.websites import router as websites_router
 from app.security.deps import school_staff_only
@@ -47,3 +48,4 @@ router.include_router(websites_router)
 router.include_router(diagnostics_router)
 router.include_router(projects_router)
 router.include_router(equipment_router)
+router.include_router(sports_router)
