@@ -29,6 +29,14 @@ Errors are RFC 9457 `application/problem+json`.
 """
 
 
+def install_services(app: FastAPI, settings: Settings) -> None:
+    """The app's stateful helpers. Made here rather than in the lifespan, so that tests (which
+    run no lifespan, and reuse one app) get fresh ones too."""
+    app.state.document_store = LocalDirectoryStore(settings.documents_dir)
+    # Failed-login counters: Redis when configured, else this process's memory.
+    app.state.login_throttle = build_login_throttle(settings)
+
+
 def create_app(settings: Settings | None = None, database_url: str | None = None) -> FastAPI:
     """Build the app. `database_url` defaults to the configured one (the CLI resolves the
     embedded server before calling this)."""
@@ -62,10 +70,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         lifespan=lifespan,
         openapi_url="/openapi.json",
     )
-    # Made here rather than in the lifespan, so that tests (which run no lifespan) have one too.
-    app.state.document_store = LocalDirectoryStore(settings.documents_dir)
-    # Failed-login counters: Redis when configured, else this process's memory.
-    app.state.login_throttle = build_login_throttle(settings)
+    install_services(app, settings)
     install_error_handlers(app)
     app.add_middleware(
         CORSMiddleware,

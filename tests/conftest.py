@@ -23,7 +23,7 @@ from app.cli import upgrade_database
 from app.db.embedded import EmbeddedPostgres
 from app.db.runtime import asyncpg_url, temporary_database
 from app.db.session import create_engine
-from app.main import create_app
+from app.main import create_app, install_services
 from app.settings import get_settings
 from tests.factories import (
     FamilyWorld,
@@ -99,10 +99,36 @@ async def session(
         yield session
 
 
+@pytest.fixture(scope="session")
+def shared_app(database_url: str) -> FastAPI:
+    """One app for the run: its first request builds the route table of every face, about a
+    second of CPU that each test would otherwise pay again."""
+    return create_app(get_settings(), database_url=database_url)
+
+
 @pytest.fixture
 def app(
+    shared_app: FastAPI, engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
+) -> FastAPI:
+    """The shared app with this test's transaction and fresh helpers (throttle, documents), so
+    nothing a test sets on it reaches the next one."""
+    shared_app.state.engine = engine
+    shared_app.state.session_factory = session_factory
+    install_services(shared_app, get_settings())
+    return shared_app
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with _client_of(app) as client:
+        yield client
+
+
+@pytest.fixture
+def own_app(
     engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession], database_url: str
 ) -> FastAPI:
+    """An app of the test's own, for tests that add a throwaway route to it."""
     app = create_app(get_settings(), database_url=database_url)
     app.state.engine = engine
     app.state.session_factory = session_factory
@@ -110,10 +136,14 @@ def app(
 
 
 @pytest.fixture
-async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+async def own_client(own_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with _client_of(own_app) as client:
         yield client
+
+
+def _client_of(app: FastAPI) -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    return httpx.AsyncClient(transport=transport, base_url="http://test")
 
 
 @pytest.fixture

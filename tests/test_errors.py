@@ -50,13 +50,13 @@ async def test_malformed_json_is_422(client: httpx.AsyncClient) -> None:
 
 
 async def test_unexpected_error_is_500_without_internals(
-    app: FastAPI, client: httpx.AsyncClient
+    own_app: FastAPI, own_client: httpx.AsyncClient
 ) -> None:
-    @app.get("/boom")
+    @own_app.get("/boom")
     async def boom() -> None:
         raise RuntimeError("secret internals: password=hunter2 at /srv/app.py line 12")
 
-    response = await client.get("/boom")
+    response = await own_client.get("/boom")
     body = _assert_problem(response, 500)
     assert "hunter2" not in response.text
     assert "Traceback" not in response.text
@@ -64,14 +64,14 @@ async def test_unexpected_error_is_500_without_internals(
     assert body["request_id"]
 
 
-async def test_a_unique_violation_is_409(app: FastAPI, client: httpx.AsyncClient) -> None:
-    @app.post("/duplicate-academy")
+async def test_a_unique_violation_is_409(own_app: FastAPI, own_client: httpx.AsyncClient) -> None:
+    @own_app.post("/duplicate-academy")
     async def duplicate(session: SessionDep) -> None:
         # RSK is reference data: a second row with its code breaks the unique key.
         session.add(Academy(code="RSK", name_fr="Copie", name_ar="نسخة"))
         await session.flush()
 
-    response = await client.post("/duplicate-academy")
+    response = await own_client.post("/duplicate-academy")
     body = _assert_problem(response, 409)
     assert "uq_academies_code" not in response.text
     assert body["type"].endswith("/conflict")

@@ -376,18 +376,18 @@ async def test_a_disabled_account_gets_no_push(
 
 
 async def test_a_rolled_back_change_notifies_no_one(
-    app: FastAPI, client: httpx.AsyncClient, world: World, session: AsyncSession
+    own_app: FastAPI, own_client: httpx.AsyncClient, world: World, session: AsyncSession
 ) -> None:
-    await _register(client, world, "parent", "parent-phone")
+    await _register(own_client, world, "parent", "parent-phone")
     parent_id = world.users["parent"].id
 
-    @app.post("/record-then-fail")
+    @own_app.post("/record-then-fail")
     async def record_then_fail(request_session: SessionDep) -> None:
         await notify(request_session, [parent_id], NotificationCategory.ABSENCES, TEXTS)
         await request_session.flush()
         raise RuntimeError("the change that caused the notification fails")
 
-    assert (await client.post("/record-then-fail")).status_code == 500
+    assert (await own_client.post("/record-then-fail")).status_code == 500
     assert await _count(session, Notification) == 0
     assert await _count(session, PushMessage) == 0
 

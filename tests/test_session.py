@@ -32,33 +32,33 @@ class CommitFails(Session):
 
 
 async def test_a_failed_commit_never_follows_a_200(
-    app: FastAPI, client: httpx.AsyncClient, connection: AsyncConnection
+    own_app: FastAPI, own_client: httpx.AsyncClient, connection: AsyncConnection
 ) -> None:
-    add_rename_route(app, "Renamed")
-    app.state.session_factory = async_sessionmaker(
+    add_rename_route(own_app, "Renamed")
+    own_app.state.session_factory = async_sessionmaker(
         bind=connection,
         expire_on_commit=False,
         join_transaction_mode="create_savepoint",
         sync_session_class=CommitFails,
     )
-    response = await client.post("/rename-academy")
+    response = await own_client.post("/rename-academy")
     assert response.status_code == 500
     assert "renamed" not in response.text
 
 
 async def test_writes_are_committed_when_the_endpoint_succeeds(
-    app: FastAPI, client: httpx.AsyncClient, session: AsyncSession
+    own_app: FastAPI, own_client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
-    add_rename_route(app, "Oriental (renamed)")
-    assert (await client.post("/rename-academy")).status_code == 200
+    add_rename_route(own_app, "Oriental (renamed)")
+    assert (await own_client.post("/rename-academy")).status_code == 200
     name = await session.scalar(select(Academy.name_fr).where(Academy.code == "OR"))
     assert name == "Oriental (renamed)"
 
 
 async def test_an_error_rolls_the_request_back(
-    app: FastAPI, client: httpx.AsyncClient, session: AsyncSession
+    own_app: FastAPI, own_client: httpx.AsyncClient, session: AsyncSession
 ) -> None:
-    add_rename_route(app, "Half written", then_fail=True)
-    assert (await client.post("/rename-academy")).status_code == 500
+    add_rename_route(own_app, "Half written", then_fail=True)
+    assert (await own_client.post("/rename-academy")).status_code == 500
     name = await session.scalar(select(Academy.name_fr).where(Academy.code == "OR"))
     assert name == "Oriental"

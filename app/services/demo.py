@@ -171,6 +171,7 @@ DEMO_LOGINS = (
     DemoLogin("parent.demo@taalim.ma", Role.PARENT, "parent of D130000001"),
     DemoLogin("director.other@taalim.ma", Role.SCHOOL_STAFF, "director, École Al Wahda (Salé)"),
     DemoLogin("teacher.wahda@taalim.ma", Role.TEACHER, "2AP-1 and 4AP-1, École Al Wahda (Salé)"),
+    DemoLogin("director.lycee@taalim.ma", Role.SCHOOL_STAFF, "director, Lycée Moulay Youssef"),
 )
 
 
