@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Query
 
+from app.schemas.sports import SquadFilter
 from app.services.pagination import decode_cursor
 
 DEFAULT_LIMIT = 50
@@ -29,3 +30,7 @@ class PageRequest:
 
 
 PageParams = Annotated[PageRequest, Depends()]
+
+
+# A school's sport licences and teams are filtered alike, on every face that lists them.
+Squads = Annotated[SquadFilter, Depends()]

@@ -4,6 +4,7 @@ standings, and the module's steering figure."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Self
 
@@ -55,6 +56,17 @@ class AssociationOut(Schema):
 
 
 # ---- licences ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SquadFilter:
+    """What the licence and team lists of a school are filtered by (query parameters): a
+    school year (this one by default), a discipline, a category, a gender."""
+
+    school_year: int | None = None
+    discipline_code: str | None = None
+    category: SportCategory | None = None
+    gender: Gender | None = None
 
 
 class LicenceIn(Input):

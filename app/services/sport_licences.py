@@ -14,10 +14,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import InvalidInput, NotFound, field_error
 from app.models.classes import Pupil
-from app.models.enums import Gender
 from app.models.organisation import School
 from app.models.sports import (
-    SportCategory,
     SportDiscipline,
     SportLicence,
     SportLicenceDiscipline,
@@ -26,6 +24,7 @@ from app.schemas.sports import (
     LicenceIn,
     LicenceOut,
     LicencesOut,
+    SquadFilter,
 )
 from app.security.principal import Principal, school_scope
 from app.services.calendar import current_school_year, school_today
@@ -84,27 +83,26 @@ def _licence_out(row: Any) -> LicenceOut:
 async def list_licences(
     session: AsyncSession,
     principal: Principal,
+    filters: SquadFilter,
     *,
-    school_year: int | None,
-    discipline_code: str | None,
-    category: SportCategory | None,
-    gender: Gender | None,
     limit: int,
     after: dict[str, Any] | None,
 ) -> tuple[list[LicenceOut], str | None]:
     """The school's licences of a year (this one by default), by licence number."""
-    year = school_year or await current_school_year(session)
+    year = filters.school_year or await current_school_year(session)
     statement = _licences(school_today()).where(
         school_scope(principal, SportLicence.school_id), SportLicence.school_year == year
     )
-    statement = where_given(statement, {SportLicence.category: category, Pupil.gender: gender})
-    if discipline_code is not None:
+    statement = where_given(
+        statement, {SportLicence.category: filters.category, Pupil.gender: filters.gender}
+    )
+    if filters.discipline_code is not None:
         statement = statement.where(
             exists()
             .where(
                 SportLicenceDiscipline.licence_id == SportLicence.id,
                 SportLicenceDiscipline.discipline_id == SportDiscipline.id,
-                SportDiscipline.code == discipline_code,
+                SportDiscipline.code == filters.discipline_code,
             )
             .correlate(SportLicence)
         )

@@ -12,12 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import Conflict, InvalidInput, NotFound, ProblemError, field_error, invalid
 from app.models.classes import Pupil
-from app.models.enums import Gender
 from app.models.organisation import School
 from app.models.sports import (
     CompetitionStatus,
     EntryStatus,
-    SportCategory,
     SportCompetition,
     SportDiscipline,
     SportEntry,
@@ -27,6 +25,7 @@ from app.models.sports import (
     SportTeamMember,
 )
 from app.schemas.sports import (
+    SquadFilter,
     TeamDetail,
     TeamIn,
     TeamMember,
@@ -120,25 +119,22 @@ async def create_team(session: AsyncSession, principal: Principal, new: TeamIn) 
 async def list_teams(
     session: AsyncSession,
     principal: Principal,
+    filters: SquadFilter,
     *,
-    school_year: int | None,
-    discipline_code: str | None,
-    category: SportCategory | None,
-    gender: Gender | None,
     limit: int,
     after: dict[str, Any] | None,
 ) -> tuple[list[TeamOut], str | None]:
     """The school's teams of a year (this one by default), by name."""
-    year = school_year or await current_school_year(session)
+    year = filters.school_year or await current_school_year(session)
     statement = teams_statement().where(
         school_scope(principal, SportTeam.school_id), SportTeam.school_year == year
     )
     statement = where_given(
         statement,
         {
-            SportDiscipline.code: discipline_code,
-            SportTeam.category: category,
-            SportTeam.gender: gender,
+            SportDiscipline.code: filters.discipline_code,
+            SportTeam.category: filters.category,
+            SportTeam.gender: filters.gender,
         },
     )
     rows, cursor = await keyset_page(

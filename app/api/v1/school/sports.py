@@ -7,10 +7,9 @@ import uuid
 
 from fastapi import APIRouter, status
 
-from app.api.params import PageParams
+from app.api.params import PageParams, Squads
 from app.db.session import SessionDep
-from app.models.enums import Gender
-from app.models.sports import CompetitionStatus, EntryStatus, SportCategory
+from app.models.sports import CompetitionStatus, EntryStatus
 from app.schemas.common import Page
 from app.schemas.sports import (
     AssociationIn,
@@ -64,19 +63,13 @@ async def licences(
     principal: SchoolStaffPrincipal,
     session: SessionDep,
     page: PageParams,
-    school_year: int | None = None,
-    discipline_code: str | None = None,
-    category: SportCategory | None = None,
-    gender: Gender | None = None,
+    filters: Squads,
 ) -> Page[LicenceOut]:
     """Our pupils' licences of a school year (this one by default), by licence number."""
     items, cursor = await sport_licences.list_licences(
         session,
         principal,
-        school_year=school_year,
-        discipline_code=discipline_code,
-        category=category,
-        gender=gender,
+        filters,
         limit=page.limit,
         after=page.position(),
     )
@@ -105,19 +98,13 @@ async def teams(
     principal: SchoolStaffPrincipal,
     session: SessionDep,
     page: PageParams,
-    school_year: int | None = None,
-    discipline_code: str | None = None,
-    category: SportCategory | None = None,
-    gender: Gender | None = None,
+    filters: Squads,
 ) -> Page[TeamOut]:
     """Our teams of a school year (this one by default), by name."""
     items, cursor = await sport_teams.list_teams(
         session,
         principal,
-        school_year=school_year,
-        discipline_code=discipline_code,
-        category=category,
-        gender=gender,
+        filters,
         limit=page.limit,
         after=page.position(),
     )

@@ -7,10 +7,8 @@ import uuid
 
 from fastapi import APIRouter, Depends, status
 
-from app.api.params import PageParams
+from app.api.params import PageParams, Squads
 from app.db.session import SessionDep
-from app.models.enums import Gender
-from app.models.sports import SportCategory
 from app.schemas.common import Page
 from app.schemas.sports import (
     AssociationOut,
@@ -43,19 +41,13 @@ async def licences(
     principal: TeacherPrincipal,
     session: SessionDep,
     page: PageParams,
-    school_year: int | None = None,
-    discipline_code: str | None = None,
-    category: SportCategory | None = None,
-    gender: Gender | None = None,
+    filters: Squads,
 ) -> Page[LicenceOut]:
     """The school's licences of a year (this one by default), by licence number."""
     items, cursor = await sport_licences.list_licences(
         session,
         principal,
-        school_year=school_year,
-        discipline_code=discipline_code,
-        category=category,
-        gender=gender,
+        filters,
         limit=page.limit,
         after=page.position(),
     )
@@ -67,17 +59,13 @@ async def teams(
     principal: TeacherPrincipal,
     session: SessionDep,
     page: PageParams,
-    school_year: int | None = None,
-    discipline_code: str | None = None,
+    filters: Squads,
 ) -> Page[TeamOut]:
     """The school's teams of a year (this one by default), by name."""
     items, cursor = await sport_teams.list_teams(
         session,
         principal,
-        school_year=school_year,
-        discipline_code=discipline_code,
-        category=None,
-        gender=None,
+        filters,
         limit=page.limit,
         after=page.position(),
     )
