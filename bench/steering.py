@@ -125,7 +125,8 @@ STEPS: list[tuple[str, str]] = [
                CASE WHEN r >= 0.03 THEN round((r * 20)::numeric, 2) END, r < 0.03, t.teacher_id
         FROM class_tests t
         JOIN enrolments e ON e.class_id = t.class_id AND e.left_on IS NULL
-        CROSS JOIN LATERAL (SELECT random() AS r) x
+        -- Correlated on purpose: an uncorrelated LATERAL is evaluated once per statement.
+        CROSS JOIN LATERAL (SELECT random() AS r WHERE e.pupil_id IS NOT NULL) x
         WHERE t.school_id IN (SELECT id FROM schools WHERE code LIKE 'B%')
           AND (t.status <> 'draft' OR e.pupil_id::text < '8')  -- drafts half entered
         """,
@@ -150,7 +151,7 @@ STEPS: list[tuple[str, str]] = [
                CASE WHEN r < 0.06 THEN 'absent' WHEN r < 0.10 THEN 'late' ELSE 'present' END
         FROM attendance_sheets sh
         JOIN enrolments e ON e.class_id = sh.class_id AND e.left_on IS NULL
-        CROSS JOIN LATERAL (SELECT random() AS r) x
+        CROSS JOIN LATERAL (SELECT random() AS r WHERE e.pupil_id IS NOT NULL) x
         WHERE sh.school_id IN (SELECT id FROM schools WHERE code LIKE 'B%')
         """,
     ),
