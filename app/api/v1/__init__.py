@@ -16,14 +16,6 @@ from app.api.v1 import (
 from app.api.v1.equipment_catalogue import router as equipment_catalogue_router
 from app.api.v1.me_mfa import router as me_mfa_router
 from app.api.v1.public import router as public_router
-from app.api.v1.steering_audit import router as steering_audit_router
-from app.api.v1.steering_diagnostics import router as steering_diagnostics_router
-from app.api.v1.steering_equipment import router as steering_equipment_router
-from app.api.v1.steering_partnerships import router as steering_partnerships_router
-from app.api.v1.steering_school_projects import router as steering_projects_router
-from app.api.v1.steering_sports import router as steering_sports_router
-from app.api.v1.steering_trainings import router as steering_trainings_router
-from app.api.v1.steering_websites import router as steering_websites_router
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)
@@ -36,13 +28,5 @@ router.include_router(student.router)
 router.include_router(parent.router)
 router.include_router(school.router)
 router.include_router(steering.router)
-router.include_router(steering_audit_router)
-router.include_router(steering_trainings_router)
-router.include_router(steering_partnerships_router)
-router.include_router(steering_websites_router)
 router.include_router(public_router)
-router.include_router(steering_diagnostics_router)
-router.include_router(steering_projects_router)
-router.include_router(steering_equipment_router)
 router.include_router(equipment_catalogue_router)
-router.include_router(steering_sports_router)

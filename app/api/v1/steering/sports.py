@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Literal
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, status
 
 from app.api.params import PageParams
 from app.db.session import SessionDep
@@ -22,10 +22,10 @@ from app.schemas.sports import (
     ResultIn,
     StandingRow,
 )
-from app.security.deps import SteeringPrincipal, steering_only
+from app.security.deps import SteeringPrincipal
 from app.services import sport_competitions, sport_fixtures, sports
 
-router = APIRouter(prefix="/steering", tags=["steering"], dependencies=[Depends(steering_only)])
+router = APIRouter()
 
 
 @router.get("/sports/disciplines", operation_id="steering-sport-disciplines")

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter
 
 from app.api.params import PageParams
 from app.db.session import SessionDep
 from app.models.equipment import EquipmentRequestStatus
 from app.schemas.common import Page
 from app.schemas.equipment import AllocateIn, DeliverIn, RefuseIn, RequestOut, ShortageRow
-from app.security.deps import SteeringPrincipal, steering_only
+from app.security.deps import SteeringPrincipal
 from app.services import equipment_requests, equipment_shortages
 
-router = APIRouter(prefix="/steering", tags=["steering"], dependencies=[Depends(steering_only)])
+router = APIRouter()
 
 
 @router.get("/equipment/requests", operation_id="steering-equipment-requests")

@@ -5,17 +5,17 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, status
 
 from app.api.params import PageParams
 from app.db.session import SessionDep
 from app.models.diagnostics import DiagnosticKind
 from app.schemas.common import Page
 from app.schemas.diagnostics import DiagnosticTestIn, DiagnosticTestOut, MasteryReport
-from app.security.deps import SteeringPrincipal, steering_only
+from app.security.deps import SteeringPrincipal
 from app.services import diagnostics
 
-router = APIRouter(prefix="/steering", tags=["steering"], dependencies=[Depends(steering_only)])
+router = APIRouter()
 
 
 @router.post(

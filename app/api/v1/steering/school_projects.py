@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
 from app.api.params import PageParams
 from app.db.session import SessionDep
@@ -14,10 +14,10 @@ from app.models.school_projects import ProjectStatus
 from app.schemas.common import Page
 from app.schemas.school_projects import CommentIn, ProjectItem, ProjectOut, ReturnIn, ReviewOut
 from app.schemas.school_projects_steering import ProjectSummary
-from app.security.deps import SteeringPrincipal, steering_only
+from app.security.deps import SteeringPrincipal
 from app.services import school_projects_steering as steering_projects
 
-router = APIRouter(prefix="/steering", tags=["steering"], dependencies=[Depends(steering_only)])
+router = APIRouter()
 
 SchoolYear = Annotated[int | None, Query(ge=2000, le=2100, description="e.g. 2025 for 2025/2026.")]
 

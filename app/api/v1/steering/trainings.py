@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from fastapi import APIRouter, Depends, Response, status
+from fastapi import APIRouter, Response, status
 
 from app.api.params import PageParams
 from app.db.session import SessionDep
@@ -27,11 +27,11 @@ from app.schemas.trainings import (
     SessionPatch,
     StaffHoursOut,
 )
-from app.security.deps import SteeringPrincipal, steering_only
+from app.security.deps import SteeringPrincipal
 from app.services import training_registrations as registrations
 from app.services import trainings
 
-router = APIRouter(prefix="/steering", tags=["steering"], dependencies=[Depends(steering_only)])
+router = APIRouter()
 
 
 # ---- programmes -----------------------------------------------------------------------------
