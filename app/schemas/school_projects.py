@@ -210,6 +210,25 @@ class ActionOut(Schema):
     progress: int
 
 
+class ActionReportIn(_Patch):
+    """What the person carrying an action reports: its status and progress."""
+
+    REQUIRED: ClassVar[frozenset[str]] = frozenset({"status", "progress"})
+
+    status: ActionStatus | None = None
+    progress: Progress | None = None
+
+
+class CarriedAction(ActionOut):
+    """An action I carry, with where it sits in my school's project."""
+
+    project_id: uuid.UUID
+    school_year: int
+    project_status: ProjectStatus
+    axis_title: str
+    objective_title: str
+
+
 class IndicatorOut(Schema):
     id: uuid.UUID
     objective_id: uuid.UUID
