@@ -3,6 +3,7 @@ served over ASGI (no network), a SQL statement counter, and timing of repeated c
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
@@ -70,10 +71,15 @@ class Bench:
         timings.sort()
         print(
             f"{name:<24} median {statistics.median(timings) * 1000:6.1f} ms  "
-            f"p95 {timings[max(0, int(0.95 * len(timings)) - 1)] * 1000:6.1f} ms  "
+            f"p95 {_nearest_rank(timings, 0.95) * 1000:6.1f} ms  "
             f"SQL per call (BEGIN, COMMIT included) {statistics.median(statements):.0f} "
             f"(min {min(statements)}, max {max(statements)})  n={calls}"
         )
+
+
+def _nearest_rank(ordered: list[float], share: float) -> float:
+    """The smallest value with at least `share` of the values at or below it."""
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
 
 
 @asynccontextmanager
