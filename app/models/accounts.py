@@ -9,7 +9,6 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
-    ForeignKeyConstraint,
     LargeBinary,
     String,
     UniqueConstraint,
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db.base import Base, Timestamps, UUIDPrimaryKey
 from app.models.enums import Kinship, Role, StaffTitle, checked
+from app.models.units import place_foreign_keys
 
 # Which scope columns each role fills: the account's place in the hierarchy.
 _SCOPE_BY_ROLE = """
@@ -39,16 +39,7 @@ class User(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "users"
     __table_args__ = (
         # The denormalised scope always matches the school's (or directorate's) place.
-        ForeignKeyConstraint(
-            ["school_id", "province_id", "academy_id"],
-            ["schools.id", "schools.province_id", "schools.academy_id"],
-            onupdate="CASCADE",
-        ),
-        ForeignKeyConstraint(
-            ["province_id", "academy_id"],
-            ["provinces.id", "provinces.academy_id"],
-            onupdate="CASCADE",
-        ),
+        *place_foreign_keys(),
         CheckConstraint(_SCOPE_BY_ROLE, name="scope_matches_role"),
         CheckConstraint(
             "(role = 'school_staff') = (title IS NOT NULL)", name="title_only_for_school_staff"

@@ -34,9 +34,10 @@ class OwnedByUnit:
     academy_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
 
 
-def owner_unit_constraints() -> tuple[Any, ...]:
-    """The `__table_args__` entries of an `OwnedByUnit` table: the place is consistent with
-    the tree (composite keys, as on accounts) and with the level."""
+def place_foreign_keys() -> tuple[ForeignKeyConstraint, ForeignKeyConstraint]:
+    """A denormalised place (`school_id`, `province_id`, `academy_id`) that always matches
+    the tree: the school's directorate and academy, the directorate's academy. Accounts and
+    unit-owned records both carry one."""
     return (
         ForeignKeyConstraint(
             ["school_id", "province_id", "academy_id"],
@@ -48,6 +49,14 @@ def owner_unit_constraints() -> tuple[Any, ...]:
             ["provinces.id", "provinces.academy_id"],
             onupdate="CASCADE",
         ),
+    )
+
+
+def owner_unit_constraints() -> tuple[Any, ...]:
+    """The `__table_args__` entries of an `OwnedByUnit` table: the place is consistent with
+    the tree and with the level."""
+    return (
+        *place_foreign_keys(),
         ForeignKeyConstraint(["academy_id"], ["academies.id"]),
         CheckConstraint(_PLACE_BY_LEVEL, name="place_matches_owner_level"),
     )
