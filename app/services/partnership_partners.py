@@ -21,6 +21,7 @@ from app.schemas.common import Page
 from app.schemas.partnerships import OwnerOut, PartnerIn, PartnerOut
 from app.security.principal import Principal, owned_by, owned_visible
 from app.services.listing import keyset_page, where_given
+from app.services.ownership import managed
 
 # ---- owners ---------------------------------------------------------------------------------
 
@@ -162,11 +163,7 @@ async def update_partner(
     session: AsyncSession, principal: Principal, partner_id: uuid.UUID, changes: PartnerIn
 ) -> PartnerOut:
     """Correct a partner my unit registered (a partner of another unit answers 404)."""
-    partner = await session.scalar(
-        select(Partner).where(Partner.id == partner_id, owned_by(principal, Partner))
-    )
-    if partner is None:
-        raise NotFound()
+    partner = await managed(session, principal, Partner, Partner.id == partner_id)
     key = name_key(changes.name)
     await _check_unique_name(session, principal, key, partner.id)
     for field, value in changes.model_dump().items():

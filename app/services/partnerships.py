@@ -69,6 +69,7 @@ from app.security.principal import (
 from app.services.calendar import school_today
 from app.services.listing import keyset_page, where_given
 from app.services.notifications import NotificationTexts, notify
+from app.services.ownership import managed
 from app.services.partnership_partners import (
     owner_name,
     owner_out,
@@ -361,14 +362,7 @@ async def _managed(
     session: AsyncSession, principal: Principal, agreement_id: uuid.UUID
 ) -> Agreement:
     """An agreement of my unit, locked for the change (404 for any other)."""
-    agreement = await session.scalar(
-        select(Agreement)
-        .where(Agreement.id == agreement_id, owned_by(principal, Agreement))
-        .with_for_update()
-    )
-    if agreement is None:
-        raise NotFound()
-    return agreement
+    return await managed(session, principal, Agreement, Agreement.id == agreement_id)
 
 
 async def update_agreement(

@@ -34,6 +34,7 @@ from app.security.principal import Principal, owned_above, owned_by, owned_visib
 from app.services import sport_teams, sports
 from app.services.calendar import current_school_year
 from app.services.listing import keyset_page, where_given
+from app.services.ownership import managed
 from app.services.workflow import Workflow, move
 
 COMPETITION_FLOW = Workflow(
@@ -163,14 +164,9 @@ async def managed_competition(
     session: AsyncSession, principal: Principal, competition_id: uuid.UUID
 ) -> SportCompetition:
     """A competition the caller's unit organises, locked (404 for any other)."""
-    competition = await session.scalar(
-        select(SportCompetition)
-        .where(SportCompetition.id == competition_id, owned_by(principal, SportCompetition))
-        .with_for_update()
+    return await managed(
+        session, principal, SportCompetition, SportCompetition.id == competition_id
     )
-    if competition is None:
-        raise NotFound()
-    return competition
 
 
 async def act_on_competition(

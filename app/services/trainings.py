@@ -50,6 +50,7 @@ from app.security.principal import (
 )
 from app.services.calendar import current_year, school_today
 from app.services.listing import keyset_page, where_given
+from app.services.ownership import managed
 
 # Registrations that hold a place in a session.
 TAKEN = (RegistrationStatus.APPROVED, RegistrationStatus.COMPLETED)
@@ -221,14 +222,9 @@ async def list_programmes(
 async def _own_programme(
     session: AsyncSession, principal: Principal, programme_id: uuid.UUID
 ) -> TrainingProgramme:
-    programme = await session.scalar(
-        select(TrainingProgramme)
-        .where(TrainingProgramme.id == programme_id, owned_by(principal, TrainingProgramme))
-        .with_for_update()
+    return await managed(
+        session, principal, TrainingProgramme, TrainingProgramme.id == programme_id
     )
-    if programme is None:
-        raise NotFound()
-    return programme
 
 
 async def update_programme(
