@@ -28,7 +28,6 @@ from app.models.diagnostics import (
     RemedialGroup,
     RemedialGroupMember,
 )
-from app.models.enums import Level
 from app.models.organisation import School
 from app.schemas.common import Page
 from app.schemas.diagnostics import (
@@ -55,6 +54,7 @@ from app.security.principal import Principal, owned_above, owned_visible, school
 from app.services.bulk import upsert
 from app.services.calendar import current_school_year, current_year
 from app.services.listing import keyset_page, where_given
+from app.services.ownership import owner_place
 from app.services.steering_figures import in_unit
 from app.services.teaching import TaughtClassInfo, check_pupils_of_class, current_pupils
 
@@ -119,17 +119,6 @@ async def tests_out(
     return [_test_out(t, competencies.get(base_test_id(t), [])) for t in tests]
 
 
-def _owner_place(principal: Principal) -> dict[str, Any]:
-    """The owner columns of a record made by the caller's unit."""
-    level = principal.level
-    return {
-        "owner_level": level,
-        "school_id": principal.school_id if level is Level.SCHOOL else None,
-        "province_id": principal.province_id if level in (Level.SCHOOL, Level.PROVINCE) else None,
-        "academy_id": principal.academy_id if level is not Level.CENTRAL else None,
-    }
-
-
 async def _check_reference(session: AsyncSession, new: DiagnosticTestIn) -> None:
     level = await session.scalar(select(SchoolLevel.code).where(SchoolLevel.code == new.level_code))
     subject = await session.scalar(select(Subject.id).where(Subject.id == new.subject_id))
@@ -175,7 +164,7 @@ async def create_test(
     if new.kind is DiagnosticKind.POST_TEST:
         year = (await _diagnostic_for_post_test(session, principal, new)).school_year
     test = DiagnosticTest(
-        **_owner_place(principal),
+        **owner_place(principal),
         school_year=year,
         level_code=new.level_code,
         subject_id=new.subject_id,

@@ -21,20 +21,9 @@ from app.schemas.common import Page
 from app.schemas.partnerships import OwnerOut, PartnerIn, PartnerOut
 from app.security.principal import Principal, owned_by, owned_visible
 from app.services.listing import keyset_page, where_given
-from app.services.ownership import managed
+from app.services.ownership import managed, owner_place
 
 # ---- owners ---------------------------------------------------------------------------------
-
-
-def owner_place(principal: Principal) -> dict[str, Any]:
-    """The caller's unit as the owner columns of a new record (null above its level)."""
-    level = principal.level
-    return {
-        "owner_level": level,
-        "school_id": principal.school_id if level is Level.SCHOOL else None,
-        "province_id": principal.province_id if level in (Level.SCHOOL, Level.PROVINCE) else None,
-        "academy_id": principal.academy_id if level is not Level.CENTRAL else None,
-    }
 
 
 def owner_name() -> Any:

@@ -69,11 +69,10 @@ from app.security.principal import (
 from app.services.calendar import school_today
 from app.services.listing import keyset_page, where_given
 from app.services.notifications import NotificationTexts, notify
-from app.services.ownership import managed
+from app.services.ownership import managed, owner_place
 from app.services.partnership_partners import (
     owner_name,
     owner_out,
-    owner_place,
     visible_partner,
     with_owner,
 )

@@ -15,7 +15,6 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import Conflict, NotFound, ProblemError, invalid
-from app.models.enums import Level
 from app.models.organisation import School
 from app.models.sports import (
     CompetitionStatus,
@@ -34,7 +33,7 @@ from app.security.principal import Principal, owned_above, owned_by, owned_visib
 from app.services import sport_teams, sports
 from app.services.calendar import current_school_year
 from app.services.listing import keyset_page, where_given
-from app.services.ownership import managed
+from app.services.ownership import managed, owner_place
 from app.services.workflow import Workflow, move
 
 COMPETITION_FLOW = Workflow(
@@ -86,17 +85,6 @@ def _competition_out(row: Any) -> CompetitionOut:
     )
 
 
-def _owner_place(principal: Principal) -> dict[str, Any]:
-    """The organiser's place columns: its own unit's ids, nulls below it."""
-    level = principal.level
-    return {
-        "owner_level": level,
-        "academy_id": None if level is Level.CENTRAL else principal.academy_id,
-        "province_id": principal.province_id if level in (Level.PROVINCE, Level.SCHOOL) else None,
-        "school_id": principal.school_id if level is Level.SCHOOL else None,
-    }
-
-
 async def create_competition(
     session: AsyncSession, principal: Principal, new: CompetitionIn
 ) -> CompetitionOut:
@@ -107,7 +95,7 @@ async def create_competition(
     if discipline is None:
         raise invalid("body.discipline_code", "unknown discipline", "unknown_discipline")
     competition = SportCompetition(
-        **_owner_place(principal),
+        **owner_place(principal),
         name=new.name,
         school_year=await current_school_year(session),
         discipline_id=discipline,

@@ -50,7 +50,7 @@ from app.security.principal import (
 )
 from app.services.calendar import current_year, school_today
 from app.services.listing import keyset_page, where_given
-from app.services.ownership import managed
+from app.services.ownership import managed, owner_place
 
 # Registrations that hold a place in a session.
 TAKEN = (RegistrationStatus.APPROVED, RegistrationStatus.COMPLETED)
@@ -168,9 +168,7 @@ async def create_programme(
     """A programme owned by the caller's directorate, academy or the ministry."""
     await _check_targets(session, new)
     programme = TrainingProgramme(
-        owner_level=principal.level,
-        province_id=principal.province_id if principal.level is Level.PROVINCE else None,
-        academy_id=principal.academy_id if principal.level is not Level.CENTRAL else None,
+        **owner_place(principal),
         created_by=principal.user_id,
         **new.model_dump(),
     )
