@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.academics import SchoolYear, Semester, Subject
+from app.models.academics import SchoolYear, Subject
 from app.models.accounts import AuthSession, GuardianLink, User
 from app.models.assessment import ClassTest, Mark
 from app.models.classes import Enrolment, Pupil, SchoolClass, TeachingAssignment
@@ -18,7 +18,7 @@ from app.models.enums import Area, Gender, Kinship, Role, Sector, StaffTitle, Te
 from app.models.organisation import Province, School
 from app.security.passwords import hash_password
 from app.security.tokens import TokenSubject, get_token_codec
-from app.services.calendar import school_today
+from app.services.calendar import school_today, school_year_rows
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -171,30 +171,7 @@ async def ensure_current_year(session: AsyncSession) -> int:
     year = current_school_year_number()
     existing = await session.get(SchoolYear, year)
     if existing is None:
-        session.add(
-            SchoolYear(
-                year=year,
-                starts_on=date(year, 9, 1),
-                ends_on=date(year + 1, 6, 30),
-                is_current=True,
-            )
-        )
-        session.add_all(
-            [
-                Semester(
-                    school_year=year,
-                    number=1,
-                    starts_on=date(year, 9, 1),
-                    ends_on=date(year + 1, 1, 31),
-                ),
-                Semester(
-                    school_year=year,
-                    number=2,
-                    starts_on=date(year + 1, 2, 1),
-                    ends_on=date(year + 1, 6, 30),
-                ),
-            ]
-        )
+        session.add_all(school_year_rows(year, is_current=True))
         await session.flush()
     return year
 

@@ -10,7 +10,7 @@ from sqlalchemy import ScalarSelect, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import ProblemError, invalid
-from app.models.academics import SchoolYear
+from app.models.academics import SchoolYear, Semester
 from app.settings import get_settings
 
 
@@ -49,3 +49,25 @@ def week_days(iso_week: str | None) -> list[date]:
         except ValueError:
             raise invalid("query.week", "expected an ISO week like 2026-W48") from None
     return [monday + timedelta(days=offset) for offset in range(7)]
+
+
+def school_year_rows(year: int, *, is_current: bool) -> tuple[SchoolYear, Semester, Semester]:
+    """A school year with its two semesters (1 September – 31 January, 1 February –
+    30 June), ready to add to a session."""
+    return (
+        SchoolYear(
+            year=year,
+            starts_on=date(year, 9, 1),
+            ends_on=date(year + 1, 6, 30),
+            is_current=is_current,
+        ),
+        Semester(
+            school_year=year, number=1, starts_on=date(year, 9, 1), ends_on=date(year + 1, 1, 31)
+        ),
+        Semester(
+            school_year=year,
+            number=2,
+            starts_on=date(year + 1, 2, 1),
+            ends_on=date(year + 1, 6, 30),
+        ),
+    )

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.academics import CurriculumUnit, SchoolYear, Semester, Subject
+from app.models.academics import CurriculumUnit, Subject
 from app.models.accounts import GuardianLink, User
 from app.models.assessment import ClassTest
 from app.models.classes import (
@@ -35,7 +35,7 @@ from app.schemas.lessons import HomeworkIn, LessonIn
 from app.schemas.transfers import TransferIn
 from app.security.principal import Principal
 from app.services import assessment, attendance, lessons, marks_workflow, transfers
-from app.services.calendar import school_today
+from app.services.calendar import school_today, school_year_rows
 from app.services.demo_family import seed_family
 from app.services.demo_history import seed_past_year
 
@@ -127,31 +127,7 @@ def _link_demo_parent(session: AsyncSession, parent: User, pupils: dict[str, lis
 
 async def _open_school_years(session: AsyncSession, current: int) -> int:
     for year in (current - 1, current):
-        session.add(
-            SchoolYear(
-                year=year,
-                starts_on=date(year, 9, 1),
-                ends_on=date(year + 1, 6, 30),
-                is_current=year == current,
-            )
-        )
-        await session.flush()
-        session.add_all(
-            [
-                Semester(
-                    school_year=year,
-                    number=1,
-                    starts_on=date(year, 9, 1),
-                    ends_on=date(year + 1, 1, 31),
-                ),
-                Semester(
-                    school_year=year,
-                    number=2,
-                    starts_on=date(year + 1, 2, 1),
-                    ends_on=date(year + 1, 6, 30),
-                ),
-            ]
-        )
+        session.add_all(school_year_rows(year, is_current=year == current))
     await session.flush()
     return current
 
