@@ -15,8 +15,9 @@ from app.errors import NotFound, ProblemError
 from app.models.partnerships import Agreement, AgreementDocument
 from app.schemas.common import Page
 from app.schemas.partnerships import DocumentOut
-from app.security.principal import Principal, owned_by
+from app.security.principal import Principal
 from app.services.listing import keyset_page
+from app.services.ownership import managed
 from app.services.partnerships import readable
 from app.storage import DocumentMissing, DocumentStore, new_key
 
@@ -57,11 +58,7 @@ async def upload(
 ) -> tuple[DocumentOut, StoredDocument]:
     """Attach a signed PDF to an agreement of my unit. The row is flushed first and the file
     stored last; the caller commits and deletes the stored file should the commit fail."""
-    found = await session.scalar(
-        select(Agreement.id).where(Agreement.id == agreement_id, owned_by(principal, Agreement))
-    )
-    if found is None:
-        raise NotFound()
+    await managed(session, principal, Agreement, Agreement.id == agreement_id)
     document = check_pdf(content)
     row = AgreementDocument(
         agreement_id=agreement_id,

@@ -10,11 +10,9 @@ from __future__ import annotations
 import uuid
 from typing import Annotated
 
-import anyio
 from fastapi import APIRouter, File, Form, Response, UploadFile, status
-from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.api.documents import DOCUMENT_RESPONSES, document_response
+from app.api.documents import DOCUMENT_RESPONSES, commit_or_forget, document_response
 from app.api.params import PageParams
 from app.db.session import SessionDep
 from app.models.justifications import REASON_MAX
@@ -22,7 +20,7 @@ from app.schemas.justifications import JustificationOut, JustificationPage
 from app.security.deps import ParentPrincipal
 from app.services import justifications
 from app.settings import get_settings
-from app.storage import DocumentStore, DocumentStoreDep
+from app.storage import DocumentStoreDep
 
 router = APIRouter()
 MAX_ABSENCES = 100
@@ -59,19 +57,8 @@ async def submit(
         session, store, principal, child_id, absence_ids, reason, content
     )
     if submitted.document is not None:
-        await _commit_or_forget(session, store, submitted.document.key)
+        await commit_or_forget(session, store, submitted.document.key)
     return submitted.justification
-
-
-async def _commit_or_forget(session: AsyncSession, store: DocumentStore, key: str) -> None:
-    """Commit now, while the stored document can still be taken back if the commit fails: the
-    rows and the file stand or fall together."""
-    try:
-        await session.commit()
-    except BaseException:
-        with anyio.CancelScope(shield=True):
-            await store.delete(key)
-        raise
 
 
 @router.get("/children/{child_id}/justifications", operation_id="parent-justifications")

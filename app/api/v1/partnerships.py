@@ -13,10 +13,9 @@ import uuid
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-import anyio
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
-from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.api.documents import commit_or_forget, document_response
 from app.api.params import PageParams
 from app.db.session import SessionDep
 from app.models.enums import Level
@@ -33,7 +32,7 @@ from app.schemas.partnerships import (
 from app.security.deps import CurrentPrincipal
 from app.security.principal import Principal
 from app.services import partnership_documents, partnership_partners, partnerships
-from app.storage import DocumentStore, DocumentStoreDep
+from app.storage import DocumentStoreDep
 
 _DOCUMENT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {"content": {"application/pdf": {}}, "description": "The signed agreement (PDF)."}
@@ -193,7 +192,7 @@ def _document_routes(router: APIRouter, face: str) -> None:
         out, stored = await partnership_documents.upload(
             session, store, principal, agreement_id, title, content
         )
-        await _commit_or_forget(session, store, stored.key)
+        await commit_or_forget(session, store, stored.key)
         return out
 
     @router.get(
@@ -224,22 +223,4 @@ def _document_routes(router: APIRouter, face: str) -> None:
         found = await partnership_documents.download(
             session, store, principal, agreement_id, document_id
         )
-        return Response(
-            found.content,
-            media_type=found.content_type,
-            headers={
-                "Content-Disposition": f'attachment; filename="{found.filename}"',
-                "Cache-Control": "private, no-store",
-                "X-Content-Type-Options": "nosniff",
-            },
-        )
-
-
-async def _commit_or_forget(session: AsyncSession, store: DocumentStore, key: str) -> None:
-    """Commit now, while the stored file can still be taken back if the commit fails."""
-    try:
-        await session.commit()
-    except BaseException:
-        with anyio.CancelScope(shield=True):
-            await store.delete(key)
-        raise
+        return document_response(found)
