@@ -14,8 +14,8 @@ from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from app.db.base import Base
-from app.models import *  # noqa: F403  (every table must be known to autogenerate)
+import app.tables  # noqa: F401  (every table must be known to autogenerate)
+from app.core.db.base import Base
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):
@@ -28,7 +28,7 @@ def _url() -> str:
     url = config.get_main_option("sqlalchemy.url")
     if url:
         return url
-    from app.db.runtime import database_url_for_tools
+    from app.core.db.runtime import database_url_for_tools
 
     return database_url_for_tools()
 

@@ -22,15 +22,17 @@ from alembic.config import Config
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.runtime import database
-from app.db.session import create_engine, create_session_factory
+from app import retention
+from app.accounts import logins as auth
+from app.accounts.users import NewAccount, create_account
+from app.core.db.runtime import database
+from app.core.db.session import create_engine, create_session_factory
+from app.core.middleware import RequestIdLogFilter
+from app.core.roles import Role, StaffTitle
+from app.demo import world as demo
 from app.errors import ProblemError
 from app.main import create_app
-from app.middleware import RequestIdLogFilter
-from app.models.enums import Role, StaffTitle
-from app.services import auth, demo, retention
-from app.services.accounts import NewAccount, create_account
-from app.services.push import push_worker
+from app.messaging.push import push_worker
 from app.settings import Settings, get_settings
 
 log = logging.getLogger("massar")

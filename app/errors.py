@@ -12,8 +12,8 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.core.middleware import REQUEST_ID_HEADER, current_request_id
 from app.i18n import translate
-from app.middleware import REQUEST_ID_HEADER, current_request_id
 
 log = logging.getLogger(__name__)
 

@@ -10,15 +10,15 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from app.api import health
 from app.api.v1 import router as v1_router
-from app.body_limit import BodyLimitMiddleware
-from app.db.runtime import asyncpg_url
-from app.db.session import create_engine, create_session_factory
+from app.core.body_limit import BodyLimitMiddleware
+from app.core.db.runtime import asyncpg_url
+from app.core.db.session import create_engine, create_session_factory
+from app.core.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
+from app.core.security.throttle import build_login_throttle
+from app.core.storage import LocalDirectoryStore
 from app.errors import install_error_handlers
-from app.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
-from app.security.throttle import build_login_throttle
-from app.services.push import background_worker
+from app.messaging.push import background_worker
 from app.settings import Settings, get_settings
-from app.storage import LocalDirectoryStore
 
 DESCRIPTION = """
 Backend of **Massar**, Morocco's school information system, for the teacher app (Moudaris),

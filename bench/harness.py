@@ -15,10 +15,10 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from app.cli import upgrade_database
-from app.db.runtime import database, temporary_database
-from app.db.session import create_engine, create_session_factory
+from app.core.db.runtime import database, temporary_database
+from app.core.db.session import create_engine, create_session_factory
+from app.demo import world as demo
 from app.main import create_app
-from app.services import demo
 from app.settings import get_settings
 
 

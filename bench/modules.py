@@ -21,21 +21,19 @@ from harness import Bench, bench_app, migrated_database
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from app.db.session import create_engine, create_session_factory
-from app.schemas.steering import UnitLevel, UnitOut
-from app.services import (
-    demo,
-    diagnostics,
-    equipment,
-    partnerships,
-    school_projects_figures,
-    sports,
-    steering,
-    trainings,
-    websites_steering,
-)
-from app.services.calendar import school_today
+from app.academics.calendar import school_today
+from app.core.db.session import create_engine, create_session_factory
+from app.demo import world as demo
+from app.modules.diagnostics import evaluation as diagnostics
+from app.modules.equipment import inventory as equipment
+from app.modules.partnerships import agreements as partnerships
+from app.modules.school_projects import figures as school_projects_figures
+from app.modules.sports import association as sports
+from app.modules.trainings import programmes as trainings
+from app.modules.websites import steering as websites_steering
+from app.organisation.schemas import UnitLevel, UnitOut
 from app.settings import get_settings
+from app.steering import overview as steering
 
 # Per bench school (codes B000001…): a director and 2 teachers, classes 1AC and 2AC of 30
 # pupils each; a PEI (3 axes, 6 objectives, 12 actions, 6 indicators); 20 inventory lines and

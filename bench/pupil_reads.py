@@ -11,8 +11,8 @@ import asyncio
 
 from harness import bench_app, migrated_database
 
-from app.db.session import create_engine, create_session_factory
-from app.services import demo
+from app.core.db.session import create_engine, create_session_factory
+from app.demo import world as demo
 from app.settings import get_settings
 
 

@@ -15,9 +15,9 @@ from harness import bench_app, migrated_database
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from app.db.session import create_engine, create_session_factory
-from app.services import demo
-from app.services.calendar import school_today
+from app.academics.calendar import school_today
+from app.core.db.session import create_engine, create_session_factory
+from app.demo import world as demo
 from app.settings import get_settings
 
 # Per bench school (codes B000001…): 16 classes of levels 1AP…2BAC, 10 teachers, MATH, FR and

@@ -20,13 +20,11 @@ from harness import bench_app, migrated_database
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.session import create_engine, create_session_factory
-from app.models.academics import Subject
-from app.models.accounts import User
-from app.models.classes import Enrolment, Pupil, SchoolClass, TeachingAssignment
-from app.models.enums import Gender
-from app.services import demo
-from app.services.calendar import school_today
+from app.academics.calendar import school_today
+from app.academics.models import Enrolment, Gender, Pupil, SchoolClass, Subject, TeachingAssignment
+from app.accounts.models import User
+from app.core.db.session import create_engine, create_session_factory
+from app.demo import world as demo
 from app.settings import get_settings
 
 CLASS_SIZE = 40

@@ -20,9 +20,9 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.cli import upgrade_database
-from app.db.embedded import EmbeddedPostgres
-from app.db.runtime import asyncpg_url, temporary_database
-from app.db.session import create_engine
+from app.core.db.embedded import EmbeddedPostgres
+from app.core.db.runtime import asyncpg_url, temporary_database
+from app.core.db.session import create_engine
 from app.main import create_app, install_services
 from app.settings import get_settings
 from tests.factories import (

@@ -10,15 +10,23 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.academics import SchoolYear, Subject
-from app.models.accounts import AuthSession, GuardianLink, User
-from app.models.assessment import ClassTest, Mark
-from app.models.classes import Enrolment, Pupil, SchoolClass, TeachingAssignment
-from app.models.enums import Area, Gender, Kinship, Role, Sector, StaffTitle, TestKind, TestStatus
-from app.models.organisation import Province, School
-from app.security.passwords import hash_password
-from app.security.tokens import TokenSubject, get_token_codec
-from app.services.calendar import school_today, school_year_rows
+from app.academics.calendar import school_today, school_year_rows
+from app.academics.models import (
+    Enrolment,
+    Gender,
+    Pupil,
+    SchoolClass,
+    SchoolYear,
+    Subject,
+    TeachingAssignment,
+)
+from app.accounts.models import AuthSession, User
+from app.assessment.models import ClassTest, Mark, TestKind, TestStatus
+from app.core.roles import Role, StaffTitle
+from app.core.security.passwords import hash_password
+from app.core.security.tokens import TokenSubject, get_token_codec
+from app.family.models import GuardianLink, Kinship
+from app.organisation.models import Area, Province, School, Sector
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)

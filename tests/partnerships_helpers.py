@@ -12,10 +12,10 @@ from fastapi import FastAPI
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.enums import Role
-from app.models.organisation import Province
-from app.services.calendar import school_today
-from app.storage import LocalDirectoryStore
+from app.academics.calendar import school_today
+from app.core.roles import Role
+from app.core.storage import LocalDirectoryStore
+from app.organisation.models import Province
 from tests.factories import World, access_token, create_user
 
 SCHOOL = "/api/v1/school/partnerships"

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from app.services.calendar import school_today
+from app.academics.calendar import school_today
 
 ASSOCIATION = "/api/v1/school/sports/association"
 LICENCES = "/api/v1/school/sports/licences"

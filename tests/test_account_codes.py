@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.accounts import GuardianLink
+from app.family.models import GuardianLink
 from tests.factories import FamilyWorld
 
 

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.notifications import Notification
+from app.messaging.models import Notification
 from tests.factories import FamilyWorld
 
 

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.attendance import AttendanceMark
-from app.services.calendar import school_today
+from app.academics.calendar import school_today
+from app.attendance.models import AttendanceMark
 from tests.factories import FamilyWorld, TeachingWorld
 
 
@@ -169,7 +169,7 @@ async def test_other_roles_get_403(
 async def test_an_absence_notifies_the_verified_parents_once(
     client: httpx.AsyncClient, family: FamilyWorld, session: AsyncSession
 ) -> None:
-    from app.models.notifications import Notification
+    from app.messaging.models import Notification
 
     t = family.teaching
     body = _roll_call(t)

@@ -13,9 +13,9 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.assessment import Mark
-from app.models.audit import AuditEntry
-from app.models.classes import Pupil
+from app.academics.models import Pupil
+from app.assessment.models import Mark
+from app.audit.models import AuditEntry
 from tests.factories import PASSWORD, TeachingWorld, create_class
 
 SCHOOL_AUDIT = "/api/v1/school/audit"

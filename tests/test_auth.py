@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.accounts import AuthSession, User
-from app.models.enums import Role
+from app.accounts.models import AuthSession, User
+from app.core.roles import Role
 from tests.factories import PASSWORD, World, create_user
 
 pytestmark = pytest.mark.usefixtures("world")

@@ -6,7 +6,7 @@ from decimal import Decimal as D  # noqa: N817  (hand-worked figures read better
 
 import pytest
 
-from app.services.averages import (
+from app.assessment.averages import (
     WeightedSubject,
     annual_average,
     baccalaureate,

@@ -11,8 +11,8 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from typer.testing import CliRunner
 
 from app import cli
-from app.models.accounts import User
-from app.security.passwords import verify_password
+from app.accounts.models import User
+from app.core.security.passwords import verify_password
 from app.settings import Environment, Settings
 
 

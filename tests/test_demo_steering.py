@@ -6,9 +6,9 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.accounts import User
-from app.services import demo
-from app.services.demo_steering import SCHOOL_CODE
+from app.accounts.models import User
+from app.demo import world as demo
+from app.demo.steering import SCHOOL_CODE
 from tests.factories import access_token
 
 

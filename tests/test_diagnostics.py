@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.diagnostics import DiagnosticResult
+from app.modules.diagnostics.models import DiagnosticResult
 from tests.factories import TeachingWorld
 
 COMPETENCIES = [

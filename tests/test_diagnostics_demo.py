@@ -7,8 +7,8 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.accounts import User
-from app.services import demo
+from app.accounts.models import User
+from app.demo import world as demo
 from tests.factories import access_token
 
 

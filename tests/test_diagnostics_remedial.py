@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.notifications import Notification, NotificationCategory
-from app.services.calendar import school_today
+from app.academics.calendar import school_today
+from app.messaging.models import Notification, NotificationCategory
 from tests.factories import FamilyWorld
 from tests.test_diagnostics import define_test, enter_results, grid_url, scores
 

@@ -12,9 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 from typer.testing import CliRunner
 
 from app import cli
+from app.accounts import logins as auth
+from app.accounts.models import AuthSession, User
 from app.errors import NotFound
-from app.models.accounts import AuthSession, User
-from app.services import auth
 from app.settings import Environment, Settings
 from tests.factories import PASSWORD, World
 

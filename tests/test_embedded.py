@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from app.db.embedded import EmbeddedPostgres, wait_until_stopped
+from app.core.db.embedded import EmbeddedPostgres, wait_until_stopped
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,7 +47,7 @@ def test_a_server_left_by_a_killed_run_is_adopted_and_stopped(cluster_dir: Path)
         f"""
         import sys, time
         from pathlib import Path
-        from app.db.embedded import EmbeddedPostgres
+        from app.core.db.embedded import EmbeddedPostgres
         EmbeddedPostgres(Path({str(cluster_dir)!r})).start()
         print("ready", flush=True)
         time.sleep(600)

@@ -11,9 +11,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.audit import AuditEntry
-from app.models.equipment import InventoryLine
-from app.reference.organisation import reference_id
+from app.audit.models import AuditEntry
+from app.modules.equipment.models import InventoryLine
+from app.organisation.reference import reference_id
 from tests.factories import World
 
 MICROSCOPE = str(reference_id("equipment_item", "OPT-MICRO"))

@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.enums import Role
-from app.models.notifications import Notification
-from app.models.organisation import Province
-from app.reference.organisation import reference_id
+from app.core.roles import Role
+from app.messaging.models import Notification
+from app.organisation.models import Province
+from app.organisation.reference import reference_id
 from tests.factories import World, access_token, create_user, ensure_current_year
 
 MICROSCOPE = str(reference_id("equipment_item", "OPT-MICRO"))

@@ -5,8 +5,8 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 
-from app.db.session import SessionDep
-from app.models.organisation import Academy
+from app.core.db.session import SessionDep
+from app.organisation.models import Academy
 
 PROBLEM = "application/problem+json"
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "instance", "request_id"}

@@ -8,10 +8,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.enums import ExamDecision, ExamKind
-from app.models.exams import ExamResult, ExamSession
-from app.models.notifications import Notification
-from app.services.exams import announce_published_exams
+from app.exams.models import ExamDecision, ExamKind, ExamResult, ExamSession
+from app.exams.sessions import announce_published_exams
+from app.messaging.models import Notification
 from tests.factories import FamilyWorld
 
 

@@ -16,7 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sqlalchemy import literal_column, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.assessment import ClassTest, Mark
+from app.assessment.models import ClassTest, Mark
 from app.settings import get_settings
 from tests.factories import TeachingWorld
 

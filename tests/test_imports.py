@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.classes import Pupil
+from app.academics.models import Pupil
 from tests.factories import TeachingWorld
 
 HEADER = [

@@ -17,14 +17,18 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.attendance import AttendanceMark, AttendanceSheet
-from app.models.classes import Pupil
-from app.models.enums import AttendanceStatus
-from app.models.justifications import Justification, JustifiedAbsence
-from app.models.notifications import Notification, NotificationCategory
-from app.services.calendar import school_today
+from app.academics.calendar import school_today
+from app.academics.models import Pupil
+from app.attendance.models import (
+    AttendanceMark,
+    AttendanceSheet,
+    AttendanceStatus,
+    Justification,
+    JustifiedAbsence,
+)
+from app.core.storage import LocalDirectoryStore, new_key
+from app.messaging.models import Notification, NotificationCategory
 from app.settings import get_settings
-from app.storage import LocalDirectoryStore, new_key
 from tests.factories import FamilyWorld
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"

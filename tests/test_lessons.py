@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.academics import CurriculumUnit
-from app.services.calendar import school_today
+from app.academics.calendar import school_today
+from app.academics.models import CurriculumUnit
 from tests.factories import TeachingWorld
 
 

@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.core.listing import keyset_rows, where_given
+from app.core.pagination import decode_cursor, encode_cursor
 from app.errors import ProblemError
-from app.models.organisation import School
-from app.services.listing import keyset_page, where_given
-from app.services.pagination import decode_cursor, encode_cursor
+from app.organisation.models import School
 from tests.factories import World
 
 
@@ -28,7 +28,7 @@ async def test_pages_walk_every_row_once_in_order(
     seen, cursor = [], None
     while True:
         after = decode_cursor(cursor) if cursor else None
-        rows, cursor = await keyset_page(
+        rows, cursor = await keyset_rows(
             session, statement, keys, limit=2, after=after, descending=descending
         )
         seen += [r.id for r in rows]
@@ -41,11 +41,11 @@ async def test_pages_walk_every_row_once_in_order(
 async def test_an_entity_statement_pages_by_its_attributes(
     session: AsyncSession, world: World
 ) -> None:
-    rows, cursor = await keyset_page(
+    rows, cursor = await keyset_rows(
         session, select(School), (School.code, School.id), limit=1, after=None
     )
     assert cursor is not None
-    following, _ = await keyset_page(
+    following, _ = await keyset_rows(
         session, select(School), (School.code, School.id), limit=1, after=decode_cursor(cursor)
     )
     assert following[0][0].code > rows[0][0].code
@@ -56,7 +56,7 @@ async def test_a_foreign_cursor_answers_400(
     session: AsyncSession, world: World, position: dict[str, object]
 ) -> None:
     with pytest.raises(ProblemError) as caught:
-        await keyset_page(
+        await keyset_rows(
             session,
             select(School.id, School.created_at),
             (School.created_at, School.id),

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.assessment import Mark
+from app.assessment.models import Mark
 from tests.factories import TeachingWorld
 
 

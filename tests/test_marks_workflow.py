@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.assessment import MarkCorrection
-from app.models.notifications import Notification
+from app.assessment.models import MarkCorrection
+from app.messaging.models import Notification
 from tests.factories import FamilyWorld
 
 
@@ -139,7 +139,7 @@ async def test_a_correction_is_the_audited_way_to_change_a_validated_mark(
 
 
 async def _mark_id(session: AsyncSession, test_id: str, pupil_id: str) -> str:
-    from app.models.assessment import Mark
+    from app.assessment.models import Mark
 
     return str(
         await session.scalar(

@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.accounts import GuardianLink, User
-from app.models.enums import Kinship, Role
-from app.models.messages import Message, MessageThread
-from app.models.notifications import Notification, NotificationCategory
+from app.accounts.models import User
+from app.core.roles import Role
+from app.family.models import GuardianLink, Kinship
+from app.messaging.models import Message, MessageThread, Notification, NotificationCategory
 from tests.factories import FamilyWorld, access_token, create_user
 
 PARENT = "/api/v1/parent/messages"

@@ -10,11 +10,10 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.accounts import mfa
+from app.accounts.models import MfaChallenge, MfaCredential, MfaRecoveryCode, User
+from app.core.security import totp as otp
 from app.errors import NotAuthenticated
-from app.models.accounts import User
-from app.models.mfa import MfaChallenge, MfaCredential, MfaRecoveryCode
-from app.security import mfa as otp
-from app.services import mfa
 from app.settings import Settings, get_settings
 from tests.factories import PASSWORD, World
 

@@ -13,8 +13,8 @@ from sqlalchemy import Connection, inspect, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from app.cli import alembic_config
-from app.db.base import Base
-from app.db.runtime import temporary_database
+from app.core.db.base import Base
+from app.core.db.runtime import temporary_database
 
 
 @pytest.fixture

@@ -12,15 +12,9 @@ from fastapi import FastAPI
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.db.session import SessionDep
-from app.models.notifications import (
-    Device,
-    Notification,
-    NotificationCategory,
-    PushMessage,
-    PushStatus,
-)
-from app.services.notifications import NotificationTexts, notify
+from app.core.db.session import SessionDep
+from app.messaging.models import Device, Notification, NotificationCategory, PushMessage, PushStatus
+from app.messaging.notifications import NotificationTexts, notify
 from tests.factories import World
 
 TEXTS = NotificationTexts(

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.accounts import GuardianLink
-from app.models.enums import TestStatus
+from app.assessment.models import TestStatus
+from app.family.models import GuardianLink
 from tests.factories import FamilyWorld, create_test_with_marks
 
 VIEWS = ["profile", "timetable", "marks", "exams", "history", "absences", "homework", "tests"]

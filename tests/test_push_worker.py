@@ -25,11 +25,11 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
 from app import cli
-from app.db.session import create_session_factory
+from app.accounts.models import User
+from app.core.db.session import create_session_factory
+from app.core.roles import Role
 from app.main import create_app
-from app.models.accounts import User
-from app.models.enums import Role
-from app.models.notifications import (
+from app.messaging.models import (
     Device,
     DeviceApp,
     DeviceLocale,
@@ -39,8 +39,8 @@ from app.models.notifications import (
     PushMessage,
     PushStatus,
 )
-from app.services.notifications import NotificationTexts, notify
-from app.services.push import LEASE_EXPIRED, PushWorker, classify, push_worker
+from app.messaging.notifications import NotificationTexts, notify
+from app.messaging.push import LEASE_EXPIRED, PushWorker, classify, push_worker
 from app.settings import Environment, Settings
 from tests.factories import create_user
 
@@ -502,7 +502,7 @@ async def test_without_a_provider_nothing_is_sent(
 ) -> None:
     user = await outbox.parent_with_devices(("tok-queued", DeviceLocale.FR))
     await outbox.notify(user)
-    with caplog.at_level(logging.WARNING, logger="app.services.push"):
+    with caplog.at_level(logging.WARNING, logger="app.messaging.push"):
         async with running(sessions, _settings(None)) as worker:
             assert (await worker.run_cycle()).claimed == 0
             await worker.run_cycle()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.organisation import Academy, Province
-from app.reference.organisation import ACADEMIES, reference_id
+from app.organisation.models import Academy, Province
+from app.organisation.reference import ACADEMIES, reference_id
 
 ACADEMY_NAMES = {
     "Tanger-Tétouan-Al Hoceïma",

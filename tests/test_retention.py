@@ -8,10 +8,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app.models.accounts import AuthSession, RefreshToken
-from app.models.enums import Role
-from app.models.family import LinkAttempt
-from app.models.notifications import (
+from app import retention
+from app.accounts.models import AuthSession, RefreshToken
+from app.core.roles import Role
+from app.family.models import LinkAttempt
+from app.messaging.models import (
     Device,
     DeviceApp,
     DeviceLocale,
@@ -21,9 +22,8 @@ from app.models.notifications import (
     PushMessage,
     PushStatus,
 )
-from app.models.sync import SyncOperation
-from app.services import retention
 from app.settings import get_settings
+from app.sync.models import SyncOperation
 from tests.factories import create_user
 
 NOW = datetime.now(UTC)

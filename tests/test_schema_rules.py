@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import Table
 from sqlalchemy.orm import RelationshipProperty
 
-from app.db.base import Base
+from app.core.db.base import Base
 
 # Foreign keys to a small, never-deleted reference table (a few dozen school years) or to
 # accounts (never deleted, only disabled): an index would cost writes on the biggest tables

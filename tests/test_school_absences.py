@@ -7,7 +7,7 @@ from datetime import timedelta
 import httpx
 import pytest
 
-from app.services.calendar import school_today
+from app.academics.calendar import school_today
 from tests.factories import TeachingWorld
 
 

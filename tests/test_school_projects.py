@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.notifications import Notification, NotificationCategory
+from app.messaging.models import Notification, NotificationCategory
 from tests.factories import World, ensure_current_year
 
 BASE = "/api/v1/school/projects"

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import event, select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from app.models.enums import Role
-from app.models.notifications import Notification, NotificationCategory
+from app.core.roles import Role
+from app.messaging.models import Notification, NotificationCategory
 from tests.factories import World, access_token, create_school, create_user
 from tests.test_school_projects import RATE, action_body, build_project, ok, year
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.db.embedded import wait_until_stopped
+from app.core.db.embedded import wait_until_stopped
 
 ROOT = Path(__file__).resolve().parent.parent
 

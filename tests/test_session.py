@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 from sqlalchemy.orm import Session
 
-from app.db.session import SessionDep
-from app.models.organisation import Academy
+from app.core.db.session import SessionDep
+from app.organisation.models import Academy
 
 
 def add_rename_route(app: FastAPI, new_name: str, *, then_fail: bool = False) -> None:

@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.enums import Gender, Role
-from app.models.organisation import Province
-from app.services.calendar import school_today
+from app.academics.calendar import school_today
+from app.academics.models import Gender
+from app.core.roles import Role
+from app.organisation.models import Province
 from tests.factories import FamilyWorld, access_token, create_class, create_pupil, create_user
 from tests.sports_helpers import (
     found_association,

@@ -9,9 +9,9 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.enums import Gender
-from app.services.calendar import school_today
-from app.services.sports import category_for, medical_valid_until
+from app.academics.calendar import school_today
+from app.academics.models import Gender
+from app.modules.sports.association import category_for, medical_valid_until
 from tests.factories import FamilyWorld
 from tests.sports_helpers import (
     ASSOCIATION,

@@ -36,14 +36,19 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.academics import Subject
-from app.models.accounts import User
-from app.models.attendance import AttendanceMark, AttendanceSheet
-from app.models.classes import Enrolment, Pupil, SchoolClass
-from app.models.enums import AttendanceStatus, Gender, Role, TestKind, TestStatus
-from app.models.justifications import Justification, JustificationStatus
-from app.models.organisation import Academy, Province, School
-from app.services.calendar import school_today
+from app.academics.calendar import school_today
+from app.academics.models import Enrolment, Gender, Pupil, SchoolClass, Subject
+from app.accounts.models import User
+from app.assessment.models import TestKind, TestStatus
+from app.attendance.models import (
+    AttendanceMark,
+    AttendanceSheet,
+    AttendanceStatus,
+    Justification,
+    JustificationStatus,
+)
+from app.core.roles import Role
+from app.organisation.models import Academy, Province, School
 from tests.factories import (
     World,
     access_token,

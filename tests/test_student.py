@@ -9,8 +9,8 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.enums import ExamDecision, ExamKind, TestKind, TestStatus
-from app.models.exams import ExamResult, ExamSession
+from app.assessment.models import TestKind, TestStatus
+from app.exams.models import ExamDecision, ExamKind, ExamResult, ExamSession
 from tests.factories import FamilyWorld, create_test_with_marks
 
 VIEWS = ["profile", "timetable", "marks", "exams", "history", "absences", "homework", "tests"]
@@ -141,7 +141,7 @@ async def test_profile_is_the_callers_own(client: httpx.AsyncClient, family: Fam
 
 async def test_absences_list_and_totals(client: httpx.AsyncClient, family: FamilyWorld) -> None:
     t = family.teaching
-    from app.services.calendar import school_today
+    from app.academics.calendar import school_today
 
     roll_call = {
         "date": school_today().isoformat(),

@@ -9,10 +9,10 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.assessment import Mark
-from app.models.attendance import AttendanceMark
-from app.models.lessons import Lesson
-from app.services.calendar import school_today
+from app.academics.calendar import school_today
+from app.academics.models import Lesson
+from app.assessment.models import Mark
+from app.attendance.models import AttendanceMark
 from tests.factories import TeachingWorld
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.classes import Enrolment, Pupil, TeacherProfile, TimetableSlot
+from app.academics.models import Enrolment, Pupil, TeacherProfile, TimetableSlot
 from tests.factories import TeachingWorld
 
 OTHER_ROLES = [

@@ -14,7 +14,7 @@ from redis.exceptions import RedisError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.requests import Request
 
-from app.security.throttle import (
+from app.core.security.throttle import (
     LoginThrottle,
     MemoryThrottleStore,
     RedisThrottleStore,
@@ -89,7 +89,7 @@ async def test_memory_store_locks_expire() -> None:
 
 
 async def test_memory_store_sweeps_what_ran_out(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("app.security.throttle._MEMORY_SWEEP_AT", 3)
+    monkeypatch.setattr("app.core.security.throttle._MEMORY_SWEEP_AT", 3)
     clock = FakeClock()
     store = MemoryThrottleStore(clock)
     for key in ("a", "b", "c"):

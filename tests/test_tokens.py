@@ -15,8 +15,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jose import jwt
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.enums import Role
-from app.security.tokens import InvalidToken, TokenCodec, TokenSubject, get_token_codec
+from app.core.roles import Role
+from app.core.security.tokens import InvalidToken, TokenCodec, TokenSubject, get_token_codec
 from app.settings import DEV_JWT_SECRET, Settings, get_settings
 from tests.factories import World
 

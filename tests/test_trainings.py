@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.enums import Role
-from app.models.organisation import Province
+from app.core.roles import Role
+from app.organisation.models import Province
 from tests.factories import TeachingWorld, access_token, create_user
 from tests.training_helpers import (
     PROGRAMMES,

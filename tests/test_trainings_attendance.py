@@ -10,8 +10,8 @@ import httpx
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.trainings import TrainingAttendance
-from app.services.calendar import school_today
+from app.academics.calendar import school_today
+from app.modules.trainings.models import TrainingAttendance
 from tests.factories import TeachingWorld
 from tests.training_helpers import (
     REGISTRATIONS,

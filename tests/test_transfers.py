@@ -6,7 +6,7 @@ import httpx
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.enums import Role
+from app.core.roles import Role
 from tests.factories import FamilyWorld, access_token, create_class, create_user
 
 

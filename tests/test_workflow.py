@@ -6,8 +6,8 @@ from enum import StrEnum
 
 import pytest
 
+from app.core.workflow import Workflow, move
 from app.errors import ProblemError
-from app.services.workflow import Workflow, move
 
 
 class State(StrEnum):

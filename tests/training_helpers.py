@@ -11,8 +11,8 @@ import httpx
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.models.trainings import TrainingSession
-from app.services.calendar import school_today
+from app.academics.calendar import school_today
+from app.modules.trainings.models import TrainingSession
 from tests.factories import World
 
 PROGRAMMES = "/api/v1/steering/trainings/programmes"

@@ -1,6 +1,6 @@
 """reference academies and directorates
 
-Loads the 12 academies and their provincial directorates from `app/reference/organisation.py`.
+Loads the 12 academies and their provincial directorates from `app/organisation/reference.py`.
 Ids are derived from the stable codes (UUIDv5), so every installation shares them. Re-running
 the upsert refreshes the names; a later change to the list ships as a new migration calling
 `load_reference_organisation` again.
@@ -15,7 +15,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from app.reference.organisation import ACADEMIES, reference_id
+from app.organisation.reference import ACADEMIES, reference_id
 
 revision: str = "ae355845b291"
 down_revision: str | None = "f6f2eb799f87"

@@ -1,7 +1,7 @@
 """reference curriculum
 
 Loads levels, lycée streams, subjects, coefficients and curriculum units from
-`app/reference/curriculum.py`. Ids derive from the stable codes (UUIDv5); the upserts refresh
+`app/academics/curriculum.py`. Ids derive from the stable codes (UUIDv5); the upserts refresh
 names and coefficients, so a later correction ships as a new migration calling
 `load_reference_curriculum` again.
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from app.reference.curriculum import COEFFICIENTS, LEVELS, STREAMS, SUBJECTS, UNITS
-from app.reference.organisation import reference_id
+from app.academics.curriculum import COEFFICIENTS, LEVELS, STREAMS, SUBJECTS, UNITS
+from app.organisation.reference import reference_id
 
 revision: str = "96a2d1f42134"
 down_revision: str | None = "ec3cc7c56a58"

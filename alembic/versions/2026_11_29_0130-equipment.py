@@ -1,6 +1,6 @@
 """didactic equipment
 
-The national catalogue (loaded from `app/reference/equipment.py`, ids derived from the codes),
+The national catalogue (loaded from `app/modules/equipment/reference.py`, ids derived from the codes),
 each school's inventory, its movements, and the schools' requests to their directorate. Every
 table is audited.
 
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-from app.reference.equipment import CATEGORIES, ITEMS
-from app.reference.organisation import reference_id
+from app.modules.equipment.reference import CATEGORIES, ITEMS
+from app.organisation.reference import reference_id
 
 revision: str = "3c5a7e9b1d03"
 down_revision: str | None = "3c5a7e9b1d02"

@@ -2,20 +2,14 @@
 
 from fastapi import APIRouter
 
-from app.api.v1 import (
-    auth,
-    me,
-    notifications,
-    parent,
-    school,
-    schools,
-    steering,
-    student,
-    teacher,
-)
-from app.api.v1.equipment_catalogue import router as equipment_catalogue_router
-from app.api.v1.me_mfa import router as me_mfa_router
-from app.api.v1.public import router as public_router
+from app.accounts.routes import auth, me
+from app.accounts.routes.mfa import router as me_mfa_router
+from app.api.v1 import school, steering, teacher
+from app.family.routes import parent, student
+from app.messaging.routes import notifications
+from app.modules.equipment.routes.catalogue import router as equipment_catalogue_router
+from app.modules.websites.routes.public import router as public_router
+from app.organisation import routes as schools
 
 router = APIRouter(prefix="/api/v1")
 router.include_router(auth.router)

@@ -2,35 +2,29 @@
 
 from fastapi import APIRouter, Depends
 
-from app.api.v1.school import (
-    absences,
-    accounts,
-    announcements,
-    grade_entry,
-    guardians,
-    imports,
-    justifications,
-    marks,
-    messages,
-    pupils,
-    staff,
-    structure,
-    transfers,
-)
-from app.api.v1.school.audit import router as audit_router
-from app.api.v1.school.diagnostics import router as diagnostics_router
-from app.api.v1.school.equipment import router as equipment_router
-from app.api.v1.school.partnerships import router as partnerships_router
-from app.api.v1.school.projects import router as projects_router
-from app.api.v1.school.sports import router as sports_router
-from app.api.v1.school.trainings import router as trainings_router
-from app.api.v1.school.websites import router as websites_router
-from app.security.deps import school_staff_only
+from app.academics.routes import imports, structure, transfers
+from app.accounts.guards import school_staff_only
+from app.accounts.routes import codes as accounts
+from app.accounts.routes import staff
+from app.assessment.routes import completion as grade_entry
+from app.assessment.routes import validation as marks
+from app.attendance.routes import absences, justifications
+from app.audit.routes.school import router as audit_router
+from app.family.routes import guardians, pupils
+from app.messaging.routes import announcements
+from app.messaging.routes.staff_messages import staff_messages
+from app.modules.diagnostics.routes.school import router as diagnostics_router
+from app.modules.equipment.routes.school import router as equipment_router
+from app.modules.partnerships.routes import partnership_routes
+from app.modules.school_projects.routes.school import router as projects_router
+from app.modules.sports.routes.school import router as sports_router
+from app.modules.trainings.routes.school import router as trainings_router
+from app.modules.websites.routes.school import router as websites_router
 
 router = APIRouter(prefix="/school", tags=["school"], dependencies=[Depends(school_staff_only)])
 router.include_router(pupils.router)
 router.include_router(justifications.router)
-router.include_router(messages.router)
+router.include_router(staff_messages("school"))
 router.include_router(announcements.router)
 router.include_router(marks.router)
 router.include_router(absences.router)
@@ -43,7 +37,7 @@ router.include_router(accounts.router)
 router.include_router(grade_entry.router)
 router.include_router(staff.router)
 router.include_router(trainings_router)
-router.include_router(partnerships_router)
+router.include_router(partnership_routes("school", school_staff_only))
 router.include_router(websites_router)
 router.include_router(diagnostics_router)
 router.include_router(projects_router)

@@ -2,18 +2,16 @@
 
 from fastapi import APIRouter, Depends
 
-from app.api.v1.steering import (
-    audit,
-    diagnostics,
-    equipment,
-    partnerships,
-    school_projects,
-    sports,
-    trainings,
-    units,
-    websites,
-)
-from app.security.deps import steering_only
+from app.accounts.guards import steering_only
+from app.audit.routes import steering as audit
+from app.modules.diagnostics.routes import steering as diagnostics
+from app.modules.equipment.routes import steering as equipment
+from app.modules.partnerships.routes import partnership_routes
+from app.modules.school_projects.routes import steering as school_projects
+from app.modules.sports.routes import steering as sports
+from app.modules.trainings.routes import steering as trainings
+from app.modules.websites.routes import steering as websites
+from app.steering import routes as units
 
 # The guard sits on the face's router, so an endpoint added later cannot forget it.
 router = APIRouter(prefix="/steering", tags=["steering"], dependencies=[Depends(steering_only)])
@@ -24,8 +22,8 @@ for module in (
     trainings,
     equipment,
     diagnostics,
-    partnerships,
     sports,
     websites,
 ):
     router.include_router(module.router)
+router.include_router(partnership_routes("steering", steering_only))

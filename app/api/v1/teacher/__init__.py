@@ -2,20 +2,17 @@
 
 from fastapi import APIRouter, Depends
 
-from app.api.v1.teacher import (
-    assessment,
-    attendance,
-    classes,
-    diagnostics,
-    gradesheet,
-    lessons,
-    messages,
-    school_projects,
-    sports,
-    sync,
-    trainings,
-)
-from app.security.deps import teacher_only
+from app.academics.routes import classes, lessons
+from app.accounts.guards import teacher_only
+from app.assessment.routes import gradesheet
+from app.assessment.routes import marks as assessment
+from app.attendance.routes import roll_calls as attendance
+from app.messaging.routes.staff_messages import staff_messages
+from app.modules.diagnostics.routes import teacher as diagnostics
+from app.modules.school_projects.routes import teacher as school_projects
+from app.modules.sports.routes import teacher as sports
+from app.modules.trainings.routes import teacher as trainings
+from app.sync import routes as sync
 
 router = APIRouter(prefix="/teacher", tags=["teacher"], dependencies=[Depends(teacher_only)])
 for module in (
@@ -25,10 +22,10 @@ for module in (
     gradesheet,
     lessons,
     sync,
-    messages,
     trainings,
     diagnostics,
     sports,
     school_projects,
 ):
     router.include_router(module.router)
+router.include_router(staff_messages("teacher"))

@@ -1,0 +1,73 @@
+"""The school calendar: the current year, today's date at school, ISO weeks."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ScalarSelect, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.academics.models import SchoolYear, Semester
+from app.errors import ProblemError, invalid
+from app.settings import get_settings
+
+
+def current_year() -> ScalarSelect[int]:
+    """The current school year as a sub-select, so scoped queries need no extra round trip."""
+    return select(SchoolYear.year).where(SchoolYear.is_current).scalar_subquery()
+
+
+async def current_school_year(session: AsyncSession) -> int:
+    """The current year's number; a 409 until the ministry has opened one."""
+    year = await session.scalar(select(SchoolYear.year).where(SchoolYear.is_current))
+    if year is None:
+        raise ProblemError(409, "error.no_current_year", kind="no-current-year")
+    return year
+
+
+@lru_cache
+def _school_zone() -> ZoneInfo:
+    return ZoneInfo(get_settings().school_timezone)
+
+
+def school_today() -> date:
+    """Today's date in Morocco (dates are school-local; timestamps are UTC)."""
+    return datetime.now(UTC).astimezone(_school_zone()).date()
+
+
+def week_days(iso_week: str | None) -> list[date]:
+    """The seven dates of an ISO week such as `2026-W48` (this week when None)."""
+    if iso_week is None:
+        today = school_today()
+        monday = today - timedelta(days=today.weekday())
+    else:
+        try:
+            year, week = iso_week.split("-W")
+            monday = date.fromisocalendar(int(year), int(week), 1)
+        except ValueError:
+            raise invalid("query.week", "expected an ISO week like 2026-W48") from None
+    return [monday + timedelta(days=offset) for offset in range(7)]
+
+
+def school_year_rows(year: int, *, is_current: bool) -> tuple[SchoolYear, Semester, Semester]:
+    """A school year with its two semesters (1 September – 31 January, 1 February –
+    30 June), ready to add to a session."""
+    return (
+        SchoolYear(
+            year=year,
+            starts_on=date(year, 9, 1),
+            ends_on=date(year + 1, 6, 30),
+            is_current=is_current,
+        ),
+        Semester(
+            school_year=year, number=1, starts_on=date(year, 9, 1), ends_on=date(year + 1, 1, 31)
+        ),
+        Semester(
+            school_year=year,
+            number=2,
+            starts_on=date(year + 1, 2, 1),
+            ends_on=date(year + 1, 6, 30),
+        ),
+    )

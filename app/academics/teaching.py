@@ -1,0 +1,269 @@
+"""A teacher's scope (the classes and subjects assigned to them this year) and what they read
+about it: their file, their classes, rosters and weekly timetable."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from app.academics.calendar import current_school_year, current_year
+from app.academics.models import (
+    Enrolment,
+    Pupil,
+    SchoolClass,
+    Stream,
+    Subject,
+    TeacherProfile,
+    TeachingAssignment,
+    TimetableSlot,
+)
+from app.academics.schemas import (
+    Assignment,
+    ClassRef,
+    Leaver,
+    RosterPupil,
+    SubjectRef,
+    TaughtClass,
+    TeacherProfileOut,
+    Week,
+)
+from app.academics.timetable import week_of
+from app.accounts.models import User
+from app.core.schemas import SchoolRef
+from app.core.security.principal import Principal
+from app.errors import InvalidInput, NotFound, field_error
+from app.organisation.models import School
+
+_specialty = aliased(Subject, name="specialty")
+
+
+@dataclass(frozen=True, slots=True)
+class TaughtClassInfo:
+    """A class in the teacher's scope, with what the write paths need to know about it."""
+
+    id: uuid.UUID
+    school_id: uuid.UUID
+    school_year: int
+    name: str
+    level_code: str
+    subject_ids: frozenset[uuid.UUID]
+
+
+def assignments_of(principal: Principal) -> Select[uuid.UUID, uuid.UUID]:
+    """(class_id, subject_id) pairs the teacher teaches this year, in their own school."""
+    return select(TeachingAssignment.class_id, TeachingAssignment.subject_id).where(
+        TeachingAssignment.teacher_id == principal.user_id,
+        TeachingAssignment.school_id == principal.school_id,
+        TeachingAssignment.school_year == current_year(),
+    )
+
+
+def current_pupils(class_id: uuid.UUID) -> Select[uuid.UUID]:
+    """Ids of the pupils enrolled in the class now (leavers excluded)."""
+    return select(Enrolment.pupil_id).where(
+        Enrolment.class_id == class_id, Enrolment.left_on.is_(None)
+    )
+
+
+async def taught_class(
+    session: AsyncSession,
+    principal: Principal,
+    class_id: uuid.UUID,
+    subject_id: uuid.UUID | None = None,
+) -> TaughtClassInfo:
+    """The class if the teacher teaches it this year (that subject, when one is given);
+    otherwise 404, exactly as for a class that does not exist."""
+    statement = (
+        select(
+            SchoolClass.id,
+            SchoolClass.school_id,
+            SchoolClass.school_year,
+            SchoolClass.name,
+            SchoolClass.level_code,
+            TeachingAssignment.subject_id,
+        )
+        .join(TeachingAssignment, TeachingAssignment.class_id == SchoolClass.id)
+        .where(
+            SchoolClass.id == class_id,
+            TeachingAssignment.teacher_id == principal.user_id,
+            TeachingAssignment.school_id == principal.school_id,
+            TeachingAssignment.school_year == current_year(),
+        )
+    )
+    rows = (await session.execute(statement)).all()
+    subject_ids = frozenset(row.subject_id for row in rows)
+    if not rows or (subject_id is not None and subject_id not in subject_ids):
+        raise NotFound()
+    first = rows[0]
+    return TaughtClassInfo(
+        id=first.id,
+        school_id=first.school_id,
+        school_year=first.school_year,
+        name=first.name,
+        level_code=first.level_code,
+        subject_ids=subject_ids,
+    )
+
+
+async def get_profile(session: AsyncSession, principal: Principal) -> TeacherProfileOut:
+    """The teacher's own file and this year's assignments."""
+    row = (
+        await session.execute(
+            select(User, TeacherProfile, School, _specialty)
+            .join(School, School.id == User.school_id)
+            .outerjoin(TeacherProfile, TeacherProfile.user_id == User.id)
+            .outerjoin(_specialty, _specialty.id == TeacherProfile.specialty_subject_id)
+            .where(User.id == principal.user_id)
+        )
+    ).one()
+    user, profile, school, specialty = row
+    year = await current_school_year(session)
+    assignments = [
+        Assignment(school_class=c, subject=s) for c, s in await _assignment_refs(session, principal)
+    ]
+    return TeacherProfileOut(
+        user_id=user.id,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        first_name_ar=user.first_name_ar,
+        last_name_ar=user.last_name_ar,
+        ppr=profile.ppr if profile else None,
+        rank=profile.rank if profile else None,
+        specialty=SubjectRef.model_validate(specialty) if specialty else None,
+        school=SchoolRef.model_validate(school),
+        school_year=year,
+        assignments=assignments,
+    )
+
+
+async def _assignment_refs(
+    session: AsyncSession, principal: Principal
+) -> list[tuple[ClassRef, SubjectRef]]:
+    pairs = assignments_of(principal).subquery()
+    rows = await session.execute(
+        select(
+            SchoolClass.id,
+            SchoolClass.name,
+            SchoolClass.level_code,
+            Stream.code.label("stream_code"),
+            Subject,
+        )
+        .join(pairs, pairs.c.class_id == SchoolClass.id)
+        .join(Subject, Subject.id == pairs.c.subject_id)
+        .outerjoin(Stream, Stream.id == SchoolClass.stream_id)
+        .order_by(SchoolClass.name, Subject.code)
+    )
+    return [
+        (
+            ClassRef(id=r.id, name=r.name, level_code=r.level_code, stream_code=r.stream_code),
+            SubjectRef.model_validate(r.Subject),
+        )
+        for r in rows
+    ]
+
+
+async def list_classes(session: AsyncSession, principal: Principal) -> list[TaughtClass]:
+    """The classes taught this year with their subjects and pupil counts, in two statements."""
+    refs = await _assignment_refs(session, principal)
+    class_ids = list({c.id for c, _ in refs})
+    counts = dict(
+        (
+            await session.execute(
+                select(Enrolment.class_id, func.count())
+                .where(Enrolment.class_id.in_(class_ids), Enrolment.left_on.is_(None))
+                .group_by(Enrolment.class_id)
+            )
+        ).all()
+    )
+    year = await current_school_year(session)
+    classes: dict[uuid.UUID, TaughtClass] = {}
+    for class_ref, subject in refs:
+        entry = classes.setdefault(
+            class_ref.id,
+            TaughtClass(
+                **class_ref.model_dump(),
+                school_year=year,
+                pupil_count=counts.get(class_ref.id, 0),
+                subjects=[],
+            ),
+        )
+        entry.subjects.append(subject)
+    return list(classes.values())
+
+
+async def roster(
+    session: AsyncSession,
+    principal: Principal,
+    class_id: uuid.UUID,
+    updated_since: datetime | None = None,
+) -> list[RosterPupil]:
+    """The pupils of a class the teacher teaches, by family name. With `updated_since`: those
+    whose record changed or who joined the class since then (`leavers` tells who left)."""
+    await taught_class(session, principal, class_id)
+    statement = (
+        select(Pupil)
+        .join(Enrolment, Enrolment.pupil_id == Pupil.id)
+        .where(Enrolment.class_id == class_id, Enrolment.left_on.is_(None))
+        .order_by(Pupil.last_name, Pupil.first_name)
+    )
+    if updated_since is not None:
+        statement = statement.where(
+            or_(Pupil.updated_at >= updated_since, Enrolment.updated_at >= updated_since)
+        )
+    return [RosterPupil.model_validate(p) for p in await session.scalars(statement)]
+
+
+async def leavers(
+    session: AsyncSession, principal: Principal, class_id: uuid.UUID, since: datetime
+) -> list[Leaver]:
+    """Pupils who left one of the teacher's classes since then (withdrawn, moved to another
+    class or school) and are not back in it: what a synced roster must drop."""
+    await taught_class(session, principal, class_id)
+    statement = (
+        select(Enrolment.pupil_id, func.max(Enrolment.left_on).label("left_on"))
+        .where(
+            Enrolment.class_id == class_id,
+            Enrolment.left_on.is_not(None),
+            Enrolment.updated_at >= since,
+            Enrolment.pupil_id.not_in(current_pupils(class_id)),
+        )
+        .group_by(Enrolment.pupil_id)
+        .order_by(Enrolment.pupil_id)
+    )
+    return [
+        Leaver(pupil_id=r.pupil_id, left_on=r.left_on) for r in await session.execute(statement)
+    ]
+
+
+async def timetable(session: AsyncSession, principal: Principal, iso_week: str | None) -> Week:
+    """The teacher's lessons in a week, dated, in order."""
+    mine = (TimetableSlot.teacher_id == principal.user_id) & (
+        TimetableSlot.school_id == principal.school_id
+    )
+    return await week_of(session, mine, iso_week)
+
+
+def check_pupils_of_class(
+    pupil_ids: Sequence[uuid.UUID], enrolled: set[uuid.UUID], field: str
+) -> None:
+    """Every row names a pupil of the class, once; all faults are reported together.
+
+    `field` locates row `index`, e.g. `"body.marks.{index}.pupil_id"`.
+    """
+    errors = []
+    seen: set[uuid.UUID] = set()
+    for index, pupil_id in enumerate(pupil_ids):
+        where = field.format(index=index)
+        if pupil_id not in enrolled:
+            errors.append(field_error(where, "not a pupil of this class", "not_in_class"))
+        elif pupil_id in seen:
+            errors.append(field_error(where, "this pupil appears twice", "duplicate"))
+        seen.add(pupil_id)
+    if errors:
+        raise InvalidInput(errors)

@@ -1,0 +1,241 @@
+"""Logging in, rotating refresh tokens and logging out."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts import mfa
+from app.accounts.mfa import MfaPending
+from app.accounts.models import AuthSession, RefreshToken, User
+from app.accounts.schemas import MfaEnrolment, TokenPair
+from app.accounts.users import normalise_username
+from app.core.security.passwords import hash_password, verify_password
+from app.core.security.principal import Principal
+from app.core.security.throttle import LoginThrottle
+from app.core.security.tokens import (
+    TokenSubject,
+    get_token_codec,
+    hash_refresh_token,
+    new_refresh_token,
+)
+from app.errors import NotAuthenticated, NotFound, invalid
+from app.settings import get_settings
+
+USER_AGENT_MAX = 200
+# Ids only: usernames of pupils are personal data, and passwords never reach a log.
+log = logging.getLogger(__name__)
+
+
+class RefreshTokenReused(Exception):
+    """A refresh token came back after it was rotated: its whole login has been revoked.
+
+    The caller must commit that revocation before answering 401.
+    """
+
+
+async def log_in(
+    session: AsyncSession,
+    username: str,
+    password: str,
+    user_agent: str | None,
+    *,
+    throttle: LoginThrottle,
+    client_ip: str,
+    now: datetime | None = None,
+) -> TokenPair | MfaPending:
+    """Check the password; open a login with its first token pair, or a second-factor step.
+
+    Locked accounts and clients answer 429 before any password work. Unknown usernames are
+    hashed against a dummy and counted like wrong passwords, so neither reveals an account.
+    """
+    name = normalise_username(username)
+    await throttle.check(name, client_ip)
+    user = await session.scalar(select(User).where(User.username == name))
+    matches, needs_rehash = await verify_password(user.password_hash if user else None, password)
+    if user is None or not matches or not user.is_active:
+        await throttle.failed(name, client_ip)
+        log.info("login refused (user_id=%s)", user.id if user else None)
+        raise NotAuthenticated("auth.bad_credentials")
+    now = now or datetime.now(UTC)
+    if needs_rehash:
+        user.password_hash = await hash_password(password)
+    step = await mfa.login_step(session, user)
+    if step is not mfa.LoginStep.TOKENS:
+        # The account's failure count is reset only once the second factor is given too.
+        log.info("login awaits second factor user_id=%s (%s)", user.id, step.value)
+        return await mfa.open_challenge(session, user, user_agent, now, step)
+    await throttle.succeeded(name)
+    return await _open_login(session, user, user_agent, now)
+
+
+async def complete_mfa_login(
+    session: AsyncSession,
+    challenge: str,
+    code: str,
+    *,
+    throttle: LoginThrottle,
+    client_ip: str,
+    now: datetime | None = None,
+) -> TokenPair:
+    """Trade a login challenge and a TOTP (or recovery) code for the login's first token pair.
+
+    A wrong code leaves the challenge usable until it expires, but counts as a failed login.
+    """
+    now = now or datetime.now(UTC)
+    pending, user = await mfa.find_challenge(session, challenge, now)
+    await throttle.check(user.username, client_ip)
+    if not await mfa.verify_at_login(session, user.id, code, now):
+        await throttle.failed(user.username, client_ip)
+        log.info("second factor refused user_id=%s", user.id)
+        raise NotAuthenticated("auth.invalid_mfa_code")
+    pending.used_at = now
+    await throttle.succeeded(user.username)
+    return await _open_login(session, user, pending.user_agent, now)
+
+
+async def enrol_at_login(session: AsyncSession, challenge: str) -> MfaEnrolment:
+    """Enrol with a login challenge, for staff who must have MFA and have none yet."""
+    _, user = await mfa.find_challenge(session, challenge)
+    return await mfa.enrol(session, user)
+
+
+async def _open_login(
+    session: AsyncSession, user: User, user_agent: str | None, now: datetime
+) -> TokenPair:
+    user.last_login_at = now
+    login = AuthSession(user_id=user.id, user_agent=(user_agent or "")[:USER_AGENT_MAX] or None)
+    session.add(login)
+    await session.flush()
+    log.info("login user_id=%s session=%s", user.id, login.id)
+    return await _issue_pair(session, _subject(user), login.id, now)
+
+
+async def refresh(session: AsyncSession, refresh_token: str) -> TokenPair:
+    """Trade a refresh token for a new pair; the old token can never be used again."""
+    row = (
+        await session.execute(
+            select(RefreshToken, AuthSession, User)
+            .join(AuthSession, AuthSession.id == RefreshToken.session_id)
+            .join(User, User.id == AuthSession.user_id)
+            .where(RefreshToken.token_hash == hash_refresh_token(refresh_token))
+            # Two concurrent refreshes with one token: the second waits, then sees it used.
+            .with_for_update(of=RefreshToken)
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotAuthenticated("auth.invalid_refresh_token")
+    token, login, user = row
+    now = datetime.now(UTC)
+    if token.used_at is not None:
+        await _revoke(session, login.id, "refresh_reuse", now)
+        log.warning("refresh token reused: session=%s of user_id=%s revoked", login.id, user.id)
+        raise RefreshTokenReused()
+    if login.revoked_at is not None or token.expires_at <= now or not user.is_active:
+        raise NotAuthenticated("auth.invalid_refresh_token")
+    token.used_at = now
+    login.last_used_at = now
+    return await _issue_pair(session, _subject(user), login.id, now)
+
+
+async def log_out(session: AsyncSession, refresh_token: str) -> None:
+    """End the login the refresh token belongs to; unknown tokens are ignored."""
+    login_id = await session.scalar(
+        select(RefreshToken.session_id).where(
+            RefreshToken.token_hash == hash_refresh_token(refresh_token)
+        )
+    )
+    if login_id is not None:
+        await _revoke(session, login_id, "logout", datetime.now(UTC))
+
+
+async def _revoke(session: AsyncSession, login_id: uuid.UUID, reason: str, now: datetime) -> None:
+    await session.execute(
+        update(AuthSession)
+        .where(AuthSession.id == login_id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_reason=reason)
+    )
+
+
+async def _issue_pair(
+    session: AsyncSession, subject: TokenSubject, login_id: uuid.UUID, now: datetime
+) -> TokenPair:
+    settings = get_settings()
+    lifetime = timedelta(days=settings.refresh_token_days)
+    opaque = new_refresh_token()
+    session.add(
+        RefreshToken(
+            session_id=login_id, token_hash=hash_refresh_token(opaque), expires_at=now + lifetime
+        )
+    )
+    await session.flush()
+    access = get_token_codec().issue_access_token(subject, login_id, now)
+    return TokenPair(
+        access_token=access.token,
+        expires_in=access.expires_in,
+        refresh_token=opaque,
+        refresh_expires_in=int(lifetime.total_seconds()),
+    )
+
+
+def _subject(user: User) -> TokenSubject:
+    return TokenSubject(
+        user_id=user.id,
+        role=user.role,
+        school_id=user.school_id,
+        province_id=user.province_id,
+        academy_id=user.academy_id,
+    )
+
+
+async def change_password(
+    session: AsyncSession, principal: Principal, current: str, new: str
+) -> None:
+    """Replace the caller's password, proving the current one; other logins are ended."""
+    user = await session.get(User, principal.user_id)
+    assert user is not None
+    matches, _ = await verify_password(user.password_hash, current)
+    if not matches:
+        raise invalid(
+            "body.current_password", "this is not your current password", "wrong_password"
+        )
+    if new == current:
+        raise invalid("body.new_password", "choose a password you do not use now", "unchanged")
+    user.password_hash = await hash_password(new)
+    await session.execute(
+        update(AuthSession)
+        .where(
+            AuthSession.user_id == user.id,
+            AuthSession.id != principal.session_id,
+            AuthSession.revoked_at.is_(None),
+        )
+        .values(revoked_at=datetime.now(UTC), revoked_reason="password_changed")
+    )
+    log.info("password changed user_id=%s; other sessions revoked", user.id)
+
+
+async def disable_user(session: AsyncSession, username: str) -> User:
+    """Disable an account and end every login it has: its refresh tokens die at once.
+
+    Its access tokens die too, since each request checks `is_active` and the session.
+    """
+    user = await session.scalar(
+        select(User).where(User.username == normalise_username(username)).with_for_update()
+    )
+    if user is None:
+        raise NotFound()
+    now = datetime.now(UTC)
+    user.is_active = False
+    user.disabled_at = user.disabled_at or now
+    await session.execute(
+        update(AuthSession)
+        .where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
+        .values(revoked_at=now, revoked_reason="account_disabled")
+    )
+    await session.flush()
+    log.info("account disabled user_id=%s; all sessions revoked", user.id)
+    return user

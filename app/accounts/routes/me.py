@@ -1,0 +1,29 @@
+"""The caller's own account, for every role."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, status
+
+from app.accounts import logins as auth
+from app.accounts.guards import CurrentPrincipal
+from app.accounts.schemas import MeOut, PasswordChange
+from app.accounts.users import get_me
+from app.core.db.session import SessionDep
+
+router = APIRouter(tags=["me"])
+
+
+@router.get("/me", operation_id="me-get")
+async def me(principal: CurrentPrincipal, session: SessionDep) -> MeOut:
+    """Who I am: role, title, level, my school, directorate and academy, and my apps."""
+    return await get_me(session, principal)
+
+
+@router.post(
+    "/me/password", operation_id="me-change-password", status_code=status.HTTP_204_NO_CONTENT
+)
+async def change_password(
+    change: PasswordChange, principal: CurrentPrincipal, session: SessionDep
+) -> None:
+    """Change my password (the current one is required); my other devices are logged out."""
+    await auth.change_password(session, principal, change.current_password, change.new_password)

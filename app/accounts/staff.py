@@ -1,0 +1,131 @@
+"""A school's teachers: accounts opened by the school with a first-login code, their staff
+file, and deactivation (which ends every login at once)."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.academics.models import Subject, TeacherProfile
+from app.accounts import codes as account_codes
+from app.accounts import logins as auth
+from app.accounts.models import User
+from app.accounts.schemas import NewTeacherOut, SchoolTeacherOut, TeacherIn, TeacherPatch
+from app.accounts.users import normalise_username
+from app.core.roles import Role
+from app.core.security.passwords import hash_password
+from app.core.security.principal import Principal
+from app.errors import Conflict, NotFound, invalid
+from app.organisation.models import School
+
+
+async def list_teachers(session: AsyncSession, principal: Principal) -> list[SchoolTeacherOut]:
+    """The school's teacher accounts with their staff file, active first."""
+    rows = await session.execute(
+        select(User, TeacherProfile, Subject.code)
+        .outerjoin(TeacherProfile, TeacherProfile.user_id == User.id)
+        .outerjoin(Subject, Subject.id == TeacherProfile.specialty_subject_id)
+        .where(User.role == Role.TEACHER, User.school_id == principal.school_id)
+        .order_by(User.is_active.desc(), User.last_name, User.first_name)
+    )
+    return [_out(user, profile, code) for user, profile, code in rows]
+
+
+def _out(user: User, profile: TeacherProfile | None, specialty: str | None) -> SchoolTeacherOut:
+    return SchoolTeacherOut(
+        id=user.id,
+        username=user.username,
+        first_name=user.first_name,
+        last_name=user.last_name,
+        ppr=profile.ppr if profile else None,
+        rank=profile.rank if profile else None,
+        specialty_code=specialty,
+        is_active=user.is_active,
+    )
+
+
+async def _specialty(session: AsyncSession, code: str | None) -> uuid.UUID | None:
+    if code is None:
+        return None
+    subject_id = await session.scalar(select(Subject.id).where(Subject.code == code.upper()))
+    if subject_id is None:
+        raise invalid("body.specialty_code", "unknown subject", "unknown_subject")
+    return subject_id
+
+
+async def open_teacher(
+    session: AsyncSession, principal: Principal, new: TeacherIn
+) -> NewTeacherOut:
+    """Open a teacher's account in the school, with their staff file and a first-login code."""
+    username = normalise_username(str(new.email))
+    if await session.scalar(select(User.id).where(User.username == username)):
+        raise Conflict()
+    if await session.scalar(select(TeacherProfile.user_id).where(TeacherProfile.ppr == new.ppr)):
+        raise Conflict("staff.ppr_taken")
+    specialty = await _specialty(session, new.specialty_code)
+    school = await session.get_one(School, principal.school_id)
+    teacher = User(
+        username=username,
+        # Nobody knows this password: the teacher sets theirs with the activation code.
+        password_hash=await hash_password(secrets.token_urlsafe(32)),
+        role=Role.TEACHER,
+        first_name=new.first_name,
+        last_name=new.last_name,
+        first_name_ar=new.first_name_ar,
+        last_name_ar=new.last_name_ar,
+        school_id=school.id,
+        province_id=school.province_id,
+        academy_id=school.academy_id,
+    )
+    session.add(teacher)
+    await session.flush()
+    profile = TeacherProfile(
+        user_id=teacher.id,
+        school_id=school.id,
+        ppr=new.ppr,
+        rank=new.rank,
+        specialty_subject_id=specialty,
+    )
+    session.add(profile)
+    await session.flush()
+    code = await account_codes.issue_for_user(session, principal, school.id, teacher.id)
+    specialty_code = new.specialty_code.upper() if new.specialty_code else None
+    return NewTeacherOut(teacher=_out(teacher, profile, specialty_code), activation=code)
+
+
+async def update_teacher(
+    session: AsyncSession, principal: Principal, teacher_id: uuid.UUID, patch: TeacherPatch
+) -> SchoolTeacherOut:
+    """Correct a teacher's file, or deactivate (and reactivate) their account."""
+    row = (
+        await session.execute(
+            select(User, TeacherProfile)
+            .outerjoin(TeacherProfile, TeacherProfile.user_id == User.id)
+            .where(
+                User.id == teacher_id,
+                User.role == Role.TEACHER,
+                User.school_id == principal.school_id,
+            )
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFound()
+    user, profile = row
+    changes = patch.model_dump(exclude_unset=True)
+    for field in ("first_name", "last_name"):
+        if field in changes:
+            setattr(user, field, changes[field])
+    if profile is not None:
+        if "rank" in changes:
+            profile.rank = changes["rank"]
+        if "specialty_code" in changes:
+            profile.specialty_subject_id = await _specialty(session, changes["specialty_code"])
+    if changes.get("is_active") is False and user.is_active:
+        await auth.disable_user(session, user.username)
+    elif changes.get("is_active") is True:
+        user.is_active, user.disabled_at = True, None
+    await session.flush()
+    return next(t for t in await list_teachers(session, principal) if t.id == teacher_id)

@@ -1,0 +1,213 @@
+"""Accounts: creation (CLI, demo, imports later) and the caller's own profile."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import RowMapping, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from app.accounts.models import User
+from app.accounts.schemas import App, MeOut
+from app.core.roles import ROLE_LEVEL, Level, Role, StaffTitle
+from app.core.schemas import SchoolRef, UnitRef
+from app.core.security.passwords import hash_password
+from app.core.security.principal import Principal
+from app.errors import Conflict, NotFound, invalid
+from app.organisation.models import Academy, Province, School
+
+U = TypeVar("U", bound=UnitRef)
+
+PUPIL_DOMAIN = "taalim.ma"
+MASSAR_CODE = re.compile(r"^[A-Z][0-9]{9}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MIN_PASSWORD_LENGTH = 8
+
+APPS_BY_ROLE: dict[Role, list[App]] = {
+    Role.STUDENT: [App.MOUTAMADRIS],
+    Role.PARENT: [App.WALI],
+    Role.TEACHER: [App.MOUDARIS],
+    Role.SCHOOL_STAFF: [App.BACK_OFFICE],
+    Role.PROVINCE_STAFF: [App.BACK_OFFICE],
+    Role.ACADEMY_STAFF: [App.BACK_OFFICE],
+    Role.CENTRAL_STAFF: [App.BACK_OFFICE],
+}
+
+
+def normalise_username(username: str) -> str:
+    return username.strip().lower()
+
+
+def check_username(username: str, role: Role) -> str:
+    """Pupils log in as `<MassarCode>@taalim.ma`; everyone else with an email address."""
+    username = normalise_username(username)
+    if role is Role.STUDENT:
+        local, _, domain = username.partition("@")
+        if domain != PUPIL_DOMAIN or not MASSAR_CODE.match(local.upper()):
+            raise invalid("username", "a pupil's login is <MassarCode>@taalim.ma")
+    elif not _EMAIL.match(username):
+        raise invalid("username", "the login must be an email address")
+    return username
+
+
+@dataclass(frozen=True, slots=True)
+class NewAccount:
+    username: str
+    password: str
+    role: Role
+    first_name: str
+    last_name: str
+    title: StaffTitle | None = None
+    school_code: str | None = None
+    province_code: str | None = None
+    academy_code: str | None = None
+    first_name_ar: str | None = None
+    last_name_ar: str | None = None
+
+
+async def create_account(session: AsyncSession, new: NewAccount) -> User:
+    """Create an account at the place in the hierarchy its role requires."""
+    username = check_username(new.username, new.role)
+    if len(new.password) < MIN_PASSWORD_LENGTH:
+        raise invalid("password", f"at least {MIN_PASSWORD_LENGTH} characters")
+    if (new.role is Role.SCHOOL_STAFF) != (new.title is not None):
+        raise invalid("title", "school staff have a title, and only they do")
+    if await session.scalar(select(User.id).where(User.username == username)):
+        raise Conflict()
+    school_id, province_id, academy_id = await _place(session, new)
+    user = User(
+        username=username,
+        password_hash=await hash_password(new.password),
+        role=new.role,
+        title=new.title,
+        first_name=new.first_name,
+        last_name=new.last_name,
+        first_name_ar=new.first_name_ar,
+        last_name_ar=new.last_name_ar,
+        school_id=school_id,
+        province_id=province_id,
+        academy_id=academy_id,
+    )
+    session.add(user)
+    await session.flush()
+    return user
+
+
+Place = tuple[uuid.UUID | None, uuid.UUID | None, uuid.UUID | None]
+
+
+async def _place(session: AsyncSession, new: NewAccount) -> Place:
+    """(school_id, province_id, academy_id) for the account's level, from the codes given."""
+    match ROLE_LEVEL[new.role]:
+        case Level.SCHOOL:
+            row = (
+                await session.execute(
+                    select(School.id, School.province_id, School.academy_id).where(
+                        School.code == _required(new.school_code, "school_code")
+                    )
+                )
+            ).one_or_none()
+            if row is None:
+                raise invalid("school_code", "no such school")
+            return row.id, row.province_id, row.academy_id
+        case Level.PROVINCE:
+            prow = (
+                await session.execute(
+                    select(Province.id, Province.academy_id).where(
+                        Province.code == _required(new.province_code, "province_code")
+                    )
+                )
+            ).one_or_none()
+            if prow is None:
+                raise invalid("province_code", "no such directorate")
+            return None, prow.id, prow.academy_id
+        case Level.ACADEMY:
+            academy_id = await session.scalar(
+                select(Academy.id).where(
+                    Academy.code == _required(new.academy_code, "academy_code")
+                )
+            )
+            if academy_id is None:
+                raise invalid("academy_code", "no such academy")
+            return None, None, academy_id
+        case _:
+            return None, None, None
+
+
+# Built once: an alias made per call costs more than the query it serves.
+_province = aliased(Province, name="province")
+_academy = aliased(Academy, name="academy")
+_ME_QUERY = (
+    select(
+        User.id,
+        User.username,
+        User.role,
+        User.title,
+        User.first_name,
+        User.last_name,
+        User.first_name_ar,
+        User.last_name_ar,
+        School.id.label("school_id"),
+        School.code.label("school_code"),
+        School.name_fr.label("school_name_fr"),
+        School.name_ar.label("school_name_ar"),
+        _province.id.label("province_id"),
+        _province.code.label("province_code"),
+        _province.name_fr.label("province_name_fr"),
+        _province.name_ar.label("province_name_ar"),
+        _academy.id.label("academy_id"),
+        _academy.code.label("academy_code"),
+        _academy.name_fr.label("academy_name_fr"),
+        _academy.name_ar.label("academy_name_ar"),
+    )
+    .outerjoin(School, School.id == User.school_id)
+    .outerjoin(_province, _province.id == User.province_id)
+    .outerjoin(_academy, _academy.id == User.academy_id)
+)
+
+
+async def get_me(session: AsyncSession, principal: Principal) -> MeOut:
+    """The caller's account with the names of its school, directorate and academy.
+
+    Opened at every app start, so it reads columns in one statement and loads no ORM object.
+    """
+    row = (await session.execute(_ME_QUERY.where(User.id == principal.user_id))).one_or_none()
+    if row is None:
+        raise NotFound()
+    return MeOut(
+        id=row.id,
+        username=row.username,
+        role=row.role,
+        title=row.title,
+        level=ROLE_LEVEL[row.role],
+        first_name=row.first_name,
+        last_name=row.last_name,
+        first_name_ar=row.first_name_ar,
+        last_name_ar=row.last_name_ar,
+        school=_unit(row._mapping, "school", SchoolRef),
+        province=_unit(row._mapping, "province", UnitRef),
+        academy=_unit(row._mapping, "academy", UnitRef),
+        apps=APPS_BY_ROLE[row.role],
+    )
+
+
+def _unit(values: RowMapping, prefix: str, model: type[U]) -> U | None:
+    """The `<prefix>_id/code/name_fr/name_ar` columns of a row as a reference, if present."""
+    if values[f"{prefix}_id"] is None:
+        return None
+    return model(
+        id=values[f"{prefix}_id"],
+        code=values[f"{prefix}_code"],
+        name_fr=values[f"{prefix}_name_fr"],
+        name_ar=values[f"{prefix}_name_ar"],
+    )
+
+
+def _required(value: str | None, field: str) -> str:
+    if not value:
+        raise invalid(field, "required for this role")
+    return value

@@ -1,0 +1,322 @@
+"""Tests and marks: scheduling, entry (all or nothing), submission to the director, and
+statistics. Teachers reach only the tests of their own classes and subjects."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import Select, delete, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.academics.teaching import (
+    assignments_of,
+    check_pupils_of_class,
+    current_pupils,
+    taught_class,
+)
+from app.assessment.models import ClassTest, Mark, TestStatus
+from app.assessment.schemas import (
+    MarkIn,
+    MarkOut,
+    TestIn,
+    TestMarks,
+    TestOut,
+    TestPatch,
+    TestStatistics,
+)
+from app.audit.models import AuditAction, AuditEntry
+from app.core.bulk import upsert
+from app.core.security.principal import Principal
+from app.errors import Conflict, NotFound, ProblemError
+
+HISTOGRAM_BINS = 20
+
+
+def _readable_tests(principal: Principal) -> Select[ClassTest, int]:
+    """The teacher's tests (their classes × subjects this year) with their mark counts."""
+    mark_count = (
+        select(func.count())
+        .where(Mark.test_id == ClassTest.id, Mark.school_id == ClassTest.school_id)
+        .scalar_subquery()
+    )
+    return select(ClassTest, mark_count.label("mark_count")).where(
+        ClassTest.school_id == principal.school_id,
+        tuple_(ClassTest.class_id, ClassTest.subject_id).in_(assignments_of(principal)),
+    )
+
+
+def test_out(test: ClassTest, mark_count: int) -> TestOut:
+    return TestOut(
+        id=test.id,
+        class_id=test.class_id,
+        subject_id=test.subject_id,
+        school_year=test.school_year,
+        semester=test.semester,
+        kind=test.kind,
+        date=test.test_date,
+        title=test.title,
+        status=test.status,
+        submitted_at=test.submitted_at,
+        mark_count=mark_count,
+        updated_at=test.updated_at,
+    )
+
+
+async def _get(
+    session: AsyncSession, principal: Principal, test_id: uuid.UUID
+) -> tuple[ClassTest, int]:
+    row = (
+        await session.execute(_readable_tests(principal).where(ClassTest.id == test_id))
+    ).one_or_none()
+    if row is None:
+        raise NotFound()
+    return row[0], row[1]
+
+
+def _require_draft(test: ClassTest) -> None:
+    if test.status is not TestStatus.DRAFT:
+        raise ProblemError(409, "assessment.locked", kind="marks-locked")
+
+
+async def create_test(
+    session: AsyncSession, principal: Principal, class_id: uuid.UUID, new: TestIn
+) -> TestOut:
+    """Schedule a test (or the integrated-activities mark) for a class and subject."""
+    school_class = await taught_class(session, principal, class_id, new.subject_id)
+    exists = await session.scalar(
+        select(ClassTest.id).where(
+            ClassTest.school_id == school_class.school_id,
+            ClassTest.class_id == class_id,
+            ClassTest.subject_id == new.subject_id,
+            ClassTest.semester == new.semester,
+            ClassTest.kind == new.kind,
+        )
+    )
+    if exists is not None:
+        raise Conflict("assessment.kind_taken")
+    test = ClassTest(
+        school_id=school_class.school_id,
+        school_year=school_class.school_year,
+        class_id=class_id,
+        subject_id=new.subject_id,
+        teacher_id=principal.user_id,
+        semester=new.semester,
+        kind=new.kind,
+        test_date=new.date,
+        title=new.title,
+        status=TestStatus.DRAFT,
+    )
+    session.add(test)
+    await session.flush()
+    await session.refresh(test)
+    return test_out(test, 0)
+
+
+async def list_tests(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    class_id: uuid.UUID | None = None,
+    subject_id: uuid.UUID | None = None,
+    semester: int | None = None,
+    updated_since: datetime | None = None,
+) -> list[TestOut]:
+    """The teacher's tests this year, newest first, filtered inside their scope."""
+    statement = _readable_tests(principal)
+    if class_id is not None:
+        statement = statement.where(ClassTest.class_id == class_id)
+    if subject_id is not None:
+        statement = statement.where(ClassTest.subject_id == subject_id)
+    if semester is not None:
+        statement = statement.where(ClassTest.semester == semester)
+    if updated_since is not None:
+        statement = statement.where(ClassTest.updated_at >= updated_since)
+    rows = await session.execute(statement.order_by(ClassTest.test_date.desc(), ClassTest.kind))
+    return [test_out(test, count) for test, count in rows]
+
+
+async def deleted_tests(
+    session: AsyncSession, principal: Principal, since: datetime
+) -> list[uuid.UUID]:
+    """Ids of the teacher's tests deleted since then. The audit log records every delete with
+    the row as it was, so it is the one place deletions are kept; read through its index on
+    (school_id, occurred_at)."""
+    statement = (
+        select(AuditEntry.entity_id)
+        .where(
+            AuditEntry.school_id == principal.school_id,
+            AuditEntry.occurred_at >= since,
+            AuditEntry.entity == ClassTest.__tablename__,
+            AuditEntry.action == AuditAction.DELETE,
+            AuditEntry.changed["teacher_id"].astext == str(principal.user_id),
+        )
+        .order_by(AuditEntry.entity_id)
+    )
+    return [test_id for test_id in await session.scalars(statement) if test_id is not None]
+
+
+async def get_test(session: AsyncSession, principal: Principal, test_id: uuid.UUID) -> TestOut:
+    """One of the teacher's tests."""
+    return test_out(*await _get(session, principal, test_id))
+
+
+async def update_test(
+    session: AsyncSession, principal: Principal, test_id: uuid.UUID, patch: TestPatch
+) -> TestOut:
+    """Change a draft test's date or title."""
+    test, count = await _get(session, principal, test_id)
+    _require_draft(test)
+    if patch.date is not None:
+        test.test_date = patch.date
+    if patch.title is not None:
+        test.title = patch.title
+    await session.flush()
+    await session.refresh(test)
+    return test_out(test, count)
+
+
+async def delete_test(session: AsyncSession, principal: Principal, test_id: uuid.UUID) -> None:
+    """Remove a test that has no mark yet."""
+    test, count = await _get(session, principal, test_id)
+    if count:
+        raise Conflict("assessment.has_marks")
+    _require_draft(test)
+    await session.delete(test)
+    await session.flush()
+
+
+async def save_marks(
+    session: AsyncSession, principal: Principal, test_id: uuid.UUID, rows: Sequence[MarkIn]
+) -> TestMarks:
+    """Set the given pupils' marks in one transaction: every row valid, or nothing written.
+
+    Rows not sent are left as they are; a row with no mark, no absence and no remark clears it.
+    """
+    test, _ = await _get(session, principal, test_id)
+    _require_draft(test)
+    enrolled = set((await session.scalars(current_pupils(test.class_id))).all())
+    check_pupils_of_class([row.pupil_id for row in rows], enrolled, "body.{index}.pupil_id")
+    cleared = [row.pupil_id for row in rows if row.is_empty]
+    if cleared:
+        await session.execute(
+            delete(Mark).where(
+                Mark.school_id == test.school_id,
+                Mark.test_id == test.id,
+                Mark.pupil_id.in_(cleared),
+            )
+        )
+    kept = [
+        {
+            "id": uuid.uuid4(),
+            "school_id": test.school_id,
+            "school_year": test.school_year,
+            "test_id": test.id,
+            "pupil_id": row.pupil_id,
+            "mark": row.mark,
+            "absent": row.absent,
+            "remark": row.remark,
+            "updated_by": principal.user_id,
+        }
+        for row in rows
+        if not row.is_empty
+    ]
+    if kept:
+        await session.execute(
+            upsert(
+                Mark,
+                kept,
+                key=["school_id", "test_id", "pupil_id"],
+                update=["mark", "absent", "remark"],
+            )
+        )
+    return await _with_marks(session, test)
+
+
+async def list_marks(session: AsyncSession, principal: Principal, test_id: uuid.UUID) -> TestMarks:
+    """A test with all its marks."""
+    test, _ = await _get(session, principal, test_id)
+    return await _with_marks(session, test)
+
+
+async def _with_marks(session: AsyncSession, test: ClassTest) -> TestMarks:
+    marks = (
+        await session.scalars(
+            select(Mark).where(Mark.school_id == test.school_id, Mark.test_id == test.id)
+        )
+    ).all()
+    return TestMarks(
+        test=test_out(test, len(marks)),
+        marks=[MarkOut.model_validate(m) for m in marks],
+    )
+
+
+async def submit_test(session: AsyncSession, principal: Principal, test_id: uuid.UUID) -> TestOut:
+    """Hand the marks to the director; the teacher can no longer change them."""
+    test, count = await _get(session, principal, test_id)
+    _require_draft(test)
+    enrolled = current_pupils(test.class_id).subquery()
+    missing = await session.scalar(
+        select(func.count())
+        .select_from(
+            enrolled.outerjoin(
+                Mark,
+                (Mark.pupil_id == enrolled.c.pupil_id)
+                & (Mark.test_id == test.id)
+                & (Mark.school_id == test.school_id),
+            )
+        )
+        .where(Mark.id.is_(None))
+    )
+    if missing:
+        raise ProblemError(409, "assessment.marks_missing", kind="marks-missing")
+    test.status = TestStatus.SUBMITTED
+    test.submitted_at = datetime.now(UTC)
+    await session.flush()
+    await session.refresh(test)
+    return test_out(test, count)
+
+
+async def test_statistics(
+    session: AsyncSession, principal: Principal, test_id: uuid.UUID
+) -> TestStatistics:
+    """Mean, spread and a 0-20 histogram of a test, computed in SQL."""
+    test, _ = await _get(session, principal, test_id)
+    pupils = current_pupils(test.class_id).subquery()
+    marks = select(Mark).where(Mark.test_id == test.id, Mark.school_id == test.school_id).subquery()
+    summary = (
+        await session.execute(
+            select(
+                func.count(pupils.c.pupil_id).label("pupils"),
+                func.count(marks.c.mark).label("marked"),
+                func.count().filter(marks.c.absent.is_(True)).label("absent"),
+                func.count().filter(marks.c.id.is_(None)).label("missing"),
+                func.avg(marks.c.mark).label("mean"),
+                func.min(marks.c.mark).label("min"),
+                func.max(marks.c.mark).label("max"),
+            ).select_from(pupils.outerjoin(marks, marks.c.pupil_id == pupils.c.pupil_id))
+        )
+    ).one()
+    bins = func.least(func.floor(marks.c.mark), HISTOGRAM_BINS - 1)
+    histogram = [0] * HISTOGRAM_BINS
+    for bin_index, count in await session.execute(
+        select(bins, func.count()).where(marks.c.mark.is_not(None)).group_by(bins)
+    ):
+        histogram[int(bin_index)] = count
+    return TestStatistics(
+        test_id=test.id,
+        pupils=summary.pupils,
+        marked=summary.marked,
+        absent=summary.absent,
+        missing=summary.missing,
+        mean=_two_decimals(summary.mean),
+        min=summary.min,
+        max=summary.max,
+        histogram=histogram,
+    )
+
+
+def _two_decimals(value: Decimal | None) -> Decimal | None:
+    return None if value is None else value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -1,0 +1,129 @@
+"""Continuous assessment: the tests a teacher schedules and the marks they enter.  `marks` is the
+biggest table of the system (hundreds of millions of rows a semester): rows carry the school
+year for partitioning and the school for distribution.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Numeric,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.db.base import Base, Timestamps, UUIDPrimaryKey, checked
+
+
+class TestKind(StrEnum):
+    """The five marks of a subject per semester: four tests (الفرض) and integrated activities."""
+
+    __test__ = False  # a school test, not a pytest one
+
+    TEST_1 = "test_1"
+    TEST_2 = "test_2"
+    TEST_3 = "test_3"
+    TEST_4 = "test_4"
+    INTEGRATED_ACTIVITIES = "integrated_activities"
+
+
+class TestStatus(StrEnum):
+    """Marks go from the teacher (draft, submitted) to the director (validated), then out."""
+
+    __test__ = False  # a school test, not a pytest one
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    VALIDATED = "validated"
+    PUBLISHED = "published"
+
+
+class ClassTest(UUIDPrimaryKey, Timestamps, Base):
+    """A test (فرض) or the integrated-activities mark of a class, subject and semester."""
+
+    __tablename__ = "class_tests"
+    __table_args__ = (
+        ForeignKeyConstraint(["class_id", "school_id"], ["classes.id", "classes.school_id"]),
+        # Each kind once per class, subject and semester.
+        UniqueConstraint("school_id", "class_id", "subject_id", "semester", "kind"),
+        UniqueConstraint("id", "school_id"),
+        CheckConstraint("semester IN (1, 2)", name="semester_known"),
+        Index("ix_class_tests_teacher_year", "teacher_id", "school_year"),
+    )
+
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
+    school_year: Mapped[int] = mapped_column(SmallInteger, ForeignKey("school_years.year"))
+    class_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"), index=True)
+    teacher_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    semester: Mapped[int] = mapped_column(SmallInteger)
+    kind: Mapped[TestKind] = mapped_column(checked(TestKind, "kind"))
+    test_date: Mapped[date]
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[TestStatus] = mapped_column(
+        checked(TestStatus, "status"), default=TestStatus.DRAFT, server_default="draft", index=True
+    )
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    validated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    validated_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    published_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Why the director sent the marks back (shown to the teacher until resubmitted).
+    return_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class Mark(UUIDPrimaryKey, Base):
+    """A pupil's mark out of 20 in a test, or their absence from it."""
+
+    __tablename__ = "marks"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["test_id", "school_id"],
+            ["class_tests.id", "class_tests.school_id"],
+            ondelete="CASCADE",
+        ),
+        UniqueConstraint("school_id", "test_id", "pupil_id"),
+        CheckConstraint("mark >= 0 AND mark <= 20", name="out_of_20"),
+        CheckConstraint("NOT (absent AND mark IS NOT NULL)", name="absent_has_no_mark"),
+        Index("ix_marks_pupil_year", "pupil_id", "school_year"),
+    )
+
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
+    school_year: Mapped[int] = mapped_column(SmallInteger)
+    test_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    pupil_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pupils.id"))
+    mark: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
+    absent: Mapped[bool] = mapped_column(default=False, server_default="false")
+    remark: Mapped[str | None] = mapped_column(String(300))
+    updated_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class MarkCorrection(UUIDPrimaryKey, Base):
+    """The audit trail of a validated mark changed by the school: before, after, who, why."""
+
+    __tablename__ = "mark_corrections"
+    __table_args__ = (Index("ix_mark_corrections_mark", "mark_id"),)
+
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
+    mark_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("marks.id", ondelete="CASCADE"))
+    old_mark: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
+    old_absent: Mapped[bool]
+    new_mark: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
+    new_absent: Mapped[bool]
+    reason: Mapped[str] = mapped_column(String(500))
+    corrected_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    corrected_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )

@@ -1,0 +1,322 @@
+"""A pupil's marks, averages, exam results and history: the hot read of results day.
+
+Only what the school has published leaves the server: tests in status `published`, exam
+results after their session's publication time. Reads select columns (no ORM objects), a
+fixed handful of statements per call whatever the number of subjects.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import distinct_on
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.academics.calendar import school_today
+from app.academics.models import (
+    Enrolment,
+    SchoolClass,
+    SchoolYear,
+    Semester,
+    Subject,
+    SubjectCoefficient,
+    TeachingAssignment,
+)
+from app.academics.schemas import SubjectRef
+from app.assessment.averages import (
+    WeightedSubject,
+    annual_average,
+    round_mark,
+    semester_average,
+    subject_average,
+)
+from app.assessment.models import ClassTest, Mark, TestKind, TestStatus
+from app.core.schemas import SchoolRef
+from app.errors import ProblemError
+from app.exams.models import ExamResult, ExamSession, ExamSubjectResult
+from app.family.pupil_records import Placement, placement
+from app.family.schemas import (
+    ExamResultOut,
+    ExamSubjectOut,
+    HistoryYear,
+    MarksReport,
+    SubjectMarks,
+    TestMark,
+)
+from app.organisation.models import School
+
+MARKED_KINDS = (
+    TestKind.TEST_1,
+    TestKind.TEST_2,
+    TestKind.TEST_3,
+    TestKind.TEST_4,
+    TestKind.INTEGRATED_ACTIVITIES,
+)
+
+
+async def _year_and_semester(
+    session: AsyncSession, year: int | None, semester: int | None
+) -> tuple[int, int]:
+    """The year and semester asked for, defaulting to the current ones, in one statement.
+
+    The semester today falls in is the second from its first day on, the first before.
+    """
+    if year is not None and semester is not None:
+        return year, semester
+    chosen = SchoolYear.year == year if year is not None else SchoolYear.is_current.is_(True)
+    row = (
+        await session.execute(
+            select(SchoolYear.year, Semester.starts_on)
+            .outerjoin(Semester, (Semester.school_year == SchoolYear.year) & (Semester.number == 2))
+            .where(chosen)
+        )
+    ).one_or_none()
+    if row is None:
+        raise ProblemError(409, "error.no_current_year", kind="no-current-year")
+    found_year, second_starts = row
+    current = 2 if second_starts is not None and school_today() >= second_starts else 1
+    return found_year, semester or current
+
+
+async def marks_report(
+    session: AsyncSession, pupil_id: uuid.UUID, year: int | None, semester: int | None
+) -> MarksReport:
+    """Published marks per subject with averages, the semester average and class averages."""
+    year, semester = await _year_and_semester(session, year, semester)
+    place = await placement(session, pupil_id, year)
+    if place is None:
+        return MarksReport(
+            school_year=year,
+            semester=semester,
+            school_class=None,
+            subjects=[],
+            semester_average=None,
+            left_out=[],
+        )
+    subjects = await _subjects_with_coefficients(session, place)
+    marks = await _published_marks(session, place, pupil_id, semester)
+    class_averages = await _class_averages(session, place, semester)
+    lines = [
+        _subject_line(s, c, marks.get(s.id, {}), class_averages.get(s.id)) for s, c in subjects
+    ]
+    overall = semester_average(
+        [WeightedSubject(line.subject.code, line.average, line.coefficient) for line in lines]
+    )
+    return MarksReport(
+        school_year=year,
+        semester=semester,
+        school_class=place.class_ref,
+        subjects=lines,
+        semester_average=overall.value,
+        left_out=list(overall.left_out),
+    )
+
+
+async def _subjects_with_coefficients(
+    session: AsyncSession, place: Placement
+) -> list[tuple[SubjectRef, Decimal]]:
+    """The subjects taught in the class, with their coefficient for its level and stream."""
+    rows = await session.execute(
+        select(
+            Subject.id,
+            Subject.code,
+            Subject.name_fr,
+            Subject.name_ar,
+            func.coalesce(SubjectCoefficient.coefficient, Decimal(1)),
+        )
+        .join(TeachingAssignment, TeachingAssignment.subject_id == Subject.id)
+        .outerjoin(
+            SubjectCoefficient,
+            (SubjectCoefficient.subject_id == Subject.id)
+            & (SubjectCoefficient.level_code == place.level_code)
+            & SubjectCoefficient.stream_id.is_not_distinct_from(place.stream_id),
+        )
+        .where(
+            TeachingAssignment.class_id == place.class_id,
+            TeachingAssignment.school_id == place.school_id,
+        )
+        .order_by(Subject.code)
+    )
+    return [
+        (SubjectRef(id=r[0], code=r[1], name_fr=r[2], name_ar=r[3]), Decimal(r[4]))
+        for r in rows.all()
+    ]
+
+
+PupilMarks = dict[uuid.UUID, dict[TestKind, tuple[TestMark, str | None]]]
+
+
+async def _published_marks(
+    session: AsyncSession, place: Placement, pupil_id: uuid.UUID, semester: int
+) -> PupilMarks:
+    """The pupil's marks in the class's published tests of the semester, by subject and kind."""
+    rows = await session.execute(
+        select(
+            ClassTest.id,
+            ClassTest.subject_id,
+            ClassTest.kind,
+            ClassTest.test_date,
+            Mark.mark,
+            Mark.absent,
+            Mark.remark,
+        )
+        .outerjoin(
+            Mark,
+            (Mark.test_id == ClassTest.id)
+            & (Mark.school_id == ClassTest.school_id)
+            & (Mark.pupil_id == pupil_id),
+        )
+        .where(
+            ClassTest.school_id == place.school_id,
+            ClassTest.class_id == place.class_id,
+            ClassTest.semester == semester,
+            ClassTest.status == TestStatus.PUBLISHED,
+        )
+    )
+    marks: PupilMarks = defaultdict(dict)
+    for test_id, subject_id, kind, test_date, mark, absent, remark in rows:
+        marks[subject_id][kind] = (
+            TestMark(test_id=test_id, date=test_date, mark=mark, absent=bool(absent)),
+            remark,
+        )
+    return marks
+
+
+async def _class_averages(
+    session: AsyncSession, place: Placement, semester: int
+) -> dict[uuid.UUID, Decimal]:
+    """Per subject, the mean of the class's pupils' (rounded) subject averages."""
+    per_pupil = (
+        select(
+            Mark.pupil_id, ClassTest.subject_id, func.round(func.avg(Mark.mark), 2).label("average")
+        )
+        .join(ClassTest, (ClassTest.id == Mark.test_id) & (ClassTest.school_id == Mark.school_id))
+        .where(
+            ClassTest.school_id == place.school_id,
+            ClassTest.class_id == place.class_id,
+            ClassTest.semester == semester,
+            ClassTest.status == TestStatus.PUBLISHED,
+            Mark.mark.is_not(None),
+        )
+        .group_by(Mark.pupil_id, ClassTest.subject_id)
+        .subquery()
+    )
+    rows = await session.execute(
+        select(per_pupil.c.subject_id, func.avg(per_pupil.c.average)).group_by(
+            per_pupil.c.subject_id
+        )
+    )
+    return {subject_id: round_mark(Decimal(avg)) for subject_id, avg in rows.all()}
+
+
+def _subject_line(
+    subject: SubjectRef,
+    coefficient: Decimal,
+    marks: dict[TestKind, tuple[TestMark, str | None]],
+    class_average: Decimal | None,
+) -> SubjectMarks:
+    published = bool(marks)
+    remarks = [
+        remark
+        for kind in reversed(MARKED_KINDS)
+        if kind in marks
+        for remark in [marks[kind][1]]
+        if remark
+    ]
+    return SubjectMarks(
+        subject=subject,
+        coefficient=coefficient,
+        status="published" if published else "not_published",
+        tests={kind: marks[kind][0] if kind in marks else None for kind in MARKED_KINDS},
+        remark=remarks[0] if remarks else None,
+        average=subject_average([m.mark for m, _ in marks.values() if not m.absent]),
+        class_average=class_average if published else None,
+    )
+
+
+async def exam_results(session: AsyncSession, pupil_id: uuid.UUID) -> list[ExamResultOut]:
+    """The pupil's results of exam sessions already published, newest first."""
+    rows = (
+        await session.execute(
+            select(ExamSession, ExamResult)
+            .join(ExamResult, ExamResult.session_id == ExamSession.id)
+            .where(
+                ExamResult.pupil_id == pupil_id,
+                ExamSession.publish_at.is_not(None),
+                ExamSession.publish_at <= func.now(),
+            )
+            .order_by(ExamSession.school_year.desc(), ExamSession.publish_at.desc())
+        )
+    ).all()
+    subjects = await _exam_subjects(session, [result.id for _, result in rows])
+    return [
+        ExamResultOut(
+            session_id=exam.id,
+            kind=exam.kind,
+            school_year=exam.school_year,
+            level_code=exam.level_code,
+            name_fr=exam.name_fr,
+            name_ar=exam.name_ar,
+            published_at=exam.publish_at,
+            average=result.average,
+            decision=result.decision,
+            subjects=subjects.get(result.id, []),
+        )
+        for exam, result in rows
+    ]
+
+
+async def _exam_subjects(
+    session: AsyncSession, result_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, list[ExamSubjectOut]]:
+    if not result_ids:
+        return {}
+    rows = await session.execute(
+        select(ExamSubjectResult, Subject)
+        .join(Subject, Subject.id == ExamSubjectResult.subject_id)
+        .where(ExamSubjectResult.result_id.in_(result_ids))
+        .order_by(Subject.code)
+    )
+    by_result: dict[uuid.UUID, list[ExamSubjectOut]] = defaultdict(list)
+    for line, subject in rows:
+        by_result[line.result_id].append(
+            ExamSubjectOut(
+                subject=SubjectRef.model_validate(subject), mark=line.mark, absent=line.absent
+            )
+        )
+    return by_result
+
+
+async def history(session: AsyncSession, pupil_id: uuid.UUID) -> list[HistoryYear]:
+    """Per school year: the school, level and class, the published averages and the decision."""
+    years = (
+        await session.execute(
+            select(Enrolment.school_year, School, SchoolClass.level_code, SchoolClass.name)
+            .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
+            .join(School, School.id == Enrolment.school_id)
+            .where(Enrolment.pupil_id == pupil_id)
+            .order_by(Enrolment.school_year.desc(), Enrolment.left_on.desc().nulls_first())
+            .ext(distinct_on(Enrolment.school_year))
+        )
+    ).all()
+    decisions = {r.school_year: r.decision for r in await exam_results(session, pupil_id)}
+    history_years = []
+    for year, school, level_code, class_name in years:
+        first = (await marks_report(session, pupil_id, year, 1)).semester_average
+        second = (await marks_report(session, pupil_id, year, 2)).semester_average
+        history_years.append(
+            HistoryYear(
+                school_year=year,
+                school=SchoolRef.model_validate(school),
+                level_code=level_code,
+                class_name=class_name,
+                first_semester_average=first,
+                second_semester_average=second,
+                annual_average=annual_average(first, second),
+                decision=decisions.get(year),
+            )
+        )
+    return history_years

@@ -1,0 +1,1 @@
+"""Roll calls, absences across a school, and parents' justifications."""

@@ -1,0 +1,148 @@
+"""Absences across a school: lists by class, date and pupil, and per-pupil totals flagged above
+a threshold, for the discipline office (surveillance générale)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.academics.calendar import current_year
+from app.academics.models import Pupil, SchoolClass, Subject
+from app.academics.schemas import SubjectRef
+from app.attendance.models import AttendanceMark, AttendanceSheet, AttendanceStatus
+from app.attendance.schemas import PupilAbsenceTotal, SchoolAbsence
+from app.core.pagination import encode_cursor, split_page
+from app.core.schemas import Page
+from app.core.security.principal import Principal
+from app.organisation.scopes import school_scope
+
+
+async def list_absences(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    class_id: uuid.UUID | None,
+    pupil_id: uuid.UUID | None,
+    on: date | None,
+    limit: int,
+    after: dict[str, Any] | None,
+) -> Page[SchoolAbsence]:
+    """This year's absences and lateness in the school, newest first, filtered."""
+    statement = (
+        select(AttendanceMark, AttendanceSheet, Pupil, SchoolClass.name, Subject)
+        .join(
+            AttendanceSheet,
+            (AttendanceSheet.id == AttendanceMark.sheet_id)
+            & (AttendanceSheet.school_id == AttendanceMark.school_id),
+        )
+        .join(Pupil, Pupil.id == AttendanceMark.pupil_id)
+        .join(SchoolClass, SchoolClass.id == AttendanceSheet.class_id)
+        .join(Subject, Subject.id == AttendanceSheet.subject_id)
+        .where(
+            school_scope(principal, AttendanceMark.school_id),
+            AttendanceMark.school_year == current_year(),
+            AttendanceMark.status != AttendanceStatus.PRESENT,
+        )
+    )
+    if class_id is not None:
+        statement = statement.where(AttendanceSheet.class_id == class_id)
+    if pupil_id is not None:
+        statement = statement.where(AttendanceMark.pupil_id == pupil_id)
+    if on is not None:
+        statement = statement.where(AttendanceSheet.lesson_date == on)
+    if after is not None:
+        # Keyset on (date, mark id), newest first.
+        statement = statement.where(
+            (AttendanceSheet.lesson_date < date.fromisoformat(after["date"]))
+            | (
+                (AttendanceSheet.lesson_date == date.fromisoformat(after["date"]))
+                & (AttendanceMark.id < uuid.UUID(after["id"]))
+            )
+        )
+    rows = (
+        await session.execute(
+            statement.order_by(AttendanceSheet.lesson_date.desc(), AttendanceMark.id.desc()).limit(
+                limit + 1
+            )
+        )
+    ).all()
+    page, more = split_page(list(rows), limit)
+    items = [
+        SchoolAbsence(
+            id=mark.id,
+            pupil_id=pupil.id,
+            massar_code=pupil.massar_code,
+            first_name=pupil.first_name,
+            last_name=pupil.last_name,
+            class_id=sheet.class_id,
+            class_name=class_name,
+            date=sheet.lesson_date,
+            start_time=sheet.starts_at,
+            subject=SubjectRef.model_validate(subject),
+            status=mark.status,
+            minutes_late=mark.minutes_late,
+        )
+        for mark, sheet, pupil, class_name, subject in page
+    ]
+    cursor = encode_cursor({"date": items[-1].date, "id": items[-1].id}) if more else None
+    return Page[SchoolAbsence](items=items, next_cursor=cursor)
+
+
+async def pupil_totals(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    threshold: int,
+    class_id: uuid.UUID | None,
+    only_above: bool,
+) -> list[PupilAbsenceTotal]:
+    """Per pupil, this year's absences and lateness counted in SQL, most absent first."""
+    absences = func.count().filter(AttendanceMark.status == AttendanceStatus.ABSENT)
+    lateness = func.count().filter(AttendanceMark.status == AttendanceStatus.LATE)
+    statement = (
+        select(
+            Pupil.id,
+            Pupil.massar_code,
+            Pupil.first_name,
+            Pupil.last_name,
+            SchoolClass.name,
+            absences.label("absences"),
+            lateness.label("lateness"),
+        )
+        .select_from(AttendanceMark)
+        .join(
+            AttendanceSheet,
+            (AttendanceSheet.id == AttendanceMark.sheet_id)
+            & (AttendanceSheet.school_id == AttendanceMark.school_id),
+        )
+        .join(Pupil, Pupil.id == AttendanceMark.pupil_id)
+        .join(SchoolClass, SchoolClass.id == AttendanceSheet.class_id)
+        .where(
+            school_scope(principal, AttendanceMark.school_id),
+            AttendanceMark.school_year == current_year(),
+            AttendanceMark.status != AttendanceStatus.PRESENT,
+        )
+        .group_by(Pupil.id, SchoolClass.name)
+        .order_by(absences.desc(), Pupil.last_name)
+    )
+    if class_id is not None:
+        statement = statement.where(AttendanceSheet.class_id == class_id)
+    if only_above:
+        statement = statement.having(absences > threshold)
+    return [
+        PupilAbsenceTotal(
+            pupil_id=row.id,
+            massar_code=row.massar_code,
+            first_name=row.first_name,
+            last_name=row.last_name,
+            class_name=row.name,
+            absences=row.absences,
+            lateness=row.lateness,
+            above_threshold=row.absences > threshold,
+        )
+        for row in await session.execute(statement)
+    ]

@@ -1,0 +1,136 @@
+"""Roll calls, absences across a school, and parents' justifications, as the API shows them."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime, time
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, model_validator
+
+from app.academics.schemas import ClassRef, SubjectRef
+from app.accounts.schemas import PersonRef, PupilRef
+from app.attendance.models import REASON_MAX, AttendanceStatus, JustificationStatus
+from app.core.schemas import Page, Schema
+
+
+class AttendanceMarkIn(Schema):
+    pupil_id: uuid.UUID
+    status: AttendanceStatus
+    minutes_late: int | None = Field(default=None, ge=1, le=240)
+    note: str | None = Field(default=None, max_length=500)
+
+    @model_validator(mode="after")
+    def _minutes_only_when_late(self) -> AttendanceMarkIn:
+        if self.minutes_late is not None and self.status is not AttendanceStatus.LATE:
+            raise ValueError("minutes_late is only for a late pupil")
+        return self
+
+
+class AttendanceIn(Schema):
+    """Replaces the lesson's marks: pupils left out have no mark afterwards."""
+
+    date: date
+    start_time: time
+    subject_id: uuid.UUID
+    marks: list[AttendanceMarkIn] = Field(max_length=80)
+
+
+class AttendanceMarkOut(Schema):
+    pupil_id: uuid.UUID
+    status: AttendanceStatus
+    minutes_late: int | None
+    note: str | None
+
+
+class AttendanceTotals(Schema):
+    present: int
+    absent: int
+    late: int
+
+
+class AttendanceOut(Schema):
+    class_id: uuid.UUID
+    subject_id: uuid.UUID
+    date: date
+    start_time: time
+    taken: bool = Field(description="False until a roll call was recorded for this lesson.")
+    marks: list[AttendanceMarkOut]
+    totals: AttendanceTotals
+    updated_at: datetime | None
+
+
+class SchoolAbsence(Schema):
+    id: uuid.UUID
+    pupil_id: uuid.UUID
+    massar_code: str
+    first_name: str
+    last_name: str
+    class_id: uuid.UUID
+    class_name: str
+    date: date
+    start_time: time
+    subject: SubjectRef
+    status: AttendanceStatus
+    minutes_late: int | None
+
+
+class PupilAbsenceTotal(Schema):
+    pupil_id: uuid.UUID
+    massar_code: str
+    first_name: str
+    last_name: str
+    class_name: str
+    absences: int
+    lateness: int
+    above_threshold: bool
+
+
+Reason = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=REASON_MAX)
+]
+
+
+class CoveredAbsence(Schema):
+    id: uuid.UUID = Field(description="The attendance mark, as in the child's absences.")
+    date: date
+    start_time: time
+    subject: SubjectRef
+
+
+class DocumentInfo(Schema):
+    content_type: str = Field(examples=["application/pdf"])
+    size: int = Field(description="In bytes.")
+
+
+class JustificationOut(Schema):
+    id: uuid.UUID
+    pupil_id: uuid.UUID
+    status: JustificationStatus
+    reason: str
+    decision_reason: str | None
+    decided_at: datetime | None
+    created_at: datetime
+    document: DocumentInfo | None = Field(description="Download it from …/document.")
+    absences: list[CoveredAbsence]
+
+
+class JustificationPage(Page[JustificationOut]):
+    """Newest first."""
+
+
+class SchoolJustificationOut(JustificationOut):
+    pupil: PupilRef
+    school_class: ClassRef | None
+    submitted_by: PersonRef
+
+
+class SchoolJustificationPage(Page[SchoolJustificationOut]):
+    """Newest first."""
+
+
+class DecisionIn(Schema):
+    accepted: bool
+    reason: Reason | None = Field(
+        default=None, description="Required to reject; shown to the parent."
+    )

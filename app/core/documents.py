@@ -1,0 +1,53 @@
+"""Stored documents (justifications' certificates, signed agreements): the commit that keeps
+a stored file and its rows together, and the download."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+import anyio
+from fastapi import Response
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.attendance.justifications import SIGNATURES
+from app.core.storage import DocumentStore
+
+DOCUMENT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {content_type: {} for _, content_type in SIGNATURES},
+        "description": "The document: a PDF, a JPEG or a PNG.",
+    }
+}
+
+
+class Downloadable(Protocol):
+    @property
+    def content(self) -> bytes: ...
+    @property
+    def content_type(self) -> str: ...
+    @property
+    def filename(self) -> str: ...
+
+
+def document_response(document: Downloadable) -> Response:
+    """The document as a download that no shared cache keeps and no browser sniffs."""
+    return Response(
+        document.content,
+        media_type=document.content_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{document.filename}"',
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+async def commit_or_forget(session: AsyncSession, store: DocumentStore, key: str) -> None:
+    """Commit now, while the stored document can still be taken back if the commit fails: the
+    rows and the file stand or fall together."""
+    try:
+        await session.commit()
+    except BaseException:
+        with anyio.CancelScope(shield=True):
+            await store.delete(key)
+        raise

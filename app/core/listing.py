@@ -1,0 +1,98 @@
+"""One page of any list: equality filters that apply only when given, and keyset pagination
+on the list's own sort keys. Every back-office list filters and pages this one way, with no
+OFFSET scans however deep the page."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any, TypeVarTuple
+
+from sqlalchemy import ColumnElement, Row, Select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from app.core.pagination import PageRequest, encode_cursor, split_page
+from app.errors import ProblemError
+
+_Ts = TypeVarTuple("_Ts")
+Column = InstrumentedAttribute[Any] | ColumnElement[Any]
+
+# How a cursor's JSON value is read back into the sort key's Python type.
+_READERS: dict[type, Callable[[Any], Any]] = {
+    datetime: datetime.fromisoformat,
+    date: date.fromisoformat,
+    uuid.UUID: uuid.UUID,
+    Decimal: Decimal,
+}
+
+
+def where_given(statement: Select[*_Ts], filters: Mapping[Column, Any]) -> Select[*_Ts]:
+    """Add `column = value` for each filter the caller gave (None: not filtered)."""
+    for column, value in filters.items():
+        if value is not None:
+            statement = statement.where(column == value)
+    return statement
+
+
+def _read(column: Column, value: Any) -> Any:
+    python_type = column.type.python_type
+    return _READERS.get(python_type, python_type)(value)
+
+
+def _position(keys: Sequence[Column], after: Mapping[str, Any]) -> list[Any]:
+    values = after.get("k")
+    if not isinstance(values, list) or len(values) != len(keys):
+        raise ProblemError(400, "error.bad_cursor", kind="bad-cursor")
+    try:
+        return [_read(key, value) for key, value in zip(keys, values, strict=True)]
+    except (TypeError, ValueError, ArithmeticError):
+        raise ProblemError(400, "error.bad_cursor", kind="bad-cursor") from None
+
+
+async def keyset_rows(
+    session: AsyncSession,
+    statement: Select[*_Ts],
+    keys: Sequence[Column],
+    *,
+    limit: int,
+    after: Mapping[str, Any] | None,
+    descending: bool = False,
+) -> tuple[list[Row[*_Ts]], str | None]:
+    """The rows after the cursor's position, sorted by `keys` (not null; the last one unique,
+    usually the id), and the cursor of the next page (None on the last one).
+
+    Each key is selected by the statement, or is an attribute of its first entity."""
+    if after is not None:
+        position = tuple_(*(key for key in keys))
+        bound = tuple_(*_position(keys, after))
+        statement = statement.where(position < bound if descending else position > bound)
+    statement = statement.order_by(*(key.desc() if descending else key.asc() for key in keys))
+    rows, more = split_page(list((await session.execute(statement.limit(limit + 1))).all()), limit)
+    if not more:
+        return rows, None
+    return rows, encode_cursor({"k": [_key_value(rows[-1], key) for key in keys]})
+
+
+def _key_value(row: Row[*tuple[Any, ...]], key: Column) -> Any:
+    """A sort key's value: a selected column, or an attribute of the row's first entity."""
+    try:
+        return row._mapping[key]
+    except KeyError:
+        return getattr(row[0], str(key.key))
+
+
+async def keyset_page(
+    session: AsyncSession,
+    statement: Select[*_Ts],
+    keys: Sequence[Column],
+    page: PageRequest,
+    *,
+    descending: bool = False,
+) -> tuple[list[Row[*_Ts]], str | None]:
+    """The page of rows the request asks for, sorted by `keys`, and the next page's cursor."""
+    return await keyset_rows(
+        session, statement, keys, limit=page.limit, after=page.position(), descending=descending
+    )

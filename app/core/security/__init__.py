@@ -1,0 +1,3 @@
+"""Security primitives: access tokens, password hashing, TOTP, one-time codes, the login throttle,
+the principal.
+"""

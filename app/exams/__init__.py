@@ -1,0 +1,1 @@
+"""Exam sessions and their results."""

@@ -1,0 +1,107 @@
+"""Exam sessions (local, regional, national) and pupils' results, hidden until published."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import (
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Index,
+    Numeric,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.db.base import Base, Timestamps, UUIDPrimaryKey, checked
+
+
+class ExamKind(StrEnum):
+    LOCAL = "local"
+    REGIONAL = "regional"
+    NATIONAL = "national"
+
+
+class ExamDecision(StrEnum):
+    ADMITTED = "admitted"
+    NOT_ADMITTED = "not_admitted"
+    RESIT = "resit"
+
+
+class ExamSession(UUIDPrimaryKey, Timestamps, Base):
+    """An exam of one level and year, organised by a school (local), an academy (regional) or
+    the ministry (national). Its results stay hidden until `publish_at`."""
+
+    __tablename__ = "exam_sessions"
+    __table_args__ = (
+        CheckConstraint(
+            "(kind = 'local' AND school_id IS NOT NULL)"
+            " OR (kind = 'regional' AND academy_id IS NOT NULL AND school_id IS NULL)"
+            " OR (kind = 'national' AND academy_id IS NULL AND school_id IS NULL)",
+            name="organiser_matches_kind",
+        ),
+        # The worker's question each cycle: which published sessions are not announced yet?
+        Index(
+            "ix_exam_sessions_to_announce",
+            "publish_at",
+            postgresql_where=text("announced_at IS NULL"),
+        ),
+    )
+
+    kind: Mapped[ExamKind] = mapped_column(checked(ExamKind, "kind"))
+    school_year: Mapped[int] = mapped_column(SmallInteger, ForeignKey("school_years.year"))
+    level_code: Mapped[str] = mapped_column(ForeignKey("levels.code"), index=True)
+    name_fr: Mapped[str] = mapped_column(String(200))
+    name_ar: Mapped[str] = mapped_column(String(200))
+    school_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    academy_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("academies.id"), index=True)
+    publish_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When pupils and parents were told the results are out (by the worker, once).
+    announced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ExamResult(UUIDPrimaryKey, Timestamps, Base):
+    """A pupil's result in a session; `school_id` is the school the pupil sat it from."""
+
+    __tablename__ = "exam_results"
+    __table_args__ = (
+        UniqueConstraint("school_id", "session_id", "pupil_id"),
+        UniqueConstraint("id", "school_id"),
+        CheckConstraint("average >= 0 AND average <= 20", name="out_of_20"),
+        Index("ix_exam_results_pupil", "pupil_id"),
+    )
+
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
+    session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("exam_sessions.id"), index=True)
+    pupil_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pupils.id"))
+    average: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
+    decision: Mapped[ExamDecision | None] = mapped_column(checked(ExamDecision, "decision"))
+
+
+class ExamSubjectResult(UUIDPrimaryKey, Base):
+    """A pupil's mark in one subject of an exam."""
+
+    __tablename__ = "exam_subject_results"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["result_id", "school_id"],
+            ["exam_results.id", "exam_results.school_id"],
+            ondelete="CASCADE",
+        ),
+        UniqueConstraint("school_id", "result_id", "subject_id"),
+        CheckConstraint("mark >= 0 AND mark <= 20", name="out_of_20"),
+    )
+
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
+    result_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"), index=True)
+    mark: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
+    absent: Mapped[bool] = mapped_column(default=False, server_default="false")

@@ -1,0 +1,3 @@
+"""Pupils and parents outside the school: guardian links and what a pupil and their parents may
+read.
+"""

@@ -1,0 +1,195 @@
+"""Who may see which pupil outside the school: the pupil themself, and parents whose link to
+the pupil is verified. Linking uses a one-time code the pupil's school issues."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.academics.models import Pupil
+from app.core.security.one_time_codes import hash_code, new_code
+from app.core.security.principal import Principal
+from app.errors import NotFound, ProblemError
+from app.family.models import GuardianLink, LinkAttempt, LinkCode
+from app.family.pupil_records import current_classes
+from app.family.schemas import Child, LinkChildIn, LinkCodeOut
+from app.organisation.models import School
+from app.organisation.scopes import school_scope
+
+CODE_LIFETIME = timedelta(days=30)
+# Guessing a code: at most this many failures per parent account in the window.
+MAX_FAILED_LINKS = 5
+FAILED_LINK_WINDOW = timedelta(minutes=15)
+
+
+async def own_pupil(session: AsyncSession, principal: Principal) -> uuid.UUID:
+    """The pupil record of the calling pupil account."""
+    pupil_id = await session.scalar(select(Pupil.id).where(Pupil.user_id == principal.user_id))
+    if pupil_id is None:
+        raise NotFound()
+    return pupil_id
+
+
+async def child_of(session: AsyncSession, principal: Principal, child_id: uuid.UUID) -> uuid.UUID:
+    """The child if the caller's link to them is verified; 404 for anyone else's child."""
+    linked = await session.scalar(
+        select(GuardianLink.pupil_id).where(
+            GuardianLink.parent_id == principal.user_id,
+            GuardianLink.pupil_id == child_id,
+            GuardianLink.verified_at.is_not(None),
+        )
+    )
+    if linked is None:
+        raise NotFound()
+    return linked
+
+
+async def children(session: AsyncSession, principal: Principal) -> list[Child]:
+    """The child switcher: every verified child, with their school and class."""
+    rows = (
+        await session.execute(
+            select(Pupil, GuardianLink.kinship, School.name_fr, School.name_ar)
+            .join(GuardianLink, GuardianLink.pupil_id == Pupil.id)
+            .join(School, School.id == Pupil.school_id)
+            .where(
+                GuardianLink.parent_id == principal.user_id, GuardianLink.verified_at.is_not(None)
+            )
+            .order_by(Pupil.birth_date)
+        )
+    ).all()
+    classes = await current_classes(session, [pupil.id for pupil, *_ in rows])
+    return [
+        Child(
+            id=pupil.id,
+            massar_code=pupil.massar_code,
+            first_name=pupil.first_name,
+            last_name=pupil.last_name,
+            first_name_ar=pupil.first_name_ar,
+            last_name_ar=pupil.last_name_ar,
+            kinship=kinship,
+            school_name_fr=school_fr,
+            school_name_ar=school_ar,
+            school_class=classes.get(pupil.id),
+        )
+        for pupil, kinship, school_fr, school_ar in rows
+    ]
+
+
+async def issue_link_code(
+    session: AsyncSession, principal: Principal, pupil_id: uuid.UUID
+) -> LinkCodeOut:
+    """A new one-time code for a pupil of the caller's school (earlier unused codes die)."""
+    school_id = await session.scalar(
+        select(Pupil.school_id).where(
+            Pupil.id == pupil_id, school_scope(principal, Pupil.school_id)
+        )
+    )
+    if school_id is None:
+        raise NotFound()
+    await session.execute(
+        delete(LinkCode).where(LinkCode.pupil_id == pupil_id, LinkCode.used_at.is_(None))
+    )
+    code = new_code()
+    expires_at = datetime.now(UTC) + CODE_LIFETIME
+    session.add(
+        LinkCode(
+            school_id=school_id,
+            pupil_id=pupil_id,
+            code_hash=hash_code(code),
+            issued_by=principal.user_id,
+            expires_at=expires_at,
+        )
+    )
+    await session.flush()
+    return LinkCodeOut(pupil_id=pupil_id, code=code, expires_at=expires_at)
+
+
+class TooManyAttempts(ProblemError):
+    def __init__(self) -> None:
+        retry = str(int(FAILED_LINK_WINDOW.total_seconds()))
+        super().__init__(
+            429,
+            "family.too_many_attempts",
+            kind="too-many-attempts",
+            headers={"Retry-After": retry},
+        )
+
+
+class LinkRefused(ProblemError):
+    """One answer for every wrong field, so the code, the Massar code and the birth date
+    cannot be guessed one at a time."""
+
+    def __init__(self) -> None:
+        super().__init__(422, "family.link_refused", kind="link-refused")
+
+
+async def link_child(session: AsyncSession, principal: Principal, request: LinkChildIn) -> Child:
+    """Link a child with their Massar code, birth date and the school's one-time code.
+
+    A failure is recorded and committed by the caller even though the request fails, so the
+    throttle counts it.
+    """
+    since = datetime.now(UTC) - FAILED_LINK_WINDOW
+    failures = await session.scalar(
+        select(func.count()).where(
+            LinkAttempt.parent_id == principal.user_id, LinkAttempt.attempted_at >= since
+        )
+    )
+    if (failures or 0) >= MAX_FAILED_LINKS:
+        raise TooManyAttempts()
+    match = (
+        await session.execute(
+            select(LinkCode.id, Pupil.id)
+            .join(Pupil, Pupil.id == LinkCode.pupil_id)
+            .where(
+                LinkCode.code_hash == hash_code(request.link_code),
+                LinkCode.used_at.is_(None),
+                LinkCode.expires_at > func.now(),
+                Pupil.massar_code == request.massar_code.upper(),
+                Pupil.birth_date == request.birth_date,
+            )
+            .with_for_update(of=LinkCode)
+        )
+    ).one_or_none()
+    if match is None:
+        session.add(LinkAttempt(parent_id=principal.user_id))
+        await session.flush()
+        raise LinkRefused()
+    code_id, pupil_id = match
+    await session.execute(
+        update(LinkCode)
+        .where(LinkCode.id == code_id)
+        .values(used_at=func.now(), used_by=principal.user_id)
+    )
+    existing = await session.scalar(
+        select(GuardianLink).where(
+            GuardianLink.parent_id == principal.user_id, GuardianLink.pupil_id == pupil_id
+        )
+    )
+    if existing is None:
+        session.add(
+            GuardianLink(
+                parent_id=principal.user_id,
+                pupil_id=pupil_id,
+                kinship=request.kinship,
+                verified_at=datetime.now(UTC),
+            )
+        )
+    else:
+        existing.kinship = request.kinship
+        existing.verified_at = datetime.now(UTC)
+    await session.flush()
+    return next(c for c in await children(session, principal) if c.id == pupil_id)
+
+
+async def unlink_child(session: AsyncSession, principal: Principal, child_id: uuid.UUID) -> None:
+    """Remove the caller's link to a child."""
+    await child_of(session, principal, child_id)
+    await session.execute(
+        delete(GuardianLink).where(
+            GuardianLink.parent_id == principal.user_id, GuardianLink.pupil_id == child_id
+        )
+    )

@@ -1,0 +1,336 @@
+"""A pupil's records as the pupil and their parents see them: profile, contact, timetable,
+absences, homework and upcoming tests. Callers pass a pupil id they are entitled to (see
+`family.own_pupil` and `family.child_of`)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import false, select, true
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from app.academics.calendar import current_year, school_today
+from app.academics.models import (
+    Enrolment,
+    Lesson,
+    Level,
+    Pupil,
+    SchoolClass,
+    Semester,
+    Stream,
+    Subject,
+    TimetableSlot,
+)
+from app.academics.schemas import ClassRef, SubjectRef, Week
+from app.academics.timetable import week_of
+from app.assessment.models import ClassTest
+from app.attendance.models import (
+    AttendanceMark,
+    AttendanceSheet,
+    AttendanceStatus,
+    Justification,
+    JustificationStatus,
+    JustifiedAbsence,
+)
+from app.core.schemas import SchoolRef, UnitRef
+from app.errors import NotFound
+from app.family.models import PupilContact
+from app.family.schemas import (
+    AbsenceOut,
+    AbsencesReport,
+    Contact,
+    ContactPatch,
+    HomeworkItem,
+    PupilProfile,
+    UpcomingTest,
+)
+from app.organisation.models import Academy, Province, School
+
+_province = aliased(Province, name="province")
+_academy = aliased(Academy, name="academy")
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    """Where a pupil sits in a year: the class, its level and stream, and the school."""
+
+    school_year: int
+    class_id: uuid.UUID
+    class_name: str
+    level_code: str
+    stream_id: uuid.UUID | None
+    stream_code: str | None
+    school_id: uuid.UUID
+
+    @property
+    def class_ref(self) -> ClassRef:
+        return ClassRef(
+            id=self.class_id,
+            name=self.class_name,
+            level_code=self.level_code,
+            stream_code=self.stream_code,
+        )
+
+
+async def placement(
+    session: AsyncSession, pupil_id: uuid.UUID, year: int | None = None
+) -> Placement | None:
+    """The pupil's class in `year` (this year by default): the current one if they moved."""
+    row = (
+        await session.execute(
+            select(
+                Enrolment.school_year,
+                SchoolClass.id,
+                SchoolClass.name,
+                SchoolClass.level_code,
+                SchoolClass.stream_id,
+                Stream.code,
+                SchoolClass.school_id,
+            )
+            .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
+            .outerjoin(Stream, Stream.id == SchoolClass.stream_id)
+            .where(
+                Enrolment.pupil_id == pupil_id,
+                Enrolment.school_year == (year if year is not None else current_year()),
+            )
+            .order_by(Enrolment.left_on.desc().nulls_first(), Enrolment.enrolled_on.desc())
+            .limit(1)
+        )
+    ).one_or_none()
+    return Placement(*row) if row else None
+
+
+async def current_classes(
+    session: AsyncSession, pupil_ids: list[uuid.UUID]
+) -> dict[uuid.UUID, ClassRef]:
+    """This year's class of each pupil, in one statement."""
+    rows = await session.execute(
+        select(
+            Enrolment.pupil_id,
+            SchoolClass.id,
+            SchoolClass.name,
+            SchoolClass.level_code,
+            Stream.code,
+        )
+        .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
+        .outerjoin(Stream, Stream.id == SchoolClass.stream_id)
+        .where(
+            Enrolment.pupil_id.in_(pupil_ids),
+            Enrolment.school_year == current_year(),
+            Enrolment.left_on.is_(None),
+        )
+    )
+    return {
+        pupil_id: ClassRef(id=class_id, name=name, level_code=level, stream_code=stream)
+        for pupil_id, class_id, name, level, stream in rows.all()
+    }
+
+
+async def profile(session: AsyncSession, pupil_id: uuid.UUID) -> PupilProfile:
+    """Massar code, names, birth, gender, this year's class and level, and where the school is."""
+    row = (
+        await session.execute(
+            select(Pupil, School, _province, _academy)
+            .join(School, School.id == Pupil.school_id)
+            .join(_province, _province.id == School.province_id)
+            .join(_academy, _academy.id == School.academy_id)
+            .where(Pupil.id == pupil_id)
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFound()
+    pupil, school, province, academy = row
+    place = await placement(session, pupil_id)
+    level = await session.get(Level, place.level_code) if place else None
+    return PupilProfile(
+        id=pupil.id,
+        massar_code=pupil.massar_code,
+        first_name=pupil.first_name,
+        last_name=pupil.last_name,
+        first_name_ar=pupil.first_name_ar,
+        last_name_ar=pupil.last_name_ar,
+        birth_date=pupil.birth_date,
+        birth_place=pupil.birth_place,
+        birth_place_ar=pupil.birth_place_ar,
+        gender=pupil.gender,
+        school_year=place.school_year if place else None,
+        school_class=place.class_ref if place else None,
+        level_name_fr=level.name_fr if level else None,
+        level_name_ar=level.name_ar if level else None,
+        school=SchoolRef.model_validate(school),
+        province=UnitRef.model_validate(province),
+        academy=UnitRef.model_validate(academy),
+    )
+
+
+async def contact(session: AsyncSession, pupil_id: uuid.UUID) -> Contact:
+    """The family's contact details (all empty until given)."""
+    row = await session.get(PupilContact, pupil_id)
+    if row is None:
+        return Contact(phone=None, operator=None, phone_owner=None, recovery_email=None)
+    return Contact.model_validate(row)
+
+
+async def update_contact(
+    session: AsyncSession, pupil_id: uuid.UUID, patch: ContactPatch
+) -> Contact:
+    """Change the fields sent, keep the others."""
+    school_id = await session.scalar(select(Pupil.school_id).where(Pupil.id == pupil_id))
+    changes = patch.model_dump(exclude_unset=True)
+    row = (
+        await session.execute(
+            insert(PupilContact)
+            .values(pupil_id=pupil_id, school_id=school_id, **changes)
+            .on_conflict_do_update(
+                index_elements=["pupil_id"], set_=changes or {"school_id": school_id}
+            )
+            .returning(
+                PupilContact.phone,
+                PupilContact.operator,
+                PupilContact.phone_owner,
+                PupilContact.recovery_email,
+            )
+        )
+    ).one()
+    return Contact.model_validate(row._mapping)
+
+
+async def timetable(session: AsyncSession, pupil_id: uuid.UUID, iso_week: str | None) -> Week:
+    """The pupil's class timetable for a week."""
+    place = await placement(session, pupil_id)
+    if place is None:
+        return await week_of(session, false(), iso_week)
+    return await week_of(session, TimetableSlot.class_id == place.class_id, iso_week)
+
+
+async def absences(
+    session: AsyncSession, pupil_id: uuid.UUID, semester: int | None
+) -> AbsencesReport:
+    """This year's absences and lateness (of one semester if asked), newest first, each with
+    the status of its latest justification."""
+    # One lateral subquery, not a query per absence: the latest justification covering it.
+    # That is the open one if there is one (only one can be, and only after every rejection),
+    # which also orders justifications made within one transaction (same created_at).
+    latest = (
+        select(Justification.status)
+        .join(
+            JustifiedAbsence,
+            (JustifiedAbsence.justification_id == Justification.id)
+            & (JustifiedAbsence.school_id == Justification.school_id),
+        )
+        .where(
+            JustifiedAbsence.attendance_mark_id == AttendanceMark.id,
+            JustifiedAbsence.school_id == AttendanceMark.school_id,
+        )
+        .order_by(
+            (Justification.status != JustificationStatus.REJECTED).desc(),
+            Justification.created_at.desc(),
+        )
+        .limit(1)
+        .lateral("latest_justification")
+    )
+    statement = (
+        select(
+            AttendanceMark,
+            AttendanceSheet.lesson_date,
+            AttendanceSheet.starts_at,
+            Subject,
+            latest.c.status,
+        )
+        .join(
+            AttendanceSheet,
+            (AttendanceSheet.id == AttendanceMark.sheet_id)
+            & (AttendanceSheet.school_id == AttendanceMark.school_id),
+        )
+        .join(Subject, Subject.id == AttendanceSheet.subject_id)
+        .outerjoin(latest, true())
+        .where(
+            AttendanceMark.pupil_id == pupil_id,
+            AttendanceMark.school_year == current_year(),
+            AttendanceMark.status != AttendanceStatus.PRESENT,
+        )
+        .order_by(AttendanceSheet.lesson_date.desc(), AttendanceSheet.starts_at.desc())
+    )
+    if semester is not None:
+        statement = statement.join(
+            Semester,
+            (Semester.school_year == AttendanceMark.school_year) & (Semester.number == semester),
+        ).where(AttendanceSheet.lesson_date.between(Semester.starts_on, Semester.ends_on))
+    items = [
+        AbsenceOut(
+            id=mark.id,
+            date=lesson_date,
+            start_time=starts_at,
+            subject=SubjectRef.model_validate(subject),
+            status=mark.status,
+            minutes_late=mark.minutes_late,
+            justification=justified.value if justified else "none",
+        )
+        for mark, lesson_date, starts_at, subject, justified in await session.execute(statement)
+    ]
+    absent = [i for i in items if i.status is AttendanceStatus.ABSENT]
+    return AbsencesReport(
+        semester=semester,
+        absences=len(absent),
+        lateness=len(items) - len(absent),
+        unjustified=sum(1 for i in absent if i.justification in ("none", "rejected")),
+        items=items,
+    )
+
+
+async def homework(session: AsyncSession, pupil_id: uuid.UUID) -> list[HomeworkItem]:
+    """Homework due today or later in the pupil's class, soonest first."""
+    place = await placement(session, pupil_id)
+    if place is None:
+        return []
+    rows = await session.execute(
+        select(Lesson, Subject)
+        .join(Subject, Subject.id == Lesson.subject_id)
+        .where(
+            Lesson.school_id == place.school_id,
+            Lesson.class_id == place.class_id,
+            Lesson.homework_due_on >= school_today(),
+        )
+        .order_by(Lesson.homework_due_on, Subject.code)
+    )
+    return [
+        HomeworkItem(
+            lesson_id=lesson.id,
+            subject=SubjectRef.model_validate(subject),
+            given_on=lesson.lesson_date,
+            due_date=lesson.homework_due_on,
+            text=lesson.homework_text or "",
+        )
+        for lesson, subject in rows
+    ]
+
+
+async def upcoming_tests(session: AsyncSession, pupil_id: uuid.UUID) -> list[UpcomingTest]:
+    """Tests scheduled today or later for the pupil's class (dates only, never marks)."""
+    place = await placement(session, pupil_id)
+    if place is None:
+        return []
+    rows = await session.execute(
+        select(ClassTest, Subject)
+        .join(Subject, Subject.id == ClassTest.subject_id)
+        .where(
+            ClassTest.school_id == place.school_id,
+            ClassTest.class_id == place.class_id,
+            ClassTest.test_date >= school_today(),
+        )
+        .order_by(ClassTest.test_date, Subject.code)
+    )
+    return [
+        UpcomingTest(
+            test_id=test.id,
+            subject=SubjectRef.model_validate(subject),
+            kind=test.kind,
+            semester=test.semester,
+            date=test.test_date,
+            title=test.title,
+        )
+        for test, subject in rows
+    ]

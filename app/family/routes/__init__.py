@@ -1,0 +1,1 @@
+"""The HTTP routes of app.family, mounted by the faces under their own guards."""

@@ -1,0 +1,109 @@
+"""The read views of a pupil's records, shared by two faces: the pupil app (`/student`, the
+caller's own record) and the parent app (`/parent/children/{child_id}`, a verified child).
+
+A face passes the dependency that resolves which pupil is meant; each view then reads through
+the same services, so the two apps can never show different things.
+
+(No `from __future__ import annotations` here: the routes are built inside a function and
+FastAPI must resolve their annotations at that moment.)
+"""
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from app.academics.schemas import Week
+from app.assessment import report_card
+from app.core.caching import NOT_MODIFIED, conditional_json
+from app.core.db.session import SessionDep
+from app.family import pupil_records
+from app.family.schemas import (
+    AbsencesReport,
+    ExamResultOut,
+    HistoryYear,
+    HomeworkItem,
+    MarksReport,
+    PupilProfile,
+    UpcomingTest,
+)
+from app.messaging import announcements
+from app.messaging.schemas import AnnouncementOut
+
+PupilResolver = Callable[..., Awaitable[uuid.UUID]]
+Semester = Annotated[int | None, Query(ge=1, le=2)]
+
+
+def pupil_views(
+    operation_prefix: str, resolve_pupil: PupilResolver, *, as_parent: bool
+) -> APIRouter:
+    """The read-only routes of one pupil, for a face whose `resolve_pupil` picks the pupil
+    (`as_parent`: the reader is a parent, who also gets announcements to parents)."""
+    router = APIRouter()
+    PupilId = Annotated[uuid.UUID, Depends(resolve_pupil)]  # noqa: N806  (a type alias)
+
+    def read(path: str, name: str, model: Any, summary: str) -> Callable[[Any], Any]:
+        return router.get(
+            path,
+            operation_id=f"{operation_prefix}-{name}",
+            response_model=model,
+            responses=NOT_MODIFIED,
+            summary=summary,
+        )
+
+    @read("/profile", "profile", PupilProfile, "Massar code, names, class, school")
+    async def profile(request: Request, pupil_id: PupilId, session: SessionDep) -> Response:
+        return conditional_json(request, await pupil_records.profile(session, pupil_id))
+
+    @read("/timetable", "timetable", Week, "The class timetable of an ISO week")
+    async def timetable(
+        request: Request,
+        pupil_id: PupilId,
+        session: SessionDep,
+        week: Annotated[str | None, Query(pattern=r"^\d{4}-W\d{2}$")] = None,
+    ) -> Response:
+        return conditional_json(request, await pupil_records.timetable(session, pupil_id, week))
+
+    @read("/marks", "marks", MarksReport, "Published marks, averages and class averages")
+    async def marks(
+        request: Request,
+        pupil_id: PupilId,
+        session: SessionDep,
+        year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+        semester: Semester = None,
+    ) -> Response:
+        report = await report_card.marks_report(session, pupil_id, year, semester)
+        return conditional_json(request, report)
+
+    @read("/exams", "exams", list[ExamResultOut], "Published exam results")
+    async def exams(request: Request, pupil_id: PupilId, session: SessionDep) -> Response:
+        return conditional_json(request, await report_card.exam_results(session, pupil_id))
+
+    @read("/history", "history", list[HistoryYear], "School, level and averages per year")
+    async def history(request: Request, pupil_id: PupilId, session: SessionDep) -> Response:
+        return conditional_json(request, await report_card.history(session, pupil_id))
+
+    @read("/absences", "absences", AbsencesReport, "Absences and lateness, with totals")
+    async def absences(
+        request: Request, pupil_id: PupilId, session: SessionDep, semester: Semester = None
+    ) -> Response:
+        report = await pupil_records.absences(session, pupil_id, semester)
+        return conditional_json(request, report)
+
+    @read("/homework", "homework", list[HomeworkItem], "Homework due today or later")
+    async def homework(request: Request, pupil_id: PupilId, session: SessionDep) -> Response:
+        return conditional_json(request, await pupil_records.homework(session, pupil_id))
+
+    @read("/tests", "tests", list[UpcomingTest], "Tests scheduled today or later")
+    async def tests(request: Request, pupil_id: PupilId, session: SessionDep) -> Response:
+        return conditional_json(request, await pupil_records.upcoming_tests(session, pupil_id))
+
+    @read("/announcements", "announcements", list[AnnouncementOut], "The school's announcements")
+    async def school_announcements(
+        request: Request, pupil_id: PupilId, session: SessionDep
+    ) -> Response:
+        notices = await announcements.for_pupil(session, pupil_id, as_parent=as_parent)
+        return conditional_json(request, notices)
+
+    return router

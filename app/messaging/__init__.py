@@ -1,0 +1,1 @@
+"""Announcements, parent-school messages, the inbox, push devices and the push outbox."""

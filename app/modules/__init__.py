@@ -1,0 +1,1 @@
+"""The seven back-office modules, each a package of the same shape."""

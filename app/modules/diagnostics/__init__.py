@@ -1,0 +1,1 @@
+"""Diagnostic tests and remedial support."""

@@ -1,0 +1,1 @@
+"""Didactic equipment: catalogue, inventories, requests and shortages."""

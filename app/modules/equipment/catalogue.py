@@ -1,0 +1,110 @@
+"""The national catalogue of didactic equipment: categories and articles, the same for every
+member of staff; the ministry adds articles (the reference list ships with the migration)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.listing import keyset_rows, where_given
+from app.core.roles import Role
+from app.core.schemas import Page
+from app.core.security.principal import Principal
+from app.errors import Conflict, Forbidden, invalid
+from app.modules.equipment.models import EquipmentCategory, EquipmentItem
+from app.modules.equipment.schemas import CatalogueItemIn, CatalogueItemOut, CategoryOut, ItemRef
+
+
+def item_ref(item: EquipmentItem) -> ItemRef:
+    return ItemRef(
+        id=item.id, code=item.code, name_fr=item.name_fr, name_ar=item.name_ar, unit=item.unit
+    )
+
+
+# ---- catalogue ------------------------------------------------------------------------------
+
+
+async def list_categories(
+    session: AsyncSession, principal: Principal, *, limit: int, after: dict[str, Any] | None
+) -> Page[CategoryOut]:
+    """The catalogue's categories, by code (the same for every member of staff)."""
+    rows, cursor = await keyset_rows(
+        session,
+        select(EquipmentCategory),
+        (EquipmentCategory.code, EquipmentCategory.id),
+        limit=limit,
+        after=after,
+    )
+    return Page(items=[CategoryOut.model_validate(r[0]) for r in rows], next_cursor=cursor)
+
+
+async def list_catalogue(
+    session: AsyncSession,
+    principal: Principal,
+    *,
+    category_id: uuid.UUID | None,
+    search: str | None,
+    limit: int,
+    after: dict[str, Any] | None,
+) -> Page[CatalogueItemOut]:
+    """Articles of the national catalogue by code, optionally one category or a name search."""
+    statement = where_given(
+        select(EquipmentItem, EquipmentCategory).join(
+            EquipmentCategory, EquipmentCategory.id == EquipmentItem.category_id
+        ),
+        {EquipmentItem.category_id: category_id},
+    )
+    if search:
+        statement = statement.where(
+            or_(
+                EquipmentItem.name_fr.icontains(search, autoescape=True),
+                EquipmentItem.name_ar.icontains(search, autoescape=True),
+                EquipmentItem.code.icontains(search, autoescape=True),
+            )
+        )
+    rows, cursor = await keyset_rows(
+        session, statement, (EquipmentItem.code, EquipmentItem.id), limit=limit, after=after
+    )
+    return Page(items=[_catalogue_out(item, cat) for item, cat in rows], next_cursor=cursor)
+
+
+def _catalogue_out(item: EquipmentItem, category: EquipmentCategory) -> CatalogueItemOut:
+    return CatalogueItemOut(
+        id=item.id,
+        code=item.code,
+        name_fr=item.name_fr,
+        name_ar=item.name_ar,
+        unit=item.unit,
+        category=CategoryOut.model_validate(category),
+    )
+
+
+async def add_catalogue_item(
+    session: AsyncSession, principal: Principal, new: CatalogueItemIn
+) -> CatalogueItemOut:
+    """Add an article to the national catalogue: the ministry's staff only."""
+    if principal.role is not Role.CENTRAL_STAFF:
+        raise Forbidden()
+    category = await session.get(EquipmentCategory, new.category_id)
+    if category is None:
+        raise invalid("body.category_id", "not a category of the catalogue", "unknown_category")
+    if await session.scalar(select(EquipmentItem.id).where(EquipmentItem.code == new.code)):
+        raise Conflict("equipment.code_taken")
+    item = EquipmentItem(**new.model_dump(), created_by=principal.user_id)
+    session.add(item)
+    await session.flush()
+    return _catalogue_out(item, category)
+
+
+async def catalogue_items(
+    session: AsyncSession, item_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, EquipmentItem]:
+    """The catalogue's articles among these ids, in one statement."""
+    if not item_ids:
+        return {}
+    rows = await session.scalars(select(EquipmentItem).where(EquipmentItem.id.in_(item_ids)))
+    return {item.id: item for item in rows}

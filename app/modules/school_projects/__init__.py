@@ -1,0 +1,1 @@
+"""The integrated school project (PEI)."""

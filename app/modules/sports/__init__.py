@@ -1,0 +1,1 @@
+"""School sport: associations, licences, teams, competitions and fixtures."""

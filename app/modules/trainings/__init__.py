@@ -1,0 +1,1 @@
+"""Continuous training of staff."""

@@ -1,0 +1,1 @@
+"""School websites: edited by the school, read by the public, followed by steering."""

@@ -1,0 +1,210 @@
+"""School websites, the public's side: anyone, without a login, reads a school's published
+site by its code. Only published rows of a published site exist here; anything else (an
+unknown or inactive school, a draft site, a draft or archived item) answers 404 alike.
+
+There is no principal: the scope is "published", and it is in every statement. Only columns
+the school wrote for the public are selected (no account, no pupil, no staff address)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.listing import keyset_rows
+from app.core.schemas import Page
+from app.errors import NotFound, invalid
+from app.modules.websites.models import SchoolSite, SiteEvent, SiteImage, SiteNews, WebState
+from app.modules.websites.schemas import (
+    PublicContacts,
+    PublicEvent,
+    PublicImage,
+    PublicNews,
+    PublicNewsItem,
+    PublicPresentation,
+    PublicSchool,
+    PublicUnit,
+)
+from app.organisation.models import Academy, Province, School
+from app.settings import get_settings
+
+PUBLISHED = WebState.PUBLISHED
+
+
+def _online(code: str) -> ColumnElement[bool]:
+    """The school with this code is active and its site is published (joined on `school_sites`
+    and `schools`)."""
+    return and_(
+        School.code == code,
+        School.is_active.is_(True),
+        SchoolSite.school_id == School.id,
+        SchoolSite.state == PUBLISHED,
+    )
+
+
+async def school_page(session: AsyncSession, code: str) -> PublicSchool:
+    """The presentation, contacts and place of a school whose site is published."""
+    row = (
+        await session.execute(
+            select(School, SchoolSite, Province.name_fr, Province.name_ar, Academy)
+            .join(SchoolSite, SchoolSite.school_id == School.id)
+            .join(Province, Province.id == School.province_id)
+            .join(Academy, Academy.id == School.academy_id)
+            .where(_online(code))
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFound()
+    school, site, province_fr, province_ar, academy = row
+    assert site.published_at is not None  # a published site is dated (CHECK constraint)
+    return PublicSchool(
+        code=school.code,
+        name_fr=school.name_fr,
+        name_ar=school.name_ar,
+        cycles=list(school.cycles),
+        commune=school.commune,
+        directorate=PublicUnit(name_fr=province_fr, name_ar=province_ar),
+        academy=PublicUnit(name_fr=academy.name_fr, name_ar=academy.name_ar),
+        presentation=PublicPresentation(
+            text_fr=site.presentation_fr,
+            text_ar=site.presentation_ar,
+            motto=site.motto,
+            founded_year=site.founded_year,
+        ),
+        contacts=PublicContacts(
+            address=site.address,
+            phone=site.phone,
+            email=site.email,
+            opening_hours=site.opening_hours,
+            map_url=site.map_url,
+        ),
+        published_at=site.published_at,
+    )
+
+
+async def _online_school_id(session: AsyncSession, code: str) -> uuid.UUID:
+    school_id = await session.scalar(
+        select(School.id).select_from(SchoolSite, School).where(_online(code))
+    )
+    if school_id is None:
+        raise NotFound()
+    return school_id
+
+
+async def news_page(
+    session: AsyncSession, code: str, *, limit: int, after: Mapping[str, Any] | None
+) -> Page[PublicNewsItem]:
+    """Published news of a published site, newest first (without their bodies)."""
+    school_id = await _online_school_id(session, code)
+    statement = select(
+        SiteNews.id, SiteNews.title, SiteNews.summary, SiteNews.cover_url, SiteNews.published_at
+    ).where(SiteNews.school_id == school_id, SiteNews.state == PUBLISHED)
+    rows, cursor = await keyset_rows(
+        session,
+        statement,
+        (SiteNews.published_at, SiteNews.id),
+        limit=limit,
+        after=after,
+        descending=True,
+    )
+    items = [PublicNewsItem.model_validate(dict(row._mapping)) for row in rows]
+    return Page[PublicNewsItem](items=items, next_cursor=cursor)
+
+
+async def news_item(session: AsyncSession, code: str, news_id: uuid.UUID) -> PublicNews:
+    """One published news item of a published site, with its body."""
+    row = (
+        await session.execute(
+            select(
+                SiteNews.id,
+                SiteNews.title,
+                SiteNews.summary,
+                SiteNews.cover_url,
+                SiteNews.published_at,
+                SiteNews.body,
+            )
+            .select_from(SiteNews, SchoolSite, School)
+            .where(
+                SiteNews.id == news_id,
+                SiteNews.state == PUBLISHED,
+                SiteNews.school_id == School.id,
+                _online(code),
+            )
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFound()
+    return PublicNews.model_validate(dict(row._mapping))
+
+
+def _day_start(day: date) -> datetime:
+    """Midnight of a school-local day, as an aware timestamp."""
+    return datetime.combine(day, time.min, tzinfo=ZoneInfo(get_settings().school_timezone))
+
+
+def _event_window(start: date | None, end: date | None) -> ColumnElement[bool]:
+    """Events that overlap the days from `start` to `end` (inclusive); with neither, the events
+    not over yet."""
+    if start is not None and end is not None and start > end:
+        raise invalid("query.from", "must not be after `to`")
+    conditions = []
+    if start is None and end is None:
+        conditions.append(SiteEvent.ends_at >= datetime.now(UTC))
+    if start is not None:
+        conditions.append(SiteEvent.ends_at >= _day_start(start))
+    if end is not None:
+        conditions.append(SiteEvent.starts_at < _day_start(end + timedelta(days=1)))
+    return and_(*conditions)
+
+
+async def events_page(
+    session: AsyncSession,
+    code: str,
+    *,
+    start: date | None,
+    end: date | None,
+    limit: int,
+    after: Mapping[str, Any] | None,
+) -> Page[PublicEvent]:
+    """Published events of a published site, soonest first: upcoming ones by default, or
+    those overlapping the days `start`..`end`."""
+    window = _event_window(start, end)
+    school_id = await _online_school_id(session, code)
+    statement = select(
+        SiteEvent.id,
+        SiteEvent.title,
+        SiteEvent.description,
+        SiteEvent.place,
+        SiteEvent.starts_at,
+        SiteEvent.ends_at,
+    ).where(SiteEvent.school_id == school_id, SiteEvent.state == PUBLISHED, window)
+    rows, cursor = await keyset_rows(
+        session, statement, (SiteEvent.starts_at, SiteEvent.id), limit=limit, after=after
+    )
+    items = [PublicEvent.model_validate(dict(row._mapping)) for row in rows]
+    return Page[PublicEvent](items=items, next_cursor=cursor)
+
+
+async def gallery_page(
+    session: AsyncSession, code: str, *, limit: int, after: Mapping[str, Any] | None
+) -> Page[PublicImage]:
+    """Published gallery links of a published site, newest first."""
+    school_id = await _online_school_id(session, code)
+    statement = select(SiteImage.id, SiteImage.url, SiteImage.caption, SiteImage.created_at).where(
+        SiteImage.school_id == school_id, SiteImage.state == PUBLISHED
+    )
+    rows, cursor = await keyset_rows(
+        session,
+        statement,
+        (SiteImage.created_at, SiteImage.id),
+        limit=limit,
+        after=after,
+        descending=True,
+    )
+    items = [PublicImage(id=row.id, url=row.url, caption=row.caption) for row in rows]
+    return Page[PublicImage](items=items, next_cursor=cursor)

@@ -1,0 +1,1 @@
+"""Steering figures of directorates, academies and the ministry."""

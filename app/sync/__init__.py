@@ -1,0 +1,1 @@
+"""The teacher app's offline queue, replayed once."""

@@ -1,0 +1,40 @@
+"""Every domain's tables, imported here so that `Base.metadata` knows them all (Alembic's
+autogenerate, the schema checks)."""
+
+from app.academics import models as academics
+from app.accounts import models as accounts
+from app.assessment import models as assessment
+from app.attendance import models as attendance
+from app.audit import models as audit
+from app.exams import models as exams
+from app.family import models as family
+from app.messaging import models as messaging
+from app.modules.diagnostics import models as diagnostics
+from app.modules.equipment import models as equipment
+from app.modules.partnerships import models as partnerships
+from app.modules.school_projects import models as school_projects
+from app.modules.sports import models as sports
+from app.modules.trainings import models as trainings
+from app.modules.websites import models as websites
+from app.organisation import models as organisation
+from app.sync import models as sync
+
+DOMAINS = (
+    organisation,
+    accounts,
+    academics,
+    assessment,
+    attendance,
+    family,
+    messaging,
+    audit,
+    exams,
+    sync,
+    school_projects,
+    trainings,
+    equipment,
+    diagnostics,
+    partnerships,
+    sports,
+    websites,
+)
