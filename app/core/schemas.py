@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from typing import Generic, TypeVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 class Schema(BaseModel):
@@ -22,6 +22,33 @@ class Page(Schema, Generic[T]):
     next_cursor: str | None = Field(
         description="Opaque; null on the last page.", examples=["eyJjb2RlIjoiMDAxMjNBIn0"]
     )
+
+
+class Patch(BaseModel):
+    """A partial update: the fields the client sent change, the absent ones stay as they are.
+    Fields named in `REQUIRED` may be left out but not set to null."""
+
+    REQUIRED: ClassVar[frozenset[str]] = frozenset()
+
+    @model_validator(mode="after")
+    def _no_null_required(self) -> Self:
+        nulled = sorted(
+            name for name in self.model_fields_set & self.REQUIRED if getattr(self, name) is None
+        )
+        if nulled:
+            raise ValueError(f"may not be null: {', '.join(nulled)}")
+        return self
+
+    def changes(self) -> dict[str, Any]:
+        """The fields the client sent, with their values."""
+        return self.model_dump(exclude_unset=True)
+
+    def apply_to(self, row: object) -> dict[str, Any]:
+        """Set the sent fields on `row` (an ORM object); return what changed."""
+        changes = self.changes()
+        for name, value in changes.items():
+            setattr(row, name, value)
+        return changes
 
 
 class UnitRef(Schema):

@@ -7,12 +7,12 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Self
+from typing import Annotated, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
 from app.accounts.schemas import PersonRef
-from app.core.schemas import Schema, SchoolRef
+from app.core.schemas import Patch, Schema, SchoolRef
 from app.modules.school_projects.models import (
     COMMENT_MAX,
     OWNER_LABEL_MAX,
@@ -38,22 +38,8 @@ class _Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class _Patch(_Input):
-    """A partial update: absent fields stay as they are; `REQUIRED` ones cannot be nulled."""
-
-    REQUIRED: ClassVar[frozenset[str]] = frozenset()
-
-    @model_validator(mode="after")
-    def _no_null_required(self) -> Self:
-        nulled = sorted(
-            name for name in self.model_fields_set & self.REQUIRED if getattr(self, name) is None
-        )
-        if nulled:
-            raise ValueError(f"may not be null: {', '.join(nulled)}")
-        return self
-
-    def changes(self) -> dict[str, Any]:
-        return self.model_dump(exclude_unset=True)
+class _Patch(_Input, Patch):
+    """A partial update of the plan; unknown fields are refused."""
 
 
 # ---- the school's input ---------------------------------------------------------------------
