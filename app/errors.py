@@ -6,12 +6,15 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+import asyncpg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from app.core.db.faults import RETRY_AFTER_SECONDS, database_unreachable
 from app.core.middleware import REQUEST_ID_HEADER, current_request_id
 from app.i18n import translate
 
@@ -167,6 +170,22 @@ async def _integrity(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, 409, kind="conflict", detail=translate("error.conflict"))
 
 
+async def _database_error(request: Request, exc: Exception) -> JSONResponse:
+    """503 when the database cannot be reached, so clients back off and retry; else a 500."""
+    if not database_unreachable(exc):
+        return await _unexpected(request, exc)
+    log.warning(
+        "database unreachable on %s %s: %s", request.method, request.url.path, type(exc).__name__
+    )
+    return problem_response(
+        request,
+        503,
+        kind="database-unavailable",
+        detail=translate("error.database_unavailable"),
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     language = getattr(request.state, "language", None)
@@ -180,4 +199,8 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(IntegrityError, _integrity)
+    # The errors a lost database raises, handled here rather than by the catch-all (which
+    # would log a trace for what is an outage, not a bug).
+    for error in (DBAPIError, OSError, TimeoutError, PoolTimeout, asyncpg.PostgresError):
+        app.add_exception_handler(error, _database_error)
     app.add_exception_handler(Exception, _unexpected)

@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
     db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
+    # A database that does not answer a connect within this answers 503 (not after the pool wait).
+    db_connect_timeout_seconds: float = Field(default=3.0, gt=0)
 
     jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
     jwt_secret: str | None = None

@@ -58,9 +58,12 @@ def binaries_dir() -> Path:
 
 @dataclass
 class EmbeddedPostgres:
-    """One PostgreSQL cluster kept in `data_dir`, reachable through a Unix socket."""
+    """One PostgreSQL cluster kept in `data_dir`, reachable through a Unix socket (and on
+    `127.0.0.1:port` too when a port is given: the fault tests want a server reached like a
+    production one, over TCP)."""
 
     data_dir: Path
+    port: int | None = None
     holds_server: bool = field(default=False, init=False)
 
     def __post_init__(self) -> None:
@@ -78,6 +81,8 @@ class EmbeddedPostgres:
 
     def url(self, database: str = "postgres") -> str:
         """An SQLAlchemy URL for the asyncpg driver."""
+        if self.port is not None:
+            return f"postgresql+asyncpg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
         return f"postgresql+asyncpg://{SUPERUSER}@/{database}?host={self.socket_dir}"
 
     def start(self) -> None:
@@ -99,12 +104,17 @@ class EmbeddedPostgres:
                     "-l",
                     str(self.data_dir / "server.log"),
                     "-o",
-                    f"-c listen_addresses='' -k {self.socket_dir}",
+                    self._listen_options(),
                 )
             self._holders_dir.mkdir(exist_ok=True)
             self._holder_file.touch()
             self.holds_server = True
         log.info("embedded PostgreSQL ready in %s", self.data_dir)
+
+    def _listen_options(self) -> str:
+        if self.port is None:
+            return f"-c listen_addresses='' -k {self.socket_dir}"
+        return f"-c listen_addresses='127.0.0.1' -p {self.port} -k {self.socket_dir}"
 
     def stop(self) -> None:
         """Let go of the server, and stop it if no live process still holds it."""

@@ -24,6 +24,7 @@ def create_engine(settings: Settings, url: str) -> AsyncEngine:
         max_overflow=settings.db_max_overflow,
         pool_timeout=settings.db_pool_timeout_seconds,
         pool_recycle=1800,
+        connect_args={"timeout": settings.db_connect_timeout_seconds},
     )
 
 

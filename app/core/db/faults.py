@@ -1,0 +1,43 @@
+"""When the database cannot be reached (stopped, restarting, out of connections, too slow to
+accept one): the errors that say so, so that a request answers 503 at once instead of 500."""
+
+from __future__ import annotations
+
+import asyncpg
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+# Raised by the driver or the pool when no connection can be had or a live one was lost:
+# refused or reset sockets, the connect timeout, "the database system is starting up / shutting
+# down", a connection closed under a running statement, a pool with no free connection.
+_UNREACHABLE: tuple[type[BaseException], ...] = (
+    ConnectionError,
+    TimeoutError,
+    PoolTimeout,
+    asyncpg.PostgresConnectionError,
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.ConnectionDoesNotExistError,
+)
+
+# How long a client should wait before trying again: a restart or a failover takes seconds.
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unreachable(error: BaseException) -> bool:
+    """Whether `error`, or the driver error it wraps, says the database cannot be reached."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, _UNREACHABLE):
+            return True
+        if isinstance(current, DBAPIError) and current.connection_invalidated:
+            return True
+        # SQLAlchemy keeps the driver's error in `orig`, which keeps asyncpg's in `__cause__`.
+        pending += [getattr(current, "orig", None), current.__cause__]
+    return False
