@@ -30,7 +30,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -73,11 +73,12 @@ class EmbeddedPostgres:
 
     @property
     def socket_dir(self) -> Path:
-        """The data directory when its path is short enough, else a short per-cluster one."""
+        """The data directory when its path is short enough, else a short per-cluster one in
+        a private folder of ours under the temporary directory (see `_make_socket_dir`)."""
         if len(str(self.data_dir / ".s.PGSQL.5432")) <= MAX_SOCKET_PATH:
             return self.data_dir
         digest = hashlib.sha256(str(self.data_dir).encode()).hexdigest()[:12]
-        return Path(tempfile.gettempdir()) / f"massar-pg-{digest}"
+        return Path(tempfile.gettempdir()) / f"massar-{os.geteuid()}" / f"pg-{digest}"
 
     def url(self, database: str = "postgres") -> str:
         """An SQLAlchemy URL for the asyncpg driver."""
@@ -91,6 +92,7 @@ class EmbeddedPostgres:
         with self._lock():
             if self._run_as:
                 self._prepare_for_system_user()
+            self._make_socket_dir()
             if not (self.data_dir / "PG_VERSION").exists():
                 self._initdb()
             # A server left by a crashed or killed run is adopted as it is.
@@ -219,17 +221,47 @@ class EmbeddedPostgres:
 
     def _prepare_for_system_user(self) -> None:
         _ensure_system_user()
-        socket_dir = self.socket_dir
-        if socket_dir != self.data_dir:
-            socket_dir.mkdir(mode=0o700, exist_ok=True)
-            self._chown_to_system_user(socket_dir)
         for path in (self._bin, self.data_dir.parent):
             _ensure_traversable(path)
+
+    def _make_socket_dir(self) -> None:
+        """The short socket folder, where another user could have planted one first: each
+        level is created private, or refused unless it is a real folder of ours that no one
+        else can write to."""
+        socket_dir = self.socket_dir
+        if socket_dir == self.data_dir:
+            return
+        server_uid = pwd.getpwnam(self._run_as).pw_uid if self._run_as else os.geteuid()
+        # The server's own user must cross our folder to reach its socket folder.
+        private_directory(
+            socket_dir.parent, owner=os.geteuid(), mode=0o711 if self._run_as else 0o700
+        )
+        if not socket_dir.exists() and not socket_dir.is_symlink():
+            socket_dir.mkdir(mode=0o700)
+            self._chown_to_system_user(socket_dir)
+        private_directory(socket_dir, owner=server_uid, mode=0o700)
 
     def _chown_to_system_user(self, path: Path) -> None:
         if self._run_as:
             entry = pwd.getpwnam(self._run_as)
             os.chown(path, entry.pw_uid, entry.pw_gid)
+
+
+def private_directory(path: Path, *, owner: int, mode: int) -> Path:
+    """Create `path` with `mode`, or accept an existing one only if it is a folder (not a
+    link) that `owner` owns and that no one else may write to; never follows a link."""
+    with suppress(FileExistsError):
+        path.mkdir(mode=mode)
+    found = os.lstat(path)
+    if (
+        not stat.S_ISDIR(found.st_mode)
+        or found.st_uid != owner
+        or found.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+    ):
+        raise EmbeddedPostgresError(
+            f"{path} exists and is not a private folder of this user: remove it and retry"
+        )
+    return path
 
 
 def _read_pid(path: Path) -> int | None:
