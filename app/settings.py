@@ -16,6 +16,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 DEV_JWT_SECRET = "massar-dev-secret-change-me-0123456789abcdef"  # noqa: S105
 MIN_SECRET_LENGTH = 32
 # Public too: encrypts TOTP secrets at rest in dev and test only.
+DEV_CODE_HASH_KEY = "massar-dev-code-key-change-me-0123456789abcdef"
 DEV_MFA_ENCRYPTION_KEY = "massar-dev-mfa-key-change-me-0123456789abcdef"
 
 
@@ -88,6 +89,9 @@ class Settings(BaseSettings):
     # `massar serve --with-worker`: run the delivery loop inside the API process.
     push_worker_in_app: bool = False
 
+    # One-time codes (first logins, resets, parent links) are stored as an HMAC under this key,
+    # so a copy of the database alone cannot recover the short codes still in use.
+    code_hash_key: SecretStr | None = None
     # Account security. TOTP secrets are encrypted with a key derived from this secret.
     mfa_encryption_key: SecretStr | None = None
     # True: every staff account must pass a second factor to log in (enrolling at first login).
@@ -166,6 +170,12 @@ class Settings(BaseSettings):
                     f"MASSAR_MFA_ENCRYPTION_KEY must be set to a private value of at least "
                     f"{MIN_SECRET_LENGTH} characters in prod"
                 )
+            code_key = self.code_hash_key.get_secret_value() if self.code_hash_key else ""
+            if code_key == DEV_CODE_HASH_KEY or len(code_key) < MIN_SECRET_LENGTH:
+                raise ValueError(
+                    f"MASSAR_CODE_HASH_KEY must be set to a private value of at least "
+                    f"{MIN_SECRET_LENGTH} characters in prod"
+                )
         return self
 
     @model_validator(mode="after")
@@ -184,6 +194,13 @@ class Settings(BaseSettings):
     def signing_secret(self) -> str:
         """The HS256 key: the configured one, or the public development key outside prod."""
         return self.jwt_secret or DEV_JWT_SECRET
+
+    @property
+    def code_hash_secret(self) -> bytes:
+        """The HMAC key of one-time codes: the configured one, or the dev key outside prod."""
+        if self.code_hash_key is not None:
+            return self.code_hash_key.get_secret_value().encode()
+        return DEV_CODE_HASH_KEY.encode()
 
     @property
     def mfa_secret_key(self) -> str:

@@ -7,10 +7,17 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from app import cli
-from app.settings import DEV_JWT_SECRET, DEV_MFA_ENCRYPTION_KEY, Environment, Settings
+from app.settings import (
+    DEV_CODE_HASH_KEY,
+    DEV_JWT_SECRET,
+    DEV_MFA_ENCRYPTION_KEY,
+    Environment,
+    Settings,
+)
 
 PROD_DB = "postgresql://massar@db.internal/massar"
 PROD_MFA_KEY = "m" * 40
+PROD_CODE_KEY = "c" * 40
 
 
 @pytest.mark.parametrize("secret", [None, DEV_JWT_SECRET, "short-secret"])
@@ -35,6 +42,7 @@ def test_prod_accepts_a_real_secret() -> None:
         database_url=PROD_DB,
         jwt_secret="s" * 40,
         mfa_encryption_key=PROD_MFA_KEY,
+        code_hash_key=PROD_CODE_KEY,
     )
     assert settings.signing_secret == "s" * 40
     assert not settings.allows_demo_data
@@ -57,6 +65,7 @@ def test_seed_demo_is_refused_in_prod(monkeypatch: pytest.MonkeyPatch) -> None:
         database_url=PROD_DB,
         jwt_secret="s" * 40,
         mfa_encryption_key=PROD_MFA_KEY,
+        code_hash_key=PROD_CODE_KEY,
     )
     monkeypatch.setattr(cli, "get_settings", lambda: prod)
     result = CliRunner().invoke(cli.cli, ["seed-demo"])
@@ -72,6 +81,18 @@ def test_prod_refuses_a_default_missing_or_weak_mfa_key(key: str | None) -> None
             database_url=PROD_DB,
             jwt_secret="s" * 40,
             mfa_encryption_key=key,
+        )
+
+
+@pytest.mark.parametrize("key", [None, DEV_CODE_HASH_KEY, "short-key"])
+def test_prod_refuses_a_default_missing_or_weak_code_hash_key(key: str | None) -> None:
+    with pytest.raises(ValidationError, match="MASSAR_CODE_HASH_KEY"):
+        Settings(
+            environment=Environment.PROD,
+            database_url=PROD_DB,
+            jwt_secret="s" * 40,
+            mfa_encryption_key=PROD_MFA_KEY,
+            code_hash_key=key,
         )
 
 
