@@ -156,7 +156,7 @@ async def activate(
     """Set a password with a school's code. Any wrong detail gets the same 401 and counts as a
     failed login, so codes cannot be guessed faster than passwords."""
     name = normalise_username(username)
-    await throttle.check(name, client_ip)
+    attempt = await throttle.begin(name, client_ip)
     row = (
         await session.execute(
             select(AccountCode, User)
@@ -172,7 +172,7 @@ async def activate(
         )
     ).one_or_none()
     if row is None:
-        await throttle.failed(name, client_ip)
+        await throttle.failed(attempt)
         raise NotAuthenticated("auth.invalid_code")
     account_code, user = row
     account_code.used_at = datetime.now(UTC)
@@ -183,7 +183,7 @@ async def activate(
         .where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
         .values(revoked_at=datetime.now(UTC), revoked_reason="password_reset")
     )
-    await throttle.succeeded(name)
+    await throttle.succeeded(attempt)
     log.info(
         "password set with a school code (%s) for user %s", account_code.purpose.value, user.id
     )

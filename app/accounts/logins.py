@@ -54,11 +54,11 @@ async def log_in(
     hashed against a dummy and counted like wrong passwords, so neither reveals an account.
     """
     name = normalise_username(username)
-    await throttle.check(name, client_ip)
+    attempt = await throttle.begin(name, client_ip)
     user = await session.scalar(select(User).where(User.username == name))
     matches, needs_rehash = await verify_password(user.password_hash if user else None, password)
     if user is None or not matches or not user.is_active:
-        await throttle.failed(name, client_ip)
+        await throttle.failed(attempt)
         log.info("login refused (user_id=%s)", user.id if user else None)
         raise NotAuthenticated("auth.bad_credentials")
     now = now or datetime.now(UTC)
@@ -66,10 +66,11 @@ async def log_in(
         user.password_hash = await hash_password(password)
     step = await mfa.login_step(session, user)
     if step is not mfa.LoginStep.TOKENS:
-        # The account's failure count is reset only once the second factor is given too.
+        # The account's count is reset only once the second factor is given too.
+        await throttle.succeeded(attempt, second_factor_due=True)
         log.info("login awaits second factor user_id=%s (%s)", user.id, step.value)
         return await mfa.open_challenge(session, user, user_agent, now, step)
-    await throttle.succeeded(name)
+    await throttle.succeeded(attempt)
     return await _open_login(session, user, user_agent, now)
 
 
@@ -88,13 +89,13 @@ async def complete_mfa_login(
     """
     now = now or datetime.now(UTC)
     pending, user = await mfa.find_challenge(session, challenge, now)
-    await throttle.check(user.username, client_ip)
+    attempt = await throttle.begin(user.username, client_ip)
     if not await mfa.verify_at_login(session, user.id, code, now):
-        await throttle.failed(user.username, client_ip)
+        await throttle.failed(attempt)
         log.info("second factor refused user_id=%s", user.id)
         raise NotAuthenticated("auth.invalid_mfa_code")
     pending.used_at = now
-    await throttle.succeeded(user.username)
+    await throttle.succeeded(attempt)
     return await _open_login(session, user, pending.user_agent, now)
 
 
@@ -193,18 +194,30 @@ def _subject(user: User) -> TokenSubject:
 
 
 async def change_password(
-    session: AsyncSession, principal: Principal, current: str, new: str
+    session: AsyncSession,
+    principal: Principal,
+    current: str,
+    new: str,
+    *,
+    throttle: LoginThrottle,
+    client_ip: str,
 ) -> None:
-    """Replace the caller's password, proving the current one; other logins are ended."""
+    """Replace the caller's password, proving the current one; other logins are ended.
+
+    The proof is throttled like a login: a stolen access token must not become a way to
+    guess the password it was issued for."""
     user = await session.get(User, principal.user_id)
     assert user is not None
+    attempt = await throttle.begin(user.username, client_ip)
     matches, _ = await verify_password(user.password_hash, current)
     if not matches:
+        await throttle.failed(attempt)
         raise invalid(
             "body.current_password", "this is not your current password", "wrong_password"
         )
     if new == current:
         raise invalid("body.new_password", "choose a password you do not use now", "unchanged")
+    await throttle.succeeded(attempt)
     user.password_hash = await hash_password(new)
     await session.execute(
         update(AuthSession)

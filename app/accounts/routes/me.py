@@ -9,6 +9,7 @@ from app.accounts.guards import CurrentPrincipal
 from app.accounts.schemas import MeOut, PasswordChange
 from app.accounts.users import get_me
 from app.core.db.session import SessionDep
+from app.core.security.throttle import ClientIP, LoginThrottleDep
 
 router = APIRouter(tags=["me"])
 
@@ -23,7 +24,19 @@ async def me(principal: CurrentPrincipal, session: SessionDep) -> MeOut:
     "/me/password", operation_id="me-change-password", status_code=status.HTTP_204_NO_CONTENT
 )
 async def change_password(
-    change: PasswordChange, principal: CurrentPrincipal, session: SessionDep
+    change: PasswordChange,
+    principal: CurrentPrincipal,
+    session: SessionDep,
+    throttle: LoginThrottleDep,
+    ip: ClientIP,
 ) -> None:
-    """Change my password (the current one is required); my other devices are logged out."""
-    await auth.change_password(session, principal, change.current_password, change.new_password)
+    """Change my password (the current one is required, and wrong ones are throttled like
+    logins); my other devices are logged out."""
+    await auth.change_password(
+        session,
+        principal,
+        change.current_password,
+        change.new_password,
+        throttle=throttle,
+        client_ip=ip,
+    )

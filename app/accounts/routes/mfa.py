@@ -43,10 +43,11 @@ async def verify(
 ) -> None:
     """Confirm the enrolment with a code from the authenticator; MFA is active from now on."""
     user = await _me(session, principal)
-    await throttle.check(user.username, ip)
+    attempt = await throttle.begin(user.username, ip)
     if not await mfa.confirm(session, user.id, body.code, datetime.now(UTC)):
-        await throttle.failed(user.username, ip)
+        await throttle.failed(attempt)
         raise mfa.wrong_code()
+    await throttle.succeeded(attempt)
 
 
 @router.delete("", operation_id="me-mfa-disable", status_code=status.HTTP_204_NO_CONTENT)
@@ -59,7 +60,8 @@ async def disable(
 ) -> None:
     """Turn MFA off, proven by a current code or a recovery code (a stolen token is not enough)."""
     user = await _me(session, principal)
-    await throttle.check(user.username, ip)
+    attempt = await throttle.begin(user.username, ip)
     if not await mfa.disable(session, user.id, body.code, datetime.now(UTC)):
-        await throttle.failed(user.username, ip)
+        await throttle.failed(attempt)
         raise mfa.wrong_code()
+    await throttle.succeeded(attempt)

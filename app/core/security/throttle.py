@@ -30,6 +30,12 @@ log = logging.getLogger(__name__)
 _MEMORY_SWEEP_AT = 10_000
 _MAX_IP_LENGTH = 64
 _REDIS_TIMEOUT = 0.5
+_RELEASE = """
+if redis.call('exists', KEYS[1]) == 1 and tonumber(redis.call('get', KEYS[1])) > 0 then
+    return redis.call('decr', KEYS[1])
+end
+return 0
+"""
 Clock = Callable[[], float]
 
 
@@ -47,6 +53,10 @@ class ThrottleStore(Protocol):
 
     async def add_failure(self, key: str, window_seconds: int) -> int:
         """Count one failure; the count in the current window, this one included."""
+        ...
+
+    async def release(self, key: str) -> None:
+        """Take back one count of the current window (an attempt that turned out right)."""
         ...
 
     async def lock(self, key: str, seconds: int) -> None:
@@ -83,6 +93,12 @@ class MemoryThrottleStore:
             count, ends = 0, now + window_seconds
         self._failures[key] = (count + 1, ends)
         return count + 1
+
+    async def release(self, key: str) -> None:
+        """Take back one count of the current window (an attempt that turned out right)."""
+        count, ends = self._failures.get(key, (0, 0.0))
+        if count > 0 and ends > self._clock():
+            self._failures[key] = (count - 1, ends)
 
     async def lock(self, key: str, seconds: int) -> None:
         """Lock the key for this many seconds."""
@@ -130,6 +146,14 @@ class RedisThrottleStore:
             return 0
         return int(count)
 
+    async def release(self, key: str) -> None:
+        """Take back one count of the current window (an attempt that turned out right)."""
+        try:
+            # Only a live counter: DECR on an expired key would make one with no expiry.
+            await self._client.eval(_RELEASE, 1, f"{self._prefix}failures:{key}")
+        except RedisError:
+            _warn_unavailable()
+
     async def lock(self, key: str, seconds: int) -> None:
         """Lock the key for this many seconds."""
         try:
@@ -172,37 +196,67 @@ class ThrottlePolicy:
     max_per_ip: int
 
 
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """One try at a secret, already counted against the account and the client."""
+
+    account_key: str
+    ip_key: str
+    account_count: int
+    ip_count: int
+
+
 class LoginThrottle:
-    """The rules: N failures in the window lock the account (or the IP) for a while."""
+    """The rules: N tries in the window that were not right lock the account (or the client)
+    for a while.
+
+    A try is counted before the secret is checked, in one atomic step of the store, and a try
+    over the limit is refused then and there: twenty wrong passwords sent at once get as many
+    checks as twenty sent one after the other. A right answer takes its count back."""
 
     def __init__(self, store: ThrottleStore, policy: ThrottlePolicy) -> None:
         self.store = store
         self.policy = policy
 
-    async def check(self, username: str, client_ip: str) -> None:
-        """Raise `TooManyAttempts` while the account or the client IP is locked."""
-        wait = max(
-            await self.store.locked_for(_account_key(username)),
-            await self.store.locked_for(_ip_key(client_ip)),
-        )
+    async def begin(self, username: str, client_ip: str) -> Attempt:
+        """Count a try; raise `TooManyAttempts` while locked or when this try is over a limit."""
+        account, ip = _account_key(username), _ip_key(client_ip)
+        wait = max(await self.store.locked_for(account), await self.store.locked_for(ip))
         if wait:
             raise TooManyAttempts(wait)
+        attempt = Attempt(
+            account_key=account,
+            ip_key=ip,
+            account_count=await self.store.add_failure(account, self.policy.window_seconds),
+            ip_count=await self.store.add_failure(ip, self.policy.window_seconds),
+        )
+        if (
+            attempt.account_count > self.policy.max_per_account
+            or attempt.ip_count > self.policy.max_per_ip
+        ):
+            raise TooManyAttempts(self.policy.lockout_seconds)
+        return attempt
 
-    async def failed(self, username: str, client_ip: str) -> None:
-        """Count a failure against both; lock whichever reached its limit."""
-        await self._count(_account_key(username), self.policy.max_per_account)
-        await self._count(_ip_key(client_ip), self.policy.max_per_ip)
+    async def failed(self, attempt: Attempt) -> None:
+        """The try was wrong: it stays counted, and the one that reaches a limit locks."""
+        await self._lock_at_limit(
+            attempt.account_key, attempt.account_count, self.policy.max_per_account
+        )
+        await self._lock_at_limit(attempt.ip_key, attempt.ip_count, self.policy.max_per_ip)
 
-    async def succeeded(self, username: str) -> None:
-        """A full login resets the account's count (not the IP's: one success proves little)."""
-        await self.store.clear(_account_key(username))
+    async def succeeded(self, attempt: Attempt, *, second_factor_due: bool = False) -> None:
+        """The secret was right: the client's count is taken back, and the account's is reset
+        (once the second factor is given too, when one is due)."""
+        await self.store.release(attempt.ip_key)
+        if not second_factor_due:
+            await self.store.clear(attempt.account_key)
 
     async def aclose(self) -> None:
         """Release the store's connections."""
         await self.store.aclose()
 
-    async def _count(self, key: str, limit: int) -> None:
-        if await self.store.add_failure(key, self.policy.window_seconds) >= limit:
+    async def _lock_at_limit(self, key: str, count: int, limit: int) -> None:
+        if count >= limit:
             await self.store.lock(key, self.policy.lockout_seconds)
             await self.store.clear(key)
 
