@@ -49,6 +49,10 @@ class Settings(BaseSettings):
     jwt_audience: str = "massar-apps"
     access_token_minutes: int = Field(default=15, ge=1, le=60)
     refresh_token_days: int = Field(default=30, ge=1, le=180)
+    # A login ends this long after it began, however often its tokens were refreshed.
+    session_max_days: int = Field(default=90, ge=1, le=365)
+    # A refresh whose answer was lost may be retried once within this, with the same token.
+    refresh_retry_seconds: int = Field(default=30, ge=0, le=300)
 
     # argon2id; the OWASP minimum is m=19 MiB, t=2, p=1.
     password_memory_kib: int = Field(default=19_456, ge=19_456)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import school_today, school_year_rows
@@ -20,13 +20,14 @@ from app.academics.models import (
     Subject,
     TeachingAssignment,
 )
-from app.accounts.models import AuthSession, User
+from app.accounts.models import AuthSession, RefreshToken, User
 from app.assessment.models import ClassTest, Mark, TestKind, TestStatus
 from app.core.roles import Role, StaffTitle
 from app.core.security.passwords import hash_password
-from app.core.security.tokens import TokenSubject, get_token_codec
+from app.core.security.tokens import TokenSubject, get_token_codec, hash_refresh_token
 from app.family.models import GuardianLink, Kinship
 from app.organisation.models import Area, Province, School, Sector
+from app.settings import get_settings
 
 PASSWORD = "correct-horse-battery"
 _counter = itertools.count(1)
@@ -112,6 +113,17 @@ async def access_token(session: AsyncSession, user: User) -> str:
         academy_id=user.academy_id,
     )
     return get_token_codec().issue_access_token(subject, login.id).token
+
+
+async def used_long_ago(session: AsyncSession, refresh_token: str) -> None:
+    """Move a refresh token's use back past the retry window: a later use is a reuse."""
+    window = timedelta(seconds=get_settings().refresh_retry_seconds + 1)
+    await session.execute(
+        update(RefreshToken)
+        .where(RefreshToken.token_hash == hash_refresh_token(refresh_token))
+        .values(used_at=RefreshToken.used_at - window)
+    )
+    await session.commit()
 
 
 @dataclass

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import AuthSession, User
 from app.core.roles import Role
-from tests.factories import PASSWORD, World, create_user
+from tests.factories import PASSWORD, World, create_user, used_long_ago
 
 pytestmark = pytest.mark.usefixtures("world")
 
@@ -139,12 +139,13 @@ async def test_refresh_rotates_the_token(client: httpx.AsyncClient, world: World
 
 
 async def test_reused_refresh_token_revokes_the_whole_family(
-    client: httpx.AsyncClient, world: World
+    client: httpx.AsyncClient, world: World, session: AsyncSession
 ) -> None:
     first = (await _login(client, world.users["student"].username)).json()
     second = (
         await client.post("/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]})
     ).json()
+    await used_long_ago(session, first["refresh_token"])
 
     replay = await client.post(
         "/api/v1/auth/refresh", json={"refresh_token": first["refresh_token"]}

@@ -31,11 +31,15 @@ USER_AGENT_MAX = 200
 log = logging.getLogger(__name__)
 
 
-class RefreshTokenReused(Exception):
-    """A refresh token came back after it was rotated: its whole login has been revoked.
+class LoginEnded(Exception):
+    """Refreshing ended the login (a reused token, or a login past its lifetime).
 
     The caller must commit that revocation before answering 401.
     """
+
+
+class RefreshTokenReused(LoginEnded):
+    """A refresh token came back after it was rotated: its whole login has been revoked."""
 
 
 async def log_in(
@@ -117,7 +121,12 @@ async def _open_login(
 
 
 async def refresh(session: AsyncSession, refresh_token: str) -> TokenPair:
-    """Trade a refresh token for a new pair; the old token can never be used again."""
+    """Trade a refresh token for a new pair; the old token can never be used again, but for
+    one retry just after its use (a client whose answer was lost on the network).
+
+    Tokens are stored hashed, so the retry gets a fresh pair of the same login, not the lost
+    one. Any other reuse is taken for theft: the whole login is ended.
+    """
     row = (
         await session.execute(
             select(RefreshToken, AuthSession, User)
@@ -133,14 +142,31 @@ async def refresh(session: AsyncSession, refresh_token: str) -> TokenPair:
     token, login, user = row
     now = datetime.now(UTC)
     if token.used_at is not None:
-        await _revoke(session, login.id, "refresh_reuse", now)
-        log.warning("refresh token reused: session=%s of user_id=%s revoked", login.id, user.id)
-        raise RefreshTokenReused()
+        if not _may_retry(token, now):
+            await _revoke(session, login.id, "refresh_reuse", now)
+            log.warning("refresh token reused: session=%s of user_id=%s revoked", login.id, user.id)
+            raise RefreshTokenReused()
+        token.retried_at = now
     if login.revoked_at is not None or token.expires_at <= now or not user.is_active:
         raise NotAuthenticated("auth.invalid_refresh_token")
-    token.used_at = now
+    if now >= _login_ends(login):
+        await _revoke(session, login.id, "expired", now)
+        raise LoginEnded()
+    token.used_at = token.used_at or now
     login.last_used_at = now
-    return await _issue_pair(session, _subject(user), login.id, now)
+    return await _issue_pair(session, _subject(user), login.id, now, ends=_login_ends(login))
+
+
+def _may_retry(token: RefreshToken, now: datetime) -> bool:
+    """A used token may be presented once more, within the retry window after its use."""
+    window = timedelta(seconds=get_settings().refresh_retry_seconds)
+    assert token.used_at is not None
+    return token.retried_at is None and now - token.used_at <= window
+
+
+def _login_ends(login: AuthSession) -> datetime:
+    """The absolute end of a login: refreshing cannot carry it past this."""
+    return login.created_at + timedelta(days=get_settings().session_max_days)
 
 
 async def log_out(session: AsyncSession, refresh_token: str) -> None:
@@ -163,14 +189,21 @@ async def _revoke(session: AsyncSession, login_id: uuid.UUID, reason: str, now: 
 
 
 async def _issue_pair(
-    session: AsyncSession, subject: TokenSubject, login_id: uuid.UUID, now: datetime
+    session: AsyncSession,
+    subject: TokenSubject,
+    login_id: uuid.UUID,
+    now: datetime,
+    *,
+    ends: datetime | None = None,
 ) -> TokenPair:
     settings = get_settings()
-    lifetime = timedelta(days=settings.refresh_token_days)
+    expires_at = now + timedelta(days=settings.refresh_token_days)
+    if ends is not None:
+        expires_at = min(expires_at, ends)
     opaque = new_refresh_token()
     session.add(
         RefreshToken(
-            session_id=login_id, token_hash=hash_refresh_token(opaque), expires_at=now + lifetime
+            session_id=login_id, token_hash=hash_refresh_token(opaque), expires_at=expires_at
         )
     )
     await session.flush()
@@ -179,7 +212,7 @@ async def _issue_pair(
         access_token=access.token,
         expires_in=access.expires_in,
         refresh_token=opaque,
-        refresh_expires_in=int(lifetime.total_seconds()),
+        refresh_expires_in=int((expires_at - now).total_seconds()),
     )
 
 

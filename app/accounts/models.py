@@ -96,7 +96,8 @@ class AuthSession(UUIDPrimaryKey, Base):
 
 
 class RefreshToken(UUIDPrimaryKey, Base):
-    """An opaque refresh token, stored only as its SHA-256; usable once."""
+    """An opaque refresh token, stored only as its SHA-256; usable once (and retried once, just
+    after its use, when the client lost the answer)."""
 
     __tablename__ = "refresh_tokens"
 
@@ -107,6 +108,8 @@ class RefreshToken(UUIDPrimaryKey, Base):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # When it was presented once more, just after its use, by a client whose answer was lost.
+    retried_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class MfaCredential(Base):

@@ -165,7 +165,7 @@ async def refresh(body: RefreshRequest, session: SessionDep) -> TokenPair:
     """Rotate a refresh token. A token used twice ends its whole login (401)."""
     try:
         return await auth.refresh(session, body.refresh_token)
-    except auth.RefreshTokenReused:
+    except auth.LoginEnded:
         # The revocation must survive the error response.
         await session.commit()
         raise NotAuthenticated("auth.invalid_refresh_token") from None
