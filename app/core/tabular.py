@@ -67,10 +67,8 @@ def _unreadable() -> ProblemError:
 
 
 def _xlsx_grid(content: bytes) -> list[list[Any]]:
-    # The grade sheet's answers, as before the check moved here.
-    not_a_zip = ProblemError(415, "gradesheet.not_xlsx", kind="not-a-grade-sheet")
-    too_large = ProblemError(413, "gradesheet.too_large", kind="file-too-large")
-    check_unzipped_size(content, not_a_zip, too_large)
+    too_large = ProblemError(413, "error.request_too_large", kind="file-too-large")
+    check_unzipped_size(content, _unreadable(), too_large)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = book.worksheets[0]
