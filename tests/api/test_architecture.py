@@ -143,6 +143,15 @@ def model_rule(importer: str, imported: str) -> str | None:
     return "models import only core and other models"
 
 
+def route_rule(importer: str, imported: str) -> str | None:
+    """Arrows point from routes to services: a service, schema or model never imports a route."""
+    if "routes" not in imported.split(".") or "routes" in importer.split("."):
+        return None
+    if within(importer, "app.api") or importer in ("app.main", "app.cli"):
+        return None
+    return "only routes and faces import routes"
+
+
 def api_rule(importer: str, imported: str) -> str | None:
     """The faces are imported only by the app that mounts them and by the command line."""
     if not within(imported, "app.api"):
@@ -152,7 +161,13 @@ def api_rule(importer: str, imported: str) -> str | None:
     return "only app.api, app.main and app.cli import app.api"
 
 
-RULES: tuple[Callable[[str, str], str | None], ...] = (core_rule, module_rule, model_rule, api_rule)
+RULES: tuple[Callable[[str, str], str | None], ...] = (
+    core_rule,
+    module_rule,
+    model_rule,
+    route_rule,
+    api_rule,
+)
 
 
 def breaches(imports: Iterable[Import]) -> list[str]:
@@ -223,6 +238,7 @@ def test_every_rule_reports_what_breaks_it() -> None:
         at("app.modules.sports.service", "app"),
         at("app.messaging.models", "app.messaging.notifications"),
         at("app.academics.models", "app.academics.schemas"),
+        at("app.attendance.justifications", "app.family.routes.pupil_views"),
         at("app.family.links", "app.api.v1"),
     ]
     kept = [
@@ -234,6 +250,8 @@ def test_every_rule_reports_what_breaks_it() -> None:
         at("app.modules.sports.service", "app.family"),
         at("app.messaging.models", "app.accounts.models"),
         at("app.main", "app.api.v1"),
+        at("app.api.v1.teacher", "app.academics.routes.classes"),
+        at("app.family.routes.parent", "app.family.routes.pupil_views"),
     ]
     assert [line.split(":")[0] for line in breaches(broken)] == [b.path for b in broken]
     assert breaches(kept) == []
