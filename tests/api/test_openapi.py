@@ -12,7 +12,7 @@ import httpx
 from app.cli import openapi_json
 from app.main import create_app
 
-COMMITTED = Path(__file__).resolve().parent.parent / "openapi" / "v1.json"
+COMMITTED = Path(__file__).resolve().parents[2] / "openapi" / "v1.json"
 
 
 def test_committed_openapi_is_current() -> None:
