@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-DOCUMENT = Path(__file__).resolve().parent.parent / "openapi" / "v1.json"
+DOCUMENT = Path(__file__).resolve().parents[2] / "openapi" / "v1.json"
 
 
 def _file_media_types(document: dict[str, Any]) -> set[str]:
