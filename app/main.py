@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
 
+from app.accounts.schemas import LoginRequest
 from app.api import health
 from app.api.v1 import router as v1_router
 from app.core.body_limit import BodyLimitMiddleware
@@ -27,6 +31,26 @@ the pupil app (Moutamadris), the parent app (Wali), school and hierarchy staff, 
 Authenticate with `POST /api/v1/auth/token`, then send `Authorization: Bearer <access_token>`.
 Errors are RFC 9457 `application/problem+json`.
 """
+
+# Bodies that a route reads itself, so that no parameter shows FastAPI their model: the login takes
+# JSON or the OAuth2 password form. Its `openapi_extra` refers to these components.
+BODIES_READ_BY_HAND: tuple[type[BaseModel], ...] = (LoginRequest,)
+
+
+def install_openapi(app: FastAPI) -> None:
+    """Serve FastAPI's OpenAPI document with the components of the bodies read by hand."""
+    build = app.openapi
+    _, definitions = models_json_schema(
+        [(model, "validation") for model in BODIES_READ_BY_HAND],
+        ref_template="#/components/schemas/{model}",
+    )
+
+    def openapi() -> dict[str, Any]:
+        document = build()  # built on the first call, then FastAPI's cached copy
+        document["components"]["schemas"].update(definitions["$defs"])
+        return document
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def install_services(app: FastAPI, settings: Settings) -> None:
@@ -70,6 +94,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         lifespan=lifespan,
         openapi_url="/openapi.json",
     )
+    install_openapi(app)
     install_services(app, settings)
     install_error_handlers(app)
     app.add_middleware(

@@ -272,7 +272,7 @@ class AcceptIn(Schema):
     class_id: uuid.UUID = Field(description="The receiving school's class for the pupil.")
 
 
-class RefuseIn(Schema):
+class TransferRefusal(Schema):
     reason: str = Field(min_length=3, max_length=500)
 
 

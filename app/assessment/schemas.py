@@ -93,7 +93,7 @@ class TestStatistics(Schema):
     )
 
 
-class ReturnIn(Schema):
+class MarksReturn(Schema):
     reason: str = Field(min_length=3, max_length=500)
 
 

@@ -10,7 +10,6 @@ and `read_workbook` in a worker thread.
 from __future__ import annotations
 
 import io
-import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -25,6 +24,7 @@ from openpyxl.workbook.workbook import Workbook as Book
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.assessment.models import TestKind
+from app.core.tabular import check_unzipped_size
 from app.errors import ProblemError
 
 META_SHEET = "massar"
@@ -66,8 +66,6 @@ BLOCK_ROW = 3
 HEADER_SEARCH_ROWS = 50
 MAX_ROWS = 2_000
 MAX_COLUMNS = 40
-# Deflate inflates up to ~1000×, and openpyxl holds a sheet's shared strings in memory.
-MAX_UNZIPPED_BYTES = 50_000_000
 _BOLD = Font(bold=True)
 _RIGHT = Alignment(horizontal="right")
 _HEADER_FILL = PatternFill("solid", start_color="DDEBF7")
@@ -156,7 +154,8 @@ def _not_a_grade_sheet(status: int = 422) -> ProblemError:
 def read_workbook(content: bytes) -> ReadSheet:
     """The uploaded .xlsx, or a `ProblemError`: 413 too large unzipped, 415 not an .xlsx, 422 not
     a grade sheet."""
-    check_unzipped_size(content)
+    too_large = ProblemError(413, "gradesheet.too_large", kind="file-too-large")
+    check_unzipped_size(content, _not_a_grade_sheet(415), too_large)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     except Exception:  # a bad file fails in zipfile, XML or openpyxl itself, each its own way
@@ -169,17 +168,6 @@ def read_workbook(content: bytes) -> ReadSheet:
         raise _not_a_grade_sheet(415) from None
     finally:
         book.close()
-
-
-def check_unzipped_size(content: bytes) -> None:
-    # zipfile never inflates an entry past its declared size, so the declared sizes are a bound.
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unzipped = sum(entry.file_size for entry in archive.infolist())
-    except zipfile.BadZipFile:
-        raise _not_a_grade_sheet(415) from None
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise ProblemError(413, "gradesheet.too_large", kind="file-too-large")
 
 
 def _read_meta(book: Book) -> dict[str, str]:

@@ -38,6 +38,7 @@ from app.attendance.schemas import (
     SchoolJustificationOut,
     SchoolJustificationPage,
 )
+from app.core.documents import SIGNATURES
 from app.core.pagination import split_page, timestamp_cursor, timestamp_position
 from app.core.security.principal import Principal
 from app.core.storage import DocumentMissing, DocumentStore, new_key
@@ -51,13 +52,6 @@ from app.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-# What a document is, read from its first bytes: the declared type and the name are the
-# client's word, and a renamed file must not pass for a certificate.
-SIGNATURES = (
-    (b"%PDF-", "application/pdf"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"\x89PNG\r\n\x1a\n", "image/png"),
-)
 EXTENSIONS = {"application/pdf": ".pdf", "image/jpeg": ".jpg", "image/png": ".png"}
 
 _submitter = aliased(User, name="submitter")

@@ -14,7 +14,7 @@ from app.academics.calendar import school_today
 from app.academics.models import Pupil, Subject
 from app.academics.teaching import check_pupils_of_class, current_pupils, taught_class
 from app.attendance.models import AttendanceMark, AttendanceSheet, AttendanceStatus
-from app.attendance.schemas import AttendanceIn, AttendanceMarkOut, AttendanceOut, AttendanceTotals
+from app.attendance.schemas import AttendanceMarkOut, AttendanceOut, AttendanceTotals, RollCallIn
 from app.core.bulk import upsert
 from app.core.security.principal import Principal
 from app.errors import InvalidInput, field_error
@@ -25,7 +25,7 @@ from app.settings import get_settings
 
 
 async def record_attendance(
-    session: AsyncSession, principal: Principal, class_id: uuid.UUID, roll_call: AttendanceIn
+    session: AsyncSession, principal: Principal, class_id: uuid.UUID, roll_call: RollCallIn
 ) -> AttendanceOut:
     """Replace a lesson's marks with these, all or nothing; replaying it changes nothing."""
     school_class = await taught_class(session, principal, class_id, roll_call.subject_id)
@@ -177,7 +177,7 @@ def _attendance_out(
 
 
 async def _tell_parents(
-    session: AsyncSession, pupil_ids: list[uuid.UUID], roll_call: AttendanceIn
+    session: AsyncSession, pupil_ids: list[uuid.UUID], roll_call: RollCallIn
 ) -> None:
     """Notify the verified parents of each pupil just marked absent.
 

@@ -27,7 +27,7 @@ class AttendanceMarkIn(Schema):
         return self
 
 
-class AttendanceIn(Schema):
+class RollCallIn(Schema):
     """Replaces the lesson's marks: pupils left out have no mark afterwards."""
 
     date: date

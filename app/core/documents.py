@@ -9,8 +9,15 @@ import anyio
 from fastapi import Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.attendance.justifications import SIGNATURES
 from app.core.storage import DocumentStore
+
+# What a document is, read from its first bytes: the declared type and the name are the
+# client's word, and a renamed file must not pass for a certificate.
+SIGNATURES = (
+    (b"%PDF-", "application/pdf"),
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+)
 
 DOCUMENT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {

@@ -6,16 +6,18 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import load_workbook
 
-from app.assessment.workbook import check_unzipped_size
 from app.errors import ProblemError
 
 MAX_ROWS = 5_000
 XLSX_MAGIC = b"PK\x03\x04"
+# Deflate inflates up to ~1000×, and openpyxl holds a sheet's shared strings in memory.
+MAX_UNZIPPED_BYTES = 50_000_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,21 +49,39 @@ def read_table(content: bytes, required_header: str) -> list[TableRow]:
     raise ProblemError(422, "imports.no_header", kind="not-a-massar-table")
 
 
+def check_unzipped_size(content: bytes, not_a_zip: ProblemError, too_large: ProblemError) -> None:
+    """Raise `not_a_zip` unless the content is a zip archive, and `too_large` when its entries
+    would inflate past `MAX_UNZIPPED_BYTES` (a zip bomb)."""
+    # zipfile never inflates an entry past its declared size, so the declared sizes are a bound.
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unzipped = sum(entry.file_size for entry in archive.infolist())
+    except zipfile.BadZipFile:
+        raise not_a_zip from None
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise too_large
+
+
+def _unreadable() -> ProblemError:
+    return ProblemError(415, "imports.unreadable", kind="unreadable-table")
+
+
 def _xlsx_grid(content: bytes) -> list[list[Any]]:
-    check_unzipped_size(content)
+    too_large = ProblemError(413, "error.request_too_large", kind="file-too-large")
+    check_unzipped_size(content, _unreadable(), too_large)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = book.worksheets[0]
         return [list(row) for row in sheet.iter_rows(max_row=MAX_ROWS + 50, values_only=True)]
     except Exception:  # zip, XML or openpyxl errors: all mean "not a spreadsheet we can read"
-        raise ProblemError(415, "imports.unreadable", kind="unreadable-table") from None
+        raise _unreadable() from None
 
 
 def _csv_grid(content: bytes) -> list[list[Any]]:
     try:
         text = content.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ProblemError(415, "imports.unreadable", kind="unreadable-table") from None
+        raise _unreadable() from None
     # Massar exports use ";" (French Excel); accept "," too.
     delimiter = "," if text.count(",") > text.count(";") else ";"
     return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]

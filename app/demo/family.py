@@ -20,7 +20,7 @@ from app.accounts.models import User
 from app.attendance import justifications
 from app.attendance import roll_calls as attendance
 from app.attendance.models import AttendanceMark, AttendanceSheet, AttendanceStatus
-from app.attendance.schemas import AttendanceIn, AttendanceMarkIn
+from app.attendance.schemas import AttendanceMarkIn, RollCallIn
 from app.core.security.principal import Principal
 from app.core.storage import LocalDirectoryStore
 from app.family.pupil_records import current_classes
@@ -84,7 +84,7 @@ async def _record_absence(
         session,
         teacher,
         school_class.id,
-        AttendanceIn(
+        RollCallIn(
             date=day,
             start_time=LESSON_START,
             subject_id=maths,

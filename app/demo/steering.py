@@ -22,7 +22,7 @@ from app.assessment.models import TestKind
 from app.assessment.schemas import MarkIn, TestIn
 from app.attendance import roll_calls as attendance
 from app.attendance.models import AttendanceStatus, Justification
-from app.attendance.schemas import AttendanceIn, AttendanceMarkIn
+from app.attendance.schemas import AttendanceMarkIn, RollCallIn
 from app.core.roles import Role
 from app.core.security.principal import Principal
 from app.demo.teaching import random_pupil
@@ -144,9 +144,9 @@ def _mark(rng: random.Random, pupil: Pupil) -> MarkIn:
     return MarkIn(pupil_id=pupil.id, mark=Decimal(rng.randrange(40, 80)) / 4)
 
 
-def _roll_call(rng: random.Random, subject: Subject, group: list[Pupil], day: date) -> AttendanceIn:
+def _roll_call(rng: random.Random, subject: Subject, group: list[Pupil], day: date) -> RollCallIn:
     absent = rng.randrange(len(group))
-    return AttendanceIn(
+    return RollCallIn(
         date=day,
         start_time=time(9, 0),
         subject_id=subject.id,

@@ -36,7 +36,7 @@ from app.assessment.models import ClassTest, TestKind, TestStatus
 from app.assessment.schemas import MarkIn, TestIn
 from app.attendance import roll_calls as attendance
 from app.attendance.models import AttendanceStatus
-from app.attendance.schemas import AttendanceIn, AttendanceMarkIn
+from app.attendance.schemas import AttendanceMarkIn, RollCallIn
 from app.core.security.principal import Principal
 from app.demo.family import seed_family
 from app.demo.history import seed_past_year
@@ -323,10 +323,10 @@ def _demo_mark(rng: random.Random, pupil_id: uuid.UUID, *, absent: bool = False)
     return MarkIn(pupil_id=pupil_id, mark=mark, remark="Très bien" if mark >= 16 else None)
 
 
-def _roll_call(rng: random.Random, subject: Subject, group: list[Pupil], day: date) -> AttendanceIn:
+def _roll_call(rng: random.Random, subject: Subject, group: list[Pupil], day: date) -> RollCallIn:
     absent = set(rng.sample(range(len(group)), 2))
     late = rng.choice([i for i in range(len(group)) if i not in absent])
-    return AttendanceIn(
+    return RollCallIn(
         date=day,
         start_time=time(8, 30),
         subject_id=subject.id,

@@ -16,7 +16,7 @@ from app.academics.schemas import LessonIn
 from app.assessment.marks import save_marks
 from app.assessment.schemas import MarkIn
 from app.attendance.roll_calls import record_attendance
-from app.attendance.schemas import AttendanceIn
+from app.attendance.schemas import RollCallIn
 from app.core.security.principal import Principal
 from app.errors import InvalidInput, ProblemError, field_errors
 from app.sync.models import SyncOperation
@@ -98,7 +98,7 @@ async def _attendance(
     session: AsyncSession, principal: Principal, op: SyncOperationIn
 ) -> BaseModel:
     assert op.class_id is not None
-    roll_call = _parse(TypeAdapter(AttendanceIn), op.body)
+    roll_call = _parse(TypeAdapter(RollCallIn), op.body)
     return await record_attendance(session, principal, op.class_id, roll_call)
 
 

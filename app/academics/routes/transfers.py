@@ -9,7 +9,7 @@ from fastapi import APIRouter, status
 
 from app.academics import transfers
 from app.academics.models import TransferStatus
-from app.academics.schemas import AcceptIn, RefuseIn, SchoolPupilOut, TransferIn, TransferOut
+from app.academics.schemas import AcceptIn, SchoolPupilOut, TransferIn, TransferOut, TransferRefusal
 from app.accounts.guards import SchoolStaffPrincipal
 from app.core.db.session import SessionDep
 
@@ -47,7 +47,10 @@ async def accept(
 
 @router.post("/transfers/{transfer_id}/refuse", operation_id="school-refuse-transfer")
 async def refuse(
-    transfer_id: uuid.UUID, body: RefuseIn, principal: SchoolStaffPrincipal, session: SessionDep
+    transfer_id: uuid.UUID,
+    body: TransferRefusal,
+    principal: SchoolStaffPrincipal,
+    session: SessionDep,
 ) -> TransferOut:
     """Refuse an incoming transfer, with a reason."""
     return await transfers.refuse(session, principal, transfer_id, body.reason)

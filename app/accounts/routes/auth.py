@@ -27,11 +27,15 @@ from app.errors import InvalidInput, NotAuthenticated, ProblemError, field_error
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
+# The route reads its body itself, so FastAPI does not list `LoginRequest` among the components:
+# `app.main.install_openapi` adds it for this `$ref`.
 _LOGIN_BODY = {
     "requestBody": {
         "required": True,
         "content": {
-            "application/json": {"schema": {"$ref": "#/components/schemas/LoginRequest"}},
+            "application/json": {
+                "schema": {"$ref": f"#/components/schemas/{LoginRequest.__name__}"}
+            },
             "application/x-www-form-urlencoded": {
                 "schema": {
                     "type": "object",

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, status
 from app.accounts.guards import SchoolStaffPrincipal
 from app.assessment import validation as marks_workflow
 from app.assessment.models import TestStatus
-from app.assessment.schemas import CorrectionIn, CorrectionOut, PublicationOut, ReturnIn, TestOut
+from app.assessment.schemas import CorrectionIn, CorrectionOut, MarksReturn, PublicationOut, TestOut
 from app.core.db.session import SessionDep
 from app.core.params import PageParams
 from app.core.schemas import Page
@@ -47,7 +47,7 @@ async def validate_test(
 
 @router.post("/tests/{test_id}/return", operation_id="school-return-test")
 async def return_test(
-    test_id: uuid.UUID, body: ReturnIn, principal: SchoolStaffPrincipal, session: SessionDep
+    test_id: uuid.UUID, body: MarksReturn, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> TestOut:
     """Send a submitted test back to its teacher with a reason (the teacher is notified)."""
     return await marks_workflow.return_test(session, principal, test_id, body.reason)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Query, Request, Response
 
 from app.accounts.guards import TeacherPrincipal
 from app.attendance import roll_calls as attendance
-from app.attendance.schemas import AttendanceIn, AttendanceOut
+from app.attendance.schemas import AttendanceOut, RollCallIn
 from app.core.caching import NOT_MODIFIED, conditional_json
 from app.core.db.session import SessionDep
 
@@ -19,7 +19,7 @@ router = APIRouter()
 
 @router.put("/classes/{class_id}/attendance", operation_id="teacher-record-attendance")
 async def record_attendance(
-    class_id: uuid.UUID, roll_call: AttendanceIn, principal: TeacherPrincipal, session: SessionDep
+    class_id: uuid.UUID, roll_call: RollCallIn, principal: TeacherPrincipal, session: SessionDep
 ) -> AttendanceOut:
     """Record a lesson's roll call, replacing any earlier one; all rows or none."""
     return await attendance.record_attendance(session, principal, class_id, roll_call)

@@ -21,13 +21,13 @@ from app.modules.diagnostics import evaluation as diagnostics
 from app.modules.diagnostics import remedial as diagnostics_remedial
 from app.modules.diagnostics.models import DiagnosticKind
 from app.modules.diagnostics.schemas import (
-    AttendanceIn,
-    AttendanceRowIn,
     CompetencyIn,
     DiagnosticTestIn,
     DiagnosticTestOut,
     GridIn,
     GridRowIn,
+    RemedialAttendanceIn,
+    RemedialAttendanceRowIn,
     RemedialGroupIn,
     RemedialSessionIn,
     ScoreIn,
@@ -157,9 +157,9 @@ async def _remedial_group(
         )
         if days < 0:
             rows = [
-                AttendanceRowIn(pupil_id=p.pupil_id, present=i % 6 != 5)
+                RemedialAttendanceRowIn(pupil_id=p.pupil_id, present=i % 6 != 5)
                 for i, p in enumerate(proposed.pupils)
             ]
             await diagnostics_remedial.save_attendance(
-                session, teacher, remedial.id, AttendanceIn(rows=rows)
+                session, teacher, remedial.id, RemedialAttendanceIn(rows=rows)
             )

@@ -37,8 +37,6 @@ from app.modules.diagnostics.models import (
     RemedialSession,
 )
 from app.modules.diagnostics.schemas import (
-    AttendanceIn,
-    AttendanceRowOut,
     Proposal,
     ProposedGroup,
     PupilBrief,
@@ -46,6 +44,8 @@ from app.modules.diagnostics.schemas import (
     PupilDiagnostics,
     PupilGroup,
     PupilTestOutcome,
+    RemedialAttendanceIn,
+    RemedialAttendanceRowOut,
     RemedialGroupIn,
     RemedialGroupOut,
     RemedialSessionIn,
@@ -408,7 +408,7 @@ async def get_attendance(
 
 
 async def save_attendance(
-    session: AsyncSession, principal: Principal, session_id: uuid.UUID, roll: AttendanceIn
+    session: AsyncSession, principal: Principal, session_id: uuid.UUID, roll: RemedialAttendanceIn
 ) -> SessionAttendanceOut:
     """Record attendance of the group's pupils, all rows or none; a replay changes nothing."""
     remedial = await _my_session(session, principal, session_id)
@@ -465,7 +465,7 @@ async def _attendance(session: AsyncSession, remedial: RemedialSession) -> Sessi
     absent = sum(1 for r in rows if r.present is False)
     return SessionAttendanceOut(
         session=_session_out(remedial, present, absent),
-        rows=[AttendanceRowOut(pupil_id=r.pupil_id, present=r.present) for r in rows],
+        rows=[RemedialAttendanceRowOut(pupil_id=r.pupil_id, present=r.present) for r in rows],
     )
 
 

@@ -245,23 +245,23 @@ class RemedialGroupOut(Schema):
     created_at: datetime
 
 
-class AttendanceRowIn(InputSchema):
+class RemedialAttendanceRowIn(InputSchema):
     pupil_id: uuid.UUID
     present: bool
 
 
-class AttendanceIn(InputSchema):
-    rows: list[AttendanceRowIn] = Field(min_length=1, max_length=60)
+class RemedialAttendanceIn(InputSchema):
+    rows: list[RemedialAttendanceRowIn] = Field(min_length=1, max_length=60)
 
 
-class AttendanceRowOut(Schema):
+class RemedialAttendanceRowOut(Schema):
     pupil_id: uuid.UUID
     present: bool | None = Field(description="Null while not recorded.")
 
 
 class SessionAttendanceOut(Schema):
     session: RemedialSessionOut
-    rows: list[AttendanceRowOut]
+    rows: list[RemedialAttendanceRowOut]
 
 
 # ---- pupils and parents ---------------------------------------------------------------------

@@ -170,7 +170,7 @@ class AllocateIn(_In):
     comment: Comment | None = None
 
 
-class RefuseIn(_In):
+class EquipmentRequestRefusal(_In):
     comment: Comment
 
 

@@ -162,7 +162,7 @@ class CommentIn(_Input):
     comment: Annotated[str, Field(min_length=1, max_length=COMMENT_MAX)] | None = None
 
 
-class ReturnIn(_Input):
+class ProjectReturn(_Input):
     comment: Annotated[str, Field(min_length=1, max_length=COMMENT_MAX)] = Field(
         description="What the school must rework."
     )

@@ -18,12 +18,12 @@ from app.modules.trainings import programmes as trainings
 from app.modules.trainings import registrations
 from app.modules.trainings.models import TrainingAudience
 from app.modules.trainings.schemas import (
-    AttendanceIn,
-    AttendanceRowIn,
     ProgrammeIn,
     SessionIn,
     SessionOut,
     SessionPatch,
+    TrainingAttendanceIn,
+    TrainingAttendanceRowIn,
 )
 from app.organisation.models import Cycle
 
@@ -114,7 +114,9 @@ async def _hold_in_the_past(
             province,
             held.id,
             start + timedelta(days=offset),
-            AttendanceIn(rows=[AttendanceRowIn(registration_id=registration_id, present=True)]),
+            TrainingAttendanceIn(
+                rows=[TrainingAttendanceRowIn(registration_id=registration_id, present=True)]
+            ),
         )
 
 

@@ -41,11 +41,11 @@ from app.modules.trainings.programmes import (
 )
 from app.modules.trainings.schemas import (
     AttendanceDayOut,
-    AttendanceIn,
-    AttendanceRowOut,
     PersonOut,
     RegistrationOut,
     SessionRef,
+    TrainingAttendanceIn,
+    TrainingAttendanceRowOut,
 )
 
 FLOW: Workflow[Status] = Workflow(
@@ -463,7 +463,10 @@ async def _day_rows(session: AsyncSession, session_id: uuid.UUID, day: date) -> 
     return AttendanceDayOut(
         session_id=session_id,
         day=day,
-        rows=[AttendanceRowOut(registration_id=r.registration_id, present=r.present) for r in rows],
+        rows=[
+            TrainingAttendanceRowOut(registration_id=r.registration_id, present=r.present)
+            for r in rows
+        ],
     )
 
 
@@ -476,7 +479,11 @@ async def attendance_day(
 
 
 async def record_attendance(
-    session: AsyncSession, principal: Principal, session_id: uuid.UUID, day: date, new: AttendanceIn
+    session: AsyncSession,
+    principal: Principal,
+    session_id: uuid.UUID,
+    day: date,
+    new: TrainingAttendanceIn,
 ) -> AttendanceDayOut:
     """Present or absent for approved registrations on one training day (not a future one):
     all rows or none, with a 422 naming each faulty row; a replay changes nothing."""

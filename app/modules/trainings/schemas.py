@@ -122,7 +122,7 @@ class RegisterIn(_Input):
     user_id: uuid.UUID = Field(description="A teacher or a staff member of your school.")
 
 
-class RefuseIn(_Input):
+class TrainingRegistrationRefusal(_Input):
     reason: str = Field(min_length=3, max_length=500)
 
 
@@ -170,16 +170,16 @@ class RegistrationOut(Schema):
 # ---- attendance ----------------------------------------------------------------------------
 
 
-class AttendanceRowIn(_Input):
+class TrainingAttendanceRowIn(_Input):
     registration_id: uuid.UUID
     present: bool
 
 
-class AttendanceIn(_Input):
-    rows: list[AttendanceRowIn] = Field(min_length=1, max_length=1000)
+class TrainingAttendanceIn(_Input):
+    rows: list[TrainingAttendanceRowIn] = Field(min_length=1, max_length=1000)
 
 
-class AttendanceRowOut(Schema):
+class TrainingAttendanceRowOut(Schema):
     registration_id: uuid.UUID
     present: bool
 
@@ -187,7 +187,7 @@ class AttendanceRowOut(Schema):
 class AttendanceDayOut(Schema):
     session_id: uuid.UUID
     day: date
-    rows: list[AttendanceRowOut]
+    rows: list[TrainingAttendanceRowOut]
 
 
 # ---- steering ------------------------------------------------------------------------------

@@ -15,12 +15,12 @@ from app.modules.diagnostics import evaluation as diagnostics
 from app.modules.diagnostics import remedial as diagnostics_remedial
 from app.modules.diagnostics.models import DiagnosticKind, RemedialGroupStatus
 from app.modules.diagnostics.schemas import (
-    AttendanceIn,
     ClassProgress,
     ClassSummary,
     GridIn,
     GridOut,
     Proposal,
+    RemedialAttendanceIn,
     RemedialGroupIn,
     RemedialGroupOut,
     RemedialSessionIn,
@@ -168,7 +168,10 @@ async def attendance(
 
 @router.put("/sessions/{session_id}/attendance", operation_id="teacher-save-remedial-attendance")
 async def save_attendance(
-    session_id: uuid.UUID, roll: AttendanceIn, principal: TeacherPrincipal, session: SessionDep
+    session_id: uuid.UUID,
+    roll: RemedialAttendanceIn,
+    principal: TeacherPrincipal,
+    session: SessionDep,
 ) -> SessionAttendanceOut:
     """Record a session's attendance in bulk: all rows or none; a replay changes nothing."""
     return await diagnostics_remedial.save_attendance(session, principal, session_id, roll)

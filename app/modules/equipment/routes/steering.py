@@ -14,7 +14,13 @@ from app.core.schemas import Page
 from app.modules.equipment import requests as equipment_requests
 from app.modules.equipment import shortages as equipment_shortages
 from app.modules.equipment.models import EquipmentRequestStatus
-from app.modules.equipment.schemas import AllocateIn, DeliverIn, RefuseIn, RequestOut, ShortageRow
+from app.modules.equipment.schemas import (
+    AllocateIn,
+    DeliverIn,
+    EquipmentRequestRefusal,
+    RequestOut,
+    ShortageRow,
+)
 
 router = APIRouter()
 
@@ -53,7 +59,10 @@ async def allocate(
 
 @router.post("/equipment/requests/{request_id}/refuse", operation_id="steering-equipment-refuse")
 async def refuse(
-    request_id: uuid.UUID, body: RefuseIn, principal: SteeringPrincipal, session: SessionDep
+    request_id: uuid.UUID,
+    body: EquipmentRequestRefusal,
+    principal: SteeringPrincipal,
+    session: SessionDep,
 ) -> RequestOut:
     """Refuse a request, with a comment (the school's own directorate only)."""
     return await equipment_requests.refuse(session, principal, request_id, body.comment)

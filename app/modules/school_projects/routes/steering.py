@@ -18,8 +18,8 @@ from app.modules.school_projects.schemas import (
     CommentIn,
     ProjectItem,
     ProjectOut,
+    ProjectReturn,
     ProjectSummary,
-    ReturnIn,
     ReviewOut,
 )
 
@@ -91,7 +91,7 @@ async def approve(
 
 @router.post("/projects/{project_id}/return", operation_id="steering-return-project")
 async def return_project(
-    project_id: uuid.UUID, body: ReturnIn, principal: SteeringPrincipal, session: SessionDep
+    project_id: uuid.UUID, body: ProjectReturn, principal: SteeringPrincipal, session: SessionDep
 ) -> ProjectOut:
     """Return a submitted PEI to the school, saying what to rework."""
     return await steering_projects.decide(session, principal, project_id, "return", body.comment)

@@ -18,17 +18,17 @@ from app.modules.trainings import registrations
 from app.modules.trainings.models import RegistrationStatus, TrainingAudience
 from app.modules.trainings.schemas import (
     AttendanceDayOut,
-    AttendanceIn,
     CompleteIn,
     ProgrammeIn,
     ProgrammeOut,
     ProgrammePatch,
-    RefuseIn,
     RegistrationOut,
     SessionIn,
     SessionOut,
     SessionPatch,
     StaffHoursOut,
+    TrainingAttendanceIn,
+    TrainingRegistrationRefusal,
 )
 
 router = APIRouter()
@@ -187,7 +187,10 @@ async def approve(
     operation_id="steering-refuse-training-registration",
 )
 async def refuse(
-    registration_id: uuid.UUID, body: RefuseIn, principal: SteeringPrincipal, session: SessionDep
+    registration_id: uuid.UUID,
+    body: TrainingRegistrationRefusal,
+    principal: SteeringPrincipal,
+    session: SessionDep,
 ) -> RegistrationOut:
     """Refuse a requested registration, with a reason."""
     return await registrations.refuse(session, principal, registration_id, body.reason)
@@ -222,7 +225,7 @@ async def attendance_day(
 async def record_attendance(
     session_id: uuid.UUID,
     day: date,
-    body: AttendanceIn,
+    body: TrainingAttendanceIn,
     principal: SteeringPrincipal,
     session: SessionDep,
 ) -> AttendanceDayOut:

@@ -25,9 +25,9 @@ from app.core.security.throttle import (
     client_ip,
 )
 from app.settings import Settings
+from tests.accounts.test_mfa import _activate as activate_mfa
+from tests.accounts.test_mfa import _challenge as mfa_challenge
 from tests.factories import PASSWORD, World
-from tests.test_mfa import _activate as activate_mfa
-from tests.test_mfa import _challenge as mfa_challenge
 
 REDIS_URL = os.environ.get("MASSAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 WRONG_PASSWORD = "wrong-password"

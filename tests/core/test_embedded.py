@@ -15,7 +15,7 @@ import pytest
 
 from app.core.db.embedded import EmbeddedPostgres, wait_until_stopped
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from tests.factories import World
-from tests.partnerships_helpers import (
+from tests.modules.partnerships.helpers import (
     PDF,
     SCHOOL,
     STEERING,

@@ -13,7 +13,7 @@ from app.academics.calendar import school_today
 from app.academics.models import Gender
 from app.modules.sports.association import category_for, medical_valid_until
 from tests.factories import FamilyWorld
-from tests.sports_helpers import (
+from tests.modules.sports.helpers import (
     ASSOCIATION,
     LICENCES,
     TEAMS,

@@ -11,7 +11,14 @@ import httpx
 import pytest
 
 from tests.factories import FamilyWorld, World
-from tests.test_websites import SITE, SITE_IN, event_in, news_in, post, published_news
+from tests.modules.websites.test_websites import (
+    SITE,
+    SITE_IN,
+    event_in,
+    news_in,
+    post,
+    published_news,
+)
 
 PUBLIC = "/api/v1/public/schools"
 

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.roles import Role
 from app.organisation.models import Province
 from tests.factories import TeachingWorld, access_token, create_user
-from tests.training_helpers import (
+from tests.modules.trainings.helpers import (
     PROGRAMMES,
     REGISTRATIONS,
     SESSIONS,

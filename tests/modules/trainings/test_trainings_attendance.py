@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.academics.calendar import school_today
 from app.modules.trainings.models import TrainingAttendance
 from tests.factories import TeachingWorld
-from tests.training_helpers import (
+from tests.modules.trainings.helpers import (
     REGISTRATIONS,
     SESSIONS,
     move_to_past,

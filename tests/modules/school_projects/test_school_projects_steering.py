@@ -14,7 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from app.core.roles import Role
 from app.messaging.models import Notification, NotificationCategory
 from tests.factories import World, access_token, create_school, create_user
-from tests.test_school_projects import RATE, action_body, build_project, ok, year
+from tests.modules.school_projects.test_school_projects import (
+    RATE,
+    action_body,
+    build_project,
+    ok,
+    year,
+)
 
 __all__ = ["year"]  # the fixture, used by every test here
 

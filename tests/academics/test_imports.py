@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
 import httpx
 import pytest
@@ -149,6 +150,27 @@ async def test_not_a_table_is_refused(client: httpx.AsyncClient, teaching: Teach
     assert (
         await _import(client, teaching, b"PK\x03\x04 broken zip", "eleves.xlsx")
     ).status_code == 415
+
+
+async def test_a_broken_zip_is_an_unreadable_table(
+    client: httpx.AsyncClient, teaching: TeachingWorld
+) -> None:
+    response = await _import(client, teaching, b"PK\x03\x04 broken zip", "eleves.xlsx")
+    assert response.status_code == 415
+    assert response.json()["type"].endswith("/unreadable-table")
+
+
+async def test_a_zip_that_inflates_too_much_is_refused(
+    client: httpx.AsyncClient, teaching: TeachingWorld
+) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/sharedStrings.xml", b"\0" * 51_000_000)
+
+    response = await _import(client, teaching, buffer.getvalue(), "eleves.xlsx")
+
+    assert response.status_code == 413
+    assert response.json()["type"].endswith("/file-too-large")
 
 
 @pytest.mark.parametrize("who", ["teacher", "parent", "student", "province_staff"])

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import World
-from tests.partnerships_helpers import (
+from tests.modules.partnerships.helpers import (
     SCHOOL,
     STEERING,
     Callers,

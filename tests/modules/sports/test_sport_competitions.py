@@ -17,7 +17,7 @@ from app.academics.models import Gender
 from app.core.roles import Role
 from app.organisation.models import Province
 from tests.factories import FamilyWorld, access_token, create_class, create_pupil, create_user
-from tests.sports_helpers import (
+from tests.modules.sports.helpers import (
     found_association,
     license_pupils,
     make_team,

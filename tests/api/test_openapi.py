@@ -1,0 +1,62 @@
+"""The committed OpenAPI document is the one the service serves."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from app.cli import openapi_json
+from app.main import create_app
+
+COMMITTED = Path(__file__).resolve().parents[2] / "openapi" / "v1.json"
+
+
+def test_committed_openapi_is_current() -> None:
+    assert COMMITTED.read_text() == openapi_json(create_app()), "run `make openapi` and commit"
+
+
+async def test_served_openapi_matches_the_committed_one(client: httpx.AsyncClient) -> None:
+    served = (await client.get("/openapi.json")).json()
+    assert served == json.loads(COMMITTED.read_text())
+
+
+def test_operation_ids_follow_tag_and_name() -> None:
+    document = json.loads(COMMITTED.read_text())
+    for path, methods in document["paths"].items():
+        for operation in methods.values():
+            tag = operation["tags"][0]
+            assert operation["operationId"].startswith(f"{tag}-"), path
+
+
+def _references(node: Any) -> Iterator[str]:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref":
+                yield value
+            else:
+                yield from _references(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from _references(item)
+
+
+def test_component_names_carry_no_module_path() -> None:
+    # Pydantic qualifies a name with its module (`app__…__RefuseIn`) when two classes share it.
+    components = create_app().openapi()["components"]["schemas"]
+    assert [name for name in components if "__" in name] == []
+
+
+def test_every_reference_names_a_component() -> None:
+    document = create_app().openapi()
+    components = document["components"]["schemas"]
+    prefix = "#/components/schemas/"
+    dangling = {
+        ref
+        for ref in _references(document)
+        if not ref.startswith(prefix) or ref.removeprefix(prefix) not in components
+    }
+    assert dangling == set()
