@@ -139,15 +139,14 @@ def test_the_settings_choose_the_store() -> None:
 async def _policy_locks_the_account(store: ThrottleStore) -> None:
     throttle = LoginThrottle(store, POLICY)
     for n in range(5):
-        await throttle.check("a@taalim.ma", f"10.0.0.{n}")
-        await throttle.failed("a@taalim.ma", f"10.0.0.{n}")
+        await throttle.failed(await throttle.begin("a@taalim.ma", f"10.0.0.{n}"))
     with pytest.raises(TooManyAttempts) as raised:
-        await throttle.check("a@taalim.ma", "10.9.9.9")
+        await throttle.begin("a@taalim.ma", "10.9.9.9")
     assert raised.value.status == 429
     assert raised.value.headers is not None
     assert 899 <= int(raised.value.headers["Retry-After"]) <= 900
     # Another account from those addresses is not locked.
-    await throttle.check("b@taalim.ma", "10.0.0.1")
+    await throttle.begin("b@taalim.ma", "10.0.0.1")
 
 
 async def test_policy_locks_the_account_in_memory() -> None:
@@ -161,27 +160,27 @@ async def test_policy_locks_the_account_in_redis(redis_store: RedisThrottleStore
 async def test_a_success_resets_the_account_count() -> None:
     throttle = LoginThrottle(MemoryThrottleStore(), POLICY)
     for _ in range(4):
-        await throttle.failed("a@taalim.ma", "10.0.0.1")
-    await throttle.succeeded("a@taalim.ma")
+        await throttle.failed(await throttle.begin("a@taalim.ma", "10.0.0.1"))
+    await throttle.succeeded(await throttle.begin("a@taalim.ma", "10.0.0.1"))
     for _ in range(4):
-        await throttle.failed("a@taalim.ma", "10.0.0.1")
-    await throttle.check("a@taalim.ma", "10.0.0.2")
+        await throttle.failed(await throttle.begin("a@taalim.ma", "10.0.0.1"))
+    await throttle.begin("a@taalim.ma", "10.0.0.2")
 
 
 async def test_the_lock_lifts_after_its_time() -> None:
     clock = FakeClock()
     throttle = LoginThrottle(MemoryThrottleStore(clock), POLICY)
     for _ in range(5):
-        await throttle.failed("a@taalim.ma", "10.0.0.1")
+        await throttle.failed(await throttle.begin("a@taalim.ma", "10.0.0.1"))
     with pytest.raises(TooManyAttempts):
-        await throttle.check("a@taalim.ma", "10.0.0.1")
+        await throttle.begin("a@taalim.ma", "10.0.0.1")
     clock.now += 901
-    await throttle.check("a@taalim.ma", "10.0.0.1")
+    await throttle.begin("a@taalim.ma", "10.0.0.1")
 
 
 async def test_redis_keys_do_not_hold_the_username(redis_store: RedisThrottleStore) -> None:
     throttle = LoginThrottle(redis_store, POLICY)
-    await throttle.failed("d130000001@taalim.ma", "10.0.0.1")
+    await throttle.failed(await throttle.begin("d130000001@taalim.ma", "10.0.0.1"))
     keys = [k async for k in redis_store._client.scan_iter(match=redis_store._prefix + "*")]
     assert keys
     assert not any(b"d130000001" in key for key in keys)
@@ -295,3 +294,22 @@ async def test_failed_second_factors_count_towards_the_lockout(
     assert locked.status_code == 429
     # The password step is locked as well.
     assert (await _login(client, user.username, PASSWORD)).status_code == 429
+
+
+async def test_a_right_answer_takes_its_try_back_from_the_client() -> None:
+    throttle = LoginThrottle(MemoryThrottleStore(), POLICY)
+    for n in range(20):
+        await throttle.succeeded(await throttle.begin(f"user{n}@taalim.ma", "10.0.0.1"))
+    # A school's shared address is not locked by the logins that succeeded behind it.
+    await throttle.begin("another@taalim.ma", "10.0.0.1")
+
+
+async def test_redis_release_leaves_no_counter_without_expiry(
+    redis_store: RedisThrottleStore,
+) -> None:
+    await redis_store.release("never-counted")
+    assert await redis_store._client.exists(redis_store._prefix + "failures:never-counted") == 0
+    assert await redis_store.add_failure("counted", 60) == 1
+    await redis_store.release("counted")
+    assert await redis_store.add_failure("counted", 60) == 1
+    assert await redis_store._client.ttl(redis_store._prefix + "failures:counted") > 0

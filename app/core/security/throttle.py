@@ -245,10 +245,12 @@ class LoginThrottle:
         await self._lock_at_limit(attempt.ip_key, attempt.ip_count, self.policy.max_per_ip)
 
     async def succeeded(self, attempt: Attempt, *, second_factor_due: bool = False) -> None:
-        """The secret was right: the client's count is taken back, and the account's is reset
-        (once the second factor is given too, when one is due)."""
+        """The secret was right: this try is taken back, and the account's earlier failures are
+        forgotten (only once the second factor is given too, when one is due)."""
         await self.store.release(attempt.ip_key)
-        if not second_factor_due:
+        if second_factor_due:
+            await self.store.release(attempt.account_key)
+        else:
             await self.store.clear(attempt.account_key)
 
     async def aclose(self) -> None:
