@@ -10,6 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Pupil
+from app.accounts.models import User
 from app.core.security.one_time_codes import hash_code, new_code
 from app.core.security.principal import Principal
 from app.errors import NotFound, ProblemError
@@ -132,6 +133,9 @@ async def link_child(session: AsyncSession, principal: Principal, request: LinkC
     A failure is recorded and committed by the caller even though the request fails, so the
     throttle counts it.
     """
+    # One attempt at a time per parent, so the count below sees every attempt before this one
+    # (attempts sent at once would otherwise all read the same count and all get a try).
+    await session.execute(select(User.id).where(User.id == principal.user_id).with_for_update())
     since = datetime.now(UTC) - FAILED_LINK_WINDOW
     failures = await session.scalar(
         select(func.count()).where(
