@@ -11,7 +11,6 @@ Create Date: 2026-12-06 08:00:00+00:00
 from collections.abc import Sequence
 
 import sqlalchemy as sa
-
 from alembic import op
 
 revision: str = "4d1e2f3a5b01"

@@ -3,6 +3,7 @@ append-only; read through each caller's scope."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from decimal import Decimal
 from typing import Any
@@ -133,7 +134,9 @@ async def test_a_school_correction_is_audited_with_before_and_after(
         await client.get(SCHOOL_AUDIT, params={"entity": "mark_corrections"}, headers=staff)
     ).json()["items"]
     assert correction["action"] == "insert"
-    assert correction["changed"]["reason"] == "Erreur de saisie"
+    # A free-text reason is kept as its digest: proof of what was written, not the text.
+    digest = hashlib.sha256(b"Erreur de saisie").hexdigest()
+    assert correction["changed"]["reason"] == f"sha256:{digest}"
 
 
 async def test_secrets_never_reach_the_audit(
