@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.core.db.faults import RETRY_AFTER_SECONDS, database_unreachable
+from app.core.db.faults import RETRY_AFTER_SECONDS, bad_value, database_unreachable
 from app.core.middleware import REQUEST_ID_HEADER, current_request_id
 from app.i18n import translate
 
@@ -171,7 +171,14 @@ async def _integrity(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _database_error(request: Request, exc: Exception) -> JSONResponse:
-    """503 when the database cannot be reached, so clients back off and retry; else a 500."""
+    """503 when the database cannot be reached, so clients back off and retry; 422 when it
+    refuses a value a client sent (a field without the bound its column has); else a 500."""
+    state = bad_value(exc)
+    if state is not None:
+        log.warning("value refused by the database on %s: SQLSTATE %s", request.url.path, state)
+        return problem_response(
+            request, 422, kind="invalid-value", detail=translate("error.invalid_value")
+        )
     if not database_unreachable(exc):
         return await _unexpected(request, exc)
     log.warning(

@@ -92,6 +92,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "La requête est en conflit avec des données existantes.",
         "ar": "الطلب يتعارض مع بيانات موجودة.",
     },
+    "error.invalid_value": {
+        "en": "A value is out of the range or the form its field accepts.",
+        "fr": "Une valeur est hors de la plage ou du format que son champ accepte.",
+        "ar": "إحدى القيم خارج النطاق أو الصيغة المقبولة لحقلها.",
+    },
     "error.internal": {
         "en": "An unexpected error occurred. Quote the request id if you report it.",
         "fr": "Une erreur inattendue s'est produite. Citez l'identifiant de requête.",

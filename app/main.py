@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
@@ -20,6 +20,7 @@ from app.core.db.session import create_engine, create_session_factory
 from app.core.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
 from app.core.security.throttle import build_login_throttle
 from app.core.storage import LocalDirectoryStore
+from app.core.text_input import refuse_control_characters
 from app.errors import install_error_handlers
 from app.messaging.push import background_worker
 from app.settings import Settings, get_settings
@@ -93,6 +94,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_url="/openapi.json",
+        # On every route: no control characters in any text a client sends.
+        dependencies=[Depends(refuse_control_characters)],
     )
     install_openapi(app)
     install_services(app, settings)

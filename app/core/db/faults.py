@@ -21,6 +21,13 @@ _UNREACHABLE: tuple[type[BaseException], ...] = (
     asyncpg.ConnectionDoesNotExistError,
 )
 
+# PostgreSQL's data exceptions that only a value sent by a client can cause (out of range, not
+# storable, malformed), as opposed to ones a bug causes (a division by zero): SQLSTATE codes,
+# and asyncpg's own "22000" when it cannot encode an argument (an int beyond a smallint).
+_BAD_VALUE_STATES = frozenset(
+    {"22000", "22001", "22003", "22007", "22008", "22021", "22P02", "22P05"}
+)
+
 # How long a client should wait before trying again: a restart or a failover takes seconds.
 RETRY_AFTER_SECONDS = 5
 
@@ -41,3 +48,12 @@ def database_unreachable(error: BaseException) -> bool:
         # SQLAlchemy keeps the driver's error in `orig`, which keeps asyncpg's in `__cause__`.
         pending += [getattr(current, "orig", None), current.__cause__]
     return False
+
+
+def bad_value(error: BaseException) -> str | None:
+    """The SQLSTATE when `error` is PostgreSQL refusing a value a client sent, else None."""
+    current: BaseException | None = getattr(error, "orig", None)
+    cause = current.__cause__ if current is not None else None
+    if isinstance(cause, asyncpg.DataError) and cause.sqlstate in _BAD_VALUE_STATES:
+        return str(cause.sqlstate)
+    return None
