@@ -360,6 +360,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Aucune ligne d'en-tête avec une colonne « Code Massar » n'a été trouvée.",
         "ar": "لم يُعثر على سطر عناوين يتضمن عمود «رمز مسار».",
     },
+    "imports.too_many_rows": {
+        "en": "The file has more rows than one import takes (see max_rows): split it.",
+        "fr": "Le fichier a plus de lignes qu'un import n'en accepte (voir max_rows) : scindez-le.",
+        "ar": "يتجاوز عدد أسطر الملف ما يقبله الاستيراد الواحد (انظر max_rows): قسّمه.",
+    },
     "imports.unreadable": {
         "en": "The file is neither an .xlsx spreadsheet nor a UTF-8 CSV.",
         "fr": "Le fichier n'est ni un classeur .xlsx ni un CSV UTF-8.",

@@ -7,7 +7,9 @@ import csv
 import io
 import unicodedata
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from openpyxl import load_workbook
@@ -15,6 +17,8 @@ from openpyxl import load_workbook
 from app.errors import ProblemError
 
 MAX_ROWS = 5_000
+# Title lines and blank lines a file may carry above and between its rows.
+_SLACK_ROWS = 50
 XLSX_MAGIC = b"PK\x03\x04"
 # Deflate inflates up to ~1000×, and openpyxl holds a sheet's shared strings in memory.
 MAX_UNZIPPED_BYTES = 50_000_000
@@ -39,13 +43,16 @@ def read_table(content: bytes, required_header: str) -> list[TableRow]:
     for index, row in enumerate(grid):
         headers = [normalise(cell) for cell in row]
         if wanted in headers:
-            return [
+            rows = [
                 TableRow(number, dict(zip(headers, cells, strict=False)))
                 for number, cells in (
                     (index + 2 + offset, r) for offset, r in enumerate(grid[index + 1 :])
                 )
                 if any(cell not in (None, "") for cell in cells)
-            ][:MAX_ROWS]
+            ]
+            if len(rows) > MAX_ROWS:
+                raise _too_many_rows()
+            return rows
     raise ProblemError(422, "imports.no_header", kind="not-a-massar-table")
 
 
@@ -66,13 +73,31 @@ def _unreadable() -> ProblemError:
     return ProblemError(415, "imports.unreadable", kind="unreadable-table")
 
 
+def _too_many_rows() -> ProblemError:
+    return ProblemError(
+        422, "imports.too_many_rows", kind="too-many-rows", extensions={"max_rows": MAX_ROWS}
+    )
+
+
+def _bounded(rows: Iterator[list[Any]]) -> list[list[Any]]:
+    """The rows, read no further than a table may be long: a longer file is refused whole,
+    never cut short in silence nor held in memory to the end."""
+    grid = list(islice(rows, MAX_ROWS + _SLACK_ROWS + 1))
+    if len(grid) > MAX_ROWS + _SLACK_ROWS:
+        raise _too_many_rows()
+    return grid
+
+
 def _xlsx_grid(content: bytes) -> list[list[Any]]:
     too_large = ProblemError(413, "error.request_too_large", kind="file-too-large")
     check_unzipped_size(content, _unreadable(), too_large)
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(max_row=MAX_ROWS + 50, values_only=True)]
+        rows = (list(row) for row in sheet.iter_rows(values_only=True))
+        return _bounded(rows)
+    except ProblemError:
+        raise
     except Exception:  # zip, XML or openpyxl errors: all mean "not a spreadsheet we can read"
         raise _unreadable() from None
 
@@ -84,4 +109,7 @@ def _csv_grid(content: bytes) -> list[list[Any]]:
         raise _unreadable() from None
     # Massar exports use ";" (French Excel); accept "," too.
     delimiter = "," if text.count(",") > text.count(";") else ";"
-    return [list(row) for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    try:
+        return _bounded(iter(csv.reader(io.StringIO(text), delimiter=delimiter)))
+    except csv.Error:  # a field over the csv module's limit, a NUL, a broken quote
+        raise _unreadable() from None

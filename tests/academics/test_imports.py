@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Pupil
+from app.core.tabular import MAX_ROWS
 from tests.factories import TeachingWorld
 
 HEADER = [
@@ -246,3 +247,28 @@ async def test_a_bad_teacher_row_writes_nothing(
     assert {"ppr_format", "email_format", "unknown_subject", "missing"} <= codes
     listed = await client.get("/api/v1/school/teachers", headers=teaching.auth("school_staff"))
     assert "valid.one@taalim.ma" not in {t["username"] for t in listed.json()}
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "csv"])
+async def test_a_file_over_the_row_limit_is_refused_whole(
+    client: httpx.AsyncClient, teaching: TeachingWorld, session: AsyncSession, fmt: str
+) -> None:
+    before = await _count(session)
+    row = _rows(teaching)[0]
+    rows = [[f"K2{n:08d}", *row[1:]] for n in range(MAX_ROWS + 1)]
+    content = _xlsx(rows) if fmt == "xlsx" else _csv(rows)
+    response = await _import(client, teaching, content, f"eleves.{fmt}")
+    assert response.status_code == 422, response.text
+    assert response.json()["type"].endswith("/too-many-rows")
+    assert response.json()["max_rows"] == MAX_ROWS
+    assert await _count(session) == before
+
+
+async def test_a_csv_field_beyond_the_csv_limit_is_an_unreadable_table(
+    client: httpx.AsyncClient, teaching: TeachingWorld
+) -> None:
+    huge = '"' + "x" * 200_000 + '"'
+    content = (";".join(HEADER) + "\n" + huge + ";a;b\n").encode()
+    response = await _import(client, teaching, content, "eleves.csv")
+    assert response.status_code == 415, response.text
+    assert response.json()["type"].endswith("/unreadable-table")
