@@ -102,8 +102,9 @@ def build_workbook(
     _write_heading(sheet, heading)
     _write_table(sheet, BLOCK_ROW + len(heading) + 2, rows)
     hidden = book.create_sheet(META_SHEET)
-    for key, value in meta.items():
-        hidden.append([key, value])
+    for row, (key, value) in enumerate(meta.items(), start=1):
+        _cell(hidden, row, 1, key)
+        _cell(hidden, row, 2, value)
     hidden.sheet_state = "hidden"
     buffer = io.BytesIO()
     book.save(buffer)
@@ -111,17 +112,17 @@ def build_workbook(
 
 
 def _write_heading(sheet: Worksheet, heading: Sequence[tuple[str, str, str, str]]) -> None:
-    title = sheet.cell(1, 1, "Relevé des notes – بيان النقط")
+    title = _cell(sheet, 1, 1, "Relevé des notes – بيان النقط")
     title.font = Font(bold=True, size=14)
     title.alignment = Alignment(horizontal="center")
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(COLUMNS))
     for row, (label_fr, value_fr, value_ar, label_ar) in enumerate(heading, start=BLOCK_ROW):
-        sheet.cell(row, 1, label_fr).font = _BOLD
-        sheet.cell(row, 2, value_fr)
+        _cell(sheet, row, 1, label_fr).font = _BOLD
+        _cell(sheet, row, 2, value_fr)
         sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=8)
-        sheet.cell(row, 9, value_ar).alignment = _RIGHT
+        _cell(sheet, row, 9, value_ar).alignment = _RIGHT
         sheet.merge_cells(start_row=row, start_column=9, end_row=row, end_column=14)
-        label = sheet.cell(row, 15, label_ar)
+        label = _cell(sheet, row, 15, label_ar)
         label.font, label.alignment = _BOLD, _RIGHT
 
 
@@ -129,18 +130,28 @@ def _write_table(sheet: Worksheet, header_row: int, rows: Sequence[list[Any]]) -
     """The Arabic headers, the French header row the import looks for, then one row a pupil."""
     mark_columns = {i for i, c in enumerate(COLUMNS, start=1) if c[0] in _MARK_HEADERS}
     for column, (header, header_ar, width) in enumerate(COLUMNS, start=1):
-        sheet.cell(header_row - 1, column, header_ar).alignment = Alignment(horizontal="center")
-        cell = sheet.cell(header_row, column, header)
+        _cell(sheet, header_row - 1, column, header_ar).alignment = Alignment(horizontal="center")
+        cell = _cell(sheet, header_row, column, header)
         cell.font, cell.fill = _BOLD, _HEADER_FILL
         sheet.column_dimensions[get_column_letter(column)].width = width
     for row, values in enumerate(rows, start=header_row + 1):
         for column, value in enumerate(values, start=1):
-            cell = sheet.cell(row, column, value)
+            cell = _cell(sheet, row, column, value)
             if column in mark_columns:
                 cell.number_format = "0.00"
             elif isinstance(value, date):
                 cell.number_format = "DD/MM/YYYY"
     sheet.freeze_panes = f"A{header_row + 1}"
+
+
+def _cell(sheet: Worksheet, row: int, column: int, value: Any) -> Any:
+    """Write a cell; text stays text. A pupil named "=HYPERLINK(…)" or a remark starting with
+    "+" must not become a live formula in the teacher's spreadsheet, so every string is written
+    as a string, whatever its first character."""
+    cell = sheet.cell(row, column, value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    return cell
 
 
 # ---- reading ---------------------------------------------------------------------------------

@@ -721,3 +721,26 @@ async def test_the_french_teacher_exports_their_own_subject(
 
     assert response.status_code == 200
     assert "_FR_S1_" in response.headers["content-disposition"]
+
+
+async def test_a_name_that_looks_like_a_formula_is_written_as_text(
+    client: httpx.AsyncClient, teaching: TeachingWorld, session: AsyncSession
+) -> None:
+    pupil = teaching.pupils["c1"][0]
+    pupil.last_name = '=HYPERLINK("http://example.invalid","x")'
+    pupil.first_name = "+1+1"
+    await session.commit()
+    response = await client.get(
+        _url(teaching), params=_query(teaching), headers=teaching.auth("teacher")
+    )
+    assert response.status_code == 200, response.text
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        sheets = [archive.read(name) for name in archive.namelist() if "worksheets/" in name]
+    assert not any(b"<f>" in xml or b"<f " in xml for xml in sheets)
+    row = next(
+        r
+        for r in _rows(_sheet(load_workbook(io.BytesIO(response.content))))
+        if r["Code Massar"] == pupil.massar_code
+    )
+    assert '=HYPERLINK("http://example.invalid","x")' in row.values()
+    assert "+1+1" in row.values()
