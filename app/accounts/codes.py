@@ -183,7 +183,26 @@ async def activate(
         .where(AuthSession.user_id == user.id, AuthSession.revoked_at.is_(None))
         .values(revoked_at=datetime.now(UTC), revoked_reason="password_reset")
     )
+    if user.role is Role.PARENT and account_code.purpose is AccountCodePurpose.RESET:
+        await _hold_links_elsewhere(session, user.id, account_code.school_id)
     await throttle.succeeded(attempt)
     log.info(
         "password set with a school code (%s) for user %s", account_code.purpose.value, user.id
+    )
+
+
+async def _hold_links_elsewhere(
+    session: AsyncSession, parent_id: uuid.UUID, school_id: uuid.UUID
+) -> None:
+    """A reset proves the parent to the school that issued the code, and to no other: links to
+    children at other schools wait again for those schools (or a link code of theirs), so staff
+    of one school cannot take over a parent's account to read a child enrolled elsewhere."""
+    await session.execute(
+        update(GuardianLink)
+        .where(
+            GuardianLink.parent_id == parent_id,
+            GuardianLink.verified_at.is_not(None),
+            GuardianLink.pupil_id.in_(select(Pupil.id).where(Pupil.school_id != school_id)),
+        )
+        .values(verified_at=None)
     )

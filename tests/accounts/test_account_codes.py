@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import httpx
 import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.family.models import GuardianLink
+from app.family.models import GuardianLink, Kinship
 from tests.factories import FamilyWorld
 
 
@@ -158,3 +160,44 @@ async def test_other_roles_get_403(
         f"/api/v1/school/pupils/{family.stranger.id}/account-code", headers=family.auth(who)
     )
     assert response.status_code == 403
+
+
+async def test_a_reset_at_one_school_holds_the_links_to_children_elsewhere(
+    client: httpx.AsyncClient, family: FamilyWorld, session: AsyncSession
+) -> None:
+    parent = family.teaching.world.users["parent"]
+    parent.last_login_at = datetime.now(UTC)  # an account in use: the code is a reset
+    elsewhere = family.teaching.pupils["c3"][0]  # a child at another school
+    session.add(
+        GuardianLink(
+            parent_id=parent.id,
+            pupil_id=elsewhere.id,
+            kinship=Kinship.MOTHER,
+            verified_at=datetime.now(UTC),
+        )
+    )
+    await session.commit()
+    link_id = await session.scalar(
+        select(GuardianLink.id).where(
+            GuardianLink.parent_id == parent.id, GuardianLink.pupil_id == family.child.id
+        )
+    )
+    issued = await client.post(
+        f"/api/v1/school/guardian-links/{link_id}/account-code", headers=family.auth("school_staff")
+    )
+    assert issued.json()["purpose"] == "reset"
+    assert (await _activate(client, parent.username, issued.json()["code"])).status_code == 204
+    token = (await _login(client, parent.username, "my-own-secret-1")).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+
+    # The issuing school's children are still the parent's; the other school's child waits
+    # for that school to approve the link again.
+    for pupil, status in ((family.child, 200), (family.sibling, 200), (elsewhere, 404)):
+        answer = await client.get(f"/api/v1/parent/children/{pupil.id}/profile", headers=headers)
+        assert answer.status_code == status
+    pending = await client.get(
+        "/api/v1/school/guardian-links",
+        params={"pending": True},
+        headers=family.auth("other_school_staff"),
+    )
+    assert [link["pupil_id"] for link in pending.json()] == [str(elsewhere.id)]
