@@ -10,7 +10,7 @@ from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy import select
 
 from app.accounts.models import AuthSession, User
-from app.core.db.audit_context import actor_settings
+from app.core.db.audit_context import actor_settings, identifies_actor
 from app.core.db.session import SessionDep
 from app.core.roles import STAFF_ROLES, Role
 from app.core.security.principal import Principal
@@ -21,6 +21,7 @@ from app.errors import Forbidden, NotAuthenticated
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
+@identifies_actor
 async def current_principal(
     request: Request, session: SessionDep, token: Annotated[str | None, Depends(_bearer)]
 ) -> Principal:

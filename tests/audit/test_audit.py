@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.academics.models import Pupil
 from app.assessment.models import Mark
 from app.audit.models import AuditEntry
+from app.settings import get_settings
 from tests.factories import PASSWORD, TeachingWorld, create_class
 
 SCHOOL_AUDIT = "/api/v1/school/audit"
@@ -322,3 +323,37 @@ async def test_the_steering_audit_is_for_steering_staff(
 
 async def test_the_audit_needs_a_token(client: httpx.AsyncClient) -> None:
     assert (await client.get(STEERING_AUDIT)).status_code == 401
+
+
+async def test_a_login_with_a_stray_bearer_header_is_the_anonymous_caller_s(
+    client: httpx.AsyncClient, teaching: TeachingWorld, session: AsyncSession
+) -> None:
+    teacher = teaching.world.users["teacher"]
+    login = await client.post(
+        "/api/v1/auth/token",
+        json={"username": teacher.username, "password": PASSWORD},
+        headers=teaching.auth("school_staff"),  # a token the login does not read
+    )
+    assert login.status_code == 200
+    [entry] = await _entries(
+        session,
+        AuditEntry.request_id == login.headers["X-Request-ID"],
+        AuditEntry.entity == "users",
+    )
+    assert (entry.actor_id, entry.actor_role) == (None, "anonymous")
+
+
+async def test_the_audit_names_the_client_behind_a_trusted_proxy(
+    client: httpx.AsyncClient,
+    teaching: TeachingWorld,
+    session: AsyncSession,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = get_settings().model_copy(update={"trusted_proxies": ["127.0.0.0/8"]})
+    monkeypatch.setattr("app.core.db.audit_context.get_settings", lambda: settings)
+    test_id = await _new_test(client, teaching)
+    answer = await _put_marks(
+        client, teaching, test_id, 12, headers={"X-Forwarded-For": "41.248.10.7"}
+    )
+    [entry, *_] = await _entries(session, AuditEntry.request_id == answer.headers["X-Request-ID"])
+    assert str(entry.client_ip) == "41.248.10.7"

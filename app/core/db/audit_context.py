@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import ipaddress
 import uuid
+from collections.abc import Callable
 from typing import Any
 
+from fastapi.dependencies.models import Dependant
 from sqlalchemy import ColumnElement, String, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 from starlette.requests import Request
+
+from app.core.security.throttle import client_ip
+from app.settings import get_settings
 
 # The actor_role of writes by nobody logged in: "system" when there is no request at all (CLI,
 # demo seed, migrations: the trigger's default), "anonymous" for a request without a principal.
@@ -24,8 +29,9 @@ ANONYMOUS_ACTOR = "anonymous"
 
 
 def _client_ip(request: Request) -> str:
-    """The peer's address, or '' when it is not an IP (the trigger casts it to inet)."""
-    host = request.client.host if request.client else ""
+    """The client's address (behind a trusted proxy, the one it forwarded), or '' when it is
+    not an IP (the trigger casts it to inet)."""
+    host = client_ip(request, get_settings().trusted_proxies)
     try:
         return str(ipaddress.ip_address(host))
     except ValueError:
@@ -59,6 +65,40 @@ def actor_settings(
 ) -> ColumnElement[str]:
     """A column to add to the principal's own query: the settings cost no extra round trip."""
     return _settings(request, str(actor_id), role).label("audit_context")
+
+
+# The dependencies that identify the caller and set the actor in their own statement (the
+# principal's): a route that has none of them is written by nobody logged in, whatever its
+# Authorization header says.
+_ACTOR_DEPENDENCIES: set[Callable[..., Any]] = set()
+
+
+def identifies_actor(dependency: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark a dependency that sets the audit actor itself (see `actor_settings`)."""
+    _ACTOR_DEPENDENCIES.add(dependency)
+    return dependency
+
+
+def names_its_actor(route: object) -> bool:
+    """Whether the route's dependencies include one that sets the audit actor."""
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return False
+    known = _ROUTES_NAMING_ACTOR.get(id(route))
+    if known is None:
+        known = _ROUTES_NAMING_ACTOR[id(route)] = (route, _depends_on_actor(dependant))
+    return known[1]
+
+
+# Worked out once per route, on its first request; the route is held so its id stays its own
+# (routes are not hashable, and live as long as their app).
+_ROUTES_NAMING_ACTOR: dict[int, tuple[object, bool]] = {}
+
+
+def _depends_on_actor(dependant: Dependant) -> bool:
+    return any(
+        sub.call in _ACTOR_DEPENDENCIES or _depends_on_actor(sub) for sub in dependant.dependencies
+    )
 
 
 async def set_anonymous(session: AsyncSession, request: Request) -> None:
