@@ -24,8 +24,10 @@ from sqlalchemy import (
     Time,
     UniqueConstraint,
     func,
+    literal_column,
     text,
 )
+from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db.base import Base, Timestamps, UUIDPrimaryKey, checked
@@ -259,6 +261,24 @@ class TimetableSlot(UUIDPrimaryKey, Timestamps, Base):
         CheckConstraint("weekday BETWEEN 1 AND 7", name="weekday_iso"),
         CheckConstraint("starts_at < ends_at", name="times_ordered"),
         Index("ix_timetable_slots_teacher_year", "teacher_id", "school_year"),
+        # Double bookings are refused by the database too, so two adds at once cannot both
+        # pass the service's check (`timerange` is a range of times, made by the migration).
+        *(
+            ExcludeConstraint(
+                *((column, "=") for column in columns),
+                ("school_year", "="),
+                ("weekday", "="),
+                (func.timerange(literal_column("starts_at"), literal_column("ends_at")), "&&"),
+                name=f"no_{busy}_double_booking",
+                using="gist",
+                where=where,
+            )
+            for busy, columns, where in (
+                ("teacher", ("teacher_id",), None),
+                ("class", ("class_id",), None),
+                ("room", ("school_id", "room"), literal_column("room IS NOT NULL")),
+            )
+        ),
     )
 
     school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
