@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import retention
 from app.accounts import logins as auth
 from app.accounts.users import NewAccount, create_account
-from app.core.db.runtime import database
+from app.core.db.runtime import Database, database, grant_serving_role
 from app.core.db.session import create_engine, create_session_factory
 from app.core.middleware import RequestIdLogFilter
 from app.core.roles import Role, StaffTitle
@@ -66,6 +66,12 @@ def alembic_config(url: str) -> Config:
 
 def upgrade_database(url: str, revision: str = "head") -> None:
     command.upgrade(alembic_config(url), revision)
+
+
+def migrate_database(db: Database, revision: str = "head") -> None:
+    """Migrate as the owner, then give the serving role its rights on what now exists."""
+    upgrade_database(db.owner_url, revision)
+    grant_serving_role(db)
 
 
 def _run_in_session(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -128,9 +134,10 @@ def serve(
     # uvicorn re-raises the SIGTERM it caught once it has shut down; turning it into SystemExit
     # lets `database()` stop the embedded server instead of the process dying on the spot.
     signal.signal(signal.SIGTERM, _exit_on_signal)
-    with database(settings) as url:
+    with database(settings) as db:
         if migrate:
-            upgrade_database(url)
+            migrate_database(db)
+        url = db.url
         if seed_demo:
             if _seed_if_empty(url):
                 log.info("demo data loaded")
@@ -164,8 +171,8 @@ def worker(
     """Deliver queued push notifications and apply the retention rules until SIGTERM or
     SIGINT (one delivery cycle with --once)."""
     settings = get_settings()
-    with database(settings) as url:
-        asyncio.run(_deliver_pushes(settings, url, once=once))
+    with database(settings) as db:
+        asyncio.run(_deliver_pushes(settings, db.url, once=once))
 
 
 async def _deliver_pushes(settings: Settings, url: str, *, once: bool) -> None:
@@ -192,8 +199,8 @@ async def _deliver_pushes(settings: Settings, url: str, *, once: bool) -> None:
 def purge() -> None:
     """Delete what the retention rules say has served its purpose (the worker does it hourly)."""
     settings = get_settings()
-    with database(settings) as url:
-        deleted = asyncio.run(_purge(settings, url))
+    with database(settings) as db:
+        deleted = asyncio.run(_purge(settings, db.url))
     for table, count in deleted.items():
         typer.echo(f"{table:<20} {count}")
 
@@ -209,8 +216,8 @@ async def _purge(settings: Settings, url: str) -> dict[str, int]:
 @cli.command()
 def migrate(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply migrations up to REVISION (default: head)."""
-    with database(get_settings()) as url:
-        upgrade_database(url, revision)
+    with database(get_settings()) as db:
+        migrate_database(db, revision)
 
 
 @cli.command("seed-demo")
@@ -218,8 +225,8 @@ def seed_demo_command() -> None:
     """Load the demo data into an empty, migrated database (never in prod)."""
     settings = get_settings()
     _refuse_demo_in_prod(settings)
-    with database(settings) as url:
-        loaded = _seed_if_empty(url)
+    with database(settings) as db:
+        loaded = _seed_if_empty(db.url)
     typer.echo("demo data loaded" if loaded else "the database is not empty: nothing loaded")
 
 
@@ -250,9 +257,9 @@ def create_user(
         province_code=province_code,
         academy_code=academy_code,
     )
-    with database(get_settings()) as url:
+    with database(get_settings()) as db:
         try:
-            user = _run_in_session(url, lambda session: create_account(session, account))
+            user = _run_in_session(db.url, lambda session: create_account(session, account))
         except ProblemError as exc:
             for error in exc.errors or [{"field": "username", "message": "already taken"}]:
                 typer.echo(f"error: {error['field']}: {error['message']}", err=True)
@@ -266,9 +273,9 @@ def disable_user(
     username: Annotated[str, typer.Option(help="The account to disable.")],
 ) -> None:
     """Disable an account and end all its logins (its refresh tokens stop working at once)."""
-    with database(get_settings()) as url:
+    with database(get_settings()) as db:
         try:
-            user = _run_in_session(url, lambda session: auth.disable_user(session, username))
+            user = _run_in_session(db.url, lambda session: auth.disable_user(session, username))
         except ProblemError:
             typer.echo("error: no such account", err=True)
             raise typer.Exit(2) from None

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from sqlalchemy.engine import make_url
 
 # The development secret is public (it is in this file), so nothing outside dev may use it.
 DEV_JWT_SECRET = "massar-dev-secret-change-me-0123456789abcdef"  # noqa: S105
@@ -32,6 +33,9 @@ class Settings(BaseSettings):
     environment: Environment = Environment.DEV
     # No URL means: start the embedded PostgreSQL kept in `data_dir`.
     database_url: str | None = None
+    # The owner's URL, for migrations and other DDL; the serving URL above should be a role that
+    # owns nothing. Defaults to the serving URL outside prod, where it is required.
+    migration_database_url: str | None = None
     data_dir: Path = Path(".data")
     db_pool_size: int = Field(default=10, ge=1)
     db_max_overflow: int = Field(default=10, ge=0)
@@ -159,6 +163,13 @@ class Settings(BaseSettings):
         if self.environment is Environment.PROD:
             if self.database_url is None:
                 raise ValueError("MASSAR_DATABASE_URL is required in prod")
+            if not self.migration_database_url or _user(self.migration_database_url) == _user(
+                self.database_url
+            ):
+                raise ValueError(
+                    "MASSAR_MIGRATION_DATABASE_URL is required in prod, with the owner role: the "
+                    "role of MASSAR_DATABASE_URL must own nothing"
+                )
             if self.jwt_algorithm == "HS256":
                 secret = self.jwt_secret
                 if not secret or secret == DEV_JWT_SECRET or len(secret) < MIN_SECRET_LENGTH:
@@ -220,6 +231,11 @@ class Settings(BaseSettings):
     @property
     def allows_demo_data(self) -> bool:
         return self.environment is not Environment.PROD
+
+
+def _user(url: str) -> str | None:
+    user: str | None = make_url(url.replace("postgres://", "postgresql://", 1)).username
+    return user
 
 
 @lru_cache

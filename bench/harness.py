@@ -26,8 +26,8 @@ from app.settings import get_settings
 def migrated_database() -> Iterator[str]:
     """A fresh database, migrated to head, on the embedded (or configured) server."""
     with (
-        database(get_settings()) as server_url,
-        temporary_database(server_url, "massar_bench") as url,
+        database(get_settings()) as server,
+        temporary_database(server.owner_url, "massar_bench") as url,
     ):
         upgrade_database(url)
         yield url

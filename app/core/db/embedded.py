@@ -80,11 +80,11 @@ class EmbeddedPostgres:
         digest = hashlib.sha256(str(self.data_dir).encode()).hexdigest()[:12]
         return Path(tempfile.gettempdir()) / f"massar-{os.geteuid()}" / f"pg-{digest}"
 
-    def url(self, database: str = "postgres") -> str:
+    def url(self, database: str = "postgres", user: str = SUPERUSER) -> str:
         """An SQLAlchemy URL for the asyncpg driver."""
         if self.port is not None:
-            return f"postgresql+asyncpg://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
-        return f"postgresql+asyncpg://{SUPERUSER}@/{database}?host={self.socket_dir}"
+            return f"postgresql+asyncpg://{user}@127.0.0.1:{self.port}/{database}"
+        return f"postgresql+asyncpg://{user}@/{database}?host={self.socket_dir}"
 
     def start(self) -> None:
         """Initialise the cluster if needed, make sure a server runs on it, and hold it."""

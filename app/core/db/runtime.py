@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import asyncpg
 from sqlalchemy.engine import make_url
@@ -15,6 +17,25 @@ from app.core.db.embedded import EmbeddedPostgres
 from app.settings import Settings, get_settings
 
 APP_DATABASE = "massar"
+# The embedded server's serving role: it may read and write rows, and owns nothing.
+SERVING_ROLE = "massar_app"
+_ROLE_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
+_SERVING_GRANTS = (
+    "GRANT USAGE ON SCHEMA public TO {role}",
+    "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}",
+    "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
+    # The audit is written by its trigger, as the owner; the serving role may only read it.
+    "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON audit_log, alembic_version FROM {role}",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Database:
+    """The two ways into one database: the serving role's, which requests and workers use and
+    which may only read and write rows, and the owner's, for migrations and any other DDL."""
+
+    url: str
+    owner_url: str
 
 
 def asyncpg_url(url: str) -> str:
@@ -28,22 +49,24 @@ def embedded_server(settings: Settings) -> EmbeddedPostgres:
 
 
 @contextmanager
-def database(settings: Settings) -> Iterator[str]:
-    """Yield the database URL, running the embedded server for the duration if needed."""
+def database(settings: Settings) -> Iterator[Database]:
+    """The database's URLs, running the embedded server for the duration if needed."""
     if settings.database_url is not None:
-        yield asyncpg_url(settings.database_url)
+        owner = settings.migration_database_url or settings.database_url
+        yield Database(asyncpg_url(settings.database_url), asyncpg_url(owner))
         return
     server = embedded_server(settings)
     server.start()
     try:
         ensure_database_exists(server, APP_DATABASE)
-        yield server.url(APP_DATABASE)
+        yield Database(server.url(APP_DATABASE, SERVING_ROLE), server.url(APP_DATABASE))
     finally:
         server.stop()
 
 
 def ensure_database_exists(server: EmbeddedPostgres, name: str) -> None:
-    """Create the application database in the embedded cluster on first use."""
+    """Create the application database and its serving role in the embedded cluster on first
+    use (the cluster's superuser owns the tables: it is a development server)."""
 
     async def create() -> None:
         conn = await asyncpg.connect(host=str(server.socket_dir), user="postgres")
@@ -51,6 +74,9 @@ def ensure_database_exists(server: EmbeddedPostgres, name: str) -> None:
             exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
             if not exists:
                 await conn.execute(f'CREATE DATABASE "{name}"')
+            role = await conn.fetchval("SELECT 1 FROM pg_roles WHERE rolname = $1", SERVING_ROLE)
+            if not role:
+                await conn.execute(f"CREATE ROLE {SERVING_ROLE} LOGIN")
         finally:
             await conn.close()
 
@@ -58,15 +84,30 @@ def ensure_database_exists(server: EmbeddedPostgres, name: str) -> None:
 
 
 def database_url_for_tools() -> str:
-    """For a short-lived tool (the `alembic` command): start what is needed, stop it at exit."""
+    """For a short-lived tool (the `alembic` command): the owner's URL, starting what is
+    needed and stopping it at exit."""
     settings = get_settings()
     if settings.database_url is not None:
-        return asyncpg_url(settings.database_url)
+        return asyncpg_url(settings.migration_database_url or settings.database_url)
     server = embedded_server(settings)
     server.start()
     atexit.register(server.stop)
     ensure_database_exists(server, APP_DATABASE)
     return server.url(APP_DATABASE)
+
+
+def grant_serving_role(database: Database) -> None:
+    """Give the serving role what serving needs and nothing more: rows of every table to read
+    and write, but the audit log only to read, and no ownership, so it can neither alter a
+    table nor disable or drop a trigger. Run by the owner after every migration, so new tables
+    are covered; a database served by its owner (development) has nothing to grant."""
+    serving = make_url(database.url).username
+    if not serving or serving == make_url(database.owner_url).username:
+        return
+    if not _ROLE_NAME.match(serving):
+        raise ValueError(f"the serving role {serving!r} is not a plain role name")
+    # The role name is checked above: a plain identifier, safe to write into the statements.
+    run_admin_sql(database.owner_url, "; ".join(g.format(role=serving) for g in _SERVING_GRANTS))
 
 
 def run_admin_sql(server_url: str, sql: str) -> None:
