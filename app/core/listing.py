@@ -8,16 +8,18 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVarTuple
+from typing import Any, TypeVar, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Row, Select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.core.pagination import PageRequest, encode_cursor, split_page
+from app.core.schemas import Page
 from app.errors import ProblemError
 
 _Ts = TypeVarTuple("_Ts")
+_Item = TypeVar("_Item")
 Column = InstrumentedAttribute[Any] | ColumnElement[Any]
 
 # How a cursor's JSON value is read back into the sort key's Python type.
@@ -96,3 +98,17 @@ async def keyset_page(
     return await keyset_rows(
         session, statement, keys, limit=page.limit, after=page.position(), descending=descending
     )
+
+
+async def page_of(
+    session: AsyncSession,
+    statement: Select[*_Ts],
+    keys: Sequence[Column],
+    page: PageRequest,
+    item: Callable[[Row[*_Ts]], _Item],
+    *,
+    descending: bool = False,
+) -> Page[_Item]:
+    """The page the request asks for, each row made into an item of the answer by `item`."""
+    rows, cursor = await keyset_page(session, statement, keys, page, descending=descending)
+    return Page(items=[item(row) for row in rows], next_cursor=cursor)
