@@ -15,8 +15,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_school_year
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import page_of, where_given
 from app.core.ownership import managed, owned_above, owned_by, owned_visible, owner_place
+from app.core.pagination import PageRequest
+from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.core.workflow import Workflow, move
 from app.errors import Conflict, NotFound, ProblemError, invalid
@@ -122,27 +124,20 @@ async def competition_detail(
 async def list_competitions(
     session: AsyncSession,
     principal: Principal,
+    page: PageRequest,
     *,
     school_year: int | None,
     status: CompetitionStatus | None,
     discipline_code: str | None,
-    limit: int,
-    after: dict[str, Any] | None,
-) -> tuple[list[CompetitionOut], str | None]:
+) -> Page[CompetitionOut]:
     """Competitions the caller may see, of a year (this one by default), by start date."""
     year = school_year or await current_school_year(session)
     statement = where_given(
         _competitions(principal).where(SportCompetition.school_year == year),
         {SportCompetition.status: status, SportDiscipline.code: discipline_code},
     )
-    rows, cursor = await keyset_rows(
-        session,
-        statement,
-        (SportCompetition.starts_on, SportCompetition.id),
-        limit=limit,
-        after=after,
-    )
-    return [_competition_out(r) for r in rows], cursor
+    keys = (SportCompetition.starts_on, SportCompetition.id)
+    return await page_of(session, statement, keys, page, _competition_out)
 
 
 async def managed_competition(
@@ -272,24 +267,18 @@ def _check_team_fits(team: SportTeam, competition: SportCompetition) -> None:
 async def school_entries(
     session: AsyncSession,
     principal: Principal,
+    page: PageRequest,
     *,
     status: EntryStatus | None,
-    limit: int,
-    after: dict[str, Any] | None,
-) -> tuple[list[EntryOut], str | None]:
+) -> Page[EntryOut]:
     """The caller's school's entries, newest first."""
     statement = where_given(
         _entries().where(SportEntry.school_id == principal.school_id), {SportEntry.status: status}
     )
-    rows, cursor = await keyset_rows(
-        session,
-        statement,
-        (SportEntry.created_at, SportEntry.id),
-        limit=limit,
-        after=after,
-        descending=True,
+    keys = (SportEntry.created_at, SportEntry.id)
+    return await page_of(
+        session, statement, keys, page, lambda r: _entry_out(r, SCHOOL_ENTRY_FLOW), descending=True
     )
-    return [_entry_out(r, SCHOOL_ENTRY_FLOW) for r in rows], cursor
 
 
 async def withdraw_entry(
@@ -312,21 +301,18 @@ async def competition_entries(
     session: AsyncSession,
     principal: Principal,
     competition_id: uuid.UUID,
+    page: PageRequest,
     *,
     status: EntryStatus | None,
-    limit: int,
-    after: dict[str, Any] | None,
-) -> tuple[list[EntryOut], str | None]:
+) -> Page[EntryOut]:
     """The entries of a competition the caller may see, in the order they came."""
     await competition_detail(session, principal, competition_id)
     statement = where_given(
         _entries().where(SportEntry.competition_id == competition_id), {SportEntry.status: status}
     )
-    rows, cursor = await keyset_rows(
-        session, statement, (SportEntry.created_at, SportEntry.id), limit=limit, after=after
-    )
-    mine = await _is_organiser(session, principal, competition_id)
-    return [_entry_out(r, ENTRY_FLOW if mine else Workflow({})) for r in rows], cursor
+    flow = ENTRY_FLOW if await _is_organiser(session, principal, competition_id) else Workflow({})
+    keys = (SportEntry.created_at, SportEntry.id)
+    return await page_of(session, statement, keys, page, lambda r: _entry_out(r, flow))
 
 
 async def _is_organiser(

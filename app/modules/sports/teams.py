@@ -12,7 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_school_year, school_today
 from app.academics.models import Pupil
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import page_of, where_given
+from app.core.pagination import PageRequest
+from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.errors import Conflict, InvalidInput, NotFound, ProblemError, field_error, invalid
 from app.modules.sports.association import (
@@ -115,10 +117,8 @@ async def list_teams(
     session: AsyncSession,
     principal: Principal,
     filters: SquadFilter,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
-) -> tuple[list[TeamOut], str | None]:
+    page: PageRequest,
+) -> Page[TeamOut]:
     """The school's teams of a year (this one by default), by name."""
     year = filters.school_year or await current_school_year(session)
     statement = teams_statement().where(
@@ -132,10 +132,7 @@ async def list_teams(
             SportTeam.gender: filters.gender,
         },
     )
-    rows, cursor = await keyset_rows(
-        session, statement, (SportTeam.name, SportTeam.id), limit=limit, after=after
-    )
-    return [team_out(r) for r in rows], cursor
+    return await page_of(session, statement, (SportTeam.name, SportTeam.id), page, team_out)
 
 
 async def team_detail(

@@ -17,7 +17,7 @@ from app.modules.diagnostics.routes.school import router as diagnostics_router
 from app.modules.equipment.routes.school import router as equipment_router
 from app.modules.partnerships.routes import partnership_routes
 from app.modules.school_projects.routes.school import router as projects_router
-from app.modules.sports.routes.school import router as sports_router
+from app.modules.sports.routes import sport_routes
 from app.modules.trainings.routes.school import router as trainings_router
 from app.modules.websites.routes.school import router as websites_router
 
@@ -42,4 +42,4 @@ router.include_router(websites_router)
 router.include_router(diagnostics_router)
 router.include_router(projects_router)
 router.include_router(equipment_router)
-router.include_router(sports_router)
+router.include_router(sport_routes("school"))

@@ -8,7 +8,7 @@ from app.modules.diagnostics.routes import steering as diagnostics
 from app.modules.equipment.routes import steering as equipment
 from app.modules.partnerships.routes import partnership_routes
 from app.modules.school_projects.routes import steering as school_projects
-from app.modules.sports.routes import steering as sports
+from app.modules.sports.routes import sport_routes
 from app.modules.trainings.routes import steering as trainings
 from app.modules.websites.routes import steering as websites
 from app.steering import routes as units
@@ -22,8 +22,8 @@ for module in (
     trainings,
     equipment,
     diagnostics,
-    sports,
     websites,
 ):
     router.include_router(module.router)
 router.include_router(partnership_routes("steering", steering_only))
+router.include_router(sport_routes("steering"))

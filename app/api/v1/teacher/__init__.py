@@ -10,7 +10,7 @@ from app.attendance.routes import roll_calls as attendance
 from app.messaging.routes.staff_messages import staff_messages
 from app.modules.diagnostics.routes import teacher as diagnostics
 from app.modules.school_projects.routes import teacher as school_projects
-from app.modules.sports.routes import teacher as sports
+from app.modules.sports.routes import sport_routes
 from app.modules.trainings.routes import teacher as trainings
 from app.sync import routes as sync
 
@@ -24,8 +24,8 @@ for module in (
     sync,
     trainings,
     diagnostics,
-    sports,
     school_projects,
 ):
     router.include_router(module.router)
 router.include_router(staff_messages("teacher"))
+router.include_router(sport_routes("teacher"))
