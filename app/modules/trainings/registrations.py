@@ -16,8 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.academics.calendar import school_today
 from app.accounts.models import User
 from app.core.bulk import upsert
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import page_of, where_given
 from app.core.ownership import owned_above, owned_by, owned_within
+from app.core.pagination import PageRequest
 from app.core.roles import Role
 from app.core.schemas import Page
 from app.core.security.principal import Principal
@@ -138,17 +139,12 @@ async def _page(
     session: AsyncSession,
     scope: ColumnElement[bool],
     filters: dict[Any, Any],
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
+    page: PageRequest,
 ) -> Page[RegistrationOut]:
     """One page of the registrations in `scope`, newest first."""
     statement = where_given(_rows().where(scope), filters)
     keys = (TrainingRegistration.created_at, TrainingRegistration.id)
-    rows, cursor = await keyset_rows(
-        session, statement, keys, limit=limit, after=after, descending=True
-    )
-    return Page(items=[_out(r) for r in rows], next_cursor=cursor)
+    return await page_of(session, statement, keys, page, _out, descending=True)
 
 
 def mine(principal: Principal) -> ColumnElement[bool]:
@@ -162,10 +158,10 @@ def of_my_school(principal: Principal) -> ColumnElement[bool]:
 
 
 async def my_registrations(
-    session: AsyncSession, principal: Principal, *, limit: int, after: dict[str, Any] | None
+    session: AsyncSession, principal: Principal, page: PageRequest
 ) -> Page[RegistrationOut]:
     """The caller's own registrations."""
-    return await _page(session, mine(principal), {}, limit=limit, after=after)
+    return await _page(session, mine(principal), {}, page)
 
 
 async def school_registrations(
@@ -174,9 +170,7 @@ async def school_registrations(
     session_id: uuid.UUID | None,
     user_id: uuid.UUID | None,
     status: Status | None,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
+    page: PageRequest,
 ) -> Page[RegistrationOut]:
     """Registrations of the staff of the caller's school, optionally filtered."""
     filters = {
@@ -184,7 +178,7 @@ async def school_registrations(
         TrainingRegistration.user_id: user_id,
         TrainingRegistration.status: status,
     }
-    return await _page(session, of_my_school(principal), filters, limit=limit, after=after)
+    return await _page(session, of_my_school(principal), filters, page)
 
 
 async def session_registrations(
@@ -192,16 +186,14 @@ async def session_registrations(
     principal: Principal,
     session_id: uuid.UUID,
     status: Status | None,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
+    page: PageRequest,
 ) -> Page[RegistrationOut]:
     """Registrations of a session organised in the caller's part of the tree (404 for a
     session outside it)."""
     await _session_within(session, principal, session_id)
     scope = TrainingRegistration.session_id == session_id
     filters = {TrainingRegistration.status: status}
-    return await _page(session, scope, filters, limit=limit, after=after)
+    return await _page(session, scope, filters, page)
 
 
 async def _session_within(

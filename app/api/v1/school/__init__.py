@@ -18,7 +18,7 @@ from app.modules.equipment.routes.school import router as equipment_router
 from app.modules.partnerships.routes import partnership_routes
 from app.modules.school_projects.routes.school import router as projects_router
 from app.modules.sports.routes import sport_routes
-from app.modules.trainings.routes.school import router as trainings_router
+from app.modules.trainings.routes import training_routes
 from app.modules.websites.routes.school import router as websites_router
 
 router = APIRouter(prefix="/school", tags=["school"], dependencies=[Depends(school_staff_only)])
@@ -36,7 +36,7 @@ router.include_router(audit_router)
 router.include_router(accounts.router)
 router.include_router(grade_entry.router)
 router.include_router(staff.router)
-router.include_router(trainings_router)
+router.include_router(training_routes("school"))
 router.include_router(partnership_routes("school", school_staff_only))
 router.include_router(websites_router)
 router.include_router(diagnostics_router)

@@ -9,7 +9,7 @@ from app.modules.equipment.routes import steering as equipment
 from app.modules.partnerships.routes import partnership_routes
 from app.modules.school_projects.routes import steering as school_projects
 from app.modules.sports.routes import sport_routes
-from app.modules.trainings.routes import steering as trainings
+from app.modules.trainings.routes import training_routes
 from app.modules.websites.routes import steering as websites
 from app.steering import routes as units
 
@@ -19,7 +19,6 @@ for module in (
     units,
     audit,
     school_projects,
-    trainings,
     equipment,
     diagnostics,
     websites,
@@ -27,3 +26,4 @@ for module in (
     router.include_router(module.router)
 router.include_router(partnership_routes("steering", steering_only))
 router.include_router(sport_routes("steering"))
+router.include_router(training_routes("steering"))
