@@ -14,7 +14,7 @@ from app.family import links as family
 from app.family.routes.pupil_views import pupil_views
 from app.family.schemas import Child, LinkChildIn
 from app.messaging.routes import parent_messages
-from app.modules.diagnostics.routes.pupil import diagnostics_view
+from app.modules.diagnostics.routes import diagnostics_view
 from app.modules.sports import fixtures as sport_fixtures
 from app.modules.sports.schemas import PupilSportsOut
 

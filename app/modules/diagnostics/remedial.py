@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import Select, and_, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,7 +15,8 @@ from app.academics.calendar import school_today
 from app.academics.models import Pupil
 from app.academics.teaching import assignments_of, check_pupils_of_class, current_pupils
 from app.core.bulk import upsert
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import keyset_page, where_given
+from app.core.pagination import PageRequest
 from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.core.workflow import Workflow, move
@@ -231,24 +231,17 @@ async def _my_group(
 async def list_groups(
     session: AsyncSession,
     principal: Principal,
+    page: PageRequest,
     *,
     class_id: uuid.UUID | None,
     status: RemedialGroupStatus | None,
-    limit: int,
-    after: dict[str, Any] | None,
 ) -> Page[RemedialGroupOut]:
     """My classes' remedial groups, newest first."""
     statement = where_given(
         _my_groups(principal), {RemedialGroup.class_id: class_id, RemedialGroup.status: status}
     )
-    rows, cursor = await keyset_rows(
-        session,
-        statement,
-        (RemedialGroup.created_at, RemedialGroup.id),
-        limit=limit,
-        after=after,
-        descending=True,
-    )
+    keys = (RemedialGroup.created_at, RemedialGroup.id)
+    rows, cursor = await keyset_page(session, statement, keys, page, descending=True)
     return Page(items=await _groups_out(session, [r[0] for r in rows]), next_cursor=cursor)
 
 

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Depends
 
 from app.accounts.guards import steering_only
 from app.audit.routes import steering as audit
-from app.modules.diagnostics.routes import steering as diagnostics
+from app.modules.diagnostics.routes import diagnostic_routes
 from app.modules.equipment.routes import steering as equipment
 from app.modules.partnerships.routes import partnership_routes
 from app.modules.school_projects.routes import steering as school_projects
@@ -20,10 +20,10 @@ for module in (
     audit,
     school_projects,
     equipment,
-    diagnostics,
     websites,
 ):
     router.include_router(module.router)
 router.include_router(partnership_routes("steering", steering_only))
+router.include_router(diagnostic_routes("steering"))
 router.include_router(sport_routes("steering"))
 router.include_router(training_routes("steering"))
