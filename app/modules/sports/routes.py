@@ -3,18 +3,22 @@ school staff (`/school/sports`: the association sportive, licences, teams, and t
 entries in the competitions that reach it), the teacher who coordinates the association
 (`/teacher/sports`: the association, its licences and teams; other teachers get 403), and
 directorates, academies and the ministry (`/steering/sports`: the competitions their unit
-organises, with entries, fixtures and results). The face's router guards the role; the
-services apply each caller's scope."""
+organises, with entries, fixtures and results), and a pupil's record (`/student/sports`,
+`/parent/children/{child_id}/sports`). The face's router guards the role; the services apply
+each caller's scope.
 
-from __future__ import annotations
+(No `from __future__ import annotations`: the pupil's view is built with a dependency the face
+passes, and FastAPI must resolve its annotations when the route is made.)
+"""
 
 import uuid
-from collections.abc import Callable
-from typing import Literal
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, Depends, Request, Response, status
 
 from app.accounts.guards import CurrentPrincipal
+from app.core.caching import NOT_MODIFIED, conditional_json
 from app.core.db.session import SessionDep
 from app.core.params import PageParams
 from app.core.schemas import Page
@@ -37,6 +41,7 @@ from app.modules.sports.schemas import (
     LicenceOut,
     LicencesIn,
     LicencesOut,
+    PupilSportsOut,
     ResultIn,
     Squads,
     StandingRow,
@@ -47,6 +52,7 @@ from app.modules.sports.schemas import (
 )
 
 SportFace = Literal["school", "steering", "teacher"]
+PupilResolver = Callable[..., Awaitable[uuid.UUID]]
 
 
 async def coordinator(principal: CurrentPrincipal, session: SessionDep) -> None:
@@ -60,6 +66,25 @@ def sport_routes(face: SportFace) -> APIRouter:
     router = APIRouter(prefix="/sports", dependencies=checks)
     for add in _FACE_ROUTES[face]:
         add(router, face)
+    return router
+
+
+def sports_view(operation_prefix: str, resolve_pupil: PupilResolver) -> APIRouter:
+    """`GET /sports` for a face whose `resolve_pupil` picks the pupil (the pupil app: their
+    own record; the parent app: a verified child)."""
+    router = APIRouter()
+    PupilId = Annotated[uuid.UUID, Depends(resolve_pupil)]  # noqa: N806  (a type alias)
+
+    @router.get(
+        "/sports",
+        operation_id=f"{operation_prefix}-sports",
+        response_model=PupilSportsOut,
+        responses=NOT_MODIFIED,
+    )
+    async def pupil_sports(request: Request, pupil_id: PupilId, session: SessionDep) -> Response:
+        """The pupil's sport licences, teams of this year and their upcoming fixtures."""
+        return conditional_json(request, await sport_fixtures.pupil_sports(session, pupil_id))
+
     return router
 
 
