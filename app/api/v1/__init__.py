@@ -1,13 +1,14 @@
 """Version 1 of the API: every face's router under `/api/v1`."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from app.accounts.guards import staff_only
 from app.accounts.routes import auth, me
 from app.accounts.routes.mfa import router as me_mfa_router
 from app.api.v1 import school, steering, teacher
 from app.family.routes import parent, student
 from app.messaging.routes import notifications
-from app.modules.equipment.routes.catalogue import router as equipment_catalogue_router
+from app.modules.equipment.routes import catalogue_routes
 from app.modules.websites.routes.public import router as public_router
 from app.organisation import routes as schools
 
@@ -23,4 +24,7 @@ router.include_router(parent.router)
 router.include_router(school.router)
 router.include_router(steering.router)
 router.include_router(public_router)
-router.include_router(equipment_catalogue_router)
+# The national equipment catalogue: one face for every member of staff.
+router.include_router(
+    catalogue_routes(), prefix="/equipment", tags=["equipment"], dependencies=[Depends(staff_only)]
+)

@@ -19,7 +19,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import school_today
 from app.accounts.models import User
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import keyset_page, where_given
+from app.core.pagination import PageRequest
 from app.core.roles import Role
 from app.core.schemas import Page, SchoolRef
 from app.core.security.principal import Principal
@@ -83,7 +84,8 @@ def _school_side(principal: Principal) -> ColumnElement[bool]:
     return EquipmentRequest.school_id == principal.school_id
 
 
-def _steering_side(principal: Principal) -> ColumnElement[bool]:
+def _in_my_part(principal: Principal) -> ColumnElement[bool]:
+    """Requests of the schools in my part of the tree: my own school's, for its staff."""
     return school_scope(
         principal, School.id, province_id=School.province_id, academy_id=School.academy_id
     )
@@ -136,73 +138,34 @@ def _out(
     )
 
 
-async def _one(
-    session: AsyncSession, principal: Principal, scope: ColumnElement[bool], request_id: uuid.UUID
+async def list_requests(
+    session: AsyncSession,
+    principal: Principal,
+    page: PageRequest,
+    *,
+    status: Status | None,
+    school_id: uuid.UUID | None = None,
+) -> Page[RequestOut]:
+    """Requests of the schools in my part of the tree (my school's, for its staff), newest
+    first."""
+    statement = where_given(
+        _requests(_in_my_part(principal)),
+        {EquipmentRequest.status: status, EquipmentRequest.school_id: school_id},
+    )
+    keys = (EquipmentRequest.submitted_at, EquipmentRequest.id)
+    rows, cursor = await keyset_page(session, statement, keys, page, descending=True)
+    return Page(items=await _outs(session, principal, rows), next_cursor=cursor)
+
+
+async def get_request(
+    session: AsyncSession, principal: Principal, request_id: uuid.UUID
 ) -> RequestOut:
-    statement = _requests(scope).where(EquipmentRequest.id == request_id)
+    """A request of a school in my part of the tree (404 for any other)."""
+    statement = _requests(_in_my_part(principal)).where(EquipmentRequest.id == request_id)
     row = (await session.execute(statement.execution_options(populate_existing=True))).first()
     if row is None:
         raise NotFound()
     return (await _outs(session, principal, [row]))[0]
-
-
-async def _page(
-    session: AsyncSession,
-    principal: Principal,
-    statement: Select[EquipmentRequest, School],
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
-) -> Page[RequestOut]:
-    keys = (EquipmentRequest.submitted_at, EquipmentRequest.id)
-    rows, cursor = await keyset_rows(
-        session, statement, keys, limit=limit, after=after, descending=True
-    )
-    return Page(items=await _outs(session, principal, rows), next_cursor=cursor)
-
-
-async def list_school_requests(
-    session: AsyncSession,
-    principal: Principal,
-    status: Status | None,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
-) -> Page[RequestOut]:
-    """My school's requests, newest first."""
-    statement = where_given(_requests(_school_side(principal)), {EquipmentRequest.status: status})
-    return await _page(session, principal, statement, limit=limit, after=after)
-
-
-async def get_school_request(
-    session: AsyncSession, principal: Principal, request_id: uuid.UUID
-) -> RequestOut:
-    """One of my school's requests (404 for another school's)."""
-    return await _one(session, principal, _school_side(principal), request_id)
-
-
-async def list_steering_requests(
-    session: AsyncSession,
-    principal: Principal,
-    status: Status | None,
-    school_id: uuid.UUID | None,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
-) -> Page[RequestOut]:
-    """Requests of the schools in my part of the tree, newest first."""
-    statement = where_given(
-        _requests(_steering_side(principal)),
-        {EquipmentRequest.status: status, EquipmentRequest.school_id: school_id},
-    )
-    return await _page(session, principal, statement, limit=limit, after=after)
-
-
-async def get_steering_request(
-    session: AsyncSession, principal: Principal, request_id: uuid.UUID
-) -> RequestOut:
-    """A request of a school in my part of the tree."""
-    return await _one(session, principal, _steering_side(principal), request_id)
 
 
 # ---- the school's side ----------------------------------------------------------------------
@@ -243,7 +206,7 @@ async def submit_request(session: AsyncSession, principal: Principal, new: Reque
         for line in new.lines
     )
     await session.flush()
-    out = await get_school_request(session, principal, request.id)
+    out = await get_request(session, principal, request.id)
     await _tell_directorate(session, out)
     return out
 
@@ -268,7 +231,7 @@ async def cancel(session: AsyncSession, principal: Principal, request_id: uuid.U
     request = await _locked(session, _school_side(principal), request_id)
     request.status = FLOW.next(request.status, "cancel")
     await session.flush()
-    return await get_school_request(session, principal, request_id)
+    return await get_request(session, principal, request_id)
 
 
 async def confirm_delivery(
@@ -277,7 +240,7 @@ async def confirm_delivery(
     """My school received what was allocated: it enters the inventory."""
     request = await _locked(session, _school_side(principal), request_id)
     await _deliver(session, principal, request, body)
-    out = await get_school_request(session, principal, request_id)
+    out = await get_request(session, principal, request_id)
     await _tell_school(session, out, "delivered")
     return out
 
@@ -312,7 +275,7 @@ async def allocate(
         lines[given.line_id].allocated_quantity = given.allocated_quantity
     _decide(request, principal, status, body.comment)
     await session.flush()
-    out = await get_steering_request(session, principal, request_id)
+    out = await get_request(session, principal, request_id)
     await _tell_school(session, out, "allocated")
     return out
 
@@ -355,7 +318,7 @@ async def refuse(
     request = await _locked(session, _directorate_side(principal), request_id)
     _decide(request, principal, FLOW.next(request.status, "refuse"), comment)
     await session.flush()
-    out = await get_steering_request(session, principal, request_id)
+    out = await get_request(session, principal, request_id)
     await _tell_school(session, out, "refused")
     return out
 
@@ -366,7 +329,7 @@ async def deliver(
     """The directorate delivered the allocated articles to the school."""
     request = await _locked(session, _directorate_side(principal), request_id)
     await _deliver(session, principal, request, body)
-    out = await get_steering_request(session, principal, request_id)
+    out = await get_request(session, principal, request_id)
     await _tell_school(session, out, "delivered")
     return out
 

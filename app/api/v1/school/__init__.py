@@ -14,7 +14,7 @@ from app.family.routes import guardians, pupils
 from app.messaging.routes import announcements
 from app.messaging.routes.staff_messages import staff_messages
 from app.modules.diagnostics.routes import diagnostic_routes
-from app.modules.equipment.routes.school import router as equipment_router
+from app.modules.equipment.routes import equipment_routes
 from app.modules.partnerships.routes import partnership_routes
 from app.modules.school_projects.routes.school import router as projects_router
 from app.modules.sports.routes import sport_routes
@@ -41,5 +41,5 @@ router.include_router(partnership_routes("school", school_staff_only))
 router.include_router(websites_router)
 router.include_router(diagnostic_routes("school"))
 router.include_router(projects_router)
-router.include_router(equipment_router)
+router.include_router(equipment_routes("school"))
 router.include_router(sport_routes("school"))

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Depends
 from app.accounts.guards import steering_only
 from app.audit.routes import steering as audit
 from app.modules.diagnostics.routes import diagnostic_routes
-from app.modules.equipment.routes import steering as equipment
+from app.modules.equipment.routes import equipment_routes
 from app.modules.partnerships.routes import partnership_routes
 from app.modules.school_projects.routes import steering as school_projects
 from app.modules.sports.routes import sport_routes
@@ -19,11 +19,11 @@ for module in (
     units,
     audit,
     school_projects,
-    equipment,
     websites,
 ):
     router.include_router(module.router)
 router.include_router(partnership_routes("steering", steering_only))
 router.include_router(diagnostic_routes("steering"))
+router.include_router(equipment_routes("steering"))
 router.include_router(sport_routes("steering"))
 router.include_router(training_routes("steering"))
