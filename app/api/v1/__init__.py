@@ -9,7 +9,7 @@ from app.api.v1 import school, steering, teacher
 from app.family.routes import parent, student
 from app.messaging.routes import notifications
 from app.modules.equipment.routes import catalogue_routes
-from app.modules.websites.routes.public import router as public_router
+from app.modules.websites.routes import public_routes
 from app.organisation import routes as schools
 
 router = APIRouter(prefix="/api/v1")
@@ -23,7 +23,7 @@ router.include_router(student.router)
 router.include_router(parent.router)
 router.include_router(school.router)
 router.include_router(steering.router)
-router.include_router(public_router)
+router.include_router(public_routes(), prefix="/public", tags=["public"])
 # The national equipment catalogue: one face for every member of staff.
 router.include_router(
     catalogue_routes(), prefix="/equipment", tags=["equipment"], dependencies=[Depends(staff_only)]

@@ -7,7 +7,6 @@ Every function applies the caller's scope in SQL: another school's row answers 4
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -16,7 +15,8 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import page_of, where_given
+from app.core.pagination import PageRequest
 from app.core.schemas import Page, Schema
 from app.core.security.principal import Principal
 from app.core.workflow import Workflow, move
@@ -234,19 +234,16 @@ async def item_page(
     session: AsyncSession,
     principal: Principal,
     kind: Kind[ItemT, OutT],
+    page: PageRequest,
     *,
     state: WebState | None,
-    limit: int,
-    after: Mapping[str, Any] | None,
 ) -> Page[OutT]:
     """A page of the school's items of one kind, newest first, optionally in one state."""
     model = kind.model
     statement = where_given(
         select(model).where(school_scope(principal, model.school_id)), {model.state: state}
     )
-    rows, cursor = await keyset_rows(
-        session, statement, (kind.sort, model.id), limit=limit, after=after, descending=True
-    )
-    return Page[kind.out](  # type: ignore[name-defined]
-        items=[kind.shape(row[0]) for row in rows], next_cursor=cursor
+    keys = (kind.sort, model.id)
+    return await page_of(
+        session, statement, keys, page, lambda r: kind.shape(r[0]), descending=True
     )

@@ -19,7 +19,7 @@ from app.modules.partnerships.routes import partnership_routes
 from app.modules.school_projects.routes.school import router as projects_router
 from app.modules.sports.routes import sport_routes
 from app.modules.trainings.routes import training_routes
-from app.modules.websites.routes.school import router as websites_router
+from app.modules.websites.routes import website_routes
 
 router = APIRouter(prefix="/school", tags=["school"], dependencies=[Depends(school_staff_only)])
 router.include_router(pupils.router)
@@ -38,7 +38,7 @@ router.include_router(grade_entry.router)
 router.include_router(staff.router)
 router.include_router(training_routes("school"))
 router.include_router(partnership_routes("school", school_staff_only))
-router.include_router(websites_router)
+router.include_router(website_routes("school"))
 router.include_router(diagnostic_routes("school"))
 router.include_router(projects_router)
 router.include_router(equipment_routes("school"))

@@ -10,7 +10,7 @@ from app.modules.partnerships.routes import partnership_routes
 from app.modules.school_projects.routes import steering as school_projects
 from app.modules.sports.routes import sport_routes
 from app.modules.trainings.routes import training_routes
-from app.modules.websites.routes import steering as websites
+from app.modules.websites.routes import website_routes
 from app.steering import routes as units
 
 # The guard sits on the face's router, so an endpoint added later cannot forget it.
@@ -19,11 +19,11 @@ for module in (
     units,
     audit,
     school_projects,
-    websites,
 ):
     router.include_router(module.router)
 router.include_router(partnership_routes("steering", steering_only))
 router.include_router(diagnostic_routes("steering"))
 router.include_router(equipment_routes("steering"))
+router.include_router(website_routes("steering"))
 router.include_router(sport_routes("steering"))
 router.include_router(training_routes("steering"))
