@@ -205,12 +205,17 @@ async def _write_plan(
     written = []
     measured = []
     for axis_title, axis_description, objectives in axes:
-        axis = await plan.add_axis(
-            session, school, project.id, AxisIn(title=axis_title, description=axis_description)
+        axis = await plan.add(
+            session,
+            school,
+            project.id,
+            plan.AXES,
+            None,
+            AxisIn(title=axis_title, description=axis_description),
         )
         for demo in objectives:
-            objective = await plan.add_objective(
-                session, school, project.id, axis.id, ObjectiveIn(title=demo.title)
+            objective = await plan.add(
+                session, school, project.id, plan.OBJECTIVES, axis.id, ObjectiveIn(title=demo.title)
             )
             for action in demo.actions:
                 owner = users.get(action.owner)
@@ -222,15 +227,15 @@ async def _write_plan(
                     ends_on=_end_of(year, action.months[1]),
                     budget=Decimal(action.budget),
                 )
-                out = await plan.add_action(session, school, project.id, objective.id, new)
+                out = await plan.add(session, school, project.id, plan.ACTIONS, objective.id, new)
                 written.append((out.id, action))
             if demo.indicator is not None:
                 name, unit, baseline, target = demo.indicator
                 indicator = IndicatorIn(
                     name=name, unit=unit, baseline=Decimal(baseline), target=Decimal(target)
                 )
-                added = await plan.add_indicator(
-                    session, school, project.id, objective.id, indicator
+                added = await plan.add(
+                    session, school, project.id, plan.INDICATORS, objective.id, indicator
                 )
                 if demo.measured is not None:
                     measured.append((added.id, demo.measured))
@@ -262,16 +267,22 @@ async def seed_school_projects(session: AsyncSession, users: dict[str, User]) ->
     for action_id, action in actions:
         if action.progress:
             status = ActionStatus.DONE if action.progress == 100 else ActionStatus.IN_PROGRESS
-            await plan.update_action(
+            await plan.update(
                 session,
                 director,
                 project_id,
+                plan.ACTIONS,
                 action_id,
                 ActionPatch(status=status, progress=action.progress),
             )
     for indicator_id, value in measured:
-        await plan.update_indicator(
-            session, director, project_id, indicator_id, IndicatorPatch(actual=Decimal(value))
+        await plan.update(
+            session,
+            director,
+            project_id,
+            plan.INDICATORS,
+            indicator_id,
+            IndicatorPatch(actual=Decimal(value)),
         )
     other = _principal(users["director.other@taalim.ma"])
     await _write_plan(

@@ -16,7 +16,7 @@ from app.messaging.routes.staff_messages import staff_messages
 from app.modules.diagnostics.routes import diagnostic_routes
 from app.modules.equipment.routes import equipment_routes
 from app.modules.partnerships.routes import partnership_routes
-from app.modules.school_projects.routes.school import router as projects_router
+from app.modules.school_projects.routes import project_routes
 from app.modules.sports.routes import sport_routes
 from app.modules.trainings.routes import training_routes
 from app.modules.websites.routes import website_routes
@@ -40,6 +40,6 @@ router.include_router(training_routes("school"))
 router.include_router(partnership_routes("school", school_staff_only))
 router.include_router(website_routes("school"))
 router.include_router(diagnostic_routes("school"))
-router.include_router(projects_router)
+router.include_router(project_routes("school"))
 router.include_router(equipment_routes("school"))
 router.include_router(sport_routes("school"))

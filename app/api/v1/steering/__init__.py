@@ -7,7 +7,7 @@ from app.audit.routes import steering as audit
 from app.modules.diagnostics.routes import diagnostic_routes
 from app.modules.equipment.routes import equipment_routes
 from app.modules.partnerships.routes import partnership_routes
-from app.modules.school_projects.routes import steering as school_projects
+from app.modules.school_projects.routes import project_routes
 from app.modules.sports.routes import sport_routes
 from app.modules.trainings.routes import training_routes
 from app.modules.websites.routes import website_routes
@@ -18,10 +18,10 @@ router = APIRouter(prefix="/steering", tags=["steering"], dependencies=[Depends(
 for module in (
     units,
     audit,
-    school_projects,
 ):
     router.include_router(module.router)
 router.include_router(partnership_routes("steering", steering_only))
+router.include_router(project_routes("steering"))
 router.include_router(diagnostic_routes("steering"))
 router.include_router(equipment_routes("steering"))
 router.include_router(website_routes("steering"))

@@ -9,7 +9,7 @@ from app.assessment.routes import marks as assessment
 from app.attendance.routes import roll_calls as attendance
 from app.messaging.routes.staff_messages import staff_messages
 from app.modules.diagnostics.routes import diagnostic_routes
-from app.modules.school_projects.routes import teacher as school_projects
+from app.modules.school_projects.routes import project_routes
 from app.modules.sports.routes import sport_routes
 from app.modules.trainings.routes import training_routes
 from app.sync import routes as sync
@@ -22,10 +22,10 @@ for module in (
     gradesheet,
     lessons,
     sync,
-    school_projects,
 ):
     router.include_router(module.router)
 router.include_router(staff_messages("teacher"))
 router.include_router(diagnostic_routes("teacher"))
 router.include_router(sport_routes("teacher"))
 router.include_router(training_routes("teacher"))
+router.include_router(project_routes("teacher"))
