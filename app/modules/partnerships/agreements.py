@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import school_today
 from app.accounts.models import User
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import keyset_page, where_given
 from app.core.ownership import (
     managed,
     owned_above,
@@ -43,6 +43,7 @@ from app.core.ownership import (
     owner_place,
     unit_within,
 )
+from app.core.pagination import PageRequest
 from app.core.roles import Level, Role
 from app.core.schemas import Page
 from app.core.security.principal import Principal
@@ -214,9 +215,7 @@ async def list_agreements(
     session: AsyncSession,
     principal: Principal,
     filters: AgreementFilters,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
+    page: PageRequest,
 ) -> Page[AgreementOut]:
     """A page of the agreements I may read, newest first."""
     today = school_today()
@@ -232,14 +231,8 @@ async def list_agreements(
     if filters.expired is not None:
         expired = _is_expired(today)
         statement = statement.where(expired if filters.expired else ~expired)
-    rows, cursor = await keyset_rows(
-        session,
-        statement,
-        (Agreement.created_at, Agreement.id),
-        limit=limit,
-        after=after,
-        descending=True,
-    )
+    keys = (Agreement.created_at, Agreement.id)
+    rows, cursor = await keyset_page(session, statement, keys, page, descending=True)
     return Page(items=await _agreement_items(session, rows, today), next_cursor=cursor)
 
 
@@ -247,9 +240,7 @@ async def list_expiring(
     session: AsyncSession,
     principal: Principal,
     within_days: int,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
+    page: PageRequest,
 ) -> Page[AgreementOut]:
     """Active agreements I may read whose end date falls within `within_days` days from
     today, soonest first."""
@@ -258,9 +249,7 @@ async def list_expiring(
         Agreement.status == S.ACTIVE,
         Agreement.end_date.between(today, today + timedelta(days=within_days)),
     )
-    rows, cursor = await keyset_rows(
-        session, statement, (Agreement.end_date, Agreement.id), limit=limit, after=after
-    )
+    rows, cursor = await keyset_page(session, statement, (Agreement.end_date, Agreement.id), page)
     return Page(items=await _agreement_items(session, rows, today), next_cursor=cursor)
 
 

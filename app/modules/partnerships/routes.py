@@ -10,10 +10,9 @@ Documents are uploaded as a multipart form: `title` and `document` (a PDF, check
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
 from app.accounts.guards import CurrentPrincipal
 from app.core.db.session import SessionDep
@@ -21,7 +20,6 @@ from app.core.documents import commit_or_forget, document_response
 from app.core.params import PageParams
 from app.core.roles import Level
 from app.core.schemas import Page
-from app.core.security.principal import Principal
 from app.core.storage import DocumentStoreDep
 from app.modules.partnerships import agreements as partnerships
 from app.modules.partnerships import documents as partnership_documents
@@ -41,16 +39,20 @@ _DOCUMENT_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def partnership_routes(face: str, guard: Callable[..., Awaitable[Principal]]) -> APIRouter:
-    """The partnership endpoints of one face, with its role guard and operation ids."""
-    router = APIRouter(prefix="/partnerships", dependencies=[Depends(guard)])
+PartnershipFace = Literal["school", "steering"]
+
+
+def partnership_routes(face: PartnershipFace) -> APIRouter:
+    """The partnership endpoints of one face, with its operation ids (the face's router
+    guards the role)."""
+    router = APIRouter(prefix="/partnerships")
     _partner_routes(router, face)
     _agreement_routes(router, face)
     _document_routes(router, face)
     return router
 
 
-def _partner_routes(router: APIRouter, face: str) -> None:
+def _partner_routes(router: APIRouter, face: PartnershipFace) -> None:
     @router.get("/partners", operation_id=f"{face}-partnership-partners")
     async def list_partners(
         page: PageParams,
@@ -64,13 +66,7 @@ def _partner_routes(router: APIRouter, face: str) -> None:
     ) -> Page[PartnerOut]:
         """Partners registered by my unit, the units beneath it and the units above it."""
         return await partnership_partners.list_partners(
-            session,
-            principal,
-            kind=kind,
-            owner_level=owner_level,
-            q=q,
-            limit=page.limit,
-            after=page.position(),
+            session, principal, page, kind=kind, owner_level=owner_level, q=q
         )
 
     @router.post(
@@ -99,7 +95,7 @@ def _partner_routes(router: APIRouter, face: str) -> None:
         return await partnership_partners.update_partner(session, principal, partner_id, changes)
 
 
-def _agreement_routes(router: APIRouter, face: str) -> None:
+def _agreement_routes(router: APIRouter, face: PartnershipFace) -> None:
     @router.get("/agreements", operation_id=f"{face}-partnership-agreements")
     async def list_agreements(
         page: PageParams,
@@ -115,9 +111,7 @@ def _agreement_routes(router: APIRouter, face: str) -> None:
     ) -> Page[AgreementOut]:
         """Agreements I may read, newest first."""
         filters = partnerships.AgreementFilters(status, domain, partner_kind, owner_level, expired)
-        return await partnerships.list_agreements(
-            session, principal, filters, limit=page.limit, after=page.position()
-        )
+        return await partnerships.list_agreements(session, principal, filters, page)
 
     @router.get("/expiring", operation_id=f"{face}-partnership-expiring")
     async def list_expiring(
@@ -127,9 +121,7 @@ def _agreement_routes(router: APIRouter, face: str) -> None:
         within_days: Annotated[int, Query(ge=0, le=366)] = partnerships.EXPIRING_DAYS,
     ) -> Page[AgreementOut]:
         """Active agreements I may read that end within `within_days` days, soonest first."""
-        return await partnerships.list_expiring(
-            session, principal, within_days, limit=page.limit, after=page.position()
-        )
+        return await partnerships.list_expiring(session, principal, within_days, page)
 
     @router.post(
         "/agreements",
@@ -174,7 +166,7 @@ def _agreement_routes(router: APIRouter, face: str) -> None:
         return await partnerships.move_agreement(session, principal, agreement_id, step)
 
 
-def _document_routes(router: APIRouter, face: str) -> None:
+def _document_routes(router: APIRouter, face: PartnershipFace) -> None:
     @router.post(
         "/agreements/{agreement_id}/documents",
         operation_id=f"{face}-partnership-upload-document",
@@ -204,9 +196,7 @@ def _document_routes(router: APIRouter, face: str) -> None:
         agreement_id: uuid.UUID, page: PageParams, principal: CurrentPrincipal, session: SessionDep
     ) -> Page[DocumentOut]:
         """The documents of an agreement I may read."""
-        return await partnership_documents.list_documents(
-            session, principal, agreement_id, limit=page.limit, after=page.position()
-        )
+        return await partnership_documents.list_documents(session, principal, agreement_id, page)
 
     @router.get(
         "/agreements/{agreement_id}/documents/{document_id}",

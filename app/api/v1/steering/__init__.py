@@ -20,7 +20,7 @@ for module in (
     audit,
 ):
     router.include_router(module.router)
-router.include_router(partnership_routes("steering", steering_only))
+router.include_router(partnership_routes("steering"))
 router.include_router(project_routes("steering"))
 router.include_router(diagnostic_routes("steering"))
 router.include_router(equipment_routes("steering"))
