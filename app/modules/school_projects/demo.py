@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.academics.calendar import current_school_year
 from app.accounts.models import User
 from app.core.security.principal import Principal
-from app.demo.steering import TEACHER as WAHDA_TEACHER
 from app.modules.school_projects import plan, projects
 from app.modules.school_projects import steering as steering_projects
 from app.modules.school_projects.models import ActionStatus
@@ -28,6 +27,9 @@ from app.modules.school_projects.schemas import (
     ObjectiveIn,
     ProjectIn,
 )
+
+# Al Wahda's teacher, whom the demo world creates with the school's classes.
+WAHDA_TEACHER = "teacher.wahda@taalim.ma"
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,18 +167,6 @@ AL_WAHDA_AXES: tuple[tuple[str, str, tuple[DemoObjective, ...]], ...] = (
 )
 
 
-def _principal(user: User) -> Principal:
-    return Principal(
-        user_id=user.id,
-        session_id=uuid.uuid4(),
-        role=user.role,
-        title=user.title,
-        school_id=user.school_id,
-        province_id=user.province_id,
-        academy_id=user.academy_id,
-    )
-
-
 def _month(year: int, month: int) -> date:
     """The first day of a month of the school year (September of `year` to June after)."""
     return date(year if month >= 9 else year + 1, month, 1)
@@ -249,7 +239,7 @@ async def seed_school_projects(session: AsyncSession, users: dict[str, User]) ->
     wahda_teacher = await session.scalar(select(User).where(User.username == WAHDA_TEACHER))
     if wahda_teacher is not None:
         people[WAHDA_TEACHER] = wahda_teacher
-    director = _principal(users["director.demo@taalim.ma"])
+    director = Principal.acting_as(users["director.demo@taalim.ma"])
     project_id, actions, measured = await _write_plan(
         session,
         director,
@@ -260,7 +250,7 @@ async def seed_school_projects(session: AsyncSession, users: dict[str, User]) ->
         IBN_ROCHD_AXES,
     )
     await projects.submit(session, director, project_id, "Projet validé par le conseil de gestion.")
-    province = _principal(users["province.demo@men.gov.ma"])
+    province = Principal.acting_as(users["province.demo@men.gov.ma"])
     await steering_projects.decide(
         session, province, project_id, "approve", "Projet cohérent avec le diagnostic."
     )
@@ -284,7 +274,7 @@ async def seed_school_projects(session: AsyncSession, users: dict[str, User]) ->
             indicator_id,
             IndicatorPatch(actual=Decimal(value)),
         )
-    other = _principal(users["director.other@taalim.ma"])
+    other = Principal.acting_as(users["director.other@taalim.ma"])
     await _write_plan(
         session,
         other,
