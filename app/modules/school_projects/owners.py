@@ -82,8 +82,7 @@ async def report(
     project = await projects.locked_project(session, principal, project_id)
     projects.check_open(project, planning=False)
     action = await projects.tree_row(session, project, ProjectAction, action_id)
-    for name, value in report.changes().items():
-        setattr(action, name, value)
+    report.apply_to(action)
     await session.flush()
     row = (await session.execute(_carried(principal).where(ProjectAction.id == action_id))).one()
     return _out(row, await session.get_one(User, principal.user_id))

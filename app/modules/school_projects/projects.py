@@ -326,8 +326,7 @@ async def update_project(
     """Edit the title or the diagnosis (planning: a draft or returned project only)."""
     project = await locked_project(session, principal, project_id)
     check_open(project, planning=True)
-    for name, value in patch.changes().items():
-        setattr(project, name, value)
+    patch.apply_to(project)
     await session.flush()
     return await read_project(session, principal, project.id)
 
