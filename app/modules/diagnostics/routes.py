@@ -20,6 +20,7 @@ from app.accounts.guards import CurrentPrincipal
 from app.core.caching import NOT_MODIFIED, conditional_json
 from app.core.db.session import SessionDep
 from app.core.params import PageParams
+from app.core.routing import RouteGroup, face_routes
 from app.core.schemas import Page
 from app.modules.diagnostics import evaluation as diagnostics
 from app.modules.diagnostics import remedial as diagnostics_remedial
@@ -51,10 +52,7 @@ TEST_CLASS = "/tests/{test_id}/classes/{class_id}"
 
 def diagnostic_routes(face: DiagnosticFace) -> APIRouter:
     """The diagnostic endpoints of one staff face, with its operation ids."""
-    router = APIRouter(prefix="/diagnostics")
-    for add in _FACE_ROUTES[face]:
-        add(router, face)
-    return router
+    return face_routes(face, _FACE_ROUTES[face], prefix="/diagnostics")
 
 
 def diagnostics_view(operation_prefix: str, resolve_pupil: PupilResolver) -> APIRouter:
@@ -82,7 +80,7 @@ def diagnostics_view(operation_prefix: str, resolve_pupil: PupilResolver) -> API
 # ---- definitions and mastery: steering, the school ------------------------------------------
 
 
-def _definitions(router: APIRouter, face: DiagnosticFace) -> None:
+def _definitions(router: APIRouter, face: str) -> None:
     @router.post(
         "/tests",
         operation_id=f"{face}-create-diagnostic-test",
@@ -117,7 +115,7 @@ def _definitions(router: APIRouter, face: DiagnosticFace) -> None:
         return await diagnostics.get_test(session, principal, test_id)
 
 
-def _completion(router: APIRouter, face: DiagnosticFace) -> None:
+def _completion(router: APIRouter, face: str) -> None:
     @router.get("/completion", operation_id=f"{face}-diagnostic-completion")
     async def completion(
         principal: CurrentPrincipal,
@@ -132,7 +130,7 @@ def _completion(router: APIRouter, face: DiagnosticFace) -> None:
         )
 
 
-def _mastery(router: APIRouter, face: DiagnosticFace) -> None:
+def _mastery(router: APIRouter, face: str) -> None:
     @router.get("/mastery", operation_id=f"{face}-diagnostic-mastery")
     async def mastery(
         principal: CurrentPrincipal,
@@ -151,7 +149,7 @@ def _mastery(router: APIRouter, face: DiagnosticFace) -> None:
 # ---- the teacher: tests of my classes, results, remedial groups ------------------------------
 
 
-def _results(router: APIRouter, face: DiagnosticFace) -> None:
+def _results(router: APIRouter, face: str) -> None:
     @router.get("/tests", operation_id=f"{face}-diagnostic-tests")
     async def diagnostic_tests(
         principal: CurrentPrincipal,
@@ -197,7 +195,7 @@ def _results(router: APIRouter, face: DiagnosticFace) -> None:
         return await diagnostics.class_progress(session, principal, test_id, class_id)
 
 
-def _remedial_groups(router: APIRouter, face: DiagnosticFace) -> None:
+def _remedial_groups(router: APIRouter, face: str) -> None:
     @router.get(f"{TEST_CLASS}/proposal", operation_id=f"{face}-remedial-proposal")
     async def proposal(
         test_id: uuid.UUID, class_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep
@@ -253,7 +251,7 @@ def _remedial_groups(router: APIRouter, face: DiagnosticFace) -> None:
         return await diagnostics_remedial.move_group(session, principal, group_id, "reopen")
 
 
-def _remedial_sessions(router: APIRouter, face: DiagnosticFace) -> None:
+def _remedial_sessions(router: APIRouter, face: str) -> None:
     @router.post(
         "/groups/{group_id}/sessions",
         operation_id=f"{face}-add-remedial-session",
@@ -285,7 +283,7 @@ def _remedial_sessions(router: APIRouter, face: DiagnosticFace) -> None:
         return await diagnostics_remedial.save_attendance(session, principal, session_id, roll)
 
 
-_FACE_ROUTES: dict[DiagnosticFace, tuple[Callable[[APIRouter, DiagnosticFace], None], ...]] = {
+_FACE_ROUTES: dict[DiagnosticFace, tuple[RouteGroup, ...]] = {
     "steering": (_definitions, _mastery),
     "school": (_completion, _mastery),
     "teacher": (_results, _remedial_groups, _remedial_sessions),

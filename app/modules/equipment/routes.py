@@ -8,7 +8,6 @@ scope."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
@@ -16,6 +15,7 @@ from fastapi import APIRouter, Query, status
 from app.accounts.guards import CurrentPrincipal
 from app.core.db.session import SessionDep
 from app.core.params import PageParams
+from app.core.routing import RouteGroup, face_routes
 from app.core.schemas import Page
 from app.modules.equipment import catalogue as equipment_catalogue
 from app.modules.equipment import inventory as equipment
@@ -44,10 +44,7 @@ EquipmentFace = Literal["school", "steering"]
 
 def equipment_routes(face: EquipmentFace) -> APIRouter:
     """The equipment endpoints of one face, with its operation ids."""
-    router = APIRouter(prefix="/equipment")
-    for add in _FACE_ROUTES[face]:
-        add(router, face)
-    return router
+    return face_routes(face, _FACE_ROUTES[face], prefix="/equipment")
 
 
 def catalogue_routes() -> APIRouter:
@@ -89,7 +86,7 @@ def catalogue_routes() -> APIRouter:
 # ---- the school: inventory, movements, requests ----------------------------------------------
 
 
-def _inventory(router: APIRouter, face: EquipmentFace) -> None:
+def _inventory(router: APIRouter, face: str) -> None:
     @router.get("/inventory", operation_id=f"{face}-equipment-inventory")
     async def list_inventory(
         principal: CurrentPrincipal, session: SessionDep, filters: Inventory, page: PageParams
@@ -123,7 +120,7 @@ def _inventory(router: APIRouter, face: EquipmentFace) -> None:
         return await equipment.list_movements(session, principal, filters, page)
 
 
-def _asking(router: APIRouter, face: EquipmentFace) -> None:
+def _asking(router: APIRouter, face: str) -> None:
     @router.post(
         "/requests",
         operation_id=f"{face}-equipment-submit-request",
@@ -146,7 +143,7 @@ def _asking(router: APIRouter, face: EquipmentFace) -> None:
         return await equipment_requests.list_requests(session, principal, page, status=status)
 
 
-def _receiving(router: APIRouter, face: EquipmentFace) -> None:
+def _receiving(router: APIRouter, face: str) -> None:
     @router.post("/requests/{request_id}/cancel", operation_id=f"{face}-equipment-cancel-request")
     async def cancel_request(
         request_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep
@@ -167,7 +164,7 @@ def _receiving(router: APIRouter, face: EquipmentFace) -> None:
 # ---- a request, on both faces ----------------------------------------------------------------
 
 
-def _request(router: APIRouter, face: EquipmentFace) -> None:
+def _request(router: APIRouter, face: str) -> None:
     @router.get("/requests/{request_id}", operation_id=f"{face}-equipment-request")
     async def get_request(
         request_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep
@@ -179,7 +176,7 @@ def _request(router: APIRouter, face: EquipmentFace) -> None:
 # ---- steering: the schools' requests, the directorate's answers, shortages -------------------
 
 
-def _following(router: APIRouter, face: EquipmentFace) -> None:
+def _following(router: APIRouter, face: str) -> None:
     @router.get("/requests", operation_id=f"{face}-equipment-requests")
     async def list_requests(
         principal: CurrentPrincipal,
@@ -194,7 +191,7 @@ def _following(router: APIRouter, face: EquipmentFace) -> None:
         )
 
 
-def _answering(router: APIRouter, face: EquipmentFace) -> None:
+def _answering(router: APIRouter, face: str) -> None:
     @router.post("/requests/{request_id}/allocate", operation_id=f"{face}-equipment-allocate")
     async def allocate(
         request_id: uuid.UUID, body: AllocateIn, principal: CurrentPrincipal, session: SessionDep
@@ -228,7 +225,7 @@ def _answering(router: APIRouter, face: EquipmentFace) -> None:
         return await equipment_shortages.shortages(session, principal, item_id, page)
 
 
-_FACE_ROUTES: dict[EquipmentFace, tuple[Callable[[APIRouter, EquipmentFace], None], ...]] = {
+_FACE_ROUTES: dict[EquipmentFace, tuple[RouteGroup, ...]] = {
     "school": (_inventory, _asking, _request, _receiving),
     "steering": (_following, _request, _answering),
 }

@@ -19,6 +19,7 @@ from app.core.db.session import SessionDep
 from app.core.documents import commit_or_forget, document_response
 from app.core.params import PageParams
 from app.core.roles import Level
+from app.core.routing import face_routes
 from app.core.schemas import Page
 from app.core.storage import DocumentStoreDep
 from app.modules.partnerships import agreements as partnerships
@@ -45,14 +46,11 @@ PartnershipFace = Literal["school", "steering"]
 def partnership_routes(face: PartnershipFace) -> APIRouter:
     """The partnership endpoints of one face, with its operation ids (the face's router
     guards the role)."""
-    router = APIRouter(prefix="/partnerships")
-    _partner_routes(router, face)
-    _agreement_routes(router, face)
-    _document_routes(router, face)
-    return router
+    groups = (_partner_routes, _agreement_routes, _document_routes)
+    return face_routes(face, groups, prefix="/partnerships")
 
 
-def _partner_routes(router: APIRouter, face: PartnershipFace) -> None:
+def _partner_routes(router: APIRouter, face: str) -> None:
     @router.get("/partners", operation_id=f"{face}-partnership-partners")
     async def list_partners(
         page: PageParams,
@@ -95,7 +93,7 @@ def _partner_routes(router: APIRouter, face: PartnershipFace) -> None:
         return await partnership_partners.update_partner(session, principal, partner_id, changes)
 
 
-def _agreement_routes(router: APIRouter, face: PartnershipFace) -> None:
+def _agreement_routes(router: APIRouter, face: str) -> None:
     @router.get("/agreements", operation_id=f"{face}-partnership-agreements")
     async def list_agreements(
         page: PageParams,
@@ -166,7 +164,7 @@ def _agreement_routes(router: APIRouter, face: PartnershipFace) -> None:
         return await partnerships.move_agreement(session, principal, agreement_id, step)
 
 
-def _document_routes(router: APIRouter, face: PartnershipFace) -> None:
+def _document_routes(router: APIRouter, face: str) -> None:
     @router.post(
         "/agreements/{agreement_id}/documents",
         operation_id=f"{face}-partnership-upload-document",

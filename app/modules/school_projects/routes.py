@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from app.accounts.guards import CurrentPrincipal
 from app.core.db.session import SessionDep
 from app.core.params import PageParams
+from app.core.routing import RouteGroup, face_routes
 from app.core.schemas import Page, Patch
 from app.modules.school_projects import owners, plan, projects
 from app.modules.school_projects import steering as steering_projects
@@ -58,16 +59,13 @@ SchoolYear = Annotated[int | None, Query(ge=2000, le=2100, description="e.g. 202
 
 def project_routes(face: ProjectFace) -> APIRouter:
     """The school-project endpoints of one face, with its operation ids."""
-    router = APIRouter(prefix="/projects")
-    for add in _FACE_ROUTES[face]:
-        add(router, face)
-    return router
+    return face_routes(face, _FACE_ROUTES[face], prefix="/projects")
 
 
 # ---- the project: opened, read, edited and submitted by the school, decided by steering -----
 
 
-def _opening(router: APIRouter, face: ProjectFace) -> None:
+def _opening(router: APIRouter, face: str) -> None:
     @router.post("", operation_id=f"{face}-create-project", status_code=status.HTTP_201_CREATED)
     async def create_project(
         new: ProjectIn, principal: CurrentPrincipal, session: SessionDep
@@ -88,7 +86,7 @@ def _opening(router: APIRouter, face: ProjectFace) -> None:
         return await projects.current_project(session, principal)
 
 
-def _following(router: APIRouter, face: ProjectFace) -> None:
+def _following(router: APIRouter, face: str) -> None:
     @router.get("", operation_id=f"{face}-projects")
     async def list_projects(
         principal: CurrentPrincipal,
@@ -116,7 +114,7 @@ def _following(router: APIRouter, face: ProjectFace) -> None:
         return await steering_projects.summary(session, principal, school_year)
 
 
-def _reading(router: APIRouter, face: ProjectFace) -> None:
+def _reading(router: APIRouter, face: str) -> None:
     @router.get("/{project_id}", operation_id=f"{face}-project")
     async def read_project(
         project_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep
@@ -133,7 +131,7 @@ def _reading(router: APIRouter, face: ProjectFace) -> None:
         return await projects.reviews(session, principal, project_id, page)
 
 
-def _editing(router: APIRouter, face: ProjectFace) -> None:
+def _editing(router: APIRouter, face: str) -> None:
     @router.patch("/{project_id}", operation_id=f"{face}-update-project")
     async def update_project(
         project_id: uuid.UUID, patch: ProjectPatch, principal: CurrentPrincipal, session: SessionDep
@@ -154,7 +152,7 @@ def _editing(router: APIRouter, face: ProjectFace) -> None:
         return await projects.submit(session, principal, project_id, comment)
 
 
-def _deciding(router: APIRouter, face: ProjectFace) -> None:
+def _deciding(router: APIRouter, face: str) -> None:
     @router.post("/{project_id}/approve", operation_id=f"{face}-approve-project")
     async def approve(
         project_id: uuid.UUID,
@@ -176,7 +174,7 @@ def _deciding(router: APIRouter, face: ProjectFace) -> None:
         )
 
 
-def _carrying(router: APIRouter, face: ProjectFace) -> None:
+def _carrying(router: APIRouter, face: str) -> None:
     @router.get("/actions", operation_id=f"{face}-project-actions")
     async def carried_actions(
         principal: CurrentPrincipal, session: SessionDep
@@ -298,13 +296,13 @@ INDICATORS = PlanRoutes(
 )
 
 
-def _planning(router: APIRouter, face: ProjectFace) -> None:
+def _planning(router: APIRouter, face: str) -> None:
     """The plan's levels, from the top."""
     for level in (AXES, OBJECTIVES, ACTIONS, INDICATORS):
         _plan_level(router, face, level)
 
 
-def _plan_level(router: APIRouter, face: ProjectFace, level: PlanRoutes) -> None:
+def _plan_level(router: APIRouter, face: str, level: PlanRoutes) -> None:
     """Add, edit and remove the rows of one level; the operation ids are
     `{face}-add-project-{word}`, `{face}-update-...` and `{face}-delete-...`."""
     parent = level.parent
@@ -363,7 +361,7 @@ def _plan_level(router: APIRouter, face: ProjectFace, level: PlanRoutes) -> None
         await plan.remove(session, principal, project_id, level.level, row_id)
 
 
-_FACE_ROUTES: dict[ProjectFace, tuple[Callable[[APIRouter, ProjectFace], None], ...]] = {
+_FACE_ROUTES: dict[ProjectFace, tuple[RouteGroup, ...]] = {
     "school": (_opening, _reading, _editing, _planning),
     "steering": (_following, _reading, _deciding),
     "teacher": (_carrying,),

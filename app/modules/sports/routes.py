@@ -21,6 +21,7 @@ from app.accounts.guards import CurrentPrincipal
 from app.core.caching import NOT_MODIFIED, conditional_json
 from app.core.db.session import SessionDep
 from app.core.params import PageParams
+from app.core.routing import RouteGroup, face_routes
 from app.core.schemas import Page
 from app.modules.sports import association as sports
 from app.modules.sports import competitions as sport_competitions
@@ -63,10 +64,7 @@ async def coordinator(principal: CurrentPrincipal, session: SessionDep) -> None:
 def sport_routes(face: SportFace) -> APIRouter:
     """The school-sport endpoints of one face, with its operation ids."""
     checks = [Depends(coordinator)] if face == "teacher" else []
-    router = APIRouter(prefix="/sports", dependencies=checks)
-    for add in _FACE_ROUTES[face]:
-        add(router, face)
-    return router
+    return face_routes(face, _FACE_ROUTES[face], prefix="/sports", dependencies=checks)
 
 
 def sports_view(operation_prefix: str, resolve_pupil: PupilResolver) -> APIRouter:
@@ -88,21 +86,21 @@ def sports_view(operation_prefix: str, resolve_pupil: PupilResolver) -> APIRoute
     return router
 
 
-def _disciplines(router: APIRouter, face: SportFace) -> None:
+def _disciplines(router: APIRouter, face: str) -> None:
     @router.get("/disciplines", operation_id=f"{face}-sport-disciplines")
     async def disciplines(session: SessionDep, page: PageParams) -> Page[DisciplineOut]:
         """The disciplines of school sport (reference list)."""
         return await sports.disciplines(session, page)
 
 
-def _association(router: APIRouter, face: SportFace) -> None:
+def _association(router: APIRouter, face: str) -> None:
     @router.get("/association", operation_id=f"{face}-sport-association")
     async def association(principal: CurrentPrincipal, session: SessionDep) -> AssociationOut:
         """The school's association sportive scolaire (404 before it is founded)."""
         return await sports.association(session, principal)
 
 
-def _founding(router: APIRouter, face: SportFace) -> None:
+def _founding(router: APIRouter, face: str) -> None:
     @router.put("/association", operation_id=f"{face}-save-sport-association")
     async def save_association(
         body: AssociationIn, principal: CurrentPrincipal, session: SessionDep
@@ -112,7 +110,7 @@ def _founding(router: APIRouter, face: SportFace) -> None:
         return await sports.save_association(session, principal, body)
 
 
-def _licences(router: APIRouter, face: SportFace) -> None:
+def _licences(router: APIRouter, face: str) -> None:
     @router.get("/licences", operation_id=f"{face}-sport-licences")
     async def licences(
         principal: CurrentPrincipal, session: SessionDep, page: PageParams, filters: Squads
@@ -121,7 +119,7 @@ def _licences(router: APIRouter, face: SportFace) -> None:
         return await sport_licences.list_licences(session, principal, filters, page)
 
 
-def _licensing(router: APIRouter, face: SportFace) -> None:
+def _licensing(router: APIRouter, face: str) -> None:
     @router.post("/licences", operation_id=f"{face}-save-sport-licences")
     async def save_licences(
         body: LicencesIn, principal: CurrentPrincipal, session: SessionDep
@@ -138,7 +136,7 @@ def _licensing(router: APIRouter, face: SportFace) -> None:
         return await sport_licences.licence(session, principal, licence_id)
 
 
-def _teams(router: APIRouter, face: SportFace) -> None:
+def _teams(router: APIRouter, face: str) -> None:
     @router.get("/teams", operation_id=f"{face}-sport-teams")
     async def teams(
         principal: CurrentPrincipal, session: SessionDep, page: PageParams, filters: Squads
@@ -171,7 +169,7 @@ def _teams(router: APIRouter, face: SportFace) -> None:
         return await sport_teams.set_members(session, principal, team_id, body.licence_ids)
 
 
-def _competitions(router: APIRouter, face: SportFace) -> None:
+def _competitions(router: APIRouter, face: str) -> None:
     @router.get("/competitions", operation_id=f"{face}-sport-competitions")
     async def competitions(
         principal: CurrentPrincipal,
@@ -221,7 +219,7 @@ def _competitions(router: APIRouter, face: SportFace) -> None:
         return await sport_fixtures.standings(session, principal, competition_id)
 
 
-def _entering(router: APIRouter, face: SportFace) -> None:
+def _entering(router: APIRouter, face: str) -> None:
     @router.post(
         "/competitions/{competition_id}/entries",
         operation_id=f"{face}-enter-sport-competition",
@@ -252,7 +250,7 @@ def _entering(router: APIRouter, face: SportFace) -> None:
         return await sport_competitions.withdraw_entry(session, principal, entry_id)
 
 
-def _organising(router: APIRouter, face: SportFace) -> None:
+def _organising(router: APIRouter, face: str) -> None:
     @router.post(
         "/competitions",
         operation_id=f"{face}-create-sport-competition",
@@ -325,7 +323,7 @@ def _organising(router: APIRouter, face: SportFace) -> None:
         )
 
 
-_FACE_ROUTES: dict[SportFace, tuple[Callable[[APIRouter, SportFace], None], ...]] = {
+_FACE_ROUTES: dict[SportFace, tuple[RouteGroup, ...]] = {
     "school": (
         _disciplines,
         _association,

@@ -19,6 +19,7 @@ from sqlalchemy import ColumnElement
 from app.accounts.guards import CurrentPrincipal
 from app.core.db.session import SessionDep
 from app.core.params import PageParams
+from app.core.routing import RouteGroup, face_routes
 from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.modules.trainings import programmes as trainings
@@ -43,7 +44,7 @@ from app.modules.trainings.schemas import (
 TrainingFace = Literal["school", "steering", "teacher"]
 
 # The registrations a face may cancel: a teacher their own, the school's staff their school's.
-_CANCELLABLE: dict[TrainingFace, Callable[[Principal], ColumnElement[bool]]] = {
+_CANCELLABLE: dict[str, Callable[[Principal], ColumnElement[bool]]] = {
     "school": registrations.of_my_school,
     "teacher": registrations.mine,
 }
@@ -51,16 +52,13 @@ _CANCELLABLE: dict[TrainingFace, Callable[[Principal], ColumnElement[bool]]] = {
 
 def training_routes(face: TrainingFace) -> APIRouter:
     """The continuous-training endpoints of one face, with its operation ids."""
-    router = APIRouter(prefix="/trainings")
-    for add in _FACE_ROUTES[face]:
-        add(router, face)
-    return router
+    return face_routes(face, _FACE_ROUTES[face], prefix="/trainings")
 
 
 # ---- registering: a teacher, the school's staff ---------------------------------------------
 
 
-def _teacher_registering(router: APIRouter, face: TrainingFace) -> None:
+def _teacher_registering(router: APIRouter, face: str) -> None:
     @router.get("", operation_id=f"{face}-trainings")
     async def my_trainings(
         principal: CurrentPrincipal, session: SessionDep, page: PageParams
@@ -92,7 +90,7 @@ def _teacher_registering(router: APIRouter, face: TrainingFace) -> None:
         )
 
 
-def _school_registering(router: APIRouter, face: TrainingFace) -> None:
+def _school_registering(router: APIRouter, face: str) -> None:
     @router.get("/sessions", operation_id=f"{face}-training-sessions")
     async def open_sessions(
         principal: CurrentPrincipal,
@@ -130,7 +128,7 @@ def _school_registering(router: APIRouter, face: TrainingFace) -> None:
         )
 
 
-def _cancelling(router: APIRouter, face: TrainingFace) -> None:
+def _cancelling(router: APIRouter, face: str) -> None:
     cancellable = _CANCELLABLE[face]
 
     @router.post("/registrations/{registration_id}/cancel", operation_id=f"{face}-cancel-training")
@@ -147,7 +145,7 @@ def _cancelling(router: APIRouter, face: TrainingFace) -> None:
 # ---- organising: directorates, academies, the ministry --------------------------------------
 
 
-def _programmes(router: APIRouter, face: TrainingFace) -> None:
+def _programmes(router: APIRouter, face: str) -> None:
     @router.post(
         "/programmes",
         operation_id=f"{face}-create-training-programme",
@@ -199,7 +197,7 @@ def _programmes(router: APIRouter, face: TrainingFace) -> None:
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-def _sessions(router: APIRouter, face: TrainingFace) -> None:
+def _sessions(router: APIRouter, face: str) -> None:
     @router.post(
         "/programmes/{programme_id}/sessions",
         operation_id=f"{face}-create-training-session",
@@ -249,7 +247,7 @@ def _sessions(router: APIRouter, face: TrainingFace) -> None:
         return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-def _decisions(router: APIRouter, face: TrainingFace) -> None:
+def _decisions(router: APIRouter, face: str) -> None:
     @router.get(
         "/sessions/{session_id}/registrations", operation_id=f"{face}-training-registrations"
     )
@@ -299,7 +297,7 @@ def _decisions(router: APIRouter, face: TrainingFace) -> None:
         return await registrations.complete(session, principal, registration_id, body.completed_on)
 
 
-def _attendance(router: APIRouter, face: TrainingFace) -> None:
+def _attendance(router: APIRouter, face: str) -> None:
     @router.get(
         "/sessions/{session_id}/attendance/{day}", operation_id=f"{face}-training-attendance"
     )
@@ -334,7 +332,7 @@ def _attendance(router: APIRouter, face: TrainingFace) -> None:
         return await trainings.staff_hours(session, principal, school_id, page)
 
 
-_FACE_ROUTES: dict[TrainingFace, tuple[Callable[[APIRouter, TrainingFace], None], ...]] = {
+_FACE_ROUTES: dict[TrainingFace, tuple[RouteGroup, ...]] = {
     "teacher": (_teacher_registering, _cancelling),
     "school": (_school_registering, _cancelling),
     "steering": (_programmes, _sessions, _decisions, _attendance),

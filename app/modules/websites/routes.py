@@ -22,6 +22,7 @@ from app.accounts.guards import CurrentPrincipal
 from app.core.caching import NOT_MODIFIED, conditional_json
 from app.core.db.session import SessionDep
 from app.core.params import PageParams
+from app.core.routing import RouteGroup, face_routes
 from app.core.schemas import Page
 from app.modules.websites import editing as websites
 from app.modules.websites import public as websites_public
@@ -49,13 +50,10 @@ SchoolCode = Annotated[str, Path(pattern=r"^[0-9A-Z]{5,12}$", examples=["25001A"
 
 def website_routes(face: WebsiteFace) -> APIRouter:
     """The website endpoints of one staff face, with its operation ids."""
-    router = APIRouter()
-    for add in _FACE_ROUTES[face]:
-        add(router, face)
-    return router
+    return face_routes(face, _FACE_ROUTES[face])
 
 
-def _writing(router: APIRouter, face: WebsiteFace) -> None:
+def _writing(router: APIRouter, face: str) -> None:
     """The school's site, then its news, events and gallery links."""
     _site(router, face)
     for kind in (NEWS, EVENTS, IMAGES):
@@ -65,7 +63,7 @@ def _writing(router: APIRouter, face: WebsiteFace) -> None:
 # ---- the school: its site ---------------------------------------------------------------------
 
 
-def _site(router: APIRouter, face: WebsiteFace) -> None:
+def _site(router: APIRouter, face: str) -> None:
     @router.get("/website", operation_id=f"{face}-website")
     async def get_site(principal: CurrentPrincipal, session: SessionDep) -> SiteOut:
         """Our site's presentation and contacts, as we edit them (404 until first written)."""
@@ -165,7 +163,7 @@ IMAGES = ItemRoutes(
 )
 
 
-def _items(router: APIRouter, face: WebsiteFace, kind: ItemRoutes) -> None:
+def _items(router: APIRouter, face: str, kind: ItemRoutes) -> None:
     """List, write, read, rewrite, move and delete the items of one kind; the operation ids
     are `{face}-website-{word}` and its suffixes."""
     ItemId = Annotated[uuid.UUID, Depends(kind.item_id)]  # noqa: N806  (a type alias)
@@ -264,7 +262,7 @@ def _items(router: APIRouter, face: WebsiteFace, kind: ItemRoutes) -> None:
 # ---- steering: the sites of my part of the tree ----------------------------------------------
 
 
-def _following(router: APIRouter, face: WebsiteFace) -> None:
+def _following(router: APIRouter, face: str) -> None:
     @router.get("/websites", operation_id=f"{face}-websites")
     async def list_websites(
         principal: CurrentPrincipal,
@@ -277,7 +275,7 @@ def _following(router: APIRouter, face: WebsiteFace) -> None:
         return await websites_steering.list_sites(session, principal, page, published=published)
 
 
-_FACE_ROUTES: dict[WebsiteFace, tuple[Callable[[APIRouter, WebsiteFace], None], ...]] = {
+_FACE_ROUTES: dict[WebsiteFace, tuple[RouteGroup, ...]] = {
     "school": (_writing,),
     "steering": (_following,),
 }
