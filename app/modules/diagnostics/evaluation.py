@@ -21,12 +21,12 @@ from app.academics.models import Enrolment, Pupil, SchoolClass, Subject, Teachin
 from app.academics.models import Level as SchoolLevel
 from app.academics.teaching import TaughtClassInfo, check_pupils_of_class, current_pupils
 from app.core.bulk import upsert
-from app.core.listing import keyset_page, page_of, where_given
+from app.core.listing import found, keyset_page, page_of, where_given
 from app.core.ownership import owned_above, owned_visible, owner_place
 from app.core.pagination import PageRequest
 from app.core.schemas import Page
 from app.core.security.principal import Principal
-from app.errors import Conflict, InvalidInput, NotFound, ProblemError, field_error, invalid
+from app.errors import Conflict, InvalidInput, ProblemError, field_error, invalid
 from app.modules.diagnostics.models import (
     DiagnosticCompetency,
     DiagnosticKind,
@@ -215,13 +215,13 @@ async def get_test(
     session: AsyncSession, principal: Principal, test_id: uuid.UUID
 ) -> DiagnosticTestOut:
     """One test I can see."""
-    test = await session.scalar(
-        select(DiagnosticTest).where(
-            DiagnosticTest.id == test_id, owned_visible(principal, DiagnosticTest)
+    test = found(
+        await session.scalar(
+            select(DiagnosticTest).where(
+                DiagnosticTest.id == test_id, owned_visible(principal, DiagnosticTest)
+            )
         )
     )
-    if test is None:
-        raise NotFound()
     return (await tests_out(session, [test]))[0]
 
 
@@ -282,16 +282,16 @@ async def test_for_class(
 ) -> tuple[DiagnosticTest, TaughtClassInfo]:
     """The test and the class, if the test applies to a class the teacher teaches (404 else)."""
     pairs = applicable(principal).subquery()
-    row = (
-        await session.execute(
-            select(DiagnosticTest, SchoolClass)
-            .join(pairs, pairs.c.test_id == DiagnosticTest.id)
-            .join(SchoolClass, SchoolClass.id == pairs.c.class_id)
-            .where(DiagnosticTest.id == test_id, SchoolClass.id == class_id)
-        )
-    ).first()
-    if row is None:
-        raise NotFound()
+    row = found(
+        (
+            await session.execute(
+                select(DiagnosticTest, SchoolClass)
+                .join(pairs, pairs.c.test_id == DiagnosticTest.id)
+                .join(SchoolClass, SchoolClass.id == pairs.c.class_id)
+                .where(DiagnosticTest.id == test_id, SchoolClass.id == class_id)
+            )
+        ).first()
+    )
     test, school_class = row
     info = TaughtClassInfo(
         id=school_class.id,

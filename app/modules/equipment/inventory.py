@@ -21,11 +21,11 @@ from sqlalchemy.orm import aliased
 
 from app.academics.calendar import school_today
 from app.academics.models import SchoolYear
-from app.core.listing import page_of, where_given
+from app.core.listing import found_row, page_of, where_given
 from app.core.pagination import PageRequest
 from app.core.schemas import Page
 from app.core.security.principal import Principal
-from app.errors import InvalidInput, NotFound, field_error, invalid
+from app.errors import InvalidInput, field_error, invalid
 from app.modules.equipment.catalogue import catalogue_items, item_ref
 from app.modules.equipment.models import (
     EquipmentCondition,
@@ -105,15 +105,12 @@ async def get_line(
     session: AsyncSession, principal: Principal, line_id: uuid.UUID
 ) -> InventoryLineOut:
     """One line of my school's inventory (404 for another school's)."""
-    row = (
-        await session.execute(
-            _lines(principal)
-            .where(InventoryLine.id == line_id)
-            .execution_options(populate_existing=True)
-        )
-    ).one_or_none()
-    if row is None:
-        raise NotFound()
+    row = await found_row(
+        session,
+        _lines(principal)
+        .where(InventoryLine.id == line_id)
+        .execution_options(populate_existing=True),
+    )
     return _line_out(*row)
 
 
@@ -348,9 +345,7 @@ async def get_movement(
     statement = _movements(EquipmentMovement.school_id == principal.school_id).where(
         EquipmentMovement.id == movement_id
     )
-    row = (await session.execute(statement.execution_options(populate_existing=True))).one_or_none()
-    if row is None:
-        raise NotFound()
+    row = await found_row(session, statement.execution_options(populate_existing=True))
     return _movement_out(*row)
 
 

@@ -19,13 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import school_today
 from app.accounts.models import User
-from app.core.listing import keyset_page, where_given
+from app.core.listing import found, keyset_page, where_given
 from app.core.pagination import PageRequest
 from app.core.roles import Role
 from app.core.schemas import Page, SchoolRef
 from app.core.security.principal import Principal
 from app.core.workflow import Workflow, move
-from app.errors import Forbidden, InvalidInput, NotFound, field_error, invalid
+from app.errors import Forbidden, InvalidInput, field_error, invalid
 from app.messaging.models import NotificationCategory
 from app.messaging.notifications import NotificationTexts, notify
 from app.modules.equipment.catalogue import catalogue_items, item_ref
@@ -162,9 +162,9 @@ async def get_request(
 ) -> RequestOut:
     """A request of a school in my part of the tree (404 for any other)."""
     statement = _requests(_in_my_part(principal)).where(EquipmentRequest.id == request_id)
-    row = (await session.execute(statement.execution_options(populate_existing=True))).first()
-    if row is None:
-        raise NotFound()
+    row = found(
+        (await session.execute(statement.execution_options(populate_existing=True))).first()
+    )
     return (await _outs(session, principal, [row]))[0]
 
 
@@ -214,16 +214,15 @@ async def submit_request(session: AsyncSession, principal: Principal, new: Reque
 async def _locked(
     session: AsyncSession, scope: ColumnElement[bool], request_id: uuid.UUID
 ) -> EquipmentRequest:
-    request = await session.scalar(
-        select(EquipmentRequest)
-        .join(School, School.id == EquipmentRequest.school_id)
-        .where(EquipmentRequest.id == request_id, scope)
-        .with_for_update(of=EquipmentRequest)
-        .execution_options(populate_existing=True)
+    return found(
+        await session.scalar(
+            select(EquipmentRequest)
+            .join(School, School.id == EquipmentRequest.school_id)
+            .where(EquipmentRequest.id == request_id, scope)
+            .with_for_update(of=EquipmentRequest)
+            .execution_options(populate_existing=True)
+        )
     )
-    if request is None:
-        raise NotFound()
-    return request
 
 
 async def cancel(session: AsyncSession, principal: Principal, request_id: uuid.UUID) -> RequestOut:

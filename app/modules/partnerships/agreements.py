@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import school_today
 from app.accounts.models import User
-from app.core.listing import keyset_page, where_given
+from app.core.listing import found, keyset_page, where_given
 from app.core.ownership import (
     managed,
     owned_above,
@@ -48,7 +48,7 @@ from app.core.roles import Level, Role
 from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.core.workflow import Workflow, move
-from app.errors import Conflict, InvalidInput, NotFound, field_error, invalid
+from app.errors import Conflict, InvalidInput, field_error, invalid
 from app.messaging.models import NotificationCategory
 from app.messaging.notifications import NotificationTexts, notify
 from app.modules.partnerships.models import (
@@ -203,11 +203,9 @@ async def get_agreement(
     session: AsyncSession, principal: Principal, agreement_id: uuid.UUID
 ) -> AgreementOut:
     """One agreement I may read (404 otherwise)."""
-    row = (
-        await session.execute(_agreements(principal).where(Agreement.id == agreement_id))
-    ).first()
-    if row is None:
-        raise NotFound()
+    row = found(
+        (await session.execute(_agreements(principal).where(Agreement.id == agreement_id))).first()
+    )
     return (await _agreement_items(session, [row], school_today()))[0]
 
 

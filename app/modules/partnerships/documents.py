@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.listing import page_of
+from app.core.listing import found, page_of
 from app.core.ownership import managed
 from app.core.pagination import PageRequest
 from app.core.schemas import Page
@@ -82,11 +82,11 @@ async def list_documents(
     page: PageRequest,
 ) -> Page[DocumentOut]:
     """The documents of an agreement I may read, oldest first (404 for any other)."""
-    found = await session.scalar(
-        select(Agreement.id).where(Agreement.id == agreement_id, readable(principal))
+    found(
+        await session.scalar(
+            select(Agreement.id).where(Agreement.id == agreement_id, readable(principal))
+        )
     )
-    if found is None:
-        raise NotFound()
     statement = select(AgreementDocument).where(AgreementDocument.agreement_id == agreement_id)
     keys = (AgreementDocument.uploaded_at, AgreementDocument.id)
     return await page_of(session, statement, keys, page, lambda r: DocumentOut.model_validate(r[0]))
@@ -100,19 +100,19 @@ async def download(
     document_id: uuid.UUID,
 ) -> StoredDocument:
     """A document of an agreement I may read (404 otherwise, or if the file has gone)."""
-    row = (
-        await session.execute(
-            select(AgreementDocument.document_key, AgreementDocument.content_type)
-            .join(Agreement, Agreement.id == AgreementDocument.agreement_id)
-            .where(
-                AgreementDocument.id == document_id,
-                AgreementDocument.agreement_id == agreement_id,
-                readable(principal),
+    row = found(
+        (
+            await session.execute(
+                select(AgreementDocument.document_key, AgreementDocument.content_type)
+                .join(Agreement, Agreement.id == AgreementDocument.agreement_id)
+                .where(
+                    AgreementDocument.id == document_id,
+                    AgreementDocument.agreement_id == agreement_id,
+                    readable(principal),
+                )
             )
-        )
-    ).first()
-    if row is None:
-        raise NotFound()
+        ).first()
+    )
     try:
         content = await store.get(row.document_key)
     except DocumentMissing:

@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy import Select, and_, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.listing import page_of, where_given
+from app.core.listing import found, page_of, where_given
 from app.core.ownership import managed, owned_by, owned_visible, owner_place
 from app.core.pagination import PageRequest
 from app.core.roles import Level
 from app.core.schemas import Page
 from app.core.security.principal import Principal
-from app.errors import Conflict, NotFound, invalid
+from app.errors import Conflict, invalid
 from app.modules.partnerships.models import Agreement, Partner, PartnerKind
 from app.modules.partnerships.schemas import OwnerOut, PartnerIn, PartnerOut
 from app.organisation.models import Academy, Province, School
@@ -116,9 +116,9 @@ async def get_partner(
     session: AsyncSession, principal: Principal, partner_id: uuid.UUID
 ) -> PartnerOut:
     """One partner I can see (404 otherwise)."""
-    row = (await session.execute(_partners(principal).where(Partner.id == partner_id))).first()
-    if row is None:
-        raise NotFound()
+    row = found(
+        (await session.execute(_partners(principal).where(Partner.id == partner_id))).first()
+    )
     return _partner_out(row)
 
 

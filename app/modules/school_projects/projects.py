@@ -23,13 +23,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.academics.calendar import current_school_year
 from app.accounts.models import User
 from app.accounts.schemas import PersonRef
-from app.core.listing import page_of
+from app.core.listing import found, found_row, page_of
 from app.core.pagination import PageRequest
 from app.core.roles import Role
 from app.core.schemas import Page, SchoolRef
 from app.core.security.principal import Principal
 from app.core.workflow import Workflow, move
-from app.errors import Conflict, InvalidInput, NotFound, ProblemError, field_error
+from app.errors import Conflict, InvalidInput, ProblemError, field_error
 from app.messaging.models import NotificationCategory
 from app.messaging.notifications import NotificationTexts, notify
 from app.modules.school_projects.models import (
@@ -153,14 +153,14 @@ async def create_project(session: AsyncSession, principal: Principal, new: Proje
 
 async def current_project(session: AsyncSession, principal: Principal) -> ProjectOut:
     """This school year's PEI of the caller's school (404 until it is opened)."""
-    project_id = await session.scalar(
-        select(SchoolProject.id).where(
-            SchoolProject.school_id == principal.school_id,
-            SchoolProject.school_year == await current_school_year(session),
+    project_id = found(
+        await session.scalar(
+            select(SchoolProject.id).where(
+                SchoolProject.school_id == principal.school_id,
+                SchoolProject.school_year == await current_school_year(session),
+            )
         )
     )
-    if project_id is None:
-        raise NotFound()
     return await read_project(session, principal, project_id)
 
 
@@ -213,9 +213,7 @@ async def read_project(
     """A project of the caller's part of the tree, whole, in five statements: the project,
     then each level of the plan (404 outside it)."""
     statement = with_school().where(SchoolProject.id == project_id, in_my_part(principal))
-    row = (await session.execute(statement)).one_or_none()
-    if row is None:
-        raise NotFound()
+    row = await found_row(session, statement)
     return await _tree(session, principal, row)
 
 
@@ -335,14 +333,13 @@ async def locked_project(
     session: AsyncSession, principal: Principal, project_id: uuid.UUID
 ) -> SchoolProject:
     """The caller's school's project, locked: edits and the submission queue behind it."""
-    project = await session.scalar(
-        select(SchoolProject)
-        .where(SchoolProject.id == project_id, SchoolProject.school_id == principal.school_id)
-        .with_for_update()
+    return found(
+        await session.scalar(
+            select(SchoolProject)
+            .where(SchoolProject.id == project_id, SchoolProject.school_id == principal.school_id)
+            .with_for_update()
+        )
     )
-    if project is None:
-        raise NotFound()
-    return project
 
 
 def check_open(project: SchoolProject, *, planning: bool) -> None:
@@ -361,16 +358,15 @@ async def tree_row(
     session: AsyncSession, project: SchoolProject, model: type[M], child_id: uuid.UUID
 ) -> M:
     """A row of the project's tree (404 when it belongs to another project or school)."""
-    child = await session.scalar(
-        select(model).where(
-            model.id == child_id,
-            model.project_id == project.id,
-            model.school_id == project.school_id,
+    return found(
+        await session.scalar(
+            select(model).where(
+                model.id == child_id,
+                model.project_id == project.id,
+                model.school_id == project.school_id,
+            )
         )
     )
-    if child is None:
-        raise NotFound()
-    return child
 
 
 # ---- the review -----------------------------------------------------------------------------
@@ -460,13 +456,13 @@ async def reviews(
     page: PageRequest,
 ) -> Page[ReviewOut]:
     """The review history of a project of the caller's part of the tree, newest first."""
-    project = await session.scalar(
-        select(SchoolProject.id)
-        .join(School, School.id == SchoolProject.school_id)
-        .where(SchoolProject.id == project_id, in_my_part(principal))
+    project = found(
+        await session.scalar(
+            select(SchoolProject.id)
+            .join(School, School.id == SchoolProject.school_id)
+            .where(SchoolProject.id == project_id, in_my_part(principal))
+        )
     )
-    if project is None:
-        raise NotFound()
     statement = (
         select(ProjectReview, User)
         .join(User, User.id == ProjectReview.by)

@@ -14,12 +14,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_school_year
 from app.accounts.models import User
-from app.core.listing import page_of, where_given
+from app.core.listing import found, page_of, where_given
 from app.core.pagination import PageRequest
 from app.core.roles import Role
 from app.core.schemas import Page
 from app.core.security.principal import Principal
-from app.errors import Forbidden, NotFound
+from app.errors import Forbidden
 from app.messaging.models import NotificationCategory
 from app.messaging.notifications import NotificationTexts, notify
 from app.modules.school_projects import projects
@@ -78,14 +78,14 @@ async def decide(
     and the ministry, who follow but do not decide); the school's staff are told."""
     if principal.role is not Role.PROVINCE_STAFF:
         raise Forbidden("school_projects.directorate_decides")
-    project = await session.scalar(
-        select(SchoolProject)
-        .join(School, School.id == SchoolProject.school_id)
-        .where(SchoolProject.id == project_id, projects.in_my_part(principal))
-        .with_for_update(of=SchoolProject)
+    project = found(
+        await session.scalar(
+            select(SchoolProject)
+            .join(School, School.id == SchoolProject.school_id)
+            .where(SchoolProject.id == project_id, projects.in_my_part(principal))
+            .with_for_update(of=SchoolProject)
+        )
     )
-    if project is None:
-        raise NotFound()
     project.status = projects.FLOW.next(project.status, decision)
     project.decided_at = datetime.now(UTC)
     action = ReviewAction.APPROVE if decision == "approve" else ReviewAction.RETURN

@@ -23,7 +23,7 @@ from app.academics.calendar import current_year, school_today
 from app.academics.models import Gender, Pupil
 from app.accounts.models import User
 from app.accounts.schemas import PupilRef
-from app.core.listing import page_of
+from app.core.listing import found, page_of
 from app.core.ownership import unit_within
 from app.core.pagination import PageRequest
 from app.core.roles import Level, Role, StaffTitle
@@ -128,10 +128,7 @@ async def _own_association(
         school_scope(principal, SportAssociation.school_id),
         SportAssociation.school_id == principal.school_id,
     )
-    found = await session.scalar(statement.with_for_update() if lock else statement)
-    if found is None:
-        raise NotFound()
-    return found
+    return found(await session.scalar(statement.with_for_update() if lock else statement))
 
 
 async def require_coordinator(session: AsyncSession, principal: Principal) -> None:

@@ -15,13 +15,13 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_school_year
-from app.core.listing import page_of, where_given
+from app.core.listing import found, found_row, page_of, where_given
 from app.core.ownership import managed, owned_above, owned_by, owned_visible, owner_place
 from app.core.pagination import PageRequest
 from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.core.workflow import Workflow, move
-from app.errors import Conflict, NotFound, ProblemError, invalid
+from app.errors import Conflict, ProblemError, invalid
 from app.modules.sports import association as sports
 from app.modules.sports import teams as sport_teams
 from app.modules.sports.models import (
@@ -113,11 +113,9 @@ async def competition_detail(
     session: AsyncSession, principal: Principal, competition_id: uuid.UUID
 ) -> CompetitionOut:
     """A competition the caller may see (404 otherwise)."""
-    row = (
-        await session.execute(_competitions(principal).where(SportCompetition.id == competition_id))
-    ).one_or_none()
-    if row is None:
-        raise NotFound()
+    row = await found_row(
+        session, _competitions(principal).where(SportCompetition.id == competition_id)
+    )
     return _competition_out(row)
 
 
@@ -209,13 +207,13 @@ async def enter_team(
     """Enter one of the school's teams in a competition that reaches the school, while it
     takes entries. Every pupil of the team must hold a licence in the discipline with a
     medical certificate valid until the competition's last day (422 naming those who do not)."""
-    competition = await session.scalar(
-        select(SportCompetition).where(
-            SportCompetition.id == competition_id, owned_above(principal, SportCompetition)
+    competition = found(
+        await session.scalar(
+            select(SportCompetition).where(
+                SportCompetition.id == competition_id, owned_above(principal, SportCompetition)
+            )
         )
     )
-    if competition is None:
-        raise NotFound()
     if competition.status is not CompetitionStatus.OPEN:
         raise ProblemError(409, "sports.entries_closed", kind="entries-closed")
     team = await session.scalar(
@@ -285,13 +283,13 @@ async def withdraw_entry(
     session: AsyncSession, principal: Principal, entry_id: uuid.UUID
 ) -> EntryOut:
     """Withdraw one of the school's entries before the organiser accepts it."""
-    entry = await session.scalar(
-        select(SportEntry)
-        .where(SportEntry.id == entry_id, SportEntry.school_id == principal.school_id)
-        .with_for_update()
+    entry = found(
+        await session.scalar(
+            select(SportEntry)
+            .where(SportEntry.id == entry_id, SportEntry.school_id == principal.school_id)
+            .with_for_update()
+        )
     )
-    if entry is None:
-        raise NotFound()
     entry.status = SCHOOL_ENTRY_FLOW.next(entry.status, "withdraw")
     await session.flush()
     return await _entry(session, entry.id, SCHOOL_ENTRY_FLOW)
@@ -330,14 +328,14 @@ async def decide_entry(
     session: AsyncSession, principal: Principal, entry_id: uuid.UUID, action: str
 ) -> EntryOut:
     """Accept or refuse an entry of a competition the caller organises."""
-    entry = await session.scalar(
-        select(SportEntry)
-        .join(SportCompetition, SportCompetition.id == SportEntry.competition_id)
-        .where(SportEntry.id == entry_id, owned_by(principal, SportCompetition))
-        .with_for_update(of=SportEntry)
+    entry = found(
+        await session.scalar(
+            select(SportEntry)
+            .join(SportCompetition, SportCompetition.id == SportEntry.competition_id)
+            .where(SportEntry.id == entry_id, owned_by(principal, SportCompetition))
+            .with_for_update(of=SportEntry)
+        )
     )
-    if entry is None:
-        raise NotFound()
     entry.status = ENTRY_FLOW.next(entry.status, action)
     await session.flush()
     return await _entry(session, entry.id, ENTRY_FLOW)

@@ -15,12 +15,12 @@ from sqlalchemy.orm import aliased
 
 from app.academics.calendar import current_year
 from app.academics.models import Pupil
-from app.core.listing import page_of
+from app.core.listing import found, page_of
 from app.core.ownership import owned_by
 from app.core.pagination import PageRequest
 from app.core.schemas import Page
 from app.core.security.principal import Principal
-from app.errors import InvalidInput, NotFound, ProblemError, field_error
+from app.errors import InvalidInput, ProblemError, field_error
 from app.messaging.models import NotificationCategory
 from app.messaging.notifications import NotificationTexts, notify
 from app.modules.sports import competitions as sport_competitions
@@ -177,14 +177,14 @@ async def record_result(
 ) -> FixtureOut:
     """The score of a fixture already begun, in a running competition the caller organises
     (a correction replaces it; the audit log keeps both)."""
-    fixture = await session.scalar(
-        select(SportFixture)
-        .join(SportCompetition, SportCompetition.id == SportFixture.competition_id)
-        .where(SportFixture.id == fixture_id, owned_by(principal, SportCompetition))
-        .with_for_update(of=SportFixture)
+    fixture = found(
+        await session.scalar(
+            select(SportFixture)
+            .join(SportCompetition, SportCompetition.id == SportFixture.competition_id)
+            .where(SportFixture.id == fixture_id, owned_by(principal, SportCompetition))
+            .with_for_update(of=SportFixture)
+        )
     )
-    if fixture is None:
-        raise NotFound()
     sport_competitions.require_running(
         await session.get_one(SportCompetition, fixture.competition_id)
     )

@@ -12,11 +12,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_school_year, school_today
 from app.academics.models import Pupil
-from app.core.listing import page_of, where_given
+from app.core.listing import found, found_row, page_of, where_given
 from app.core.pagination import PageRequest
 from app.core.schemas import Page
 from app.core.security.principal import Principal
-from app.errors import Conflict, InvalidInput, NotFound, ProblemError, field_error, invalid
+from app.errors import Conflict, InvalidInput, ProblemError, field_error, invalid
 from app.modules.sports.association import (
     CATEGORY_ORDER,
     medically_fit,
@@ -139,15 +139,12 @@ async def team_detail(
     session: AsyncSession, principal: Principal, team_id: uuid.UUID
 ) -> TeamDetail:
     """A team of the caller's school and its pupils (404 for another school's)."""
-    row = (
-        await session.execute(
-            teams_statement().where(
-                SportTeam.id == team_id, school_scope(principal, SportTeam.school_id)
-            )
-        )
-    ).one_or_none()
-    if row is None:
-        raise NotFound()
+    row = await found_row(
+        session,
+        teams_statement().where(
+            SportTeam.id == team_id, school_scope(principal, SportTeam.school_id)
+        ),
+    )
     members = await session.execute(
         select(SportLicence, Pupil, medically_fit(school_today()).label("fit"))
         .join(SportTeamMember, SportTeamMember.licence_id == SportLicence.id)
@@ -173,13 +170,13 @@ async def set_members(
 ) -> TeamDetail:
     """Replace the team's pupils: licensed this year in the team's discipline, of its gender,
     and of its category or a younger one (surclassement); all or none."""
-    team = await session.scalar(
-        select(SportTeam)
-        .where(SportTeam.id == team_id, school_scope(principal, SportTeam.school_id))
-        .with_for_update()
+    team = found(
+        await session.scalar(
+            select(SportTeam)
+            .where(SportTeam.id == team_id, school_scope(principal, SportTeam.school_id))
+            .with_for_update()
+        )
     )
-    if team is None:
-        raise NotFound()
     eligible = await _eligible_licences(session, team, licence_ids)
     errors = [
         field_error(f"body.licence_ids.{i}", message, code)

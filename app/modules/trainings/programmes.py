@@ -24,7 +24,7 @@ from app.academics.models import (
     TeachingAssignment,
 )
 from app.accounts.models import User
-from app.core.listing import page_of, where_given
+from app.core.listing import found, found_row, page_of, where_given
 from app.core.ownership import (
     managed,
     owned_above,
@@ -37,7 +37,7 @@ from app.core.pagination import PageRequest
 from app.core.roles import Level, Role
 from app.core.schemas import Page
 from app.core.security.principal import Principal
-from app.errors import Conflict, NotFound, invalid
+from app.errors import Conflict, invalid
 from app.modules.trainings.models import (
     RegistrationStatus,
     TrainingAttendance,
@@ -188,15 +188,12 @@ async def get_programme(
     session: AsyncSession, principal: Principal, programme_id: uuid.UUID
 ) -> ProgrammeOut:
     """A programme of the caller's part of the tree (404 otherwise)."""
-    row = (
-        await session.execute(
-            _programmes().where(
-                TrainingProgramme.id == programme_id, owned_within(principal, TrainingProgramme)
-            )
-        )
-    ).one_or_none()
-    if row is None:
-        raise NotFound()
+    row = await found_row(
+        session,
+        _programmes().where(
+            TrainingProgramme.id == programme_id, owned_within(principal, TrainingProgramme)
+        ),
+    )
     return _programme_out(row)
 
 
@@ -322,15 +319,12 @@ async def get_session(
     session: AsyncSession, principal: Principal, session_id: uuid.UUID
 ) -> SessionOut:
     """A session organised in the caller's part of the tree (404 otherwise)."""
-    row = (
-        await session.execute(
-            session_rows().where(
-                TrainingSession.id == session_id, owned_within(principal, TrainingProgramme)
-            )
-        )
-    ).one_or_none()
-    if row is None:
-        raise NotFound()
+    row = await found_row(
+        session,
+        session_rows().where(
+            TrainingSession.id == session_id, owned_within(principal, TrainingProgramme)
+        ),
+    )
     return session_out(row)
 
 
@@ -384,15 +378,14 @@ async def own_session(
     session: AsyncSession, principal: Principal, session_id: uuid.UUID
 ) -> TrainingSession:
     """A session the caller's unit organises, its row locked (404 otherwise)."""
-    training = await session.scalar(
-        select(TrainingSession)
-        .join(TrainingProgramme, TrainingProgramme.id == TrainingSession.programme_id)
-        .where(TrainingSession.id == session_id, owned_by(principal, TrainingProgramme))
-        .with_for_update(of=TrainingSession)
+    return found(
+        await session.scalar(
+            select(TrainingSession)
+            .join(TrainingProgramme, TrainingProgramme.id == TrainingSession.programme_id)
+            .where(TrainingSession.id == session_id, owned_by(principal, TrainingProgramme))
+            .with_for_update(of=TrainingSession)
+        )
     )
-    if training is None:
-        raise NotFound()
-    return training
 
 
 async def taken_places(session: AsyncSession, session_id: uuid.UUID) -> int:

@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.listing import page_of
+from app.core.listing import found, found_row, page_of
 from app.core.pagination import PageRequest
 from app.core.schemas import Page, Schema
-from app.errors import NotFound, invalid
+from app.errors import invalid
 from app.modules.websites.models import SchoolSite, SiteEvent, SiteImage, SiteNews, WebState
 from app.modules.websites.schemas import (
     PublicContacts,
@@ -51,17 +51,14 @@ def _online(code: str) -> ColumnElement[bool]:
 
 async def school_page(session: AsyncSession, code: str) -> PublicSchool:
     """The presentation, contacts and place of a school whose site is published."""
-    row = (
-        await session.execute(
-            select(School, SchoolSite, Province.name_fr, Province.name_ar, Academy)
-            .join(SchoolSite, SchoolSite.school_id == School.id)
-            .join(Province, Province.id == School.province_id)
-            .join(Academy, Academy.id == School.academy_id)
-            .where(_online(code))
-        )
-    ).one_or_none()
-    if row is None:
-        raise NotFound()
+    row = await found_row(
+        session,
+        select(School, SchoolSite, Province.name_fr, Province.name_ar, Academy)
+        .join(SchoolSite, SchoolSite.school_id == School.id)
+        .join(Province, Province.id == School.province_id)
+        .join(Academy, Academy.id == School.academy_id)
+        .where(_online(code)),
+    )
     school, site, province_fr, province_ar, academy = row
     assert site.published_at is not None  # a published site is dated (CHECK constraint)
     return PublicSchool(
@@ -90,12 +87,9 @@ async def school_page(session: AsyncSession, code: str) -> PublicSchool:
 
 
 async def _online_school_id(session: AsyncSession, code: str) -> uuid.UUID:
-    school_id = await session.scalar(
-        select(School.id).select_from(SchoolSite, School).where(_online(code))
+    return found(
+        await session.scalar(select(School.id).select_from(SchoolSite, School).where(_online(code)))
     )
-    if school_id is None:
-        raise NotFound()
-    return school_id
 
 
 async def news_page(session: AsyncSession, code: str, page: PageRequest) -> Page[PublicNewsItem]:
@@ -110,27 +104,24 @@ async def news_page(session: AsyncSession, code: str, page: PageRequest) -> Page
 
 async def news_item(session: AsyncSession, code: str, news_id: uuid.UUID) -> PublicNews:
     """One published news item of a published site, with its body."""
-    row = (
-        await session.execute(
-            select(
-                SiteNews.id,
-                SiteNews.title,
-                SiteNews.summary,
-                SiteNews.cover_url,
-                SiteNews.published_at,
-                SiteNews.body,
-            )
-            .select_from(SiteNews, SchoolSite, School)
-            .where(
-                SiteNews.id == news_id,
-                SiteNews.state == PUBLISHED,
-                SiteNews.school_id == School.id,
-                _online(code),
-            )
+    row = await found_row(
+        session,
+        select(
+            SiteNews.id,
+            SiteNews.title,
+            SiteNews.summary,
+            SiteNews.cover_url,
+            SiteNews.published_at,
+            SiteNews.body,
         )
-    ).one_or_none()
-    if row is None:
-        raise NotFound()
+        .select_from(SiteNews, SchoolSite, School)
+        .where(
+            SiteNews.id == news_id,
+            SiteNews.state == PUBLISHED,
+            SiteNews.school_id == School.id,
+            _online(code),
+        ),
+    )
     return PublicNews.model_validate(dict(row._mapping))
 
 
