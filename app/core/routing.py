@@ -7,7 +7,9 @@ routes to a router, with operation ids that begin with the face's name (`school-
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import inspect
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from fastapi import APIRouter
@@ -22,3 +24,17 @@ def face_routes(face: str, groups: Sequence[RouteGroup], **options: Any) -> APIR
     for add in groups:
         add(router, face)
     return router
+
+
+def path_id(name: str) -> Callable[..., Awaitable[uuid.UUID]]:
+    """A dependency that reads the id in the path parameter `name`, for a route written once
+    for several kinds of record, each naming its id its own way (`{news_id}`, `{event_id}`)."""
+
+    async def read(**path: uuid.UUID) -> uuid.UUID:
+        return path[name]
+
+    # FastAPI reads a dependency's parameters from its signature: this one has just `name`.
+    read.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=uuid.UUID)]
+    )
+    return read

@@ -13,7 +13,6 @@ must resolve their annotations when they are made.)
 """
 
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -23,7 +22,7 @@ from pydantic import BaseModel
 from app.accounts.guards import CurrentPrincipal
 from app.core.db.session import SessionDep
 from app.core.params import PageParams
-from app.core.routing import RouteGroup, face_routes
+from app.core.routing import RouteGroup, face_routes, path_id
 from app.core.schemas import Page, Patch
 from app.modules.school_projects import owners, plan, projects
 from app.modules.school_projects import steering as steering_projects
@@ -194,26 +193,6 @@ def _carrying(router: APIRouter, face: str) -> None:
 # ---- the plan: four levels, one set of routes ------------------------------------------------
 
 
-async def _axis_id(axis_id: uuid.UUID) -> uuid.UUID:
-    """The axis named in the path."""
-    return axis_id
-
-
-async def _objective_id(objective_id: uuid.UUID) -> uuid.UUID:
-    """The objective named in the path."""
-    return objective_id
-
-
-async def _action_id(action_id: uuid.UUID) -> uuid.UUID:
-    """The action named in the path."""
-    return action_id
-
-
-async def _indicator_id(indicator_id: uuid.UUID) -> uuid.UUID:
-    """The indicator named in the path."""
-    return indicator_id
-
-
 async def _the_project() -> None:
     """An axis hangs from the project itself: no parent in its path."""
 
@@ -221,14 +200,13 @@ async def _the_project() -> None:
 @dataclass(frozen=True, slots=True)
 class PlanRoutes:
     """A level of the plan as its routes show it: the service's level, its word in operation
-    ids and its plural in paths, the path parameter that names one (and the dependency that
-    reads it), the level it is added under, what is written, and what each route does."""
+    ids and its plural in paths, the path parameter that names one, the level it is added
+    under, what is written, and what each route does."""
 
     level: plan.PlanLevel[Any, Any]
     word: str
     plural: str
     id_name: str
-    row_id: Callable[..., Awaitable[uuid.UUID]]
     parent: "PlanRoutes | None"
     new: type[BaseModel]
     patch: type[Patch]
@@ -243,7 +221,6 @@ AXES = PlanRoutes(
     "axis",
     "axes",
     "axis_id",
-    _axis_id,
     None,
     AxisIn,
     AxisPatch,
@@ -257,7 +234,6 @@ OBJECTIVES = PlanRoutes(
     "objective",
     "objectives",
     "objective_id",
-    _objective_id,
     AXES,
     ObjectiveIn,
     ObjectivePatch,
@@ -271,7 +247,6 @@ ACTIONS = PlanRoutes(
     "action",
     "actions",
     "action_id",
-    _action_id,
     OBJECTIVES,
     ActionIn,
     ActionPatch,
@@ -285,7 +260,6 @@ INDICATORS = PlanRoutes(
     "indicator",
     "indicators",
     "indicator_id",
-    _indicator_id,
     OBJECTIVES,
     IndicatorIn,
     IndicatorPatch,
@@ -307,9 +281,9 @@ def _plan_level(router: APIRouter, face: str, level: PlanRoutes) -> None:
     `{face}-add-project-{word}`, `{face}-update-...` and `{face}-delete-...`."""
     parent = level.parent
     ParentId = Annotated[  # noqa: N806  (a type alias)
-        uuid.UUID | None, Depends(parent.row_id if parent else _the_project)
+        uuid.UUID | None, Depends(path_id(parent.id_name) if parent else _the_project)
     ]
-    RowId = Annotated[uuid.UUID, Depends(level.row_id)]  # noqa: N806  (a type alias)
+    RowId = Annotated[uuid.UUID, Depends(path_id(level.id_name))]  # noqa: N806  (a type alias)
     New, Change = level.new, level.patch  # noqa: N806  (the level's inputs, as FastAPI reads them)
     under = f"/{parent.plural}/{{{parent.id_name}}}" if parent else ""
     one = f"/{{project_id}}/{level.plural}/{{{level.id_name}}}"

@@ -11,7 +11,7 @@ their annotations when they are made.)
 """
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -22,7 +22,7 @@ from app.accounts.guards import CurrentPrincipal
 from app.core.caching import NOT_MODIFIED, conditional_json
 from app.core.db.session import SessionDep
 from app.core.params import PageParams
-from app.core.routing import RouteGroup, face_routes
+from app.core.routing import RouteGroup, face_routes, path_id
 from app.core.schemas import Page
 from app.modules.websites import editing as websites
 from app.modules.websites import public as websites_public
@@ -90,21 +90,6 @@ def _site(router: APIRouter, face: str) -> None:
 # ---- the school: news, events and gallery links, one shape ---------------------------------
 
 
-async def _news_id(news_id: uuid.UUID) -> uuid.UUID:
-    """The news item named in the path."""
-    return news_id
-
-
-async def _event_id(event_id: uuid.UUID) -> uuid.UUID:
-    """The event named in the path."""
-    return event_id
-
-
-async def _image_id(image_id: uuid.UUID) -> uuid.UUID:
-    """The gallery link named in the path."""
-    return image_id
-
-
 async def _item_action(action: websites.ItemAction) -> websites.ItemAction:
     """The move named in the path (read after the item, so the path's order is kept)."""
     return action
@@ -116,13 +101,12 @@ Action = Annotated[websites.ItemAction, Depends(_item_action)]
 @dataclass(frozen=True, slots=True)
 class ItemRoutes:
     """A kind of site item as its routes show it: the service's kind, the word in its paths
-    and operation ids, the path parameter that names one (and the dependency that reads it),
-    what is written, and how the descriptions call it."""
+    and operation ids, the path parameter that names one, what is written, and how the
+    descriptions call it."""
 
     kind: websites.Kind[Any, Any]
     word: str
     id_name: str
-    item_id: Callable[..., Awaitable[uuid.UUID]]
     content: type[WebsiteInput]
     one: str
     many: str
@@ -134,7 +118,6 @@ NEWS = ItemRoutes(
     websites.NEWS,
     "news",
     "news_id",
-    _news_id,
     NewsIn,
     "a news item",
     "news items",
@@ -144,7 +127,6 @@ EVENTS = ItemRoutes(
     websites.EVENTS,
     "events",
     "event_id",
-    _event_id,
     EventIn,
     "an event",
     "events",
@@ -154,7 +136,6 @@ IMAGES = ItemRoutes(
     websites.IMAGES,
     "images",
     "image_id",
-    _image_id,
     ImageIn,
     "a gallery link",
     "gallery links",
@@ -166,7 +147,7 @@ IMAGES = ItemRoutes(
 def _items(router: APIRouter, face: str, kind: ItemRoutes) -> None:
     """List, write, read, rewrite, move and delete the items of one kind; the operation ids
     are `{face}-website-{word}` and its suffixes."""
-    ItemId = Annotated[uuid.UUID, Depends(kind.item_id)]  # noqa: N806  (a type alias)
+    ItemId = Annotated[uuid.UUID, Depends(path_id(kind.id_name))]  # noqa: N806  (a type alias)
     Content = kind.content  # noqa: N806  (the kind's input: FastAPI reads the body as it)
     out, path, operation = kind.kind.out, f"/website/{kind.word}", f"{face}-website-{kind.word}"
     pages = Page[out]  # type: ignore[valid-type]
