@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, func, insert, select
+from sqlalchemy import Exists, Select, delete, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_school_year, school_today
@@ -201,19 +201,24 @@ async def set_members(
     return await team_detail(session, principal, team.id)
 
 
+def _covers(discipline_id: uuid.UUID) -> Exists:
+    """The licence covers the discipline (correlated to `sport_licences`)."""
+    return (
+        exists()
+        .where(
+            SportLicenceDiscipline.licence_id == SportLicence.id,
+            SportLicenceDiscipline.discipline_id == discipline_id,
+        )
+        .correlate(SportLicence)
+    )
+
+
 async def _eligible_licences(
     session: AsyncSession, team: SportTeam, licence_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, Any]:
     """The team school's licences of the team's year among `licence_ids`, with what the
     membership rules need."""
-    covers = (
-        exists()
-        .where(
-            SportLicenceDiscipline.licence_id == SportLicence.id,
-            SportLicenceDiscipline.discipline_id == team.discipline_id,
-        )
-        .correlate(SportLicence)
-    )
+    covers = _covers(team.discipline_id)
     rows = await session.execute(
         select(SportLicence.id, SportLicence.category, Pupil.gender, covers.label("covers"))
         .join(Pupil, Pupil.id == SportLicence.pupil_id)
@@ -257,14 +262,7 @@ async def _check_entered_team(session: AsyncSession, team: SportTeam) -> None:
 async def check_pupils_fit(session: AsyncSession, team: SportTeam, on: date, field: str) -> None:
     """422 unless the team has pupils and each is licensed in the discipline and fit on `on`
     (entering a competition, or changing a team that is entered in one)."""
-    covers = (
-        exists()
-        .where(
-            SportLicenceDiscipline.licence_id == SportLicence.id,
-            SportLicenceDiscipline.discipline_id == team.discipline_id,
-        )
-        .correlate(SportLicence)
-    )
+    covers = _covers(team.discipline_id)
     rows = list(
         await session.execute(
             select(Pupil, covers.label("covers"), medically_fit(on).label("fit"))
