@@ -1,6 +1,7 @@
-"""One page of any list: equality filters that apply only when given, and keyset pagination
-on the list's own sort keys. Every back-office list filters and pages this one way, with no
-OFFSET scans however deep the page."""
+"""Reading what a request asks for: one page of any list (equality filters that apply only
+when given, and keyset pagination on the list's own sort keys: every back-office list filters
+and pages this one way, with no OFFSET scans however deep the page), or the one record it
+names (404 when there is none)."""
 
 from __future__ import annotations
 
@@ -8,16 +9,19 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, TypeVarTuple
+from typing import Any, TypeVar, TypeVarTuple
 
 from sqlalchemy import ColumnElement, Row, Select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.core.pagination import PageRequest, encode_cursor, split_page
-from app.errors import ProblemError
+from app.core.schemas import Page
+from app.errors import NotFound, ProblemError
 
 _Ts = TypeVarTuple("_Ts")
+_Item = TypeVar("_Item")
+_Found = TypeVar("_Found")
 Column = InstrumentedAttribute[Any] | ColumnElement[Any]
 
 # How a cursor's JSON value is read back into the sort key's Python type.
@@ -96,3 +100,30 @@ async def keyset_page(
     return await keyset_rows(
         session, statement, keys, limit=page.limit, after=page.position(), descending=descending
     )
+
+
+async def page_of(
+    session: AsyncSession,
+    statement: Select[*_Ts],
+    keys: Sequence[Column],
+    page: PageRequest,
+    item: Callable[[Row[*_Ts]], _Item],
+    *,
+    descending: bool = False,
+) -> Page[_Item]:
+    """The page the request asks for, each row made into an item of the answer by `item`."""
+    rows, cursor = await keyset_page(session, statement, keys, page, descending=descending)
+    return Page(items=[item(row) for row in rows], next_cursor=cursor)
+
+
+def found(record: _Found | None) -> _Found:
+    """The record a request names; 404 when there is none, whether it does not exist or is
+    outside the caller's scope (the same answer, so ids cannot be probed)."""
+    if record is None:
+        raise NotFound()
+    return record
+
+
+async def found_row(session: AsyncSession, statement: Select[*_Ts]) -> Row[*_Ts]:
+    """The one row the statement selects; 404 when there is none (see `found`)."""
+    return found((await session.execute(statement)).one_or_none())

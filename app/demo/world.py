@@ -15,7 +15,7 @@ from app.accounts.models import User
 from app.accounts.users import NewAccount, create_account
 from app.core.roles import Role, StaffTitle
 from app.demo.steering import seed_steering
-from app.demo.teaching import seed_teaching
+from app.demo.teaching import random_pupil, seed_teaching
 from app.modules.diagnostics.demo import seed_diagnostics
 from app.modules.equipment.demo import seed_equipment
 from app.modules.partnerships.demo import seed_partnerships
@@ -215,4 +215,4 @@ async def seed_demo(session: AsyncSession) -> None:
     await seed_diagnostics(session, users)
     await seed_school_projects(session, users)
     await seed_equipment(session, users)
-    await seed_sports(session, users, DEMO_PASSWORD)
+    await seed_sports(session, users, DEMO_PASSWORD, random_pupil)

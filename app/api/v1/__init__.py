@@ -1,14 +1,15 @@
 """Version 1 of the API: every face's router under `/api/v1`."""
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends
 
+from app.accounts.guards import staff_only
 from app.accounts.routes import auth, me
 from app.accounts.routes.mfa import router as me_mfa_router
 from app.api.v1 import school, steering, teacher
 from app.family.routes import parent, student
 from app.messaging.routes import notifications
-from app.modules.equipment.routes.catalogue import router as equipment_catalogue_router
-from app.modules.websites.routes.public import router as public_router
+from app.modules.equipment.routes import catalogue_routes
+from app.modules.websites.routes import public_routes
 from app.organisation import routes as schools
 
 router = APIRouter(prefix="/api/v1")
@@ -22,5 +23,8 @@ router.include_router(student.router)
 router.include_router(parent.router)
 router.include_router(school.router)
 router.include_router(steering.router)
-router.include_router(public_router)
-router.include_router(equipment_catalogue_router)
+router.include_router(public_routes(), prefix="/public", tags=["public"])
+# The national equipment catalogue: one face for every member of staff.
+router.include_router(
+    catalogue_routes(), prefix="/equipment", tags=["equipment"], dependencies=[Depends(staff_only)]
+)

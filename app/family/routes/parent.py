@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Depends, Request, Response, status
+from fastapi import APIRouter, Depends, status
 
 from app.accounts.guards import ParentPrincipal, parent_only
 from app.attendance.routes import parent_justifications
-from app.core.caching import NOT_MODIFIED, conditional_json
 from app.core.db.session import SessionDep
 from app.family import links as family
 from app.family.routes.pupil_views import pupil_views
 from app.family.schemas import Child, LinkChildIn
 from app.messaging.routes import parent_messages
-from app.modules.diagnostics.routes.pupil import diagnostics_view
-from app.modules.sports import fixtures as sport_fixtures
-from app.modules.sports.schemas import PupilSportsOut
+from app.modules.diagnostics.routes import diagnostics_view
+from app.modules.sports.routes import sports_view
 
 router = APIRouter(prefix="/parent", tags=["parent"], dependencies=[Depends(parent_only)])
 
@@ -62,23 +60,10 @@ async def my_child(
     return await family.child_of(session, principal, child_id)
 
 
-@router.get(
-    "/children/{child_id}/sports",
-    operation_id="parent-child-sports",
-    response_model=PupilSportsOut,
-    responses=NOT_MODIFIED,
-)
-async def child_sports(
-    request: Request, child_id: uuid.UUID, principal: ParentPrincipal, session: SessionDep
-) -> Response:
-    """My child's sport licences, teams and their upcoming fixtures."""
-    pupil_id = await family.child_of(session, principal, child_id)
-    return conditional_json(request, await sport_fixtures.pupil_sports(session, pupil_id))
-
-
 router.include_router(
     pupil_views("parent-child", my_child, as_parent=True), prefix="/children/{child_id}"
 )
 router.include_router(diagnostics_view("parent-child", my_child), prefix="/children/{child_id}")
+router.include_router(sports_view("parent-child", my_child), prefix="/children/{child_id}")
 router.include_router(parent_justifications.router)
 router.include_router(parent_messages.router)

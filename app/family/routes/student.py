@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends
 
 from app.accounts.guards import StudentPrincipal, student_only
-from app.core.caching import NOT_MODIFIED, conditional_json
 from app.core.db.session import SessionDep
 from app.family import links as family
 from app.family import pupil_records
 from app.family.routes.pupil_views import pupil_views
 from app.family.schemas import Contact, ContactPatch
-from app.modules.diagnostics.routes.pupil import diagnostics_view
-from app.modules.sports import fixtures as sport_fixtures
-from app.modules.sports.schemas import PupilSportsOut
+from app.modules.diagnostics.routes import diagnostics_view
+from app.modules.sports.routes import sports_view
 
 router = APIRouter(prefix="/student", tags=["student"], dependencies=[Depends(student_only)])
 
@@ -27,6 +25,7 @@ async def my_record(principal: StudentPrincipal, session: SessionDep) -> uuid.UU
 
 router.include_router(pupil_views("student", my_record, as_parent=False))
 router.include_router(diagnostics_view("student", my_record))
+router.include_router(sports_view("student", my_record))
 
 
 @router.get("/contact", operation_id="student-contact")
@@ -42,15 +41,3 @@ async def update_contact(
     """Change my family's phone, operator, whose phone it is, or the recovery email."""
     pupil_id = await family.own_pupil(session, principal)
     return await pupil_records.update_contact(session, pupil_id, patch)
-
-
-@router.get(
-    "/sports",
-    operation_id="student-sports",
-    response_model=PupilSportsOut,
-    responses=NOT_MODIFIED,
-)
-async def sports(request: Request, principal: StudentPrincipal, session: SessionDep) -> Response:
-    """My sport licences, my teams and their upcoming fixtures."""
-    pupil_id = await family.own_pupil(session, principal)
-    return conditional_json(request, await sport_fixtures.pupil_sports(session, pupil_id))

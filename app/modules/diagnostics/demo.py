@@ -45,23 +45,11 @@ COMPETENCIES = (
 FRACTIONS = 1  # index in COMPETENCIES of the group's competency
 
 
-def _principal(user: User) -> Principal:
-    return Principal(
-        user_id=user.id,
-        session_id=uuid.uuid4(),
-        role=user.role,
-        title=user.title,
-        school_id=user.school_id,
-        province_id=user.province_id,
-        academy_id=user.academy_id,
-    )
-
-
 async def seed_diagnostics(session: AsyncSession, users: dict[str, User]) -> None:
     """The national 1AC maths diagnostic, 1AC-1's results and a remedial group on fractions."""
     rng = random.Random(2026)  # noqa: S311  (the same demo on every machine; not a secret)
-    test = await _define_tests(session, _principal(users[CENTRAL]))
-    teacher = _principal(users[TEACHER])
+    test = await _define_tests(session, Principal.acting_as(users[CENTRAL]))
+    teacher = Principal.acting_as(users[TEACHER])
     class_id = await session.scalar(
         select(SchoolClass.id).where(
             SchoolClass.school_id == teacher.school_id,

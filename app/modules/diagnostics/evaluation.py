@@ -21,11 +21,12 @@ from app.academics.models import Enrolment, Pupil, SchoolClass, Subject, Teachin
 from app.academics.models import Level as SchoolLevel
 from app.academics.teaching import TaughtClassInfo, check_pupils_of_class, current_pupils
 from app.core.bulk import upsert
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import found, keyset_page, page_of, where_given
 from app.core.ownership import owned_above, owned_visible, owner_place
+from app.core.pagination import PageRequest
 from app.core.schemas import Page
 from app.core.security.principal import Principal
-from app.errors import Conflict, InvalidInput, NotFound, ProblemError, field_error, invalid
+from app.errors import Conflict, InvalidInput, ProblemError, field_error, invalid
 from app.modules.diagnostics.models import (
     DiagnosticCompetency,
     DiagnosticKind,
@@ -59,6 +60,7 @@ from app.organisation.scopes import school_scope
 from app.steering.figures import in_unit
 
 _RATE = Decimal("0.0001")
+_NEWEST_TESTS = (DiagnosticTest.created_at, DiagnosticTest.id)  # sorted descending
 
 
 def rate(mastered: int, assessed: int) -> Decimal | None:
@@ -190,12 +192,11 @@ async def create_test(
 async def list_tests(
     session: AsyncSession,
     principal: Principal,
+    page: PageRequest,
     *,
     level_code: str | None,
     subject_id: uuid.UUID | None,
     kind: DiagnosticKind | None,
-    limit: int,
-    after: dict[str, Any] | None,
 ) -> Page[DiagnosticTestOut]:
     """Tests made by my unit, beneath it or above it, newest first."""
     statement = where_given(
@@ -206,14 +207,7 @@ async def list_tests(
             DiagnosticTest.kind: kind,
         },
     )
-    rows, cursor = await keyset_rows(
-        session,
-        statement,
-        (DiagnosticTest.created_at, DiagnosticTest.id),
-        limit=limit,
-        after=after,
-        descending=True,
-    )
+    rows, cursor = await keyset_page(session, statement, _NEWEST_TESTS, page, descending=True)
     return Page(items=await tests_out(session, [r[0] for r in rows]), next_cursor=cursor)
 
 
@@ -221,13 +215,13 @@ async def get_test(
     session: AsyncSession, principal: Principal, test_id: uuid.UUID
 ) -> DiagnosticTestOut:
     """One test I can see."""
-    test = await session.scalar(
-        select(DiagnosticTest).where(
-            DiagnosticTest.id == test_id, owned_visible(principal, DiagnosticTest)
+    test = found(
+        await session.scalar(
+            select(DiagnosticTest).where(
+                DiagnosticTest.id == test_id, owned_visible(principal, DiagnosticTest)
+            )
         )
     )
-    if test is None:
-        raise NotFound()
     return (await tests_out(session, [test]))[0]
 
 
@@ -262,10 +256,9 @@ def applicable(principal: Principal) -> Select[uuid.UUID, uuid.UUID]:
 async def teacher_tests(
     session: AsyncSession,
     principal: Principal,
+    page: PageRequest,
     *,
     kind: DiagnosticKind | None,
-    limit: int,
-    after: dict[str, Any] | None,
 ) -> Page[TeacherTestOut]:
     """The tests that apply to my classes this year, with those classes."""
     pairs = applicable(principal).subquery()
@@ -273,14 +266,7 @@ async def teacher_tests(
         select(DiagnosticTest).where(DiagnosticTest.id.in_(select(pairs.c.test_id))),
         {DiagnosticTest.kind: kind},
     )
-    rows, cursor = await keyset_rows(
-        session,
-        statement,
-        (DiagnosticTest.created_at, DiagnosticTest.id),
-        limit=limit,
-        after=after,
-        descending=True,
-    )
+    rows, cursor = await keyset_page(session, statement, _NEWEST_TESTS, page, descending=True)
     tests = await tests_out(session, [r[0] for r in rows])
     classes: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
     for test_id, class_id in await session.execute(
@@ -296,16 +282,16 @@ async def test_for_class(
 ) -> tuple[DiagnosticTest, TaughtClassInfo]:
     """The test and the class, if the test applies to a class the teacher teaches (404 else)."""
     pairs = applicable(principal).subquery()
-    row = (
-        await session.execute(
-            select(DiagnosticTest, SchoolClass)
-            .join(pairs, pairs.c.test_id == DiagnosticTest.id)
-            .join(SchoolClass, SchoolClass.id == pairs.c.class_id)
-            .where(DiagnosticTest.id == test_id, SchoolClass.id == class_id)
-        )
-    ).first()
-    if row is None:
-        raise NotFound()
+    row = found(
+        (
+            await session.execute(
+                select(DiagnosticTest, SchoolClass)
+                .join(pairs, pairs.c.test_id == DiagnosticTest.id)
+                .join(SchoolClass, SchoolClass.id == pairs.c.class_id)
+                .where(DiagnosticTest.id == test_id, SchoolClass.id == class_id)
+            )
+        ).first()
+    )
     test, school_class = row
     info = TaughtClassInfo(
         id=school_class.id,
@@ -629,11 +615,10 @@ async def class_progress(
 async def school_completion(
     session: AsyncSession,
     principal: Principal,
+    page: PageRequest,
     *,
     test_id: uuid.UUID | None,
     class_id: uuid.UUID | None,
-    limit: int,
-    after: dict[str, Any] | None,
 ) -> Page[ClassCompletion]:
     """Each class of this year × each test of its level: pupils, results entered, mastery."""
     sizes = (
@@ -688,25 +673,23 @@ async def school_completion(
         )
     )
     statement = where_given(statement, {DiagnosticTest.id: test_id, SchoolClass.id: class_id})
-    rows, cursor = await keyset_rows(
-        session, statement, (SchoolClass.name, DiagnosticTest.id), limit=limit, after=after
+    keys = (SchoolClass.name, DiagnosticTest.id)
+    return await page_of(session, statement, keys, page, _completion_out)
+
+
+def _completion_out(row: Any) -> ClassCompletion:
+    return ClassCompletion(
+        class_id=row.class_id,
+        class_name=row.name,
+        test_id=row.id,
+        test_title=row.title,
+        kind=row.kind,
+        pupils=row.pupils,
+        entered=row.entered,
+        assessed=row.assessed,
+        mastered=row.mastered,
+        rate=rate(row.mastered, row.assessed),
     )
-    items = [
-        ClassCompletion(
-            class_id=r.class_id,
-            class_name=r.name,
-            test_id=r.id,
-            test_title=r.title,
-            kind=r.kind,
-            pupils=r.pupils,
-            entered=r.entered,
-            assessed=r.assessed,
-            mastered=r.mastered,
-            rate=rate(r.mastered, r.assessed),
-        )
-        for r in rows
-    ]
-    return Page(items=items, next_cursor=cursor)
 
 
 async def scoped_mastery(

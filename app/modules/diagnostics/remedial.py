@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import Select, and_, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,11 +15,12 @@ from app.academics.calendar import school_today
 from app.academics.models import Pupil
 from app.academics.teaching import assignments_of, check_pupils_of_class, current_pupils
 from app.core.bulk import upsert
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import found, keyset_page, where_given
+from app.core.pagination import PageRequest
 from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.core.workflow import Workflow, move
-from app.errors import Conflict, NotFound, ProblemError, invalid
+from app.errors import Conflict, ProblemError, invalid
 from app.family.models import GuardianLink
 from app.messaging.models import NotificationCategory
 from app.messaging.notifications import NotificationTexts, notify
@@ -222,33 +222,23 @@ async def _my_group(
     statement = _my_groups(principal).where(RemedialGroup.id == group_id)
     if lock:
         statement = statement.with_for_update(of=RemedialGroup)
-    group = await session.scalar(statement)
-    if group is None:
-        raise NotFound()
-    return group
+    return found(await session.scalar(statement))
 
 
 async def list_groups(
     session: AsyncSession,
     principal: Principal,
+    page: PageRequest,
     *,
     class_id: uuid.UUID | None,
     status: RemedialGroupStatus | None,
-    limit: int,
-    after: dict[str, Any] | None,
 ) -> Page[RemedialGroupOut]:
     """My classes' remedial groups, newest first."""
     statement = where_given(
         _my_groups(principal), {RemedialGroup.class_id: class_id, RemedialGroup.status: status}
     )
-    rows, cursor = await keyset_rows(
-        session,
-        statement,
-        (RemedialGroup.created_at, RemedialGroup.id),
-        limit=limit,
-        after=after,
-        descending=True,
-    )
+    keys = (RemedialGroup.created_at, RemedialGroup.id)
+    rows, cursor = await keyset_page(session, statement, keys, page, descending=True)
     return Page(items=await _groups_out(session, [r[0] for r in rows]), next_cursor=cursor)
 
 
@@ -388,16 +378,15 @@ async def _my_session(
     session: AsyncSession, principal: Principal, session_id: uuid.UUID
 ) -> RemedialSession:
     groups = _my_groups(principal).with_only_columns(RemedialGroup.id)
-    remedial = await session.scalar(
-        select(RemedialSession).where(
-            RemedialSession.id == session_id,
-            RemedialSession.school_id == principal.school_id,
-            RemedialSession.group_id.in_(groups),
+    return found(
+        await session.scalar(
+            select(RemedialSession).where(
+                RemedialSession.id == session_id,
+                RemedialSession.school_id == principal.school_id,
+                RemedialSession.group_id.in_(groups),
+            )
         )
     )
-    if remedial is None:
-        raise NotFound()
-    return remedial
 
 
 async def get_attendance(

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import page_of, where_given
+from app.core.pagination import PageRequest
 from app.core.roles import Role
 from app.core.schemas import Page
 from app.core.security.principal import Principal
@@ -28,28 +28,20 @@ def item_ref(item: EquipmentItem) -> ItemRef:
 # ---- catalogue ------------------------------------------------------------------------------
 
 
-async def list_categories(
-    session: AsyncSession, principal: Principal, *, limit: int, after: dict[str, Any] | None
-) -> Page[CategoryOut]:
+async def list_categories(session: AsyncSession, page: PageRequest) -> Page[CategoryOut]:
     """The catalogue's categories, by code (the same for every member of staff)."""
-    rows, cursor = await keyset_rows(
-        session,
-        select(EquipmentCategory),
-        (EquipmentCategory.code, EquipmentCategory.id),
-        limit=limit,
-        after=after,
+    keys = (EquipmentCategory.code, EquipmentCategory.id)
+    return await page_of(
+        session, select(EquipmentCategory), keys, page, lambda r: CategoryOut.model_validate(r[0])
     )
-    return Page(items=[CategoryOut.model_validate(r[0]) for r in rows], next_cursor=cursor)
 
 
 async def list_catalogue(
     session: AsyncSession,
-    principal: Principal,
+    page: PageRequest,
     *,
     category_id: uuid.UUID | None,
     search: str | None,
-    limit: int,
-    after: dict[str, Any] | None,
 ) -> Page[CatalogueItemOut]:
     """Articles of the national catalogue by code, optionally one category or a name search."""
     statement = where_given(
@@ -66,10 +58,8 @@ async def list_catalogue(
                 EquipmentItem.code.icontains(search, autoescape=True),
             )
         )
-    rows, cursor = await keyset_rows(
-        session, statement, (EquipmentItem.code, EquipmentItem.id), limit=limit, after=after
-    )
-    return Page(items=[_catalogue_out(item, cat) for item, cat in rows], next_cursor=cursor)
+    keys = (EquipmentItem.code, EquipmentItem.id)
+    return await page_of(session, statement, keys, page, lambda r: _catalogue_out(*r))
 
 
 def _catalogue_out(item: EquipmentItem, category: EquipmentCategory) -> CatalogueItemOut:

@@ -50,27 +50,15 @@ _RECEIVED = (
 )
 
 
-def _principal(user: User) -> Principal:
-    return Principal(
-        user_id=user.id,
-        session_id=uuid.uuid4(),
-        role=user.role,
-        title=user.title,
-        school_id=user.school_id,
-        province_id=user.province_id,
-        academy_id=user.academy_id,
-    )
-
-
 def _item(code: str) -> uuid.UUID:
     return reference_id("equipment_item", code)
 
 
 async def seed_equipment(session: AsyncSession, users: dict[str, User]) -> None:
     """Ibn Rochd's inventory and history, its requests, and one from Al Wahda."""
-    director = _principal(users[DIRECTOR])
+    director = Principal.acting_as(users[DIRECTOR])
     await _inventory(session, director)
-    await _delivered_request(session, director, _principal(users[PROVINCE]))
+    await _delivered_request(session, director, Principal.acting_as(users[PROVINCE]))
     await equipment_requests.submit_request(
         session,
         director,
@@ -86,7 +74,7 @@ async def seed_equipment(session: AsyncSession, users: dict[str, User]) -> None:
     )
     await equipment_requests.submit_request(
         session,
-        _principal(users[DIRECTOR_OTHER]),
+        Principal.acting_as(users[DIRECTOR_OTHER]),
         RequestIn(
             lines=[
                 RequestLineIn(item_id=_item("PRIM-ABAQUE"), quantity=12, reason="Classes de 2AP"),

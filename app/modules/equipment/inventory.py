@@ -21,10 +21,11 @@ from sqlalchemy.orm import aliased
 
 from app.academics.calendar import school_today
 from app.academics.models import SchoolYear
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import found_row, page_of, where_given
+from app.core.pagination import PageRequest
 from app.core.schemas import Page
 from app.core.security.principal import Principal
-from app.errors import InvalidInput, NotFound, field_error, invalid
+from app.errors import InvalidInput, field_error, invalid
 from app.modules.equipment.catalogue import catalogue_items, item_ref
 from app.modules.equipment.models import (
     EquipmentCondition,
@@ -38,8 +39,10 @@ from app.modules.equipment.models import (
 )
 from app.modules.equipment.schemas import (
     EquipmentFigures,
+    InventoryFilter,
     InventoryLineOut,
     LinePlace,
+    MovementFilter,
     MovementIn,
     MovementOut,
 )
@@ -75,22 +78,11 @@ def _lines(principal: Principal) -> Select[InventoryLine, EquipmentItem]:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class InventoryFilters:
-    item_id: uuid.UUID | None = None
-    category_id: uuid.UUID | None = None
-    condition: EquipmentCondition | None = None
-    location: str | None = None
-    include_empty: bool = False
-
-
 async def list_inventory(
     session: AsyncSession,
     principal: Principal,
-    filters: InventoryFilters,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
+    filters: InventoryFilter,
+    page: PageRequest,
 ) -> Page[InventoryLineOut]:
     """My school's inventory lines by article code and place; emptied lines only when asked
     for."""
@@ -106,23 +98,19 @@ async def list_inventory(
     if not filters.include_empty:
         statement = statement.where(InventoryLine.quantity > 0)
     keys = (EquipmentItem.code, InventoryLine.location, InventoryLine.condition, InventoryLine.id)
-    rows, cursor = await keyset_rows(session, statement, keys, limit=limit, after=after)
-    return Page(items=[_line_out(line, item) for line, item in rows], next_cursor=cursor)
+    return await page_of(session, statement, keys, page, lambda r: _line_out(*r))
 
 
 async def get_line(
     session: AsyncSession, principal: Principal, line_id: uuid.UUID
 ) -> InventoryLineOut:
     """One line of my school's inventory (404 for another school's)."""
-    row = (
-        await session.execute(
-            _lines(principal)
-            .where(InventoryLine.id == line_id)
-            .execution_options(populate_existing=True)
-        )
-    ).one_or_none()
-    if row is None:
-        raise NotFound()
+    row = await found_row(
+        session,
+        _lines(principal)
+        .where(InventoryLine.id == line_id)
+        .execution_options(populate_existing=True),
+    )
     return _line_out(*row)
 
 
@@ -357,27 +345,15 @@ async def get_movement(
     statement = _movements(EquipmentMovement.school_id == principal.school_id).where(
         EquipmentMovement.id == movement_id
     )
-    row = (await session.execute(statement.execution_options(populate_existing=True))).one_or_none()
-    if row is None:
-        raise NotFound()
+    row = await found_row(session, statement.execution_options(populate_existing=True))
     return _movement_out(*row)
-
-
-@dataclass(frozen=True, slots=True)
-class MovementFilters:
-    item_id: uuid.UUID | None = None
-    kind: MovementKind | None = None
-    from_date: date | None = None
-    to_date: date | None = None
 
 
 async def list_movements(
     session: AsyncSession,
     principal: Principal,
-    filters: MovementFilters,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
+    filters: MovementFilter,
+    page: PageRequest,
 ) -> Page[MovementOut]:
     """My school's movement history, newest first, filtered by article, kind and dates."""
     if filters.from_date and filters.to_date and filters.from_date > filters.to_date:
@@ -391,10 +367,9 @@ async def list_movements(
     if filters.to_date:
         statement = statement.where(EquipmentMovement.occurred_on <= filters.to_date)
     keys = (EquipmentMovement.occurred_on, EquipmentMovement.created_at, EquipmentMovement.id)
-    rows, cursor = await keyset_rows(
-        session, statement, keys, limit=limit, after=after, descending=True
+    return await page_of(
+        session, statement, keys, page, lambda r: _movement_out(*r), descending=True
     )
-    return Page(items=[_movement_out(*row) for row in rows], next_cursor=cursor)
 
 
 # ---- steering figure ------------------------------------------------------------------------

@@ -19,12 +19,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import school_today
 from app.accounts.models import User
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import found, keyset_page, where_given
+from app.core.pagination import PageRequest
 from app.core.roles import Role
 from app.core.schemas import Page, SchoolRef
 from app.core.security.principal import Principal
 from app.core.workflow import Workflow, move
-from app.errors import Forbidden, InvalidInput, NotFound, field_error, invalid
+from app.errors import Forbidden, InvalidInput, field_error, invalid
 from app.messaging.models import NotificationCategory
 from app.messaging.notifications import NotificationTexts, notify
 from app.modules.equipment.catalogue import catalogue_items, item_ref
@@ -83,7 +84,8 @@ def _school_side(principal: Principal) -> ColumnElement[bool]:
     return EquipmentRequest.school_id == principal.school_id
 
 
-def _steering_side(principal: Principal) -> ColumnElement[bool]:
+def _in_my_part(principal: Principal) -> ColumnElement[bool]:
+    """Requests of the schools in my part of the tree: my own school's, for its staff."""
     return school_scope(
         principal, School.id, province_id=School.province_id, academy_id=School.academy_id
     )
@@ -136,73 +138,34 @@ def _out(
     )
 
 
-async def _one(
-    session: AsyncSession, principal: Principal, scope: ColumnElement[bool], request_id: uuid.UUID
-) -> RequestOut:
-    statement = _requests(scope).where(EquipmentRequest.id == request_id)
-    row = (await session.execute(statement.execution_options(populate_existing=True))).first()
-    if row is None:
-        raise NotFound()
-    return (await _outs(session, principal, [row]))[0]
-
-
-async def _page(
+async def list_requests(
     session: AsyncSession,
     principal: Principal,
-    statement: Select[EquipmentRequest, School],
+    page: PageRequest,
     *,
-    limit: int,
-    after: dict[str, Any] | None,
+    status: Status | None,
+    school_id: uuid.UUID | None = None,
 ) -> Page[RequestOut]:
-    keys = (EquipmentRequest.submitted_at, EquipmentRequest.id)
-    rows, cursor = await keyset_rows(
-        session, statement, keys, limit=limit, after=after, descending=True
+    """Requests of the schools in my part of the tree (my school's, for its staff), newest
+    first."""
+    statement = where_given(
+        _requests(_in_my_part(principal)),
+        {EquipmentRequest.status: status, EquipmentRequest.school_id: school_id},
     )
+    keys = (EquipmentRequest.submitted_at, EquipmentRequest.id)
+    rows, cursor = await keyset_page(session, statement, keys, page, descending=True)
     return Page(items=await _outs(session, principal, rows), next_cursor=cursor)
 
 
-async def list_school_requests(
-    session: AsyncSession,
-    principal: Principal,
-    status: Status | None,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
-) -> Page[RequestOut]:
-    """My school's requests, newest first."""
-    statement = where_given(_requests(_school_side(principal)), {EquipmentRequest.status: status})
-    return await _page(session, principal, statement, limit=limit, after=after)
-
-
-async def get_school_request(
+async def get_request(
     session: AsyncSession, principal: Principal, request_id: uuid.UUID
 ) -> RequestOut:
-    """One of my school's requests (404 for another school's)."""
-    return await _one(session, principal, _school_side(principal), request_id)
-
-
-async def list_steering_requests(
-    session: AsyncSession,
-    principal: Principal,
-    status: Status | None,
-    school_id: uuid.UUID | None,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
-) -> Page[RequestOut]:
-    """Requests of the schools in my part of the tree, newest first."""
-    statement = where_given(
-        _requests(_steering_side(principal)),
-        {EquipmentRequest.status: status, EquipmentRequest.school_id: school_id},
+    """A request of a school in my part of the tree (404 for any other)."""
+    statement = _requests(_in_my_part(principal)).where(EquipmentRequest.id == request_id)
+    row = found(
+        (await session.execute(statement.execution_options(populate_existing=True))).first()
     )
-    return await _page(session, principal, statement, limit=limit, after=after)
-
-
-async def get_steering_request(
-    session: AsyncSession, principal: Principal, request_id: uuid.UUID
-) -> RequestOut:
-    """A request of a school in my part of the tree."""
-    return await _one(session, principal, _steering_side(principal), request_id)
+    return (await _outs(session, principal, [row]))[0]
 
 
 # ---- the school's side ----------------------------------------------------------------------
@@ -243,7 +206,7 @@ async def submit_request(session: AsyncSession, principal: Principal, new: Reque
         for line in new.lines
     )
     await session.flush()
-    out = await get_school_request(session, principal, request.id)
+    out = await get_request(session, principal, request.id)
     await _tell_directorate(session, out)
     return out
 
@@ -251,16 +214,15 @@ async def submit_request(session: AsyncSession, principal: Principal, new: Reque
 async def _locked(
     session: AsyncSession, scope: ColumnElement[bool], request_id: uuid.UUID
 ) -> EquipmentRequest:
-    request = await session.scalar(
-        select(EquipmentRequest)
-        .join(School, School.id == EquipmentRequest.school_id)
-        .where(EquipmentRequest.id == request_id, scope)
-        .with_for_update(of=EquipmentRequest)
-        .execution_options(populate_existing=True)
+    return found(
+        await session.scalar(
+            select(EquipmentRequest)
+            .join(School, School.id == EquipmentRequest.school_id)
+            .where(EquipmentRequest.id == request_id, scope)
+            .with_for_update(of=EquipmentRequest)
+            .execution_options(populate_existing=True)
+        )
     )
-    if request is None:
-        raise NotFound()
-    return request
 
 
 async def cancel(session: AsyncSession, principal: Principal, request_id: uuid.UUID) -> RequestOut:
@@ -268,7 +230,7 @@ async def cancel(session: AsyncSession, principal: Principal, request_id: uuid.U
     request = await _locked(session, _school_side(principal), request_id)
     request.status = FLOW.next(request.status, "cancel")
     await session.flush()
-    return await get_school_request(session, principal, request_id)
+    return await get_request(session, principal, request_id)
 
 
 async def confirm_delivery(
@@ -277,7 +239,7 @@ async def confirm_delivery(
     """My school received what was allocated: it enters the inventory."""
     request = await _locked(session, _school_side(principal), request_id)
     await _deliver(session, principal, request, body)
-    out = await get_school_request(session, principal, request_id)
+    out = await get_request(session, principal, request_id)
     await _tell_school(session, out, "delivered")
     return out
 
@@ -312,7 +274,7 @@ async def allocate(
         lines[given.line_id].allocated_quantity = given.allocated_quantity
     _decide(request, principal, status, body.comment)
     await session.flush()
-    out = await get_steering_request(session, principal, request_id)
+    out = await get_request(session, principal, request_id)
     await _tell_school(session, out, "allocated")
     return out
 
@@ -355,7 +317,7 @@ async def refuse(
     request = await _locked(session, _directorate_side(principal), request_id)
     _decide(request, principal, FLOW.next(request.status, "refuse"), comment)
     await session.flush()
-    out = await get_steering_request(session, principal, request_id)
+    out = await get_request(session, principal, request_id)
     await _tell_school(session, out, "refused")
     return out
 
@@ -366,7 +328,7 @@ async def deliver(
     """The directorate delivered the allocated articles to the school."""
     request = await _locked(session, _directorate_side(principal), request_id)
     await _deliver(session, principal, request, body)
-    out = await get_steering_request(session, principal, request_id)
+    out = await get_request(session, principal, request_id)
     await _tell_school(session, out, "delivered")
     return out
 

@@ -5,9 +5,11 @@ directorate, shortages and the steering figure.
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Annotated
 
+from fastapi import Depends, Query
 from pydantic import ConfigDict, Field, StringConstraints
 
 from app.core.schemas import Schema, SchoolRef
@@ -93,6 +95,33 @@ class ItemRef(Schema):
 
 
 # ---- inventory and movements ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InventoryFilter:
+    """What a school's inventory list is filtered by (query parameters); lines at zero only
+    with `include_empty`."""
+
+    item_id: uuid.UUID | None = None
+    category_id: uuid.UUID | None = None
+    condition: EquipmentCondition | None = None
+    location: Annotated[str | None, Query(max_length=100)] = None
+    include_empty: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class MovementFilter:
+    """What a school's movement history is filtered by (query parameters): an article, a
+    kind, the days `from` and `to` (inclusive)."""
+
+    item_id: uuid.UUID | None = None
+    kind: MovementKind | None = None
+    from_date: Annotated[date | None, Query(alias="from")] = None
+    to_date: Annotated[date | None, Query(alias="to")] = None
+
+
+Inventory = Annotated[InventoryFilter, Depends()]
+Movements = Annotated[MovementFilter, Depends()]
 
 
 class InventoryLineOut(Schema):

@@ -10,7 +10,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.listing import keyset_rows
+from app.core.listing import page_of
+from app.core.pagination import PageRequest
 from app.core.roles import Level
 from app.core.schemas import Page
 from app.core.security.principal import Principal
@@ -25,33 +26,26 @@ async def shortages(
     session: AsyncSession,
     principal: Principal,
     item_id: uuid.UUID | None,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
+    page: PageRequest,
 ) -> Page[ShortageRow]:
     """For each directorate in my part of the tree (each school for a directorate): this
     school year's quantities requested, allocated and delivered, and the requests still open.
     One grouped statement per page."""
     unit: type[School] | type[Province] = School if principal.level is Level.PROVINCE else Province
     statement = _shortage_statement(principal, unit, item_id)
-    rows, cursor = await keyset_rows(
-        session, statement, (unit.code, unit.id), limit=limit, after=after
-    )
-    return Page(
-        items=[
-            ShortageRow(
-                unit_id=r.id,
-                code=r.code,
-                name_fr=r.name_fr,
-                name_ar=r.name_ar,
-                requested=r.requested,
-                allocated=r.allocated,
-                delivered=r.delivered,
-                open_requests=r.open_requests,
-            )
-            for r in rows
-        ],
-        next_cursor=cursor,
+    return await page_of(session, statement, (unit.code, unit.id), page, _shortage_out)
+
+
+def _shortage_out(row: Any) -> ShortageRow:
+    return ShortageRow(
+        unit_id=row.id,
+        code=row.code,
+        name_fr=row.name_fr,
+        name_ar=row.name_ar,
+        requested=row.requested,
+        allocated=row.allocated,
+        delivered=row.delivered,
+        open_requests=row.open_requests,
     )
 
 

@@ -34,7 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import school_today
 from app.accounts.models import User
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import found, keyset_page, where_given
 from app.core.ownership import (
     managed,
     owned_above,
@@ -43,11 +43,12 @@ from app.core.ownership import (
     owner_place,
     unit_within,
 )
+from app.core.pagination import PageRequest
 from app.core.roles import Level, Role
 from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.core.workflow import Workflow, move
-from app.errors import Conflict, InvalidInput, NotFound, field_error, invalid
+from app.errors import Conflict, InvalidInput, field_error, invalid
 from app.messaging.models import NotificationCategory
 from app.messaging.notifications import NotificationTexts, notify
 from app.modules.partnerships.models import (
@@ -202,11 +203,9 @@ async def get_agreement(
     session: AsyncSession, principal: Principal, agreement_id: uuid.UUID
 ) -> AgreementOut:
     """One agreement I may read (404 otherwise)."""
-    row = (
-        await session.execute(_agreements(principal).where(Agreement.id == agreement_id))
-    ).first()
-    if row is None:
-        raise NotFound()
+    row = found(
+        (await session.execute(_agreements(principal).where(Agreement.id == agreement_id))).first()
+    )
     return (await _agreement_items(session, [row], school_today()))[0]
 
 
@@ -214,9 +213,7 @@ async def list_agreements(
     session: AsyncSession,
     principal: Principal,
     filters: AgreementFilters,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
+    page: PageRequest,
 ) -> Page[AgreementOut]:
     """A page of the agreements I may read, newest first."""
     today = school_today()
@@ -232,14 +229,8 @@ async def list_agreements(
     if filters.expired is not None:
         expired = _is_expired(today)
         statement = statement.where(expired if filters.expired else ~expired)
-    rows, cursor = await keyset_rows(
-        session,
-        statement,
-        (Agreement.created_at, Agreement.id),
-        limit=limit,
-        after=after,
-        descending=True,
-    )
+    keys = (Agreement.created_at, Agreement.id)
+    rows, cursor = await keyset_page(session, statement, keys, page, descending=True)
     return Page(items=await _agreement_items(session, rows, today), next_cursor=cursor)
 
 
@@ -247,9 +238,7 @@ async def list_expiring(
     session: AsyncSession,
     principal: Principal,
     within_days: int,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
+    page: PageRequest,
 ) -> Page[AgreementOut]:
     """Active agreements I may read whose end date falls within `within_days` days from
     today, soonest first."""
@@ -258,9 +247,7 @@ async def list_expiring(
         Agreement.status == S.ACTIVE,
         Agreement.end_date.between(today, today + timedelta(days=within_days)),
     )
-    rows, cursor = await keyset_rows(
-        session, statement, (Agreement.end_date, Agreement.id), limit=limit, after=after
-    )
+    rows, cursor = await keyset_page(session, statement, (Agreement.end_date, Agreement.id), page)
     return Page(items=await _agreement_items(session, rows, today), next_cursor=cursor)
 
 

@@ -29,18 +29,6 @@ DIRECTOR = "director.demo@taalim.ma"
 P, M = ContributionParty.PARTNER, ContributionParty.MINISTRY
 
 
-def _as_principal(user: User) -> Principal:
-    return Principal(
-        user_id=user.id,
-        session_id=uuid.uuid4(),
-        role=user.role,
-        title=user.title,
-        school_id=user.school_id,
-        province_id=user.province_id,
-        academy_id=user.academy_id,
-    )
-
-
 def _money(party: ContributionParty, amount: str) -> ContributionIn:
     return ContributionIn(party=party, kind=ContributionKind.MONEY, amount=Decimal(amount))
 
@@ -72,8 +60,8 @@ async def _signed(
 async def seed_partnerships(session: AsyncSession, users: dict[str, User]) -> None:
     """The directorate's conventions with a carrier, Enabel, the commune and the university,
     and Ibn Rochd's own with Fondation Zakoura."""
-    directorate = _as_principal(users[DIRECTORATE])
-    school = _as_principal(users[DIRECTOR])
+    directorate = Principal.acting_as(users[DIRECTORATE])
+    school = Principal.acting_as(users[DIRECTOR])
     today = school_today()
     schools = dict(
         (

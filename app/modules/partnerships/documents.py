@@ -6,13 +6,13 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.listing import keyset_rows
+from app.core.listing import found, page_of
 from app.core.ownership import managed
+from app.core.pagination import PageRequest
 from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.core.storage import DocumentMissing, DocumentStore, new_key
@@ -79,25 +79,17 @@ async def list_documents(
     session: AsyncSession,
     principal: Principal,
     agreement_id: uuid.UUID,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
+    page: PageRequest,
 ) -> Page[DocumentOut]:
     """The documents of an agreement I may read, oldest first (404 for any other)."""
-    found = await session.scalar(
-        select(Agreement.id).where(Agreement.id == agreement_id, readable(principal))
+    found(
+        await session.scalar(
+            select(Agreement.id).where(Agreement.id == agreement_id, readable(principal))
+        )
     )
-    if found is None:
-        raise NotFound()
     statement = select(AgreementDocument).where(AgreementDocument.agreement_id == agreement_id)
-    rows, cursor = await keyset_rows(
-        session,
-        statement,
-        (AgreementDocument.uploaded_at, AgreementDocument.id),
-        limit=limit,
-        after=after,
-    )
-    return Page(items=[DocumentOut.model_validate(r[0]) for r in rows], next_cursor=cursor)
+    keys = (AgreementDocument.uploaded_at, AgreementDocument.id)
+    return await page_of(session, statement, keys, page, lambda r: DocumentOut.model_validate(r[0]))
 
 
 async def download(
@@ -108,19 +100,19 @@ async def download(
     document_id: uuid.UUID,
 ) -> StoredDocument:
     """A document of an agreement I may read (404 otherwise, or if the file has gone)."""
-    row = (
-        await session.execute(
-            select(AgreementDocument.document_key, AgreementDocument.content_type)
-            .join(Agreement, Agreement.id == AgreementDocument.agreement_id)
-            .where(
-                AgreementDocument.id == document_id,
-                AgreementDocument.agreement_id == agreement_id,
-                readable(principal),
+    row = found(
+        (
+            await session.execute(
+                select(AgreementDocument.document_key, AgreementDocument.content_type)
+                .join(Agreement, Agreement.id == AgreementDocument.agreement_id)
+                .where(
+                    AgreementDocument.id == document_id,
+                    AgreementDocument.agreement_id == agreement_id,
+                    readable(principal),
+                )
             )
-        )
-    ).first()
-    if row is None:
-        raise NotFound()
+        ).first()
+    )
     try:
         content = await store.get(row.document_key)
     except DocumentMissing:

@@ -13,12 +13,13 @@ from typing import Any
 from sqlalchemy import Select, and_, func, literal, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import found, page_of, where_given
 from app.core.ownership import managed, owned_by, owned_visible, owner_place
+from app.core.pagination import PageRequest
 from app.core.roles import Level
 from app.core.schemas import Page
 from app.core.security.principal import Principal
-from app.errors import Conflict, NotFound, invalid
+from app.errors import Conflict, invalid
 from app.modules.partnerships.models import Agreement, Partner, PartnerKind
 from app.modules.partnerships.schemas import OwnerOut, PartnerIn, PartnerOut
 from app.organisation.models import Academy, Province, School
@@ -96,12 +97,11 @@ def _partners(principal: Principal) -> Select[Any]:
 async def list_partners(
     session: AsyncSession,
     principal: Principal,
+    page: PageRequest,
     *,
     kind: PartnerKind | None,
     owner_level: Level | None,
     q: str | None,
-    limit: int,
-    after: dict[str, Any] | None,
 ) -> Page[PartnerOut]:
     """The partners registered by my unit, the units beneath it and those above, by name."""
     statement = where_given(
@@ -109,19 +109,16 @@ async def list_partners(
     )
     if q and name_key(q):
         statement = statement.where(Partner.name_key.contains(name_key(q), autoescape=True))
-    rows, cursor = await keyset_rows(
-        session, statement, (Partner.name_key, Partner.id), limit=limit, after=after
-    )
-    return Page(items=[_partner_out(row) for row in rows], next_cursor=cursor)
+    return await page_of(session, statement, (Partner.name_key, Partner.id), page, _partner_out)
 
 
 async def get_partner(
     session: AsyncSession, principal: Principal, partner_id: uuid.UUID
 ) -> PartnerOut:
     """One partner I can see (404 otherwise)."""
-    row = (await session.execute(_partners(principal).where(Partner.id == partner_id))).first()
-    if row is None:
-        raise NotFound()
+    row = found(
+        (await session.execute(_partners(principal).where(Partner.id == partner_id))).first()
+    )
     return _partner_out(row)
 
 

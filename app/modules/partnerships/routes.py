@@ -10,18 +10,17 @@ Documents are uploaded as a multipart form: `title` and `document` (a PDF, check
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Response, UploadFile, status
 
 from app.accounts.guards import CurrentPrincipal
 from app.core.db.session import SessionDep
 from app.core.documents import commit_or_forget, document_response
 from app.core.params import PageParams
 from app.core.roles import Level
+from app.core.routing import face_routes
 from app.core.schemas import Page
-from app.core.security.principal import Principal
 from app.core.storage import DocumentStoreDep
 from app.modules.partnerships import agreements as partnerships
 from app.modules.partnerships import documents as partnership_documents
@@ -41,13 +40,14 @@ _DOCUMENT_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def partnership_routes(face: str, guard: Callable[..., Awaitable[Principal]]) -> APIRouter:
-    """The partnership endpoints of one face, with its role guard and operation ids."""
-    router = APIRouter(prefix="/partnerships", dependencies=[Depends(guard)])
-    _partner_routes(router, face)
-    _agreement_routes(router, face)
-    _document_routes(router, face)
-    return router
+PartnershipFace = Literal["school", "steering"]
+
+
+def partnership_routes(face: PartnershipFace) -> APIRouter:
+    """The partnership endpoints of one face, with its operation ids (the face's router
+    guards the role)."""
+    groups = (_partner_routes, _agreement_routes, _document_routes)
+    return face_routes(face, groups, prefix="/partnerships")
 
 
 def _partner_routes(router: APIRouter, face: str) -> None:
@@ -64,13 +64,7 @@ def _partner_routes(router: APIRouter, face: str) -> None:
     ) -> Page[PartnerOut]:
         """Partners registered by my unit, the units beneath it and the units above it."""
         return await partnership_partners.list_partners(
-            session,
-            principal,
-            kind=kind,
-            owner_level=owner_level,
-            q=q,
-            limit=page.limit,
-            after=page.position(),
+            session, principal, page, kind=kind, owner_level=owner_level, q=q
         )
 
     @router.post(
@@ -115,9 +109,7 @@ def _agreement_routes(router: APIRouter, face: str) -> None:
     ) -> Page[AgreementOut]:
         """Agreements I may read, newest first."""
         filters = partnerships.AgreementFilters(status, domain, partner_kind, owner_level, expired)
-        return await partnerships.list_agreements(
-            session, principal, filters, limit=page.limit, after=page.position()
-        )
+        return await partnerships.list_agreements(session, principal, filters, page)
 
     @router.get("/expiring", operation_id=f"{face}-partnership-expiring")
     async def list_expiring(
@@ -127,9 +119,7 @@ def _agreement_routes(router: APIRouter, face: str) -> None:
         within_days: Annotated[int, Query(ge=0, le=366)] = partnerships.EXPIRING_DAYS,
     ) -> Page[AgreementOut]:
         """Active agreements I may read that end within `within_days` days, soonest first."""
-        return await partnerships.list_expiring(
-            session, principal, within_days, limit=page.limit, after=page.position()
-        )
+        return await partnerships.list_expiring(session, principal, within_days, page)
 
     @router.post(
         "/agreements",
@@ -204,9 +194,7 @@ def _document_routes(router: APIRouter, face: str) -> None:
         agreement_id: uuid.UUID, page: PageParams, principal: CurrentPrincipal, session: SessionDep
     ) -> Page[DocumentOut]:
         """The documents of an agreement I may read."""
-        return await partnership_documents.list_documents(
-            session, principal, agreement_id, limit=page.limit, after=page.position()
-        )
+        return await partnership_documents.list_documents(session, principal, agreement_id, page)
 
     @router.get(
         "/agreements/{agreement_id}/documents/{document_id}",

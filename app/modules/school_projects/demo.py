@@ -15,7 +15,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.academics.calendar import current_school_year
 from app.accounts.models import User
 from app.core.security.principal import Principal
-from app.demo.steering import TEACHER as WAHDA_TEACHER
 from app.modules.school_projects import plan, projects
 from app.modules.school_projects import steering as steering_projects
 from app.modules.school_projects.models import ActionStatus
@@ -28,6 +27,9 @@ from app.modules.school_projects.schemas import (
     ObjectiveIn,
     ProjectIn,
 )
+
+# Al Wahda's teacher, whom the demo world creates with the school's classes.
+WAHDA_TEACHER = "teacher.wahda@taalim.ma"
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,18 +167,6 @@ AL_WAHDA_AXES: tuple[tuple[str, str, tuple[DemoObjective, ...]], ...] = (
 )
 
 
-def _principal(user: User) -> Principal:
-    return Principal(
-        user_id=user.id,
-        session_id=uuid.uuid4(),
-        role=user.role,
-        title=user.title,
-        school_id=user.school_id,
-        province_id=user.province_id,
-        academy_id=user.academy_id,
-    )
-
-
 def _month(year: int, month: int) -> date:
     """The first day of a month of the school year (September of `year` to June after)."""
     return date(year if month >= 9 else year + 1, month, 1)
@@ -205,12 +195,17 @@ async def _write_plan(
     written = []
     measured = []
     for axis_title, axis_description, objectives in axes:
-        axis = await plan.add_axis(
-            session, school, project.id, AxisIn(title=axis_title, description=axis_description)
+        axis = await plan.add(
+            session,
+            school,
+            project.id,
+            plan.AXES,
+            None,
+            AxisIn(title=axis_title, description=axis_description),
         )
         for demo in objectives:
-            objective = await plan.add_objective(
-                session, school, project.id, axis.id, ObjectiveIn(title=demo.title)
+            objective = await plan.add(
+                session, school, project.id, plan.OBJECTIVES, axis.id, ObjectiveIn(title=demo.title)
             )
             for action in demo.actions:
                 owner = users.get(action.owner)
@@ -222,15 +217,15 @@ async def _write_plan(
                     ends_on=_end_of(year, action.months[1]),
                     budget=Decimal(action.budget),
                 )
-                out = await plan.add_action(session, school, project.id, objective.id, new)
+                out = await plan.add(session, school, project.id, plan.ACTIONS, objective.id, new)
                 written.append((out.id, action))
             if demo.indicator is not None:
                 name, unit, baseline, target = demo.indicator
                 indicator = IndicatorIn(
                     name=name, unit=unit, baseline=Decimal(baseline), target=Decimal(target)
                 )
-                added = await plan.add_indicator(
-                    session, school, project.id, objective.id, indicator
+                added = await plan.add(
+                    session, school, project.id, plan.INDICATORS, objective.id, indicator
                 )
                 if demo.measured is not None:
                     measured.append((added.id, demo.measured))
@@ -244,7 +239,7 @@ async def seed_school_projects(session: AsyncSession, users: dict[str, User]) ->
     wahda_teacher = await session.scalar(select(User).where(User.username == WAHDA_TEACHER))
     if wahda_teacher is not None:
         people[WAHDA_TEACHER] = wahda_teacher
-    director = _principal(users["director.demo@taalim.ma"])
+    director = Principal.acting_as(users["director.demo@taalim.ma"])
     project_id, actions, measured = await _write_plan(
         session,
         director,
@@ -255,25 +250,31 @@ async def seed_school_projects(session: AsyncSession, users: dict[str, User]) ->
         IBN_ROCHD_AXES,
     )
     await projects.submit(session, director, project_id, "Projet validé par le conseil de gestion.")
-    province = _principal(users["province.demo@men.gov.ma"])
+    province = Principal.acting_as(users["province.demo@men.gov.ma"])
     await steering_projects.decide(
         session, province, project_id, "approve", "Projet cohérent avec le diagnostic."
     )
     for action_id, action in actions:
         if action.progress:
             status = ActionStatus.DONE if action.progress == 100 else ActionStatus.IN_PROGRESS
-            await plan.update_action(
+            await plan.update(
                 session,
                 director,
                 project_id,
+                plan.ACTIONS,
                 action_id,
                 ActionPatch(status=status, progress=action.progress),
             )
     for indicator_id, value in measured:
-        await plan.update_indicator(
-            session, director, project_id, indicator_id, IndicatorPatch(actual=Decimal(value))
+        await plan.update(
+            session,
+            director,
+            project_id,
+            plan.INDICATORS,
+            indicator_id,
+            IndicatorPatch(actual=Decimal(value)),
         )
-    other = _principal(users["director.other@taalim.ma"])
+    other = Principal.acting_as(users["director.other@taalim.ma"])
     await _write_plan(
         session,
         other,

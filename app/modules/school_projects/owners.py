@@ -11,8 +11,8 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import User
+from app.core.listing import found
 from app.core.security.principal import Principal
-from app.errors import NotFound
 from app.modules.school_projects import projects
 from app.modules.school_projects.models import (
     ProjectAction,
@@ -70,20 +70,19 @@ async def report(
     """Report an action's status and progress: open while the project is a draft, returned or
     approved (409 `plan-locked` while the directorate reviews it); 404 for an action that is
     not mine."""
-    project_id = await session.scalar(
-        select(ProjectAction.project_id).where(
-            ProjectAction.id == action_id,
-            ProjectAction.owner_user_id == principal.user_id,
-            ProjectAction.school_id == principal.school_id,
+    project_id = found(
+        await session.scalar(
+            select(ProjectAction.project_id).where(
+                ProjectAction.id == action_id,
+                ProjectAction.owner_user_id == principal.user_id,
+                ProjectAction.school_id == principal.school_id,
+            )
         )
     )
-    if project_id is None:
-        raise NotFound()
     project = await projects.locked_project(session, principal, project_id)
     projects.check_open(project, planning=False)
     action = await projects.tree_row(session, project, ProjectAction, action_id)
-    for name, value in report.changes().items():
-        setattr(action, name, value)
+    report.apply_to(action)
     await session.flush()
     row = (await session.execute(_carried(principal).where(ProjectAction.id == action_id))).one()
     return _out(row, await session.get_one(User, principal.user_id))

@@ -2,18 +2,24 @@
 axes, objectives, actions and indicators while its project is a draft or returned, and after
 approval reports the actions' status and progress and the indicators' actual values.
 
-Every write locks the project row first, so an edit and a submission never cross."""
+The four levels of the plan are one pattern (`PlanLevel`): added under their parent, changed
+by a partial update, removed with what hangs beneath them. Every write locks the project row
+first, so an edit and a submission never cross."""
 
 from __future__ import annotations
 
 import uuid
-from typing import TypeVar
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import User
 from app.core.roles import Role
+from app.core.schemas import Patch, Schema
 from app.core.security.principal import Principal
 from app.errors import InvalidInput, field_error, invalid
 from app.modules.school_projects import projects
@@ -24,215 +30,140 @@ from app.modules.school_projects.models import (
     ProjectObjective,
     SchoolProject,
 )
-from app.modules.school_projects.schemas import (
-    ActionIn,
-    ActionOut,
-    ActionPatch,
-    AxisIn,
-    AxisOut,
-    AxisPatch,
-    IndicatorIn,
-    IndicatorOut,
-    IndicatorPatch,
-    ObjectiveIn,
-    ObjectiveOut,
-    ObjectivePatch,
-)
-
-# What the school still reports once the plan is approved.
-ACTION_FOLLOW_UP = frozenset({"status", "progress"})
-INDICATOR_FOLLOW_UP = frozenset({"actual"})
+from app.modules.school_projects.schemas import ActionOut, AxisOut, IndicatorOut, ObjectiveOut
 
 M = TypeVar("M", ProjectAxis, ProjectObjective, ProjectAction, ProjectIndicator)
+Out = TypeVar("Out", bound=Schema)
+Check = Callable[[AsyncSession, SchoolProject, Any, dict[str, Any]], Awaitable[None]]
 
 
-async def _delete(
+async def _nothing_to_check(
+    session: AsyncSession, project: SchoolProject, row: Any, changes: dict[str, Any]
+) -> None:
+    """The schemas and the database hold every rule of this level."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanLevel(Generic[M, Out]):
+    """A level of the plan: its table, the level it hangs under (None: the project itself,
+    where axes take the next position), the fields the school still reports once the plan is
+    approved, how a row is answered, and what the merged row must keep."""
+
+    model: type[M]
+    parent: type[ProjectAxis] | type[ProjectObjective] | None
+    follow_up: frozenset[str]
+    answer: Callable[[AsyncSession, M], Awaitable[Out]]
+    check: Check = _nothing_to_check
+
+
+async def _locked(
+    session: AsyncSession, principal: Principal, project_id: uuid.UUID, *, planning: bool
+) -> SchoolProject:
+    """The caller's school's project, locked and open to this change (409 otherwise)."""
+    project = await projects.locked_project(session, principal, project_id)
+    projects.check_open(project, planning=planning)
+    return project
+
+
+async def add(
     session: AsyncSession,
     principal: Principal,
     project_id: uuid.UUID,
-    model: type[M],
-    child_id: uuid.UUID,
-) -> None:
-    project = await projects.locked_project(session, principal, project_id)
-    projects.check_open(project, planning=True)
-    child = await projects.tree_row(session, project, model, child_id)
-    # What hangs beneath goes with it (ON DELETE CASCADE).
-    await session.execute(delete(model).where(model.id == child.id))
+    level: PlanLevel[M, Out],
+    parent_id: uuid.UUID | None,
+    new: BaseModel,
+) -> Out:
+    """A new row of the plan under its parent (an axis after the last one)."""
+    project = await _locked(session, principal, project_id, planning=True)
+    row = level.model(
+        created_at=projects.now(),
+        school_id=project.school_id,
+        project_id=project.id,
+        **await _placement(session, project, level, parent_id),
+        **new.model_dump(),
+    )
+    await level.check(session, project, row, new.model_dump())
+    session.add(row)
+    await session.flush()
+    return await level.answer(session, row)
 
 
-# ---- axes and objectives --------------------------------------------------------------------
-
-
-async def add_axis(
-    session: AsyncSession, principal: Principal, project_id: uuid.UUID, new: AxisIn
-) -> AxisOut:
-    """A new priority axis, after the last one."""
-    project = await projects.locked_project(session, principal, project_id)
-    projects.check_open(project, planning=True)
+async def _placement(
+    session: AsyncSession, project: SchoolProject, level: PlanLevel[M, Out], parent_id: Any
+) -> dict[str, Any]:
+    """Where a new row goes: under its parent (404 outside the project), or, for an axis,
+    after the project's last one."""
+    if level.parent is ProjectAxis:
+        return {"axis_id": (await projects.tree_row(session, project, ProjectAxis, parent_id)).id}
+    if level.parent is ProjectObjective:
+        objective = await projects.tree_row(session, project, ProjectObjective, parent_id)
+        return {"objective_id": objective.id}
     last = await session.scalar(
         select(func.max(ProjectAxis.position)).where(ProjectAxis.project_id == project.id)
     )
-    axis = ProjectAxis(
-        school_id=project.school_id,
-        project_id=project.id,
-        position=(last or 0) + 1,
-        title=new.title,
-        description=new.description,
-    )
-    session.add(axis)
-    await session.flush()
-    return AxisOut.model_validate(axis)
+    return {"position": (last or 0) + 1}
 
 
-async def update_axis(
+async def update(
     session: AsyncSession,
     principal: Principal,
     project_id: uuid.UUID,
-    axis_id: uuid.UUID,
-    patch: AxisPatch,
-) -> AxisOut:
-    """Rename or describe an axis."""
-    project = await projects.locked_project(session, principal, project_id)
-    projects.check_open(project, planning=True)
-    axis = await projects.tree_row(session, project, ProjectAxis, axis_id)
-    for name, value in patch.changes().items():
-        setattr(axis, name, value)
-    await session.flush()
-    return AxisOut.model_validate(axis)
-
-
-async def delete_axis(
-    session: AsyncSession, principal: Principal, project_id: uuid.UUID, axis_id: uuid.UUID
-) -> None:
-    """Remove an axis with its objectives, actions and indicators."""
-    await _delete(session, principal, project_id, ProjectAxis, axis_id)
-
-
-async def add_objective(
-    session: AsyncSession,
-    principal: Principal,
-    project_id: uuid.UUID,
-    axis_id: uuid.UUID,
-    new: ObjectiveIn,
-) -> ObjectiveOut:
-    """A new objective under an axis."""
-    project = await projects.locked_project(session, principal, project_id)
-    projects.check_open(project, planning=True)
-    axis = await projects.tree_row(session, project, ProjectAxis, axis_id)
-    objective = ProjectObjective(
-        created_at=projects.now(),
-        school_id=project.school_id,
-        project_id=project.id,
-        axis_id=axis.id,
-        title=new.title,
-        description=new.description,
-    )
-    session.add(objective)
-    await session.flush()
-    return ObjectiveOut.model_validate(objective)
-
-
-async def update_objective(
-    session: AsyncSession,
-    principal: Principal,
-    project_id: uuid.UUID,
-    objective_id: uuid.UUID,
-    patch: ObjectivePatch,
-) -> ObjectiveOut:
-    """Reword an objective."""
-    project = await projects.locked_project(session, principal, project_id)
-    projects.check_open(project, planning=True)
-    objective = await projects.tree_row(session, project, ProjectObjective, objective_id)
-    for name, value in patch.changes().items():
-        setattr(objective, name, value)
-    await session.flush()
-    return ObjectiveOut.model_validate(objective)
-
-
-async def delete_objective(
-    session: AsyncSession, principal: Principal, project_id: uuid.UUID, objective_id: uuid.UUID
-) -> None:
-    """Remove an objective with its actions and indicators."""
-    await _delete(session, principal, project_id, ProjectObjective, objective_id)
-
-
-# ---- actions --------------------------------------------------------------------------------
-
-
-async def _owner(
-    session: AsyncSession, project: SchoolProject, user_id: uuid.UUID | None
-) -> User | None:
-    """The action's owner: an active staff member or teacher of the project's school."""
-    if user_id is None:
-        return None
-    owner = await session.scalar(
-        select(User).where(
-            User.id == user_id,
-            User.school_id == project.school_id,
-            User.role.in_([Role.SCHOOL_STAFF, Role.TEACHER]),
-            User.is_active.is_(True),
-        )
-    )
-    if owner is None:
-        raise invalid("body.owner_user_id", "not a staff member of the school", "unknown_owner")
-    return owner
-
-
-async def add_action(
-    session: AsyncSession,
-    principal: Principal,
-    project_id: uuid.UUID,
-    objective_id: uuid.UUID,
-    new: ActionIn,
-) -> ActionOut:
-    """A new action serving an objective."""
-    project = await projects.locked_project(session, principal, project_id)
-    projects.check_open(project, planning=True)
-    objective = await projects.tree_row(session, project, ProjectObjective, objective_id)
-    owner = await _owner(session, project, new.owner_user_id)
-    action = ProjectAction(
-        created_at=projects.now(),
-        school_id=project.school_id,
-        project_id=project.id,
-        objective_id=objective.id,
-        **new.model_dump(),
-    )
-    session.add(action)
-    await session.flush()
-    return projects.action_out(action, owner)
-
-
-async def update_action(
-    session: AsyncSession,
-    principal: Principal,
-    project_id: uuid.UUID,
-    action_id: uuid.UUID,
-    patch: ActionPatch,
-) -> ActionOut:
-    """Change an action: its plan while the project is open, its status and progress also
-    after approval."""
+    level: PlanLevel[M, Out],
+    row_id: uuid.UUID,
+    patch: Patch,
+) -> Out:
+    """Change a row of the plan: anything while the project is open, only the level's
+    follow-up fields after approval."""
     changes = patch.changes()
-    project = await projects.locked_project(session, principal, project_id)
-    projects.check_open(project, planning=bool(changes.keys() - ACTION_FOLLOW_UP))
-    action = await projects.tree_row(session, project, ProjectAction, action_id)
-    if "owner_user_id" in changes and changes["owner_user_id"] is not None:
-        changes.setdefault("owner_label", None)
-    elif changes.get("owner_label") is not None:
-        changes.setdefault("owner_user_id", None)
-    for name, value in changes.items():
-        setattr(action, name, value)
-    _check_action(action)
-    if "owner_user_id" in changes:
-        owner = await _owner(session, project, action.owner_user_id)
-    else:
-        # The owner chosen earlier, even if they left since: follow-up goes on.
-        owner = await session.get(User, action.owner_user_id) if action.owner_user_id else None
+    planning = bool(changes.keys() - level.follow_up)
+    project = await _locked(session, principal, project_id, planning=planning)
+    row = await projects.tree_row(session, project, level.model, row_id)
+    patch.apply_to(row)
+    await level.check(session, project, row, changes)
     await session.flush()
+    return await level.answer(session, row)
+
+
+async def remove(
+    session: AsyncSession,
+    principal: Principal,
+    project_id: uuid.UUID,
+    level: PlanLevel[M, Out],
+    row_id: uuid.UUID,
+) -> None:
+    """Remove a row of the plan with what hangs beneath it."""
+    project = await _locked(session, principal, project_id, planning=True)
+    row = await projects.tree_row(session, project, level.model, row_id)
+    # What hangs beneath goes with it (ON DELETE CASCADE).
+    await session.execute(delete(level.model).where(level.model.id == row.id))
+
+
+# ---- the four levels --------------------------------------------------------------------------
+
+
+async def _axis_out(session: AsyncSession, axis: ProjectAxis) -> AxisOut:
+    return AxisOut.model_validate(axis)
+
+
+async def _objective_out(session: AsyncSession, objective: ProjectObjective) -> ObjectiveOut:
+    return ObjectiveOut.model_validate(objective)
+
+
+async def _action_out(session: AsyncSession, action: ProjectAction) -> ActionOut:
+    # The owner chosen earlier, even if they left since: follow-up goes on.
+    owner = await session.get(User, action.owner_user_id) if action.owner_user_id else None
     return projects.action_out(action, owner)
 
 
-def _check_action(action: ProjectAction) -> None:
-    """The rules the merged row must keep (the database checks them again)."""
+async def _indicator_out(session: AsyncSession, indicator: ProjectIndicator) -> IndicatorOut:
+    return projects.indicator_out(indicator)
+
+
+async def _check_action(
+    session: AsyncSession, project: SchoolProject, action: ProjectAction, changes: dict[str, Any]
+) -> None:
+    """The rules the merged row must keep (the database checks them again), and an owner
+    newly named must be an active member of the project's school."""
     errors = []
     if (action.owner_user_id is None) == (action.owner_label is None):
         errors.append(
@@ -242,62 +173,33 @@ def _check_action(action: ProjectAction) -> None:
         errors.append(field_error("body.ends_on", "must not be before starts_on", "dates_order"))
     if errors:
         raise InvalidInput(errors)
+    if "owner_user_id" in changes:
+        await _check_owner(session, project, action.owner_user_id)
 
 
-async def delete_action(
-    session: AsyncSession, principal: Principal, project_id: uuid.UUID, action_id: uuid.UUID
+async def _check_owner(
+    session: AsyncSession, project: SchoolProject, user_id: uuid.UUID | None
 ) -> None:
-    """Remove an action from the plan."""
-    await _delete(session, principal, project_id, ProjectAction, action_id)
-
-
-# ---- indicators -----------------------------------------------------------------------------
-
-
-async def add_indicator(
-    session: AsyncSession,
-    principal: Principal,
-    project_id: uuid.UUID,
-    objective_id: uuid.UUID,
-    new: IndicatorIn,
-) -> IndicatorOut:
-    """A new indicator measuring an objective."""
-    project = await projects.locked_project(session, principal, project_id)
-    projects.check_open(project, planning=True)
-    objective = await projects.tree_row(session, project, ProjectObjective, objective_id)
-    indicator = ProjectIndicator(
-        created_at=projects.now(),
-        school_id=project.school_id,
-        project_id=project.id,
-        objective_id=objective.id,
-        **new.model_dump(),
+    """No owner, or an active staff member or teacher of the project's school."""
+    if user_id is None:
+        return
+    owner = await session.scalar(
+        select(User.id).where(
+            User.id == user_id,
+            User.school_id == project.school_id,
+            User.role.in_([Role.SCHOOL_STAFF, Role.TEACHER]),
+            User.is_active.is_(True),
+        )
     )
-    session.add(indicator)
-    await session.flush()
-    return projects.indicator_out(indicator)
+    if owner is None:
+        raise invalid("body.owner_user_id", "not a staff member of the school", "unknown_owner")
 
 
-async def update_indicator(
-    session: AsyncSession,
-    principal: Principal,
-    project_id: uuid.UUID,
-    indicator_id: uuid.UUID,
-    patch: IndicatorPatch,
-) -> IndicatorOut:
-    """Change an indicator: its definition while the project is open, its actual value also
-    after approval."""
-    changes = patch.changes()
-    project = await projects.locked_project(session, principal, project_id)
-    projects.check_open(project, planning=bool(changes.keys() - INDICATOR_FOLLOW_UP))
-    indicator = await projects.tree_row(session, project, ProjectIndicator, indicator_id)
-    for name, value in changes.items():
-        setattr(indicator, name, value)
-    await session.flush()
-    return projects.indicator_out(indicator)
-
-
-async def delete_indicator(
-    session: AsyncSession, principal: Principal, project_id: uuid.UUID, indicator_id: uuid.UUID
-) -> None:
-    """Remove an indicator."""
-    await _delete(session, principal, project_id, ProjectIndicator, indicator_id)
+AXES = PlanLevel(ProjectAxis, None, frozenset(), _axis_out)
+OBJECTIVES = PlanLevel(ProjectObjective, ProjectAxis, frozenset(), _objective_out)
+# After approval the school still reports an action's status and progress, and what an
+# indicator measures.
+ACTIONS = PlanLevel(
+    ProjectAction, ProjectObjective, frozenset({"status", "progress"}), _action_out, _check_action
+)
+INDICATORS = PlanLevel(ProjectIndicator, ProjectObjective, frozenset({"actual"}), _indicator_out)

@@ -2,8 +2,7 @@
 year (diagnosis, axes, objectives, actions, indicators) and submits it to its provincial
 directorate. While submitted or approved the plan is locked; after approval the school still
 reports the actions' progress and the indicators' actual values (follow-up, not planning).
-This module holds the project, its reading, locks and review; `school_projects_plan` edits the
-plan's rows.
+This module holds the project, its reading, locks and review; `plan` edits the plan's rows.
 
 Every function takes the caller and puts the scope in its SQL: a project, axis, objective,
 action or indicator of another school answers 404 like a missing one."""
@@ -17,19 +16,20 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, TypeVar
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import ColumnElement, and_, exists, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_school_year
 from app.accounts.models import User
 from app.accounts.schemas import PersonRef
-from app.core.listing import keyset_rows
+from app.core.listing import found, found_row, page_of
+from app.core.pagination import PageRequest
 from app.core.roles import Role
-from app.core.schemas import SchoolRef
+from app.core.schemas import Page, SchoolRef
 from app.core.security.principal import Principal
 from app.core.workflow import Workflow, move
-from app.errors import Conflict, InvalidInput, NotFound, ProblemError, field_error
+from app.errors import Conflict, InvalidInput, ProblemError, field_error
 from app.messaging.models import NotificationCategory
 from app.messaging.notifications import NotificationTexts, notify
 from app.modules.school_projects.models import (
@@ -58,6 +58,7 @@ from app.modules.school_projects.schemas import (
     ReviewOut,
 )
 from app.organisation.models import School
+from app.organisation.scopes import school_scope
 
 FLOW: Workflow[ProjectStatus] = Workflow(
     {
@@ -152,31 +153,34 @@ async def create_project(session: AsyncSession, principal: Principal, new: Proje
 
 async def current_project(session: AsyncSession, principal: Principal) -> ProjectOut:
     """This school year's PEI of the caller's school (404 until it is opened)."""
-    project_id = await session.scalar(
-        select(SchoolProject.id).where(
-            SchoolProject.school_id == principal.school_id,
-            SchoolProject.school_year == await current_school_year(session),
+    project_id = found(
+        await session.scalar(
+            select(SchoolProject.id).where(
+                SchoolProject.school_id == principal.school_id,
+                SchoolProject.school_year == await current_school_year(session),
+            )
         )
     )
-    if project_id is None:
-        raise NotFound()
     return await read_project(session, principal, project_id)
 
 
 async def school_projects(
-    session: AsyncSession, principal: Principal, *, limit: int, after: dict[str, Any] | None
-) -> tuple[list[ProjectItem], str | None]:
+    session: AsyncSession, principal: Principal, page: PageRequest
+) -> Page[ProjectItem]:
     """The PEIs of the caller's school, newest year first."""
     statement = with_school().where(SchoolProject.school_id == principal.school_id)
-    rows, next_cursor = await keyset_rows(
-        session,
-        statement,
-        (SchoolProject.school_year, SchoolProject.id),
-        limit=limit,
-        after=after,
-        descending=True,
+    keys = (SchoolProject.school_year, SchoolProject.id)
+    return await page_of(
+        session, statement, keys, page, lambda r: project_item(principal, r), descending=True
     )
-    return [project_item(principal, row) for row in rows], next_cursor
+
+
+def in_my_part(principal: Principal) -> ColumnElement[bool]:
+    """Projects of the schools in the caller's part of the tree (an indexed equality on the
+    joined `schools`): their own school's, for its staff."""
+    return school_scope(
+        principal, School.id, province_id=School.province_id, academy_id=School.academy_id
+    )
 
 
 def with_school() -> Any:
@@ -204,18 +208,12 @@ def project_item(principal: Principal, row: Any) -> ProjectItem:
 
 
 async def read_project(
-    session: AsyncSession, principal: Principal, project_id: uuid.UUID, scope: Any = None
+    session: AsyncSession, principal: Principal, project_id: uuid.UUID
 ) -> ProjectOut:
-    """The whole plan in five statements: the project, then each level of the tree.
-
-    `scope` is the steering caller's condition; by default the caller's own school."""
-    if scope is None:
-        scope = SchoolProject.school_id == principal.school_id
-    row = (
-        await session.execute(with_school().where(SchoolProject.id == project_id, scope))
-    ).one_or_none()
-    if row is None:
-        raise NotFound()
+    """A project of the caller's part of the tree, whole, in five statements: the project,
+    then each level of the plan (404 outside it)."""
+    statement = with_school().where(SchoolProject.id == project_id, in_my_part(principal))
+    row = await found_row(session, statement)
     return await _tree(session, principal, row)
 
 
@@ -326,8 +324,7 @@ async def update_project(
     """Edit the title or the diagnosis (planning: a draft or returned project only)."""
     project = await locked_project(session, principal, project_id)
     check_open(project, planning=True)
-    for name, value in patch.changes().items():
-        setattr(project, name, value)
+    patch.apply_to(project)
     await session.flush()
     return await read_project(session, principal, project.id)
 
@@ -336,14 +333,13 @@ async def locked_project(
     session: AsyncSession, principal: Principal, project_id: uuid.UUID
 ) -> SchoolProject:
     """The caller's school's project, locked: edits and the submission queue behind it."""
-    project = await session.scalar(
-        select(SchoolProject)
-        .where(SchoolProject.id == project_id, SchoolProject.school_id == principal.school_id)
-        .with_for_update()
+    return found(
+        await session.scalar(
+            select(SchoolProject)
+            .where(SchoolProject.id == project_id, SchoolProject.school_id == principal.school_id)
+            .with_for_update()
+        )
     )
-    if project is None:
-        raise NotFound()
-    return project
 
 
 def check_open(project: SchoolProject, *, planning: bool) -> None:
@@ -362,16 +358,15 @@ async def tree_row(
     session: AsyncSession, project: SchoolProject, model: type[M], child_id: uuid.UUID
 ) -> M:
     """A row of the project's tree (404 when it belongs to another project or school)."""
-    child = await session.scalar(
-        select(model).where(
-            model.id == child_id,
-            model.project_id == project.id,
-            model.school_id == project.school_id,
+    return found(
+        await session.scalar(
+            select(model).where(
+                model.id == child_id,
+                model.project_id == project.id,
+                model.school_id == project.school_id,
+            )
         )
     )
-    if child is None:
-        raise NotFound()
-    return child
 
 
 # ---- the review -----------------------------------------------------------------------------
@@ -458,42 +453,31 @@ async def reviews(
     session: AsyncSession,
     principal: Principal,
     project_id: uuid.UUID,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
-    scope: Any = None,
-) -> tuple[list[ReviewOut], str | None]:
-    """The project's review history, newest first."""
-    if scope is None:
-        scope = SchoolProject.school_id == principal.school_id
-    project = await session.scalar(
-        select(SchoolProject.id)
-        .join(School, School.id == SchoolProject.school_id)
-        .where(SchoolProject.id == project_id, scope)
+    page: PageRequest,
+) -> Page[ReviewOut]:
+    """The review history of a project of the caller's part of the tree, newest first."""
+    project = found(
+        await session.scalar(
+            select(SchoolProject.id)
+            .join(School, School.id == SchoolProject.school_id)
+            .where(SchoolProject.id == project_id, in_my_part(principal))
+        )
     )
-    if project is None:
-        raise NotFound()
     statement = (
         select(ProjectReview, User)
         .join(User, User.id == ProjectReview.by)
         .where(ProjectReview.project_id == project)
     )
-    rows, next_cursor = await keyset_rows(
-        session,
-        statement,
-        (ProjectReview.at, ProjectReview.id),
-        limit=limit,
-        after=after,
-        descending=True,
+    keys = (ProjectReview.at, ProjectReview.id)
+    return await page_of(session, statement, keys, page, _review_out, descending=True)
+
+
+def _review_out(row: Any) -> ReviewOut:
+    review = row.ProjectReview
+    return ReviewOut(
+        id=review.id,
+        action=review.action,
+        comment=review.comment,
+        by=PersonRef.model_validate(row.User),
+        at=review.at,
     )
-    items = [
-        ReviewOut(
-            id=r.ProjectReview.id,
-            action=r.ProjectReview.action,
-            comment=r.ProjectReview.comment,
-            by=PersonRef.model_validate(r.User),
-            at=r.ProjectReview.at,
-        )
-        for r in rows
-    ]
-    return items, next_cursor

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, ClassVar, Self
+from typing import Annotated, Any, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 
@@ -133,6 +133,15 @@ class ActionPatch(_Patch):
         if self.owner_user_id is not None and self.owner_label is not None:
             raise ValueError("give only one of owner_user_id and owner_label")
         return self
+
+    def changes(self) -> dict[str, Any]:
+        """The fields sent; naming one kind of owner (a member, a label) clears the other."""
+        changes = super().changes()
+        if changes.get("owner_user_id") is not None:
+            changes.setdefault("owner_label", None)
+        elif changes.get("owner_label") is not None:
+            changes.setdefault("owner_user_id", None)
+        return changes
 
 
 class IndicatorIn(_Input):

@@ -7,17 +7,19 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Literal
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_school_year
 from app.accounts.models import User
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import found, page_of, where_given
+from app.core.pagination import PageRequest
 from app.core.roles import Role
+from app.core.schemas import Page
 from app.core.security.principal import Principal
-from app.errors import Forbidden, NotFound
+from app.errors import Forbidden
 from app.messaging.models import NotificationCategory
 from app.messaging.notifications import NotificationTexts, notify
 from app.modules.school_projects import projects
@@ -27,21 +29,12 @@ from app.modules.school_projects.schemas import (
     ProjectItem,
     ProjectOut,
     ProjectSummary,
-    ReviewOut,
     UnitProjects,
 )
 from app.organisation.models import School
-from app.organisation.scopes import school_scope
 from app.steering import overview as steering
 
 Decision = Literal["approve", "return"]
-
-
-def _in_tree(principal: Principal) -> ColumnElement[bool]:
-    """Projects of the schools in the caller's part of the tree (an indexed equality)."""
-    return school_scope(
-        principal, School.id, province_id=School.province_id, academy_id=School.academy_id
-    )
 
 
 # ---- the list and one project ---------------------------------------------------------------
@@ -50,50 +43,24 @@ def _in_tree(principal: Principal) -> ColumnElement[bool]:
 async def steering_projects(
     session: AsyncSession,
     principal: Principal,
+    page: PageRequest,
     *,
     status: ProjectStatus | None,
     school_year: int | None,
     province_id: uuid.UUID | None,
-    limit: int,
-    after: dict[str, Any] | None,
-) -> tuple[list[ProjectItem], str | None]:
+) -> Page[ProjectItem]:
     """The PEIs of the caller's schools, by school code, then year."""
     statement = where_given(
-        projects.with_school().where(_in_tree(principal)),
+        projects.with_school().where(projects.in_my_part(principal)),
         {
             SchoolProject.status: status,
             SchoolProject.school_year: school_year,
             School.province_id: province_id,
         },
     )
-    rows, next_cursor = await keyset_rows(
-        session,
-        statement,
-        (School.code, SchoolProject.school_year, SchoolProject.id),
-        limit=limit,
-        after=after,
-    )
-    return [projects.project_item(principal, row) for row in rows], next_cursor
-
-
-async def steering_project(
-    session: AsyncSession, principal: Principal, project_id: uuid.UUID
-) -> ProjectOut:
-    """One PEI of the caller's part of the tree, whole (404 outside it)."""
-    return await projects.read_project(session, principal, project_id, _in_tree(principal))
-
-
-async def steering_reviews(
-    session: AsyncSession,
-    principal: Principal,
-    project_id: uuid.UUID,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
-) -> tuple[list[ReviewOut], str | None]:
-    """The review history of a PEI of the caller's part of the tree."""
-    return await projects.reviews(
-        session, principal, project_id, limit=limit, after=after, scope=_in_tree(principal)
+    keys = (School.code, SchoolProject.school_year, SchoolProject.id)
+    return await page_of(
+        session, statement, keys, page, lambda r: projects.project_item(principal, r)
     )
 
 
@@ -111,20 +78,20 @@ async def decide(
     and the ministry, who follow but do not decide); the school's staff are told."""
     if principal.role is not Role.PROVINCE_STAFF:
         raise Forbidden("school_projects.directorate_decides")
-    project = await session.scalar(
-        select(SchoolProject)
-        .join(School, School.id == SchoolProject.school_id)
-        .where(SchoolProject.id == project_id, _in_tree(principal))
-        .with_for_update(of=SchoolProject)
+    project = found(
+        await session.scalar(
+            select(SchoolProject)
+            .join(School, School.id == SchoolProject.school_id)
+            .where(SchoolProject.id == project_id, projects.in_my_part(principal))
+            .with_for_update(of=SchoolProject)
+        )
     )
-    if project is None:
-        raise NotFound()
     project.status = projects.FLOW.next(project.status, decision)
     project.decided_at = datetime.now(UTC)
     action = ReviewAction.APPROVE if decision == "approve" else ReviewAction.RETURN
     await projects.log_review(session, principal, project, action, comment)
     await _tell_school(session, project, comment)
-    return await steering_project(session, principal, project.id)
+    return await projects.read_project(session, principal, project.id)
 
 
 async def _tell_school(session: AsyncSession, project: SchoolProject, comment: str | None) -> None:

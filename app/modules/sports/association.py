@@ -15,7 +15,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date, timedelta
-from typing import Any
 
 from sqlalchemy import ColumnElement, and_, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,9 +23,11 @@ from app.academics.calendar import current_year, school_today
 from app.academics.models import Gender, Pupil
 from app.accounts.models import User
 from app.accounts.schemas import PupilRef
-from app.core.listing import keyset_rows
+from app.core.listing import found, page_of
 from app.core.ownership import unit_within
+from app.core.pagination import PageRequest
 from app.core.roles import Level, Role, StaffTitle
+from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.errors import Conflict, Forbidden, InvalidInput, NotFound, field_error
 from app.modules.sports.models import (
@@ -99,18 +100,12 @@ def medically_fit(day: date) -> ColumnElement[bool]:
 # ---- disciplines and the association ---------------------------------------------------------
 
 
-async def disciplines(
-    session: AsyncSession, *, limit: int, after: dict[str, Any] | None
-) -> tuple[list[DisciplineOut], str | None]:
+async def disciplines(session: AsyncSession, page: PageRequest) -> Page[DisciplineOut]:
     """The reference list of school-sport disciplines."""
-    rows, cursor = await keyset_rows(
-        session,
-        select(SportDiscipline),
-        (SportDiscipline.code, SportDiscipline.id),
-        limit=limit,
-        after=after,
+    keys = (SportDiscipline.code, SportDiscipline.id)
+    return await page_of(
+        session, select(SportDiscipline), keys, page, lambda r: DisciplineOut.model_validate(r[0])
     )
-    return [DisciplineOut.model_validate(r[0]) for r in rows], cursor
 
 
 async def discipline_ids(session: AsyncSession, codes: Sequence[str]) -> dict[str, uuid.UUID]:
@@ -133,10 +128,7 @@ async def _own_association(
         school_scope(principal, SportAssociation.school_id),
         SportAssociation.school_id == principal.school_id,
     )
-    found = await session.scalar(statement.with_for_update() if lock else statement)
-    if found is None:
-        raise NotFound()
-    return found
+    return found(await session.scalar(statement.with_for_update() if lock else statement))
 
 
 async def require_coordinator(session: AsyncSession, principal: Principal) -> None:

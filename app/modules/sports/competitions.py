@@ -15,11 +15,13 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_school_year
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import found, found_row, page_of, where_given
 from app.core.ownership import managed, owned_above, owned_by, owned_visible, owner_place
+from app.core.pagination import PageRequest
+from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.core.workflow import Workflow, move
-from app.errors import Conflict, NotFound, ProblemError, invalid
+from app.errors import Conflict, ProblemError, invalid
 from app.modules.sports import association as sports
 from app.modules.sports import teams as sport_teams
 from app.modules.sports.models import (
@@ -111,38 +113,29 @@ async def competition_detail(
     session: AsyncSession, principal: Principal, competition_id: uuid.UUID
 ) -> CompetitionOut:
     """A competition the caller may see (404 otherwise)."""
-    row = (
-        await session.execute(_competitions(principal).where(SportCompetition.id == competition_id))
-    ).one_or_none()
-    if row is None:
-        raise NotFound()
+    row = await found_row(
+        session, _competitions(principal).where(SportCompetition.id == competition_id)
+    )
     return _competition_out(row)
 
 
 async def list_competitions(
     session: AsyncSession,
     principal: Principal,
+    page: PageRequest,
     *,
     school_year: int | None,
     status: CompetitionStatus | None,
     discipline_code: str | None,
-    limit: int,
-    after: dict[str, Any] | None,
-) -> tuple[list[CompetitionOut], str | None]:
+) -> Page[CompetitionOut]:
     """Competitions the caller may see, of a year (this one by default), by start date."""
     year = school_year or await current_school_year(session)
     statement = where_given(
         _competitions(principal).where(SportCompetition.school_year == year),
         {SportCompetition.status: status, SportDiscipline.code: discipline_code},
     )
-    rows, cursor = await keyset_rows(
-        session,
-        statement,
-        (SportCompetition.starts_on, SportCompetition.id),
-        limit=limit,
-        after=after,
-    )
-    return [_competition_out(r) for r in rows], cursor
+    keys = (SportCompetition.starts_on, SportCompetition.id)
+    return await page_of(session, statement, keys, page, _competition_out)
 
 
 async def managed_competition(
@@ -214,13 +207,13 @@ async def enter_team(
     """Enter one of the school's teams in a competition that reaches the school, while it
     takes entries. Every pupil of the team must hold a licence in the discipline with a
     medical certificate valid until the competition's last day (422 naming those who do not)."""
-    competition = await session.scalar(
-        select(SportCompetition).where(
-            SportCompetition.id == competition_id, owned_above(principal, SportCompetition)
+    competition = found(
+        await session.scalar(
+            select(SportCompetition).where(
+                SportCompetition.id == competition_id, owned_above(principal, SportCompetition)
+            )
         )
     )
-    if competition is None:
-        raise NotFound()
     if competition.status is not CompetitionStatus.OPEN:
         raise ProblemError(409, "sports.entries_closed", kind="entries-closed")
     team = await session.scalar(
@@ -272,37 +265,31 @@ def _check_team_fits(team: SportTeam, competition: SportCompetition) -> None:
 async def school_entries(
     session: AsyncSession,
     principal: Principal,
+    page: PageRequest,
     *,
     status: EntryStatus | None,
-    limit: int,
-    after: dict[str, Any] | None,
-) -> tuple[list[EntryOut], str | None]:
+) -> Page[EntryOut]:
     """The caller's school's entries, newest first."""
     statement = where_given(
         _entries().where(SportEntry.school_id == principal.school_id), {SportEntry.status: status}
     )
-    rows, cursor = await keyset_rows(
-        session,
-        statement,
-        (SportEntry.created_at, SportEntry.id),
-        limit=limit,
-        after=after,
-        descending=True,
+    keys = (SportEntry.created_at, SportEntry.id)
+    return await page_of(
+        session, statement, keys, page, lambda r: _entry_out(r, SCHOOL_ENTRY_FLOW), descending=True
     )
-    return [_entry_out(r, SCHOOL_ENTRY_FLOW) for r in rows], cursor
 
 
 async def withdraw_entry(
     session: AsyncSession, principal: Principal, entry_id: uuid.UUID
 ) -> EntryOut:
     """Withdraw one of the school's entries before the organiser accepts it."""
-    entry = await session.scalar(
-        select(SportEntry)
-        .where(SportEntry.id == entry_id, SportEntry.school_id == principal.school_id)
-        .with_for_update()
+    entry = found(
+        await session.scalar(
+            select(SportEntry)
+            .where(SportEntry.id == entry_id, SportEntry.school_id == principal.school_id)
+            .with_for_update()
+        )
     )
-    if entry is None:
-        raise NotFound()
     entry.status = SCHOOL_ENTRY_FLOW.next(entry.status, "withdraw")
     await session.flush()
     return await _entry(session, entry.id, SCHOOL_ENTRY_FLOW)
@@ -312,21 +299,18 @@ async def competition_entries(
     session: AsyncSession,
     principal: Principal,
     competition_id: uuid.UUID,
+    page: PageRequest,
     *,
     status: EntryStatus | None,
-    limit: int,
-    after: dict[str, Any] | None,
-) -> tuple[list[EntryOut], str | None]:
+) -> Page[EntryOut]:
     """The entries of a competition the caller may see, in the order they came."""
     await competition_detail(session, principal, competition_id)
     statement = where_given(
         _entries().where(SportEntry.competition_id == competition_id), {SportEntry.status: status}
     )
-    rows, cursor = await keyset_rows(
-        session, statement, (SportEntry.created_at, SportEntry.id), limit=limit, after=after
-    )
-    mine = await _is_organiser(session, principal, competition_id)
-    return [_entry_out(r, ENTRY_FLOW if mine else Workflow({})) for r in rows], cursor
+    flow = ENTRY_FLOW if await _is_organiser(session, principal, competition_id) else Workflow({})
+    keys = (SportEntry.created_at, SportEntry.id)
+    return await page_of(session, statement, keys, page, lambda r: _entry_out(r, flow))
 
 
 async def _is_organiser(
@@ -344,14 +328,14 @@ async def decide_entry(
     session: AsyncSession, principal: Principal, entry_id: uuid.UUID, action: str
 ) -> EntryOut:
     """Accept or refuse an entry of a competition the caller organises."""
-    entry = await session.scalar(
-        select(SportEntry)
-        .join(SportCompetition, SportCompetition.id == SportEntry.competition_id)
-        .where(SportEntry.id == entry_id, owned_by(principal, SportCompetition))
-        .with_for_update(of=SportEntry)
+    entry = found(
+        await session.scalar(
+            select(SportEntry)
+            .join(SportCompetition, SportCompetition.id == SportEntry.competition_id)
+            .where(SportEntry.id == entry_id, owned_by(principal, SportCompetition))
+            .with_for_update(of=SportEntry)
+        )
     )
-    if entry is None:
-        raise NotFound()
     entry.status = ENTRY_FLOW.next(entry.status, action)
     await session.flush()
     return await _entry(session, entry.id, ENTRY_FLOW)

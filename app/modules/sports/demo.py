@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -19,7 +20,6 @@ from app.accounts.models import User
 from app.accounts.users import NewAccount, create_account
 from app.core.roles import Role, StaffTitle
 from app.core.security.principal import Principal
-from app.demo.teaching import DEMO_PUPIL_CODE, random_pupil
 from app.modules.sports import association as sports
 from app.modules.sports import competitions as sport_competitions
 from app.modules.sports import fixtures as sport_fixtures
@@ -40,18 +40,26 @@ COORDINATOR = "teacher.demo@taalim.ma"
 PROVINCE = "province.demo@men.gov.ma"
 LYCEE_DIRECTOR = "director.lycee@taalim.ma"
 LYCEE_CODE = "25002B"
+DEMO_PUPIL_CODE = "D130000001"  # enrolled by the demo world's school life
 TEAM_SIZE = 10
 CATEGORY = SportCategory.CADETS
 
 
-async def seed_sports(session: AsyncSession, accounts: dict[str, User], password: str) -> None:
-    """The two associations, their licences and teams, and the championship."""
+# A fictitious pupil of a school: the random generator, the school, a Massar code, a birth year.
+PupilMaker = Callable[[random.Random, uuid.UUID, str, int], Pupil]
+
+
+async def seed_sports(
+    session: AsyncSession, accounts: dict[str, User], password: str, new_pupil: PupilMaker
+) -> None:
+    """The two associations, their licences and teams, and the championship (the lycée's
+    pupils drawn by `new_pupil`, the demo world's maker)."""
     rng = random.Random(2025)  # noqa: S311  (the same demo on every machine; not a secret)
     certificate = await _certificate_day(session)
     demo_pupil = await session.scalar(select(Pupil).where(Pupil.massar_code == DEMO_PUPIL_CODE))
     assert demo_pupil is not None, "seed_teaching enrols the demo pupil first"
     gender = demo_pupil.gender
-    college = _principal(accounts[DIRECTOR])
+    college = Principal.acting_as(accounts[DIRECTOR])
     await sports.save_association(
         session,
         college,
@@ -78,7 +86,7 @@ async def seed_sports(session: AsyncSession, accounts: dict[str, User], password
             school_code=LYCEE_CODE,
         ),
     )
-    lycee = _principal(lycee_director)
+    lycee = Principal.acting_as(lycee_director)
     await sports.save_association(
         session,
         lycee,
@@ -89,7 +97,7 @@ async def seed_sports(session: AsyncSession, accounts: dict[str, User], password
         ),
     )
     assert lycee_director.school_id is not None  # a school account
-    lycee_pupils = await _tronc_commun(session, rng, lycee_director.school_id, gender)
+    lycee_pupils = await _tronc_commun(session, rng, new_pupil, lycee_director.school_id, gender)
     team_b = await _licensed_team(
         session, lycee, lycee_pupils, certificate, "Moulay Youssef cadets", with_pending=0
     )
@@ -150,7 +158,11 @@ async def _licensed_team(
 
 
 async def _tronc_commun(
-    session: AsyncSession, rng: random.Random, school_id: uuid.UUID, gender: Gender
+    session: AsyncSession,
+    rng: random.Random,
+    new_pupil: PupilMaker,
+    school_id: uuid.UUID,
+    gender: Gender,
 ) -> list[Pupil]:
     """A tronc-commun class at the lycée; its pupils of the demo pupil's gender."""
     year = await current_school_year(session)
@@ -159,8 +171,7 @@ async def _tronc_commun(
     await session.flush()
     # Born so as to turn 16 in the season's second calendar year: cadets.
     pupils = [
-        random_pupil(rng, school_id, f"M13{200001 + i:07d}", year - 15)
-        for i in range(TEAM_SIZE * 2)
+        new_pupil(rng, school_id, f"M13{200001 + i:07d}", year - 15) for i in range(TEAM_SIZE * 2)
     ]
     session.add_all(pupils)
     await session.flush()
@@ -187,7 +198,7 @@ async def _championship(
 ) -> None:
     """The directorate's championship: both teams entered and accepted, two matches played
     and the return match to come."""
-    province = _principal(accounts[PROVINCE])
+    province = Principal.acting_as(accounts[PROVINCE])
     today = school_today()
     competition = await sport_competitions.create_competition(
         session,
@@ -230,15 +241,3 @@ async def _championship(
             await sport_fixtures.record_result(
                 session, province, fixture.id, ResultIn(home_score=score[0], away_score=score[1])
             )
-
-
-def _principal(user: User) -> Principal:
-    return Principal(
-        user_id=user.id,
-        session_id=uuid.uuid4(),
-        role=user.role,
-        title=user.title,
-        school_id=user.school_id,
-        province_id=user.province_id,
-        academy_id=user.academy_id,
-    )

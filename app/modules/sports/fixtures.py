@@ -15,10 +15,12 @@ from sqlalchemy.orm import aliased
 
 from app.academics.calendar import current_year
 from app.academics.models import Pupil
-from app.core.listing import keyset_rows
+from app.core.listing import found, page_of
 from app.core.ownership import owned_by
+from app.core.pagination import PageRequest
+from app.core.schemas import Page
 from app.core.security.principal import Principal
-from app.errors import InvalidInput, NotFound, ProblemError, field_error
+from app.errors import InvalidInput, ProblemError, field_error
 from app.messaging.models import NotificationCategory
 from app.messaging.notifications import NotificationTexts, notify
 from app.modules.sports import competitions as sport_competitions
@@ -175,14 +177,14 @@ async def record_result(
 ) -> FixtureOut:
     """The score of a fixture already begun, in a running competition the caller organises
     (a correction replaces it; the audit log keeps both)."""
-    fixture = await session.scalar(
-        select(SportFixture)
-        .join(SportCompetition, SportCompetition.id == SportFixture.competition_id)
-        .where(SportFixture.id == fixture_id, owned_by(principal, SportCompetition))
-        .with_for_update(of=SportFixture)
+    fixture = found(
+        await session.scalar(
+            select(SportFixture)
+            .join(SportCompetition, SportCompetition.id == SportFixture.competition_id)
+            .where(SportFixture.id == fixture_id, owned_by(principal, SportCompetition))
+            .with_for_update(of=SportFixture)
+        )
     )
-    if fixture is None:
-        raise NotFound()
     sport_competitions.require_running(
         await session.get_one(SportCompetition, fixture.competition_id)
     )
@@ -197,21 +199,18 @@ async def competition_fixtures(
     session: AsyncSession,
     principal: Principal,
     competition_id: uuid.UUID,
+    page: PageRequest,
     *,
     played: bool | None,
-    limit: int,
-    after: dict[str, Any] | None,
-) -> tuple[list[FixtureOut], str | None]:
+) -> Page[FixtureOut]:
     """The fixtures of a competition the caller may see, in date order."""
     await sport_competitions.competition_detail(session, principal, competition_id)
     statement = _fixtures().where(SportFixture.competition_id == competition_id)
     if played is not None:
         score = SportFixture.home_score
         statement = statement.where(score.is_not(None) if played else score.is_(None))
-    rows, cursor = await keyset_rows(
-        session, statement, (SportFixture.scheduled_at, SportFixture.id), limit=limit, after=after
-    )
-    return [_fixture_out(r) for r in rows], cursor
+    keys = (SportFixture.scheduled_at, SportFixture.id)
+    return await page_of(session, statement, keys, page, _fixture_out)
 
 
 async def standings(

@@ -14,9 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_school_year, school_today
 from app.academics.models import Pupil
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import found_row, page_of, where_given
+from app.core.pagination import PageRequest
+from app.core.schemas import Page
 from app.core.security.principal import Principal
-from app.errors import InvalidInput, NotFound, field_error
+from app.errors import InvalidInput, field_error
 from app.modules.sports.association import (
     category_for,
     medical_valid_until,
@@ -76,10 +78,8 @@ async def list_licences(
     session: AsyncSession,
     principal: Principal,
     filters: SquadFilter,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
-) -> tuple[list[LicenceOut], str | None]:
+    page: PageRequest,
+) -> Page[LicenceOut]:
     """The school's licences of a year (this one by default), by licence number."""
     year = filters.school_year or await current_school_year(session)
     statement = _licences(school_today()).where(
@@ -98,23 +98,18 @@ async def list_licences(
             )
             .correlate(SportLicence)
         )
-    rows, cursor = await keyset_rows(
-        session, statement, (SportLicence.number, SportLicence.id), limit=limit, after=after
-    )
-    return [_licence_out(r) for r in rows], cursor
+    keys = (SportLicence.number, SportLicence.id)
+    return await page_of(session, statement, keys, page, _licence_out)
 
 
 async def licence(session: AsyncSession, principal: Principal, licence_id: uuid.UUID) -> LicenceOut:
     """One licence of the caller's school (404 for another school's)."""
-    row = (
-        await session.execute(
-            _licences(school_today()).where(
-                SportLicence.id == licence_id, school_scope(principal, SportLicence.school_id)
-            )
-        )
-    ).one_or_none()
-    if row is None:
-        raise NotFound()
+    row = await found_row(
+        session,
+        _licences(school_today()).where(
+            SportLicence.id == licence_id, school_scope(principal, SportLicence.school_id)
+        ),
+    )
     return _licence_out(row)
 
 

@@ -7,14 +7,16 @@ import uuid
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, delete, exists, func, insert, select
+from sqlalchemy import Exists, Select, delete, exists, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_school_year, school_today
 from app.academics.models import Pupil
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import found, found_row, page_of, where_given
+from app.core.pagination import PageRequest
+from app.core.schemas import Page
 from app.core.security.principal import Principal
-from app.errors import Conflict, InvalidInput, NotFound, ProblemError, field_error, invalid
+from app.errors import Conflict, InvalidInput, ProblemError, field_error, invalid
 from app.modules.sports.association import (
     CATEGORY_ORDER,
     medically_fit,
@@ -115,10 +117,8 @@ async def list_teams(
     session: AsyncSession,
     principal: Principal,
     filters: SquadFilter,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
-) -> tuple[list[TeamOut], str | None]:
+    page: PageRequest,
+) -> Page[TeamOut]:
     """The school's teams of a year (this one by default), by name."""
     year = filters.school_year or await current_school_year(session)
     statement = teams_statement().where(
@@ -132,25 +132,19 @@ async def list_teams(
             SportTeam.gender: filters.gender,
         },
     )
-    rows, cursor = await keyset_rows(
-        session, statement, (SportTeam.name, SportTeam.id), limit=limit, after=after
-    )
-    return [team_out(r) for r in rows], cursor
+    return await page_of(session, statement, (SportTeam.name, SportTeam.id), page, team_out)
 
 
 async def team_detail(
     session: AsyncSession, principal: Principal, team_id: uuid.UUID
 ) -> TeamDetail:
     """A team of the caller's school and its pupils (404 for another school's)."""
-    row = (
-        await session.execute(
-            teams_statement().where(
-                SportTeam.id == team_id, school_scope(principal, SportTeam.school_id)
-            )
-        )
-    ).one_or_none()
-    if row is None:
-        raise NotFound()
+    row = await found_row(
+        session,
+        teams_statement().where(
+            SportTeam.id == team_id, school_scope(principal, SportTeam.school_id)
+        ),
+    )
     members = await session.execute(
         select(SportLicence, Pupil, medically_fit(school_today()).label("fit"))
         .join(SportTeamMember, SportTeamMember.licence_id == SportLicence.id)
@@ -176,13 +170,13 @@ async def set_members(
 ) -> TeamDetail:
     """Replace the team's pupils: licensed this year in the team's discipline, of its gender,
     and of its category or a younger one (surclassement); all or none."""
-    team = await session.scalar(
-        select(SportTeam)
-        .where(SportTeam.id == team_id, school_scope(principal, SportTeam.school_id))
-        .with_for_update()
+    team = found(
+        await session.scalar(
+            select(SportTeam)
+            .where(SportTeam.id == team_id, school_scope(principal, SportTeam.school_id))
+            .with_for_update()
+        )
     )
-    if team is None:
-        raise NotFound()
     eligible = await _eligible_licences(session, team, licence_ids)
     errors = [
         field_error(f"body.licence_ids.{i}", message, code)
@@ -207,19 +201,24 @@ async def set_members(
     return await team_detail(session, principal, team.id)
 
 
+def _covers(discipline_id: uuid.UUID) -> Exists:
+    """The licence covers the discipline (correlated to `sport_licences`)."""
+    return (
+        exists()
+        .where(
+            SportLicenceDiscipline.licence_id == SportLicence.id,
+            SportLicenceDiscipline.discipline_id == discipline_id,
+        )
+        .correlate(SportLicence)
+    )
+
+
 async def _eligible_licences(
     session: AsyncSession, team: SportTeam, licence_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, Any]:
     """The team school's licences of the team's year among `licence_ids`, with what the
     membership rules need."""
-    covers = (
-        exists()
-        .where(
-            SportLicenceDiscipline.licence_id == SportLicence.id,
-            SportLicenceDiscipline.discipline_id == team.discipline_id,
-        )
-        .correlate(SportLicence)
-    )
+    covers = _covers(team.discipline_id)
     rows = await session.execute(
         select(SportLicence.id, SportLicence.category, Pupil.gender, covers.label("covers"))
         .join(Pupil, Pupil.id == SportLicence.pupil_id)
@@ -263,14 +262,7 @@ async def _check_entered_team(session: AsyncSession, team: SportTeam) -> None:
 async def check_pupils_fit(session: AsyncSession, team: SportTeam, on: date, field: str) -> None:
     """422 unless the team has pupils and each is licensed in the discipline and fit on `on`
     (entering a competition, or changing a team that is entered in one)."""
-    covers = (
-        exists()
-        .where(
-            SportLicenceDiscipline.licence_id == SportLicence.id,
-            SportLicenceDiscipline.discipline_id == team.discipline_id,
-        )
-        .correlate(SportLicence)
-    )
+    covers = _covers(team.discipline_id)
     rows = list(
         await session.execute(
             select(Pupil, covers.label("covers"), medically_fit(on).label("fit"))

@@ -33,18 +33,6 @@ TEACHER = "teacher.demo@taalim.ma"
 DIRECTOR = "director.demo@taalim.ma"
 
 
-def _principal(user: User) -> Principal:
-    return Principal(
-        user_id=user.id,
-        session_id=uuid.uuid4(),
-        role=user.role,
-        title=user.title,
-        school_id=user.school_id,
-        province_id=user.province_id,
-        academy_id=user.academy_id,
-    )
-
-
 def _session_in(days_ahead: int, days: int, place: str, capacity: int, trainer: str) -> SessionIn:
     start = school_today() + timedelta(days=days_ahead)
     return SessionIn(
@@ -65,7 +53,7 @@ async def seed_trainings(session: AsyncSession, users: dict[str, User]) -> None:
 
 
 async def _maths_didactics(session: AsyncSession, users: dict[str, User]) -> None:
-    province, teacher = _principal(users[PROVINCE]), _principal(users[TEACHER])
+    province, teacher = Principal.acting_as(users[PROVINCE]), Principal.acting_as(users[TEACHER])
     math_id = await session.scalar(select(Subject.id).where(Subject.code == "MATH"))
     programme = await trainings.create_programme(
         session,
@@ -121,7 +109,7 @@ async def _hold_in_the_past(
 
 
 async def _directors_programme(session: AsyncSession, users: dict[str, User]) -> None:
-    academy, director = _principal(users[ACADEMY]), _principal(users[DIRECTOR])
+    academy, director = Principal.acting_as(users[ACADEMY]), Principal.acting_as(users[DIRECTOR])
     programme = await trainings.create_programme(
         session,
         academy,

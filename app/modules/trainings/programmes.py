@@ -24,7 +24,7 @@ from app.academics.models import (
     TeachingAssignment,
 )
 from app.accounts.models import User
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import found, found_row, page_of, where_given
 from app.core.ownership import (
     managed,
     owned_above,
@@ -33,10 +33,11 @@ from app.core.ownership import (
     owner_place,
     unit_within,
 )
+from app.core.pagination import PageRequest
 from app.core.roles import Level, Role
 from app.core.schemas import Page
 from app.core.security.principal import Principal
-from app.errors import Conflict, NotFound, invalid
+from app.errors import Conflict, invalid
 from app.modules.trainings.models import (
     RegistrationStatus,
     TrainingAttendance,
@@ -187,15 +188,12 @@ async def get_programme(
     session: AsyncSession, principal: Principal, programme_id: uuid.UUID
 ) -> ProgrammeOut:
     """A programme of the caller's part of the tree (404 otherwise)."""
-    row = (
-        await session.execute(
-            _programmes().where(
-                TrainingProgramme.id == programme_id, owned_within(principal, TrainingProgramme)
-            )
-        )
-    ).one_or_none()
-    if row is None:
-        raise NotFound()
+    row = await found_row(
+        session,
+        _programmes().where(
+            TrainingProgramme.id == programme_id, owned_within(principal, TrainingProgramme)
+        ),
+    )
     return _programme_out(row)
 
 
@@ -203,24 +201,15 @@ async def list_programmes(
     session: AsyncSession,
     principal: Principal,
     audience: TrainingAudience | None,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
+    page: PageRequest,
 ) -> Page[ProgrammeOut]:
     """Programmes organised in the caller's part of the tree, newest first."""
     statement = where_given(
         _programmes().where(owned_within(principal, TrainingProgramme)),
         {TrainingProgramme.audience: audience},
     )
-    rows, cursor = await keyset_rows(
-        session,
-        statement,
-        (TrainingProgramme.created_at, TrainingProgramme.id),
-        limit=limit,
-        after=after,
-        descending=True,
-    )
-    return Page(items=[_programme_out(r) for r in rows], next_cursor=cursor)
+    keys = (TrainingProgramme.created_at, TrainingProgramme.id)
+    return await page_of(session, statement, keys, page, _programme_out, descending=True)
 
 
 async def _own_programme(
@@ -236,9 +225,7 @@ async def update_programme(
 ) -> ProgrammeOut:
     """Change the theme or description of a programme the caller's unit owns."""
     programme = await _own_programme(session, principal, programme_id)
-    for name, value in patch.model_dump(exclude_unset=True).items():
-        if value is not None:
-            setattr(programme, name, value)
+    patch.apply_to(programme)
     await session.flush()
     return await get_programme(session, principal, programme.id)
 
@@ -310,17 +297,11 @@ def session_out(row: Any) -> SessionOut:
 
 
 async def page_sessions(
-    session: AsyncSession, statement: Rows, *, limit: int, after: dict[str, Any] | None
+    session: AsyncSession, statement: Rows, page: PageRequest
 ) -> Page[SessionOut]:
     """One page of sessions, soonest first."""
-    rows, cursor = await keyset_rows(
-        session,
-        statement,
-        (TrainingSession.starts_on, TrainingSession.id),
-        limit=limit,
-        after=after,
-    )
-    return Page(items=[session_out(r) for r in rows], next_cursor=cursor)
+    keys = (TrainingSession.starts_on, TrainingSession.id)
+    return await page_of(session, statement, keys, page, session_out)
 
 
 async def create_session(
@@ -338,15 +319,12 @@ async def get_session(
     session: AsyncSession, principal: Principal, session_id: uuid.UUID
 ) -> SessionOut:
     """A session organised in the caller's part of the tree (404 otherwise)."""
-    row = (
-        await session.execute(
-            session_rows().where(
-                TrainingSession.id == session_id, owned_within(principal, TrainingProgramme)
-            )
-        )
-    ).one_or_none()
-    if row is None:
-        raise NotFound()
+    row = await found_row(
+        session,
+        session_rows().where(
+            TrainingSession.id == session_id, owned_within(principal, TrainingProgramme)
+        ),
+    )
     return session_out(row)
 
 
@@ -354,67 +332,60 @@ async def list_sessions(
     session: AsyncSession,
     principal: Principal,
     programme_id: uuid.UUID | None,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
+    page: PageRequest,
 ) -> Page[SessionOut]:
     """Sessions organised in the caller's part of the tree, with their fill rates."""
     statement = where_given(
         session_rows().where(owned_within(principal, TrainingProgramme)),
         {TrainingSession.programme_id: programme_id},
     )
-    return await page_sessions(session, statement, limit=limit, after=after)
+    return await page_sessions(session, statement, page)
 
 
 async def _open_sessions(
     session: AsyncSession,
     principal: Principal,
     fits: ColumnElement[bool],
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
+    page: PageRequest,
 ) -> Page[SessionOut]:
     """Sessions not started yet, organised at or above the caller's place, for `fits`."""
     statement = session_rows().where(
         owned_above(principal, TrainingProgramme), TrainingSession.starts_on >= school_today(), fits
     )
-    return await page_sessions(session, statement, limit=limit, after=after)
+    return await page_sessions(session, statement, page)
 
 
 async def teacher_sessions(
-    session: AsyncSession, principal: Principal, *, limit: int, after: dict[str, Any] | None
+    session: AsyncSession, principal: Principal, page: PageRequest
 ) -> Page[SessionOut]:
     """Open sessions that reach the teacher and whose audience includes them."""
     fits = audience_fits(principal.user_id, Role.TEACHER)
-    return await _open_sessions(session, principal, fits, limit=limit, after=after)
+    return await _open_sessions(session, principal, fits, page)
 
 
 async def school_sessions(
     session: AsyncSession,
     principal: Principal,
     audience: TrainingAudience | None,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
+    page: PageRequest,
 ) -> Page[SessionOut]:
     """Open sessions that reach the caller's school, for one audience or all."""
     fits = true() if audience is None else TrainingProgramme.audience == audience
-    return await _open_sessions(session, principal, fits, limit=limit, after=after)
+    return await _open_sessions(session, principal, fits, page)
 
 
 async def own_session(
     session: AsyncSession, principal: Principal, session_id: uuid.UUID
 ) -> TrainingSession:
     """A session the caller's unit organises, its row locked (404 otherwise)."""
-    training = await session.scalar(
-        select(TrainingSession)
-        .join(TrainingProgramme, TrainingProgramme.id == TrainingSession.programme_id)
-        .where(TrainingSession.id == session_id, owned_by(principal, TrainingProgramme))
-        .with_for_update(of=TrainingSession)
+    return found(
+        await session.scalar(
+            select(TrainingSession)
+            .join(TrainingProgramme, TrainingProgramme.id == TrainingSession.programme_id)
+            .where(TrainingSession.id == session_id, owned_by(principal, TrainingProgramme))
+            .with_for_update(of=TrainingSession)
+        )
     )
-    if training is None:
-        raise NotFound()
-    return training
 
 
 async def taken_places(session: AsyncSession, session_id: uuid.UUID) -> int:
@@ -433,7 +404,7 @@ async def update_session(
     """Change a session; its capacity never drops below the places already taken, and its
     dates stay fixed once attendance is recorded."""
     training = await own_session(session, principal, session_id)
-    changes = {k: v for k, v in patch.model_dump(exclude_unset=True).items() if v is not None}
+    changes = patch.changes()
     starts_on = changes.get("starts_on", training.starts_on)
     if changes.get("ends_on", training.ends_on) < starts_on:
         raise invalid("body.ends_on", "ends_on cannot be before starts_on", "dates_ordered")
@@ -442,8 +413,7 @@ async def update_session(
     moved = {"starts_on", "ends_on"} & changes.keys()
     if moved and await _has_attendance(session, training.id):
         raise Conflict("trainings.session_has_attendance")
-    for name, value in changes.items():
-        setattr(training, name, value)
+    patch.apply_to(training)
     await session.flush()
     return await get_session(session, principal, training.id)
 
@@ -486,9 +456,7 @@ async def staff_hours(
     session: AsyncSession,
     principal: Principal,
     school_id: uuid.UUID | None,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
+    page: PageRequest,
 ) -> Page[StaffHoursOut]:
     """Hours of training completed by each staff member of the caller's schools (whoever
     organised it), by name."""
@@ -525,22 +493,19 @@ async def staff_hours(
         .group_by(User.id, TrainingRegistration.school_id)
     )
     statement = where_given(statement, {TrainingRegistration.school_id: school_id})
-    rows, cursor = await keyset_rows(
-        session, statement, (User.last_name, User.id), limit=limit, after=after
+    return await page_of(session, statement, (User.last_name, User.id), page, _staff_hours_out)
+
+
+def _staff_hours_out(row: Any) -> StaffHoursOut:
+    return StaffHoursOut(
+        user_id=row.id,
+        name=f"{row.first_name} {row.last_name}",
+        role=row.role,
+        school_id=row.school_id,
+        registrations=row.registrations,
+        completed=row.completed,
+        hours_completed=row.hours,
     )
-    items = [
-        StaffHoursOut(
-            user_id=r.id,
-            name=f"{r.first_name} {r.last_name}",
-            role=r.role,
-            school_id=r.school_id,
-            registrations=r.registrations,
-            completed=r.completed,
-            hours_completed=r.hours,
-        )
-        for r in rows
-    ]
-    return Page(items=items, next_cursor=cursor)
 
 
 async def steering_figure(session: AsyncSession, unit: UnitOut) -> TrainingFigures:

@@ -16,13 +16,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.academics.calendar import school_today
 from app.accounts.models import User
 from app.core.bulk import upsert
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import found, found_row, page_of, where_given
 from app.core.ownership import owned_above, owned_by, owned_within
+from app.core.pagination import PageRequest
 from app.core.roles import Role
 from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.core.workflow import Workflow, move
-from app.errors import Conflict, InvalidInput, NotFound, ProblemError, field_error, invalid
+from app.errors import Conflict, InvalidInput, ProblemError, field_error, invalid
 from app.messaging.models import NotificationCategory
 from app.messaging.notifications import NotificationTexts, notify
 from app.modules.trainings.models import RegistrationStatus as Status
@@ -138,17 +139,12 @@ async def _page(
     session: AsyncSession,
     scope: ColumnElement[bool],
     filters: dict[Any, Any],
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
+    page: PageRequest,
 ) -> Page[RegistrationOut]:
     """One page of the registrations in `scope`, newest first."""
     statement = where_given(_rows().where(scope), filters)
     keys = (TrainingRegistration.created_at, TrainingRegistration.id)
-    rows, cursor = await keyset_rows(
-        session, statement, keys, limit=limit, after=after, descending=True
-    )
-    return Page(items=[_out(r) for r in rows], next_cursor=cursor)
+    return await page_of(session, statement, keys, page, _out, descending=True)
 
 
 def mine(principal: Principal) -> ColumnElement[bool]:
@@ -162,10 +158,10 @@ def of_my_school(principal: Principal) -> ColumnElement[bool]:
 
 
 async def my_registrations(
-    session: AsyncSession, principal: Principal, *, limit: int, after: dict[str, Any] | None
+    session: AsyncSession, principal: Principal, page: PageRequest
 ) -> Page[RegistrationOut]:
     """The caller's own registrations."""
-    return await _page(session, mine(principal), {}, limit=limit, after=after)
+    return await _page(session, mine(principal), {}, page)
 
 
 async def school_registrations(
@@ -174,9 +170,7 @@ async def school_registrations(
     session_id: uuid.UUID | None,
     user_id: uuid.UUID | None,
     status: Status | None,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
+    page: PageRequest,
 ) -> Page[RegistrationOut]:
     """Registrations of the staff of the caller's school, optionally filtered."""
     filters = {
@@ -184,7 +178,7 @@ async def school_registrations(
         TrainingRegistration.user_id: user_id,
         TrainingRegistration.status: status,
     }
-    return await _page(session, of_my_school(principal), filters, limit=limit, after=after)
+    return await _page(session, of_my_school(principal), filters, page)
 
 
 async def session_registrations(
@@ -192,28 +186,26 @@ async def session_registrations(
     principal: Principal,
     session_id: uuid.UUID,
     status: Status | None,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
+    page: PageRequest,
 ) -> Page[RegistrationOut]:
     """Registrations of a session organised in the caller's part of the tree (404 for a
     session outside it)."""
     await _session_within(session, principal, session_id)
     scope = TrainingRegistration.session_id == session_id
     filters = {TrainingRegistration.status: status}
-    return await _page(session, scope, filters, limit=limit, after=after)
+    return await _page(session, scope, filters, page)
 
 
 async def _session_within(
     session: AsyncSession, principal: Principal, session_id: uuid.UUID
 ) -> None:
-    found = await session.scalar(
-        select(TrainingSession.id)
-        .join(TrainingProgramme, TrainingProgramme.id == TrainingSession.programme_id)
-        .where(TrainingSession.id == session_id, owned_within(principal, TrainingProgramme))
+    found(
+        await session.scalar(
+            select(TrainingSession.id)
+            .join(TrainingProgramme, TrainingProgramme.id == TrainingSession.programme_id)
+            .where(TrainingSession.id == session_id, owned_within(principal, TrainingProgramme))
+        )
     )
-    if found is None:
-        raise NotFound()
 
 
 # ---- registering and cancelling -------------------------------------------------------------
@@ -255,15 +247,12 @@ async def register(
 ) -> RegistrationOut:
     """Ask for a place in a session that reaches the person's school and whose audience
     includes them; a cancelled registration is asked for again."""
-    row = (
-        await session.execute(
-            select(TrainingSession.starts_on, audience_fits(person.id, person.role).label("fits"))
-            .join(TrainingProgramme, TrainingProgramme.id == TrainingSession.programme_id)
-            .where(TrainingSession.id == session_id, owned_above(principal, TrainingProgramme))
-        )
-    ).one_or_none()
-    if row is None:
-        raise NotFound()
+    row = await found_row(
+        session,
+        select(TrainingSession.starts_on, audience_fits(person.id, person.role).label("fits"))
+        .join(TrainingProgramme, TrainingProgramme.id == TrainingSession.programme_id)
+        .where(TrainingSession.id == session_id, owned_above(principal, TrainingProgramme)),
+    )
     if not row.fits:
         raise invalid(
             field, "the session's audience does not include this person", "audience_mismatch"
@@ -304,13 +293,13 @@ async def cancel(
     scope: ColumnElement[bool],
 ) -> RegistrationOut:
     """Withdraw a requested or approved registration (the person, or their director)."""
-    registration = await session.scalar(
-        select(TrainingRegistration)
-        .where(TrainingRegistration.id == registration_id, scope)
-        .with_for_update()
+    registration = found(
+        await session.scalar(
+            select(TrainingRegistration)
+            .where(TrainingRegistration.id == registration_id, scope)
+            .with_for_update()
+        )
     )
-    if registration is None:
-        raise NotFound()
     registration.status = FLOW.next(registration.status, "cancel")
     await session.flush()
     return await _get(session, registration.id)
@@ -324,14 +313,16 @@ async def _organised(
 ) -> TrainingRegistration:
     """A registration for a session the caller's unit organises, locked with its session
     (session first, so that approvals of one session queue on one row)."""
-    session_id = await session.scalar(
-        select(TrainingRegistration.session_id)
-        .join(TrainingSession, TrainingSession.id == TrainingRegistration.session_id)
-        .join(TrainingProgramme, TrainingProgramme.id == TrainingSession.programme_id)
-        .where(TrainingRegistration.id == registration_id, owned_by(principal, TrainingProgramme))
+    session_id = found(
+        await session.scalar(
+            select(TrainingRegistration.session_id)
+            .join(TrainingSession, TrainingSession.id == TrainingRegistration.session_id)
+            .join(TrainingProgramme, TrainingProgramme.id == TrainingSession.programme_id)
+            .where(
+                TrainingRegistration.id == registration_id, owned_by(principal, TrainingProgramme)
+            )
+        )
     )
-    if session_id is None:
-        raise NotFound()
     await own_session(session, principal, session_id)
     return await session.get_one(TrainingRegistration, registration_id, with_for_update=True)
 

@@ -7,12 +7,12 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Self
+from typing import ClassVar, Self
 
 from pydantic import ConfigDict, Field, model_validator
 
 from app.core.roles import Level, Role
-from app.core.schemas import Schema
+from app.core.schemas import Patch, Schema
 from app.modules.trainings.models import RegistrationStatus, TrainingAudience
 from app.organisation.models import Cycle
 
@@ -47,7 +47,9 @@ class ProgrammeIn(_Input):
         return self
 
 
-class ProgrammePatch(_Input):
+class ProgrammePatch(_Input, Patch):
+    REQUIRED: ClassVar[frozenset[str]] = frozenset({"theme", "description"})
+
     theme: str | None = Field(default=None, min_length=3, max_length=200)
     description: str | None = Field(default=None, max_length=4000)
 
@@ -86,7 +88,11 @@ class SessionIn(_Input):
         return self
 
 
-class SessionPatch(_Input):
+class SessionPatch(_Input, Patch):
+    REQUIRED: ClassVar[frozenset[str]] = frozenset(
+        {"starts_on", "ends_on", "place", "capacity", "trainer_name", "hours_per_day"}
+    )
+
     starts_on: date | None = None
     ends_on: date | None = None
     place: str | None = Field(default=None, min_length=2, max_length=200)

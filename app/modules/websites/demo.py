@@ -4,7 +4,6 @@ events and a gallery; École Al Wahda (25101C, Salé) has a draft presentation, 
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -78,18 +77,6 @@ SITE_B = SiteIn(
 )
 
 
-def _staff(user: User) -> Principal:
-    return Principal(
-        user_id=user.id,
-        session_id=uuid.uuid4(),
-        role=user.role,
-        title=user.title,
-        school_id=user.school_id,
-        province_id=user.province_id,
-        academy_id=user.academy_id,
-    )
-
-
 def _at(days: int, hour: int) -> datetime:
     """A school-local time `days` from today, as UTC."""
     zone = ZoneInfo(get_settings().school_timezone)
@@ -118,7 +105,10 @@ def _events() -> tuple[EventIn, ...]:
 
 async def seed_websites(session: AsyncSession, users: dict[str, User]) -> None:
     """The two demo schools' sites."""
-    school_a, school_b = _staff(users[DIRECTOR_A]), _staff(users[DIRECTOR_B])
+    school_a, school_b = (
+        Principal.acting_as(users[DIRECTOR_A]),
+        Principal.acting_as(users[DIRECTOR_B]),
+    )
     await websites.write_site(session, school_a, SITE_A)
     await websites.move_site(session, school_a, "publish")
     for index, news in enumerate(NEWS_A):

@@ -7,7 +7,6 @@ Every function applies the caller's scope in SQL: another school's row answers 4
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -16,11 +15,11 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.listing import keyset_rows, where_given
+from app.core.listing import found, page_of, where_given
+from app.core.pagination import PageRequest
 from app.core.schemas import Page, Schema
 from app.core.security.principal import Principal
 from app.core.workflow import Workflow, move
-from app.errors import NotFound
 from app.modules.websites.models import SchoolSite, SiteEvent, SiteImage, SiteNews, WebState
 from app.modules.websites.schemas import (
     EventIn,
@@ -96,9 +95,7 @@ async def _site(
 
 async def get_site(session: AsyncSession, principal: Principal) -> SiteOut:
     """The school's site as its staff edit it (404 until first written)."""
-    site = await _site(session, principal, lock=False)
-    if site is None:
-        raise NotFound()
+    site = found(await _site(session, principal, lock=False))
     return _out(SiteOut, site, SITE_FLOW)
 
 
@@ -120,9 +117,7 @@ async def write_site(session: AsyncSession, principal: Principal, content: SiteI
 
 async def move_site(session: AsyncSession, principal: Principal, action: str) -> SiteOut:
     """Publish the site or take it offline."""
-    site = await _site(session, principal)
-    if site is None:
-        raise NotFound()
+    site = found(await _site(session, principal))
     _move(site, SITE_FLOW, action)
     await session.flush()
     await session.refresh(site)
@@ -161,10 +156,7 @@ async def _own(
     """One of the school's rows, locked when it is about to change (404 for any other
     school's)."""
     statement = select(model).where(model.id == item_id, school_scope(principal, model.school_id))
-    row = await session.scalar(statement.with_for_update() if lock else statement)
-    if row is None:
-        raise NotFound()
-    return row
+    return found(await session.scalar(statement.with_for_update() if lock else statement))
 
 
 async def _saved(session: AsyncSession, kind: Kind[ItemT, OutT], row: ItemT) -> OutT:
@@ -234,19 +226,16 @@ async def item_page(
     session: AsyncSession,
     principal: Principal,
     kind: Kind[ItemT, OutT],
+    page: PageRequest,
     *,
     state: WebState | None,
-    limit: int,
-    after: Mapping[str, Any] | None,
 ) -> Page[OutT]:
     """A page of the school's items of one kind, newest first, optionally in one state."""
     model = kind.model
     statement = where_given(
         select(model).where(school_scope(principal, model.school_id)), {model.state: state}
     )
-    rows, cursor = await keyset_rows(
-        session, statement, (kind.sort, model.id), limit=limit, after=after, descending=True
-    )
-    return Page[kind.out](  # type: ignore[name-defined]
-        items=[kind.shape(row[0]) for row in rows], next_cursor=cursor
+    keys = (kind.sort, model.id)
+    return await page_of(
+        session, statement, keys, page, lambda r: kind.shape(r[0]), descending=True
     )

@@ -8,17 +8,18 @@ the school wrote for the public are selected (no account, no pupil, no staff add
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.listing import keyset_rows
-from app.core.schemas import Page
-from app.errors import NotFound, invalid
+from app.core.listing import found, found_row, page_of
+from app.core.pagination import PageRequest
+from app.core.schemas import Page, Schema
+from app.errors import invalid
 from app.modules.websites.models import SchoolSite, SiteEvent, SiteImage, SiteNews, WebState
 from app.modules.websites.schemas import (
     PublicContacts,
@@ -34,6 +35,7 @@ from app.organisation.models import Academy, Province, School
 from app.settings import get_settings
 
 PUBLISHED = WebState.PUBLISHED
+_Public = TypeVar("_Public", bound=Schema)
 
 
 def _online(code: str) -> ColumnElement[bool]:
@@ -49,17 +51,14 @@ def _online(code: str) -> ColumnElement[bool]:
 
 async def school_page(session: AsyncSession, code: str) -> PublicSchool:
     """The presentation, contacts and place of a school whose site is published."""
-    row = (
-        await session.execute(
-            select(School, SchoolSite, Province.name_fr, Province.name_ar, Academy)
-            .join(SchoolSite, SchoolSite.school_id == School.id)
-            .join(Province, Province.id == School.province_id)
-            .join(Academy, Academy.id == School.academy_id)
-            .where(_online(code))
-        )
-    ).one_or_none()
-    if row is None:
-        raise NotFound()
+    row = await found_row(
+        session,
+        select(School, SchoolSite, Province.name_fr, Province.name_ar, Academy)
+        .join(SchoolSite, SchoolSite.school_id == School.id)
+        .join(Province, Province.id == School.province_id)
+        .join(Academy, Academy.id == School.academy_id)
+        .where(_online(code)),
+    )
     school, site, province_fr, province_ar, academy = row
     assert site.published_at is not None  # a published site is dated (CHECK constraint)
     return PublicSchool(
@@ -88,57 +87,41 @@ async def school_page(session: AsyncSession, code: str) -> PublicSchool:
 
 
 async def _online_school_id(session: AsyncSession, code: str) -> uuid.UUID:
-    school_id = await session.scalar(
-        select(School.id).select_from(SchoolSite, School).where(_online(code))
+    return found(
+        await session.scalar(select(School.id).select_from(SchoolSite, School).where(_online(code)))
     )
-    if school_id is None:
-        raise NotFound()
-    return school_id
 
 
-async def news_page(
-    session: AsyncSession, code: str, *, limit: int, after: Mapping[str, Any] | None
-) -> Page[PublicNewsItem]:
+async def news_page(session: AsyncSession, code: str, page: PageRequest) -> Page[PublicNewsItem]:
     """Published news of a published site, newest first (without their bodies)."""
     school_id = await _online_school_id(session, code)
     statement = select(
         SiteNews.id, SiteNews.title, SiteNews.summary, SiteNews.cover_url, SiteNews.published_at
     ).where(SiteNews.school_id == school_id, SiteNews.state == PUBLISHED)
-    rows, cursor = await keyset_rows(
-        session,
-        statement,
-        (SiteNews.published_at, SiteNews.id),
-        limit=limit,
-        after=after,
-        descending=True,
-    )
-    items = [PublicNewsItem.model_validate(dict(row._mapping)) for row in rows]
-    return Page[PublicNewsItem](items=items, next_cursor=cursor)
+    keys = (SiteNews.published_at, SiteNews.id)
+    return await page_of(session, statement, keys, page, _as(PublicNewsItem), descending=True)
 
 
 async def news_item(session: AsyncSession, code: str, news_id: uuid.UUID) -> PublicNews:
     """One published news item of a published site, with its body."""
-    row = (
-        await session.execute(
-            select(
-                SiteNews.id,
-                SiteNews.title,
-                SiteNews.summary,
-                SiteNews.cover_url,
-                SiteNews.published_at,
-                SiteNews.body,
-            )
-            .select_from(SiteNews, SchoolSite, School)
-            .where(
-                SiteNews.id == news_id,
-                SiteNews.state == PUBLISHED,
-                SiteNews.school_id == School.id,
-                _online(code),
-            )
+    row = await found_row(
+        session,
+        select(
+            SiteNews.id,
+            SiteNews.title,
+            SiteNews.summary,
+            SiteNews.cover_url,
+            SiteNews.published_at,
+            SiteNews.body,
         )
-    ).one_or_none()
-    if row is None:
-        raise NotFound()
+        .select_from(SiteNews, SchoolSite, School)
+        .where(
+            SiteNews.id == news_id,
+            SiteNews.state == PUBLISHED,
+            SiteNews.school_id == School.id,
+            _online(code),
+        ),
+    )
     return PublicNews.model_validate(dict(row._mapping))
 
 
@@ -165,11 +148,10 @@ def _event_window(start: date | None, end: date | None) -> ColumnElement[bool]:
 async def events_page(
     session: AsyncSession,
     code: str,
+    page: PageRequest,
     *,
     start: date | None,
     end: date | None,
-    limit: int,
-    after: Mapping[str, Any] | None,
 ) -> Page[PublicEvent]:
     """Published events of a published site, soonest first: upcoming ones by default, or
     those overlapping the days `start`..`end`."""
@@ -183,28 +165,21 @@ async def events_page(
         SiteEvent.starts_at,
         SiteEvent.ends_at,
     ).where(SiteEvent.school_id == school_id, SiteEvent.state == PUBLISHED, window)
-    rows, cursor = await keyset_rows(
-        session, statement, (SiteEvent.starts_at, SiteEvent.id), limit=limit, after=after
-    )
-    items = [PublicEvent.model_validate(dict(row._mapping)) for row in rows]
-    return Page[PublicEvent](items=items, next_cursor=cursor)
+    keys = (SiteEvent.starts_at, SiteEvent.id)
+    return await page_of(session, statement, keys, page, _as(PublicEvent))
 
 
-async def gallery_page(
-    session: AsyncSession, code: str, *, limit: int, after: Mapping[str, Any] | None
-) -> Page[PublicImage]:
+async def gallery_page(session: AsyncSession, code: str, page: PageRequest) -> Page[PublicImage]:
     """Published gallery links of a published site, newest first."""
     school_id = await _online_school_id(session, code)
+    # created_at is selected for the cursor; the answer leaves it out.
     statement = select(SiteImage.id, SiteImage.url, SiteImage.caption, SiteImage.created_at).where(
         SiteImage.school_id == school_id, SiteImage.state == PUBLISHED
     )
-    rows, cursor = await keyset_rows(
-        session,
-        statement,
-        (SiteImage.created_at, SiteImage.id),
-        limit=limit,
-        after=after,
-        descending=True,
-    )
-    items = [PublicImage(id=row.id, url=row.url, caption=row.caption) for row in rows]
-    return Page[PublicImage](items=items, next_cursor=cursor)
+    keys = (SiteImage.created_at, SiteImage.id)
+    return await page_of(session, statement, keys, page, _as(PublicImage), descending=True)
+
+
+def _as(schema: type[_Public]) -> Callable[[Any], _Public]:
+    """Rows of the selected public columns, read as `schema`."""
+    return lambda row: schema.model_validate(dict(row._mapping))

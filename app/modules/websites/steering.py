@@ -3,14 +3,14 @@ have a site online, and how alive it is. Read only; the content stays the school
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import ScalarSelect, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.listing import keyset_rows
+from app.core.listing import page_of
+from app.core.pagination import PageRequest
 from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.modules.websites.models import SchoolSite, SiteEvent, SiteNews, WebState
@@ -40,10 +40,9 @@ def _per_school(
 async def list_sites(
     session: AsyncSession,
     principal: Principal,
+    page: PageRequest,
     *,
     published: bool | None,
-    limit: int,
-    after: Mapping[str, Any] | None,
 ) -> Page[SiteStatus]:
     """The active schools of the caller's part of the tree, by code, with their site's state,
     published news and upcoming events, and the latest publication."""
@@ -73,10 +72,7 @@ async def list_sites(
         statement = statement.where(SchoolSite.state == PUBLISHED)
     elif published is False:
         statement = statement.where(or_(SchoolSite.state.is_(None), SchoolSite.state != PUBLISHED))
-    rows, cursor = await keyset_rows(
-        session, statement, (School.code, School.id), limit=limit, after=after
-    )
-    return Page[SiteStatus](items=[_status(row) for row in rows], next_cursor=cursor)
+    return await page_of(session, statement, (School.code, School.id), page, _status)
 
 
 def _status(row: Any) -> SiteStatus:

@@ -350,3 +350,23 @@ async def test_lists_page_and_filter(client: httpx.AsyncClient, teaching: Teachi
     by_audience = await client.get(PROGRAMMES, params={"audience": "school_staff"}, headers=staff)
     assert [p["id"] for p in by_audience.json()["items"]] == [other["id"]]
     assert (await client.get(SESSIONS, params={"cursor": "nope"}, headers=staff)).status_code == 400
+
+
+async def test_a_programme_or_session_field_may_be_left_out_but_not_nulled(
+    client: httpx.AsyncClient, teaching: TeachingWorld
+) -> None:
+    world = teaching.world
+    staff = world.auth("province_staff")
+    maths = await programme(client, world, description="Trois journées au CRMEF.")
+    run = await training_session(client, world, maths["id"])
+    renamed = await client.patch(
+        f"{PROGRAMMES}/{maths['id']}", json={"theme": "Didactique de la géométrie"}, headers=staff
+    )
+    assert renamed.status_code == 200
+    assert renamed.json()["description"] == "Trois journées au CRMEF."
+    for path, field in (
+        (f"{PROGRAMMES}/{maths['id']}", "theme"),
+        (f"{SESSIONS}/{run['id']}", "capacity"),
+    ):
+        nulled = await client.patch(path, json={field: None}, headers=staff)
+        assert nulled.status_code == 422, path

@@ -13,13 +13,13 @@ from app.audit.routes.school import router as audit_router
 from app.family.routes import guardians, pupils
 from app.messaging.routes import announcements
 from app.messaging.routes.staff_messages import staff_messages
-from app.modules.diagnostics.routes.school import router as diagnostics_router
-from app.modules.equipment.routes.school import router as equipment_router
+from app.modules.diagnostics.routes import diagnostic_routes
+from app.modules.equipment.routes import equipment_routes
 from app.modules.partnerships.routes import partnership_routes
-from app.modules.school_projects.routes.school import router as projects_router
-from app.modules.sports.routes.school import router as sports_router
-from app.modules.trainings.routes.school import router as trainings_router
-from app.modules.websites.routes.school import router as websites_router
+from app.modules.school_projects.routes import project_routes
+from app.modules.sports.routes import sport_routes
+from app.modules.trainings.routes import training_routes
+from app.modules.websites.routes import website_routes
 
 router = APIRouter(prefix="/school", tags=["school"], dependencies=[Depends(school_staff_only)])
 router.include_router(pupils.router)
@@ -36,10 +36,10 @@ router.include_router(audit_router)
 router.include_router(accounts.router)
 router.include_router(grade_entry.router)
 router.include_router(staff.router)
-router.include_router(trainings_router)
-router.include_router(partnership_routes("school", school_staff_only))
-router.include_router(websites_router)
-router.include_router(diagnostics_router)
-router.include_router(projects_router)
-router.include_router(equipment_router)
-router.include_router(sports_router)
+router.include_router(training_routes("school"))
+router.include_router(partnership_routes("school"))
+router.include_router(website_routes("school"))
+router.include_router(diagnostic_routes("school"))
+router.include_router(project_routes("school"))
+router.include_router(equipment_routes("school"))
+router.include_router(sport_routes("school"))

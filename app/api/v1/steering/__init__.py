@@ -4,13 +4,13 @@ from fastapi import APIRouter, Depends
 
 from app.accounts.guards import steering_only
 from app.audit.routes import steering as audit
-from app.modules.diagnostics.routes import steering as diagnostics
-from app.modules.equipment.routes import steering as equipment
+from app.modules.diagnostics.routes import diagnostic_routes
+from app.modules.equipment.routes import equipment_routes
 from app.modules.partnerships.routes import partnership_routes
-from app.modules.school_projects.routes import steering as school_projects
-from app.modules.sports.routes import steering as sports
-from app.modules.trainings.routes import steering as trainings
-from app.modules.websites.routes import steering as websites
+from app.modules.school_projects.routes import project_routes
+from app.modules.sports.routes import sport_routes
+from app.modules.trainings.routes import training_routes
+from app.modules.websites.routes import website_routes
 from app.steering import routes as units
 
 # The guard sits on the face's router, so an endpoint added later cannot forget it.
@@ -18,12 +18,12 @@ router = APIRouter(prefix="/steering", tags=["steering"], dependencies=[Depends(
 for module in (
     units,
     audit,
-    school_projects,
-    trainings,
-    equipment,
-    diagnostics,
-    sports,
-    websites,
 ):
     router.include_router(module.router)
-router.include_router(partnership_routes("steering", steering_only))
+router.include_router(partnership_routes("steering"))
+router.include_router(project_routes("steering"))
+router.include_router(diagnostic_routes("steering"))
+router.include_router(equipment_routes("steering"))
+router.include_router(website_routes("steering"))
+router.include_router(sport_routes("steering"))
+router.include_router(training_routes("steering"))

@@ -8,10 +8,10 @@ from app.assessment.routes import gradesheet
 from app.assessment.routes import marks as assessment
 from app.attendance.routes import roll_calls as attendance
 from app.messaging.routes.staff_messages import staff_messages
-from app.modules.diagnostics.routes import teacher as diagnostics
-from app.modules.school_projects.routes import teacher as school_projects
-from app.modules.sports.routes import teacher as sports
-from app.modules.trainings.routes import teacher as trainings
+from app.modules.diagnostics.routes import diagnostic_routes
+from app.modules.school_projects.routes import project_routes
+from app.modules.sports.routes import sport_routes
+from app.modules.trainings.routes import training_routes
 from app.sync import routes as sync
 
 router = APIRouter(prefix="/teacher", tags=["teacher"], dependencies=[Depends(teacher_only)])
@@ -22,10 +22,10 @@ for module in (
     gradesheet,
     lessons,
     sync,
-    trainings,
-    diagnostics,
-    sports,
-    school_projects,
 ):
     router.include_router(module.router)
 router.include_router(staff_messages("teacher"))
+router.include_router(diagnostic_routes("teacher"))
+router.include_router(sport_routes("teacher"))
+router.include_router(training_routes("teacher"))
+router.include_router(project_routes("teacher"))

@@ -1,0 +1,40 @@
+"""Routes written once and mounted by every face that serves them.
+
+A domain or module groups its endpoints by idea: a route group is a function that adds its
+routes to a router, with operation ids that begin with the face's name (`school-...`,
+`steering-...`). It lists the groups each face serves, and each face mounts the router
+`face_routes` builds under its own prefix and role guard."""
+
+from __future__ import annotations
+
+import inspect
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
+
+from fastapi import APIRouter
+
+RouteGroup = Callable[[APIRouter, str], None]
+
+
+def face_routes(face: str, groups: Sequence[RouteGroup], **options: Any) -> APIRouter:
+    """The routes of `groups` for one face, on a router made with `options` (a prefix, the
+    dependencies every route of the face needs)."""
+    router = APIRouter(**options)
+    for add in groups:
+        add(router, face)
+    return router
+
+
+def path_id(name: str) -> Callable[..., Awaitable[uuid.UUID]]:
+    """A dependency that reads the id in the path parameter `name`, for a route written once
+    for several kinds of record, each naming its id its own way (`{news_id}`, `{event_id}`)."""
+
+    async def read(**path: uuid.UUID) -> uuid.UUID:
+        return path[name]
+
+    # FastAPI reads a dependency's parameters from its signature: this one has just `name`.
+    read.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=uuid.UUID)]
+    )
+    return read
