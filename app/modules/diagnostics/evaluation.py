@@ -22,7 +22,7 @@ from app.academics.models import Level as SchoolLevel
 from app.academics.teaching import TaughtClassInfo, check_pupils_of_class, current_pupils
 from app.core.bulk import upsert
 from app.core.listing import found, keyset_page, page_of, where_given
-from app.core.ownership import owned_above, owned_visible, owner_place
+from app.core.ownership import owned_above, owned_by, owned_visible, owner_place
 from app.core.pagination import PageRequest
 from app.core.schemas import Page
 from app.core.security.principal import Principal
@@ -136,17 +136,18 @@ async def _check_reference(session: AsyncSession, new: DiagnosticTestIn) -> None
 async def _diagnostic_for_post_test(
     session: AsyncSession, principal: Principal, new: DiagnosticTestIn
 ) -> DiagnosticTest:
-    """The diagnostic test a new post-test follows: visible to the caller, same level and
-    subject, without a post-test yet."""
+    """The diagnostic test a new post-test follows: owned by the caller's unit (a test has one
+    post-test, and only its owner may define it), same level and subject, without a post-test
+    yet."""
     diagnostic = await session.scalar(
         select(DiagnosticTest).where(
             DiagnosticTest.id == new.diagnostic_id,
             DiagnosticTest.kind == DiagnosticKind.DIAGNOSTIC,
-            owned_visible(principal, DiagnosticTest),
+            owned_by(principal, DiagnosticTest),
         )
     )
     if diagnostic is None:
-        raise invalid("body.diagnostic_id", "not a diagnostic test you can see", "unknown_test")
+        raise invalid("body.diagnostic_id", "not a diagnostic test of your unit", "unknown_test")
     if (diagnostic.level_code, diagnostic.subject_id) != (new.level_code, new.subject_id):
         raise invalid("body.diagnostic_id", "another level or subject", "mismatch")
     taken = await session.scalar(
@@ -571,7 +572,9 @@ async def class_progress(
     post_test_id = test.id if test.diagnostic_id else None
     if post_test_id is None:
         post_test_id = await session.scalar(
-            select(DiagnosticTest.id).where(DiagnosticTest.diagnostic_id == test.id)
+            select(DiagnosticTest.id).where(
+                DiagnosticTest.diagnostic_id == test.id, owned_visible(principal, DiagnosticTest)
+            )
         )
     if post_test_id is None:
         raise ProblemError(409, "diagnostics.no_post_test", kind="no-post-test")

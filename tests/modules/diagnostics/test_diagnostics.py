@@ -408,3 +408,23 @@ async def test_steering_mastery_and_overview_figure(
     ).json()
     assert elsewhere["modules"]["diagnostics"]["pupils_assessed"] == 0
     assert elsewhere["modules"]["diagnostics"]["mastery_rate"] is None
+
+
+async def test_only_the_owner_defines_a_post_test(
+    client: httpx.AsyncClient, teaching: TeachingWorld, diagnostic: dict[str, Any]
+) -> None:
+    # The ministry's test: a directorate sees it, but its one post-test is the ministry's to define.
+    post = {
+        "kind": "post_test",
+        "level_code": diagnostic["level_code"],
+        "subject_id": diagnostic["subject_id"],
+        "title": "Post-test",
+        "competencies": [],
+        "diagnostic_id": diagnostic["id"],
+    }
+    url = "/api/v1/steering/diagnostics/tests"
+    taken = await client.post(url, json=post, headers=teaching.auth("province_staff"))
+    assert taken.status_code == 422, taken.text
+    assert taken.json()["errors"][0]["field"] == "body.diagnostic_id"
+    owned = await client.post(url, json=post, headers=teaching.auth("central_staff"))
+    assert owned.status_code == 201, owned.text
