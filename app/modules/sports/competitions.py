@@ -327,15 +327,18 @@ async def _is_organiser(
 async def decide_entry(
     session: AsyncSession, principal: Principal, entry_id: uuid.UUID, action: str
 ) -> EntryOut:
-    """Accept or refuse an entry of a competition the caller organises."""
-    entry = found(
-        await session.scalar(
-            select(SportEntry)
-            .join(SportCompetition, SportCompetition.id == SportEntry.competition_id)
-            .where(SportEntry.id == entry_id, owned_by(principal, SportCompetition))
-            .with_for_update(of=SportEntry)
-        )
+    """Accept or refuse an entry of a competition the caller organises, while it takes entries
+    (once running, its fixtures are drawn from the accepted teams)."""
+    entry, status = await found_row(
+        session,
+        select(SportEntry, SportCompetition.status)
+        .join(SportCompetition, SportCompetition.id == SportEntry.competition_id)
+        .where(SportEntry.id == entry_id, owned_by(principal, SportCompetition))
+        # The competition too: closing its entries waits for this decision, or comes first.
+        .with_for_update(of=[SportEntry, SportCompetition]),
     )
+    if status is not CompetitionStatus.OPEN:
+        raise ProblemError(409, "sports.entries_closed", kind="entries-closed")
     entry.status = ENTRY_FLOW.next(entry.status, action)
     await session.flush()
     return await _entry(session, entry.id, ENTRY_FLOW)

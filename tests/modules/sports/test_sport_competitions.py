@@ -384,3 +384,18 @@ async def test_an_entered_team_keeps_to_the_medical_rule(
     assert newcomer.massar_code in refused.json()["errors"][0]["message"]
     team = await client.get(f"{SCHOOL}/teams/{league.team_a['id']}", headers=staff)
     assert team.json()["members"] == len(members)
+
+
+async def test_an_entry_is_decided_only_while_the_competition_takes_entries(
+    client: httpx.AsyncClient, league: League
+) -> None:
+    province = league.auth("province_staff")
+    entry = await _enter(client, league, league.team_a, league.auth("school_staff"))
+    assert entry.status_code == 201, entry.text
+    closed = await client.post(
+        f"{STEERING}/competitions/{league.competition['id']}/close_entries", headers=province
+    )
+    assert closed.json()["status"] == "running"
+    late = await client.post(f"{STEERING}/entries/{entry.json()['id']}/accept", headers=province)
+    assert late.status_code == 409, late.text
+    assert late.json()["type"].endswith("/entries-closed")
