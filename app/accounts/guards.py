@@ -68,6 +68,11 @@ async def current_principal(
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 
+# Each guard and the roles it lets through: what the authorization matrix test reads to know,
+# for every route, which roles must be turned away.
+GUARD_ROLES: dict[Callable[..., Awaitable[Principal]], frozenset[Role]] = {}
+
+
 def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that lets only these roles through (403 for the others)."""
     allowed = frozenset(roles)
@@ -77,6 +82,7 @@ def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
             raise Forbidden()
         return principal
 
+    GUARD_ROLES[guard] = allowed
     return guard
 
 
