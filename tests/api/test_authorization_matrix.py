@@ -11,6 +11,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import httpx
 import pytest
@@ -54,6 +55,7 @@ class Operation:
     path: str
     allowed: frozenset[Role] | None  # None: no role guard
     reads_principal: bool
+    pages: bool  # takes a `cursor`
 
     def url(self) -> str:
         """The path with a fresh UUID (or a plausible value) in each parameter."""
@@ -78,6 +80,12 @@ def _calls(dependant: Dependant) -> Iterator[Callable[..., object]]:
         yield from _calls(dependency)
 
 
+def _query_params(dependant: Dependant) -> Iterator[Any]:
+    yield from dependant.query_params
+    for dependency in dependant.dependencies:
+        yield from _query_params(dependency)
+
+
 def operations() -> list[Operation]:
     """Every operation the app serves, with the roles its guards let through."""
     found = []
@@ -96,6 +104,7 @@ def operations() -> list[Operation]:
                     path=str(route.path),
                     allowed=allowed,
                     reads_principal=current_principal in calls,
+                    pages=any(p.alias == "cursor" for p in _query_params(route.dependant)),
                 )
             )
     return found
