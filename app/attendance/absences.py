@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Row, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_year
@@ -15,7 +14,8 @@ from app.academics.models import Pupil, SchoolClass, Subject
 from app.academics.schemas import SubjectRef
 from app.attendance.models import AttendanceMark, AttendanceSheet, AttendanceStatus
 from app.attendance.schemas import PupilAbsenceTotal, SchoolAbsence
-from app.core.pagination import encode_cursor, split_page
+from app.core.listing import page_of, where_given
+from app.core.pagination import PageRequest
 from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.organisation.scopes import school_scope
@@ -24,12 +24,11 @@ from app.organisation.scopes import school_scope
 async def list_absences(
     session: AsyncSession,
     principal: Principal,
+    page: PageRequest,
     *,
     class_id: uuid.UUID | None,
     pupil_id: uuid.UUID | None,
     on: date | None,
-    limit: int,
-    after: dict[str, Any] | None,
 ) -> Page[SchoolAbsence]:
     """This year's absences and lateness in the school, newest first, filtered."""
     statement = (
@@ -48,48 +47,34 @@ async def list_absences(
             AttendanceMark.status != AttendanceStatus.PRESENT,
         )
     )
-    if class_id is not None:
-        statement = statement.where(AttendanceSheet.class_id == class_id)
-    if pupil_id is not None:
-        statement = statement.where(AttendanceMark.pupil_id == pupil_id)
-    if on is not None:
-        statement = statement.where(AttendanceSheet.lesson_date == on)
-    if after is not None:
-        # Keyset on (date, mark id), newest first.
-        statement = statement.where(
-            (AttendanceSheet.lesson_date < date.fromisoformat(after["date"]))
-            | (
-                (AttendanceSheet.lesson_date == date.fromisoformat(after["date"]))
-                & (AttendanceMark.id < uuid.UUID(after["id"]))
-            )
-        )
-    rows = (
-        await session.execute(
-            statement.order_by(AttendanceSheet.lesson_date.desc(), AttendanceMark.id.desc()).limit(
-                limit + 1
-            )
-        )
-    ).all()
-    page, more = split_page(list(rows), limit)
-    items = [
-        SchoolAbsence(
-            id=mark.id,
-            pupil_id=pupil.id,
-            massar_code=pupil.massar_code,
-            first_name=pupil.first_name,
-            last_name=pupil.last_name,
-            class_id=sheet.class_id,
-            class_name=class_name,
-            date=sheet.lesson_date,
-            start_time=sheet.starts_at,
-            subject=SubjectRef.model_validate(subject),
-            status=mark.status,
-            minutes_late=mark.minutes_late,
-        )
-        for mark, sheet, pupil, class_name, subject in page
-    ]
-    cursor = encode_cursor({"date": items[-1].date, "id": items[-1].id}) if more else None
-    return Page[SchoolAbsence](items=items, next_cursor=cursor)
+    statement = where_given(
+        statement,
+        {
+            AttendanceSheet.class_id: class_id,
+            AttendanceMark.pupil_id: pupil_id,
+            AttendanceSheet.lesson_date: on,
+        },
+    )
+    keys = (AttendanceSheet.lesson_date, AttendanceMark.id)
+    return await page_of(session, statement, keys, page, _absence, descending=True)
+
+
+def _absence(row: Row[AttendanceMark, AttendanceSheet, Pupil, str, Subject]) -> SchoolAbsence:
+    mark, sheet, pupil, class_name, subject = row
+    return SchoolAbsence(
+        id=mark.id,
+        pupil_id=pupil.id,
+        massar_code=pupil.massar_code,
+        first_name=pupil.first_name,
+        last_name=pupil.last_name,
+        class_id=sheet.class_id,
+        class_name=class_name,
+        date=sheet.lesson_date,
+        start_time=sheet.starts_at,
+        subject=SubjectRef.model_validate(subject),
+        status=mark.status,
+        minutes_late=mark.minutes_late,
+    )
 
 
 async def pupil_totals(
@@ -129,8 +114,7 @@ async def pupil_totals(
         .group_by(Pupil.id, SchoolClass.name)
         .order_by(absences.desc(), Pupil.last_name)
     )
-    if class_id is not None:
-        statement = statement.where(AttendanceSheet.class_id == class_id)
+    statement = where_given(statement, {AttendanceSheet.class_id: class_id})
     if only_above:
         statement = statement.having(absences > threshold)
     return [

@@ -23,6 +23,7 @@ from app.assessment.schemas import MarkIn, TestIn
 from app.attendance import roll_calls as attendance
 from app.attendance.models import AttendanceStatus, Justification
 from app.attendance.schemas import AttendanceIn, AttendanceMarkIn
+from app.core.pagination import PageRequest
 from app.core.roles import Role
 from app.core.security.principal import Principal
 from app.demo.teaching import random_pupil
@@ -162,7 +163,7 @@ def _roll_call(rng: random.Random, subject: Subject, group: list[Pupil], day: da
 
 async def _publish(session: AsyncSession, director: Principal, school_class: SchoolClass) -> None:
     tests = await marks_workflow.list_tests(
-        session, director, status=None, class_id=school_class.id, limit=50, after=None
+        session, director, PageRequest(), status=None, class_id=school_class.id
     )
     for test in tests.items:
         await marks_workflow.validate_test(session, director, test.id)

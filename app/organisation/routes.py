@@ -33,8 +33,7 @@ async def list_schools(
     return await schools.list_schools(
         session,
         principal,
-        limit=page.limit,
-        after=page.position(),
+        page,
         province_id=province_id,
         academy_id=academy_id,
         cycle=cycle,

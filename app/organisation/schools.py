@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from app.core.pagination import encode_cursor, split_page
+from app.core.listing import page_of, where_given
+from app.core.pagination import PageRequest
 from app.core.schemas import Page, UnitRef
 from app.core.security.principal import Principal
 from app.errors import NotFound
@@ -41,9 +41,8 @@ def _readable_schools(principal: Principal) -> Select[School, Province, Academy]
 async def list_schools(
     session: AsyncSession,
     principal: Principal,
+    page: PageRequest,
     *,
-    limit: int,
-    after: dict[str, Any] | None = None,
     province_id: uuid.UUID | None = None,
     academy_id: uuid.UUID | None = None,
     cycle: Cycle | None = None,
@@ -51,24 +50,18 @@ async def list_schools(
     area: Area | None = None,
 ) -> Page[SchoolOut]:
     """A page of the schools in scope, by code, with the caller's filters inside the scope."""
-    statement = _readable_schools(principal)
-    if province_id is not None:
-        statement = statement.where(School.province_id == province_id)
-    if academy_id is not None:
-        statement = statement.where(School.academy_id == academy_id)
+    statement = where_given(
+        _readable_schools(principal),
+        {
+            School.province_id: province_id,
+            School.academy_id: academy_id,
+            School.sector: sector,
+            School.area: area,
+        },
+    )
     if cycle is not None:
         statement = statement.where(School.cycles.contains([cycle.value]))  # GIN-indexed @>
-    if sector is not None:
-        statement = statement.where(School.sector == sector)
-    if area is not None:
-        statement = statement.where(School.area == area)
-    if after is not None:
-        statement = statement.where(School.code > str(after.get("code", "")))
-    rows = (await session.execute(statement.order_by(School.code).limit(limit + 1))).all()
-    page, more = split_page(list(rows), limit)
-    items = [_school_out(school, province, academy) for school, province, academy in page]
-    next_cursor = encode_cursor({"code": items[-1].code}) if more else None
-    return Page[SchoolOut](items=items, next_cursor=next_cursor)
+    return await page_of(session, statement, (School.code,), page, lambda row: _school_out(*row))
 
 
 async def get_school(

@@ -23,6 +23,4 @@ async def list_audit(
     filters: AuditFiltersDep,
 ) -> Page[AuditEntryOut]:
     """Every write to my school's records, newest first."""
-    return await audit.list_entries(
-        session, principal, filters, limit=page.limit, after=page.position()
-    )
+    return await audit.list_entries(session, principal, filters, page)

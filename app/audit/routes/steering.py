@@ -23,6 +23,4 @@ async def list_audit(
     filters: AuditFiltersDep,
 ) -> Page[AuditEntryOut]:
     """Writes in the schools under me, newest first; central staff also see rows of no school."""
-    return await audit.list_entries(
-        session, principal, filters, limit=page.limit, after=page.position()
-    )
+    return await audit.list_entries(session, principal, filters, page)

@@ -33,7 +33,7 @@ async def recipients(
 @router.get("/messages", operation_id="parent-threads")
 async def threads(page: PageParams, principal: ParentPrincipal, session: SessionDep) -> ThreadPage:
     """My threads, newest activity first, with what is unread."""
-    return await messages.list_threads(session, principal, limit=page.limit, after=page.position())
+    return await messages.list_threads(session, principal, page)
 
 
 @router.post("/messages", operation_id="parent-start-thread", status_code=status.HTTP_201_CREATED)

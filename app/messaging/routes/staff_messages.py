@@ -25,9 +25,7 @@ def staff_messages(operation_prefix: str) -> APIRouter:
         page: PageParams, principal: CurrentPrincipal, session: SessionDep
     ) -> ThreadPage:
         """Threads parents started with me, newest activity first, with what is unread."""
-        return await messages.list_threads(
-            session, principal, limit=page.limit, after=page.position()
-        )
+        return await messages.list_threads(session, principal, page)
 
     @router.get("/messages/{thread_id}", operation_id=f"{operation_prefix}-thread")
     async def thread(
