@@ -9,7 +9,7 @@ from app.accounts.routes import staff
 from app.assessment.routes import completion as grade_entry
 from app.assessment.routes import validation as marks
 from app.attendance.routes import absences, justifications
-from app.audit.routes.school import router as audit_router
+from app.audit.routes import audit_log
 from app.family.routes import guardians, pupils
 from app.messaging.routes import announcements
 from app.messaging.routes.staff_messages import staff_messages
@@ -32,7 +32,7 @@ router.include_router(guardians.router)
 router.include_router(structure.router)
 router.include_router(transfers.router)
 router.include_router(imports.router)
-router.include_router(audit_router)
+router.include_router(audit_log("school"))
 router.include_router(accounts.router)
 router.include_router(grade_entry.router)
 router.include_router(staff.router)

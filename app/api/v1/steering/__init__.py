@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 
 from app.accounts.guards import steering_only
-from app.audit.routes import steering as audit
+from app.audit.routes import audit_log
 from app.modules.diagnostics.routes import steering as diagnostics
 from app.modules.equipment.routes import steering as equipment
 from app.modules.partnerships.routes import partnership_routes
@@ -17,7 +17,6 @@ from app.steering import routes as units
 router = APIRouter(prefix="/steering", tags=["steering"], dependencies=[Depends(steering_only)])
 for module in (
     units,
-    audit,
     school_projects,
     trainings,
     equipment,
@@ -26,4 +25,5 @@ for module in (
     websites,
 ):
     router.include_router(module.router)
+router.include_router(audit_log("steering"))
 router.include_router(partnership_routes("steering", steering_only))
