@@ -14,6 +14,7 @@ from app.family import links as family
 from app.family.routes.pupil_views import pupil_views
 from app.family.schemas import Child, LinkChildIn
 from app.messaging.routes import parent_messages
+from app.messaging.routes.threads import message_threads
 from app.modules.diagnostics.routes.pupil import diagnostics_view
 from app.modules.sports import fixtures as sport_fixtures
 from app.modules.sports.schemas import PupilSportsOut
@@ -82,3 +83,4 @@ router.include_router(
 router.include_router(diagnostics_view("parent-child", my_child), prefix="/children/{child_id}")
 router.include_router(parent_justifications.router)
 router.include_router(parent_messages.router)
+router.include_router(message_threads("parent"))

@@ -12,7 +12,7 @@ from app.attendance.routes import absences, justifications
 from app.audit.routes import audit_log
 from app.family.routes import guardians, pupils
 from app.messaging.routes import announcements
-from app.messaging.routes.staff_messages import staff_messages
+from app.messaging.routes.threads import message_threads
 from app.modules.diagnostics.routes.school import router as diagnostics_router
 from app.modules.equipment.routes.school import router as equipment_router
 from app.modules.partnerships.routes import partnership_routes
@@ -24,7 +24,7 @@ from app.modules.websites.routes.school import router as websites_router
 router = APIRouter(prefix="/school", tags=["school"], dependencies=[Depends(school_staff_only)])
 router.include_router(pupils.router)
 router.include_router(justifications.router)
-router.include_router(staff_messages("school"))
+router.include_router(message_threads("school"))
 router.include_router(announcements.router)
 router.include_router(marks.router)
 router.include_router(absences.router)

@@ -7,7 +7,7 @@ from app.accounts.guards import teacher_only
 from app.assessment.routes import gradesheet
 from app.assessment.routes import marks as assessment
 from app.attendance.routes import roll_calls as attendance
-from app.messaging.routes.staff_messages import staff_messages
+from app.messaging.routes.threads import message_threads
 from app.modules.diagnostics.routes import teacher as diagnostics
 from app.modules.school_projects.routes import teacher as school_projects
 from app.modules.sports.routes import teacher as sports
@@ -28,4 +28,4 @@ for module in (
     school_projects,
 ):
     router.include_router(module.router)
-router.include_router(staff_messages("teacher"))
+router.include_router(message_threads("teacher"))
