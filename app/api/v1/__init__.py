@@ -4,8 +4,7 @@ from fastapi import APIRouter
 
 from app.accounts.routes import auth, me
 from app.accounts.routes.mfa import router as me_mfa_router
-from app.api.v1 import school, steering, teacher
-from app.family.routes import parent, student
+from app.api.v1 import parent, school, steering, student, teacher
 from app.messaging.routes import notifications
 from app.modules.equipment.routes.catalogue import router as equipment_catalogue_router
 from app.modules.websites.routes.public import router as public_router
