@@ -4,9 +4,10 @@ statistics. Teachers reach only the tests of their own classes and subjects."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from sqlalchemy import Select, delete, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -199,7 +200,31 @@ async def save_marks(
     _require_draft(test)
     enrolled = set((await session.scalars(current_pupils(test.class_id))).all())
     check_pupils_of_class([row.pupil_id for row in rows], enrolled, "body.{index}.pupil_id")
-    cleared = [row.pupil_id for row in rows if row.is_empty]
+    entries = {row.pupil_id: None if row.is_empty else row for row in rows}
+    await write_marks(session, test, entries, principal.user_id)
+    return await _with_marks(session, test)
+
+
+class MarkEntry(Protocol):
+    """A pupil's entry in a test, however it came in: the app, the grade sheet or sync."""
+
+    @property
+    def mark(self) -> Decimal | None: ...
+    @property
+    def absent(self) -> bool: ...
+    @property
+    def remark(self) -> str | None: ...
+
+
+async def write_marks(
+    session: AsyncSession,
+    test: ClassTest,
+    entries: Mapping[uuid.UUID, MarkEntry | None],
+    author_id: uuid.UUID,
+) -> tuple[int, int]:
+    """Set the test's marks of these pupils (None clears a pupil's row): one upsert and one
+    delete at most. Returns how many rows were written and cleared."""
+    cleared = [pupil_id for pupil_id, entry in entries.items() if entry is None]
     if cleared:
         await session.execute(
             delete(Mark).where(
@@ -214,14 +239,14 @@ async def save_marks(
             "school_id": test.school_id,
             "school_year": test.school_year,
             "test_id": test.id,
-            "pupil_id": row.pupil_id,
-            "mark": row.mark,
-            "absent": row.absent,
-            "remark": row.remark,
-            "updated_by": principal.user_id,
+            "pupil_id": pupil_id,
+            "mark": entry.mark,
+            "absent": entry.absent,
+            "remark": entry.remark,
+            "updated_by": author_id,
         }
-        for row in rows
-        if not row.is_empty
+        for pupil_id, entry in entries.items()
+        if entry is not None
     ]
     if kept:
         await session.execute(
@@ -232,7 +257,7 @@ async def save_marks(
                 update=["mark", "absent", "remark"],
             )
         )
-    return await _with_marks(session, test)
+    return len(kept), len(cleared)
 
 
 async def list_marks(session: AsyncSession, principal: Principal, test_id: uuid.UUID) -> TestMarks:
