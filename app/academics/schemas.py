@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time
+from typing import ClassVar
 
 from pydantic import Field, model_validator
 
 from app.academics.models import Gender, TransferStatus
-from app.core.schemas import Schema, SchoolRef
+from app.core.schemas import Patch, Schema, SchoolRef
 
 
 class SubjectRef(Schema):
@@ -102,7 +103,9 @@ class ClassIn(Schema):
     name: str = Field(min_length=1, max_length=32, examples=["2BACSPF-1"])
 
 
-class ClassPatch(Schema):
+class ClassPatch(Patch):
+    REQUIRED: ClassVar[frozenset[str]] = frozenset({"name", "is_active"})
+
     name: str | None = Field(default=None, min_length=1, max_length=32)
     is_active: bool | None = None
 
@@ -130,7 +133,11 @@ class PupilIn(Schema):
     class_id: uuid.UUID | None = Field(default=None, description="Enrol in this class now.")
 
 
-class PupilPatch(Schema):
+class PupilPatch(Patch):
+    REQUIRED: ClassVar[frozenset[str]] = frozenset(
+        {"first_name", "last_name", "first_name_ar", "last_name_ar"}
+    )
+
     first_name: str | None = Field(default=None, min_length=1, max_length=100)
     last_name: str | None = Field(default=None, min_length=1, max_length=100)
     first_name_ar: str | None = Field(default=None, min_length=1, max_length=100)

@@ -135,8 +135,7 @@ async def update_class(
 ) -> SchoolClassOut:
     """Rename a class, or deactivate (and reactivate) it."""
     school_class = await class_of_school(session, principal, class_id)
-    for field, value in patch.model_dump(exclude_unset=True).items():
-        setattr(school_class, field, value)
+    patch.apply_to(school_class)
     await session.flush()
     return next(c for c in await list_classes(session, principal) if c.id == class_id)
 
@@ -204,8 +203,7 @@ async def update_pupil(
 ) -> SchoolPupilOut:
     """Correct a pupil's names or birth place."""
     pupil = await _pupil_of_school(session, principal, pupil_id)
-    for field, value in patch.model_dump(exclude_unset=True).items():
-        setattr(pupil, field, value)
+    patch.apply_to(pupil)
     await session.flush()
     return next(p for p in await list_pupils(session, principal, None) if p.id == pupil_id)
 

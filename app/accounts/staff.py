@@ -114,7 +114,7 @@ async def update_teacher(
     if row is None:
         raise NotFound()
     user, profile = row
-    changes = patch.model_dump(exclude_unset=True)
+    changes = patch.changes()
     for field in ("first_name", "last_name"):
         if field in changes:
             setattr(user, field, changes[field])

@@ -170,10 +170,9 @@ async def update_test(
     """Change a draft test's date or title."""
     test, count = await _get(session, principal, test_id)
     _require_draft(test)
-    if patch.date is not None:
-        test.test_date = patch.date
-    if patch.title is not None:
-        test.title = patch.title
+    changes = patch.changes()
+    test.test_date = changes.get("date", test.test_date)
+    test.title = changes.get("title", test.title)
     await session.flush()
     await session.refresh(test)
     return test_out(test, count)

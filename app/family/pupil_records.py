@@ -179,7 +179,7 @@ async def update_contact(
 ) -> Contact:
     """Change the fields sent, keep the others."""
     school_id = await session.scalar(select(Pupil.school_id).where(Pupil.id == pupil_id))
-    changes = patch.model_dump(exclude_unset=True)
+    changes = patch.changes()
     row = (
         await session.execute(
             insert(PupilContact)

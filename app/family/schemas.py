@@ -15,7 +15,7 @@ from app.academics.models import Gender
 from app.academics.schemas import ClassRef, SubjectRef
 from app.assessment.models import TestKind
 from app.attendance.models import AttendanceStatus
-from app.core.schemas import Schema, SchoolRef, UnitRef
+from app.core.schemas import Patch, Schema, SchoolRef, UnitRef
 from app.exams.models import ExamDecision, ExamKind
 from app.family.models import Kinship, PhoneOperator, PhoneOwner
 
@@ -90,7 +90,7 @@ class Contact(Schema):
     recovery_email: str | None
 
 
-class ContactPatch(Schema):
+class ContactPatch(Patch):
     """Only the fields sent change; send null to erase one."""
 
     phone: str | None = Field(default=None, pattern=PHONE_PATTERN, examples=["0612345678"])
