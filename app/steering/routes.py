@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query
 
 from app.accounts.guards import SteeringPrincipal
 from app.core.db.session import SessionDep
+from app.organisation import units as tree
 from app.steering import overview as steering
 from app.steering.schemas import UnitFigures, UnitList
 
@@ -30,7 +31,7 @@ async def overview(
 ) -> UnitFigures:
     """The figures of my own unit: the ministry, my academy or my directorate."""
     when = steering.period(from_, to)
-    unit = await steering.own_unit(session, principal)
+    unit = await tree.own_unit(session, principal)
     return await steering.unit_figures(session, unit, when)
 
 
@@ -40,7 +41,7 @@ async def units(
 ) -> UnitList:
     """The units one level down (academies, directorates or schools) with their key figures."""
     when = steering.period(from_, to)
-    unit = await steering.own_unit(session, principal)
+    unit = await tree.own_unit(session, principal)
     return await steering.unit_list(session, unit, when)
 
 
@@ -54,5 +55,5 @@ async def unit(
 ) -> UnitFigures:
     """The figures of an academy, directorate or school in my part of the tree (404 otherwise)."""
     when = steering.period(from_, to)
-    target = await steering.find_unit(session, principal, unit_id)
+    target = await tree.find_unit(session, principal, unit_id)
     return await steering.unit_figures(session, target, when)
