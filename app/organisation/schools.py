@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,6 +17,18 @@ from app.errors import NotFound
 from app.organisation.models import Academy, Area, Cycle, Province, School, Sector
 from app.organisation.schemas import SchoolOut
 from app.organisation.scopes import school_scope
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolFilters:
+    """Optional filters of the school list, applied inside the caller's scope."""
+
+    province_id: uuid.UUID | None = None
+    academy_id: uuid.UUID | None = None
+    cycle: Cycle | None = None
+    sector: Sector | None = None
+    area: Area | None = None
+
 
 _province = aliased(Province, name="province")
 _academy = aliased(Academy, name="academy")
@@ -42,25 +55,20 @@ async def list_schools(
     session: AsyncSession,
     principal: Principal,
     page: PageRequest,
-    *,
-    province_id: uuid.UUID | None = None,
-    academy_id: uuid.UUID | None = None,
-    cycle: Cycle | None = None,
-    sector: Sector | None = None,
-    area: Area | None = None,
+    filters: SchoolFilters,
 ) -> Page[SchoolOut]:
     """A page of the schools in scope, by code, with the caller's filters inside the scope."""
     statement = where_given(
         _readable_schools(principal),
         {
-            School.province_id: province_id,
-            School.academy_id: academy_id,
-            School.sector: sector,
-            School.area: area,
+            School.province_id: filters.province_id,
+            School.academy_id: filters.academy_id,
+            School.sector: filters.sector,
+            School.area: filters.area,
         },
     )
-    if cycle is not None:
-        statement = statement.where(School.cycles.contains([cycle.value]))  # GIN-indexed @>
+    if filters.cycle is not None:
+        statement = statement.where(School.cycles.contains([filters.cycle.value]))  # GIN @>
     return await page_of(session, statement, (School.code,), page, lambda row: _school_out(*row))
 
 
