@@ -11,6 +11,7 @@ from typing import ClassVar
 from pydantic import Field, model_validator
 
 from app.academics.models import Gender, TransferStatus
+from app.accounts.schemas import PupilRef
 from app.core.schemas import Patch, Schema, SchoolRef
 
 
@@ -59,13 +60,7 @@ class TaughtClass(Schema):
     subjects: list[SubjectRef]
 
 
-class RosterPupil(Schema):
-    id: uuid.UUID
-    massar_code: str
-    first_name: str
-    last_name: str
-    first_name_ar: str
-    last_name_ar: str
+class RosterPupil(PupilRef):
     birth_date: date
     gender: Gender
 
@@ -150,15 +145,7 @@ class EnrolmentIn(Schema):
     class_id: uuid.UUID
 
 
-class SchoolPupilOut(Schema):
-    id: uuid.UUID
-    massar_code: str
-    first_name: str
-    last_name: str
-    first_name_ar: str
-    last_name_ar: str
-    birth_date: date
-    gender: Gender
+class SchoolPupilOut(RosterPupil):
     class_id: uuid.UUID | None
     class_name: str | None
 

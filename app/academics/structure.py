@@ -98,15 +98,7 @@ async def list_classes(session: AsyncSession, principal: Principal) -> list[Scho
 
 
 def _class_out(school_class: SchoolClass, stream_code: str | None, pupils: int) -> SchoolClassOut:
-    return SchoolClassOut(
-        id=school_class.id,
-        name=school_class.name,
-        school_year=school_class.school_year,
-        level_code=school_class.level_code,
-        stream_code=stream_code,
-        is_active=school_class.is_active,
-        pupil_count=pupils,
-    )
+    return SchoolClassOut.of(school_class, stream_code=stream_code, pupil_count=pupils)
 
 
 async def create_class(session: AsyncSession, principal: Principal, new: ClassIn) -> SchoolClassOut:
@@ -180,18 +172,7 @@ async def list_pupils(
 
 
 def _pupil_out(pupil: Pupil, class_id: uuid.UUID | None, class_name: str | None) -> SchoolPupilOut:
-    return SchoolPupilOut(
-        id=pupil.id,
-        massar_code=pupil.massar_code,
-        first_name=pupil.first_name,
-        last_name=pupil.last_name,
-        first_name_ar=pupil.first_name_ar,
-        last_name_ar=pupil.last_name_ar,
-        birth_date=pupil.birth_date,
-        gender=pupil.gender,
-        class_id=class_id,
-        class_name=class_name,
-    )
+    return SchoolPupilOut.of(pupil, class_id=class_id, class_name=class_name)
 
 
 async def create_pupil(session: AsyncSession, principal: Principal, new: PupilIn) -> SchoolPupilOut:

@@ -35,15 +35,11 @@ async def list_teachers(session: AsyncSession, principal: Principal) -> list[Sch
 
 
 def _out(user: User, profile: TeacherProfile | None, specialty: str | None) -> SchoolTeacherOut:
-    return SchoolTeacherOut(
-        id=user.id,
-        username=user.username,
-        first_name=user.first_name,
-        last_name=user.last_name,
+    return SchoolTeacherOut.of(
+        user,
         ppr=profile.ppr if profile else None,
         rank=profile.rank if profile else None,
         specialty_code=specialty,
-        is_active=user.is_active,
     )
 
 

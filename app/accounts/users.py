@@ -178,16 +178,9 @@ async def get_me(session: AsyncSession, principal: Principal) -> MeOut:
     row = (await session.execute(_ME_QUERY.where(User.id == principal.user_id))).one_or_none()
     if row is None:
         raise NotFound()
-    return MeOut(
-        id=row.id,
-        username=row.username,
-        role=row.role,
-        title=row.title,
+    return MeOut.of(
+        row,
         level=ROLE_LEVEL[row.role],
-        first_name=row.first_name,
-        last_name=row.last_name,
-        first_name_ar=row.first_name_ar,
-        last_name_ar=row.last_name_ar,
         school=_unit(row._mapping, "school", SchoolRef),
         province=_unit(row._mapping, "province", UnitRef),
         academy=_unit(row._mapping, "academy", UnitRef),

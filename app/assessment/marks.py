@@ -50,20 +50,8 @@ def _readable_tests(principal: Principal) -> Select[ClassTest, int]:
 
 
 def test_out(test: ClassTest, mark_count: int) -> TestOut:
-    return TestOut(
-        id=test.id,
-        class_id=test.class_id,
-        subject_id=test.subject_id,
-        school_year=test.school_year,
-        semester=test.semester,
-        kind=test.kind,
-        date=test.test_date,
-        title=test.title,
-        status=test.status,
-        submitted_at=test.submitted_at,
-        mark_count=mark_count,
-        updated_at=test.updated_at,
-    )
+    """A test as the API shows it, with how many marks it holds."""
+    return TestOut.of(test, date=test.test_date, mark_count=mark_count)
 
 
 async def _get(

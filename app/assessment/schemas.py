@@ -8,7 +8,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from app.assessment.models import TestKind, TestStatus
 from app.core.schemas import Patch, Schema
@@ -155,7 +155,7 @@ class GradeSheetReport(Schema):
     errors: list[GradeSheetRowError] = Field(description="Empty when the import succeeded.")
 
 
-class Completion(BaseModel):
+class Completion(Schema):
     """Grade entry: marks expected (current pupils × tests scheduled), entered, and how far
     they went (cumulative: validated marks were submitted too); draft tests past the delay."""
 
@@ -168,7 +168,7 @@ class Completion(BaseModel):
     late_tests: int
 
 
-class GradeEntryRow(BaseModel):
+class GradeEntryRow(Schema):
     class_id: uuid.UUID
     class_name: str
     level_code: str
@@ -185,7 +185,7 @@ class GradeEntryRow(BaseModel):
     completion: Completion
 
 
-class GradeEntryOut(BaseModel):
+class GradeEntryOut(Schema):
     late_after_days: int
     late_before: date = Field(description="Draft tests dated before this day are late.")
     total: Completion

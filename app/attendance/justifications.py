@@ -481,14 +481,4 @@ def _out(justification: Justification, covered: list[CoveredAbsence]) -> Justifi
         if justification.document_type is not None and justification.document_size is not None
         else None
     )
-    return JustificationOut(
-        id=justification.id,
-        pupil_id=justification.pupil_id,
-        status=justification.status,
-        reason=justification.reason,
-        decision_reason=justification.decision_reason,
-        decided_at=justification.decided_at,
-        created_at=justification.created_at,
-        document=document,
-        absences=covered,
-    )
+    return JustificationOut.of(justification, document=document, absences=covered)

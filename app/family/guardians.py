@@ -33,17 +33,12 @@ def _links(principal: Principal) -> Select[GuardianLink, User, Pupil]:
 
 
 def _out(link: GuardianLink, parent: User, pupil: Pupil) -> GuardianLinkOut:
-    return GuardianLinkOut(
-        id=link.id,
-        parent_id=parent.id,
+    return GuardianLinkOut.of(
+        link,
         parent_name=f"{parent.first_name} {parent.last_name}",
         parent_username=parent.username,
-        pupil_id=pupil.id,
         massar_code=pupil.massar_code,
         pupil_name=f"{pupil.first_name} {pupil.last_name}",
-        kinship=link.kinship,
-        verified_at=link.verified_at,
-        created_at=link.created_at,
     )
 
 

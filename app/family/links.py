@@ -62,13 +62,8 @@ async def children(session: AsyncSession, principal: Principal) -> list[Child]:
     ).all()
     classes = await current_classes(session, [pupil.id for pupil, *_ in rows])
     return [
-        Child(
-            id=pupil.id,
-            massar_code=pupil.massar_code,
-            first_name=pupil.first_name,
-            last_name=pupil.last_name,
-            first_name_ar=pupil.first_name_ar,
-            last_name_ar=pupil.last_name_ar,
+        Child.of(
+            pupil,
             kinship=kinship,
             school_name_fr=school_fr,
             school_name_ar=school_ar,

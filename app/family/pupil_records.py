@@ -145,17 +145,8 @@ async def profile(session: AsyncSession, pupil_id: uuid.UUID) -> PupilProfile:
     pupil, school, province, academy = row
     place = await placement(session, pupil_id)
     level = await session.get(Level, place.level_code) if place else None
-    return PupilProfile(
-        id=pupil.id,
-        massar_code=pupil.massar_code,
-        first_name=pupil.first_name,
-        last_name=pupil.last_name,
-        first_name_ar=pupil.first_name_ar,
-        last_name_ar=pupil.last_name_ar,
-        birth_date=pupil.birth_date,
-        birth_place=pupil.birth_place,
-        birth_place_ar=pupil.birth_place_ar,
-        gender=pupil.gender,
+    return PupilProfile.of(
+        pupil,
         school_year=place.school_year if place else None,
         school_class=place.class_ref if place else None,
         level_name_fr=level.name_fr if level else None,

@@ -255,14 +255,11 @@ def _threads(principal: Principal, side: _Side) -> Select[Any]:
 
 def _thread_out(row: Row[Any]) -> ThreadOut:
     thread: MessageThread = row.MessageThread
-    return ThreadOut(
-        id=thread.id,
-        subject=thread.subject,
+    return ThreadOut.of(
+        thread,
         pupil=PupilRef.model_validate(row.Pupil),
         parent=PersonRef.model_validate(row.parent),
         staff=PersonRef.model_validate(row.staff),
-        created_at=thread.created_at,
-        last_message_at=thread.last_message_at,
         unread=row.unread_count > 0,
         unread_count=row.unread_count,
     )

@@ -221,14 +221,10 @@ async def mark_all_read(session: AsyncSession, principal: Principal) -> ReadAllO
 
 def _notification_out(row: Row[Any]) -> NotificationOut:
     arabic = current_language.get() == "ar"
-    return NotificationOut(
-        id=row.id,
-        category=row.category,
+    return NotificationOut.of(
+        row,
         title=row.title_ar if arabic else row.title_fr,
         body=row.body_ar if arabic else row.body_fr,
-        data=row.data,
-        created_at=row.created_at,
-        read_at=row.read_at,
     )
 
 

@@ -86,16 +86,9 @@ async def get_school(
 
 
 def _school_out(school: School, province: Province, academy: Academy) -> SchoolOut:
-    return SchoolOut(
-        id=school.id,
-        code=school.code,
-        name_fr=school.name_fr,
-        name_ar=school.name_ar,
+    return SchoolOut.of(
+        school,
         cycles=[Cycle(c) for c in school.cycles],
-        sector=school.sector,
-        area=school.area,
-        commune=school.commune,
-        is_active=school.is_active,
         province=UnitRef.model_validate(province),
         academy=UnitRef.model_validate(academy),
     )
