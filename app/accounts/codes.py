@@ -4,7 +4,6 @@ issues a one-time code on paper, and the person sets their own password with it.
 from __future__ import annotations
 
 import logging
-import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -14,7 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.academics.models import Pupil
 from app.accounts.models import AccountCode, AccountCodePurpose, AuthSession, User
 from app.accounts.schemas import AccountCodeOut, ParentAccountIn
-from app.accounts.users import PUPIL_DOMAIN, normalise_username
+from app.accounts.users import (
+    PUPIL_DOMAIN,
+    names_of,
+    normalise_username,
+    school_place,
+    unusable_password_hash,
+)
 from app.core.roles import Role
 from app.core.security.one_time_codes import hash_code, new_code
 from app.core.security.passwords import hash_password
@@ -48,16 +53,10 @@ async def _open_pupil_account(session: AsyncSession, pupil: Pupil) -> User:
     school = await session.get_one(School, pupil.school_id)
     account = User(
         username=f"{pupil.massar_code.lower()}@{PUPIL_DOMAIN}",
-        # Nobody knows this password: the account is usable only once activated.
-        password_hash=await hash_password(secrets.token_urlsafe(32)),
+        password_hash=await unusable_password_hash(),
         role=Role.STUDENT,
-        first_name=pupil.first_name,
-        last_name=pupil.last_name,
-        first_name_ar=pupil.first_name_ar,
-        last_name_ar=pupil.last_name_ar,
-        school_id=school.id,
-        province_id=school.province_id,
-        academy_id=school.academy_id,
+        **names_of(pupil),
+        **school_place(school),
     )
     session.add(account)
     await session.flush()
@@ -79,10 +78,9 @@ async def open_parent_account(
         raise Conflict()
     parent = User(
         username=username,
-        password_hash=await hash_password(secrets.token_urlsafe(32)),
+        password_hash=await unusable_password_hash(),
         role=Role.PARENT,
-        first_name=new.first_name,
-        last_name=new.last_name,
+        **names_of(new),
     )
     session.add(parent)
     await session.flush()

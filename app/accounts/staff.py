@@ -3,7 +3,6 @@ file, and deactivation (which ends every login at once)."""
 
 from __future__ import annotations
 
-import secrets
 import uuid
 
 from sqlalchemy import select
@@ -14,9 +13,8 @@ from app.accounts import codes as account_codes
 from app.accounts import logins as auth
 from app.accounts.models import User
 from app.accounts.schemas import NewTeacherOut, SchoolTeacherOut, TeacherIn, TeacherPatch
-from app.accounts.users import normalise_username
+from app.accounts.users import names_of, normalise_username, school_place, unusable_password_hash
 from app.core.roles import Role
-from app.core.security.passwords import hash_password
 from app.core.security.principal import Principal
 from app.errors import Conflict, NotFound, invalid
 from app.organisation.models import School
@@ -65,16 +63,10 @@ async def open_teacher(
     school = await session.get_one(School, principal.school_id)
     teacher = User(
         username=username,
-        # Nobody knows this password: the teacher sets theirs with the activation code.
-        password_hash=await hash_password(secrets.token_urlsafe(32)),
+        password_hash=await unusable_password_hash(),
         role=Role.TEACHER,
-        first_name=new.first_name,
-        last_name=new.last_name,
-        first_name_ar=new.first_name_ar,
-        last_name_ar=new.last_name_ar,
-        school_id=school.id,
-        province_id=school.province_id,
-        academy_id=school.academy_id,
+        **names_of(new),
+        **school_place(school),
     )
     session.add(teacher)
     await session.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import uuid
 from dataclasses import dataclass
 from typing import TypeVar
@@ -26,6 +27,7 @@ PUPIL_DOMAIN = "taalim.ma"
 MASSAR_CODE = re.compile(r"^[A-Z][0-9]{9}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 8
+_NAMES = ("first_name", "last_name", "first_name_ar", "last_name_ar")
 
 APPS_BY_ROLE: dict[Role, list[App]] = {
     Role.STUDENT: [App.MOUTAMADRIS],
@@ -36,6 +38,26 @@ APPS_BY_ROLE: dict[Role, list[App]] = {
     Role.ACADEMY_STAFF: [App.BACK_OFFICE],
     Role.CENTRAL_STAFF: [App.BACK_OFFICE],
 }
+
+
+def names_of(person: object) -> dict[str, str | None]:
+    """A person's names as an account holds them (the Arabic ones when the person has them)."""
+    return {name: getattr(person, name, None) for name in _NAMES}
+
+
+def school_place(school: School) -> dict[str, uuid.UUID]:
+    """The columns that put an account at its school's place in the tree."""
+    return {
+        "school_id": school.id,
+        "province_id": school.province_id,
+        "academy_id": school.academy_id,
+    }
+
+
+async def unusable_password_hash() -> str:
+    """The hash of a random password nobody is told: the account is usable only once its
+    owner sets a password with an activation code."""
+    return await hash_password(secrets.token_urlsafe(32))
 
 
 def normalise_username(username: str) -> str:
@@ -84,10 +106,7 @@ async def create_account(session: AsyncSession, new: NewAccount) -> User:
         password_hash=await hash_password(new.password),
         role=new.role,
         title=new.title,
-        first_name=new.first_name,
-        last_name=new.last_name,
-        first_name_ar=new.first_name_ar,
-        last_name_ar=new.last_name_ar,
+        **names_of(new),
         school_id=school_id,
         province_id=province_id,
         academy_id=academy_id,
