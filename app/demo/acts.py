@@ -1,33 +1,19 @@
-"""What the demo's people do through the services the apps call: acting as an account, a
-teacher's marked test, a class's enrolment. The demo then obeys the same rules as the apps."""
+"""What the demo's people do through the services the apps call (acting as their accounts,
+`accounts.users.principal_of`): a teacher's marked test, a class's enrolment. The demo then
+obeys the same rules as the apps."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterable, Sequence
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Enrolment, Pupil, SchoolClass, Subject
-from app.accounts.models import User
 from app.assessment import marks as assessment
 from app.assessment.models import TestKind
 from app.assessment.schemas import MarkIn, TestIn, TestOut
 from app.core.security.principal import Principal
-
-
-def acting_as(user: User) -> Principal:
-    """The account as the caller of a service, in a login session of its own."""
-    return Principal(
-        user_id=user.id,
-        session_id=uuid.uuid4(),
-        role=user.role,
-        title=user.title,
-        school_id=user.school_id,
-        province_id=user.province_id,
-        academy_id=user.academy_id,
-    )
 
 
 def semester_of(day: date) -> int:

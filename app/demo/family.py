@@ -17,13 +17,13 @@ from app.academics.calendar import school_today
 from app.academics.models import Pupil, Subject
 from app.academics.teaching import current_pupils
 from app.accounts.models import User
+from app.accounts.users import principal_of
 from app.attendance import justifications
 from app.attendance import roll_calls as attendance
 from app.attendance.models import AttendanceMark, AttendanceSheet, AttendanceStatus
 from app.attendance.schemas import AttendanceIn, AttendanceMarkIn
 from app.core.security.principal import Principal
 from app.core.storage import LocalDirectoryStore
-from app.demo.acts import acting_as
 from app.family.pupil_records import current_classes
 from app.messaging import messages
 from app.messaging.schemas import NewThreadIn, ReplyIn
@@ -38,7 +38,7 @@ LESSON_START = time(14, 30)
 
 async def seed_family(session: AsyncSession, accounts: dict[str, User]) -> None:
     """An absence of D130000001, its pending justification, and a thread with a reply."""
-    parent, teacher = acting_as(accounts[PARENT]), acting_as(accounts[TEACHER])
+    parent, teacher = principal_of(accounts[PARENT]), principal_of(accounts[TEACHER])
     pupil_id = await session.scalar(select(Pupil.id).where(Pupil.massar_code == DEMO_PUPIL_CODE))
     assert pupil_id is not None, "seed_teaching enrols the demo pupil first"
     absence_id = await _record_absence(session, teacher, pupil_id)

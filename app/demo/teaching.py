@@ -29,6 +29,7 @@ from app.academics.models import (
 )
 from app.academics.schemas import HomeworkIn, LessonIn, TransferIn
 from app.accounts.models import User
+from app.accounts.users import principal_of
 from app.assessment import marks as assessment
 from app.assessment import validation as marks_workflow
 from app.assessment.models import ClassTest, TestKind, TestStatus
@@ -37,7 +38,7 @@ from app.attendance import roll_calls as attendance
 from app.attendance.models import AttendanceStatus
 from app.attendance.schemas import AttendanceIn, AttendanceMarkIn
 from app.core.security.principal import Principal
-from app.demo.acts import acting_as, enrolments, marked_test, semester_of
+from app.demo.acts import enrolments, marked_test, semester_of
 from app.demo.family import seed_family
 from app.demo.history import seed_past_year
 from app.demo.names import BIRTH_PLACES, FAMILY_NAMES, FIRST_NAMES_FEMALE, FIRST_NAMES_MALE
@@ -98,7 +99,7 @@ async def seed_teaching(session: AsyncSession, accounts: dict[str, User]) -> Non
     _staff_the_classes(session, school, classes, subjects, teachers, year)
     await session.flush()
     for code, teacher in teachers.items():
-        principal = acting_as(teacher)
+        principal = principal_of(teacher)
         await _teacher_work(session, rng, principal, classes, subjects[code], pupils, today)
     await _publish_first_tests(
         session, accounts["director.demo@taalim.ma"], classes, classes["1AC-2"], subjects["FR"]
@@ -344,7 +345,7 @@ async def _publish_first_tests(
 ) -> None:
     """The director validates every first test but one (French in 1AC-2 still waits, submitted)
     and publishes semester 1 of both classes, through the school's own workflow."""
-    principal = acting_as(director)
+    principal = principal_of(director)
     submitted = await session.scalars(
         select(ClassTest.id).where(
             ClassTest.kind == TestKind.TEST_1,
@@ -370,7 +371,7 @@ async def _second_semester_drafts(
     """A second-semester test already marked in draft: invisible to pupils and parents."""
     test = (TestKind.TEST_1, 2, date(year + 1, 2, 9), "Contrôle 1 (S2)")
     marks = [_demo_mark(rng, p.id) for p in group[:15]]
-    await marked_test(session, acting_as(teacher), school_class, subject, test, marks)
+    await marked_test(session, principal_of(teacher), school_class, subject, test, marks)
 
 
 async def _every_status_and_a_transfer(
@@ -386,8 +387,8 @@ async def _every_status_and_a_transfer(
     Published: the first tests. Validated, not yet published: French in 1AC-2. Submitted: the
     second French test of 1AC-1. Draft: the second maths tests and the semester-2 test.
     """
-    director = acting_as(accounts["director.demo@taalim.ma"])
-    teacher = acting_as(accounts["teacher2.demo@taalim.ma"])
+    director = principal_of(accounts["director.demo@taalim.ma"])
+    teacher = principal_of(accounts["teacher2.demo@taalim.ma"])
 
     async def test_id(class_name: str, kind: TestKind) -> uuid.UUID:
         found = await session.scalar(
