@@ -7,7 +7,7 @@ import logging
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Pupil
@@ -21,7 +21,7 @@ from app.accounts.users import (
     unusable_password_hash,
 )
 from app.core.roles import Role
-from app.core.security.one_time_codes import hash_code, new_code
+from app.core.security.one_time_codes import hash_code, issue_code
 from app.core.security.passwords import hash_password
 from app.core.security.principal import Principal
 from app.core.security.throttle import LoginThrottle
@@ -121,22 +121,15 @@ async def issue_for_user(
     """A fresh code for the account; earlier unused ones die."""
     user = await session.get_one(User, user_id)
     purpose = AccountCodePurpose.RESET if user.last_login_at else AccountCodePurpose.ACTIVATION
-    await session.execute(
-        delete(AccountCode).where(AccountCode.user_id == user_id, AccountCode.used_at.is_(None))
+    code, expires_at = await issue_code(
+        session,
+        AccountCode.user_id,
+        user_id,
+        CODE_LIFETIME,
+        school_id=school_id,
+        purpose=purpose,
+        issued_by=principal.user_id,
     )
-    code = new_code()
-    expires_at = datetime.now(UTC) + CODE_LIFETIME
-    session.add(
-        AccountCode(
-            school_id=school_id,
-            user_id=user_id,
-            purpose=purpose,
-            code_hash=hash_code(code),
-            issued_by=principal.user_id,
-            expires_at=expires_at,
-        )
-    )
-    await session.flush()
     log.info(
         "account code (%s) for user %s issued by %s", purpose.value, user_id, principal.user_id
     )

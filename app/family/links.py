@@ -10,7 +10,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Pupil
-from app.core.security.one_time_codes import hash_code, new_code
+from app.core.security.one_time_codes import hash_code, issue_code
 from app.core.security.principal import Principal
 from app.errors import NotFound, ProblemError
 from app.family.models import GuardianLink, LinkAttempt, LinkCode
@@ -84,21 +84,14 @@ async def issue_link_code(
     )
     if school_id is None:
         raise NotFound()
-    await session.execute(
-        delete(LinkCode).where(LinkCode.pupil_id == pupil_id, LinkCode.used_at.is_(None))
+    code, expires_at = await issue_code(
+        session,
+        LinkCode.pupil_id,
+        pupil_id,
+        CODE_LIFETIME,
+        school_id=school_id,
+        issued_by=principal.user_id,
     )
-    code = new_code()
-    expires_at = datetime.now(UTC) + CODE_LIFETIME
-    session.add(
-        LinkCode(
-            school_id=school_id,
-            pupil_id=pupil_id,
-            code_hash=hash_code(code),
-            issued_by=principal.user_id,
-            expires_at=expires_at,
-        )
-    )
-    await session.flush()
     return LinkCodeOut(pupil_id=pupil_id, code=code, expires_at=expires_at)
 
 
