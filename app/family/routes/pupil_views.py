@@ -18,7 +18,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from app.academics.schemas import Week
 from app.accounts.guards import ParentPrincipal, StudentPrincipal
 from app.assessment import report_card
-from app.core.caching import NOT_MODIFIED, conditional_json
+from app.core.caching import cached_read, conditional_json
 from app.core.db.session import SessionDep
 from app.family import links, pupil_records
 from app.family.schemas import (
@@ -61,13 +61,7 @@ def pupil_views(
     PupilId = Annotated[uuid.UUID, Depends(resolve_pupil)]  # noqa: N806  (a type alias)
 
     def read(path: str, name: str, model: Any, summary: str) -> Callable[[Any], Any]:
-        return router.get(
-            path,
-            operation_id=f"{operation_prefix}-{name}",
-            response_model=model,
-            responses=NOT_MODIFIED,
-            summary=summary,
-        )
+        return cached_read(router, path, f"{operation_prefix}-{name}", model, summary=summary)
 
     @read("/profile", "profile", PupilProfile, "Massar code, names, class, school")
     async def profile(request: Request, pupil_id: PupilId, session: SessionDep) -> Response:
