@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import TypeVarTuple
 
-from sqlalchemy import Row, func, select
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_year
@@ -20,6 +21,28 @@ from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.organisation.scopes import school_scope
 
+_Ts = TypeVarTuple("_Ts")
+
+
+def _this_year(principal: Principal, statement: Select[*_Ts]) -> Select[*_Ts]:
+    """The statement over this year's absences and lateness in the caller's school, each mark
+    with its roll call, pupil and class."""
+    return (
+        statement.select_from(AttendanceMark)
+        .join(
+            AttendanceSheet,
+            (AttendanceSheet.id == AttendanceMark.sheet_id)
+            & (AttendanceSheet.school_id == AttendanceMark.school_id),
+        )
+        .join(Pupil, Pupil.id == AttendanceMark.pupil_id)
+        .join(SchoolClass, SchoolClass.id == AttendanceSheet.class_id)
+        .where(
+            school_scope(principal, AttendanceMark.school_id),
+            AttendanceMark.school_year == current_year(),
+            AttendanceMark.status != AttendanceStatus.PRESENT,
+        )
+    )
+
 
 async def list_absences(
     session: AsyncSession,
@@ -31,22 +54,9 @@ async def list_absences(
     on: date | None,
 ) -> Page[SchoolAbsence]:
     """This year's absences and lateness in the school, newest first, filtered."""
-    statement = (
-        select(AttendanceMark, AttendanceSheet, Pupil, SchoolClass.name, Subject)
-        .join(
-            AttendanceSheet,
-            (AttendanceSheet.id == AttendanceMark.sheet_id)
-            & (AttendanceSheet.school_id == AttendanceMark.school_id),
-        )
-        .join(Pupil, Pupil.id == AttendanceMark.pupil_id)
-        .join(SchoolClass, SchoolClass.id == AttendanceSheet.class_id)
-        .join(Subject, Subject.id == AttendanceSheet.subject_id)
-        .where(
-            school_scope(principal, AttendanceMark.school_id),
-            AttendanceMark.school_year == current_year(),
-            AttendanceMark.status != AttendanceStatus.PRESENT,
-        )
-    )
+    statement = _this_year(
+        principal, select(AttendanceMark, AttendanceSheet, Pupil, SchoolClass.name, Subject)
+    ).join(Subject, Subject.id == AttendanceSheet.subject_id)
     statement = where_given(
         statement,
         {
@@ -88,29 +98,17 @@ async def pupil_totals(
     """Per pupil, this year's absences and lateness counted in SQL, most absent first."""
     absences = func.count().filter(AttendanceMark.status == AttendanceStatus.ABSENT)
     lateness = func.count().filter(AttendanceMark.status == AttendanceStatus.LATE)
+    counted = select(
+        Pupil.id,
+        Pupil.massar_code,
+        Pupil.first_name,
+        Pupil.last_name,
+        SchoolClass.name,
+        absences.label("absences"),
+        lateness.label("lateness"),
+    )
     statement = (
-        select(
-            Pupil.id,
-            Pupil.massar_code,
-            Pupil.first_name,
-            Pupil.last_name,
-            SchoolClass.name,
-            absences.label("absences"),
-            lateness.label("lateness"),
-        )
-        .select_from(AttendanceMark)
-        .join(
-            AttendanceSheet,
-            (AttendanceSheet.id == AttendanceMark.sheet_id)
-            & (AttendanceSheet.school_id == AttendanceMark.school_id),
-        )
-        .join(Pupil, Pupil.id == AttendanceMark.pupil_id)
-        .join(SchoolClass, SchoolClass.id == AttendanceSheet.class_id)
-        .where(
-            school_scope(principal, AttendanceMark.school_id),
-            AttendanceMark.school_year == current_year(),
-            AttendanceMark.status != AttendanceStatus.PRESENT,
-        )
+        _this_year(principal, counted)
         .group_by(Pupil.id, SchoolClass.name)
         .order_by(absences.desc(), Pupil.last_name)
     )
@@ -118,15 +116,8 @@ async def pupil_totals(
     if only_above:
         statement = statement.having(absences > threshold)
     return [
-        PupilAbsenceTotal(
-            pupil_id=row.id,
-            massar_code=row.massar_code,
-            first_name=row.first_name,
-            last_name=row.last_name,
-            class_name=row.name,
-            absences=row.absences,
-            lateness=row.lateness,
-            above_threshold=row.absences > threshold,
+        PupilAbsenceTotal.of(
+            row, pupil_id=row.id, class_name=row.name, above_threshold=row.absences > threshold
         )
         for row in await session.execute(statement)
     ]
