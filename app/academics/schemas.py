@@ -13,6 +13,7 @@ from pydantic import Field, model_validator
 from app.academics.models import Gender, TransferStatus
 from app.accounts.schemas import PupilRef
 from app.core.schemas import Patch, Schema, SchoolRef
+from app.errors import InvalidInput
 
 
 class SubjectRef(Schema):
@@ -290,6 +291,11 @@ class ImportRowError(Schema):
     column: str | None
     message: str
     code: str
+
+
+def refused_rows(errors: list[ImportRowError]) -> InvalidInput:
+    """An import refused whole: every faulty row (all its faults) in file order."""
+    return InvalidInput([e.model_dump() for e in sorted(errors, key=lambda e: e.row)])
 
 
 class PupilImportReport(Schema):

@@ -15,7 +15,12 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Subject, TeacherProfile
-from app.academics.schemas import ImportRowError, NewTeacherCode, TeacherImportReport
+from app.academics.schemas import (
+    ImportRowError,
+    NewTeacherCode,
+    TeacherImportReport,
+    refused_rows,
+)
 from app.accounts.codes import CODE_LIFETIME
 from app.accounts.models import AccountCode, AccountCodePurpose, User
 from app.accounts.users import names_of, normalise_username, school_place, unusable_password_hash
@@ -23,7 +28,6 @@ from app.core.roles import Role
 from app.core.security.one_time_codes import hash_code, new_code
 from app.core.security.principal import Principal
 from app.core.tabular import TableRow, normalise, read_table
-from app.errors import ProblemError
 from app.organisation.models import School
 
 COLUMNS = {
@@ -82,12 +86,7 @@ async def import_teachers(
                 _error(r.row, r.ppr, "email", "this email already has an account", "email_taken")
             )
     if errors:
-        raise ProblemError(
-            422,
-            "error.validation",
-            kind="validation",
-            errors=[e.model_dump() for e in sorted(errors, key=lambda e: e.row)],
-        )
+        raise refused_rows(errors)
     return await _apply(session, principal, rows, known, len(table))
 
 

@@ -38,7 +38,7 @@ from app.assessment.workbook import (
     read_workbook,
 )
 from app.core.security.principal import Principal
-from app.errors import ProblemError
+from app.errors import InvalidInput, ProblemError
 from app.organisation.models import Academy, Province, School
 from app.settings import get_settings
 
@@ -266,8 +266,7 @@ async def import_grade_sheet(
     tests = await _tests(session, info, subject_id, semester)
     plan = _plan(sheet.rows, pupils, tests)
     if plan.errors:
-        errors = [e.model_dump() for e in plan.errors]
-        raise ProblemError(422, "error.validation", kind="validation", errors=errors)
+        raise InvalidInput([e.model_dump() for e in plan.errors])
     # Only columns with at least one value get a test; clearing needs no test to exist.
     new_kinds = [k for k, c in plan.changes.items() if k not in tests and any(c.values())]
     created = await _create_tests(session, principal, info, subject_id, semester, new_kinds)
