@@ -16,7 +16,7 @@ from app.accounts.schemas import NewTeacherOut, SchoolTeacherOut, TeacherIn, Tea
 from app.accounts.users import names_of, normalise_username, school_place, unusable_password_hash
 from app.core.roles import Role
 from app.core.security.principal import Principal
-from app.errors import Conflict, NotFound, invalid
+from app.errors import Conflict, found, invalid
 from app.organisation.models import School
 
 
@@ -99,9 +99,7 @@ async def update_teacher(
             )
         )
     ).one_or_none()
-    if row is None:
-        raise NotFound()
-    user, profile = row
+    user, profile = found(row)
     changes = patch.changes()
     for field in ("first_name", "last_name"):
         if field in changes:

@@ -20,7 +20,7 @@ from app.core.listing import page_of, where_given
 from app.core.pagination import PageRequest
 from app.core.schemas import Page
 from app.core.security.principal import Principal
-from app.errors import NotFound, ProblemError
+from app.errors import NotFound, ProblemError, found
 from app.family.models import GuardianLink
 from app.messaging.models import NotificationCategory
 from app.messaging.notifications import NotificationTexts, notify
@@ -62,9 +62,7 @@ async def _school_test(
             .with_for_update(of=ClassTest)
         )
     ).one_or_none()
-    if row is None:
-        raise NotFound()
-    test, count = row
+    test, count = found(row)
     if test.status is not expect:
         raise ProblemError(409, f"workflow.not_{expect.value}", kind=f"not-{expect.value}")
     return test, count
@@ -183,9 +181,7 @@ async def correct_mark(
             .with_for_update(of=Mark)
         )
     ).one_or_none()
-    if row is None:
-        raise NotFound()
-    mark, test = row
+    mark, test = found(row)
     if test.status not in (TestStatus.VALIDATED, TestStatus.PUBLISHED):
         raise ProblemError(409, "workflow.not_locked", kind="not-locked")
     audit = MarkCorrection(

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.academics.models import Pupil
 from app.accounts.models import User
 from app.core.security.principal import Principal
-from app.errors import NotFound
+from app.errors import NotFound, found
 from app.family.models import GuardianLink
 from app.family.schemas import GuardianLinkOut
 from app.organisation.scopes import school_scope
@@ -66,9 +66,7 @@ async def approve_link(
 ) -> GuardianLinkOut:
     """Verify a pending link: the parent sees the child from now on."""
     row = (await session.execute(_links(principal).where(GuardianLink.id == link_id))).one_or_none()
-    if row is None:
-        raise NotFound()
-    link, parent, pupil = row
+    link, parent, pupil = found(row)
     if link.verified_at is None:
         link.verified_at = datetime.now(UTC)
         await session.flush()

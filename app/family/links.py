@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.academics.models import Pupil
 from app.core.security.one_time_codes import hash_code, issue_code
 from app.core.security.principal import Principal
-from app.errors import NotFound, ProblemError
+from app.errors import NotFound, ProblemError, found
 from app.family.models import GuardianLink, LinkAttempt, LinkCode
 from app.family.pupil_records import current_classes
 from app.family.schemas import Child, LinkChildIn, LinkCodeOut
@@ -28,9 +28,7 @@ FAILED_LINK_WINDOW = timedelta(minutes=15)
 async def own_pupil(session: AsyncSession, principal: Principal) -> uuid.UUID:
     """The pupil record of the calling pupil account."""
     pupil_id = await session.scalar(select(Pupil.id).where(Pupil.user_id == principal.user_id))
-    if pupil_id is None:
-        raise NotFound()
-    return pupil_id
+    return found(pupil_id)
 
 
 async def child_of(session: AsyncSession, principal: Principal, child_id: uuid.UUID) -> uuid.UUID:
@@ -42,9 +40,7 @@ async def child_of(session: AsyncSession, principal: Principal, child_id: uuid.U
             GuardianLink.verified_at.is_not(None),
         )
     )
-    if linked is None:
-        raise NotFound()
-    return linked
+    return found(linked)
 
 
 async def children(session: AsyncSession, principal: Principal) -> list[Child]:

@@ -38,7 +38,7 @@ from app.attendance.models import (
     JustifiedAbsence,
 )
 from app.core.schemas import SchoolRef, UnitRef
-from app.errors import NotFound
+from app.errors import found
 from app.family.models import PupilContact
 from app.family.schemas import (
     AbsenceOut,
@@ -145,9 +145,7 @@ async def profile(session: AsyncSession, pupil_id: uuid.UUID) -> PupilProfile:
             .where(Pupil.id == pupil_id)
         )
     ).one_or_none()
-    if row is None:
-        raise NotFound()
-    pupil, school, province, academy = row
+    pupil, school, province, academy = found(row)
     place = await placement(session, pupil_id)
     level = await session.get(Level, place.level_code) if place else None
     return PupilProfile.of(

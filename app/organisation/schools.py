@@ -13,7 +13,7 @@ from app.core.listing import page_of, where_given
 from app.core.pagination import PageRequest
 from app.core.schemas import Page, UnitRef
 from app.core.security.principal import Principal
-from app.errors import NotFound
+from app.errors import found
 from app.organisation.models import Academy, Area, Cycle, Province, School, Sector
 from app.organisation.schemas import SchoolOut
 from app.organisation.scopes import school_scope
@@ -79,9 +79,7 @@ async def get_school(
     row = (
         await session.execute(_readable_schools(principal).where(School.id == school_id))
     ).one_or_none()
-    if row is None:
-        raise NotFound()
-    school, province, academy = row
+    school, province, academy = found(row)
     return _school_out(school, province, academy)
 
 

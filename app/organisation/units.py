@@ -14,7 +14,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from app.core.roles import Level as PrincipalLevel
 from app.core.security.principal import Principal
-from app.errors import NotFound
+from app.errors import NotFound, found
 from app.organisation.models import Academy, Province, School
 from app.organisation.schemas import UnitLevel, UnitOut
 
@@ -85,9 +85,7 @@ async def find_unit(session: AsyncSession, principal: Principal, unit_id: uuid.U
     schools = select(literal(UnitLevel.SCHOOL.value), *(getattr(School, c) for c in columns)).where(
         School.id == unit_id, _within(principal, School.academy_id, School.province_id)
     )
-    row = (await session.execute(union_all(academies, provinces, schools))).first()
-    if row is None:
-        raise NotFound()
+    row = found((await session.execute(union_all(academies, provinces, schools))).first())
     return UnitOut(
         level=UnitLevel(row.level),
         id=row.id,
