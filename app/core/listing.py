@@ -54,6 +54,21 @@ def _position(keys: Sequence[Column], after: Mapping[str, Any]) -> list[Any]:
         raise ProblemError(400, "error.bad_cursor", kind="bad-cursor") from None
 
 
+async def keyset_page(
+    session: AsyncSession,
+    statement: Select[*_Ts],
+    keys: Sequence[Column],
+    page: PageRequest,
+    *,
+    descending: bool = False,
+) -> tuple[list[Row[*_Ts]], str | None]:
+    """The page of rows the request asks for, sorted by `keys` (not null; the last one unique,
+    usually the id), and the cursor of the next page (None on the last one).
+
+    Each key is selected by the statement, or is an attribute of an entity it selects."""
+    return await _keyset(session, statement, keys, page.limit, page.position(), descending)
+
+
 async def keyset_rows(
     session: AsyncSession,
     statement: Select[*_Ts],
@@ -63,10 +78,19 @@ async def keyset_rows(
     after: Mapping[str, Any] | None,
     descending: bool = False,
 ) -> tuple[list[Row[*_Ts]], str | None]:
-    """The rows after the cursor's position, sorted by `keys` (not null; the last one unique,
-    usually the id), and the cursor of the next page (None on the last one).
+    """`keyset_page` for callers that still pass a limit and a decoded cursor (on its way out:
+    list services take the page request)."""
+    return await _keyset(session, statement, keys, limit, after, descending)
 
-    Each key is selected by the statement, or is an attribute of an entity it selects."""
+
+async def _keyset(
+    session: AsyncSession,
+    statement: Select[*_Ts],
+    keys: Sequence[Column],
+    limit: int,
+    after: Mapping[str, Any] | None,
+    descending: bool,
+) -> tuple[list[Row[*_Ts]], str | None]:
     position = None if after is None else _position(keys, after)
     rows, more = await _rows_after(session, statement, keys, limit, position, descending)
     if not more:
@@ -99,20 +123,6 @@ def _key_value(row: Row[*tuple[Any, ...]], key: Column) -> Any:
         owner = getattr(key, "class_", None)
         entity = next((item for item in row if owner and isinstance(item, owner)), row[0])
         return getattr(entity, str(key.key))
-
-
-async def keyset_page(
-    session: AsyncSession,
-    statement: Select[*_Ts],
-    keys: Sequence[Column],
-    page: PageRequest,
-    *,
-    descending: bool = False,
-) -> tuple[list[Row[*_Ts]], str | None]:
-    """The page of rows the request asks for, sorted by `keys`, and the next page's cursor."""
-    return await keyset_rows(
-        session, statement, keys, limit=page.limit, after=page.position(), descending=descending
-    )
 
 
 async def page_of(
