@@ -60,20 +60,6 @@ async def unusable_password_hash() -> str:
     return await hash_password(secrets.token_urlsafe(32))
 
 
-def principal_of(user: User) -> Principal:
-    """The account as the caller of a service, in a login session of its own: how the demo
-    seeders act for someone."""
-    return Principal(
-        user_id=user.id,
-        session_id=uuid.uuid4(),
-        role=user.role,
-        title=user.title,
-        school_id=user.school_id,
-        province_id=user.province_id,
-        academy_id=user.academy_id,
-    )
-
-
 def normalise_username(username: str) -> str:
     return username.strip().lower()
 

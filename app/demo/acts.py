@@ -1,6 +1,6 @@
 """What the demo's people do through the services the apps call (acting as their accounts,
-`accounts.users.principal_of`): a teacher's marked test, a class's enrolment. The demo then
-obeys the same rules as the apps."""
+`Principal.acting_as`): a teacher's marked test, a class's enrolment. The demo then obeys the
+same rules as the apps."""
 
 from __future__ import annotations
 

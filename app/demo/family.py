@@ -17,7 +17,6 @@ from app.academics.calendar import school_today
 from app.academics.models import Pupil, Subject
 from app.academics.teaching import current_pupils
 from app.accounts.models import User
-from app.accounts.users import principal_of
 from app.attendance import justifications
 from app.attendance import roll_calls as attendance
 from app.attendance.models import AttendanceMark, AttendanceSheet, AttendanceStatus
@@ -38,7 +37,7 @@ LESSON_START = time(14, 30)
 
 async def seed_family(session: AsyncSession, accounts: dict[str, User]) -> None:
     """An absence of D130000001, its pending justification, and a thread with a reply."""
-    parent, teacher = principal_of(accounts[PARENT]), principal_of(accounts[TEACHER])
+    parent, teacher = Principal.acting_as(accounts[PARENT]), Principal.acting_as(accounts[TEACHER])
     pupil_id = await session.scalar(select(Pupil.id).where(Pupil.massar_code == DEMO_PUPIL_CODE))
     assert pupil_id is not None, "seed_teaching enrols the demo pupil first"
     absence_id = await _record_absence(session, teacher, pupil_id)

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.academics.calendar import current_school_year, school_today
 from app.academics.models import Pupil, SchoolClass, Subject, TeachingAssignment
 from app.accounts.models import User
-from app.accounts.users import NewAccount, create_account, principal_of
+from app.accounts.users import NewAccount, create_account
 from app.assessment import marks as assessment
 from app.assessment import validation as marks_workflow
 from app.assessment.models import TestKind
@@ -64,8 +64,8 @@ async def seed_steering(session: AsyncSession, accounts: dict[str, User], passwo
         for c in classes.values()
     )
     await session.flush()
-    await _teacher_work(session, rng, principal_of(teacher), classes, pupils, math)
-    await _publish(session, principal_of(accounts[DIRECTOR]), classes["2AP-1"])
+    await _teacher_work(session, rng, Principal.acting_as(teacher), classes, pupils, math)
+    await _publish(session, Principal.acting_as(accounts[DIRECTOR]), classes["2AP-1"])
     await _pending_justification(session, accounts, pupils["4AP-1"][0])
 
 

@@ -29,7 +29,6 @@ from app.academics.models import (
 )
 from app.academics.schemas import HomeworkIn, LessonIn, TransferIn
 from app.accounts.models import User
-from app.accounts.users import principal_of
 from app.assessment import marks as assessment
 from app.assessment import validation as marks_workflow
 from app.assessment.models import ClassTest, TestKind, TestStatus
@@ -99,7 +98,7 @@ async def seed_teaching(session: AsyncSession, accounts: dict[str, User]) -> Non
     _staff_the_classes(session, school, classes, subjects, teachers, year)
     await session.flush()
     for code, teacher in teachers.items():
-        principal = principal_of(teacher)
+        principal = Principal.acting_as(teacher)
         await _teacher_work(session, rng, principal, classes, subjects[code], pupils, today)
     await _publish_first_tests(
         session, accounts["director.demo@taalim.ma"], classes, classes["1AC-2"], subjects["FR"]
@@ -345,7 +344,7 @@ async def _publish_first_tests(
 ) -> None:
     """The director validates every first test but one (French in 1AC-2 still waits, submitted)
     and publishes semester 1 of both classes, through the school's own workflow."""
-    principal = principal_of(director)
+    principal = Principal.acting_as(director)
     submitted = await session.scalars(
         select(ClassTest.id).where(
             ClassTest.kind == TestKind.TEST_1,
@@ -371,7 +370,7 @@ async def _second_semester_drafts(
     """A second-semester test already marked in draft: invisible to pupils and parents."""
     test = (TestKind.TEST_1, 2, date(year + 1, 2, 9), "Contrôle 1 (S2)")
     marks = [_demo_mark(rng, p.id) for p in group[:15]]
-    await marked_test(session, principal_of(teacher), school_class, subject, test, marks)
+    await marked_test(session, Principal.acting_as(teacher), school_class, subject, test, marks)
 
 
 async def _every_status_and_a_transfer(
@@ -387,8 +386,8 @@ async def _every_status_and_a_transfer(
     Published: the first tests. Validated, not yet published: French in 1AC-2. Submitted: the
     second French test of 1AC-1. Draft: the second maths tests and the semester-2 test.
     """
-    director = principal_of(accounts["director.demo@taalim.ma"])
-    teacher = principal_of(accounts["teacher2.demo@taalim.ma"])
+    director = Principal.acting_as(accounts["director.demo@taalim.ma"])
+    teacher = Principal.acting_as(accounts["teacher2.demo@taalim.ma"])
 
     async def test_id(class_name: str, kind: TestKind) -> uuid.UUID:
         found = await session.scalar(
