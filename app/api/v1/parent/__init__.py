@@ -8,8 +8,8 @@ from app.family.routes import children
 from app.family.routes.pupil_views import pupil_views, verified_child
 from app.messaging.routes import parent_messages
 from app.messaging.routes.threads import message_threads
-from app.modules.diagnostics.routes.pupil import diagnostics_view
-from app.modules.sports.routes.pupil import sports_view
+from app.modules.diagnostics.routes import diagnostics_view
+from app.modules.sports.routes import sports_view
 
 CHILD = "/children/{child_id}"
 

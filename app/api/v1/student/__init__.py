@@ -5,8 +5,8 @@ from fastapi import APIRouter, Depends
 from app.accounts.guards import student_only
 from app.family.routes import contact
 from app.family.routes.pupil_views import own_record, pupil_views
-from app.modules.diagnostics.routes.pupil import diagnostics_view
-from app.modules.sports.routes.pupil import sports_view
+from app.modules.diagnostics.routes import diagnostics_view
+from app.modules.sports.routes import sports_view
 
 # The guard sits on the face's router, so an endpoint added later cannot forget it.
 router = APIRouter(prefix="/student", tags=["student"], dependencies=[Depends(student_only)])
