@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import Any, TypeVar
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -16,7 +16,6 @@ from app.core.middleware import REQUEST_ID_HEADER, current_request_id
 from app.i18n import translate
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://massar-api.men.gov.ma/problems/"
@@ -60,13 +59,6 @@ class NotFound(ProblemError):
 
     def __init__(self, detail_key: str = "error.not_found") -> None:
         super().__init__(404, detail_key, kind="not-found")
-
-
-def found(value: T | None) -> T:
-    """The value looked up, or 404 when there is none (in scope or at all)."""
-    if value is None:
-        raise NotFound()
-    return value
 
 
 class Conflict(ProblemError):

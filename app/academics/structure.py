@@ -34,9 +34,10 @@ from app.academics.schemas import (
     SlotOut,
 )
 from app.accounts.models import User
+from app.core.listing import found
 from app.core.roles import Role
 from app.core.security.principal import Principal
-from app.errors import Conflict, NotFound, ProblemError, found, invalid
+from app.errors import Conflict, NotFound, ProblemError, invalid
 
 # A table of school rows: each has an id and the school it belongs to.
 SchoolRow = TypeVar("SchoolRow", Pupil, TeachingAssignment, TimetableSlot)

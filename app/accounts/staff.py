@@ -14,9 +14,10 @@ from app.accounts import logins as auth
 from app.accounts.models import User
 from app.accounts.schemas import NewTeacherOut, SchoolTeacherOut, TeacherIn, TeacherPatch
 from app.accounts.users import names_of, normalise_username, school_place, unusable_password_hash
+from app.core.listing import found
 from app.core.roles import Role
 from app.core.security.principal import Principal
-from app.errors import Conflict, found, invalid
+from app.errors import Conflict, invalid
 from app.organisation.models import School
 
 

@@ -16,11 +16,11 @@ from app.academics.models import Enrolment, Pupil, SchoolClass
 from app.assessment.marks import test_out
 from app.assessment.models import ClassTest, Mark, MarkCorrection, TestStatus
 from app.assessment.schemas import CorrectionIn, CorrectionOut, PublicationOut, TestOut
-from app.core.listing import page_of, where_given
+from app.core.listing import found, page_of, where_given
 from app.core.pagination import PageRequest
 from app.core.schemas import Page
 from app.core.security.principal import Principal
-from app.errors import NotFound, ProblemError, found
+from app.errors import NotFound, ProblemError
 from app.family.models import GuardianLink
 from app.messaging.models import NotificationCategory
 from app.messaging.notifications import NotificationTexts, notify

@@ -1,6 +1,7 @@
-"""One page of any list: equality filters that apply only when given, and keyset pagination
-on the list's own sort keys (or, for the apps' newest-first lists, on a timestamp and an id).
-Every list filters and pages this one way, with no OFFSET scans however deep the page."""
+"""Reading what a request asks for: one page of any list (equality filters that apply only
+when given, and keyset pagination on the list's own sort keys, or for the apps' newest-first
+lists on a timestamp and an id: every list filters and pages this one way, with no OFFSET
+scans however deep the page), or the one record it names (404 when there is none)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,11 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from app.core.pagination import PageRequest, encode_cursor, split_page
 from app.core.schemas import Page
-from app.errors import ProblemError
+from app.errors import NotFound, ProblemError
 
 _Ts = TypeVarTuple("_Ts")
-T = TypeVar("T")
+_Item = TypeVar("_Item")
+_Found = TypeVar("_Found")
 Column = InstrumentedAttribute[Any] | ColumnElement[Any]
 
 # How a cursor's JSON value is read back into the sort key's Python type.
@@ -130,13 +132,26 @@ async def page_of(
     statement: Select[*_Ts],
     keys: Sequence[Column],
     page: PageRequest,
-    item: Callable[[Row[*_Ts]], T],
+    item: Callable[[Row[*_Ts]], _Item],
     *,
     descending: bool = False,
-) -> Page[T]:
-    """The page the request asks for, sorted by `keys`, each row made an item by `item`."""
+) -> Page[_Item]:
+    """The page the request asks for, each row made into an item of the answer by `item`."""
     rows, cursor = await keyset_page(session, statement, keys, page, descending=descending)
     return Page(items=[item(row) for row in rows], next_cursor=cursor)
+
+
+def found(record: _Found | None) -> _Found:
+    """The record a request names; 404 when there is none, whether it does not exist or is
+    outside the caller's scope (the same answer, so ids cannot be probed)."""
+    if record is None:
+        raise NotFound()
+    return record
+
+
+async def found_row(session: AsyncSession, statement: Select[*_Ts]) -> Row[*_Ts]:
+    """The one row the statement selects; 404 when there is none (see `found`)."""
+    return found((await session.execute(statement)).one_or_none())
 
 
 async def timestamp_page(

@@ -21,9 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from app.core.db.base import checked
+from app.core.listing import found
 from app.core.roles import Level
 from app.core.security.principal import Principal
-from app.errors import found
 
 # ---- records owned by a unit (see `OwnedByUnit` above) ----------------------------------------
 

@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Pupil
 from app.accounts.models import User
+from app.core.listing import found
 from app.core.security.principal import Principal
-from app.errors import NotFound, found
+from app.errors import NotFound
 from app.family.models import GuardianLink
 from app.family.schemas import GuardianLinkOut
 from app.organisation.scopes import school_scope

@@ -10,9 +10,10 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Pupil
+from app.core.listing import found
 from app.core.security.one_time_codes import hash_code, issue_code
 from app.core.security.principal import Principal
-from app.errors import NotFound, ProblemError, found
+from app.errors import NotFound, ProblemError
 from app.family.models import GuardianLink, LinkAttempt, LinkCode
 from app.family.pupil_records import current_classes
 from app.family.schemas import Child, LinkChildIn, LinkCodeOut

@@ -37,8 +37,8 @@ from app.attendance.models import (
     JustificationStatus,
     JustifiedAbsence,
 )
+from app.core.listing import found
 from app.core.schemas import SchoolRef, UnitRef
-from app.errors import found
 from app.family.models import PupilContact
 from app.family.schemas import (
     AbsenceOut,

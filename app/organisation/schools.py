@@ -9,11 +9,10 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from app.core.listing import page_of, where_given
+from app.core.listing import found, page_of, where_given
 from app.core.pagination import PageRequest
 from app.core.schemas import Page, UnitRef
 from app.core.security.principal import Principal
-from app.errors import found
 from app.organisation.models import Academy, Area, Cycle, Province, School, Sector
 from app.organisation.schemas import SchoolOut
 from app.organisation.scopes import school_scope

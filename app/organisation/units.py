@@ -12,9 +12,10 @@ from sqlalchemy import ColumnElement, false, literal, select, true, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from app.core.listing import found
 from app.core.roles import Level as PrincipalLevel
 from app.core.security.principal import Principal
-from app.errors import NotFound, found
+from app.errors import NotFound
 from app.organisation.models import Academy, Province, School
 from app.organisation.schemas import UnitLevel, UnitOut
 
