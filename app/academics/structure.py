@@ -267,18 +267,18 @@ async def list_assignments(session: AsyncSession, principal: Principal) -> list[
         )
         .order_by(SchoolClass.name, Subject.code)
     )
-    return [
-        AssignmentOut(
-            id=a.id,
-            teacher_id=t.id,
-            teacher_name=f"{t.first_name} {t.last_name}",
-            class_id=a.class_id,
-            class_name=class_name,
-            subject_id=a.subject_id,
-            subject_code=subject_code,
-        )
-        for a, t, class_name, subject_code in rows
-    ]
+    return [_assignment_out(*row) for row in rows]
+
+
+def _assignment_out(
+    assignment: TeachingAssignment, teacher: User, class_name: str, subject_code: str
+) -> AssignmentOut:
+    return AssignmentOut.of(
+        assignment,
+        teacher_name=f"{teacher.first_name} {teacher.last_name}",
+        class_name=class_name,
+        subject_code=subject_code,
+    )
 
 
 async def _teacher_of_school(
@@ -320,15 +320,7 @@ async def assign(session: AsyncSession, principal: Principal, new: AssignmentIn)
     )
     session.add(assignment)
     await session.flush()
-    return AssignmentOut(
-        id=assignment.id,
-        teacher_id=teacher.id,
-        teacher_name=f"{teacher.first_name} {teacher.last_name}",
-        class_id=school_class.id,
-        class_name=school_class.name,
-        subject_id=subject.id,
-        subject_code=subject.code,
-    )
+    return _assignment_out(assignment, teacher, school_class.name, subject.code)
 
 
 async def unassign(session: AsyncSession, principal: Principal, assignment_id: uuid.UUID) -> None:
