@@ -158,6 +158,7 @@ async def _place(session: AsyncSession, new: NewAccount) -> Place:
 
 
 # Built once: an alias made per call costs more than the query it serves.
+_UNIT_COLUMNS = ("id", "code", "name_fr", "name_ar")
 _province = aliased(Province, name="province")
 _academy = aliased(Academy, name="academy")
 _ME_QUERY = (
@@ -170,18 +171,11 @@ _ME_QUERY = (
         User.last_name,
         User.first_name_ar,
         User.last_name_ar,
-        School.id.label("school_id"),
-        School.code.label("school_code"),
-        School.name_fr.label("school_name_fr"),
-        School.name_ar.label("school_name_ar"),
-        _province.id.label("province_id"),
-        _province.code.label("province_code"),
-        _province.name_fr.label("province_name_fr"),
-        _province.name_ar.label("province_name_ar"),
-        _academy.id.label("academy_id"),
-        _academy.code.label("academy_code"),
-        _academy.name_fr.label("academy_name_fr"),
-        _academy.name_ar.label("academy_name_ar"),
+        *(
+            getattr(unit, column).label(f"{prefix}_{column}")
+            for prefix, unit in (("school", School), ("province", _province), ("academy", _academy))
+            for column in _UNIT_COLUMNS
+        ),
     )
     .outerjoin(School, School.id == User.school_id)
     .outerjoin(_province, _province.id == User.province_id)
@@ -211,12 +205,7 @@ def _unit(values: RowMapping, prefix: str, model: type[U]) -> U | None:
     """The `<prefix>_id/code/name_fr/name_ar` columns of a row as a reference, if present."""
     if values[f"{prefix}_id"] is None:
         return None
-    return model(
-        id=values[f"{prefix}_id"],
-        code=values[f"{prefix}_code"],
-        name_fr=values[f"{prefix}_name_fr"],
-        name_ar=values[f"{prefix}_name_ar"],
-    )
+    return model(**{column: values[f"{prefix}_{column}"] for column in _UNIT_COLUMNS})
 
 
 def _required(value: str | None, field: str) -> str:
