@@ -4,6 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 # No 0/O, 1/I/L: codes are read out and typed by hand.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
@@ -20,3 +27,23 @@ def hash_code(code: str) -> bytes:
     """What is stored and looked up: dashes, spaces and case do not matter to the reader."""
     normalised = code.replace("-", "").replace(" ", "").upper()
     return hashlib.sha256(normalised.encode()).digest()
+
+
+async def issue_code(
+    session: AsyncSession,
+    owner: InstrumentedAttribute[uuid.UUID],
+    owner_id: uuid.UUID,
+    lifetime: timedelta,
+    **columns: Any,
+) -> tuple[str, datetime]:
+    """A fresh code for its owner (the `owner` column of a code table: an account, a pupil),
+    stored hashed; the owner's earlier unused codes die. Returns the code, shown once, and
+    when it expires."""
+    table: Any = owner.class_
+    await session.execute(delete(table).where(owner == owner_id, table.used_at.is_(None)))
+    code = new_code()
+    expires_at = datetime.now(UTC) + lifetime
+    row = {owner.key: owner_id, "code_hash": hash_code(code), "expires_at": expires_at}
+    session.add(table(**row, **columns))
+    await session.flush()
+    return code, expires_at
