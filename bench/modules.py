@@ -32,8 +32,8 @@ from app.modules.sports import association as sports
 from app.modules.trainings import programmes as trainings
 from app.modules.websites import steering as websites_steering
 from app.organisation.schemas import UnitLevel, UnitOut
+from app.organisation.units import MINISTRY
 from app.settings import get_settings
-from app.steering import overview as steering
 
 # Per bench school (codes B000001…): a director and 2 teachers, classes 1AC and 2AC of 30
 # pupils each; a PEI (3 axes, 6 objectives, 12 actions, 6 indicators); 20 inventory lines and
@@ -521,7 +521,7 @@ async def run(url: str, *, schools: int, calls: int) -> None:
     await engine.dispose()
     async with bench_app(url) as bench:
         for who, username, unit in (
-            ("central staff", "central.demo@men.gov.ma", steering.MINISTRY),
+            ("central staff", "central.demo@men.gov.ma", MINISTRY),
             (
                 f"directorate {province.code} ({in_province} bench schools)",
                 "province.demo@men.gov.ma",

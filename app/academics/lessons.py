@@ -23,17 +23,7 @@ def lesson_out(lesson: Lesson) -> LessonOut:
         if lesson.homework_text and lesson.homework_due_on
         else None
     )
-    return LessonOut(
-        id=lesson.id,
-        class_id=lesson.class_id,
-        subject_id=lesson.subject_id,
-        unit_id=lesson.unit_id,
-        date=lesson.lesson_date,
-        title=lesson.title,
-        content=lesson.content,
-        homework=homework,
-        updated_at=lesson.updated_at,
-    )
+    return LessonOut.of(lesson, date=lesson.lesson_date, homework=homework)
 
 
 async def log_lesson(

@@ -149,7 +149,15 @@ class CurriculumUnit(UUIDPrimaryKey, Base):
 MASSAR_CODE_PATTERN = "^[A-Z][0-9]{9}$"
 
 
-class SchoolClass(UUIDPrimaryKey, Timestamps, Base):
+class InSchoolYear:
+    """The school and the school year of a row of a year's work: a class, an enrolment, a
+    teaching assignment or slot, a lesson, a test, a roll call."""
+
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
+    school_year: Mapped[int] = mapped_column(SmallInteger, ForeignKey("school_years.year"))
+
+
+class SchoolClass(UUIDPrimaryKey, Timestamps, InSchoolYear, Base):
     """A class (قسم) of one school, year, level and stream, named like `2BACSPF-1`."""
 
     __tablename__ = "classes"
@@ -159,8 +167,6 @@ class SchoolClass(UUIDPrimaryKey, Timestamps, Base):
         UniqueConstraint("id", "school_id"),
     )
 
-    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
-    school_year: Mapped[int] = mapped_column(SmallInteger, ForeignKey("school_years.year"))
     level_code: Mapped[str] = mapped_column(ForeignKey("levels.code"), index=True)
     stream_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("streams.id"), index=True)
     name: Mapped[str] = mapped_column(String(32))
@@ -192,7 +198,7 @@ class Pupil(UUIDPrimaryKey, Timestamps, Base):
     )
 
 
-class Enrolment(UUIDPrimaryKey, Timestamps, Base):
+class Enrolment(UUIDPrimaryKey, Timestamps, InSchoolYear, Base):
     """A pupil in a class for a year. Rows are kept when a pupil leaves: that is the history."""
 
     __tablename__ = "enrolments"
@@ -211,8 +217,6 @@ class Enrolment(UUIDPrimaryKey, Timestamps, Base):
 
     pupil_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pupils.id"), index=True)
     class_id: Mapped[uuid.UUID] = mapped_column(index=True)
-    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
-    school_year: Mapped[int] = mapped_column(SmallInteger, ForeignKey("school_years.year"))
     enrolled_on: Mapped[date]
     left_on: Mapped[date | None] = mapped_column(Date)
 
@@ -235,7 +239,7 @@ class TeacherProfile(Timestamps, Base):
     hired_on: Mapped[date | None] = mapped_column(Date)
 
 
-class TeachingAssignment(UUIDPrimaryKey, Timestamps, Base):
+class TeachingAssignment(UUIDPrimaryKey, Timestamps, InSchoolYear, Base):
     """Who teaches which subject to which class in a year: the basis of a teacher's scope."""
 
     __tablename__ = "teaching_assignments"
@@ -245,14 +249,12 @@ class TeachingAssignment(UUIDPrimaryKey, Timestamps, Base):
         Index("ix_teaching_assignments_teacher_year", "teacher_id", "school_year"),
     )
 
-    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
-    school_year: Mapped[int] = mapped_column(SmallInteger, ForeignKey("school_years.year"))
     teacher_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     class_id: Mapped[uuid.UUID] = mapped_column(index=True)
     subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"), index=True)
 
 
-class TimetableSlot(UUIDPrimaryKey, Timestamps, Base):
+class TimetableSlot(UUIDPrimaryKey, Timestamps, InSchoolYear, Base):
     """A weekly lesson: a class, a subject and its teacher, a weekday, a time and a room."""
 
     __tablename__ = "timetable_slots"
@@ -281,8 +283,6 @@ class TimetableSlot(UUIDPrimaryKey, Timestamps, Base):
         ),
     )
 
-    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
-    school_year: Mapped[int] = mapped_column(SmallInteger, ForeignKey("school_years.year"))
     class_id: Mapped[uuid.UUID] = mapped_column(index=True)
     subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"), index=True)
     teacher_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
@@ -292,7 +292,7 @@ class TimetableSlot(UUIDPrimaryKey, Timestamps, Base):
     room: Mapped[str | None] = mapped_column(String(40))
 
 
-class Lesson(UUIDPrimaryKey, Timestamps, Base):
+class Lesson(UUIDPrimaryKey, Timestamps, InSchoolYear, Base):
     """One entry of a class's lesson log for a subject."""
 
     __tablename__ = "lessons"
@@ -302,8 +302,6 @@ class Lesson(UUIDPrimaryKey, Timestamps, Base):
         Index("ix_lessons_homework_due", "class_id", "homework_due_on"),
     )
 
-    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
-    school_year: Mapped[int] = mapped_column(SmallInteger, ForeignKey("school_years.year"))
     class_id: Mapped[uuid.UUID]
     subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"), index=True)
     teacher_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)

@@ -15,10 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_school_year, school_today
 from app.academics.models import Enrolment, Gender, Pupil, SchoolClass
-from app.academics.schemas import ImportRowError, PupilImportReport
+from app.academics.schemas import ImportRowError, PupilImportReport, refused_rows
 from app.core.security.principal import Principal
 from app.core.tabular import TableRow, normalise, read_table
-from app.errors import ProblemError
 
 MASSAR_CODE = re.compile(r"^[A-Z][0-9]{9}$")
 COLUMNS = {
@@ -86,12 +85,7 @@ async def import_pupils(
         if r.massar_code in existing and existing[r.massar_code].school_id != principal.school_id
     ]
     if errors:
-        raise ProblemError(
-            422,
-            "error.validation",
-            kind="validation",
-            errors=[e.model_dump() for e in sorted(errors, key=lambda e: e.row)],
-        )
+        raise refused_rows(errors)
     return await _apply(session, principal, rows, existing, classes, year, len(table))
 
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time
+from typing import ClassVar
 
 from pydantic import Field, model_validator
 
 from app.academics.models import Gender, TransferStatus
-from app.core.schemas import Schema, SchoolRef
+from app.accounts.schemas import PupilRef
+from app.core.schemas import Patch, Schema, SchoolRef
+from app.errors import InvalidInput
 
 
 class SubjectRef(Schema):
@@ -58,13 +61,7 @@ class TaughtClass(Schema):
     subjects: list[SubjectRef]
 
 
-class RosterPupil(Schema):
-    id: uuid.UUID
-    massar_code: str
-    first_name: str
-    last_name: str
-    first_name_ar: str
-    last_name_ar: str
+class RosterPupil(PupilRef):
     birth_date: date
     gender: Gender
 
@@ -102,7 +99,9 @@ class ClassIn(Schema):
     name: str = Field(min_length=1, max_length=32, examples=["2BACSPF-1"])
 
 
-class ClassPatch(Schema):
+class ClassPatch(Patch):
+    REQUIRED: ClassVar[frozenset[str]] = frozenset({"name", "is_active"})
+
     name: str | None = Field(default=None, min_length=1, max_length=32)
     is_active: bool | None = None
 
@@ -130,7 +129,11 @@ class PupilIn(Schema):
     class_id: uuid.UUID | None = Field(default=None, description="Enrol in this class now.")
 
 
-class PupilPatch(Schema):
+class PupilPatch(Patch):
+    REQUIRED: ClassVar[frozenset[str]] = frozenset(
+        {"first_name", "last_name", "first_name_ar", "last_name_ar"}
+    )
+
     first_name: str | None = Field(default=None, min_length=1, max_length=100)
     last_name: str | None = Field(default=None, min_length=1, max_length=100)
     first_name_ar: str | None = Field(default=None, min_length=1, max_length=100)
@@ -143,15 +146,7 @@ class EnrolmentIn(Schema):
     class_id: uuid.UUID
 
 
-class SchoolPupilOut(Schema):
-    id: uuid.UUID
-    massar_code: str
-    first_name: str
-    last_name: str
-    first_name_ar: str
-    last_name_ar: str
-    birth_date: date
-    gender: Gender
+class SchoolPupilOut(RosterPupil):
     class_id: uuid.UUID | None
     class_name: str | None
 
@@ -296,6 +291,11 @@ class ImportRowError(Schema):
     column: str | None
     message: str
     code: str
+
+
+def refused_rows(errors: list[ImportRowError]) -> InvalidInput:
+    """An import refused whole: every faulty row (all its faults) in file order."""
+    return InvalidInput([e.model_dump() for e in sorted(errors, key=lambda e: e.row)])
 
 
 class PupilImportReport(Schema):

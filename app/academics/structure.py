@@ -5,6 +5,7 @@ caller's school; ids of another school's rows answer 404."""
 from __future__ import annotations
 
 import uuid
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, true, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -33,14 +34,29 @@ from app.academics.schemas import (
     SlotOut,
 )
 from app.accounts.models import User
+from app.core.listing import found
 from app.core.roles import Role
 from app.core.security.principal import Principal
 from app.errors import Conflict, NotFound, ProblemError, invalid
+
+# A table of school rows: each has an id and the school it belongs to.
+SchoolRow = TypeVar("SchoolRow", Pupil, TeachingAssignment, TimetableSlot)
 
 
 def _school(principal: Principal) -> uuid.UUID:
     assert principal.school_id is not None  # guaranteed by the school_staff guard
     return principal.school_id
+
+
+async def _of_school(
+    session: AsyncSession, principal: Principal, model: type[SchoolRow], row_id: uuid.UUID
+) -> SchoolRow:
+    """A row of the caller's school by id; 404 for any other, as for one that does not exist."""
+    return found(
+        await session.scalar(
+            select(model).where(model.id == row_id, model.school_id == _school(principal))
+        )
+    )
 
 
 async def class_of_school(
@@ -83,15 +99,7 @@ async def list_classes(session: AsyncSession, principal: Principal) -> list[Scho
 
 
 def _class_out(school_class: SchoolClass, stream_code: str | None, pupils: int) -> SchoolClassOut:
-    return SchoolClassOut(
-        id=school_class.id,
-        name=school_class.name,
-        school_year=school_class.school_year,
-        level_code=school_class.level_code,
-        stream_code=stream_code,
-        is_active=school_class.is_active,
-        pupil_count=pupils,
-    )
+    return SchoolClassOut.of(school_class, stream_code=stream_code, pupil_count=pupils)
 
 
 async def create_class(session: AsyncSession, principal: Principal, new: ClassIn) -> SchoolClassOut:
@@ -135,8 +143,7 @@ async def update_class(
 ) -> SchoolClassOut:
     """Rename a class, or deactivate (and reactivate) it."""
     school_class = await class_of_school(session, principal, class_id)
-    for field, value in patch.model_dump(exclude_unset=True).items():
-        setattr(school_class, field, value)
+    patch.apply_to(school_class)
     await session.flush()
     return next(c for c in await list_classes(session, principal) if c.id == class_id)
 
@@ -166,18 +173,7 @@ async def list_pupils(
 
 
 def _pupil_out(pupil: Pupil, class_id: uuid.UUID | None, class_name: str | None) -> SchoolPupilOut:
-    return SchoolPupilOut(
-        id=pupil.id,
-        massar_code=pupil.massar_code,
-        first_name=pupil.first_name,
-        last_name=pupil.last_name,
-        first_name_ar=pupil.first_name_ar,
-        last_name_ar=pupil.last_name_ar,
-        birth_date=pupil.birth_date,
-        gender=pupil.gender,
-        class_id=class_id,
-        class_name=class_name,
-    )
+    return SchoolPupilOut.of(pupil, class_id=class_id, class_name=class_name)
 
 
 async def create_pupil(session: AsyncSession, principal: Principal, new: PupilIn) -> SchoolPupilOut:
@@ -203,29 +199,17 @@ async def update_pupil(
     session: AsyncSession, principal: Principal, pupil_id: uuid.UUID, patch: PupilPatch
 ) -> SchoolPupilOut:
     """Correct a pupil's names or birth place."""
-    pupil = await _pupil_of_school(session, principal, pupil_id)
-    for field, value in patch.model_dump(exclude_unset=True).items():
-        setattr(pupil, field, value)
+    pupil = await _of_school(session, principal, Pupil, pupil_id)
+    patch.apply_to(pupil)
     await session.flush()
     return next(p for p in await list_pupils(session, principal, None) if p.id == pupil_id)
-
-
-async def _pupil_of_school(
-    session: AsyncSession, principal: Principal, pupil_id: uuid.UUID
-) -> Pupil:
-    pupil = await session.scalar(
-        select(Pupil).where(Pupil.id == pupil_id, Pupil.school_id == _school(principal))
-    )
-    if pupil is None:
-        raise NotFound()
-    return pupil
 
 
 async def enrol(
     session: AsyncSession, principal: Principal, pupil_id: uuid.UUID, class_id: uuid.UUID
 ) -> SchoolPupilOut:
     """Put a pupil in a class for this year; a class they were in is closed (history kept)."""
-    pupil = await _pupil_of_school(session, principal, pupil_id)
+    pupil = await _of_school(session, principal, Pupil, pupil_id)
     school_class = await class_of_school(session, principal, class_id, "body.class_id")
     await _enrol(session, pupil, school_class)
     return _pupil_out(pupil, school_class.id, school_class.name)
@@ -235,7 +219,7 @@ async def withdraw(
     session: AsyncSession, principal: Principal, pupil_id: uuid.UUID
 ) -> SchoolPupilOut:
     """Take a pupil out of their class (they leave the school's rosters; history is kept)."""
-    pupil = await _pupil_of_school(session, principal, pupil_id)
+    pupil = await _of_school(session, principal, Pupil, pupil_id)
     await session.execute(
         update(Enrolment)
         .where(Enrolment.pupil_id == pupil.id, Enrolment.left_on.is_(None))
@@ -283,18 +267,18 @@ async def list_assignments(session: AsyncSession, principal: Principal) -> list[
         )
         .order_by(SchoolClass.name, Subject.code)
     )
-    return [
-        AssignmentOut(
-            id=a.id,
-            teacher_id=t.id,
-            teacher_name=f"{t.first_name} {t.last_name}",
-            class_id=a.class_id,
-            class_name=class_name,
-            subject_id=a.subject_id,
-            subject_code=subject_code,
-        )
-        for a, t, class_name, subject_code in rows
-    ]
+    return [_assignment_out(*row) for row in rows]
+
+
+def _assignment_out(
+    assignment: TeachingAssignment, teacher: User, class_name: str, subject_code: str
+) -> AssignmentOut:
+    return AssignmentOut.of(
+        assignment,
+        teacher_name=f"{teacher.first_name} {teacher.last_name}",
+        class_name=class_name,
+        subject_code=subject_code,
+    )
 
 
 async def _teacher_of_school(
@@ -317,9 +301,7 @@ async def assign(session: AsyncSession, principal: Principal, new: AssignmentIn)
     """Give a class's subject to a teacher of the school (one teacher per class and subject)."""
     teacher = await _teacher_of_school(session, principal, new.teacher_id)
     school_class = await class_of_school(session, principal, new.class_id, "body.class_id")
-    subject = await session.get(Subject, new.subject_id)
-    if subject is None:
-        raise invalid("body.subject_id", "unknown subject", "unknown_subject")
+    subject = await _subject(session, new.subject_id)
     taken = await session.scalar(
         select(TeachingAssignment.id).where(
             TeachingAssignment.school_id == school_class.school_id,
@@ -338,27 +320,12 @@ async def assign(session: AsyncSession, principal: Principal, new: AssignmentIn)
     )
     session.add(assignment)
     await session.flush()
-    return AssignmentOut(
-        id=assignment.id,
-        teacher_id=teacher.id,
-        teacher_name=f"{teacher.first_name} {teacher.last_name}",
-        class_id=school_class.id,
-        class_name=school_class.name,
-        subject_id=subject.id,
-        subject_code=subject.code,
-    )
+    return _assignment_out(assignment, teacher, school_class.name, subject.code)
 
 
 async def unassign(session: AsyncSession, principal: Principal, assignment_id: uuid.UUID) -> None:
     """End an assignment (the teacher loses the class for that subject at once)."""
-    assignment = await session.scalar(
-        select(TeachingAssignment).where(
-            TeachingAssignment.id == assignment_id,
-            TeachingAssignment.school_id == _school(principal),
-        )
-    )
-    if assignment is None:
-        raise NotFound()
+    assignment = await _of_school(session, principal, TeachingAssignment, assignment_id)
     await session.delete(assignment)
     await session.flush()
 
@@ -383,17 +350,33 @@ async def list_slots(
 
 async def add_slot(session: AsyncSession, principal: Principal, new: SlotIn) -> SlotOut:
     """Add a weekly lesson; a teacher, a class or a room booked twice at once is refused (409)."""
-    school_class = await class_of_school(session, principal, new.class_id, "body.class_id")
-    await _teacher_of_school(session, principal, new.teacher_id)
-    if await session.get(Subject, new.subject_id) is None:
-        raise invalid("body.subject_id", "unknown subject", "unknown_subject")
-    await _refuse_clash(session, school_class, new)
+    school_class = await _slot_class(session, principal, new)
     slot = TimetableSlot(
         school_id=school_class.school_id, school_year=school_class.school_year, **new.model_dump()
     )
     session.add(slot)
     await session.flush()
     return SlotOut.model_validate(slot)
+
+
+async def _slot_class(
+    session: AsyncSession, principal: Principal, new: SlotIn, moving: uuid.UUID | None = None
+) -> SchoolClass:
+    """The slot's class, once its class, teacher and subject are the school's and it books no
+    one twice (`moving`: the slot being changed, which may overlap itself)."""
+    school_class = await class_of_school(session, principal, new.class_id, "body.class_id")
+    await _teacher_of_school(session, principal, new.teacher_id)
+    await _subject(session, new.subject_id)
+    await _refuse_clash(session, school_class, new, moving)
+    return school_class
+
+
+async def _subject(session: AsyncSession, subject_id: uuid.UUID) -> Subject:
+    """A subject of the curriculum named in the body (422 for an unknown one)."""
+    subject = await session.get(Subject, subject_id)
+    if subject is None:
+        raise invalid("body.subject_id", "unknown subject", "unknown_subject")
+    return subject
 
 
 async def _refuse_clash(
@@ -458,18 +441,8 @@ async def move_slot(
     session: AsyncSession, principal: Principal, slot_id: uuid.UUID, new: SlotIn
 ) -> SlotOut:
     """Change a weekly lesson (time, room, teacher...), with the same double-booking checks."""
-    slot = await session.scalar(
-        select(TimetableSlot).where(
-            TimetableSlot.id == slot_id, TimetableSlot.school_id == _school(principal)
-        )
-    )
-    if slot is None:
-        raise NotFound()
-    school_class = await class_of_school(session, principal, new.class_id, "body.class_id")
-    await _teacher_of_school(session, principal, new.teacher_id)
-    if await session.get(Subject, new.subject_id) is None:
-        raise invalid("body.subject_id", "unknown subject", "unknown_subject")
-    await _refuse_clash(session, school_class, new, moving=slot.id)
+    slot = await _of_school(session, principal, TimetableSlot, slot_id)
+    await _slot_class(session, principal, new, moving=slot.id)
     for field, value in new.model_dump().items():
         setattr(slot, field, value)
     await session.flush()
@@ -480,14 +453,7 @@ async def reassign(
     session: AsyncSession, principal: Principal, assignment_id: uuid.UUID, teacher_id: uuid.UUID
 ) -> AssignmentOut:
     """Give an assignment to another teacher of the school."""
-    assignment = await session.scalar(
-        select(TeachingAssignment).where(
-            TeachingAssignment.id == assignment_id,
-            TeachingAssignment.school_id == _school(principal),
-        )
-    )
-    if assignment is None:
-        raise NotFound()
+    assignment = await _of_school(session, principal, TeachingAssignment, assignment_id)
     teacher = await _teacher_of_school(session, principal, teacher_id)
     assignment.teacher_id = teacher.id
     await session.flush()
@@ -496,12 +462,6 @@ async def reassign(
 
 async def remove_slot(session: AsyncSession, principal: Principal, slot_id: uuid.UUID) -> None:
     """Remove a weekly lesson."""
-    slot = await session.scalar(
-        select(TimetableSlot).where(
-            TimetableSlot.id == slot_id, TimetableSlot.school_id == _school(principal)
-        )
-    )
-    if slot is None:
-        raise NotFound()
+    slot = await _of_school(session, principal, TimetableSlot, slot_id)
     await session.delete(slot)
     await session.flush()

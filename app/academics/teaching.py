@@ -127,12 +127,9 @@ async def get_profile(session: AsyncSession, principal: Principal) -> TeacherPro
     assignments = [
         Assignment(school_class=c, subject=s) for c, s in await _assignment_refs(session, principal)
     ]
-    return TeacherProfileOut(
+    return TeacherProfileOut.of(
+        user,
         user_id=user.id,
-        first_name=user.first_name,
-        last_name=user.last_name,
-        first_name_ar=user.first_name_ar,
-        last_name_ar=user.last_name_ar,
         ppr=profile.ppr if profile else None,
         rank=profile.rank if profile else None,
         specialty=SubjectRef.model_validate(specialty) if specialty else None,

@@ -34,18 +34,12 @@ def _transfers() -> Select[Transfer, Pupil, str, str]:
 
 
 def _out(transfer: Transfer, pupil: Pupil, from_code: str, to_code: str) -> TransferOut:
-    return TransferOut(
-        id=transfer.id,
-        pupil_id=pupil.id,
+    return TransferOut.of(
+        transfer,
         massar_code=pupil.massar_code,
         pupil_name=f"{pupil.first_name} {pupil.last_name}",
         from_school_code=from_code,
         to_school_code=to_code,
-        status=transfer.status,
-        reason=transfer.reason,
-        refusal_reason=transfer.refusal_reason,
-        requested_at=transfer.requested_at,
-        decided_at=transfer.decided_at,
     )
 
 

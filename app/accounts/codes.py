@@ -4,19 +4,24 @@ issues a one-time code on paper, and the person sets their own password with it.
 from __future__ import annotations
 
 import logging
-import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Pupil
 from app.accounts.models import AccountCode, AccountCodePurpose, AuthSession, User
 from app.accounts.schemas import AccountCodeOut, ParentAccountIn
-from app.accounts.users import PUPIL_DOMAIN, normalise_username
+from app.accounts.users import (
+    PUPIL_DOMAIN,
+    names_of,
+    normalise_username,
+    school_place,
+    unusable_password_hash,
+)
 from app.core.roles import Role
-from app.core.security.one_time_codes import hash_code, new_code
+from app.core.security.one_time_codes import hash_code, issue_code
 from app.core.security.passwords import hash_password
 from app.core.security.principal import Principal
 from app.core.security.throttle import LoginThrottle
@@ -48,16 +53,10 @@ async def _open_pupil_account(session: AsyncSession, pupil: Pupil) -> User:
     school = await session.get_one(School, pupil.school_id)
     account = User(
         username=f"{pupil.massar_code.lower()}@{PUPIL_DOMAIN}",
-        # Nobody knows this password: the account is usable only once activated.
-        password_hash=await hash_password(secrets.token_urlsafe(32)),
+        password_hash=await unusable_password_hash(),
         role=Role.STUDENT,
-        first_name=pupil.first_name,
-        last_name=pupil.last_name,
-        first_name_ar=pupil.first_name_ar,
-        last_name_ar=pupil.last_name_ar,
-        school_id=school.id,
-        province_id=school.province_id,
-        academy_id=school.academy_id,
+        **names_of(pupil),
+        **school_place(school),
     )
     session.add(account)
     await session.flush()
@@ -79,10 +78,9 @@ async def open_parent_account(
         raise Conflict()
     parent = User(
         username=username,
-        password_hash=await hash_password(secrets.token_urlsafe(32)),
+        password_hash=await unusable_password_hash(),
         role=Role.PARENT,
-        first_name=new.first_name,
-        last_name=new.last_name,
+        **names_of(new),
     )
     session.add(parent)
     await session.flush()
@@ -123,22 +121,15 @@ async def issue_for_user(
     """A fresh code for the account; earlier unused ones die."""
     user = await session.get_one(User, user_id)
     purpose = AccountCodePurpose.RESET if user.last_login_at else AccountCodePurpose.ACTIVATION
-    await session.execute(
-        delete(AccountCode).where(AccountCode.user_id == user_id, AccountCode.used_at.is_(None))
+    code, expires_at = await issue_code(
+        session,
+        AccountCode.user_id,
+        user_id,
+        CODE_LIFETIME,
+        school_id=school_id,
+        purpose=purpose,
+        issued_by=principal.user_id,
     )
-    code = new_code()
-    expires_at = datetime.now(UTC) + CODE_LIFETIME
-    session.add(
-        AccountCode(
-            school_id=school_id,
-            user_id=user_id,
-            purpose=purpose,
-            code_hash=hash_code(code),
-            issued_by=principal.user_id,
-            expires_at=expires_at,
-        )
-    )
-    await session.flush()
     log.info(
         "account code (%s) for user %s issued by %s", purpose.value, user_id, principal.user_id
     )

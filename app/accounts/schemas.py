@@ -7,13 +7,13 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import ClassVar, Literal
 
 from pydantic import EmailStr, Field
 
 from app.accounts.models import AccountCodePurpose
 from app.core.roles import Level, Role, StaffTitle
-from app.core.schemas import Schema, SchoolRef, UnitRef
+from app.core.schemas import Patch, Schema, SchoolRef, UnitRef
 from app.family.models import Kinship
 
 
@@ -159,7 +159,9 @@ class TeacherIn(Schema):
     specialty_code: str | None = Field(default=None, max_length=12, examples=["MATH"])
 
 
-class TeacherPatch(Schema):
+class TeacherPatch(Patch):
+    REQUIRED: ClassVar[frozenset[str]] = frozenset({"first_name", "last_name", "is_active"})
+
     first_name: str | None = Field(default=None, min_length=1, max_length=100)
     last_name: str | None = Field(default=None, min_length=1, max_length=100)
     rank: str | None = Field(default=None, min_length=1, max_length=120)

@@ -3,7 +3,6 @@ file, and deactivation (which ends every login at once)."""
 
 from __future__ import annotations
 
-import secrets
 import uuid
 
 from sqlalchemy import select
@@ -14,11 +13,11 @@ from app.accounts import codes as account_codes
 from app.accounts import logins as auth
 from app.accounts.models import User
 from app.accounts.schemas import NewTeacherOut, SchoolTeacherOut, TeacherIn, TeacherPatch
-from app.accounts.users import normalise_username
+from app.accounts.users import names_of, normalise_username, school_place, unusable_password_hash
+from app.core.listing import found
 from app.core.roles import Role
-from app.core.security.passwords import hash_password
 from app.core.security.principal import Principal
-from app.errors import Conflict, NotFound, invalid
+from app.errors import Conflict, invalid
 from app.organisation.models import School
 
 
@@ -35,15 +34,11 @@ async def list_teachers(session: AsyncSession, principal: Principal) -> list[Sch
 
 
 def _out(user: User, profile: TeacherProfile | None, specialty: str | None) -> SchoolTeacherOut:
-    return SchoolTeacherOut(
-        id=user.id,
-        username=user.username,
-        first_name=user.first_name,
-        last_name=user.last_name,
+    return SchoolTeacherOut.of(
+        user,
         ppr=profile.ppr if profile else None,
         rank=profile.rank if profile else None,
         specialty_code=specialty,
-        is_active=user.is_active,
     )
 
 
@@ -69,16 +64,10 @@ async def open_teacher(
     school = await session.get_one(School, principal.school_id)
     teacher = User(
         username=username,
-        # Nobody knows this password: the teacher sets theirs with the activation code.
-        password_hash=await hash_password(secrets.token_urlsafe(32)),
+        password_hash=await unusable_password_hash(),
         role=Role.TEACHER,
-        first_name=new.first_name,
-        last_name=new.last_name,
-        first_name_ar=new.first_name_ar,
-        last_name_ar=new.last_name_ar,
-        school_id=school.id,
-        province_id=school.province_id,
-        academy_id=school.academy_id,
+        **names_of(new),
+        **school_place(school),
     )
     session.add(teacher)
     await session.flush()
@@ -111,10 +100,8 @@ async def update_teacher(
             )
         )
     ).one_or_none()
-    if row is None:
-        raise NotFound()
-    user, profile = row
-    changes = patch.model_dump(exclude_unset=True)
+    user, profile = found(row)
+    changes = patch.changes()
     for field in ("first_name", "last_name"):
         if field in changes:
             setattr(user, field, changes[field])

@@ -6,7 +6,6 @@ row is checked, nothing is written unless all are valid, and the same file twice
 from __future__ import annotations
 
 import re
-import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -16,16 +15,19 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Subject, TeacherProfile
-from app.academics.schemas import ImportRowError, NewTeacherCode, TeacherImportReport
+from app.academics.schemas import (
+    ImportRowError,
+    NewTeacherCode,
+    TeacherImportReport,
+    refused_rows,
+)
 from app.accounts.codes import CODE_LIFETIME
 from app.accounts.models import AccountCode, AccountCodePurpose, User
-from app.accounts.users import normalise_username
+from app.accounts.users import names_of, normalise_username, school_place, unusable_password_hash
 from app.core.roles import Role
 from app.core.security.one_time_codes import hash_code, new_code
-from app.core.security.passwords import hash_password
 from app.core.security.principal import Principal
 from app.core.tabular import TableRow, normalise, read_table
-from app.errors import ProblemError
 from app.organisation.models import School
 
 COLUMNS = {
@@ -84,12 +86,7 @@ async def import_teachers(
                 _error(r.row, r.ppr, "email", "this email already has an account", "email_taken")
             )
     if errors:
-        raise ProblemError(
-            422,
-            "error.validation",
-            kind="validation",
-            errors=[e.model_dump() for e in sorted(errors, key=lambda e: e.row)],
-        )
+        raise refused_rows(errors)
     return await _apply(session, principal, rows, known, len(table))
 
 
@@ -188,7 +185,7 @@ async def _open_accounts(
     school = await session.get_one(School, principal.school_id)
     # One random, never-revealed password hash for the whole import: nobody can log in with it,
     # and hashing it once keeps a 300-teacher import from costing 300 argon2 runs.
-    unusable = await hash_password(secrets.token_urlsafe(32))
+    unusable = await unusable_password_hash()
     expires_at = datetime.now(UTC) + CODE_LIFETIME
     users = [
         User(
@@ -196,11 +193,8 @@ async def _open_accounts(
             username=r.email,
             password_hash=unusable,
             role=Role.TEACHER,
-            first_name=r.first_name,
-            last_name=r.last_name,
-            school_id=school.id,
-            province_id=school.province_id,
-            academy_id=school.academy_id,
+            **names_of(r),
+            **school_place(school),
         )
         for r in rows
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import uuid
 from dataclasses import dataclass
 from typing import TypeVar
@@ -26,6 +27,7 @@ PUPIL_DOMAIN = "taalim.ma"
 MASSAR_CODE = re.compile(r"^[A-Z][0-9]{9}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 8
+_NAMES = ("first_name", "last_name", "first_name_ar", "last_name_ar")
 
 APPS_BY_ROLE: dict[Role, list[App]] = {
     Role.STUDENT: [App.MOUTAMADRIS],
@@ -36,6 +38,26 @@ APPS_BY_ROLE: dict[Role, list[App]] = {
     Role.ACADEMY_STAFF: [App.BACK_OFFICE],
     Role.CENTRAL_STAFF: [App.BACK_OFFICE],
 }
+
+
+def names_of(person: object) -> dict[str, str | None]:
+    """A person's names as an account holds them (the Arabic ones when the person has them)."""
+    return {name: getattr(person, name, None) for name in _NAMES}
+
+
+def school_place(school: School) -> dict[str, uuid.UUID]:
+    """The columns that put an account at its school's place in the tree."""
+    return {
+        "school_id": school.id,
+        "province_id": school.province_id,
+        "academy_id": school.academy_id,
+    }
+
+
+async def unusable_password_hash() -> str:
+    """The hash of a random password nobody is told: the account is usable only once its
+    owner sets a password with an activation code."""
+    return await hash_password(secrets.token_urlsafe(32))
 
 
 def normalise_username(username: str) -> str:
@@ -84,10 +106,7 @@ async def create_account(session: AsyncSession, new: NewAccount) -> User:
         password_hash=await hash_password(new.password),
         role=new.role,
         title=new.title,
-        first_name=new.first_name,
-        last_name=new.last_name,
-        first_name_ar=new.first_name_ar,
-        last_name_ar=new.last_name_ar,
+        **names_of(new),
         school_id=school_id,
         province_id=province_id,
         academy_id=academy_id,
@@ -139,6 +158,7 @@ async def _place(session: AsyncSession, new: NewAccount) -> Place:
 
 
 # Built once: an alias made per call costs more than the query it serves.
+_UNIT_COLUMNS = ("id", "code", "name_fr", "name_ar")
 _province = aliased(Province, name="province")
 _academy = aliased(Academy, name="academy")
 _ME_QUERY = (
@@ -151,18 +171,11 @@ _ME_QUERY = (
         User.last_name,
         User.first_name_ar,
         User.last_name_ar,
-        School.id.label("school_id"),
-        School.code.label("school_code"),
-        School.name_fr.label("school_name_fr"),
-        School.name_ar.label("school_name_ar"),
-        _province.id.label("province_id"),
-        _province.code.label("province_code"),
-        _province.name_fr.label("province_name_fr"),
-        _province.name_ar.label("province_name_ar"),
-        _academy.id.label("academy_id"),
-        _academy.code.label("academy_code"),
-        _academy.name_fr.label("academy_name_fr"),
-        _academy.name_ar.label("academy_name_ar"),
+        *(
+            getattr(unit, column).label(f"{prefix}_{column}")
+            for prefix, unit in (("school", School), ("province", _province), ("academy", _academy))
+            for column in _UNIT_COLUMNS
+        ),
     )
     .outerjoin(School, School.id == User.school_id)
     .outerjoin(_province, _province.id == User.province_id)
@@ -178,16 +191,9 @@ async def get_me(session: AsyncSession, principal: Principal) -> MeOut:
     row = (await session.execute(_ME_QUERY.where(User.id == principal.user_id))).one_or_none()
     if row is None:
         raise NotFound()
-    return MeOut(
-        id=row.id,
-        username=row.username,
-        role=row.role,
-        title=row.title,
+    return MeOut.of(
+        row,
         level=ROLE_LEVEL[row.role],
-        first_name=row.first_name,
-        last_name=row.last_name,
-        first_name_ar=row.first_name_ar,
-        last_name_ar=row.last_name_ar,
         school=_unit(row._mapping, "school", SchoolRef),
         province=_unit(row._mapping, "province", UnitRef),
         academy=_unit(row._mapping, "academy", UnitRef),
@@ -199,12 +205,7 @@ def _unit(values: RowMapping, prefix: str, model: type[U]) -> U | None:
     """The `<prefix>_id/code/name_fr/name_ar` columns of a row as a reference, if present."""
     if values[f"{prefix}_id"] is None:
         return None
-    return model(
-        id=values[f"{prefix}_id"],
-        code=values[f"{prefix}_code"],
-        name_fr=values[f"{prefix}_name_fr"],
-        name_ar=values[f"{prefix}_name_ar"],
-    )
+    return model(**{column: values[f"{prefix}_{column}"] for column in _UNIT_COLUMNS})
 
 
 def _required(value: str | None, field: str) -> str:

@@ -111,15 +111,7 @@ def completion_columns(tests: Subquery, cutoff: date) -> list[Any]:
 
 def completion_of(row: Any) -> Completion:
     """A `Completion` from a row holding `completion_columns`."""
-    return Completion(
-        tests=row.tests,
-        expected=row.expected,
-        entered=row.entered,
-        submitted=row.submitted,
-        validated=row.validated,
-        published=row.published,
-        late_tests=row.late_tests,
-    )
+    return Completion.of(row)
 
 
 async def school_grade_entry(session: AsyncSession, principal: Principal) -> GradeEntryOut:
@@ -167,18 +159,10 @@ async def school_grade_entry(session: AsyncSession, principal: Principal) -> Gra
 
 
 def _grade_entry_row(row: Any) -> GradeEntryRow:
-    return GradeEntryRow(
-        class_id=row.class_id,
-        class_name=row.class_name,
-        level_code=row.level_code,
-        subject_id=row.subject_id,
-        subject_code=row.subject_code,
-        subject_name_fr=row.subject_name_fr,
-        semester=row.semester,
-        teacher_id=row.teacher_id,
+    return GradeEntryRow.of(
+        row,
         teacher_name=f"{row.first_name} {row.last_name}",
         teacher_late=row.late_tests > 0,
-        oldest_late_test=row.oldest_late_test,
         completion=completion_of(row),
     )
 

@@ -17,13 +17,14 @@ from typing import Any
 
 import anyio.to_thread
 from pydantic import ValidationError
-from sqlalchemy import Row, delete, select
+from sqlalchemy import Row, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import school_today
 from app.academics.models import Level, Pupil, Subject
 from app.academics.teaching import TaughtClassInfo, current_pupils, taught_class
 from app.accounts.models import User
+from app.assessment.marks import write_marks
 from app.assessment.models import ClassTest, Mark, TestKind, TestStatus
 from app.assessment.schemas import GradeSheetReport, GradeSheetRowError, MarkIn
 from app.assessment.workbook import (
@@ -36,9 +37,8 @@ from app.assessment.workbook import (
     mark_input,
     read_workbook,
 )
-from app.core.bulk import upsert
 from app.core.security.principal import Principal
-from app.errors import ProblemError
+from app.errors import InvalidInput, ProblemError
 from app.organisation.models import Academy, Province, School
 from app.settings import get_settings
 
@@ -266,8 +266,7 @@ async def import_grade_sheet(
     tests = await _tests(session, info, subject_id, semester)
     plan = _plan(sheet.rows, pupils, tests)
     if plan.errors:
-        errors = [e.model_dump() for e in plan.errors]
-        raise ProblemError(422, "error.validation", kind="validation", errors=errors)
+        raise InvalidInput([e.model_dump() for e in plan.errors])
     # Only columns with at least one value get a test; clearing needs no test to exist.
     new_kinds = [k for k, c in plan.changes.items() if k not in tests and any(c.values())]
     created = await _create_tests(session, principal, info, subject_id, semester, new_kinds)
@@ -282,7 +281,7 @@ async def import_grade_sheet(
     )
     for kind, changes in plan.changes.items():
         if kind in targets and changes:
-            written, cleared = await _write(session, principal, targets[kind], changes)
+            written, cleared = await write_marks(session, targets[kind], changes, principal.user_id)
             report.marks_written[kind], report.marks_cleared[kind] = written, cleared
     return report
 
@@ -449,46 +448,3 @@ async def _create_tests(
         session.add_all(created.values())
         await session.flush()
     return created
-
-
-async def _write(
-    session: AsyncSession,
-    principal: Principal,
-    test: ClassTest,
-    changes: Mapping[uuid.UUID, _Cell | None],
-) -> tuple[int, int]:
-    """One test's changed marks: one upsert, one delete at most. Returns (written, cleared)."""
-    cleared = [pupil_id for pupil_id, entry in changes.items() if entry is None]
-    if cleared:
-        await session.execute(
-            delete(Mark).where(
-                Mark.school_id == test.school_id,
-                Mark.test_id == test.id,
-                Mark.pupil_id.in_(cleared),
-            )
-        )
-    kept = [
-        {
-            "id": uuid.uuid4(),
-            "school_id": test.school_id,
-            "school_year": test.school_year,
-            "test_id": test.id,
-            "pupil_id": pupil_id,
-            "mark": entry.mark,
-            "absent": entry.absent,
-            "remark": entry.remark,
-            "updated_by": principal.user_id,
-        }
-        for pupil_id, entry in changes.items()
-        if entry is not None
-    ]
-    if kept:
-        await session.execute(
-            upsert(
-                Mark,
-                kept,
-                key=["school_id", "test_id", "pupil_id"],
-                update=["mark", "absent", "remark"],
-            )
-        )
-    return len(kept), len(cleared)

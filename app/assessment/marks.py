@@ -4,9 +4,10 @@ statistics. Teachers reach only the tests of their own classes and subjects."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from sqlalchemy import Select, delete, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -49,20 +50,8 @@ def _readable_tests(principal: Principal) -> Select[ClassTest, int]:
 
 
 def test_out(test: ClassTest, mark_count: int) -> TestOut:
-    return TestOut(
-        id=test.id,
-        class_id=test.class_id,
-        subject_id=test.subject_id,
-        school_year=test.school_year,
-        semester=test.semester,
-        kind=test.kind,
-        date=test.test_date,
-        title=test.title,
-        status=test.status,
-        submitted_at=test.submitted_at,
-        mark_count=mark_count,
-        updated_at=test.updated_at,
-    )
+    """A test as the API shows it, with how many marks it holds."""
+    return TestOut.of(test, date=test.test_date, mark_count=mark_count)
 
 
 async def _get(
@@ -169,10 +158,9 @@ async def update_test(
     """Change a draft test's date or title."""
     test, count = await _get(session, principal, test_id)
     _require_draft(test)
-    if patch.date is not None:
-        test.test_date = patch.date
-    if patch.title is not None:
-        test.title = patch.title
+    changes = patch.changes()
+    test.test_date = changes.get("date", test.test_date)
+    test.title = changes.get("title", test.title)
     await session.flush()
     await session.refresh(test)
     return test_out(test, count)
@@ -199,7 +187,31 @@ async def save_marks(
     _require_draft(test)
     enrolled = set((await session.scalars(current_pupils(test.class_id))).all())
     check_pupils_of_class([row.pupil_id for row in rows], enrolled, "body.{index}.pupil_id")
-    cleared = [row.pupil_id for row in rows if row.is_empty]
+    entries = {row.pupil_id: None if row.is_empty else row for row in rows}
+    await write_marks(session, test, entries, principal.user_id)
+    return await _with_marks(session, test)
+
+
+class MarkEntry(Protocol):
+    """A pupil's entry in a test, however it came in: the app, the grade sheet or sync."""
+
+    @property
+    def mark(self) -> Decimal | None: ...
+    @property
+    def absent(self) -> bool: ...
+    @property
+    def remark(self) -> str | None: ...
+
+
+async def write_marks(
+    session: AsyncSession,
+    test: ClassTest,
+    entries: Mapping[uuid.UUID, MarkEntry | None],
+    author_id: uuid.UUID,
+) -> tuple[int, int]:
+    """Set the test's marks of these pupils (None clears a pupil's row): one upsert and one
+    delete at most. Returns how many rows were written and cleared."""
+    cleared = [pupil_id for pupil_id, entry in entries.items() if entry is None]
     if cleared:
         await session.execute(
             delete(Mark).where(
@@ -214,14 +226,14 @@ async def save_marks(
             "school_id": test.school_id,
             "school_year": test.school_year,
             "test_id": test.id,
-            "pupil_id": row.pupil_id,
-            "mark": row.mark,
-            "absent": row.absent,
-            "remark": row.remark,
-            "updated_by": principal.user_id,
+            "pupil_id": pupil_id,
+            "mark": entry.mark,
+            "absent": entry.absent,
+            "remark": entry.remark,
+            "updated_by": author_id,
         }
-        for row in rows
-        if not row.is_empty
+        for pupil_id, entry in entries.items()
+        if entry is not None
     ]
     if kept:
         await session.execute(
@@ -232,7 +244,7 @@ async def save_marks(
                 update=["mark", "absent", "remark"],
             )
         )
-    return await _with_marks(session, test)
+    return len(kept), len(cleared)
 
 
 async def list_marks(session: AsyncSession, principal: Principal, test_id: uuid.UUID) -> TestMarks:

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.academics.models import InSchoolYear
 from app.core.db.base import Base, Timestamps, UUIDPrimaryKey, checked
 
 
@@ -50,7 +51,7 @@ class TestStatus(StrEnum):
     PUBLISHED = "published"
 
 
-class ClassTest(UUIDPrimaryKey, Timestamps, Base):
+class ClassTest(UUIDPrimaryKey, Timestamps, InSchoolYear, Base):
     """A test (فرض) or the integrated-activities mark of a class, subject and semester."""
 
     __tablename__ = "class_tests"
@@ -63,8 +64,6 @@ class ClassTest(UUIDPrimaryKey, Timestamps, Base):
         Index("ix_class_tests_teacher_year", "teacher_id", "school_year"),
     )
 
-    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
-    school_year: Mapped[int] = mapped_column(SmallInteger, ForeignKey("school_years.year"))
     class_id: Mapped[uuid.UUID] = mapped_column(index=True)
     subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"), index=True)
     teacher_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))

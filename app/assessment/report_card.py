@@ -253,13 +253,9 @@ async def exam_results(session: AsyncSession, pupil_id: uuid.UUID) -> list[ExamR
     ).all()
     subjects = await _exam_subjects(session, [result.id for _, result in rows])
     return [
-        ExamResultOut(
+        ExamResultOut.of(
+            exam,
             session_id=exam.id,
-            kind=exam.kind,
-            school_year=exam.school_year,
-            level_code=exam.level_code,
-            name_fr=exam.name_fr,
-            name_ar=exam.name_ar,
             published_at=exam.publish_at,
             average=result.average,
             decision=result.decision,

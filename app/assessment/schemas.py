@@ -6,12 +6,12 @@ import datetime as dt
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import Field, model_validator
 
 from app.assessment.models import TestKind, TestStatus
-from app.core.schemas import Schema
+from app.core.schemas import Patch, Schema
 
 Semester = Literal[1, 2]
 # Out of 20, two decimals at most: 12.345 is refused, not rounded.
@@ -26,7 +26,9 @@ class TestIn(Schema):
     title: str = Field(min_length=1, max_length=200)
 
 
-class TestPatch(Schema):
+class TestPatch(Patch):
+    REQUIRED: ClassVar[frozenset[str]] = frozenset({"date", "title"})
+
     # `dt.date`: a field named `date` with a default would shadow the type in this class.
     date: dt.date | None = None
     title: str | None = Field(default=None, min_length=1, max_length=200)
@@ -153,7 +155,7 @@ class GradeSheetReport(Schema):
     errors: list[GradeSheetRowError] = Field(description="Empty when the import succeeded.")
 
 
-class Completion(BaseModel):
+class Completion(Schema):
     """Grade entry: marks expected (current pupils × tests scheduled), entered, and how far
     they went (cumulative: validated marks were submitted too); draft tests past the delay."""
 
@@ -166,7 +168,7 @@ class Completion(BaseModel):
     late_tests: int
 
 
-class GradeEntryRow(BaseModel):
+class GradeEntryRow(Schema):
     class_id: uuid.UUID
     class_name: str
     level_code: str
@@ -183,7 +185,7 @@ class GradeEntryRow(BaseModel):
     completion: Completion
 
 
-class GradeEntryOut(BaseModel):
+class GradeEntryOut(Schema):
     late_after_days: int
     late_before: date = Field(description="Draft tests dated before this day are late.")
     total: Completion

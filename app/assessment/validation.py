@@ -16,7 +16,8 @@ from app.academics.models import Enrolment, Pupil, SchoolClass
 from app.assessment.marks import test_out
 from app.assessment.models import ClassTest, Mark, MarkCorrection, TestStatus
 from app.assessment.schemas import CorrectionIn, CorrectionOut, PublicationOut, TestOut
-from app.core.pagination import encode_cursor, split_page
+from app.core.listing import found, page_of, where_given
+from app.core.pagination import PageRequest
 from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.errors import NotFound, ProblemError
@@ -40,26 +41,15 @@ def _mark_count() -> Any:
 async def list_tests(
     session: AsyncSession,
     principal: Principal,
+    page: PageRequest,
     *,
     status: TestStatus | None,
     class_id: uuid.UUID | None,
-    limit: int,
-    after: dict[str, Any] | None,
 ) -> Page[TestOut]:
-    """The school's tests of this year by status, oldest first, a page at a time."""
+    """The school's tests of this year by status, a page at a time."""
     statement = select(ClassTest, _mark_count()).where(school_scope(principal, ClassTest.school_id))
-    if status is not None:
-        statement = statement.where(ClassTest.status == status)
-    if class_id is not None:
-        statement = statement.where(ClassTest.class_id == class_id)
-    if after is not None:
-        statement = statement.where(ClassTest.id > uuid.UUID(str(after.get("id"))))
-    rows = (await session.execute(statement.order_by(ClassTest.id).limit(limit + 1))).all()
-    page, more = split_page(list(rows), limit)
-    items = [test_out(test, count) for test, count in page]
-    return Page[TestOut](
-        items=items, next_cursor=encode_cursor({"id": items[-1].id}) if more else None
-    )
+    statement = where_given(statement, {ClassTest.status: status, ClassTest.class_id: class_id})
+    return await page_of(session, statement, (ClassTest.id,), page, lambda row: test_out(*row))
 
 
 async def _school_test(
@@ -72,9 +62,7 @@ async def _school_test(
             .with_for_update(of=ClassTest)
         )
     ).one_or_none()
-    if row is None:
-        raise NotFound()
-    test, count = row
+    test, count = found(row)
     if test.status is not expect:
         raise ProblemError(409, f"workflow.not_{expect.value}", kind=f"not-{expect.value}")
     return test, count
@@ -193,9 +181,7 @@ async def correct_mark(
             .with_for_update(of=Mark)
         )
     ).one_or_none()
-    if row is None:
-        raise NotFound()
-    mark, test = row
+    mark, test = found(row)
     if test.status not in (TestStatus.VALIDATED, TestStatus.PUBLISHED):
         raise ProblemError(409, "workflow.not_locked", kind="not-locked")
     audit = MarkCorrection(

@@ -10,9 +10,9 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, TypeVarTuple
+from typing import TypeVarTuple
 
-from sqlalchemy import ColumnElement, Row, Select, exists, select, tuple_
+from sqlalchemy import ColumnElement, Row, Select, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -39,7 +39,8 @@ from app.attendance.schemas import (
     SchoolJustificationPage,
 )
 from app.core.documents import SIGNATURES
-from app.core.pagination import split_page, timestamp_cursor, timestamp_position
+from app.core.listing import timestamp_page, where_given
+from app.core.pagination import PageRequest
 from app.core.security.principal import Principal
 from app.core.storage import DocumentMissing, DocumentStore, new_key
 from app.errors import Conflict, InvalidInput, NotFound, ProblemError, field_error, invalid
@@ -253,14 +254,12 @@ async def child_justifications(
     session: AsyncSession,
     principal: Principal,
     child_id: uuid.UUID,
-    *,
-    limit: int,
-    after: dict[str, Any] | None = None,
+    page: PageRequest,
 ) -> JustificationPage:
     """A page of a verified child's justifications, newest first, with the absences covered."""
     await child_of(session, principal, child_id)
     statement = select(Justification).where(Justification.pupil_id == child_id)
-    rows, next_cursor = await _page(session, statement, limit, after)
+    rows, next_cursor = await _newest_first(session, statement, page)
     covered = await _covered(session, [row.Justification.id for row in rows])
     items = [_out(row.Justification, covered[row.Justification.id]) for row in rows]
     return JustificationPage(items=items, next_cursor=next_cursor)
@@ -294,16 +293,12 @@ def _school_statement(principal: Principal) -> Select[Justification, Pupil, User
 async def school_justifications(
     session: AsyncSession,
     principal: Principal,
+    page: PageRequest,
     status: JustificationStatus | None,
-    *,
-    limit: int,
-    after: dict[str, Any] | None = None,
 ) -> SchoolJustificationPage:
     """A page of the justifications of the caller's school (of one status if asked)."""
-    statement = _school_statement(principal)
-    if status is not None:
-        statement = statement.where(Justification.status == status)
-    rows, next_cursor = await _page(session, statement, limit, after)
+    statement = where_given(_school_statement(principal), {Justification.status: status})
+    rows, next_cursor = await _newest_first(session, statement, page)
     return SchoolJustificationPage(
         items=await _school_items(session, rows), next_cursor=next_cursor
     )
@@ -394,23 +389,13 @@ async def _school_items(
 # ---- shared ---------------------------------------------------------------------------------
 
 
-async def _page(
-    session: AsyncSession,
-    statement: Select[Justification, *_Ts],
-    limit: int,
-    after: dict[str, Any] | None,
+async def _newest_first(
+    session: AsyncSession, statement: Select[Justification, *_Ts], page: PageRequest
 ) -> tuple[list[Row[Justification, *_Ts]], str | None]:
-    """Newest first by (created_at, id), from the cursor's position on."""
-    if after is not None:
-        created_at, last_id = timestamp_position(after)
-        statement = statement.where(
-            tuple_(Justification.created_at, Justification.id) < tuple_(created_at, last_id)
-        )
-    statement = statement.order_by(Justification.created_at.desc(), Justification.id.desc())
-    rows, more = split_page(list((await session.execute(statement.limit(limit + 1))).all()), limit)
-    last = rows[-1][0] if rows else None
-    next_cursor = timestamp_cursor(last.created_at, last.id) if more and last else None
-    return rows, next_cursor
+    """The page the request asks for, newest first by (created_at, id)."""
+    return await timestamp_page(
+        session, statement, Justification.created_at, Justification.id, page
+    )
 
 
 async def _covered(
@@ -490,14 +475,4 @@ def _out(justification: Justification, covered: list[CoveredAbsence]) -> Justifi
         if justification.document_type is not None and justification.document_size is not None
         else None
     )
-    return JustificationOut(
-        id=justification.id,
-        pupil_id=justification.pupil_id,
-        status=justification.status,
-        reason=justification.reason,
-        decision_reason=justification.decision_reason,
-        decided_at=justification.decided_at,
-        created_at=justification.created_at,
-        document=document,
-        absences=covered,
-    )
+    return JustificationOut.of(justification, document=document, absences=covered)

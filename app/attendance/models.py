@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.academics.models import InSchoolYear
 from app.core.db.base import Base, Timestamps, UUIDPrimaryKey, checked
 
 
@@ -31,7 +32,7 @@ class AttendanceStatus(StrEnum):
     LATE = "late"
 
 
-class AttendanceSheet(UUIDPrimaryKey, Timestamps, Base):
+class AttendanceSheet(UUIDPrimaryKey, Timestamps, InSchoolYear, Base):
     """One lesson's roll call: a class, a subject, a date and a start time."""
 
     __tablename__ = "attendance_sheets"
@@ -41,8 +42,6 @@ class AttendanceSheet(UUIDPrimaryKey, Timestamps, Base):
         UniqueConstraint("id", "school_id"),
     )
 
-    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
-    school_year: Mapped[int] = mapped_column(SmallInteger, ForeignKey("school_years.year"))
     class_id: Mapped[uuid.UUID] = mapped_column(index=True)
     subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"), index=True)
     teacher_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)

@@ -5,17 +5,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import cast
 
-from sqlalchemy import ColumnElement, Select, select, tuple_
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditAction, AuditEntry
 from app.audit.schemas import AuditEntryOut
-from app.core.pagination import encode_cursor, split_page
+from app.core.listing import timestamp_page
+from app.core.pagination import PageRequest
 from app.core.schemas import Page
 from app.core.security.principal import Principal
-from app.errors import ProblemError
 from app.organisation.scopes import school_scope
 
 
@@ -49,46 +49,16 @@ class AuditFilters:
         return clauses
 
 
-def _position(after: dict[str, Any]) -> tuple[datetime, int]:
-    """The (occurred_at, id) of the last row sent; 400 for a cursor this list did not write."""
-    try:
-        at = datetime.fromisoformat(after["at"])
-        row_id = int(after["id"])
-    except (KeyError, TypeError, ValueError):
-        raise ProblemError(400, "error.bad_cursor", kind="bad-cursor") from None
-    if at.tzinfo is None:
-        raise ProblemError(400, "error.bad_cursor", kind="bad-cursor")
-    return at, row_id
-
-
-def _page_query(
-    scope: ColumnElement[bool], filters: AuditFilters, limit: int, after: dict[str, Any] | None
-) -> Select[AuditEntry]:
-    """Newest first, by (occurred_at, id): a keyset the indexes serve."""
-    query = select(AuditEntry).where(scope, *filters.clauses())
-    if after is not None:
-        query = query.where(tuple_(AuditEntry.occurred_at, AuditEntry.id) < _position(after))
-    return query.order_by(AuditEntry.occurred_at.desc(), AuditEntry.id.desc()).limit(limit + 1)
-
-
 async def list_entries(
-    session: AsyncSession,
-    principal: Principal,
-    filters: AuditFilters,
-    *,
-    limit: int,
-    after: dict[str, Any] | None,
+    session: AsyncSession, principal: Principal, filters: AuditFilters, page: PageRequest
 ) -> Page[AuditEntryOut]:
-    """The audit rows of the schools in the caller's part of the tree (central: all rows)."""
+    """The audit rows of the schools in the caller's part of the tree (central: all rows),
+    newest first by (occurred_at, id): a keyset the indexes serve."""
     # Rows of no school are never equal to a school: only central's `true()` shows them.
     school_id = cast(ColumnElement[uuid.UUID], AuditEntry.school_id)
-    scope = school_scope(principal, school_id)
-    rows = list((await session.scalars(_page_query(scope, filters, limit, after))).all())
-    page, more = split_page(rows, limit)
-    last = page[-1] if page else None
-    return Page[AuditEntryOut](
-        items=[AuditEntryOut.model_validate(row) for row in page],
-        next_cursor=encode_cursor({"at": last.occurred_at.isoformat(), "id": last.id})
-        if more and last
-        else None,
+    statement = select(AuditEntry).where(school_scope(principal, school_id), *filters.clauses())
+    keys = AuditEntry.occurred_at, AuditEntry.id
+    rows, cursor = await timestamp_page(session, statement, *keys, page)
+    return Page(
+        items=[AuditEntryOut.model_validate(row.AuditEntry) for row in rows], next_cursor=cursor
     )

@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from fastapi import Request, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
     304: {"description": "Not modified since the ETag sent in If-None-Match."}
 }
+
+
+def cached_read(
+    router: APIRouter, path: str, operation_id: str, model: Any, **options: Any
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Declare a GET that answers with `conditional_json`: its body documented as `model`,
+    and the 304 it may give instead."""
+    return router.get(
+        path, operation_id=operation_id, response_model=model, responses=NOT_MODIFIED, **options
+    )
 
 
 def _json(payload: BaseModel | Sequence[BaseModel]) -> bytes:

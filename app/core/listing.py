@@ -1,7 +1,7 @@
 """Reading what a request asks for: one page of any list (equality filters that apply only
-when given, and keyset pagination on the list's own sort keys: every back-office list filters
-and pages this one way, with no OFFSET scans however deep the page), or the one record it
-names (404 when there is none)."""
+when given, and keyset pagination on the list's own sort keys, or for the apps' newest-first
+lists on a timestamp and an id: every list filters and pages this one way, with no OFFSET
+scans however deep the page), or the one record it names (404 when there is none)."""
 
 from __future__ import annotations
 
@@ -52,40 +52,8 @@ def _position(keys: Sequence[Column], after: Mapping[str, Any]) -> list[Any]:
         raise ProblemError(400, "error.bad_cursor", kind="bad-cursor")
     try:
         return [_read(key, value) for key, value in zip(keys, values, strict=True)]
-    except (TypeError, ValueError, ArithmeticError):
+    except (TypeError, ValueError, ArithmeticError, AttributeError):
         raise ProblemError(400, "error.bad_cursor", kind="bad-cursor") from None
-
-
-async def keyset_rows(
-    session: AsyncSession,
-    statement: Select[*_Ts],
-    keys: Sequence[Column],
-    *,
-    limit: int,
-    after: Mapping[str, Any] | None,
-    descending: bool = False,
-) -> tuple[list[Row[*_Ts]], str | None]:
-    """The rows after the cursor's position, sorted by `keys` (not null; the last one unique,
-    usually the id), and the cursor of the next page (None on the last one).
-
-    Each key is selected by the statement, or is an attribute of its first entity."""
-    if after is not None:
-        position = tuple_(*(key for key in keys))
-        bound = tuple_(*_position(keys, after))
-        statement = statement.where(position < bound if descending else position > bound)
-    statement = statement.order_by(*(key.desc() if descending else key.asc() for key in keys))
-    rows, more = split_page(list((await session.execute(statement.limit(limit + 1))).all()), limit)
-    if not more:
-        return rows, None
-    return rows, encode_cursor({"k": [_key_value(rows[-1], key) for key in keys]})
-
-
-def _key_value(row: Row[*tuple[Any, ...]], key: Column) -> Any:
-    """A sort key's value: a selected column, or an attribute of the row's first entity."""
-    try:
-        return row._mapping[key]
-    except KeyError:
-        return getattr(row[0], str(key.key))
 
 
 async def keyset_page(
@@ -96,10 +64,53 @@ async def keyset_page(
     *,
     descending: bool = False,
 ) -> tuple[list[Row[*_Ts]], str | None]:
-    """The page of rows the request asks for, sorted by `keys`, and the next page's cursor."""
-    return await keyset_rows(
-        session, statement, keys, limit=page.limit, after=page.position(), descending=descending
-    )
+    """The page of rows the request asks for, sorted by `keys` (not null; the last one unique,
+    usually the id), and the cursor of the next page (None on the last one).
+
+    Each key is selected by the statement, or is an attribute of an entity it selects."""
+    return await _keyset(session, statement, keys, page.limit, page.position(), descending)
+
+
+async def _keyset(
+    session: AsyncSession,
+    statement: Select[*_Ts],
+    keys: Sequence[Column],
+    limit: int,
+    after: Mapping[str, Any] | None,
+    descending: bool,
+) -> tuple[list[Row[*_Ts]], str | None]:
+    position = None if after is None else _position(keys, after)
+    rows, more = await _rows_after(session, statement, keys, limit, position, descending)
+    if not more:
+        return rows, None
+    return rows, encode_cursor({"k": [_key_value(rows[-1], key) for key in keys]})
+
+
+async def _rows_after(
+    session: AsyncSession,
+    statement: Select[*_Ts],
+    keys: Sequence[Column],
+    limit: int,
+    position: Sequence[Any] | None,
+    descending: bool,
+) -> tuple[list[Row[*_Ts]], bool]:
+    """Up to `limit` rows past `position` in the order of `keys`, and whether more follow."""
+    if position is not None:
+        row_keys, bound = tuple_(*keys), tuple_(*position)
+        statement = statement.where(row_keys < bound if descending else row_keys > bound)
+    statement = statement.order_by(*(key.desc() if descending else key.asc() for key in keys))
+    return split_page(list((await session.execute(statement.limit(limit + 1))).all()), limit)
+
+
+def _key_value(row: Row[*tuple[Any, ...]], key: Column) -> Any:
+    """A sort key's value: a selected column, or an attribute of the selected entity it
+    belongs to (the row's first entity when the key names no class)."""
+    try:
+        return row._mapping[key]
+    except KeyError:
+        owner = getattr(key, "class_", None)
+        entity = next((item for item in row if owner and isinstance(item, owner)), row[0])
+        return getattr(entity, str(key.key))
 
 
 async def page_of(
@@ -127,3 +138,34 @@ def found(record: _Found | None) -> _Found:
 async def found_row(session: AsyncSession, statement: Select[*_Ts]) -> Row[*_Ts]:
     """The one row the statement selects; 404 when there is none (see `found`)."""
     return found((await session.execute(statement)).one_or_none())
+
+
+async def timestamp_page(
+    session: AsyncSession,
+    statement: Select[*_Ts],
+    at: Column,
+    row_id: Column,
+    page: PageRequest,
+) -> tuple[list[Row[*_Ts]], str | None]:
+    """Newest first by (a timestamp, a unique id): the rows the request asks for, and the next
+    page's cursor, `{"at": …, "id": …}` as the apps already hold it."""
+    after = page.position()
+    position = None if after is None else _timestamp_position(row_id, after)
+    keys = (at, row_id)
+    rows, more = await _rows_after(session, statement, keys, page.limit, position, True)
+    if not more:
+        return rows, None
+    last_at, last_id = (_key_value(rows[-1], key) for key in keys)
+    return rows, encode_cursor({"at": last_at.isoformat(), "id": last_id})
+
+
+def _timestamp_position(row_id: Column, after: Mapping[str, Any]) -> tuple[datetime, Any]:
+    """The (timestamp, id) a timestamp cursor carries; 400 for any other cursor."""
+    try:
+        at = datetime.fromisoformat(after["at"])
+        last_id = _read(row_id, after["id"])
+    except (KeyError, TypeError, ValueError, ArithmeticError, AttributeError):
+        raise ProblemError(400, "error.bad_cursor", kind="bad-cursor") from None
+    if at.tzinfo is None:
+        raise ProblemError(400, "error.bad_cursor", kind="bad-cursor")
+    return at, last_id

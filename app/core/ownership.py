@@ -21,9 +21,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, Mapped, mapped_column
 
 from app.core.db.base import checked
+from app.core.listing import found
 from app.core.roles import Level
 from app.core.security.principal import Principal
-from app.errors import NotFound
 
 # ---- records owned by a unit (see `OwnedByUnit` above) ----------------------------------------
 
@@ -171,6 +171,4 @@ async def managed(
     record = await session.scalar(
         select(model).where(owned_by(principal, model), *where).with_for_update()
     )
-    if record is None:
-        raise NotFound()
-    return record
+    return found(record)

@@ -5,8 +5,6 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import uuid
-from datetime import datetime
 from typing import Annotated, Any, TypeVar
 
 from fastapi import Query
@@ -35,23 +33,6 @@ def decode_cursor(cursor: str) -> dict[str, Any]:
 def split_page(rows: list[Row], limit: int) -> tuple[list[Row], bool]:
     """Rows were fetched with `limit + 1`: return the page and whether another follows."""
     return rows[:limit], len(rows) > limit
-
-
-def timestamp_cursor(at: datetime, row_id: uuid.UUID) -> str:
-    """A cursor for lists sorted by (a timestamp, id), newest first."""
-    return encode_cursor({"at": at.isoformat(), "id": str(row_id)})
-
-
-def timestamp_position(after: dict[str, Any]) -> tuple[datetime, uuid.UUID]:
-    """The (timestamp, id) that `timestamp_cursor` wrote; 400 for any other cursor."""
-    try:
-        at = datetime.fromisoformat(after["at"])
-        row_id = uuid.UUID(after["id"])
-    except (KeyError, TypeError, ValueError):
-        raise ProblemError(400, "error.bad_cursor", kind="bad-cursor") from None
-    if at.tzinfo is None:
-        raise ProblemError(400, "error.bad_cursor", kind="bad-cursor")
-    return at, row_id
 
 
 DEFAULT_LIMIT = 50

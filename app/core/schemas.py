@@ -11,6 +11,14 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 class Schema(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
+    @classmethod
+    def of(cls, source: object, **fields: Any) -> Self:
+        """This shape of `source` (a row, an ORM object): each field read from the attribute
+        of the same name, except those given in `fields` (named otherwise, or computed)."""
+        names = cls.model_fields.keys() - fields.keys()
+        read = {name: getattr(source, name) for name in names if hasattr(source, name)}
+        return cls.model_validate({**read, **fields})
+
 
 T = TypeVar("T")
 

@@ -37,7 +37,7 @@ LESSON_START = time(14, 30)
 
 async def seed_family(session: AsyncSession, accounts: dict[str, User]) -> None:
     """An absence of D130000001, its pending justification, and a thread with a reply."""
-    parent, teacher = _principal_of(accounts[PARENT]), _principal_of(accounts[TEACHER])
+    parent, teacher = Principal.acting_as(accounts[PARENT]), Principal.acting_as(accounts[TEACHER])
     pupil_id = await session.scalar(select(Pupil.id).where(Pupil.massar_code == DEMO_PUPIL_CODE))
     assert pupil_id is not None, "seed_teaching enrols the demo pupil first"
     absence_id = await _record_absence(session, teacher, pupil_id)
@@ -112,15 +112,3 @@ async def _record_absence(
     )
     assert mark_id is not None
     return mark_id
-
-
-def _principal_of(user: User) -> Principal:
-    return Principal(
-        user_id=user.id,
-        session_id=uuid.uuid4(),
-        role=user.role,
-        title=user.title,
-        school_id=user.school_id,
-        province_id=user.province_id,
-        academy_id=user.academy_id,
-    )

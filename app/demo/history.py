@@ -10,9 +10,10 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.academics.models import Enrolment, Pupil, SchoolClass, Subject
+from app.academics.models import Pupil, SchoolClass, Subject
 from app.accounts.models import User
 from app.assessment.averages import subject_average
+from app.demo.acts import enrolments
 from app.exams.models import ExamDecision, ExamKind, ExamResult, ExamSession, ExamSubjectResult
 from app.organisation.models import School
 
@@ -37,17 +38,7 @@ async def seed_past_year(
     session.add(sixth)
     await session.flush()
     former = [p for group in pupils.values() for p in group[:12]]
-    session.add_all(
-        Enrolment(
-            pupil_id=p.id,
-            class_id=sixth.id,
-            school_id=school.id,
-            school_year=last_year,
-            enrolled_on=date(last_year, 9, 1),
-            left_on=date(year, 6, 30),
-        )
-        for p in former
-    )
+    session.add_all(enrolments(former, sixth, left_on=date(year, 6, 30)))
     exam = ExamSession(
         kind=ExamKind.LOCAL,
         school_year=last_year,

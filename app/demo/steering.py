@@ -5,7 +5,6 @@ draft, roll calls and a pending justification. Written through the services the 
 from __future__ import annotations
 
 import random
-import uuid
 from datetime import date, time, timedelta
 from decimal import Decimal
 
@@ -13,18 +12,20 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_school_year, school_today
-from app.academics.models import Enrolment, Pupil, SchoolClass, Subject, TeachingAssignment
+from app.academics.models import Pupil, SchoolClass, Subject, TeachingAssignment
 from app.accounts.models import User
 from app.accounts.users import NewAccount, create_account
 from app.assessment import marks as assessment
 from app.assessment import validation as marks_workflow
 from app.assessment.models import TestKind
-from app.assessment.schemas import MarkIn, TestIn
+from app.assessment.schemas import MarkIn
 from app.attendance import roll_calls as attendance
 from app.attendance.models import AttendanceStatus, Justification
 from app.attendance.schemas import AttendanceMarkIn, RollCallIn
+from app.core.pagination import PageRequest
 from app.core.roles import Role
 from app.core.security.principal import Principal
+from app.demo.acts import enrolments, marked_test, semester_of
 from app.demo.teaching import random_pupil
 
 SCHOOL_CODE = "25101C"
@@ -63,8 +64,8 @@ async def seed_steering(session: AsyncSession, accounts: dict[str, User], passwo
         for c in classes.values()
     )
     await session.flush()
-    await _teacher_work(session, rng, _principal(teacher), classes, pupils, math)
-    await _publish(session, _principal(accounts[DIRECTOR]), classes["2AP-1"])
+    await _teacher_work(session, rng, Principal.acting_as(teacher), classes, pupils, math)
+    await _publish(session, Principal.acting_as(accounts[DIRECTOR]), classes["2AP-1"])
     await _pending_justification(session, accounts, pupils["4AP-1"][0])
 
 
@@ -78,30 +79,9 @@ async def _enrol(
     ]
     session.add_all(pupils)
     await session.flush()
-    session.add_all(
-        Enrolment(
-            pupil_id=p.id,
-            class_id=school_class.id,
-            school_id=school_class.school_id,
-            school_year=year,
-            enrolled_on=date(year, 9, 1),
-        )
-        for p in pupils
-    )
+    session.add_all(enrolments(pupils, school_class))
     await session.flush()
     return pupils
-
-
-def _principal(user: User) -> Principal:
-    return Principal(
-        user_id=user.id,
-        session_id=uuid.uuid4(),
-        role=user.role,
-        title=user.title,
-        school_id=user.school_id,
-        province_id=user.province_id,
-        academy_id=user.academy_id,
-    )
 
 
 async def _teacher_work(
@@ -115,23 +95,12 @@ async def _teacher_work(
     """2AP-1: a submitted test (published below); 4AP-1: a draft 15 days old, half marked,
     which makes the teacher late. Three roll calls per class."""
     today = school_today()
-    semester = 1 if today.month >= 9 or today.month == 1 else 2
+    first = (TestKind.TEST_1, semester_of(today), today - timedelta(days=15), "Contrôle 1")
     for name, school_class in classes.items():
         group = pupils[name]
-        test = await assessment.create_test(
-            session,
-            teacher,
-            school_class.id,
-            TestIn(
-                subject_id=math.id,
-                semester=semester,
-                kind=TestKind.TEST_1,
-                date=today - timedelta(days=15),
-                title="Contrôle 1",
-            ),
-        )
         marked = group if name == "2AP-1" else group[: len(group) // 2]
-        await assessment.save_marks(session, teacher, test.id, [_mark(rng, p) for p in marked])
+        marks = [_mark(rng, p) for p in marked]
+        test = await marked_test(session, teacher, school_class, math, first, marks)
         if name == "2AP-1":
             await assessment.submit_test(session, teacher, test.id)
         for days_ago in (1, 2, 3):
@@ -162,7 +131,7 @@ def _roll_call(rng: random.Random, subject: Subject, group: list[Pupil], day: da
 
 async def _publish(session: AsyncSession, director: Principal, school_class: SchoolClass) -> None:
     tests = await marks_workflow.list_tests(
-        session, director, status=None, class_id=school_class.id, limit=50, after=None
+        session, director, PageRequest(), status=None, class_id=school_class.id
     )
     for test in tests.items:
         await marks_workflow.validate_test(session, director, test.id)

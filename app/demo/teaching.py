@@ -19,7 +19,6 @@ from app.academics import lessons, transfers
 from app.academics.calendar import school_today, school_year_rows
 from app.academics.models import (
     CurriculumUnit,
-    Enrolment,
     Gender,
     Pupil,
     SchoolClass,
@@ -33,11 +32,12 @@ from app.accounts.models import User
 from app.assessment import marks as assessment
 from app.assessment import validation as marks_workflow
 from app.assessment.models import ClassTest, TestKind, TestStatus
-from app.assessment.schemas import MarkIn, TestIn
+from app.assessment.schemas import MarkIn
 from app.attendance import roll_calls as attendance
 from app.attendance.models import AttendanceStatus
 from app.attendance.schemas import AttendanceMarkIn, RollCallIn
 from app.core.security.principal import Principal
+from app.demo.acts import enrolments, marked_test, semester_of
 from app.demo.family import seed_family
 from app.demo.history import seed_past_year
 from app.demo.names import BIRTH_PLACES, FAMILY_NAMES, FIRST_NAMES_FEMALE, FIRST_NAMES_MALE
@@ -98,7 +98,7 @@ async def seed_teaching(session: AsyncSession, accounts: dict[str, User]) -> Non
     _staff_the_classes(session, school, classes, subjects, teachers, year)
     await session.flush()
     for code, teacher in teachers.items():
-        principal = _principal_of(teacher)
+        principal = Principal.acting_as(teacher)
         await _teacher_work(session, rng, principal, classes, subjects[code], pupils, today)
     await _publish_first_tests(
         session, accounts["director.demo@taalim.ma"], classes, classes["1AC-2"], subjects["FR"]
@@ -165,17 +165,7 @@ async def _enrol_pupils(
             number += 1
     session.add_all(p for group in pupils.values() for p in group)
     await session.flush()
-    session.add_all(
-        Enrolment(
-            pupil_id=p.id,
-            class_id=classes[name].id,
-            school_id=school.id,
-            school_year=year,
-            enrolled_on=date(year, 9, 1),
-        )
-        for name, group in pupils.items()
-        for p in group
-    )
+    session.add_all(e for name, group in pupils.items() for e in enrolments(group, classes[name]))
     await session.flush()
     return pupils
 
@@ -247,18 +237,6 @@ def _staff_the_classes(
     )
 
 
-def _principal_of(teacher: User) -> Principal:
-    return Principal(
-        user_id=teacher.id,
-        session_id=uuid.uuid4(),
-        role=teacher.role,
-        title=None,
-        school_id=teacher.school_id,
-        province_id=teacher.province_id,
-        academy_id=teacher.academy_id,
-    )
-
-
 async def _teacher_work(
     session: AsyncSession,
     rng: random.Random,
@@ -269,43 +247,18 @@ async def _teacher_work(
     today: date,
 ) -> None:
     """Tests and marks, two roll calls and three lesson-log entries per class."""
-    semester = 1 if today.month >= 9 or today.month == 1 else 2
+    semester = semester_of(today)
+    tests = (
+        (TestKind.TEST_1, semester, today - timedelta(days=12), "Contrôle 1"),
+        (TestKind.TEST_2, semester, today - timedelta(days=2), "Contrôle 2"),
+    )
     for name, school_class in classes.items():
         group = pupils[name]
-        first = await assessment.create_test(
-            session,
-            principal,
-            school_class.id,
-            TestIn(
-                subject_id=subject.id,
-                semester=semester,
-                kind=TestKind.TEST_1,
-                date=today - timedelta(days=12),
-                title="Contrôle 1",
-            ),
-        )
-        await assessment.save_marks(
-            session,
-            principal,
-            first.id,
-            [_demo_mark(rng, p.id, absent=i == 3) for i, p in enumerate(group)],
-        )
+        marks = [_demo_mark(rng, p.id, absent=i == 3) for i, p in enumerate(group)]
+        first = await marked_test(session, principal, school_class, subject, tests[0], marks)
         await assessment.submit_test(session, principal, first.id)
-        second = await assessment.create_test(
-            session,
-            principal,
-            school_class.id,
-            TestIn(
-                subject_id=subject.id,
-                semester=semester,
-                kind=TestKind.TEST_2,
-                date=today - timedelta(days=2),
-                title="Contrôle 2",
-            ),
-        )
-        await assessment.save_marks(
-            session, principal, second.id, [_demo_mark(rng, p.id) for p in group[:20]]
-        )
+        marks = [_demo_mark(rng, p.id) for p in group[:20]]
+        await marked_test(session, principal, school_class, subject, tests[1], marks)
         for days_ago in (1, 3):
             await attendance.record_attendance(
                 session,
@@ -391,7 +344,7 @@ async def _publish_first_tests(
 ) -> None:
     """The director validates every first test but one (French in 1AC-2 still waits, submitted)
     and publishes semester 1 of both classes, through the school's own workflow."""
-    principal = _principal_of(director)
+    principal = Principal.acting_as(director)
     submitted = await session.scalars(
         select(ClassTest.id).where(
             ClassTest.kind == TestKind.TEST_1,
@@ -415,22 +368,9 @@ async def _second_semester_drafts(
     year: int,
 ) -> None:
     """A second-semester test already marked in draft: invisible to pupils and parents."""
-    principal = _principal_of(teacher)
-    test = await assessment.create_test(
-        session,
-        principal,
-        school_class.id,
-        TestIn(
-            subject_id=subject.id,
-            semester=2,
-            kind=TestKind.TEST_1,
-            date=date(year + 1, 2, 9),
-            title="Contrôle 1 (S2)",
-        ),
-    )
-    await assessment.save_marks(
-        session, principal, test.id, [_demo_mark(rng, p.id) for p in group[:15]]
-    )
+    test = (TestKind.TEST_1, 2, date(year + 1, 2, 9), "Contrôle 1 (S2)")
+    marks = [_demo_mark(rng, p.id) for p in group[:15]]
+    await marked_test(session, Principal.acting_as(teacher), school_class, subject, test, marks)
 
 
 async def _every_status_and_a_transfer(
@@ -446,8 +386,8 @@ async def _every_status_and_a_transfer(
     Published: the first tests. Validated, not yet published: French in 1AC-2. Submitted: the
     second French test of 1AC-1. Draft: the second maths tests and the semester-2 test.
     """
-    director = _principal_of(accounts["director.demo@taalim.ma"])
-    teacher = _principal_of(accounts["teacher2.demo@taalim.ma"])
+    director = Principal.acting_as(accounts["director.demo@taalim.ma"])
+    teacher = Principal.acting_as(accounts["teacher2.demo@taalim.ma"])
 
     async def test_id(class_name: str, kind: TestKind) -> uuid.UUID:
         found = await session.scalar(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Pupil
 from app.accounts.models import User
+from app.core.listing import found
 from app.core.security.principal import Principal
 from app.errors import NotFound
 from app.family.models import GuardianLink
@@ -33,17 +34,12 @@ def _links(principal: Principal) -> Select[GuardianLink, User, Pupil]:
 
 
 def _out(link: GuardianLink, parent: User, pupil: Pupil) -> GuardianLinkOut:
-    return GuardianLinkOut(
-        id=link.id,
-        parent_id=parent.id,
+    return GuardianLinkOut.of(
+        link,
         parent_name=f"{parent.first_name} {parent.last_name}",
         parent_username=parent.username,
-        pupil_id=pupil.id,
         massar_code=pupil.massar_code,
         pupil_name=f"{pupil.first_name} {pupil.last_name}",
-        kinship=link.kinship,
-        verified_at=link.verified_at,
-        created_at=link.created_at,
     )
 
 
@@ -71,9 +67,7 @@ async def approve_link(
 ) -> GuardianLinkOut:
     """Verify a pending link: the parent sees the child from now on."""
     row = (await session.execute(_links(principal).where(GuardianLink.id == link_id))).one_or_none()
-    if row is None:
-        raise NotFound()
-    link, parent, pupil = row
+    link, parent, pupil = found(row)
     if link.verified_at is None:
         link.verified_at = datetime.now(UTC)
         await session.flush()

@@ -11,7 +11,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Pupil
 from app.accounts.models import User
-from app.core.security.one_time_codes import hash_code, new_code
+from app.core.listing import found
+from app.core.security.one_time_codes import hash_code, issue_code
 from app.core.security.principal import Principal
 from app.errors import NotFound, ProblemError
 from app.family.models import GuardianLink, LinkAttempt, LinkCode
@@ -29,9 +30,7 @@ FAILED_LINK_WINDOW = timedelta(minutes=15)
 async def own_pupil(session: AsyncSession, principal: Principal) -> uuid.UUID:
     """The pupil record of the calling pupil account."""
     pupil_id = await session.scalar(select(Pupil.id).where(Pupil.user_id == principal.user_id))
-    if pupil_id is None:
-        raise NotFound()
-    return pupil_id
+    return found(pupil_id)
 
 
 async def child_of(session: AsyncSession, principal: Principal, child_id: uuid.UUID) -> uuid.UUID:
@@ -43,9 +42,7 @@ async def child_of(session: AsyncSession, principal: Principal, child_id: uuid.U
             GuardianLink.verified_at.is_not(None),
         )
     )
-    if linked is None:
-        raise NotFound()
-    return linked
+    return found(linked)
 
 
 async def children(session: AsyncSession, principal: Principal) -> list[Child]:
@@ -63,13 +60,8 @@ async def children(session: AsyncSession, principal: Principal) -> list[Child]:
     ).all()
     classes = await current_classes(session, [pupil.id for pupil, *_ in rows])
     return [
-        Child(
-            id=pupil.id,
-            massar_code=pupil.massar_code,
-            first_name=pupil.first_name,
-            last_name=pupil.last_name,
-            first_name_ar=pupil.first_name_ar,
-            last_name_ar=pupil.last_name_ar,
+        Child.of(
+            pupil,
             kinship=kinship,
             school_name_fr=school_fr,
             school_name_ar=school_ar,
@@ -90,21 +82,14 @@ async def issue_link_code(
     )
     if school_id is None:
         raise NotFound()
-    await session.execute(
-        delete(LinkCode).where(LinkCode.pupil_id == pupil_id, LinkCode.used_at.is_(None))
+    code, expires_at = await issue_code(
+        session,
+        LinkCode.pupil_id,
+        pupil_id,
+        CODE_LIFETIME,
+        school_id=school_id,
+        issued_by=principal.user_id,
     )
-    code = new_code()
-    expires_at = datetime.now(UTC) + CODE_LIFETIME
-    session.add(
-        LinkCode(
-            school_id=school_id,
-            pupil_id=pupil_id,
-            code_hash=hash_code(code),
-            issued_by=principal.user_id,
-            expires_at=expires_at,
-        )
-    )
-    await session.flush()
     return LinkCodeOut(pupil_id=pupil_id, code=code, expires_at=expires_at)
 
 

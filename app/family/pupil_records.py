@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
 
 from sqlalchemy import false, select, true
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from app.academics.calendar import current_year, school_today
 from app.academics.models import (
@@ -35,8 +37,8 @@ from app.attendance.models import (
     JustificationStatus,
     JustifiedAbsence,
 )
+from app.core.listing import found
 from app.core.schemas import SchoolRef, UnitRef
-from app.errors import NotFound
 from app.family.models import PupilContact
 from app.family.schemas import (
     AbsenceOut,
@@ -48,6 +50,9 @@ from app.family.schemas import (
     UpcomingTest,
 )
 from app.organisation.models import Academy, Province, School
+
+# What a pupil's class has coming: homework set in a lesson, or a scheduled test.
+Dated = TypeVar("Dated", Lesson, ClassTest)
 
 _province = aliased(Province, name="province")
 _academy = aliased(Academy, name="academy")
@@ -140,22 +145,11 @@ async def profile(session: AsyncSession, pupil_id: uuid.UUID) -> PupilProfile:
             .where(Pupil.id == pupil_id)
         )
     ).one_or_none()
-    if row is None:
-        raise NotFound()
-    pupil, school, province, academy = row
+    pupil, school, province, academy = found(row)
     place = await placement(session, pupil_id)
     level = await session.get(Level, place.level_code) if place else None
-    return PupilProfile(
-        id=pupil.id,
-        massar_code=pupil.massar_code,
-        first_name=pupil.first_name,
-        last_name=pupil.last_name,
-        first_name_ar=pupil.first_name_ar,
-        last_name_ar=pupil.last_name_ar,
-        birth_date=pupil.birth_date,
-        birth_place=pupil.birth_place,
-        birth_place_ar=pupil.birth_place_ar,
-        gender=pupil.gender,
+    return PupilProfile.of(
+        pupil,
         school_year=place.school_year if place else None,
         school_class=place.class_ref if place else None,
         level_name_fr=level.name_fr if level else None,
@@ -179,7 +173,7 @@ async def update_contact(
 ) -> Contact:
     """Change the fields sent, keep the others."""
     school_id = await session.scalar(select(Pupil.school_id).where(Pupil.id == pupil_id))
-    changes = patch.model_dump(exclude_unset=True)
+    changes = patch.changes()
     row = (
         await session.execute(
             insert(PupilContact)
@@ -283,19 +277,7 @@ async def absences(
 
 async def homework(session: AsyncSession, pupil_id: uuid.UUID) -> list[HomeworkItem]:
     """Homework due today or later in the pupil's class, soonest first."""
-    place = await placement(session, pupil_id)
-    if place is None:
-        return []
-    rows = await session.execute(
-        select(Lesson, Subject)
-        .join(Subject, Subject.id == Lesson.subject_id)
-        .where(
-            Lesson.school_id == place.school_id,
-            Lesson.class_id == place.class_id,
-            Lesson.homework_due_on >= school_today(),
-        )
-        .order_by(Lesson.homework_due_on, Subject.code)
-    )
+    rows = await _coming_in_class(session, pupil_id, Lesson, Lesson.homework_due_on)
     return [
         HomeworkItem(
             lesson_id=lesson.id,
@@ -310,27 +292,34 @@ async def homework(session: AsyncSession, pupil_id: uuid.UUID) -> list[HomeworkI
 
 async def upcoming_tests(session: AsyncSession, pupil_id: uuid.UUID) -> list[UpcomingTest]:
     """Tests scheduled today or later for the pupil's class (dates only, never marks)."""
+    rows = await _coming_in_class(session, pupil_id, ClassTest, ClassTest.test_date)
+    return [
+        UpcomingTest.of(
+            test, test_id=test.id, subject=SubjectRef.model_validate(subject), date=test.test_date
+        )
+        for test, subject in rows
+    ]
+
+
+async def _coming_in_class(
+    session: AsyncSession,
+    pupil_id: uuid.UUID,
+    model: type[Dated],
+    day: InstrumentedAttribute[date | None] | InstrumentedAttribute[date],
+) -> list[tuple[Dated, Subject]]:
+    """The rows of the pupil's current class dated today or later, with their subject, soonest
+    first (none for a pupil in no class)."""
     place = await placement(session, pupil_id)
     if place is None:
         return []
     rows = await session.execute(
-        select(ClassTest, Subject)
-        .join(Subject, Subject.id == ClassTest.subject_id)
+        select(model, Subject)
+        .join(Subject, Subject.id == model.subject_id)
         .where(
-            ClassTest.school_id == place.school_id,
-            ClassTest.class_id == place.class_id,
-            ClassTest.test_date >= school_today(),
+            model.school_id == place.school_id,
+            model.class_id == place.class_id,
+            day >= school_today(),
         )
-        .order_by(ClassTest.test_date, Subject.code)
+        .order_by(day, Subject.code)
     )
-    return [
-        UpcomingTest(
-            test_id=test.id,
-            subject=SubjectRef.model_validate(subject),
-            kind=test.kind,
-            semester=test.semester,
-            date=test.test_date,
-            title=test.title,
-        )
-        for test, subject in rows
-    ]
+    return [(row[0], row[1]) for row in rows]

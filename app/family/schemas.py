@@ -13,20 +13,16 @@ from pydantic import EmailStr, Field
 
 from app.academics.models import Gender
 from app.academics.schemas import ClassRef, SubjectRef
+from app.accounts.schemas import PupilRef
 from app.assessment.models import TestKind
 from app.attendance.models import AttendanceStatus
-from app.core.schemas import Schema, SchoolRef, UnitRef
+from app.core.schemas import Patch, Schema, SchoolRef, UnitRef
 from app.exams.models import ExamDecision, ExamKind
 from app.family.models import Kinship, PhoneOperator, PhoneOwner
 
 
-class Child(Schema):
+class Child(PupilRef):
     id: uuid.UUID = Field(description="The pupil's id: use it in /parent/children/{child_id}/…")
-    massar_code: str
-    first_name: str
-    last_name: str
-    first_name_ar: str
-    last_name_ar: str
     kinship: Kinship
     school_name_fr: str
     school_name_ar: str
@@ -59,13 +55,7 @@ class GuardianLinkOut(Schema):
     created_at: datetime
 
 
-class PupilProfile(Schema):
-    id: uuid.UUID
-    massar_code: str
-    first_name: str
-    last_name: str
-    first_name_ar: str
-    last_name_ar: str
+class PupilProfile(PupilRef):
     birth_date: date
     birth_place: str | None
     birth_place_ar: str | None
@@ -90,7 +80,7 @@ class Contact(Schema):
     recovery_email: str | None
 
 
-class ContactPatch(Schema):
+class ContactPatch(Patch):
     """Only the fields sent change; send null to erase one."""
 
     phone: str | None = Field(default=None, pattern=PHONE_PATTERN, examples=["0612345678"])

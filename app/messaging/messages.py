@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, Select, exists, func, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, Row, Select, exists, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
@@ -23,7 +23,8 @@ from app.academics.models import Pupil, Subject, TeachingAssignment
 from app.academics.schemas import SubjectRef
 from app.accounts.models import User
 from app.accounts.schemas import PersonRef, PupilRef
-from app.core.pagination import split_page, timestamp_cursor, timestamp_position
+from app.core.listing import timestamp_page
+from app.core.pagination import PageRequest
 from app.core.roles import Role
 from app.core.security.principal import Principal
 from app.errors import Forbidden, NotFound, invalid
@@ -159,22 +160,14 @@ async def start_thread(
 async def list_threads(
     session: AsyncSession,
     principal: Principal,
-    *,
-    limit: int,
-    after: dict[str, Any] | None = None,
+    page: PageRequest,
 ) -> ThreadPage:
     """A page of my threads, newest activity first, and how many of them have unread news."""
     side = _side(principal)
-    statement = _threads(principal, side)
-    if after is not None:
-        at, last_id = timestamp_position(after)
-        statement = statement.where(
-            tuple_(MessageThread.last_message_at, MessageThread.id) < tuple_(at, last_id)
-        )
-    statement = statement.order_by(MessageThread.last_message_at.desc(), MessageThread.id.desc())
-    rows, more = split_page(list((await session.execute(statement.limit(limit + 1))).all()), limit)
+    rows, next_cursor = await timestamp_page(
+        session, _threads(principal, side), MessageThread.last_message_at, MessageThread.id, page
+    )
     items = [_thread_out(row) for row in rows]
-    next_cursor = timestamp_cursor(items[-1].last_message_at, items[-1].id) if more else None
     unread = await session.scalar(
         select(func.count()).select_from(MessageThread).where(side.scope, _unread(side))
     )
@@ -262,14 +255,11 @@ def _threads(principal: Principal, side: _Side) -> Select[Any]:
 
 def _thread_out(row: Row[Any]) -> ThreadOut:
     thread: MessageThread = row.MessageThread
-    return ThreadOut(
-        id=thread.id,
-        subject=thread.subject,
+    return ThreadOut.of(
+        thread,
         pupil=PupilRef.model_validate(row.Pupil),
         parent=PersonRef.model_validate(row.parent),
         staff=PersonRef.model_validate(row.staff),
-        created_at=thread.created_at,
-        last_message_at=thread.last_message_at,
         unread=row.unread_count > 0,
         unread_count=row.unread_count,
     )

@@ -12,7 +12,6 @@ import json
 import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -27,16 +26,16 @@ from sqlalchemy import (
     literal,
     select,
     true,
-    tuple_,
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import User
-from app.core.pagination import encode_cursor, split_page
+from app.core.listing import timestamp_page
+from app.core.pagination import PageRequest
 from app.core.security.principal import Principal
-from app.errors import NotFound, ProblemError
+from app.errors import NotFound
 from app.i18n import current_language
 from app.messaging.models import (
     BODY_MAX,
@@ -171,44 +170,23 @@ _ROW = (
 async def list_notifications(
     session: AsyncSession,
     principal: Principal,
-    *,
-    limit: int,
-    after: dict[str, Any] | None = None,
+    page: PageRequest,
 ) -> NotificationPage:
     """A page of my inbox, newest first, and how many of all my notifications are unread."""
-    statement = select(*_ROW).where(Notification.user_id == principal.user_id)
-    if after is not None:
-        created_at, last_id = _position(after)
-        statement = statement.where(
-            tuple_(Notification.created_at, Notification.id) < tuple_(created_at, last_id)
-        )
-    statement = statement.order_by(Notification.created_at.desc(), Notification.id.desc())
-    rows = (await session.execute(statement.limit(limit + 1))).all()
-    page, more = split_page(list(rows), limit)
-    items = [_notification_out(row) for row in page]
-    next_cursor = (
-        encode_cursor({"created_at": items[-1].created_at.isoformat(), "id": str(items[-1].id)})
-        if more
-        else None
+    rows, next_cursor = await timestamp_page(
+        session,
+        select(*_ROW).where(Notification.user_id == principal.user_id),
+        Notification.created_at,
+        Notification.id,
+        page,
     )
+    items = [_notification_out(row) for row in rows]
     unread = await session.scalar(
         select(func.count())
         .select_from(Notification)
         .where(Notification.user_id == principal.user_id, Notification.read_at.is_(None))
     )
     return NotificationPage(items=items, next_cursor=next_cursor, unread=unread or 0)
-
-
-def _position(after: dict[str, Any]) -> tuple[datetime, uuid.UUID]:
-    """The sort keys a cursor carries; anything else is a cursor this list did not issue."""
-    try:
-        created_at = datetime.fromisoformat(after["created_at"])
-        last_id = uuid.UUID(after["id"])
-    except (KeyError, TypeError, ValueError):
-        raise ProblemError(400, "error.bad_cursor", kind="bad-cursor") from None
-    if created_at.tzinfo is None:
-        raise ProblemError(400, "error.bad_cursor", kind="bad-cursor")
-    return created_at, last_id
 
 
 async def mark_read(
@@ -243,14 +221,10 @@ async def mark_all_read(session: AsyncSession, principal: Principal) -> ReadAllO
 
 def _notification_out(row: Row[Any]) -> NotificationOut:
     arabic = current_language.get() == "ar"
-    return NotificationOut(
-        id=row.id,
-        category=row.category,
+    return NotificationOut.of(
+        row,
         title=row.title_ar if arabic else row.title_fr,
         body=row.body_ar if arabic else row.body_fr,
-        data=row.data,
-        created_at=row.created_at,
-        read_at=row.read_at,
     )
 
 

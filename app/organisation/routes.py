@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
 from fastapi import APIRouter, Depends
 
@@ -11,7 +12,6 @@ from app.core.db.session import SessionDep
 from app.core.params import PageParams
 from app.core.schemas import Page
 from app.organisation import schools
-from app.organisation.models import Area, Cycle, Sector
 from app.organisation.schemas import SchoolOut
 
 # The guard sits on the router, so an endpoint added later cannot forget it.
@@ -22,25 +22,11 @@ router = APIRouter(prefix="/schools", tags=["schools"], dependencies=[Depends(st
 async def list_schools(
     principal: StaffPrincipal,
     session: SessionDep,
+    filters: Annotated[schools.SchoolFilters, Depends()],
     page: PageParams,
-    province_id: uuid.UUID | None = None,
-    academy_id: uuid.UUID | None = None,
-    cycle: Cycle | None = None,
-    sector: Sector | None = None,
-    area: Area | None = None,
 ) -> Page[SchoolOut]:
     """Schools in my scope, by code; filters apply inside the scope."""
-    return await schools.list_schools(
-        session,
-        principal,
-        limit=page.limit,
-        after=page.position(),
-        province_id=province_id,
-        academy_id=academy_id,
-        cycle=cycle,
-        sector=sector,
-        area=area,
-    )
+    return await schools.list_schools(session, principal, page, filters)
 
 
 @router.get("/{school_id}", operation_id="schools-get")

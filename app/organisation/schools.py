@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from dataclasses import dataclass
 
 from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from app.core.pagination import encode_cursor, split_page
+from app.core.listing import found, page_of, where_given
+from app.core.pagination import PageRequest
 from app.core.schemas import Page, UnitRef
 from app.core.security.principal import Principal
-from app.errors import NotFound
 from app.organisation.models import Academy, Area, Cycle, Province, School, Sector
 from app.organisation.schemas import SchoolOut
 from app.organisation.scopes import school_scope
+
+
+@dataclass(frozen=True, slots=True)
+class SchoolFilters:
+    """Optional filters of the school list, applied inside the caller's scope."""
+
+    province_id: uuid.UUID | None = None
+    academy_id: uuid.UUID | None = None
+    cycle: Cycle | None = None
+    sector: Sector | None = None
+    area: Area | None = None
+
 
 _province = aliased(Province, name="province")
 _academy = aliased(Academy, name="academy")
@@ -41,34 +53,22 @@ def _readable_schools(principal: Principal) -> Select[School, Province, Academy]
 async def list_schools(
     session: AsyncSession,
     principal: Principal,
-    *,
-    limit: int,
-    after: dict[str, Any] | None = None,
-    province_id: uuid.UUID | None = None,
-    academy_id: uuid.UUID | None = None,
-    cycle: Cycle | None = None,
-    sector: Sector | None = None,
-    area: Area | None = None,
+    page: PageRequest,
+    filters: SchoolFilters,
 ) -> Page[SchoolOut]:
     """A page of the schools in scope, by code, with the caller's filters inside the scope."""
-    statement = _readable_schools(principal)
-    if province_id is not None:
-        statement = statement.where(School.province_id == province_id)
-    if academy_id is not None:
-        statement = statement.where(School.academy_id == academy_id)
-    if cycle is not None:
-        statement = statement.where(School.cycles.contains([cycle.value]))  # GIN-indexed @>
-    if sector is not None:
-        statement = statement.where(School.sector == sector)
-    if area is not None:
-        statement = statement.where(School.area == area)
-    if after is not None:
-        statement = statement.where(School.code > str(after.get("code", "")))
-    rows = (await session.execute(statement.order_by(School.code).limit(limit + 1))).all()
-    page, more = split_page(list(rows), limit)
-    items = [_school_out(school, province, academy) for school, province, academy in page]
-    next_cursor = encode_cursor({"code": items[-1].code}) if more else None
-    return Page[SchoolOut](items=items, next_cursor=next_cursor)
+    statement = where_given(
+        _readable_schools(principal),
+        {
+            School.province_id: filters.province_id,
+            School.academy_id: filters.academy_id,
+            School.sector: filters.sector,
+            School.area: filters.area,
+        },
+    )
+    if filters.cycle is not None:
+        statement = statement.where(School.cycles.contains([filters.cycle.value]))  # GIN @>
+    return await page_of(session, statement, (School.code,), page, lambda row: _school_out(*row))
 
 
 async def get_school(
@@ -78,23 +78,14 @@ async def get_school(
     row = (
         await session.execute(_readable_schools(principal).where(School.id == school_id))
     ).one_or_none()
-    if row is None:
-        raise NotFound()
-    school, province, academy = row
+    school, province, academy = found(row)
     return _school_out(school, province, academy)
 
 
 def _school_out(school: School, province: Province, academy: Academy) -> SchoolOut:
-    return SchoolOut(
-        id=school.id,
-        code=school.code,
-        name_fr=school.name_fr,
-        name_ar=school.name_ar,
+    return SchoolOut.of(
+        school,
         cycles=[Cycle(c) for c in school.cycles],
-        sector=school.sector,
-        area=school.area,
-        commune=school.commune,
-        is_active=school.is_active,
         province=UnitRef.model_validate(province),
         academy=UnitRef.model_validate(academy),
     )

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, null, select, true
+from sqlalchemy import and_, func, null, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_year
@@ -47,6 +47,7 @@ from app.attendance.models import (
 from app.core.roles import Role
 from app.organisation.models import Cycle, School
 from app.organisation.schemas import UnitLevel, UnitOut
+from app.organisation.units import in_unit
 from app.steering.schemas import (
     AttendanceFigures,
     ByCycle,
@@ -64,19 +65,6 @@ _RATE = Decimal("0.0001")
 class Period:
     start: date
     end: date
-
-
-def in_unit(unit: UnitOut) -> ColumnElement[bool]:
-    """The unit as a condition on `schools`: an indexed equality (nothing for the ministry)."""
-    match unit.level:
-        case UnitLevel.ACADEMY:
-            return School.academy_id == unit.id
-        case UnitLevel.PROVINCE:
-            return School.province_id == unit.id
-        case UnitLevel.SCHOOL:
-            return School.id == unit.id
-        case _:
-            return true()
 
 
 def _tenant_filter(unit: UnitOut) -> SchoolFilter:

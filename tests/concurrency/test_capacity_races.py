@@ -9,7 +9,7 @@ import asyncio
 import httpx
 
 from tests.factories import FamilyWorld
-from tests.modules.equipment.test_equipment import MICROSCOPE
+from tests.modules.equipment.test_inventory import MICROSCOPE
 from tests.modules.trainings.helpers import (
     REGISTRATIONS,
     programme,

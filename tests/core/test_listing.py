@@ -6,8 +6,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.listing import keyset_rows, where_given
-from app.core.pagination import decode_cursor, encode_cursor
+from app.core.listing import keyset_page, where_given
+from app.core.pagination import PageRequest, encode_cursor
 from app.errors import ProblemError
 from app.organisation.models import School
 from tests.factories import World
@@ -27,10 +27,8 @@ async def test_pages_walk_every_row_once_in_order(
     ]
     seen, cursor = [], None
     while True:
-        after = decode_cursor(cursor) if cursor else None
-        rows, cursor = await keyset_rows(
-            session, statement, keys, limit=2, after=after, descending=descending
-        )
+        page = PageRequest(limit=2, cursor=cursor)
+        rows, cursor = await keyset_page(session, statement, keys, page, descending=descending)
         seen += [r.id for r in rows]
         if cursor is None:
             break
@@ -41,12 +39,11 @@ async def test_pages_walk_every_row_once_in_order(
 async def test_an_entity_statement_pages_by_its_attributes(
     session: AsyncSession, world: World
 ) -> None:
-    rows, cursor = await keyset_rows(
-        session, select(School), (School.code, School.id), limit=1, after=None
-    )
+    keys = (School.code, School.id)
+    rows, cursor = await keyset_page(session, select(School), keys, PageRequest(limit=1))
     assert cursor is not None
-    following, _ = await keyset_rows(
-        session, select(School), (School.code, School.id), limit=1, after=decode_cursor(cursor)
+    following, _ = await keyset_page(
+        session, select(School), keys, PageRequest(limit=1, cursor=cursor)
     )
     assert following[0][0].code > rows[0][0].code
 
@@ -56,12 +53,11 @@ async def test_a_foreign_cursor_answers_400(
     session: AsyncSession, world: World, position: dict[str, object]
 ) -> None:
     with pytest.raises(ProblemError) as caught:
-        await keyset_rows(
+        await keyset_page(
             session,
             select(School.id, School.created_at),
             (School.created_at, School.id),
-            limit=2,
-            after=decode_cursor(encode_cursor(position)),
+            PageRequest(limit=2, cursor=encode_cursor(position)),
         )
     assert caught.value.status == 400
 

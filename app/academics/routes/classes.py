@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request, Response
 from app.academics import teaching
 from app.academics.schemas import Leaver, RosterPupil, TaughtClass, TeacherProfileOut, Week
 from app.accounts.guards import TeacherPrincipal
-from app.core.caching import NOT_MODIFIED, conditional_json
+from app.core.caching import cached_read, conditional_json
 from app.core.db.session import SessionDep
 
 router = APIRouter()
@@ -20,34 +20,19 @@ UpdatedSince = Annotated[
 ]
 
 
-@router.get(
-    "/profile",
-    operation_id="teacher-profile",
-    response_model=TeacherProfileOut,
-    responses=NOT_MODIFIED,
-)
+@cached_read(router, "/profile", "teacher-profile", TeacherProfileOut)
 async def profile(request: Request, principal: TeacherPrincipal, session: SessionDep) -> Response:
     """My file: staff number (PPR), rank, specialty, school and this year's assignments."""
     return conditional_json(request, await teaching.get_profile(session, principal))
 
 
-@router.get(
-    "/classes",
-    operation_id="teacher-classes",
-    response_model=list[TaughtClass],
-    responses=NOT_MODIFIED,
-)
+@cached_read(router, "/classes", "teacher-classes", list[TaughtClass])
 async def classes(request: Request, principal: TeacherPrincipal, session: SessionDep) -> Response:
     """The classes I teach this year, with my subjects in each and their pupil counts."""
     return conditional_json(request, await teaching.list_classes(session, principal))
 
 
-@router.get(
-    "/classes/{class_id}/pupils",
-    operation_id="teacher-class-pupils",
-    response_model=list[RosterPupil],
-    responses=NOT_MODIFIED,
-)
+@cached_read(router, "/classes/{class_id}/pupils", "teacher-class-pupils", list[RosterPupil])
 async def class_pupils(
     class_id: uuid.UUID,
     request: Request,
@@ -60,12 +45,7 @@ async def class_pupils(
     return conditional_json(request, pupils)
 
 
-@router.get(
-    "/classes/{class_id}/leavers",
-    operation_id="teacher-class-leavers",
-    response_model=list[Leaver],
-    responses=NOT_MODIFIED,
-)
+@cached_read(router, "/classes/{class_id}/leavers", "teacher-class-leavers", list[Leaver])
 async def class_leavers(
     class_id: uuid.UUID,
     request: Request,
@@ -77,9 +57,7 @@ async def class_leavers(
     return conditional_json(request, await teaching.leavers(session, principal, class_id, since))
 
 
-@router.get(
-    "/timetable", operation_id="teacher-timetable", response_model=Week, responses=NOT_MODIFIED
-)
+@cached_read(router, "/timetable", "teacher-timetable", Week)
 async def timetable(
     request: Request,
     principal: TeacherPrincipal,

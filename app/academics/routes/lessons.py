@@ -10,7 +10,7 @@ from app.academics import lessons
 from app.academics.routes.classes import UpdatedSince
 from app.academics.schemas import LessonIn, LessonOut, Progress
 from app.accounts.guards import TeacherPrincipal
-from app.core.caching import NOT_MODIFIED, conditional_json
+from app.core.caching import cached_read, conditional_json
 from app.core.db.session import SessionDep
 
 router = APIRouter()
@@ -28,12 +28,7 @@ async def log_lesson(
     return await lessons.log_lesson(session, principal, class_id, entry)
 
 
-@router.get(
-    "/classes/{class_id}/lessons",
-    operation_id="teacher-lessons",
-    response_model=list[LessonOut],
-    responses=NOT_MODIFIED,
-)
+@cached_read(router, "/classes/{class_id}/lessons", "teacher-lessons", list[LessonOut])
 async def list_lessons(
     class_id: uuid.UUID,
     request: Request,
@@ -49,12 +44,7 @@ async def list_lessons(
     return conditional_json(request, entries)
 
 
-@router.get(
-    "/classes/{class_id}/progress",
-    operation_id="teacher-progress",
-    response_model=Progress,
-    responses=NOT_MODIFIED,
-)
+@cached_read(router, "/classes/{class_id}/progress", "teacher-progress", Progress)
 async def progress(
     class_id: uuid.UUID,
     subject_id: uuid.UUID,

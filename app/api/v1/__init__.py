@@ -5,8 +5,7 @@ from fastapi import APIRouter, Depends
 from app.accounts.guards import staff_only
 from app.accounts.routes import auth, me
 from app.accounts.routes.mfa import router as me_mfa_router
-from app.api.v1 import school, steering, teacher
-from app.family.routes import parent, student
+from app.api.v1 import parent, school, steering, student, teacher
 from app.messaging.routes import notifications
 from app.modules.equipment.routes import catalogue_routes
 from app.modules.websites.routes import public_routes

@@ -12,7 +12,7 @@ from app.academics.routes.classes import UpdatedSince
 from app.accounts.guards import TeacherPrincipal
 from app.assessment import marks as assessment
 from app.assessment.schemas import MarkIn, TestIn, TestMarks, TestOut, TestPatch, TestStatistics
-from app.core.caching import NOT_MODIFIED, conditional_json
+from app.core.caching import cached_read, conditional_json
 from app.core.db.session import SessionDep
 
 router = APIRouter()
@@ -30,9 +30,7 @@ async def create_test(
     return await assessment.create_test(session, principal, class_id, new)
 
 
-@router.get(
-    "/tests", operation_id="teacher-tests", response_model=list[TestOut], responses=NOT_MODIFIED
-)
+@cached_read(router, "/tests", "teacher-tests", list[TestOut])
 async def list_tests(
     request: Request,
     principal: TeacherPrincipal,
@@ -64,9 +62,7 @@ async def deleted_tests(
     return await assessment.deleted_tests(session, principal, since)
 
 
-@router.get(
-    "/tests/{test_id}", operation_id="teacher-test", response_model=TestOut, responses=NOT_MODIFIED
-)
+@cached_read(router, "/tests/{test_id}", "teacher-test", TestOut)
 async def get_test(
     test_id: uuid.UUID, request: Request, principal: TeacherPrincipal, session: SessionDep
 ) -> Response:
@@ -101,12 +97,7 @@ async def save_marks(
     return await assessment.save_marks(session, principal, test_id, rows)
 
 
-@router.get(
-    "/tests/{test_id}/marks",
-    operation_id="teacher-marks",
-    response_model=TestMarks,
-    responses=NOT_MODIFIED,
-)
+@cached_read(router, "/tests/{test_id}/marks", "teacher-marks", TestMarks)
 async def list_marks(
     test_id: uuid.UUID, request: Request, principal: TeacherPrincipal, session: SessionDep
 ) -> Response:
@@ -122,12 +113,7 @@ async def submit_test(
     return await assessment.submit_test(session, principal, test_id)
 
 
-@router.get(
-    "/tests/{test_id}/statistics",
-    operation_id="teacher-test-statistics",
-    response_model=TestStatistics,
-    responses=NOT_MODIFIED,
-)
+@cached_read(router, "/tests/{test_id}/statistics", "teacher-test-statistics", TestStatistics)
 async def statistics(
     test_id: uuid.UUID, request: Request, principal: TeacherPrincipal, session: SessionDep
 ) -> Response:

@@ -28,12 +28,7 @@ async def list_tests(
 ) -> Page[TestOut]:
     """The school's tests, by status: draft, submitted, validated, published."""
     return await marks_workflow.list_tests(
-        session,
-        principal,
-        status=status,
-        class_id=class_id,
-        limit=page.limit,
-        after=page.position(),
+        session, principal, page, status=status, class_id=class_id
     )
 
 

@@ -30,13 +30,7 @@ async def list_absences(
 ) -> Page[SchoolAbsence]:
     """This year's absences and lateness, by class, date or pupil, newest first."""
     return await school_absences.list_absences(
-        session,
-        principal,
-        class_id=class_id,
-        pupil_id=pupil_id,
-        on=date,
-        limit=page.limit,
-        after=page.position(),
+        session, principal, page, class_id=class_id, pupil_id=pupil_id, on=date
     )
 
 

@@ -27,9 +27,7 @@ async def list_justifications(
     status: Annotated[JustificationStatus | None, Query(description="Only this status.")] = None,
 ) -> SchoolJustificationPage:
     """The school's justifications, newest first (`status=pending`: those awaiting a decision)."""
-    return await justifications.school_justifications(
-        session, principal, status, limit=page.limit, after=page.position()
-    )
+    return await justifications.school_justifications(session, principal, page, status)
 
 
 @router.post(

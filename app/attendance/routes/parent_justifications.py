@@ -66,9 +66,7 @@ async def list_justifications(
     child_id: uuid.UUID, page: PageParams, principal: ParentPrincipal, session: SessionDep
 ) -> JustificationPage:
     """My child's justifications, newest first, with their status and the absences covered."""
-    return await justifications.child_justifications(
-        session, principal, child_id, limit=page.limit, after=page.position()
-    )
+    return await justifications.child_justifications(session, principal, child_id, page)
 
 
 @router.get(

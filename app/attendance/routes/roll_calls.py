@@ -11,7 +11,7 @@ from fastapi import APIRouter, Query, Request, Response
 from app.accounts.guards import TeacherPrincipal
 from app.attendance import roll_calls as attendance
 from app.attendance.schemas import AttendanceOut, RollCallIn
-from app.core.caching import NOT_MODIFIED, conditional_json
+from app.core.caching import cached_read, conditional_json
 from app.core.db.session import SessionDep
 
 router = APIRouter()
@@ -25,12 +25,7 @@ async def record_attendance(
     return await attendance.record_attendance(session, principal, class_id, roll_call)
 
 
-@router.get(
-    "/classes/{class_id}/attendance",
-    operation_id="teacher-read-attendance",
-    response_model=AttendanceOut,
-    responses=NOT_MODIFIED,
-)
+@cached_read(router, "/classes/{class_id}/attendance", "teacher-read-attendance", AttendanceOut)
 async def read_attendance(
     class_id: uuid.UUID,
     request: Request,

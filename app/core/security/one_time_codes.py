@@ -9,6 +9,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from app.settings import get_settings
 
@@ -32,3 +39,23 @@ def keyed_hash(key: bytes, code: str) -> bytes:
     """HMAC-SHA-256 of the normalised code under `key`."""
     normalised = code.replace("-", "").replace(" ", "").upper()
     return hmac.new(key, normalised.encode(), hashlib.sha256).digest()
+
+
+async def issue_code(
+    session: AsyncSession,
+    owner: InstrumentedAttribute[uuid.UUID],
+    owner_id: uuid.UUID,
+    lifetime: timedelta,
+    **columns: Any,
+) -> tuple[str, datetime]:
+    """A fresh code for its owner (the `owner` column of a code table: an account, a pupil),
+    stored hashed; the owner's earlier unused codes die. Returns the code, shown once, and
+    when it expires."""
+    table: Any = owner.class_
+    await session.execute(delete(table).where(owner == owner_id, table.used_at.is_(None)))
+    code = new_code()
+    expires_at = datetime.now(UTC) + lifetime
+    row = {owner.key: owner_id, "code_hash": hash_code(code), "expires_at": expires_at}
+    session.add(table(**row, **columns))
+    await session.flush()
+    return code, expires_at

@@ -1,8 +1,9 @@
 """The read views of a pupil's records, shared by two faces: the pupil app (`/student`, the
 caller's own record) and the parent app (`/parent/children/{child_id}`, a verified child).
 
-A face passes the dependency that resolves which pupil is meant; each view then reads through
-the same services, so the two apps can never show different things.
+A face passes the dependency that resolves which pupil is meant (`own_record` or
+`verified_child`); each view then reads through the same services, so the two apps can never
+show different things. The modules' pupil views (diagnostics, sports) take the same dependency.
 
 (No `from __future__ import annotations` here: the routes are built inside a function and
 FastAPI must resolve their annotations at that moment.)
@@ -15,10 +16,11 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.academics.schemas import Week
+from app.accounts.guards import ParentPrincipal, StudentPrincipal
 from app.assessment import report_card
-from app.core.caching import NOT_MODIFIED, conditional_json
+from app.core.caching import cached_read, conditional_json
 from app.core.db.session import SessionDep
-from app.family import pupil_records
+from app.family import links, pupil_records
 from app.family.schemas import (
     AbsencesReport,
     ExamResultOut,
@@ -35,6 +37,21 @@ PupilResolver = Callable[..., Awaitable[uuid.UUID]]
 Semester = Annotated[int | None, Query(ge=1, le=2)]
 
 
+async def own_record(principal: StudentPrincipal, session: SessionDep) -> uuid.UUID:
+    """The caller's own pupil record."""
+    return await links.own_pupil(session, principal)
+
+
+async def verified_child(
+    child_id: uuid.UUID, principal: ParentPrincipal, session: SessionDep
+) -> uuid.UUID:
+    """The child named in the path, if the caller's link to them is verified (404 otherwise)."""
+    return await links.child_of(session, principal, child_id)
+
+
+OwnRecord = Annotated[uuid.UUID, Depends(own_record)]
+
+
 def pupil_views(
     operation_prefix: str, resolve_pupil: PupilResolver, *, as_parent: bool
 ) -> APIRouter:
@@ -44,13 +61,7 @@ def pupil_views(
     PupilId = Annotated[uuid.UUID, Depends(resolve_pupil)]  # noqa: N806  (a type alias)
 
     def read(path: str, name: str, model: Any, summary: str) -> Callable[[Any], Any]:
-        return router.get(
-            path,
-            operation_id=f"{operation_prefix}-{name}",
-            response_model=model,
-            responses=NOT_MODIFIED,
-            summary=summary,
-        )
+        return cached_read(router, path, f"{operation_prefix}-{name}", model, summary=summary)
 
     @read("/profile", "profile", PupilProfile, "Massar code, names, class, school")
     async def profile(request: Request, pupil_id: PupilId, session: SessionDep) -> Response:

@@ -48,9 +48,7 @@ async def list_notifications(
     page: PageParams, principal: CurrentPrincipal, session: SessionDep
 ) -> NotificationPage:
     """My inbox, newest first, in the request's language, with the unread count."""
-    return await notifications.list_notifications(
-        session, principal, limit=page.limit, after=page.position()
-    )
+    return await notifications.list_notifications(session, principal, page)
 
 
 @router.post("/notifications/read-all", operation_id="me-read-all-notifications")

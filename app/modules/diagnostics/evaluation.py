@@ -57,7 +57,7 @@ from app.modules.diagnostics.schemas import (
 from app.organisation.models import School
 from app.organisation.schemas import UnitOut
 from app.organisation.scopes import school_scope
-from app.steering.figures import in_unit
+from app.organisation.units import in_unit
 
 _RATE = Decimal("0.0001")
 _NEWEST_TESTS = (DiagnosticTest.created_at, DiagnosticTest.id)  # sorted descending

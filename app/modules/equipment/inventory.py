@@ -48,8 +48,8 @@ from app.modules.equipment.schemas import (
 )
 from app.organisation.models import School
 from app.organisation.schemas import UnitOut
+from app.organisation.units import in_unit
 from app.settings import get_settings
-from app.steering.figures import in_unit
 
 OPEN_REQUESTS = (EquipmentRequestStatus.SUBMITTED, EquipmentRequestStatus.ALLOCATED)
 _LINE_KEY = ["school_id", "item_id", "condition", "location"]

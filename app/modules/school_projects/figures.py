@@ -27,7 +27,7 @@ from app.modules.school_projects.schemas import (
 )
 from app.organisation.models import School
 from app.organisation.schemas import UnitOut
-from app.steering.figures import in_unit
+from app.organisation.units import in_unit
 
 _CENTIMES = Decimal("0.01")
 

@@ -31,8 +31,8 @@ from app.modules.school_projects.schemas import (
     ProjectSummary,
     UnitProjects,
 )
+from app.organisation import units as tree
 from app.organisation.models import School
-from app.steering import overview as steering
 
 Decision = Literal["approve", "return"]
 
@@ -128,12 +128,12 @@ async def summary(
 ) -> ProjectSummary:
     """The PEIs of the caller's unit for a year (the current one by default), by unit one
     level down, with the unit's total."""
-    unit = await steering.own_unit(session, principal)
+    unit = await tree.own_unit(session, principal)
     year = school_year or await current_school_year(session)
-    tallies = await tallies_by(session, unit, year, steering.child_key(unit))
+    tallies = await tallies_by(session, unit, year, tree.child_key(unit))
     total = Tally()
     items = []
-    for child in await steering.units_below(session, unit):
+    for child in await tree.units_below(session, unit):
         tally = tallies.get(child.id, Tally())
         total.add(tally)
         items.append(UnitProjects(unit=child, figures=tally.figures()))

@@ -49,7 +49,7 @@ from app.modules.sports.schemas import (
 from app.organisation.models import School
 from app.organisation.schemas import UnitOut
 from app.organisation.scopes import school_scope
-from app.steering.figures import in_unit
+from app.organisation.units import in_unit
 
 CATEGORY_ORDER = (SportCategory.MINIMES, SportCategory.CADETS, SportCategory.JUNIORS)
 

@@ -18,7 +18,7 @@ from app.modules.websites.schemas import SiteStatus, WebsiteFigures
 from app.organisation.models import School
 from app.organisation.schemas import UnitOut
 from app.organisation.scopes import school_scope
-from app.steering.figures import in_unit
+from app.organisation.units import in_unit
 
 PUBLISHED = WebState.PUBLISHED
 RECENT_DAYS = 30

@@ -9,10 +9,10 @@ from app.accounts.routes import staff
 from app.assessment.routes import completion as grade_entry
 from app.assessment.routes import validation as marks
 from app.attendance.routes import absences, justifications
-from app.audit.routes.school import router as audit_router
+from app.audit.routes import audit_log
 from app.family.routes import guardians, pupils
 from app.messaging.routes import announcements
-from app.messaging.routes.staff_messages import staff_messages
+from app.messaging.routes.threads import message_threads
 from app.modules.diagnostics.routes import diagnostic_routes
 from app.modules.equipment.routes import equipment_routes
 from app.modules.partnerships.routes import partnership_routes
@@ -24,7 +24,7 @@ from app.modules.websites.routes import website_routes
 router = APIRouter(prefix="/school", tags=["school"], dependencies=[Depends(school_staff_only)])
 router.include_router(pupils.router)
 router.include_router(justifications.router)
-router.include_router(staff_messages("school"))
+router.include_router(message_threads("school"))
 router.include_router(announcements.router)
 router.include_router(marks.router)
 router.include_router(absences.router)
@@ -32,7 +32,7 @@ router.include_router(guardians.router)
 router.include_router(structure.router)
 router.include_router(transfers.router)
 router.include_router(imports.router)
-router.include_router(audit_router)
+router.include_router(audit_log("school"))
 router.include_router(accounts.router)
 router.include_router(grade_entry.router)
 router.include_router(staff.router)

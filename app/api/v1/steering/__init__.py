@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 
 from app.accounts.guards import steering_only
-from app.audit.routes import steering as audit
+from app.audit.routes import audit_log
 from app.modules.diagnostics.routes import diagnostic_routes
 from app.modules.equipment.routes import equipment_routes
 from app.modules.partnerships.routes import partnership_routes
@@ -15,11 +15,8 @@ from app.steering import routes as units
 
 # The guard sits on the face's router, so an endpoint added later cannot forget it.
 router = APIRouter(prefix="/steering", tags=["steering"], dependencies=[Depends(steering_only)])
-for module in (
-    units,
-    audit,
-):
-    router.include_router(module.router)
+router.include_router(units.router)
+router.include_router(audit_log("steering"))
 router.include_router(partnership_routes("steering"))
 router.include_router(project_routes("steering"))
 router.include_router(diagnostic_routes("steering"))

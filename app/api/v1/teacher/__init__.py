@@ -7,7 +7,7 @@ from app.accounts.guards import teacher_only
 from app.assessment.routes import gradesheet
 from app.assessment.routes import marks as assessment
 from app.attendance.routes import roll_calls as attendance
-from app.messaging.routes.staff_messages import staff_messages
+from app.messaging.routes.threads import message_threads
 from app.modules.diagnostics.routes import diagnostic_routes
 from app.modules.school_projects.routes import project_routes
 from app.modules.sports.routes import sport_routes
@@ -24,7 +24,7 @@ for module in (
     sync,
 ):
     router.include_router(module.router)
-router.include_router(staff_messages("teacher"))
+router.include_router(message_threads("teacher"))
 router.include_router(diagnostic_routes("teacher"))
 router.include_router(sport_routes("teacher"))
 router.include_router(training_routes("teacher"))

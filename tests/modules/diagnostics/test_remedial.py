@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.academics.calendar import school_today
 from app.messaging.models import Notification, NotificationCategory
 from tests.factories import FamilyWorld
-from tests.modules.diagnostics.test_diagnostics import define_test, enter_results, grid_url, scores
+from tests.modules.diagnostics.test_evaluation import define_test, enter_results, grid_url, scores
 
 GROUPS = "/api/v1/teacher/diagnostics/groups"
 

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from app.core.roles import Role
 from app.messaging.models import Notification, NotificationCategory
 from tests.factories import World, access_token, create_school, create_user
-from tests.modules.school_projects.test_school_projects import (
+from tests.modules.school_projects.test_projects import (
     RATE,
     action_body,
     build_project,

@@ -1,22 +1,18 @@
-"""The parent app's face (Massar Wali): parents only, their verified children only."""
+"""A parent's children, in the parent app (Massar Wali): the child switcher, and linking or
+unlinking a child."""
 
 from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Depends, status
+from fastapi import APIRouter, status
 
-from app.accounts.guards import ParentPrincipal, parent_only
-from app.attendance.routes import parent_justifications
+from app.accounts.guards import ParentPrincipal
 from app.core.db.session import SessionDep
 from app.family import links as family
-from app.family.routes.pupil_views import pupil_views
 from app.family.schemas import Child, LinkChildIn
-from app.messaging.routes import parent_messages
-from app.modules.diagnostics.routes import diagnostics_view
-from app.modules.sports.routes import sports_view
 
-router = APIRouter(prefix="/parent", tags=["parent"], dependencies=[Depends(parent_only)])
+router = APIRouter()
 
 
 @router.get("/children", operation_id="parent-children")
@@ -51,19 +47,3 @@ async def unlink_child(
 ) -> None:
     """Remove a child from my account."""
     await family.unlink_child(session, principal, child_id)
-
-
-async def my_child(
-    child_id: uuid.UUID, principal: ParentPrincipal, session: SessionDep
-) -> uuid.UUID:
-    """The child named in the path, if mine (404 otherwise)."""
-    return await family.child_of(session, principal, child_id)
-
-
-router.include_router(
-    pupil_views("parent-child", my_child, as_parent=True), prefix="/children/{child_id}"
-)
-router.include_router(diagnostics_view("parent-child", my_child), prefix="/children/{child_id}")
-router.include_router(sports_view("parent-child", my_child), prefix="/children/{child_id}")
-router.include_router(parent_justifications.router)
-router.include_router(parent_messages.router)

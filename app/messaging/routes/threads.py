@@ -1,5 +1,6 @@
-"""Messages from parents, as a teacher (`/teacher/messages`) or a member of a school's staff
-(`/school/messages`) reads and answers them: the threads they are the staff member of.
+"""Message threads as each side reads and answers them: a parent (`/parent/messages`), a
+teacher (`/teacher/messages`) or a member of a school's staff (`/school/messages`). The service
+picks the caller's side, so one set of routes serves the three faces.
 
 (No `from __future__ import annotations` here: the routes are built inside a function and
 FastAPI must resolve their annotations at that moment.)
@@ -16,20 +17,18 @@ from app.messaging import messages
 from app.messaging.schemas import MessageOut, ReplyIn, ThreadDetail, ThreadPage
 
 
-def staff_messages(operation_prefix: str) -> APIRouter:
-    """The message routes of a staff face; the face's router guards the role."""
+def message_threads(face: str) -> APIRouter:
+    """The thread routes of a face (`parent`, `teacher`, `school`); its router guards the role."""
     router = APIRouter()
 
-    @router.get("/messages", operation_id=f"{operation_prefix}-threads")
+    @router.get("/messages", operation_id=f"{face}-threads")
     async def threads(
         page: PageParams, principal: CurrentPrincipal, session: SessionDep
     ) -> ThreadPage:
-        """Threads parents started with me, newest activity first, with what is unread."""
-        return await messages.list_threads(
-            session, principal, limit=page.limit, after=page.position()
-        )
+        """My threads, newest activity first, with what is unread."""
+        return await messages.list_threads(session, principal, page)
 
-    @router.get("/messages/{thread_id}", operation_id=f"{operation_prefix}-thread")
+    @router.get("/messages/{thread_id}", operation_id=f"{face}-thread")
     async def thread(
         thread_id: uuid.UUID, principal: CurrentPrincipal, session: SessionDep
     ) -> ThreadDetail:
@@ -37,14 +36,12 @@ def staff_messages(operation_prefix: str) -> APIRouter:
         return await messages.read_thread(session, principal, thread_id)
 
     @router.post(
-        "/messages/{thread_id}",
-        operation_id=f"{operation_prefix}-reply",
-        status_code=status.HTTP_201_CREATED,
+        "/messages/{thread_id}", operation_id=f"{face}-reply", status_code=status.HTTP_201_CREATED
     )
     async def reply(
         thread_id: uuid.UUID, message: ReplyIn, principal: CurrentPrincipal, session: SessionDep
     ) -> MessageOut:
-        """Reply to the parent; they are notified."""
+        """Reply in one of my threads; the other side is notified."""
         return await messages.reply(session, principal, thread_id, message)
 
     return router

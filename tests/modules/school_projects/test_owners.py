@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from tests.factories import TeachingWorld, ensure_current_year
-from tests.modules.school_projects.test_school_projects import BASE, build_project, ok
+from tests.modules.school_projects.test_projects import BASE, build_project, ok
 
 MINE = "/api/v1/teacher/projects/actions"
 

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.factories import FamilyWorld, World
-from tests.modules.websites.test_websites import (
+from tests.modules.websites.test_editing import (
     SITE,
     SITE_IN,
     event_in,

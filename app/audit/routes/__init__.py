@@ -1,1 +1,0 @@
-"""The HTTP routes of app.audit, mounted by the faces under their own guards."""
