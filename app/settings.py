@@ -163,13 +163,6 @@ class Settings(BaseSettings):
         if self.environment is Environment.PROD:
             if self.database_url is None:
                 raise ValueError("MASSAR_DATABASE_URL is required in prod")
-            if not self.migration_database_url or _user(self.migration_database_url) == _user(
-                self.database_url
-            ):
-                raise ValueError(
-                    "MASSAR_MIGRATION_DATABASE_URL is required in prod, with the owner role: the "
-                    "role of MASSAR_DATABASE_URL must own nothing"
-                )
             if self.jwt_algorithm == "HS256":
                 secret = self.jwt_secret
                 if not secret or secret == DEV_JWT_SECRET or len(secret) < MIN_SECRET_LENGTH:
@@ -190,6 +183,13 @@ class Settings(BaseSettings):
                 raise ValueError(
                     f"MASSAR_CODE_HASH_KEY must be set to a private value of at least "
                     f"{MIN_SECRET_LENGTH} characters in prod"
+                )
+            if not self.migration_database_url or _user(self.migration_database_url) == _user(
+                self.database_url
+            ):
+                raise ValueError(
+                    "MASSAR_MIGRATION_DATABASE_URL is required in prod, with the owner role: the "
+                    "role of MASSAR_DATABASE_URL must own nothing"
                 )
         return self
 

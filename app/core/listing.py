@@ -42,7 +42,13 @@ def where_given(statement: Select[*_Ts], filters: Mapping[Column, Any]) -> Selec
 
 
 def _read(column: Column, value: Any) -> Any:
+    """A cursor's value as the sort key's type: only the JSON scalar this module wrote for it
+    (sort keys are never null; a list or an object is no key)."""
     python_type = column.type.python_type
+    if not isinstance(value, str | int | float) or (
+        isinstance(value, bool) and python_type is not bool
+    ):
+        raise TypeError("not a sort key")
     return _READERS.get(python_type, python_type)(value)
 
 

@@ -27,7 +27,8 @@ CRAFTED = [
     _cursor({"k": [{"nested": 1}, 2]}),
     _cursor({"at": "yesterday", "id": "someone"}),
     _cursor({"at": "2026-01-01T00:00:00", "id": "not-a-uuid"}),
-    _cursor({"k": ["2026-13-45", "00000000-0000-0000-0000-000000000000"]}),
+    _cursor({"k": [None, None]}),
+    _cursor({"k": [True, ["x"]]}),
 ]
 
 PAGED = [op for op in OPERATIONS if op.method == "GET" and op.pages]

@@ -18,6 +18,7 @@ from app.settings import (
 PROD_DB = "postgresql://massar@db.internal/massar"
 PROD_MFA_KEY = "m" * 40
 PROD_CODE_KEY = "c" * 40
+PROD_OWNER_DB = "postgresql://massar_owner@db.internal/massar"
 
 
 @pytest.mark.parametrize("secret", [None, DEV_JWT_SECRET, "short-secret"])
@@ -43,6 +44,7 @@ def test_prod_accepts_a_real_secret() -> None:
         jwt_secret="s" * 40,
         mfa_encryption_key=PROD_MFA_KEY,
         code_hash_key=PROD_CODE_KEY,
+        migration_database_url=PROD_OWNER_DB,
     )
     assert settings.signing_secret == "s" * 40
     assert not settings.allows_demo_data
@@ -66,6 +68,7 @@ def test_seed_demo_is_refused_in_prod(monkeypatch: pytest.MonkeyPatch) -> None:
         jwt_secret="s" * 40,
         mfa_encryption_key=PROD_MFA_KEY,
         code_hash_key=PROD_CODE_KEY,
+        migration_database_url=PROD_OWNER_DB,
     )
     monkeypatch.setattr(cli, "get_settings", lambda: prod)
     result = CliRunner().invoke(cli.cli, ["seed-demo"])
@@ -93,6 +96,19 @@ def test_prod_refuses_a_default_missing_or_weak_code_hash_key(key: str | None) -
             jwt_secret="s" * 40,
             mfa_encryption_key=PROD_MFA_KEY,
             code_hash_key=key,
+        )
+
+
+@pytest.mark.parametrize("owner", [None, PROD_DB, "postgresql://massar:other@db2.internal/x"])
+def test_prod_requires_an_owner_url_with_another_role(owner: str | None) -> None:
+    with pytest.raises(ValidationError, match="MASSAR_MIGRATION_DATABASE_URL"):
+        Settings(
+            environment=Environment.PROD,
+            database_url=PROD_DB,
+            jwt_secret="s" * 40,
+            mfa_encryption_key=PROD_MFA_KEY,
+            code_hash_key=PROD_CODE_KEY,
+            migration_database_url=owner,
         )
 
 
