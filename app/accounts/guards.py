@@ -35,6 +35,7 @@ async def current_principal(
     row = (
         await session.execute(
             select(
+                User.id,
                 User.role,
                 User.title,
                 User.school_id,
@@ -54,15 +55,7 @@ async def current_principal(
     ).one_or_none()
     if row is None:
         raise NotAuthenticated()
-    return Principal(
-        user_id=claims.user_id,
-        session_id=claims.session_id,
-        role=row.role,
-        title=row.title,
-        school_id=row.school_id,
-        province_id=row.province_id,
-        academy_id=row.academy_id,
-    )
+    return Principal.in_session(row, claims.session_id)
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -51,9 +51,14 @@ class Principal:
     def acting_as(cls, account: Account) -> Self:
         """The account as the caller of services outside a request (the demo loader, a
         script), in a login session of its own."""
+        return cls.in_session(account, uuid.uuid4())
+
+    @classmethod
+    def in_session(cls, account: Account, session_id: uuid.UUID) -> Self:
+        """The account as the caller in the login session `session_id`."""
         return cls(
             user_id=account.id,
-            session_id=uuid.uuid4(),
+            session_id=session_id,
             role=account.role,
             title=account.title,
             school_id=account.school_id,
