@@ -10,12 +10,13 @@ from datetime import date, datetime
 from typing import Any
 
 import anyio.to_thread
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.academics.calendar import current_school_year, school_today
+from app.academics.calendar import current_school_year
 from app.academics.models import Enrolment, Gender, Pupil, SchoolClass
 from app.academics.schemas import ImportRowError, PupilImportReport, refused_rows
+from app.academics.structure import move_pupils
 from app.core.security.principal import Principal
 from app.core.tabular import TableRow, normalise, read_table
 
@@ -197,32 +198,12 @@ async def _apply(
         ).all()
     )
     moving = [
-        (pupils[r.massar_code], classes[r.class_name])
+        (pupils[r.massar_code].id, classes[r.class_name])
         for r in rows
         if current.get(pupils[r.massar_code].id) != classes[r.class_name]
     ]
     if moving:
-        today = school_today()
-        await session.execute(
-            update(Enrolment)
-            .where(
-                Enrolment.pupil_id.in_([p.id for p, _ in moving]),
-                Enrolment.school_year == year,
-                Enrolment.left_on.is_(None),
-            )
-            .values(left_on=today)
-        )
-        session.add_all(
-            Enrolment(
-                pupil_id=p.id,
-                class_id=c,
-                school_id=principal.school_id,
-                school_year=year,
-                enrolled_on=today,
-            )
-            for p, c in moving
-        )
-        await session.flush()
+        await move_pupils(session, principal.school_id, year, moving)
     return PupilImportReport(
         rows_read=rows_read,
         created=created,

@@ -5,6 +5,7 @@ caller's school; ids of another school's rows answer 404."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, true, update
@@ -229,24 +230,37 @@ async def withdraw(
 
 
 async def _enrol(session: AsyncSession, pupil: Pupil, school_class: SchoolClass) -> None:
+    moves = [(pupil.id, school_class.id)]
+    await move_pupils(session, school_class.school_id, school_class.school_year, moves)
+
+
+async def move_pupils(
+    session: AsyncSession,
+    school_id: uuid.UUID,
+    school_year: int,
+    moves: Sequence[tuple[uuid.UUID, uuid.UUID]],
+) -> None:
+    """Put each pupil in their class (`(pupil_id, class_id)`) from today; a class they were in
+    that year is closed (history kept)."""
     today = school_today()
     await session.execute(
         update(Enrolment)
         .where(
-            Enrolment.pupil_id == pupil.id,
-            Enrolment.school_year == school_class.school_year,
+            Enrolment.pupil_id.in_([pupil_id for pupil_id, _ in moves]),
+            Enrolment.school_year == school_year,
             Enrolment.left_on.is_(None),
         )
         .values(left_on=today)
     )
-    session.add(
+    session.add_all(
         Enrolment(
-            pupil_id=pupil.id,
-            class_id=school_class.id,
-            school_id=school_class.school_id,
-            school_year=school_class.school_year,
+            pupil_id=pupil_id,
+            class_id=class_id,
+            school_id=school_id,
+            school_year=school_year,
             enrolled_on=today,
         )
+        for pupil_id, class_id in moves
     )
     await session.flush()
 
