@@ -158,7 +158,7 @@ async def _assignment_refs(
     )
     return [
         (
-            ClassRef(id=r.id, name=r.name, level_code=r.level_code, stream_code=r.stream_code),
+            ClassRef.of(r),
             SubjectRef.model_validate(r.Subject),
         )
         for r in rows

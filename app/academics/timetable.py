@@ -39,12 +39,7 @@ async def week_of(
             starts_at=r.TimetableSlot.starts_at,
             ends_at=r.TimetableSlot.ends_at,
             room=r.TimetableSlot.room,
-            school_class=ClassRef(
-                id=r.TimetableSlot.class_id,
-                name=r.name,
-                level_code=r.level_code,
-                stream_code=r.stream_code,
-            ),
+            school_class=ClassRef.of(r, id=r.TimetableSlot.class_id),
             subject=SubjectRef.model_validate(r.Subject),
         )
         for r in rows

@@ -461,12 +461,7 @@ async def _document(
 
 
 def _covered_absence(absence: _Absence) -> CoveredAbsence:
-    return CoveredAbsence(
-        id=absence.id,
-        date=absence.lesson_date,
-        start_time=absence.start_time,
-        subject=absence.subject,
-    )
+    return CoveredAbsence.of(absence, date=absence.lesson_date)
 
 
 def _out(justification: Justification, covered: list[CoveredAbsence]) -> JustificationOut:

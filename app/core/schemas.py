@@ -12,7 +12,7 @@ class Schema(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     @classmethod
-    def of(cls, source: object, **fields: Any) -> Self:
+    def of(cls, source: object, /, **fields: Any) -> Self:
         """This shape of `source` (a row, an ORM object): each field read from the attribute
         of the same name, except those given in `fields` (named otherwise, or computed)."""
         names = cls.model_fields.keys() - fields.keys()

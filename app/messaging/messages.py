@@ -201,15 +201,7 @@ async def read_thread(
     )
     return ThreadDetail(
         **_thread_out(row).model_dump(),
-        messages=[
-            MessageOut(
-                id=m.id,
-                author=PersonRef.model_validate(m.author),
-                body=m.body,
-                created_at=m.created_at,
-            )
-            for m in messages
-        ],
+        messages=[MessageOut.of(m, author=PersonRef.model_validate(m.author)) for m in messages],
     )
 
 

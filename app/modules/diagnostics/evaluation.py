@@ -98,19 +98,7 @@ async def competencies_of(
 
 
 def _test_out(test: DiagnosticTest, competencies: list[CompetencyOut]) -> DiagnosticTestOut:
-    return DiagnosticTestOut(
-        id=test.id,
-        kind=test.kind,
-        owner_level=test.owner_level.value,
-        school_year=test.school_year,
-        level_code=test.level_code,
-        subject_id=test.subject_id,
-        title=test.title,
-        mastery_threshold=test.mastery_threshold,
-        diagnostic_id=test.diagnostic_id,
-        competencies=competencies,
-        created_at=test.created_at,
-    )
+    return DiagnosticTestOut.of(test, owner_level=test.owner_level.value, competencies=competencies)
 
 
 async def tests_out(
@@ -598,15 +586,7 @@ async def class_progress(
                     progress=progress,
                 )
             )
-        pupils.append(
-            PupilProgress(
-                pupil_id=pupil.id,
-                massar_code=pupil.massar_code,
-                first_name=pupil.first_name,
-                last_name=pupil.last_name,
-                competencies=items,
-            )
-        )
+        pupils.append(PupilProgress.of(pupil, pupil_id=pupil.id, competencies=items))
     return ClassProgress(
         diagnostic_id=diagnostic_id, post_test_id=post_test_id, class_id=taught.id, pupils=pupils
     )
@@ -681,16 +661,11 @@ async def school_completion(
 
 
 def _completion_out(row: Any) -> ClassCompletion:
-    return ClassCompletion(
-        class_id=row.class_id,
+    return ClassCompletion.of(
+        row,
         class_name=row.name,
         test_id=row.id,
         test_title=row.title,
-        kind=row.kind,
-        pupils=row.pupils,
-        entered=row.entered,
-        assessed=row.assessed,
-        mastered=row.mastered,
         rate=rate(row.mastered, row.assessed),
     )
 

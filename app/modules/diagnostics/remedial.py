@@ -112,13 +112,7 @@ async def propose(
 
 
 def _brief(pupil: Pupil, score: int | None) -> PupilBrief:
-    return PupilBrief(
-        pupil_id=pupil.id,
-        massar_code=pupil.massar_code,
-        first_name=pupil.first_name,
-        last_name=pupil.last_name,
-        score=score,
-    )
+    return PupilBrief.of(pupil, pupil_id=pupil.id, score=score)
 
 
 # ---- groups ---------------------------------------------------------------------------------
@@ -295,19 +289,13 @@ async def _groups_out(
         )
     }
     return [
-        RemedialGroupOut(
-            id=g.id,
-            class_id=g.class_id,
-            test_id=g.test_id,
-            competency_id=g.competency_id,
+        RemedialGroupOut.of(
+            g,
             competency_label_fr=labels[g.competency_id][0],
             competency_label_ar=labels[g.competency_id][1],
-            name=g.name,
-            status=g.status,
             actions=GROUP_FLOW.actions(g.status),
             pupils=members[g.id],
             sessions=sessions[g.id],
-            created_at=g.created_at,
         )
         for g in groups
     ]
@@ -339,15 +327,8 @@ async def _sessions_of(
 
 
 def _session_out(remedial: RemedialSession, present: int, absent: int) -> RemedialSessionOut:
-    return RemedialSessionOut(
-        id=remedial.id,
-        group_id=remedial.group_id,
-        date=remedial.session_date,
-        starts_at=remedial.starts_at,
-        ends_at=remedial.ends_at,
-        place=remedial.place,
-        present=present,
-        absent=absent,
+    return RemedialSessionOut.of(
+        remedial, date=remedial.session_date, present=present, absent=absent
     )
 
 
@@ -485,14 +466,7 @@ async def _pupil_tests(session: AsyncSession, pupil_id: uuid.UUID) -> list[Pupil
     for test, competency, score, absent in rows:
         outcome = tests.setdefault(
             test.id,
-            PupilTestOutcome(
-                test_id=test.id,
-                kind=test.kind,
-                title=test.title,
-                subject_id=test.subject_id,
-                mastery_threshold=test.mastery_threshold,
-                competencies=[],
-            ),
+            PupilTestOutcome.of(test, test_id=test.id, competencies=[]),
         )
         outcome.competencies.append(
             PupilCompetencyOutcome(
@@ -537,11 +511,6 @@ async def _pupil_groups(session: AsyncSession, pupil_id: uuid.UUID) -> list[Pupi
     )
     for remedial in upcoming:
         groups[remedial.group_id].upcoming_sessions.append(
-            UpcomingSession(
-                date=remedial.session_date,
-                starts_at=remedial.starts_at,
-                ends_at=remedial.ends_at,
-                place=remedial.place,
-            )
+            UpcomingSession.of(remedial, date=remedial.session_date)
         )
     return list(groups.values())

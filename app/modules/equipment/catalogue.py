@@ -20,9 +20,7 @@ from app.modules.equipment.schemas import CatalogueItemIn, CatalogueItemOut, Cat
 
 
 def item_ref(item: EquipmentItem) -> ItemRef:
-    return ItemRef(
-        id=item.id, code=item.code, name_fr=item.name_fr, name_ar=item.name_ar, unit=item.unit
-    )
+    return ItemRef.of(item)
 
 
 # ---- catalogue ------------------------------------------------------------------------------
@@ -63,14 +61,7 @@ async def list_catalogue(
 
 
 def _catalogue_out(item: EquipmentItem, category: EquipmentCategory) -> CatalogueItemOut:
-    return CatalogueItemOut(
-        id=item.id,
-        code=item.code,
-        name_fr=item.name_fr,
-        name_ar=item.name_ar,
-        unit=item.unit,
-        category=CategoryOut.model_validate(category),
-    )
+    return CatalogueItemOut.of(item, category=CategoryOut.model_validate(category))
 
 
 async def add_catalogue_item(

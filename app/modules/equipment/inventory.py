@@ -59,15 +59,7 @@ _LINE_KEY = ["school_id", "item_id", "condition", "location"]
 
 
 def _line_out(line: InventoryLine, item: EquipmentItem) -> InventoryLineOut:
-    return InventoryLineOut(
-        id=line.id,
-        item=item_ref(item),
-        condition=line.condition,
-        location=line.location,
-        acquired_on=line.acquired_on,
-        quantity=line.quantity,
-        updated_at=line.updated_at,
-    )
+    return InventoryLineOut.of(line, item=item_ref(item))
 
 
 def _lines(principal: Principal) -> Select[InventoryLine, EquipmentItem]:
@@ -323,17 +315,11 @@ def _movement_out(
     source: InventoryLine | None,
     target: InventoryLine | None,
 ) -> MovementOut:
-    return MovementOut(
-        id=movement.id,
-        kind=movement.kind,
+    return MovementOut.of(
+        movement,
         item=item_ref(item),
-        quantity=movement.quantity,
         source=_place(source),
         target=_place(target),
-        request_id=movement.request_id,
-        occurred_on=movement.occurred_on,
-        note=movement.note,
-        recorded_by=movement.recorded_by,
         recorded_at=movement.created_at,
     )
 

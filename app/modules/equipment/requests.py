@@ -105,15 +105,7 @@ async def _outs(
             .execution_options(populate_existing=True)
         )
         for line, item in await session.execute(statement):
-            lines[line.request_id].append(
-                RequestLineOut(
-                    id=line.id,
-                    item=item_ref(item),
-                    quantity=line.quantity,
-                    reason=line.reason,
-                    allocated_quantity=line.allocated_quantity,
-                )
-            )
+            lines[line.request_id].append(RequestLineOut.of(line, item=item_ref(item)))
     return [_out(principal, request, school, lines[request.id]) for request, school in rows]
 
 
@@ -123,16 +115,9 @@ def _out(
     school: School,
     lines: list[RequestLineOut],
 ) -> RequestOut:
-    return RequestOut(
-        id=request.id,
+    return RequestOut.of(
+        request,
         school=SchoolRef.model_validate(school),
-        status=request.status,
-        note=request.note,
-        submitted_by=request.submitted_by,
-        submitted_at=request.submitted_at,
-        decided_at=request.decided_at,
-        decision_comment=request.decision_comment,
-        delivered_at=request.delivered_at,
         lines=lines,
         actions=_actions(principal, request.status),
     )

@@ -37,16 +37,7 @@ async def shortages(
 
 
 def _shortage_out(row: Any) -> ShortageRow:
-    return ShortageRow(
-        unit_id=row.id,
-        code=row.code,
-        name_fr=row.name_fr,
-        name_ar=row.name_ar,
-        requested=row.requested,
-        allocated=row.allocated,
-        delivered=row.delivered,
-        open_requests=row.open_requests,
-    )
+    return ShortageRow.of(row, unit_id=row.id)
 
 
 def _shortage_statement(

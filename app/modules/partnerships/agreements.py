@@ -162,7 +162,7 @@ async def _agreement_items(
         .order_by(School.code)
     )
     for r in await session.execute(concerned):
-        schools[r.agreement_id].append(ConcernedSchool(id=r.id, code=r.code, name_fr=r.name_fr))
+        schools[r.agreement_id].append(ConcernedSchool.of(r))
     return [
         _agreement_out(row, lines[row.Agreement.id], schools[row.Agreement.id], today)
         for row in rows
@@ -177,16 +177,9 @@ def _agreement_out(
         (line.amount or Decimal(0) for line in lines if line.kind is ContributionKind.MONEY),
         Decimal(0),
     )
-    return AgreementOut(
-        id=agreement.id,
-        title=agreement.title,
-        domain=agreement.domain,
-        objectives=agreement.objectives,
-        start_date=agreement.start_date,
-        end_date=agreement.end_date,
-        status=agreement.status,
+    return AgreementOut.of(
+        agreement,
         expired=agreement.status is S.ACTIVE and agreement.end_date < today,
-        signed_on=agreement.signed_on,
         partner=PartnerRef(id=agreement.partner_id, kind=row.partner_kind, name=row.partner_name),
         owner=owner_out(agreement, row.owner_name),
         contributions=lines,
@@ -194,8 +187,6 @@ def _agreement_out(
         schools=schools,
         manageable=row.manageable,
         actions=FLOW.actions(agreement.status) if row.manageable else [],
-        created_at=agreement.created_at,
-        updated_at=agreement.updated_at,
     )
 
 

@@ -50,13 +50,7 @@ def with_owner(statement: Select[Any], table: type[Partner] | type[Agreement]) -
 
 
 def owner_out(row: Partner | Agreement, name: str) -> OwnerOut:
-    return OwnerOut(
-        level=row.owner_level,
-        name_fr=name,
-        school_id=row.school_id,
-        province_id=row.province_id,
-        academy_id=row.academy_id,
-    )
+    return OwnerOut.of(row, level=row.owner_level, name_fr=name)
 
 
 # ---- partners -------------------------------------------------------------------------------
@@ -71,19 +65,8 @@ def name_key(name: str) -> str:
 
 def _partner_out(row: Any) -> PartnerOut:
     partner: Partner = row.Partner
-    return PartnerOut(
-        id=partner.id,
-        kind=partner.kind,
-        name=partner.name,
-        ice=partner.ice,
-        registration=partner.registration,
-        contact_name=partner.contact_name,
-        phone=partner.phone,
-        email=partner.email,
-        address=partner.address,
-        owner=owner_out(partner, row.owner_name),
-        manageable=row.manageable,
-        created_at=partner.created_at,
+    return PartnerOut.of(
+        partner, owner=owner_out(partner, row.owner_name), manageable=row.manageable
     )
 
 

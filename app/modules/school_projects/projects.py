@@ -192,17 +192,9 @@ def with_school() -> Any:
 def project_item(principal: Principal, row: Any) -> ProjectItem:
     """A list line from a `(SchoolProject, code, name_fr, name_ar, ...)` row."""
     project: SchoolProject = row[0]
-    return ProjectItem(
-        id=project.id,
-        school=SchoolRef(
-            id=project.school_id, code=row.code, name_fr=row.name_fr, name_ar=row.name_ar
-        ),
-        school_year=project.school_year,
-        status=project.status,
-        title=project.title,
-        submitted_at=project.submitted_at,
-        decided_at=project.decided_at,
-        updated_at=project.updated_at,
+    return ProjectItem.of(
+        project,
+        school=SchoolRef.of(row, id=project.school_id),
         actions=moves_for(principal, project.status),
     )
 
@@ -291,31 +283,13 @@ def _totals(actions: Sequence[ActionOut], indicators: Sequence[ProjectIndicator]
 
 
 def action_out(action: ProjectAction, owner: User | None) -> ActionOut:
-    return ActionOut(
-        id=action.id,
-        objective_id=action.objective_id,
-        title=action.title,
-        owner_user=PersonRef.model_validate(owner) if owner is not None else None,
-        owner_label=action.owner_label,
-        starts_on=action.starts_on,
-        ends_on=action.ends_on,
-        budget=action.budget,
-        status=action.status,
-        progress=action.progress,
+    return ActionOut.of(
+        action, owner_user=PersonRef.model_validate(owner) if owner is not None else None
     )
 
 
 def indicator_out(indicator: ProjectIndicator) -> IndicatorOut:
-    return IndicatorOut(
-        id=indicator.id,
-        objective_id=indicator.objective_id,
-        name=indicator.name,
-        unit=indicator.unit,
-        baseline=indicator.baseline,
-        target=indicator.target,
-        actual=indicator.actual,
-        on_target=on_target(indicator),
-    )
+    return IndicatorOut.of(indicator, on_target=on_target(indicator))
 
 
 async def update_project(
@@ -474,10 +448,4 @@ async def reviews(
 
 def _review_out(row: Any) -> ReviewOut:
     review = row.ProjectReview
-    return ReviewOut(
-        id=review.id,
-        action=review.action,
-        comment=review.comment,
-        by=PersonRef.model_validate(row.User),
-        at=review.at,
-    )
+    return ReviewOut.of(review, by=PersonRef.model_validate(row.User))

@@ -244,14 +244,9 @@ async def _association_out(session: AsyncSession, found: SportAssociation) -> As
         .where(SportAssociationDiscipline.school_id == found.school_id)
         .order_by(SportDiscipline.code)
     )
-    return AssociationOut(
-        id=found.id,
-        school_id=found.school_id,
-        name=found.name,
-        founded_on=found.founded_on,
-        president_id=found.president_id,
+    return AssociationOut.of(
+        found,
         president_name=people[found.president_id],
-        coordinator_id=found.coordinator_id,
         coordinator_name=people.get(found.coordinator_id) if found.coordinator_id else None,
         disciplines=[DisciplineOut.model_validate(d) for d in practised],
     )

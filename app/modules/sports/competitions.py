@@ -69,17 +69,9 @@ def _competitions(principal: Principal) -> Select[*tuple[Any, ...]]:
 
 def _competition_out(row: Any) -> CompetitionOut:
     competition = row.SportCompetition
-    return CompetitionOut(
-        id=competition.id,
-        name=competition.name,
-        owner_level=competition.owner_level,
-        school_year=competition.school_year,
+    return CompetitionOut.of(
+        competition,
         discipline_code=row.discipline_code,
-        category=competition.category,
-        gender=competition.gender,
-        starts_on=competition.starts_on,
-        ends_on=competition.ends_on,
-        status=competition.status,
         actions=COMPETITION_FLOW.actions(competition.status) if row.mine else [],
     )
 

@@ -75,21 +75,13 @@ def _fixtures() -> Select[*tuple[Any, ...]]:
 
 def _fixture_out(row: Any) -> FixtureOut:
     fixture = row.SportFixture
-    return FixtureOut(
-        id=fixture.id,
-        competition_id=fixture.competition_id,
+    return FixtureOut.of(
+        fixture,
         competition_name=row.competition_name,
-        round=fixture.round,
-        scheduled_at=fixture.scheduled_at,
-        place=fixture.place,
-        home_entry_id=fixture.home_entry_id,
         home_team=row.home_team,
         home_school_code=row.home_school_code,
-        away_entry_id=fixture.away_entry_id,
         away_team=row.away_team,
         away_school_code=row.away_school_code,
-        home_score=fixture.home_score,
-        away_score=fixture.away_score,
         played=fixture.home_score is not None,
     )
 

@@ -67,16 +67,8 @@ def teams_statement() -> Select[*tuple[Any, ...]]:
 
 def team_out(row: Any) -> TeamOut:
     team = row.SportTeam
-    return TeamOut(
-        id=team.id,
-        school_id=team.school_id,
-        school_code=row.school_code,
-        school_year=team.school_year,
-        name=team.name,
-        discipline_code=row.discipline_code,
-        category=team.category,
-        gender=team.gender,
-        members=row.members,
+    return TeamOut.of(
+        team, school_code=row.school_code, discipline_code=row.discipline_code, members=row.members
     )
 
 

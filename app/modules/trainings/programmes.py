@@ -145,21 +145,7 @@ def _programmes() -> Rows:
 
 def _programme_out(row: Any) -> ProgrammeOut:
     programme: TrainingProgramme = row[0]
-    return ProgrammeOut(
-        id=programme.id,
-        owner_level=programme.owner_level,
-        province_id=programme.province_id,
-        academy_id=programme.academy_id,
-        theme=programme.theme,
-        description=programme.description,
-        audience=programme.audience,
-        subject_id=programme.subject_id,
-        subject_code=row.code,
-        level_code=programme.level_code,
-        target_cycle=programme.target_cycle,
-        sessions=row.sessions,
-        created_at=programme.created_at,
-    )
+    return ProgrammeOut.of(programme, subject_code=row.code, sessions=row.sessions)
 
 
 async def _check_targets(session: AsyncSession, new: ProgrammeIn) -> None:
@@ -277,19 +263,12 @@ def days_of(training: TrainingSession) -> int:
 
 def session_out(row: Any) -> SessionOut:
     training: TrainingSession = row[0]
-    return SessionOut(
-        id=training.id,
-        programme_id=training.programme_id,
+    return SessionOut.of(
+        training,
         theme=row.theme,
         audience=row.audience,
         owner_level=row.owner_level,
-        starts_on=training.starts_on,
-        ends_on=training.ends_on,
         days=days_of(training),
-        place=training.place,
-        capacity=training.capacity,
-        trainer_name=training.trainer_name,
-        hours_per_day=training.hours_per_day,
         approved=row.approved,
         requested=row.requested,
         fill_rate=_ratio(row.approved, training.capacity),
@@ -497,14 +476,8 @@ async def staff_hours(
 
 
 def _staff_hours_out(row: Any) -> StaffHoursOut:
-    return StaffHoursOut(
-        user_id=row.id,
-        name=f"{row.first_name} {row.last_name}",
-        role=row.role,
-        school_id=row.school_id,
-        registrations=row.registrations,
-        completed=row.completed,
-        hours_completed=row.hours,
+    return StaffHoursOut.of(
+        row, user_id=row.id, name=f"{row.first_name} {row.last_name}", hours_completed=row.hours
     )
 
 
@@ -555,10 +528,6 @@ async def steering_figure(session: AsyncSession, unit: UnitOut) -> TrainingFigur
             ).select_from(sessions)
         )
     ).one()
-    return TrainingFigures(
-        sessions=row.sessions,
-        places=row.places,
-        approved=row.approved,
-        fill_rate=rate(row.approved, row.places),
-        hours_completed=row.hours,
+    return TrainingFigures.of(
+        row, fill_rate=rate(row.approved, row.places), hours_completed=row.hours
     )

@@ -102,16 +102,7 @@ def _out(row: Any) -> RegistrationOut:
     registration, training = row[0], row[1]
     return RegistrationOut(
         id=registration.id,
-        session=SessionRef(
-            id=training.id,
-            programme_id=training.programme_id,
-            theme=row.theme,
-            starts_on=training.starts_on,
-            ends_on=training.ends_on,
-            place=training.place,
-            hours_per_day=training.hours_per_day,
-            days=days_of(training),
-        ),
+        session=SessionRef.of(training, theme=row.theme, days=days_of(training)),
         person=PersonOut(
             id=registration.user_id,
             name=f"{row.first_name} {row.last_name}",

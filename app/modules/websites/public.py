@@ -75,13 +75,7 @@ async def school_page(session: AsyncSession, code: str) -> PublicSchool:
             motto=site.motto,
             founded_year=site.founded_year,
         ),
-        contacts=PublicContacts(
-            address=site.address,
-            phone=site.phone,
-            email=site.email,
-            opening_hours=site.opening_hours,
-            map_url=site.map_url,
-        ),
+        contacts=PublicContacts.of(site),
         published_at=site.published_at,
     )
 
