@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Request, Response, status
 
 from app.accounts.guards import CurrentPrincipal
-from app.core.caching import NOT_MODIFIED, conditional_json
+from app.core.caching import cached_read, conditional_json
 from app.core.db.session import SessionDep
 from app.core.params import PageParams
 from app.core.routing import RouteGroup, face_routes
@@ -61,12 +61,7 @@ def diagnostics_view(operation_prefix: str, resolve_pupil: PupilResolver) -> API
     router = APIRouter()
     PupilId = Annotated[uuid.UUID, Depends(resolve_pupil)]  # noqa: N806  (a type alias)
 
-    @router.get(
-        "/diagnostics",
-        operation_id=f"{operation_prefix}-diagnostics",
-        response_model=PupilDiagnostics,
-        responses=NOT_MODIFIED,
-    )
+    @cached_read(router, "/diagnostics", f"{operation_prefix}-diagnostics", PupilDiagnostics)
     async def pupil_diagnostics(
         request: Request, pupil_id: PupilId, session: SessionDep
     ) -> Response:

@@ -18,7 +18,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Request, Response, status
 
 from app.accounts.guards import CurrentPrincipal
-from app.core.caching import NOT_MODIFIED, conditional_json
+from app.core.caching import cached_read, conditional_json
 from app.core.db.session import SessionDep
 from app.core.params import PageParams
 from app.core.routing import RouteGroup, face_routes
@@ -73,12 +73,7 @@ def sports_view(operation_prefix: str, resolve_pupil: PupilResolver) -> APIRoute
     router = APIRouter()
     PupilId = Annotated[uuid.UUID, Depends(resolve_pupil)]  # noqa: N806  (a type alias)
 
-    @router.get(
-        "/sports",
-        operation_id=f"{operation_prefix}-sports",
-        response_model=PupilSportsOut,
-        responses=NOT_MODIFIED,
-    )
+    @cached_read(router, "/sports", f"{operation_prefix}-sports", PupilSportsOut)
     async def pupil_sports(request: Request, pupil_id: PupilId, session: SessionDep) -> Response:
         """The pupil's sport licences, teams of this year and their upcoming fixtures."""
         return conditional_json(request, await sport_fixtures.pupil_sports(session, pupil_id))
