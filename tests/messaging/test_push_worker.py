@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
 from app import cli
-from app.accounts.models import User
+from app.accounts.models import AuthSession, User
 from app.core.db.session import create_session_factory
 from app.core.roles import Role
 from app.main import create_app
@@ -223,9 +223,13 @@ class Outbox:
             user = await create_user(
                 session, Role.PARENT, username=f"push-{uuid.uuid4().hex[:12]}@taalim.ma"
             )
+            login = AuthSession(user_id=user.id)
+            session.add(login)
+            await session.flush()
             session.add_all(
                 Device(
                     user_id=user.id,
+                    session_id=login.id,
                     token=token,
                     platform=DevicePlatform.ANDROID,
                     app=DeviceApp.WALI,
