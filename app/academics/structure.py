@@ -146,7 +146,10 @@ async def update_class(
     school_class = await class_of_school(session, principal, class_id)
     patch.apply_to(school_class)
     await session.flush()
-    return next(c for c in await list_classes(session, principal) if c.id == class_id)
+    # Outside this year's list (a class of another year): not found, and nothing is written.
+    return found(
+        next((c for c in await list_classes(session, principal) if c.id == class_id), None)
+    )
 
 
 # ---- pupils --------------------------------------------------------------------------------
@@ -203,7 +206,8 @@ async def update_pupil(
     pupil = await _of_school(session, principal, Pupil, pupil_id)
     patch.apply_to(pupil)
     await session.flush()
-    return next(p for p in await list_pupils(session, principal, None) if p.id == pupil_id)
+    pupils = await list_pupils(session, principal, None)
+    return found(next((p for p in pupils if p.id == pupil_id), None))
 
 
 async def enrol(
@@ -471,7 +475,8 @@ async def reassign(
     teacher = await _teacher_of_school(session, principal, teacher_id)
     assignment.teacher_id = teacher.id
     await session.flush()
-    return next(a for a in await list_assignments(session, principal) if a.id == assignment_id)
+    assignments = await list_assignments(session, principal)
+    return found(next((a for a in assignments if a.id == assignment_id), None))
 
 
 async def remove_slot(session: AsyncSession, principal: Principal, slot_id: uuid.UUID) -> None:

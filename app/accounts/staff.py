@@ -115,4 +115,5 @@ async def update_teacher(
     elif changes.get("is_active") is True:
         user.is_active, user.disabled_at = True, None
     await session.flush()
-    return next(t for t in await list_teachers(session, principal) if t.id == teacher_id)
+    teachers = await list_teachers(session, principal)
+    return found(next((t for t in teachers if t.id == teacher_id), None))

@@ -9,7 +9,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Enrolment, Pupil, SchoolClass
@@ -193,6 +193,10 @@ async def correct_mark(
         new_absent=correction.absent,
         reason=correction.reason,
         corrected_by=principal.user_id,
+    )
+    # The database lets a locked mark change only inside a correction that names it.
+    await session.execute(
+        select(func.set_config("massar.mark_correction", str(mark.id), literal(True)))
     )
     mark.mark, mark.absent = correction.mark, correction.absent
     mark.updated_by, mark.updated_at = principal.user_id, datetime.now(UTC)

@@ -191,6 +191,11 @@ class Device(UUIDPrimaryKey, Base):
     user_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("users.id", ondelete="CASCADE"), index=True
     )
+    # The login it was registered under: when that login ends (logout, password change or
+    # reset, a revoked family, a disabled account), a trigger drops the device and its pushes.
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("auth_sessions.id", ondelete="CASCADE"), index=True
+    )
     token: Mapped[str] = mapped_column(String(DEVICE_TOKEN_MAX), unique=True)
     platform: Mapped[DevicePlatform] = mapped_column(checked(DevicePlatform, "platform"))
     app: Mapped[DeviceApp] = mapped_column(checked(DeviceApp, "app"))

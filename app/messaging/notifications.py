@@ -234,7 +234,8 @@ def _notification_out(row: Row[Any]) -> NotificationOut:
 async def register_device(
     session: AsyncSession, principal: Principal, device: DeviceIn
 ) -> DeviceOut:
-    """Register a push token for my account; the same token again updates its row."""
+    """Register a push token for my account, under this login: the same token again updates
+    its row, and the device goes when the login ends."""
     # A token is one installation. If another account had it (a shared phone, a new login),
     # that account's device goes, and its queued pushes with it: the new user must never
     # receive the previous one's notifications.
@@ -244,6 +245,7 @@ async def register_device(
     statement = insert(Device).values(
         id=uuid.uuid4(),
         user_id=principal.user_id,
+        session_id=principal.session_id,
         token=device.token,
         platform=device.platform,
         app=device.app,
@@ -253,6 +255,7 @@ async def register_device(
         index_elements=["token"],
         set_={
             "user_id": statement.excluded.user_id,
+            "session_id": statement.excluded.session_id,
             "platform": statement.excluded.platform,
             "app": statement.excluded.app,
             "locale": statement.excluded.locale,

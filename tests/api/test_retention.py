@@ -64,6 +64,7 @@ async def test_expired_and_ended_rows_go_and_live_ones_stay(
     old, recent = notification(user.id, ago(400)), notification(user.id, ago(10))
     device = Device(
         user_id=user.id,
+        session_id=live.id,
         token="t" * 40,
         platform=DevicePlatform.ANDROID,
         app=DeviceApp.WALI,
@@ -121,9 +122,13 @@ async def test_a_pending_push_is_kept_however_old(
     session: AsyncSession, session_factory: async_sessionmaker[AsyncSession]
 ) -> None:
     user = await create_user(session, Role.PARENT)
+    login = AuthSession(user_id=user.id)
+    session.add(login)
+    await session.flush()
     note = notification(user.id, ago(5))
     device = Device(
         user_id=user.id,
+        session_id=login.id,
         token="p" * 40,
         platform=DevicePlatform.IOS,
         app=DeviceApp.WALI,

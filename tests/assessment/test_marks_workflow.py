@@ -6,7 +6,8 @@ from decimal import Decimal as D  # noqa: N817
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.assessment.models import MarkCorrection
@@ -128,7 +129,7 @@ async def test_a_correction_is_the_audited_way_to_change_a_validated_mark(
         json={"mark": 15, "reason": "Erreur de saisie"},
         headers=staff,
     )
-    assert corrected.status_code == 201, corrected.text
+    assert corrected.status_code in (200, 201), corrected.text
     audit = corrected.json()
     assert D(audit["old_mark"]) == D("10")
     assert D(audit["new_mark"]) == D("15")
@@ -202,3 +203,52 @@ async def test_other_roles_get_403(
     assert (
         await client.post(f"/api/v1/school/tests/{fake}/validate", headers=headers)
     ).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE marks SET mark = 1 WHERE test_id = :test",
+        "DELETE FROM marks WHERE test_id = :test",
+        "INSERT INTO marks (id, school_id, school_year, test_id, pupil_id, mark, absent)"
+        " SELECT gen_random_uuid(), school_id, school_year, id, :pupil, 5, false"
+        " FROM class_tests WHERE id = :test",
+    ],
+    ids=["update", "delete", "insert"],
+)
+async def test_the_database_refuses_marks_written_past_the_draft(
+    client: httpx.AsyncClient, family: FamilyWorld, session: AsyncSession, statement: str
+) -> None:
+    test_id = await _submitted_test(client, family)
+    stranger = family.teaching.pupils["c2"][0]  # no mark on this test yet
+    with pytest.raises(IntegrityError, match="are locked"):
+        async with session.begin_nested():
+            await session.execute(text(statement), {"test": test_id, "pupil": stranger.id})
+
+
+async def test_a_validation_and_a_marks_write_at_once_leave_no_mark_changed_after_it(
+    client: httpx.AsyncClient, family: FamilyWorld, session: AsyncSession
+) -> None:
+    test_id = await _submitted_test(client, family)
+    staff = family.auth("school_staff")
+    validated = await client.post(f"/api/v1/school/tests/{test_id}/validate", headers=staff)
+    assert validated.status_code == 200
+    # Whatever a service let through, the database holds the line.
+    with pytest.raises(IntegrityError):
+        async with session.begin_nested():
+            await session.execute(
+                text("UPDATE marks SET mark = 2 WHERE test_id = :test"), {"test": test_id}
+            )
+    corrected = await client.post(
+        f"/api/v1/school/marks/{await _a_mark(session, test_id)}/correction",
+        json={"mark": 12, "absent": False, "reason": "Erreur de report"},
+        headers=staff,
+    )
+    assert corrected.status_code in (200, 201), corrected.text
+
+
+async def _a_mark(session: AsyncSession, test_id: str) -> str:
+    mark_id = await session.scalar(
+        text("SELECT id FROM marks WHERE test_id = :test LIMIT 1"), {"test": test_id}
+    )
+    return str(mark_id)

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import shutil
+import socket
+import time
 import uuid
 from collections.abc import AsyncIterator
 
@@ -23,6 +27,7 @@ from app.core.security.throttle import (
     TooManyAttempts,
     build_login_throttle,
     client_ip,
+    redis_client,
 )
 from app.settings import Settings
 from tests.accounts.test_mfa import _activate as activate_mfa
@@ -313,3 +318,71 @@ async def test_redis_release_leaves_no_counter_without_expiry(
     await redis_store.release("counted")
     assert await redis_store.add_failure("counted", 60) == 1
     assert await redis_store._client.ttl(redis_store._prefix + "failures:counted") > 0
+
+
+# ---- Redis stopped mid-run, on a server of the test's own -----------------------------------
+
+
+async def _own_redis(port: int) -> asyncio.subprocess.Process:
+    server = await asyncio.create_subprocess_exec(
+        "redis-server",
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        stdout=asyncio.subprocess.DEVNULL,
+    )
+    client = Redis(port=port)
+    try:
+        for _ in range(100):
+            try:
+                await client.ping()
+                return server
+            except RedisError:
+                await asyncio.sleep(0.05)
+    finally:
+        await client.aclose()
+    raise AssertionError("redis-server did not start")
+
+
+async def test_a_redis_stopped_mid_run_fails_open_then_counts_again(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Documented behaviour: while Redis is down, failed logins are not counted (passwords
+    and second factors are still checked, so nobody is locked out by the outage); once it is
+    back, counting starts afresh (Redis keeps nothing on disk)."""
+    if shutil.which("redis-server") is None:
+        if os.environ.get("CI"):
+            raise AssertionError("redis-server is needed for this test in CI")
+        pytest.skip("no redis-server on this machine")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = await _own_redis(port)
+    store = RedisThrottleStore(redis_client(f"redis://127.0.0.1:{port}/0"))
+    throttle = LoginThrottle(store, POLICY)
+    try:
+        for _ in range(3):
+            await throttle.failed(await throttle.begin("a@taalim.ma", "10.0.0.1"))
+        server.kill()
+        await server.wait()
+        started = time.monotonic()
+        for _ in range(10):  # far past the limit: not counted, not locked
+            await throttle.failed(await throttle.begin("a@taalim.ma", "10.0.0.1"))
+        # Given up at once, not after the client's retries (a bound, not a timing target).
+        assert time.monotonic() - started < 10 * 6 * 0.5
+        assert "unavailable" in caplog.text
+        server = await _own_redis(port)
+        for _ in range(5):
+            await throttle.failed(await throttle.begin("a@taalim.ma", "10.0.0.1"))
+        with pytest.raises(TooManyAttempts):
+            await throttle.begin("a@taalim.ma", "10.0.0.1")
+    finally:
+        await store.aclose()
+        if server.returncode is None:
+            server.kill()
+            await server.wait()

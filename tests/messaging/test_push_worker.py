@@ -11,6 +11,9 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
+import signal
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -25,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from typer.testing import CliRunner
 
 from app import cli
-from app.accounts.models import User
+from app.accounts.models import AuthSession, User
 from app.core.db.session import create_session_factory
 from app.core.roles import Role
 from app.main import create_app
@@ -95,8 +98,8 @@ class FakeProvider:
     _handlers: set[asyncio.Task[Any]] = field(default_factory=set)
     _arrived: asyncio.Event = field(default_factory=asyncio.Event)
 
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", 0)
+    async def start(self, port: int = 0) -> None:
+        self._server = await asyncio.start_server(self._serve, "127.0.0.1", port)
         port = self._server.sockets[0].getsockname()[1]
         self.url = f"http://127.0.0.1:{port}"
 
@@ -223,9 +226,13 @@ class Outbox:
             user = await create_user(
                 session, Role.PARENT, username=f"push-{uuid.uuid4().hex[:12]}@taalim.ma"
             )
+            login = AuthSession(user_id=user.id)
+            session.add(login)
+            await session.flush()
             session.add_all(
                 Device(
                     user_id=user.id,
+                    session_id=login.id,
                     token=token,
                     platform=DevicePlatform.ANDROID,
                     app=DeviceApp.WALI,
@@ -588,3 +595,96 @@ async def _no_leftovers(engine: AsyncEngine) -> AsyncIterator[None]:
     async with engine.connect() as conn:
         for model in (Device, Notification, PushMessage):
             assert await conn.scalar(select(func.count()).select_from(model)) == 0, model
+
+
+# ---- faults: the provider stopped mid-run, a worker killed mid-batch -------------------------
+
+
+async def test_a_provider_stopped_mid_run_loses_nothing_and_sends_nothing_twice(
+    provider: FakeProvider, sessions: Sessions, outbox: Outbox
+) -> None:
+    tokens = [f"tok-outage-{n}" for n in range(4)]
+    user = await outbox.parent_with_devices(*((t, DeviceLocale.FR) for t in tokens))
+    await outbox.notify(user)
+    settings = _settings(provider.url)
+    port = int(provider.url.rsplit(":", 1)[1])
+
+    await provider.stop()  # the provider goes away with the whole batch due
+    async with running(sessions, settings) as worker:
+        down = await worker.run_cycle()
+        assert (down.claimed, down.sent, down.retried) == (4, 0, 4)
+        for token in tokens:
+            message = await outbox.message(token)
+            assert message is not None
+            assert (message.status, message.attempts) == (PushStatus.PENDING, 1)
+
+        back = FakeProvider()
+        await back.start(port)  # the provider returns where it was
+        try:
+            await outbox.make_due()
+            assert (await worker.run_cycle()).sent == 4
+            assert (await worker.run_cycle()).claimed == 0
+        finally:
+            await back.stop()
+    assert sorted(r.body["message"]["token"] for r in back.received) == sorted(tokens)
+
+
+async def test_a_worker_killed_mid_batch_is_given_up_after_its_lease_and_never_resent(
+    provider: FakeProvider, sessions: Sessions, outbox: Outbox, database_url: str
+) -> None:
+    hanging = [f"tok-killed-{n}" for n in range(3)]
+    for token in hanging:
+        provider.scripts[token] = [Reply(200, {}, hang=True)]
+    user = await outbox.parent_with_devices(*((t, DeviceLocale.FR) for t in hanging))
+    await outbox.notify(user)
+
+    worker = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "app.cli",
+        "worker",
+        env={
+            **os.environ,
+            "MASSAR_DATABASE_URL": database_url,
+            "MASSAR_PUSH_PROVIDER_URL": provider.url,
+            "MASSAR_PUSH_CREDENTIALS": "test-credential",
+            "MASSAR_PUSH_TIMEOUT_SECONDS": "30",
+            "MASSAR_PUSH_LEASE_SECONDS": "3600",
+        },
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        # The worker has claimed the batch and is waiting on the provider: kill it there.
+        for _ in range(200):
+            if len(provider.received) == len(hanging):
+                break
+            await asyncio.sleep(0.05)
+        assert len(provider.received) == len(hanging)
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        await asyncio.wait_for(worker.wait(), timeout=10)
+
+    for token in hanging:
+        message = await outbox.message(token)
+        assert message is not None
+        assert message.status is PushStatus.SENDING  # claimed, outcome unknown
+    # The lease runs out (moved back rather than waited for).
+    await outbox.execute(
+        update(PushMessage)
+        .where(PushMessage.status == PushStatus.SENDING)
+        .values(claimed_at=func.now() - timedelta(hours=1))
+    )
+    later = _settings(provider.url)
+    async with running(sessions, later) as successor:
+        report = await successor.run_cycle()
+        assert (report.expired, report.claimed) == (len(hanging), 0)
+    async with sessions() as session:
+        given_up = await session.scalars(
+            select(PushMessage.last_error)
+            .join(Device)
+            .where(Device.token.in_(hanging), PushMessage.status == PushStatus.FAILED)
+        )
+        assert list(given_up) == [LEASE_EXPIRED] * len(hanging)
+    # Each was offered to the provider once, by the killed worker, and never again.
+    assert sorted(r.body["message"]["token"] for r in provider.received) == sorted(hanging)

@@ -19,6 +19,8 @@ from typing import Annotated, Protocol
 
 from fastapi import Depends
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from starlette.requests import Request
 
@@ -272,14 +274,22 @@ def _ip_key(client_ip: str) -> str:
     return "ip:" + client_ip
 
 
+def redis_client(url: str) -> Redis:
+    """A client that gives up at once: short timeouts and no retries, so a Redis that is down
+    or hung costs a login half a second at most, and the store fails open (the client's own
+    default retries ten times with backoff, seconds per call)."""
+    return Redis.from_url(
+        url,
+        socket_timeout=_REDIS_TIMEOUT,
+        socket_connect_timeout=_REDIS_TIMEOUT,
+        retry=Retry(NoBackoff(), 0),
+    )
+
+
 def build_login_throttle(settings: Settings, store: ThrottleStore | None = None) -> LoginThrottle:
     """The throttle the settings ask for: Redis when a URL is set, else in-process."""
     if store is None and settings.redis_url:
-        # Short timeouts: a hung Redis must not hold logins (the store then fails open).
-        client = Redis.from_url(
-            settings.redis_url, socket_timeout=_REDIS_TIMEOUT, socket_connect_timeout=_REDIS_TIMEOUT
-        )
-        store = RedisThrottleStore(client)
+        store = RedisThrottleStore(redis_client(settings.redis_url))
     elif store is None:
         if settings.workers > 1:
             log.warning("MASSAR_REDIS_URL is unset: each worker counts failed logins on its own")
