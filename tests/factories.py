@@ -315,7 +315,9 @@ async def create_test_with_marks(
     semester: int = 1,
     status: TestStatus = TestStatus.PUBLISHED,
 ) -> ClassTest:
-    """A test with marks; "absent" marks the pupil absent."""
+    """A test with marks; "absent" marks the pupil absent. The marks are written while the test
+    is a draft, then it takes its status, as the workflow would (the database refuses marks
+    written to a test past its draft)."""
     test = ClassTest(
         school_id=school_class.school_id,
         school_year=school_class.school_year,
@@ -326,7 +328,7 @@ async def create_test_with_marks(
         kind=kind,
         test_date=date(school_class.school_year, 10, 15),
         title=f"{kind} {taught.code}",
-        status=status,
+        status=TestStatus.DRAFT,
     )
     session.add(test)
     await session.flush()
@@ -342,6 +344,8 @@ async def create_test_with_marks(
         )
         for pupil, value in marks.items()
     )
+    await session.flush()
+    test.status = status
     await session.flush()
     return test
 

@@ -655,8 +655,9 @@ async def test_a_worker_killed_mid_batch_is_given_up_after_its_lease_and_never_r
         stderr=asyncio.subprocess.DEVNULL,
     )
     try:
-        # The worker has claimed the batch and is waiting on the provider: kill it there.
-        for _ in range(200):
+        # The worker has claimed the batch and is waiting on the provider: kill it there. (Its
+        # start, a new interpreter importing the app, can take a while on a busy machine.)
+        for _ in range(1200):
             if len(provider.received) == len(hanging):
                 break
             await asyncio.sleep(0.05)
