@@ -7,13 +7,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditAction, AuditEntry
 from app.audit.schemas import AuditEntryOut
 from app.core.listing import timestamp_page
 from app.core.pagination import PageRequest
+from app.core.roles import Role, StaffTitle
 from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.organisation.scopes import school_scope
@@ -49,6 +50,48 @@ class AuditFilters:
         return clauses
 
 
+# What each kind of reader may see of the audit, by entity (table). The audit already keeps
+# no private text; this keeps each reader to the records of their own work. A director and a
+# deputy answer for everything in their school; the discipline office for presence and its
+# justifications; a secretary for the school's structure and accounts; steering staff audit
+# the schools' work, not the families' correspondence.
+_STRUCTURE = frozenset(
+    {
+        "classes",
+        "pupils",
+        "enrolments",
+        "teaching_assignments",
+        "timetable_slots",
+        "transfers",
+        "users",
+        "teacher_profiles",
+        "link_codes",
+        "guardian_links",
+    }
+)
+_PRESENCE = frozenset(
+    {"attendance_sheets", "attendance_marks", "justifications", "justified_absences", "lessons"}
+)
+_FAMILIES = frozenset(
+    {"messages", "message_threads", "pupil_contacts", "justifications", "justified_absences"}
+)
+_BY_TITLE: dict[StaffTitle, frozenset[str] | None] = {
+    StaffTitle.DIRECTOR: None,
+    StaffTitle.DEPUTY: None,
+    StaffTitle.DISCIPLINE_OFFICE: _PRESENCE | {"classes", "pupils", "enrolments"},
+    StaffTitle.SECRETARY: _STRUCTURE,
+}
+
+
+def _readable(principal: Principal) -> ColumnElement[bool]:
+    """The entities the caller may read, as a WHERE clause."""
+    if principal.role is Role.SCHOOL_STAFF:
+        # No title: nothing (an account opened before titles were set reads no audit).
+        entities = _BY_TITLE[principal.title] if principal.title else frozenset[str]()
+        return true() if entities is None else AuditEntry.entity.in_(sorted(entities))
+    return AuditEntry.entity.not_in(sorted(_FAMILIES))
+
+
 async def list_entries(
     session: AsyncSession, principal: Principal, filters: AuditFilters, page: PageRequest
 ) -> Page[AuditEntryOut]:
@@ -56,7 +99,9 @@ async def list_entries(
     newest first by (occurred_at, id): a keyset the indexes serve."""
     # Rows of no school are never equal to a school: only central's `true()` shows them.
     school_id = cast(ColumnElement[uuid.UUID], AuditEntry.school_id)
-    statement = select(AuditEntry).where(school_scope(principal, school_id), *filters.clauses())
+    statement = select(AuditEntry).where(
+        school_scope(principal, school_id), _readable(principal), *filters.clauses()
+    )
     keys = AuditEntry.occurred_at, AuditEntry.id
     rows, cursor = await timestamp_page(session, statement, *keys, page)
     return Page(

@@ -7,11 +7,13 @@ from __future__ import annotations
 import json
 
 import httpx
+import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.audit.models import AuditEntry
-from tests.factories import FamilyWorld
+from app.core.roles import Role, StaffTitle
+from tests.factories import FamilyWorld, access_token, create_user
 
 SCHOOL_AUDIT = "/api/v1/school/audit"
 STEERING_AUDIT = "/api/v1/steering/audit"
@@ -78,3 +80,49 @@ async def test_the_stored_rows_hold_no_private_text(
     assert BODY not in stored
     assert PHONE not in stored
     assert family.child.first_name not in stored
+
+
+@pytest.mark.parametrize(
+    ("title", "entity", "shown"),
+    [
+        (StaffTitle.SECRETARY, "messages", False),
+        (StaffTitle.SECRETARY, "pupils", True),
+        (StaffTitle.DISCIPLINE_OFFICE, "messages", False),
+        (StaffTitle.DISCIPLINE_OFFICE, "users", False),
+        (StaffTitle.DISCIPLINE_OFFICE, "pupils", True),
+        (StaffTitle.DEPUTY, "messages", True),
+    ],
+)
+async def test_each_post_reads_the_audit_of_its_own_work(
+    client: httpx.AsyncClient,
+    family: FamilyWorld,
+    session: AsyncSession,
+    title: StaffTitle,
+    entity: str,
+    shown: bool,
+) -> None:
+    await _send_message(client, family)
+    school = family.teaching.world.schools["a1"]
+    reader = await create_user(session, Role.SCHOOL_STAFF, school=school, title=title)
+    token = await access_token(session, reader)
+    await session.commit()
+    answer = await client.get(
+        SCHOOL_AUDIT, params={"entity": entity}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert answer.status_code == 200, answer.text
+    director = await client.get(
+        SCHOOL_AUDIT, params={"entity": entity}, headers=family.auth("school_staff")
+    )
+    assert director.json()["items"], f"the test needs {entity} rows in the audit"
+    assert bool(answer.json()["items"]) is shown
+
+
+async def test_steering_does_not_read_the_families_correspondence(
+    client: httpx.AsyncClient, family: FamilyWorld
+) -> None:
+    await _send_message(client, family)
+    for entity in ("messages", "message_threads", "pupil_contacts"):
+        answer = await client.get(
+            STEERING_AUDIT, params={"entity": entity}, headers=family.auth("central_staff")
+        )
+        assert answer.json()["items"] == []
