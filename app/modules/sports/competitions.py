@@ -173,16 +173,7 @@ def _entries() -> Select[*tuple[Any, ...]]:
 
 def _entry_out(row: Any, flow: Workflow[EntryStatus]) -> EntryOut:
     entry = row.SportEntry
-    return EntryOut(
-        id=entry.id,
-        competition_id=entry.competition_id,
-        competition_name=row.competition_name,
-        team_id=entry.team_id,
-        team_name=row.team_name,
-        school_code=row.school_code,
-        status=entry.status,
-        actions=flow.actions(entry.status),
-    )
+    return EntryOut.of(entry, **row._mapping, actions=flow.actions(entry.status))
 
 
 async def _entry(
