@@ -346,9 +346,7 @@ async def add_session(
         school_id=group.school_id,
         group_id=group.id,
         session_date=new.date,
-        starts_at=new.starts_at,
-        ends_at=new.ends_at,
-        place=new.place,
+        **new.model_dump(exclude={"date"}),
     )
     session.add(remedial)
     await session.flush()

@@ -123,14 +123,7 @@ async def schedule_fixture(
         )
     if errors:
         raise InvalidInput(errors)
-    fixture = SportFixture(
-        competition_id=competition.id,
-        home_entry_id=new.home_entry_id,
-        away_entry_id=new.away_entry_id,
-        scheduled_at=new.scheduled_at,
-        place=new.place,
-        round=new.round,
-    )
+    fixture = SportFixture(competition_id=competition.id, **new.model_dump())
     session.add(fixture)
     await session.flush()
     out = await _fixture(session, fixture.id)
