@@ -350,13 +350,8 @@ async def _grid(session: AsyncSession, test: DiagnosticTest, taught: TaughtClass
             if r.score is not None
         ]
         rows.append(
-            GridRowOut(
-                pupil_id=pupil.id,
-                massar_code=pupil.massar_code,
-                first_name=pupil.first_name,
-                last_name=pupil.last_name,
-                absent=any(r.absent for r in mine),
-                scores=scores,
+            GridRowOut.of(
+                pupil, pupil_id=pupil.id, absent=any(r.absent for r in mine), scores=scores
             )
         )
     return GridOut(test=test_out, class_id=taught.id, rows=rows)
@@ -532,11 +527,9 @@ async def class_summary(
         row = counted.get(c.id)
         assessed, mastered = (row.assessed, row.mastered) if row else (0, 0)
         lines.append(
-            CompetencyMastery(
+            CompetencyMastery.of(
+                c,
                 competency_id=c.id,
-                code=c.code,
-                label_fr=c.label_fr,
-                label_ar=c.label_ar,
                 assessed=assessed,
                 mastered=mastered,
                 rate=rate(mastered, assessed),

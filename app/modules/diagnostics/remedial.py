@@ -145,11 +145,8 @@ async def confirm_group(
         raise Conflict("diagnostics.group_name_taken")
     group = RemedialGroup(
         school_id=taught.school_id,
-        class_id=taught.id,
-        test_id=test.id,
-        competency_id=competency.id,
         teacher_id=principal.user_id,
-        name=new.name,
+        **new.model_dump(exclude={"pupil_ids"}),
     )
     session.add(group)
     await session.flush()
