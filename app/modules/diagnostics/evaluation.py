@@ -156,21 +156,14 @@ async def create_test(
         year = (await _diagnostic_for_post_test(session, principal, new)).school_year
     test = DiagnosticTest(
         **owner_place(principal),
+        **new.model_dump(exclude={"competencies"}),
         school_year=year,
-        level_code=new.level_code,
-        subject_id=new.subject_id,
-        kind=new.kind,
-        diagnostic_id=new.diagnostic_id,
-        title=new.title,
-        mastery_threshold=new.mastery_threshold,
         created_by=principal.user_id,
     )
     session.add(test)
     await session.flush()
     session.add_all(
-        DiagnosticCompetency(
-            test_id=test.id, rank=rank, code=c.code, label_fr=c.label_fr, label_ar=c.label_ar
-        )
+        DiagnosticCompetency(test_id=test.id, rank=rank, **c.model_dump())
         for rank, c in enumerate(new.competencies, start=1)
     )
     await session.flush()

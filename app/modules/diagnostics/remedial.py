@@ -464,11 +464,9 @@ async def _pupil_tests(session: AsyncSession, pupil_id: uuid.UUID) -> list[Pupil
             PupilTestOutcome.of(test, test_id=test.id, competencies=[]),
         )
         outcome.competencies.append(
-            PupilCompetencyOutcome(
+            PupilCompetencyOutcome.of(
+                competency,
                 competency_id=competency.id,
-                code=competency.code,
-                label_fr=competency.label_fr,
-                label_ar=competency.label_ar,
                 score=score,
                 absent=absent,
                 mastered=score is not None and score >= test.mastery_threshold,

@@ -182,11 +182,7 @@ async def submit_request(session: AsyncSession, principal: Principal, new: Reque
     await session.flush()
     session.add_all(
         EquipmentRequestLine(
-            school_id=principal.school_id,
-            request_id=request.id,
-            item_id=line.item_id,
-            quantity=line.quantity,
-            reason=line.reason,
+            school_id=principal.school_id, request_id=request.id, **line.model_dump()
         )
         for line in new.lines
     )

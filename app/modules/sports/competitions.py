@@ -87,13 +87,9 @@ async def create_competition(
         raise invalid("body.discipline_code", "unknown discipline", "unknown_discipline")
     competition = SportCompetition(
         **owner_place(principal),
-        name=new.name,
+        **new.model_dump(exclude={"discipline_code"}),
         school_year=await current_school_year(session),
         discipline_id=discipline,
-        category=new.category,
-        gender=new.gender,
-        starts_on=new.starts_on,
-        ends_on=new.ends_on,
         created_by=principal.user_id,
     )
     session.add(competition)
