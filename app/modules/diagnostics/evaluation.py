@@ -156,21 +156,14 @@ async def create_test(
         year = (await _diagnostic_for_post_test(session, principal, new)).school_year
     test = DiagnosticTest(
         **owner_place(principal),
+        **new.model_dump(exclude={"competencies"}),
         school_year=year,
-        level_code=new.level_code,
-        subject_id=new.subject_id,
-        kind=new.kind,
-        diagnostic_id=new.diagnostic_id,
-        title=new.title,
-        mastery_threshold=new.mastery_threshold,
         created_by=principal.user_id,
     )
     session.add(test)
     await session.flush()
     session.add_all(
-        DiagnosticCompetency(
-            test_id=test.id, rank=rank, code=c.code, label_fr=c.label_fr, label_ar=c.label_ar
-        )
+        DiagnosticCompetency(test_id=test.id, rank=rank, **c.model_dump())
         for rank, c in enumerate(new.competencies, start=1)
     )
     await session.flush()
@@ -350,13 +343,8 @@ async def _grid(session: AsyncSession, test: DiagnosticTest, taught: TaughtClass
             if r.score is not None
         ]
         rows.append(
-            GridRowOut(
-                pupil_id=pupil.id,
-                massar_code=pupil.massar_code,
-                first_name=pupil.first_name,
-                last_name=pupil.last_name,
-                absent=any(r.absent for r in mine),
-                scores=scores,
+            GridRowOut.of(
+                pupil, pupil_id=pupil.id, absent=any(r.absent for r in mine), scores=scores
             )
         )
     return GridOut(test=test_out, class_id=taught.id, rows=rows)
@@ -532,11 +520,9 @@ async def class_summary(
         row = counted.get(c.id)
         assessed, mastered = (row.assessed, row.mastered) if row else (0, 0)
         lines.append(
-            CompetencyMastery(
+            CompetencyMastery.of(
+                c,
                 competency_id=c.id,
-                code=c.code,
-                label_fr=c.label_fr,
-                label_ar=c.label_ar,
                 assessed=assessed,
                 mastered=mastered,
                 rate=rate(mastered, assessed),

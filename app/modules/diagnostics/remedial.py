@@ -145,11 +145,8 @@ async def confirm_group(
         raise Conflict("diagnostics.group_name_taken")
     group = RemedialGroup(
         school_id=taught.school_id,
-        class_id=taught.id,
-        test_id=test.id,
-        competency_id=competency.id,
         teacher_id=principal.user_id,
-        name=new.name,
+        **new.model_dump(exclude={"pupil_ids"}),
     )
     session.add(group)
     await session.flush()
@@ -346,9 +343,7 @@ async def add_session(
         school_id=group.school_id,
         group_id=group.id,
         session_date=new.date,
-        starts_at=new.starts_at,
-        ends_at=new.ends_at,
-        place=new.place,
+        **new.model_dump(exclude={"date"}),
     )
     session.add(remedial)
     await session.flush()
@@ -469,11 +464,9 @@ async def _pupil_tests(session: AsyncSession, pupil_id: uuid.UUID) -> list[Pupil
             PupilTestOutcome.of(test, test_id=test.id, competencies=[]),
         )
         outcome.competencies.append(
-            PupilCompetencyOutcome(
+            PupilCompetencyOutcome.of(
+                competency,
                 competency_id=competency.id,
-                code=competency.code,
-                label_fr=competency.label_fr,
-                label_ar=competency.label_ar,
                 score=score,
                 absent=absent,
                 mastered=score is not None and score >= test.mastery_threshold,

@@ -385,7 +385,7 @@ async def steering_figure(session: AsyncSession, unit: UnitOut) -> EquipmentFigu
                         condition.in_([EquipmentCondition.NEW, EquipmentCondition.GOOD])
                     ),
                     0,
-                ).label("good"),
+                ).label("new_or_good"),
                 func.coalesce(
                     func.sum(InventoryLine.quantity).filter(condition == EquipmentCondition.WORN),
                     0,
@@ -401,14 +401,7 @@ async def steering_figure(session: AsyncSession, unit: UnitOut) -> EquipmentFigu
         )
     ).one()
     requests = (await session.execute(_request_figures(unit))).one()
-    return EquipmentFigures(
-        new_or_good=stock.good,
-        worn=stock.worn,
-        broken=stock.broken,
-        open_requests=requests.open,
-        requested_this_year=requests.requested,
-        delivered_this_year=requests.delivered,
-    )
+    return EquipmentFigures.model_validate({**stock._mapping, **requests._mapping})
 
 
 def _request_figures(unit: UnitOut) -> Select[int, int, int | None]:
@@ -417,21 +410,21 @@ def _request_figures(unit: UnitOut) -> Select[int, int, int | None]:
         select(
             func.count(EquipmentRequest.id.distinct())
             .filter(status.in_(OPEN_REQUESTS))
-            .label("open"),
+            .label("open_requests"),
             func.coalesce(
                 func.sum(EquipmentRequestLine.quantity).filter(
                     status != EquipmentRequestStatus.CANCELLED,
                     in_current_year(EquipmentRequest.submitted_at),
                 ),
                 0,
-            ).label("requested"),
+            ).label("requested_this_year"),
             func.coalesce(
                 func.sum(EquipmentRequestLine.allocated_quantity).filter(
                     status == EquipmentRequestStatus.DELIVERED,
                     in_current_year(EquipmentRequest.delivered_at),
                 ),
                 0,
-            ).label("delivered"),
+            ).label("delivered_this_year"),
         )
         .select_from(EquipmentRequest)
         .join(

@@ -182,11 +182,7 @@ async def submit_request(session: AsyncSession, principal: Principal, new: Reque
     await session.flush()
     session.add_all(
         EquipmentRequestLine(
-            school_id=principal.school_id,
-            request_id=request.id,
-            item_id=line.item_id,
-            quantity=line.quantity,
-            reason=line.reason,
+            school_id=principal.school_id, request_id=request.id, **line.model_dump()
         )
         for line in new.lines
     )
@@ -222,11 +218,7 @@ async def confirm_delivery(
     session: AsyncSession, principal: Principal, request_id: uuid.UUID, body: DeliverIn
 ) -> RequestOut:
     """My school received what was allocated: it enters the inventory."""
-    request = await _locked(session, _school_side(principal), request_id)
-    await _deliver(session, principal, request, body)
-    out = await get_request(session, principal, request_id)
-    await _tell_school(session, out, "delivered")
-    return out
+    return await _deliver(session, principal, _school_side(principal), request_id, body)
 
 
 # ---- the directorate's side -----------------------------------------------------------------
@@ -311,18 +303,19 @@ async def deliver(
     session: AsyncSession, principal: Principal, request_id: uuid.UUID, body: DeliverIn
 ) -> RequestOut:
     """The directorate delivered the allocated articles to the school."""
-    request = await _locked(session, _directorate_side(principal), request_id)
-    await _deliver(session, principal, request, body)
-    out = await get_request(session, principal, request_id)
-    await _tell_school(session, out, "delivered")
-    return out
+    return await _deliver(session, principal, _directorate_side(principal), request_id, body)
 
 
 async def _deliver(
-    session: AsyncSession, principal: Principal, request: EquipmentRequest, body: DeliverIn
-) -> None:
+    session: AsyncSession,
+    principal: Principal,
+    side: ColumnElement[bool],
+    request_id: uuid.UUID,
+    body: DeliverIn,
+) -> RequestOut:
     """Mark delivered and bring the allocated quantities into the school's inventory: one
-    upsert for the lines and one insert for the `received` movements."""
+    upsert for the lines and one insert for the `received` movements; the school is told."""
+    request = await _locked(session, side, request_id)
     status = FLOW.next(request.status, "deliver")
     delivered_on = body.delivered_on or school_today()
     if delivered_on > school_today():
@@ -366,6 +359,9 @@ async def _deliver(
     request.status = status
     request.delivered_by, request.delivered_at = principal.user_id, datetime.now(UTC)
     await session.flush()
+    out = await get_request(session, principal, request_id)
+    await _tell_school(session, out, "delivered")
+    return out
 
 
 # ---- notifications --------------------------------------------------------------------------

@@ -76,29 +76,30 @@ class SchoolProject(UUIDPrimaryKey, Timestamps, Base):
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
-class ProjectAxis(UUIDPrimaryKey, Timestamps, Base):
-    """A priority axis (axe prioritaire) of the project."""
-
-    __tablename__ = "school_project_axes"
+class InProject:
+    """A part of a project's plan: its school and its project, each indexed."""
 
     school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
     project_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("school_projects.id", ondelete="CASCADE"), index=True
     )
+
+
+class ProjectAxis(UUIDPrimaryKey, Timestamps, InProject, Base):
+    """A priority axis (axe prioritaire) of the project."""
+
+    __tablename__ = "school_project_axes"
+
     position: Mapped[int] = mapped_column(SmallInteger)
     title: Mapped[str] = mapped_column(String(TITLE_MAX))
     description: Mapped[str | None] = mapped_column(String(TEXT_MAX))
 
 
-class ProjectObjective(UUIDPrimaryKey, Timestamps, Base):
+class ProjectObjective(UUIDPrimaryKey, Timestamps, InProject, Base):
     """An objective under an axis."""
 
     __tablename__ = "school_project_objectives"
 
-    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
-    project_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("school_projects.id", ondelete="CASCADE"), index=True
-    )
     axis_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("school_project_axes.id", ondelete="CASCADE"), index=True
     )
@@ -138,15 +139,11 @@ class ProjectAction(UUIDPrimaryKey, Timestamps, Base):
     progress: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
 
 
-class ProjectIndicator(UUIDPrimaryKey, Timestamps, Base):
+class ProjectIndicator(UUIDPrimaryKey, Timestamps, InProject, Base):
     """A measure of an objective: where it started, where it should go, where it is."""
 
     __tablename__ = "school_project_indicators"
 
-    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
-    project_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("school_projects.id", ondelete="CASCADE"), index=True
-    )
     objective_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("school_project_objectives.id", ondelete="CASCADE"), index=True
     )

@@ -45,13 +45,10 @@ def _carried(principal: Principal) -> Select[ProjectAction, int, ProjectStatus, 
 
 
 def _out(row: Any, owner: User) -> CarriedAction:
-    return CarriedAction(
+    return CarriedAction.of(
+        row,
         **projects.action_out(row.ProjectAction, owner).model_dump(),
         project_id=row.ProjectAction.project_id,
-        school_year=row.school_year,
-        project_status=row.project_status,
-        axis_title=row.axis_title,
-        objective_title=row.objective_title,
     )
 
 

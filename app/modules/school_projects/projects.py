@@ -138,9 +138,8 @@ async def create_project(session: AsyncSession, principal: Principal, new: Proje
     project = SchoolProject(
         school_id=principal.school_id,
         school_year=year,
-        title=new.title,
-        diagnosis=new.diagnosis,
         created_by=principal.user_id,
+        **new.model_dump(),
     )
     session.add(project)
     try:

@@ -87,13 +87,9 @@ async def create_competition(
         raise invalid("body.discipline_code", "unknown discipline", "unknown_discipline")
     competition = SportCompetition(
         **owner_place(principal),
-        name=new.name,
+        **new.model_dump(exclude={"discipline_code"}),
         school_year=await current_school_year(session),
         discipline_id=discipline,
-        category=new.category,
-        gender=new.gender,
-        starts_on=new.starts_on,
-        ends_on=new.ends_on,
         created_by=principal.user_id,
     )
     session.add(competition)
@@ -173,16 +169,7 @@ def _entries() -> Select[*tuple[Any, ...]]:
 
 def _entry_out(row: Any, flow: Workflow[EntryStatus]) -> EntryOut:
     entry = row.SportEntry
-    return EntryOut(
-        id=entry.id,
-        competition_id=entry.competition_id,
-        competition_name=row.competition_name,
-        team_id=entry.team_id,
-        team_name=row.team_name,
-        school_code=row.school_code,
-        status=entry.status,
-        actions=flow.actions(entry.status),
-    )
+    return EntryOut.of(entry, **row._mapping, actions=flow.actions(entry.status))
 
 
 async def _entry(

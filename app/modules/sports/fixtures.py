@@ -75,15 +75,7 @@ def _fixtures() -> Select[*tuple[Any, ...]]:
 
 def _fixture_out(row: Any) -> FixtureOut:
     fixture = row.SportFixture
-    return FixtureOut.of(
-        fixture,
-        competition_name=row.competition_name,
-        home_team=row.home_team,
-        home_school_code=row.home_school_code,
-        away_team=row.away_team,
-        away_school_code=row.away_school_code,
-        played=fixture.home_score is not None,
-    )
+    return FixtureOut.of(fixture, **row._mapping, played=fixture.home_score is not None)
 
 
 async def _fixture(session: AsyncSession, fixture_id: uuid.UUID) -> FixtureOut:
@@ -123,14 +115,7 @@ async def schedule_fixture(
         )
     if errors:
         raise InvalidInput(errors)
-    fixture = SportFixture(
-        competition_id=competition.id,
-        home_entry_id=new.home_entry_id,
-        away_entry_id=new.away_entry_id,
-        scheduled_at=new.scheduled_at,
-        place=new.place,
-        round=new.round,
-    )
+    fixture = SportFixture(competition_id=competition.id, **new.model_dump())
     session.add(fixture)
     await session.flush()
     out = await _fixture(session, fixture.id)

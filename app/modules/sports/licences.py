@@ -57,16 +57,12 @@ def _licences(today: date) -> Select[*tuple[Any, ...]]:
 
 def _licence_out(row: Any) -> LicenceOut:
     licence, pupil = row.SportLicence, row.Pupil
-    return LicenceOut(
-        id=licence.id,
-        number=licence.number,
-        school_year=licence.school_year,
+    return LicenceOut.of(
+        licence,
         pupil=pupil_ref(pupil),
         gender=pupil.gender,
         birth_date=pupil.birth_date,
-        category=licence.category,
         discipline_codes=row.codes or [],
-        medical_certificate_on=licence.medical_certificate_on,
         medically_fit=row.fit,
         medical_valid_until=medical_valid_until(
             licence.medical_certificate_on, licence.school_year

@@ -96,9 +96,7 @@ async def create_team(session: AsyncSession, principal: Principal, new: TeamIn) 
         school_id=found.school_id,
         school_year=year,
         discipline_id=discipline,
-        category=new.category,
-        gender=new.gender,
-        name=new.name,
+        **new.model_dump(exclude={"discipline_code"}),
     )
     session.add(team)
     await session.flush()

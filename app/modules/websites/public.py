@@ -61,12 +61,9 @@ async def school_page(session: AsyncSession, code: str) -> PublicSchool:
     )
     school, site, province_fr, province_ar, academy = row
     assert site.published_at is not None  # a published site is dated (CHECK constraint)
-    return PublicSchool(
-        code=school.code,
-        name_fr=school.name_fr,
-        name_ar=school.name_ar,
+    return PublicSchool.of(
+        school,
         cycles=list(school.cycles),
-        commune=school.commune,
         directorate=PublicUnit(name_fr=province_fr, name_ar=province_ar),
         academy=PublicUnit(name_fr=academy.name_fr, name_ar=academy.name_ar),
         presentation=PublicPresentation(

@@ -53,10 +53,10 @@ async def list_sites(
             School.code,
             School.name_fr,
             School.name_ar,
-            SchoolSite.state,
+            SchoolSite.state.label("site_state"),
             SchoolSite.published_at,
-            _per_school(func.count(), SiteNews).label("news"),
-            _per_school(func.count(), SiteEvent, SiteEvent.ends_at >= now).label("events"),
+            _per_school(func.count(), SiteNews).label("published_news"),
+            _per_school(func.count(), SiteEvent, SiteEvent.ends_at >= now).label("upcoming_events"),
             _per_school(func.max(SiteNews.published_at), SiteNews).label("last_news"),
             _per_school(func.max(SiteEvent.published_at), SiteEvent).label("last_event"),
         )
@@ -77,15 +77,10 @@ async def list_sites(
 
 def _status(row: Any) -> SiteStatus:
     dates = [row.published_at, row.last_news, row.last_event]
-    return SiteStatus(
+    return SiteStatus.of(
+        row,
         school_id=row.id,
-        code=row.code,
-        name_fr=row.name_fr,
-        name_ar=row.name_ar,
-        site_state=row.state,
-        published=row.state is PUBLISHED,
-        published_news=row.news,
-        upcoming_events=row.events,
+        published=row.site_state is PUBLISHED,
         last_published_at=max((d for d in dates if d is not None), default=None),
     )
 
