@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,6 +55,18 @@ class TaughtClassInfo:
     level_code: str
     subject_ids: frozenset[uuid.UUID]
 
+    @classmethod
+    def of_class(cls, school_class: Any, subject_ids: frozenset[uuid.UUID]) -> TaughtClassInfo:
+        """The class (or a row of its columns), taught in those subjects."""
+        return cls(
+            id=school_class.id,
+            school_id=school_class.school_id,
+            school_year=school_class.school_year,
+            name=school_class.name,
+            level_code=school_class.level_code,
+            subject_ids=subject_ids,
+        )
+
 
 def assignments_of(principal: Principal) -> Select[uuid.UUID, uuid.UUID]:
     """(class_id, subject_id) pairs the teacher teaches this year, in their own school."""
@@ -100,15 +113,7 @@ async def taught_class(
     subject_ids = frozenset(row.subject_id for row in rows)
     if not rows or (subject_id is not None and subject_id not in subject_ids):
         raise NotFound()
-    first = rows[0]
-    return TaughtClassInfo(
-        id=first.id,
-        school_id=first.school_id,
-        school_year=first.school_year,
-        name=first.name,
-        level_code=first.level_code,
-        subject_ids=subject_ids,
-    )
+    return TaughtClassInfo.of_class(rows[0], subject_ids)
 
 
 async def get_profile(session: AsyncSession, principal: Principal) -> TeacherProfileOut:
