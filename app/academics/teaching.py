@@ -67,6 +67,17 @@ class TaughtClassInfo:
             subject_ids=subject_ids,
         )
 
+    def written_by(self, principal: Principal, subject_id: uuid.UUID) -> dict[str, Any]:
+        """The columns of a record the teacher writes for this class in that subject (a
+        lesson, a test, a roll call)."""
+        return {
+            "school_id": self.school_id,
+            "school_year": self.school_year,
+            "class_id": self.id,
+            "subject_id": subject_id,
+            "teacher_id": principal.user_id,
+        }
+
 
 def assignments_of(principal: Principal) -> Select[uuid.UUID, uuid.UUID]:
     """(class_id, subject_id) pairs the teacher teaches this year, in their own school."""

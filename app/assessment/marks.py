@@ -87,11 +87,7 @@ async def create_test(
     if exists is not None:
         raise Conflict("assessment.kind_taken")
     test = ClassTest(
-        school_id=school_class.school_id,
-        school_year=school_class.school_year,
-        class_id=class_id,
-        subject_id=new.subject_id,
-        teacher_id=principal.user_id,
+        **school_class.written_by(principal, new.subject_id),
         semester=new.semester,
         kind=new.kind,
         test_date=new.date,
