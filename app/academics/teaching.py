@@ -44,6 +44,16 @@ from app.organisation.models import School
 _specialty = aliased(Subject, name="specialty")
 
 
+# The columns of a class that the write paths need, as `TaughtClassInfo` carries them.
+_CLASS_COLUMNS = (
+    SchoolClass.id,
+    SchoolClass.school_id,
+    SchoolClass.school_year,
+    SchoolClass.name,
+    SchoolClass.level_code,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class TaughtClassInfo:
     """A class in the teacher's scope, with what the write paths need to know about it."""
@@ -58,14 +68,8 @@ class TaughtClassInfo:
     @classmethod
     def of_class(cls, school_class: Any, subject_ids: frozenset[uuid.UUID]) -> TaughtClassInfo:
         """The class (or a row of its columns), taught in those subjects."""
-        return cls(
-            id=school_class.id,
-            school_id=school_class.school_id,
-            school_year=school_class.school_year,
-            name=school_class.name,
-            level_code=school_class.level_code,
-            subject_ids=subject_ids,
-        )
+        columns = {column.key: getattr(school_class, column.key) for column in _CLASS_COLUMNS}
+        return cls(**columns, subject_ids=subject_ids)
 
     def written_by(self, principal: Principal, subject_id: uuid.UUID) -> dict[str, Any]:
         """The columns of a record the teacher writes for this class in that subject (a
@@ -104,14 +108,7 @@ async def taught_class(
     """The class if the teacher teaches it this year (that subject, when one is given);
     otherwise 404, exactly as for a class that does not exist."""
     statement = (
-        select(
-            SchoolClass.id,
-            SchoolClass.school_id,
-            SchoolClass.school_year,
-            SchoolClass.name,
-            SchoolClass.level_code,
-            TeachingAssignment.subject_id,
-        )
+        select(*_CLASS_COLUMNS, TeachingAssignment.subject_id)
         .join(TeachingAssignment, TeachingAssignment.class_id == SchoolClass.id)
         .where(
             SchoolClass.id == class_id,
