@@ -67,14 +67,7 @@ async def open_parent_account(
         # An existing parent links a further child with a link code, not a second account.
         raise Conflict()
     parent = await pending_account(session, username, Role.PARENT, new)
-    session.add(
-        GuardianLink(
-            parent_id=parent.id,
-            pupil_id=pupil.id,
-            kinship=new.kinship,
-            verified_at=datetime.now(UTC),
-        )
-    )
+    session.add(GuardianLink.verified(parent.id, pupil.id, new.kinship))
     return await issue_for_user(session, principal, pupil.school_id, parent.id)
 
 
