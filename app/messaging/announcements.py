@@ -10,8 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_year
 from app.academics.models import Enrolment, Pupil, SchoolClass
+from app.academics.structure import class_of_school
 from app.core.security.principal import Principal
-from app.errors import invalid
 from app.family.models import GuardianLink
 from app.family.pupil_records import placement
 from app.messaging.models import Announcement, Audience, NotificationCategory
@@ -27,13 +27,7 @@ async def publish(
     """Publish an announcement in the caller's school and notify its audience."""
     assert principal.school_id is not None
     if new.class_id is not None:
-        in_school = await session.scalar(
-            select(SchoolClass.id).where(
-                SchoolClass.id == new.class_id, SchoolClass.school_id == principal.school_id
-            )
-        )
-        if in_school is None:
-            raise invalid("body.class_id", "not a class of your school", "unknown_class")
+        await class_of_school(session, principal, new.class_id, "body.class_id")
     announcement = Announcement(
         school_id=principal.school_id, author_id=principal.user_id, **new.model_dump()
     )
