@@ -14,7 +14,7 @@ from app.accounts import logins as auth
 from app.accounts.models import User
 from app.accounts.schemas import NewTeacherOut, SchoolTeacherOut, TeacherIn, TeacherPatch
 from app.accounts.users import normalise_username, pending_account
-from app.core.listing import found
+from app.core.listing import found, found_row
 from app.core.roles import Role
 from app.core.security.principal import Principal
 from app.errors import Conflict, invalid
@@ -81,18 +81,16 @@ async def update_teacher(
     session: AsyncSession, principal: Principal, teacher_id: uuid.UUID, patch: TeacherPatch
 ) -> SchoolTeacherOut:
     """Correct a teacher's file, or deactivate (and reactivate) their account."""
-    row = (
-        await session.execute(
-            select(User, TeacherProfile)
-            .outerjoin(TeacherProfile, TeacherProfile.user_id == User.id)
-            .where(
-                User.id == teacher_id,
-                User.role == Role.TEACHER,
-                User.school_id == principal.school_id,
-            )
-        )
-    ).one_or_none()
-    user, profile = found(row)
+    user, profile = await found_row(
+        session,
+        select(User, TeacherProfile)
+        .outerjoin(TeacherProfile, TeacherProfile.user_id == User.id)
+        .where(
+            User.id == teacher_id,
+            User.role == Role.TEACHER,
+            User.school_id == principal.school_id,
+        ),
+    )
     changes = patch.changes()
     for field in ("first_name", "last_name"):
         if field in changes:

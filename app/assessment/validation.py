@@ -16,7 +16,7 @@ from app.academics.models import Enrolment, Pupil, SchoolClass
 from app.assessment.marks import test_out
 from app.assessment.models import ClassTest, Mark, MarkCorrection, TestStatus
 from app.assessment.schemas import CorrectionIn, CorrectionOut, PublicationOut, TestOut
-from app.core.listing import found, page_of, where_given
+from app.core.listing import found_row, page_of, where_given
 from app.core.pagination import PageRequest
 from app.core.schemas import Page
 from app.core.security.principal import Principal
@@ -55,14 +55,12 @@ async def list_tests(
 async def _school_test(
     session: AsyncSession, principal: Principal, test_id: uuid.UUID, *, expect: TestStatus
 ) -> tuple[ClassTest, int]:
-    row = (
-        await session.execute(
-            select(ClassTest, _mark_count())
-            .where(ClassTest.id == test_id, school_scope(principal, ClassTest.school_id))
-            .with_for_update(of=ClassTest)
-        )
-    ).one_or_none()
-    test, count = found(row)
+    test, count = await found_row(
+        session,
+        select(ClassTest, _mark_count())
+        .where(ClassTest.id == test_id, school_scope(principal, ClassTest.school_id))
+        .with_for_update(of=ClassTest),
+    )
     if test.status is not expect:
         raise ProblemError(409, f"workflow.not_{expect.value}", kind=f"not-{expect.value}")
     return test, count
@@ -171,17 +169,13 @@ async def correct_mark(
     session: AsyncSession, principal: Principal, mark_id: uuid.UUID, correction: CorrectionIn
 ) -> CorrectionOut:
     """Change a validated or published mark, keeping the old value, the reason and the author."""
-    row = (
-        await session.execute(
-            select(Mark, ClassTest)
-            .join(
-                ClassTest, (ClassTest.id == Mark.test_id) & (ClassTest.school_id == Mark.school_id)
-            )
-            .where(Mark.id == mark_id, school_scope(principal, Mark.school_id))
-            .with_for_update(of=Mark)
-        )
-    ).one_or_none()
-    mark, test = found(row)
+    mark, test = await found_row(
+        session,
+        select(Mark, ClassTest)
+        .join(ClassTest, (ClassTest.id == Mark.test_id) & (ClassTest.school_id == Mark.school_id))
+        .where(Mark.id == mark_id, school_scope(principal, Mark.school_id))
+        .with_for_update(of=Mark),
+    )
     if test.status not in (TestStatus.VALIDATED, TestStatus.PUBLISHED):
         raise ProblemError(409, "workflow.not_locked", kind="not-locked")
     audit = MarkCorrection(

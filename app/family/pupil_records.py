@@ -37,7 +37,7 @@ from app.attendance.models import (
     JustificationStatus,
     JustifiedAbsence,
 )
-from app.core.listing import found
+from app.core.listing import found_row
 from app.core.schemas import SchoolRef, UnitRef
 from app.family.models import PupilContact
 from app.family.schemas import (
@@ -140,16 +140,14 @@ async def current_classes(
 
 async def profile(session: AsyncSession, pupil_id: uuid.UUID) -> PupilProfile:
     """Massar code, names, birth, gender, this year's class and level, and where the school is."""
-    row = (
-        await session.execute(
-            select(Pupil, School, _province, _academy)
-            .join(School, School.id == Pupil.school_id)
-            .join(_province, _province.id == School.province_id)
-            .join(_academy, _academy.id == School.academy_id)
-            .where(Pupil.id == pupil_id)
-        )
-    ).one_or_none()
-    pupil, school, province, academy = found(row)
+    pupil, school, province, academy = await found_row(
+        session,
+        select(Pupil, School, _province, _academy)
+        .join(School, School.id == Pupil.school_id)
+        .join(_province, _province.id == School.province_id)
+        .join(_academy, _academy.id == School.academy_id)
+        .where(Pupil.id == pupil_id),
+    )
     place = await placement(session, pupil_id)
     level = await session.get(Level, place.level_code) if place else None
     return PupilProfile.of(
