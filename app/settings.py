@@ -135,18 +135,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="before")
     @classmethod
-    def _split_cors_origins(cls, data: dict[str, object]) -> dict[str, object]:
-        origins = data.get("cors_origins")
-        if isinstance(origins, str):
-            data["cors_origins"] = [o.strip() for o in origins.split(",") if o.strip()]
-        return data
-
-    @model_validator(mode="before")
-    @classmethod
-    def _split_trusted_proxies(cls, data: dict[str, object]) -> dict[str, object]:
-        proxies = data.get("trusted_proxies")
-        if isinstance(proxies, str):
-            data["trusted_proxies"] = [p.strip() for p in proxies.split(",") if p.strip()]
+    def _split_lists(cls, data: dict[str, object]) -> dict[str, object]:
+        """The lists given in the environment as comma-separated values."""
+        for name in ("cors_origins", "trusted_proxies"):
+            value = data.get(name)
+            if isinstance(value, str):
+                data[name] = [item.strip() for item in value.split(",") if item.strip()]
         return data
 
     @model_validator(mode="after")
