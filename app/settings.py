@@ -135,18 +135,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="before")
     @classmethod
-    def _split_cors_origins(cls, data: dict[str, object]) -> dict[str, object]:
-        origins = data.get("cors_origins")
-        if isinstance(origins, str):
-            data["cors_origins"] = [o.strip() for o in origins.split(",") if o.strip()]
-        return data
-
-    @model_validator(mode="before")
-    @classmethod
-    def _split_trusted_proxies(cls, data: dict[str, object]) -> dict[str, object]:
-        proxies = data.get("trusted_proxies")
-        if isinstance(proxies, str):
-            data["trusted_proxies"] = [p.strip() for p in proxies.split(",") if p.strip()]
+    def _split_lists(cls, data: dict[str, object]) -> dict[str, object]:
+        """The lists given in the environment as comma-separated values."""
+        for name in ("cors_origins", "trusted_proxies"):
+            value = data.get(name)
+            if isinstance(value, str):
+                data[name] = [item.strip() for item in value.split(",") if item.strip()]
         return data
 
     @model_validator(mode="after")
@@ -164,26 +158,17 @@ class Settings(BaseSettings):
             if self.database_url is None:
                 raise ValueError("MASSAR_DATABASE_URL is required in prod")
             if self.jwt_algorithm == "HS256":
-                secret = self.jwt_secret
-                if not secret or secret == DEV_JWT_SECRET or len(secret) < MIN_SECRET_LENGTH:
-                    raise ValueError(
-                        f"MASSAR_JWT_SECRET must be set to a private value of at least "
-                        f"{MIN_SECRET_LENGTH} characters in prod"
-                    )
+                _require_private("MASSAR_JWT_SECRET", self.jwt_secret, DEV_JWT_SECRET)
             elif not self.jwt_private_key:
                 raise ValueError("MASSAR_JWT_PRIVATE_KEY is required for RS256")
-            key = self.mfa_encryption_key.get_secret_value() if self.mfa_encryption_key else ""
-            if key == DEV_MFA_ENCRYPTION_KEY or len(key) < MIN_SECRET_LENGTH:
-                raise ValueError(
-                    f"MASSAR_MFA_ENCRYPTION_KEY must be set to a private value of at least "
-                    f"{MIN_SECRET_LENGTH} characters in prod"
-                )
-            code_key = self.code_hash_key.get_secret_value() if self.code_hash_key else ""
-            if code_key == DEV_CODE_HASH_KEY or len(code_key) < MIN_SECRET_LENGTH:
-                raise ValueError(
-                    f"MASSAR_CODE_HASH_KEY must be set to a private value of at least "
-                    f"{MIN_SECRET_LENGTH} characters in prod"
-                )
+            _require_private(
+                "MASSAR_MFA_ENCRYPTION_KEY",
+                _configured_or(self.mfa_encryption_key, ""),
+                DEV_MFA_ENCRYPTION_KEY,
+            )
+            _require_private(
+                "MASSAR_CODE_HASH_KEY", _configured_or(self.code_hash_key, ""), DEV_CODE_HASH_KEY
+            )
             if not self.migration_database_url or _user(self.migration_database_url) == _user(
                 self.database_url
             ):
@@ -213,16 +198,12 @@ class Settings(BaseSettings):
     @property
     def code_hash_secret(self) -> bytes:
         """The HMAC key of one-time codes: the configured one, or the dev key outside prod."""
-        if self.code_hash_key is not None:
-            return self.code_hash_key.get_secret_value().encode()
-        return DEV_CODE_HASH_KEY.encode()
+        return _configured_or(self.code_hash_key, DEV_CODE_HASH_KEY).encode()
 
     @property
     def mfa_secret_key(self) -> str:
         """The key TOTP secrets are encrypted with: the configured one, or the dev key."""
-        if self.mfa_encryption_key is not None:
-            return self.mfa_encryption_key.get_secret_value()
-        return DEV_MFA_ENCRYPTION_KEY
+        return _configured_or(self.mfa_encryption_key, DEV_MFA_ENCRYPTION_KEY)
 
     @property
     def uses_embedded_database(self) -> bool:
@@ -231,6 +212,21 @@ class Settings(BaseSettings):
     @property
     def allows_demo_data(self) -> bool:
         return self.environment is not Environment.PROD
+
+
+def _require_private(name: str, secret: str | None, development_key: str) -> None:
+    """Refuse, in production, a secret that is unset, the public development key, or short."""
+    if not secret or secret == development_key or len(secret) < MIN_SECRET_LENGTH:
+        raise ValueError(
+            f"{name} must be set to a private value of at least "
+            f"{MIN_SECRET_LENGTH} characters in prod"
+        )
+
+
+def _configured_or(secret: SecretStr | None, development_key: str) -> str:
+    """The configured secret, or the public development key (production refuses to start
+    without the configured one)."""
+    return secret.get_secret_value() if secret is not None else development_key
 
 
 def _user(url: str) -> str | None:

@@ -49,11 +49,7 @@ async def log_lesson(
             raise invalid("body.unit_id", "not a unit of this level and subject", "unknown_unit")
     lesson = Lesson(
         id=lesson_id or uuid.uuid4(),
-        school_id=school_class.school_id,
-        school_year=school_class.school_year,
-        class_id=class_id,
-        subject_id=entry.subject_id,
-        teacher_id=principal.user_id,
+        **school_class.written_by(principal, entry.subject_id),
         unit_id=entry.unit_id,
         lesson_date=entry.date,
         title=entry.title,

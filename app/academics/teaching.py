@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -43,6 +44,16 @@ from app.organisation.models import School
 _specialty = aliased(Subject, name="specialty")
 
 
+# The columns of a class that the write paths need, as `TaughtClassInfo` carries them.
+_CLASS_COLUMNS = (
+    SchoolClass.id,
+    SchoolClass.school_id,
+    SchoolClass.school_year,
+    SchoolClass.name,
+    SchoolClass.level_code,
+)
+
+
 @dataclass(frozen=True, slots=True)
 class TaughtClassInfo:
     """A class in the teacher's scope, with what the write paths need to know about it."""
@@ -53,6 +64,23 @@ class TaughtClassInfo:
     name: str
     level_code: str
     subject_ids: frozenset[uuid.UUID]
+
+    @classmethod
+    def of_class(cls, school_class: Any, subject_ids: frozenset[uuid.UUID]) -> TaughtClassInfo:
+        """The class (or a row of its columns), taught in those subjects."""
+        columns = {column.key: getattr(school_class, column.key) for column in _CLASS_COLUMNS}
+        return cls(**columns, subject_ids=subject_ids)
+
+    def written_by(self, principal: Principal, subject_id: uuid.UUID) -> dict[str, Any]:
+        """The columns of a record the teacher writes for this class in that subject (a
+        lesson, a test, a roll call)."""
+        return {
+            "school_id": self.school_id,
+            "school_year": self.school_year,
+            "class_id": self.id,
+            "subject_id": subject_id,
+            "teacher_id": principal.user_id,
+        }
 
 
 def assignments_of(principal: Principal) -> Select[uuid.UUID, uuid.UUID]:
@@ -80,14 +108,7 @@ async def taught_class(
     """The class if the teacher teaches it this year (that subject, when one is given);
     otherwise 404, exactly as for a class that does not exist."""
     statement = (
-        select(
-            SchoolClass.id,
-            SchoolClass.school_id,
-            SchoolClass.school_year,
-            SchoolClass.name,
-            SchoolClass.level_code,
-            TeachingAssignment.subject_id,
-        )
+        select(*_CLASS_COLUMNS, TeachingAssignment.subject_id)
         .join(TeachingAssignment, TeachingAssignment.class_id == SchoolClass.id)
         .where(
             SchoolClass.id == class_id,
@@ -100,15 +121,7 @@ async def taught_class(
     subject_ids = frozenset(row.subject_id for row in rows)
     if not rows or (subject_id is not None and subject_id not in subject_ids):
         raise NotFound()
-    first = rows[0]
-    return TaughtClassInfo(
-        id=first.id,
-        school_id=first.school_id,
-        school_year=first.school_year,
-        name=first.name,
-        level_code=first.level_code,
-        subject_ids=subject_ids,
-    )
+    return TaughtClassInfo.of_class(rows[0], subject_ids)
 
 
 async def get_profile(session: AsyncSession, principal: Principal) -> TeacherProfileOut:

@@ -15,10 +15,8 @@ from app.accounts.models import AccountCode, AccountCodePurpose, AuthSession, Us
 from app.accounts.schemas import AccountCodeOut, ParentAccountIn
 from app.accounts.users import (
     PUPIL_DOMAIN,
-    names_of,
     normalise_username,
-    school_place,
-    unusable_password_hash,
+    pending_account,
 )
 from app.core.roles import Role
 from app.core.security.one_time_codes import hash_code, issue_code
@@ -51,16 +49,8 @@ async def issue_for_pupil(
 
 async def _open_pupil_account(session: AsyncSession, pupil: Pupil) -> User:
     school = await session.get_one(School, pupil.school_id)
-    account = User(
-        username=f"{pupil.massar_code.lower()}@{PUPIL_DOMAIN}",
-        password_hash=await unusable_password_hash(),
-        role=Role.STUDENT,
-        **names_of(pupil),
-        **school_place(school),
-    )
-    session.add(account)
-    await session.flush()
-    return account
+    username = f"{pupil.massar_code.lower()}@{PUPIL_DOMAIN}"
+    return await pending_account(session, username, Role.STUDENT, pupil, school)
 
 
 async def open_parent_account(
@@ -76,22 +66,8 @@ async def open_parent_account(
     if await session.scalar(select(User.id).where(User.username == username)):
         # An existing parent links a further child with a link code, not a second account.
         raise Conflict()
-    parent = User(
-        username=username,
-        password_hash=await unusable_password_hash(),
-        role=Role.PARENT,
-        **names_of(new),
-    )
-    session.add(parent)
-    await session.flush()
-    session.add(
-        GuardianLink(
-            parent_id=parent.id,
-            pupil_id=pupil.id,
-            kinship=new.kinship,
-            verified_at=datetime.now(UTC),
-        )
-    )
+    parent = await pending_account(session, username, Role.PARENT, new)
+    session.add(GuardianLink.verified(parent.id, pupil.id, new.kinship))
     return await issue_for_user(session, principal, pupil.school_id, parent.id)
 
 

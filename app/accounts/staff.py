@@ -13,8 +13,8 @@ from app.accounts import codes as account_codes
 from app.accounts import logins as auth
 from app.accounts.models import User
 from app.accounts.schemas import NewTeacherOut, SchoolTeacherOut, TeacherIn, TeacherPatch
-from app.accounts.users import names_of, normalise_username, school_place, unusable_password_hash
-from app.core.listing import found
+from app.accounts.users import normalise_username, pending_account
+from app.core.listing import found, found_row
 from app.core.roles import Role
 from app.core.security.principal import Principal
 from app.errors import Conflict, invalid
@@ -62,15 +62,7 @@ async def open_teacher(
         raise Conflict("staff.ppr_taken")
     specialty = await _specialty(session, new.specialty_code)
     school = await session.get_one(School, principal.school_id)
-    teacher = User(
-        username=username,
-        password_hash=await unusable_password_hash(),
-        role=Role.TEACHER,
-        **names_of(new),
-        **school_place(school),
-    )
-    session.add(teacher)
-    await session.flush()
+    teacher = await pending_account(session, username, Role.TEACHER, new, school)
     profile = TeacherProfile(
         user_id=teacher.id,
         school_id=school.id,
@@ -89,18 +81,16 @@ async def update_teacher(
     session: AsyncSession, principal: Principal, teacher_id: uuid.UUID, patch: TeacherPatch
 ) -> SchoolTeacherOut:
     """Correct a teacher's file, or deactivate (and reactivate) their account."""
-    row = (
-        await session.execute(
-            select(User, TeacherProfile)
-            .outerjoin(TeacherProfile, TeacherProfile.user_id == User.id)
-            .where(
-                User.id == teacher_id,
-                User.role == Role.TEACHER,
-                User.school_id == principal.school_id,
-            )
-        )
-    ).one_or_none()
-    user, profile = found(row)
+    user, profile = await found_row(
+        session,
+        select(User, TeacherProfile)
+        .outerjoin(TeacherProfile, TeacherProfile.user_id == User.id)
+        .where(
+            User.id == teacher_id,
+            User.role == Role.TEACHER,
+            User.school_id == principal.school_id,
+        ),
+    )
     changes = patch.changes()
     for field in ("first_name", "last_name"):
         if field in changes:

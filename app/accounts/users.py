@@ -60,6 +60,23 @@ async def unusable_password_hash() -> str:
     return await hash_password(secrets.token_urlsafe(32))
 
 
+async def pending_account(
+    session: AsyncSession, username: str, role: Role, person: object, school: School | None = None
+) -> User:
+    """A new account for `person` (at `school`, if given), added to the session: usable once
+    its owner sets a password with an activation code."""
+    account = User(
+        username=username,
+        password_hash=await unusable_password_hash(),
+        role=role,
+        **names_of(person),
+        **(school_place(school) if school else {}),
+    )
+    session.add(account)
+    await session.flush()
+    return account
+
+
 def normalise_username(username: str) -> str:
     return username.strip().lower()
 

@@ -30,8 +30,9 @@ from app.assessment.schemas import (
 )
 from app.audit.models import AuditAction, AuditEntry
 from app.core.bulk import upsert
+from app.core.listing import found_row
 from app.core.security.principal import Principal
-from app.errors import Conflict, NotFound, ProblemError
+from app.errors import Conflict, ProblemError
 
 HISTOGRAM_BINS = 20
 
@@ -57,12 +58,10 @@ def test_out(test: ClassTest, mark_count: int) -> TestOut:
 async def _get(
     session: AsyncSession, principal: Principal, test_id: uuid.UUID
 ) -> tuple[ClassTest, int]:
-    row = (
-        await session.execute(_readable_tests(principal).where(ClassTest.id == test_id))
-    ).one_or_none()
-    if row is None:
-        raise NotFound()
-    return row[0], row[1]
+    test, count = await found_row(
+        session, _readable_tests(principal).where(ClassTest.id == test_id)
+    )
+    return test, count
 
 
 def _require_draft(test: ClassTest) -> None:
@@ -87,11 +86,7 @@ async def create_test(
     if exists is not None:
         raise Conflict("assessment.kind_taken")
     test = ClassTest(
-        school_id=school_class.school_id,
-        school_year=school_class.school_year,
-        class_id=class_id,
-        subject_id=new.subject_id,
-        teacher_id=principal.user_id,
+        **school_class.written_by(principal, new.subject_id),
         semester=new.semester,
         kind=new.kind,
         test_date=new.date,

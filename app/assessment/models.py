@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.academics.models import InSchoolYear
-from app.core.db.base import Base, Timestamps, UUIDPrimaryKey, checked
+from app.core.db.base import Base, Timestamps, UUIDPrimaryKey, checked, part_of
 
 
 class TestKind(StrEnum):
@@ -87,11 +87,7 @@ class Mark(UUIDPrimaryKey, Base):
 
     __tablename__ = "marks"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["test_id", "school_id"],
-            ["class_tests.id", "class_tests.school_id"],
-            ondelete="CASCADE",
-        ),
+        part_of("test_id", "class_tests"),
         UniqueConstraint("school_id", "test_id", "pupil_id"),
         CheckConstraint("mark >= 0 AND mark <= 20", name="out_of_20"),
         CheckConstraint("NOT (absent AND mark IS NOT NULL)", name="absent_has_no_mark"),

@@ -12,16 +12,17 @@ from typing import Any
 from sqlalchemy import func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.academics.models import Enrolment, Pupil, SchoolClass
+from app.academics.models import SchoolClass
+from app.academics.teaching import current_pupils
 from app.assessment.marks import test_out
 from app.assessment.models import ClassTest, Mark, MarkCorrection, TestStatus
 from app.assessment.schemas import CorrectionIn, CorrectionOut, PublicationOut, TestOut
-from app.core.listing import found, page_of, where_given
+from app.core.listing import found_row, page_of, where_given
 from app.core.pagination import PageRequest
 from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.errors import NotFound, ProblemError
-from app.family.models import GuardianLink
+from app.family.audience import family_accounts
 from app.messaging.models import NotificationCategory
 from app.messaging.notifications import NotificationTexts, notify
 from app.organisation.scopes import school_scope
@@ -55,14 +56,12 @@ async def list_tests(
 async def _school_test(
     session: AsyncSession, principal: Principal, test_id: uuid.UUID, *, expect: TestStatus
 ) -> tuple[ClassTest, int]:
-    row = (
-        await session.execute(
-            select(ClassTest, _mark_count())
-            .where(ClassTest.id == test_id, school_scope(principal, ClassTest.school_id))
-            .with_for_update(of=ClassTest)
-        )
-    ).one_or_none()
-    test, count = found(row)
+    test, count = await found_row(
+        session,
+        select(ClassTest, _mark_count())
+        .where(ClassTest.id == test_id, school_scope(principal, ClassTest.school_id))
+        .with_for_update(of=ClassTest),
+    )
     if test.status is not expect:
         raise ProblemError(409, f"workflow.not_{expect.value}", kind=f"not-{expect.value}")
     return test, count
@@ -130,7 +129,7 @@ async def publish_class(
     ).all()
     if not published:
         raise ProblemError(409, "workflow.nothing_to_publish", kind="nothing-to-publish")
-    audience = await _families_of_class(session, class_id)
+    audience = await family_accounts(session, current_pupils(class_id))
     await notify(
         session,
         audience,
@@ -155,33 +154,17 @@ async def publish_class(
     )
 
 
-async def _families_of_class(session: AsyncSession, class_id: uuid.UUID) -> list[uuid.UUID]:
-    """Accounts of the class's current pupils and of their verified parents."""
-    pupils = select(Enrolment.pupil_id).where(
-        Enrolment.class_id == class_id, Enrolment.left_on.is_(None)
-    )
-    own = select(Pupil.user_id).where(Pupil.id.in_(pupils), Pupil.user_id.is_not(None))
-    parents = select(GuardianLink.parent_id).where(
-        GuardianLink.pupil_id.in_(pupils), GuardianLink.verified_at.is_not(None)
-    )
-    return list(await session.scalars(own.union(parents)))
-
-
 async def correct_mark(
     session: AsyncSession, principal: Principal, mark_id: uuid.UUID, correction: CorrectionIn
 ) -> CorrectionOut:
     """Change a validated or published mark, keeping the old value, the reason and the author."""
-    row = (
-        await session.execute(
-            select(Mark, ClassTest)
-            .join(
-                ClassTest, (ClassTest.id == Mark.test_id) & (ClassTest.school_id == Mark.school_id)
-            )
-            .where(Mark.id == mark_id, school_scope(principal, Mark.school_id))
-            .with_for_update(of=Mark)
-        )
-    ).one_or_none()
-    mark, test = found(row)
+    mark, test = await found_row(
+        session,
+        select(Mark, ClassTest)
+        .join(ClassTest, (ClassTest.id == Mark.test_id) & (ClassTest.school_id == Mark.school_id))
+        .where(Mark.id == mark_id, school_scope(principal, Mark.school_id))
+        .with_for_update(of=Mark),
+    )
     if test.status not in (TestStatus.VALIDATED, TestStatus.PUBLISHED):
         raise ProblemError(409, "workflow.not_locked", kind="not-locked")
     audit = MarkCorrection(
@@ -212,13 +195,9 @@ async def correct_mark(
 async def _tell_family_of_correction(
     session: AsyncSession, pupil_id: uuid.UUID, test: ClassTest
 ) -> None:
-    own = select(Pupil.user_id).where(Pupil.id == pupil_id, Pupil.user_id.is_not(None))
-    parents = select(GuardianLink.parent_id).where(
-        GuardianLink.pupil_id == pupil_id, GuardianLink.verified_at.is_not(None)
-    )
     await notify(
         session,
-        list(await session.scalars(own.union(parents))),
+        await family_accounts(session, [pupil_id]),
         NotificationCategory.MARKS,
         NotificationTexts(
             title_ar="تصحيح نقطة",

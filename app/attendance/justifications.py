@@ -39,7 +39,7 @@ from app.attendance.schemas import (
     SchoolJustificationPage,
 )
 from app.core.documents import SIGNATURES
-from app.core.listing import timestamp_page, where_given
+from app.core.listing import found_row, timestamp_page, where_given
 from app.core.pagination import PageRequest
 from app.core.security.principal import Principal
 from app.core.storage import DocumentMissing, DocumentStore, new_key
@@ -310,15 +310,12 @@ async def decide(
     """Accept or reject a pending justification (409 once decided) and tell the parent."""
     if not decision.accepted and not decision.reason:
         raise invalid("body.reason", "a reason is required to reject", "required")
-    row = (
-        await session.execute(
-            _school_statement(principal)
-            .where(Justification.id == justification_id)
-            .with_for_update(of=Justification)
-        )
-    ).one_or_none()
-    if row is None:
-        raise NotFound()
+    row = await found_row(
+        session,
+        _school_statement(principal)
+        .where(Justification.id == justification_id)
+        .with_for_update(of=Justification),
+    )
     justification, pupil = row.Justification, row.Pupil
     if justification.status is not JustificationStatus.PENDING:
         raise Conflict("justifications.already_decided")

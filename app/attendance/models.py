@@ -23,7 +23,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.academics.models import InSchoolYear
-from app.core.db.base import Base, Timestamps, UUIDPrimaryKey, checked
+from app.core.db.base import Base, Timestamps, UUIDPrimaryKey, checked, part_of
 
 
 class AttendanceStatus(StrEnum):
@@ -54,11 +54,7 @@ class AttendanceMark(UUIDPrimaryKey, Base):
 
     __tablename__ = "attendance_marks"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["sheet_id", "school_id"],
-            ["attendance_sheets.id", "attendance_sheets.school_id"],
-            ondelete="CASCADE",
-        ),
+        part_of("sheet_id", "attendance_sheets"),
         UniqueConstraint("school_id", "sheet_id", "pupil_id"),
         # Referenced with the school by the justifications that cover an absence.
         UniqueConstraint("id", "school_id"),
@@ -153,11 +149,7 @@ class JustifiedAbsence(Base):
             ondelete="CASCADE",
         ),
         # A teacher who corrects a roll call may drop the mark: the justification keeps the rest.
-        ForeignKeyConstraint(
-            ["attendance_mark_id", "school_id"],
-            ["attendance_marks.id", "attendance_marks.school_id"],
-            ondelete="CASCADE",
-        ),
+        part_of("attendance_mark_id", "attendance_marks"),
         # An absence is in at most one pending or accepted justification; after a rejection
         # the parent may justify it again.
         Index(

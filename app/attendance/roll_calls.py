@@ -39,11 +39,7 @@ async def record_attendance(
         insert(AttendanceSheet)
         .values(
             id=uuid.uuid4(),
-            school_id=school_class.school_id,
-            school_year=school_class.school_year,
-            class_id=class_id,
-            subject_id=roll_call.subject_id,
-            teacher_id=principal.user_id,
+            **school_class.written_by(principal, roll_call.subject_id),
             lesson_date=roll_call.date,
             starts_at=roll_call.start_time,
         )

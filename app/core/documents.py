@@ -3,10 +3,12 @@ a stored file and its rows together, and the download."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, Protocol
 
 import anyio
-from fastapi import Response
+from fastapi import APIRouter, Response
+from fastapi.types import DecoratedCallable
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.storage import DocumentStore
@@ -34,6 +36,15 @@ class Downloadable(Protocol):
     def content_type(self) -> str: ...
     @property
     def filename(self) -> str: ...
+
+
+def download_route(
+    router: APIRouter, path: str, operation_id: str
+) -> Callable[[DecoratedCallable], DecoratedCallable]:
+    """A GET route on `router` that answers a document, described as such in the OpenAPI."""
+    return router.get(
+        path, operation_id=operation_id, response_class=Response, responses=DOCUMENT_RESPONSES
+    )
 
 
 def document_response(document: Downloadable) -> Response:

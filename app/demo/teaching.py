@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import uuid
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -120,13 +120,7 @@ def _link_demo_parent(session: AsyncSession, parent: User, pupils: dict[str, lis
         if p.massar_code in (DEMO_PUPIL_CODE, SIBLING_CODE)
     ]
     session.add_all(
-        GuardianLink(
-            parent_id=parent.id,
-            pupil_id=child.id,
-            kinship=Kinship.FATHER,
-            verified_at=datetime.now(UTC),
-        )
-        for child in children
+        GuardianLink.verified(parent.id, child.id, Kinship.FATHER) for child in children
     )
 
 

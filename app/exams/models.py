@@ -11,7 +11,6 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
-    ForeignKeyConstraint,
     Index,
     Numeric,
     SmallInteger,
@@ -21,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db.base import Base, Timestamps, UUIDPrimaryKey, checked
+from app.core.db.base import Base, Timestamps, UUIDPrimaryKey, checked, part_of
 
 
 class ExamKind(StrEnum):
@@ -91,11 +90,7 @@ class ExamSubjectResult(UUIDPrimaryKey, Base):
 
     __tablename__ = "exam_subject_results"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["result_id", "school_id"],
-            ["exam_results.id", "exam_results.school_id"],
-            ondelete="CASCADE",
-        ),
+        part_of("result_id", "exam_results"),
         UniqueConstraint("school_id", "result_id", "subject_id"),
         CheckConstraint("mark >= 0 AND mark <= 20", name="out_of_20"),
     )

@@ -5,12 +5,11 @@ from __future__ import annotations
 import logging
 import uuid
 
-from sqlalchemy import CompoundSelect, func, select, union, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.academics.models import Pupil
 from app.exams.models import ExamResult, ExamSession
-from app.family.models import GuardianLink
+from app.family.audience import family_accounts
 from app.messaging.models import NotificationCategory
 from app.messaging.notifications import NotificationTexts, notify
 
@@ -53,10 +52,4 @@ async def announce_published_exams(session: AsyncSession) -> int:
 async def _audience(session: AsyncSession, exam: ExamSession) -> list[uuid.UUID]:
     """The accounts of the pupils with a result, and of their verified parents."""
     pupils = select(ExamResult.pupil_id).where(ExamResult.session_id == exam.id)
-    accounts: CompoundSelect[uuid.UUID] = union(
-        select(Pupil.user_id).where(Pupil.id.in_(pupils), Pupil.user_id.is_not(None)),
-        select(GuardianLink.parent_id).where(
-            GuardianLink.pupil_id.in_(pupils), GuardianLink.verified_at.is_not(None)
-        ),
-    )
-    return list(await session.scalars(select(accounts.subquery().c[0])))
+    return await family_accounts(session, pupils)

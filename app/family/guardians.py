@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Pupil
 from app.accounts.models import User
-from app.core.listing import found
+from app.core.listing import found_row
 from app.core.security.principal import Principal
 from app.errors import NotFound
 from app.family.models import GuardianLink
@@ -66,8 +66,9 @@ async def approve_link(
     session: AsyncSession, principal: Principal, link_id: uuid.UUID
 ) -> GuardianLinkOut:
     """Verify a pending link: the parent sees the child from now on."""
-    row = (await session.execute(_links(principal).where(GuardianLink.id == link_id))).one_or_none()
-    link, parent, pupil = found(row)
+    link, parent, pupil = await found_row(
+        session, _links(principal).where(GuardianLink.id == link_id)
+    )
     if link.verified_at is None:
         link.verified_at = datetime.now(UTC)
         await session.flush()

@@ -159,14 +159,7 @@ async def link_child(session: AsyncSession, principal: Principal, request: LinkC
         )
     )
     if existing is None:
-        session.add(
-            GuardianLink(
-                parent_id=principal.user_id,
-                pupil_id=pupil_id,
-                kinship=request.kinship,
-                verified_at=datetime.now(UTC),
-            )
-        )
+        session.add(GuardianLink.verified(principal.user_id, pupil_id, request.kinship))
     else:
         existing.kinship = request.kinship
         existing.verified_at = datetime.now(UTC)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Self
 
 from sqlalchemy import (
     DateTime,
@@ -99,3 +100,10 @@ class GuardianLink(UUIDPrimaryKey, Timestamps, Base):
     )
     kinship: Mapped[Kinship] = mapped_column(checked(Kinship, "kinship"))
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @classmethod
+    def verified(cls, parent_id: uuid.UUID, pupil_id: uuid.UUID, kinship: Kinship) -> Self:
+        """A link verified now: opened by the school, or with a code the school issued."""
+        return cls(
+            parent_id=parent_id, pupil_id=pupil_id, kinship=kinship, verified_at=datetime.now(UTC)
+        )

@@ -7,9 +7,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
-from sqlalchemy import false, select, true
+from sqlalchemy import Select, false, select, true
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
@@ -37,7 +37,7 @@ from app.attendance.models import (
     JustificationStatus,
     JustifiedAbsence,
 )
-from app.core.listing import found
+from app.core.listing import found_row
 from app.core.schemas import SchoolRef, UnitRef
 from app.family.models import PupilContact
 from app.family.schemas import (
@@ -80,13 +80,22 @@ class Placement:
         )
 
 
+def _with_class(*columns: Any) -> Select[*tuple[Any, ...]]:
+    """`columns` of each enrolment joined to its class and the class's stream (if it has one)."""
+    return (
+        select(*columns)
+        .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
+        .outerjoin(Stream, Stream.id == SchoolClass.stream_id)
+    )
+
+
 async def placement(
     session: AsyncSession, pupil_id: uuid.UUID, year: int | None = None
 ) -> Placement | None:
     """The pupil's class in `year` (this year by default): the current one if they moved."""
     row = (
         await session.execute(
-            select(
+            _with_class(
                 Enrolment.school_year,
                 SchoolClass.id,
                 SchoolClass.name,
@@ -95,8 +104,6 @@ async def placement(
                 Stream.code,
                 SchoolClass.school_id,
             )
-            .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
-            .outerjoin(Stream, Stream.id == SchoolClass.stream_id)
             .where(
                 Enrolment.pupil_id == pupil_id,
                 Enrolment.school_year == (year if year is not None else current_year()),
@@ -113,16 +120,13 @@ async def current_classes(
 ) -> dict[uuid.UUID, ClassRef]:
     """This year's class of each pupil, in one statement."""
     rows = await session.execute(
-        select(
+        _with_class(
             Enrolment.pupil_id,
             SchoolClass.id,
             SchoolClass.name,
             SchoolClass.level_code,
             Stream.code,
-        )
-        .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
-        .outerjoin(Stream, Stream.id == SchoolClass.stream_id)
-        .where(
+        ).where(
             Enrolment.pupil_id.in_(pupil_ids),
             Enrolment.school_year == current_year(),
             Enrolment.left_on.is_(None),
@@ -136,16 +140,14 @@ async def current_classes(
 
 async def profile(session: AsyncSession, pupil_id: uuid.UUID) -> PupilProfile:
     """Massar code, names, birth, gender, this year's class and level, and where the school is."""
-    row = (
-        await session.execute(
-            select(Pupil, School, _province, _academy)
-            .join(School, School.id == Pupil.school_id)
-            .join(_province, _province.id == School.province_id)
-            .join(_academy, _academy.id == School.academy_id)
-            .where(Pupil.id == pupil_id)
-        )
-    ).one_or_none()
-    pupil, school, province, academy = found(row)
+    pupil, school, province, academy = await found_row(
+        session,
+        select(Pupil, School, _province, _academy)
+        .join(School, School.id == Pupil.school_id)
+        .join(_province, _province.id == School.province_id)
+        .join(_academy, _academy.id == School.academy_id)
+        .where(Pupil.id == pupil_id),
+    )
     place = await placement(session, pupil_id)
     level = await session.get(Level, place.level_code) if place else None
     return PupilProfile.of(

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, and_, false, or_, select, union
+from sqlalchemy import ColumnElement, and_, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_year
-from app.academics.models import Enrolment, Pupil, SchoolClass
+from app.academics.models import Enrolment, SchoolClass
+from app.academics.structure import class_of_school
 from app.core.security.principal import Principal
-from app.errors import invalid
-from app.family.models import GuardianLink
+from app.family.audience import family_accounts, parent_accounts
 from app.family.pupil_records import placement
 from app.messaging.models import Announcement, Audience, NotificationCategory
 from app.messaging.notifications import NotificationTexts, notify
@@ -27,13 +27,7 @@ async def publish(
     """Publish an announcement in the caller's school and notify its audience."""
     assert principal.school_id is not None
     if new.class_id is not None:
-        in_school = await session.scalar(
-            select(SchoolClass.id).where(
-                SchoolClass.id == new.class_id, SchoolClass.school_id == principal.school_id
-            )
-        )
-        if in_school is None:
-            raise invalid("body.class_id", "not a class of your school", "unknown_class")
+        await class_of_school(session, principal, new.class_id, "body.class_id")
     announcement = Announcement(
         school_id=principal.school_id, author_id=principal.user_id, **new.model_dump()
     )
@@ -72,13 +66,9 @@ async def _audience(session: AsyncSession, announcement: Announcement) -> list[u
         pupils = pupils.where(SchoolClass.level_code == announcement.level_code)
     elif announcement.audience is Audience.CLASS:
         pupils = pupils.where(SchoolClass.id == announcement.class_id)
-    parents = select(GuardianLink.parent_id).where(
-        GuardianLink.pupil_id.in_(pupils), GuardianLink.verified_at.is_not(None)
-    )
     if announcement.audience is Audience.PARENTS:
-        return list(await session.scalars(parents))
-    own = select(Pupil.user_id).where(Pupil.id.in_(pupils), Pupil.user_id.is_not(None))
-    return list(await session.scalars(select(union(own, parents).subquery().c[0])))
+        return list(await session.scalars(parent_accounts(pupils)))
+    return await family_accounts(session, pupils)
 
 
 async def for_school(session: AsyncSession, principal: Principal) -> list[AnnouncementOut]:

@@ -25,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db.base import Base, Timestamps, UUIDPrimaryKey, checked
+from app.core.db.base import Base, Timestamps, UUIDPrimaryKey, checked, part_of
 
 
 class Audience(StrEnum):
@@ -111,11 +111,7 @@ class Message(UUIDPrimaryKey, Base):
 
     __tablename__ = "messages"
     __table_args__ = (
-        ForeignKeyConstraint(
-            ["thread_id", "school_id"],
-            ["message_threads.id", "message_threads.school_id"],
-            ondelete="CASCADE",
-        ),
+        part_of("thread_id", "message_threads"),
         # A thread read oldest first, and its unread messages counted after a read time.
         Index("ix_messages_thread_id_created_at", "thread_id", "created_at"),
     )

@@ -154,17 +154,16 @@ def _jsonable(data: Mapping[str, Any]) -> dict[str, Any]:
 
 # ---- the inbox ------------------------------------------------------------------------------
 
-_ROW = (
-    Notification.id,
+# What a notification says, as the inbox shows it and a push carries it.
+CONTENT_COLUMNS = (
     Notification.category,
     Notification.title_ar,
     Notification.title_fr,
     Notification.body_ar,
     Notification.body_fr,
     Notification.data,
-    Notification.created_at,
-    Notification.read_at,
 )
+_ROW = (Notification.id, *CONTENT_COLUMNS, Notification.created_at, Notification.read_at)
 
 
 async def list_notifications(

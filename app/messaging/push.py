@@ -43,6 +43,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app import retention
 from app.exams.sessions import announce_published_exams
 from app.messaging.models import Device, DeviceLocale, Notification, PushMessage, PushStatus
+from app.messaging.notifications import CONTENT_COLUMNS
 from app.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -201,12 +202,7 @@ class PushWorker:
                 Device.token,
                 Device.locale,
                 Notification.id.label("notification_id"),
-                Notification.category,
-                Notification.title_ar,
-                Notification.title_fr,
-                Notification.body_ar,
-                Notification.body_fr,
-                Notification.data,
+                *CONTENT_COLUMNS,
             )
             .execution_options(synchronize_session=False)
         )

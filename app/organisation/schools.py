@@ -9,7 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from app.core.listing import found, page_of, where_given
+from app.core.listing import found_row, page_of, where_given
 from app.core.pagination import PageRequest
 from app.core.schemas import Page, UnitRef
 from app.core.security.principal import Principal
@@ -75,10 +75,9 @@ async def get_school(
     session: AsyncSession, principal: Principal, school_id: uuid.UUID
 ) -> SchoolOut:
     """One school; outside the caller's scope it does not exist."""
-    row = (
-        await session.execute(_readable_schools(principal).where(School.id == school_id))
-    ).one_or_none()
-    school, province, academy = found(row)
+    school, province, academy = await found_row(
+        session, _readable_schools(principal).where(School.id == school_id)
+    )
     return _school_out(school, province, academy)
 
 

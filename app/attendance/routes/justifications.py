@@ -12,7 +12,7 @@ from app.attendance import justifications
 from app.attendance.models import JustificationStatus
 from app.attendance.schemas import DecisionIn, SchoolJustificationOut, SchoolJustificationPage
 from app.core.db.session import SessionDep
-from app.core.documents import DOCUMENT_RESPONSES, document_response
+from app.core.documents import document_response, download_route
 from app.core.params import PageParams
 from app.core.storage import DocumentStoreDep
 
@@ -44,11 +44,8 @@ async def decide(
     return await justifications.decide(session, principal, justification_id, decision)
 
 
-@router.get(
-    "/justifications/{justification_id}/document",
-    operation_id="school-justification-document",
-    response_class=Response,
-    responses=DOCUMENT_RESPONSES,
+@download_route(
+    router, "/justifications/{justification_id}/document", "school-justification-document"
 )
 async def document(
     justification_id: uuid.UUID,

@@ -17,7 +17,7 @@ from app.attendance import justifications
 from app.attendance.models import REASON_MAX
 from app.attendance.schemas import JustificationOut, JustificationPage
 from app.core.db.session import SessionDep
-from app.core.documents import DOCUMENT_RESPONSES, commit_or_forget, document_response
+from app.core.documents import commit_or_forget, document_response, download_route
 from app.core.params import PageParams
 from app.core.storage import DocumentStoreDep
 from app.settings import get_settings
@@ -69,11 +69,10 @@ async def list_justifications(
     return await justifications.child_justifications(session, principal, child_id, page)
 
 
-@router.get(
+@download_route(
+    router,
     "/children/{child_id}/justifications/{justification_id}/document",
-    operation_id="parent-justification-document",
-    response_class=Response,
-    responses=DOCUMENT_RESPONSES,
+    "parent-justification-document",
 )
 async def document(
     child_id: uuid.UUID,
@@ -82,7 +81,7 @@ async def document(
     session: SessionDep,
     store: DocumentStoreDep,
 ) -> Response:
-    """The document sent with a justification (404 if there is none)."""
+    """The document sent with my child's justification (404 if there is none)."""
     found = await justifications.child_document(
         session, store, principal, child_id, justification_id
     )

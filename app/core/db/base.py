@@ -6,7 +6,7 @@ import uuid
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, Enum, MetaData, func
+from sqlalchemy import DateTime, Enum, ForeignKeyConstraint, MetaData, func
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Stable, predictable constraint names so that Alembic can drop and alter them.
@@ -45,4 +45,12 @@ def checked(enum: type[StrEnum], name: str) -> Enum:
         length=32,
         values_callable=lambda members: [m.value for m in members],
         validate_strings=True,
+    )
+
+
+def part_of(column: str, table: str) -> ForeignKeyConstraint:
+    """A row that is part of a row of `table`, in the same school, and deleted with it: the
+    school id is in the key so that the two are always stored together."""
+    return ForeignKeyConstraint(
+        [column, "school_id"], [f"{table}.id", f"{table}.school_id"], ondelete="CASCADE"
     )

@@ -15,17 +15,8 @@ from app.modules.trainings.routes import training_routes
 from app.sync import routes as sync
 
 router = APIRouter(prefix="/teacher", tags=["teacher"], dependencies=[Depends(teacher_only)])
-for module in (
-    classes,
-    attendance,
-    assessment,
-    gradesheet,
-    lessons,
-    sync,
-):
+for module in (classes, attendance, assessment, gradesheet, lessons, sync):
     router.include_router(module.router)
 router.include_router(message_threads("teacher"))
-router.include_router(diagnostic_routes("teacher"))
-router.include_router(sport_routes("teacher"))
-router.include_router(training_routes("teacher"))
-router.include_router(project_routes("teacher"))
+for module_routes in (diagnostic_routes, sport_routes, training_routes, project_routes):
+    router.include_router(module_routes("teacher"))
