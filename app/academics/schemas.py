@@ -6,14 +6,20 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time
-from typing import ClassVar
+from typing import Annotated, ClassVar
 
+from fastapi import Query
 from pydantic import Field, model_validator
 
 from app.academics.models import Gender, TransferStatus
 from app.accounts.schemas import PupilRef
 from app.core.schemas import Patch, Schema, SchoolRef
 from app.errors import InvalidInput
+
+# A school year named in a query (a list filtered by year): bounded like the column it meets.
+SchoolYearQuery = Annotated[
+    int | None, Query(ge=2000, le=2100, description="e.g. 2025 for 2025/2026.")
+]
 
 
 class SubjectRef(Schema):

@@ -16,9 +16,10 @@ import uuid
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel
 
+from app.academics.schemas import SchoolYearQuery
 from app.accounts.guards import CurrentPrincipal
 from app.core.db.session import SessionDep
 from app.core.params import PageParams
@@ -53,7 +54,6 @@ from app.modules.school_projects.schemas import (
 )
 
 ProjectFace = Literal["school", "steering", "teacher"]
-SchoolYear = Annotated[int | None, Query(ge=2000, le=2100, description="e.g. 2025 for 2025/2026.")]
 
 
 def project_routes(face: ProjectFace) -> APIRouter:
@@ -92,7 +92,7 @@ def _following(router: APIRouter, face: str) -> None:
         session: SessionDep,
         page: PageParams,
         status: ProjectStatus | None = None,
-        school_year: SchoolYear = None,
+        school_year: SchoolYearQuery = None,
         province_id: uuid.UUID | None = None,
     ) -> Page[ProjectItem]:
         """The PEIs of the schools in my part of the tree, by school code."""
@@ -107,7 +107,7 @@ def _following(router: APIRouter, face: str) -> None:
 
     @router.get("/summary", operation_id=f"{face}-projects-summary")
     async def summary(
-        principal: CurrentPrincipal, session: SessionDep, school_year: SchoolYear = None
+        principal: CurrentPrincipal, session: SessionDep, school_year: SchoolYearQuery = None
     ) -> ProjectSummary:
         """PEI figures of my unit by unit one level down (this school year by default)."""
         return await steering_projects.summary(session, principal, school_year)

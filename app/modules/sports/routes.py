@@ -17,6 +17,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
+from app.academics.schemas import SchoolYearQuery
 from app.accounts.guards import CurrentPrincipal
 from app.core.caching import cached_read, conditional_json
 from app.core.db.session import SessionDep
@@ -170,7 +171,7 @@ def _competitions(router: APIRouter, face: str) -> None:
         principal: CurrentPrincipal,
         session: SessionDep,
         page: PageParams,
-        school_year: int | None = None,
+        school_year: SchoolYearQuery = None,
         status: CompetitionStatus | None = None,
         discipline_code: str | None = None,
     ) -> Page[CompetitionOut]:

@@ -13,6 +13,7 @@ from fastapi import Depends
 from pydantic import ConfigDict, Field, model_validator
 
 from app.academics.models import Gender
+from app.academics.schemas import SchoolYearQuery
 from app.accounts.schemas import PupilRef
 from app.core.roles import Level
 from app.core.schemas import Schema
@@ -66,7 +67,7 @@ class SquadFilter:
     """What the licence and team lists of a school are filtered by (query parameters): a
     school year (this one by default), a discipline, a category, a gender."""
 
-    school_year: int | None = None
+    school_year: SchoolYearQuery = None
     discipline_code: str | None = None
     category: SportCategory | None = None
     gender: Gender | None = None
