@@ -10,7 +10,7 @@ FastAPI must resolve their annotations at that moment.)
 """
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
@@ -20,6 +20,7 @@ from app.accounts.guards import ParentPrincipal, StudentPrincipal
 from app.assessment import report_card
 from app.core.caching import cached_read, conditional_json
 from app.core.db.session import SessionDep
+from app.core.routing import IdResolver
 from app.family import links, pupil_records
 from app.family.schemas import (
     AbsencesReport,
@@ -33,7 +34,6 @@ from app.family.schemas import (
 from app.messaging import announcements
 from app.messaging.schemas import AnnouncementOut
 
-PupilResolver = Callable[..., Awaitable[uuid.UUID]]
 Semester = Annotated[int | None, Query(ge=1, le=2)]
 
 
@@ -52,9 +52,7 @@ async def verified_child(
 OwnRecord = Annotated[uuid.UUID, Depends(own_record)]
 
 
-def pupil_views(
-    operation_prefix: str, resolve_pupil: PupilResolver, *, as_parent: bool
-) -> APIRouter:
+def pupil_views(operation_prefix: str, resolve_pupil: IdResolver, *, as_parent: bool) -> APIRouter:
     """The read-only routes of one pupil, for a face whose `resolve_pupil` picks the pupil
     (`as_parent`: the reader is a parent, who also gets announcements to parents)."""
     router = APIRouter()

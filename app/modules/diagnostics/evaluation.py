@@ -275,14 +275,7 @@ async def test_for_class(
         ).first()
     )
     test, school_class = row
-    info = TaughtClassInfo(
-        id=school_class.id,
-        school_id=school_class.school_id,
-        school_year=school_class.school_year,
-        name=school_class.name,
-        level_code=school_class.level_code,
-        subject_ids=frozenset({test.subject_id}),
-    )
+    info = TaughtClassInfo.of_class(school_class, frozenset({test.subject_id}))
     return test, info
 
 

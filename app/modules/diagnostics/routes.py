@@ -11,7 +11,6 @@ passes, and FastAPI must resolve its annotations when the route is made.)
 """
 
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request, Response, status
@@ -20,7 +19,7 @@ from app.accounts.guards import CurrentPrincipal
 from app.core.caching import cached_read, conditional_json
 from app.core.db.session import SessionDep
 from app.core.params import PageParams
-from app.core.routing import RouteGroup, face_routes
+from app.core.routing import IdResolver, RouteGroup, face_routes
 from app.core.schemas import Page
 from app.modules.diagnostics import evaluation as diagnostics
 from app.modules.diagnostics import remedial as diagnostics_remedial
@@ -46,7 +45,6 @@ from app.modules.diagnostics.schemas import (
 )
 
 DiagnosticFace = Literal["school", "steering", "teacher"]
-PupilResolver = Callable[..., Awaitable[uuid.UUID]]
 TEST_CLASS = "/tests/{test_id}/classes/{class_id}"
 
 
@@ -55,7 +53,7 @@ def diagnostic_routes(face: DiagnosticFace) -> APIRouter:
     return face_routes(face, _FACE_ROUTES[face], prefix="/diagnostics")
 
 
-def diagnostics_view(operation_prefix: str, resolve_pupil: PupilResolver) -> APIRouter:
+def diagnostics_view(operation_prefix: str, resolve_pupil: IdResolver) -> APIRouter:
     """`GET /diagnostics` for a face whose `resolve_pupil` picks the pupil (the pupil app:
     their own record; the parent app: a verified child). One service answers both."""
     router = APIRouter()

@@ -12,7 +12,6 @@ passes, and FastAPI must resolve its annotations when the route is made.)
 """
 
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request, Response, status
@@ -22,7 +21,7 @@ from app.accounts.guards import CurrentPrincipal
 from app.core.caching import cached_read, conditional_json
 from app.core.db.session import SessionDep
 from app.core.params import PageParams
-from app.core.routing import RouteGroup, face_routes
+from app.core.routing import IdResolver, RouteGroup, face_routes
 from app.core.schemas import Page
 from app.modules.sports import association as sports
 from app.modules.sports import competitions as sport_competitions
@@ -54,7 +53,6 @@ from app.modules.sports.schemas import (
 )
 
 SportFace = Literal["school", "steering", "teacher"]
-PupilResolver = Callable[..., Awaitable[uuid.UUID]]
 
 
 async def coordinator(principal: CurrentPrincipal, session: SessionDep) -> None:
@@ -68,7 +66,7 @@ def sport_routes(face: SportFace) -> APIRouter:
     return face_routes(face, _FACE_ROUTES[face], prefix="/sports", dependencies=checks)
 
 
-def sports_view(operation_prefix: str, resolve_pupil: PupilResolver) -> APIRouter:
+def sports_view(operation_prefix: str, resolve_pupil: IdResolver) -> APIRouter:
     """`GET /sports` for a face whose `resolve_pupil` picks the pupil (the pupil app: their
     own record; the parent app: a verified child)."""
     router = APIRouter()
