@@ -4,12 +4,14 @@ statistics. Teachers reach only the tests of their own classes and subjects."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Protocol
 
 from sqlalchemy import Select, delete, func, select, tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.teaching import (
@@ -30,6 +32,7 @@ from app.assessment.schemas import (
 )
 from app.audit.models import AuditAction, AuditEntry
 from app.core.bulk import upsert
+from app.core.db.faults import refused_by
 from app.core.listing import found_row
 from app.core.security.principal import Principal
 from app.errors import Conflict, ProblemError
@@ -56,17 +59,37 @@ def test_out(test: ClassTest, mark_count: int) -> TestOut:
 
 
 async def _get(
-    session: AsyncSession, principal: Principal, test_id: uuid.UUID
+    session: AsyncSession, principal: Principal, test_id: uuid.UUID, *, lock: bool = False
 ) -> tuple[ClassTest, int]:
-    test, count = await found_row(
-        session, _readable_tests(principal).where(ClassTest.id == test_id)
-    )
+    """One of the teacher's tests; `lock` holds its row until the transaction ends, so that
+    no marks write (whose trigger takes the row FOR SHARE) slips between a check and a change
+    of status."""
+    statement = _readable_tests(principal).where(ClassTest.id == test_id)
+    if lock:
+        statement = statement.with_for_update(of=ClassTest)
+    test, count = await found_row(session, statement)
     return test, count
+
+
+def _marks_locked() -> ProblemError:
+    return ProblemError(409, "assessment.locked", kind="marks-locked")
 
 
 def _require_draft(test: ClassTest) -> None:
     if test.status is not TestStatus.DRAFT:
-        raise ProblemError(409, "assessment.locked", kind="marks-locked")
+        raise _marks_locked()
+
+
+@contextmanager
+def _refused_when_locked() -> Iterator[None]:
+    """A write that passed `_require_draft` but lost the race with a submission or a
+    validation: the database's trigger refused it, and the client hears why."""
+    try:
+        yield
+    except IntegrityError as error:
+        if refused_by(error) == "marks_follow_their_test":
+            raise _marks_locked() from None
+        raise
 
 
 async def create_test(
@@ -207,14 +230,6 @@ async def write_marks(
     """Set the test's marks of these pupils (None clears a pupil's row): one upsert and one
     delete at most. Returns how many rows were written and cleared."""
     cleared = [pupil_id for pupil_id, entry in entries.items() if entry is None]
-    if cleared:
-        await session.execute(
-            delete(Mark).where(
-                Mark.school_id == test.school_id,
-                Mark.test_id == test.id,
-                Mark.pupil_id.in_(cleared),
-            )
-        )
     kept = [
         {
             "id": uuid.uuid4(),
@@ -230,15 +245,24 @@ async def write_marks(
         for pupil_id, entry in entries.items()
         if entry is not None
     ]
-    if kept:
-        await session.execute(
-            upsert(
-                Mark,
-                kept,
-                key=["school_id", "test_id", "pupil_id"],
-                update=["mark", "absent", "remark"],
+    with _refused_when_locked():
+        if cleared:
+            await session.execute(
+                delete(Mark).where(
+                    Mark.school_id == test.school_id,
+                    Mark.test_id == test.id,
+                    Mark.pupil_id.in_(cleared),
+                )
             )
-        )
+        if kept:
+            await session.execute(
+                upsert(
+                    Mark,
+                    kept,
+                    key=["school_id", "test_id", "pupil_id"],
+                    update=["mark", "absent", "remark"],
+                )
+            )
     return len(kept), len(cleared)
 
 
@@ -262,7 +286,8 @@ async def _with_marks(session: AsyncSession, test: ClassTest) -> TestMarks:
 
 async def submit_test(session: AsyncSession, principal: Principal, test_id: uuid.UUID) -> TestOut:
     """Hand the marks to the director; the teacher can no longer change them."""
-    test, count = await _get(session, principal, test_id)
+    # Locked first: the check that every pupil has a mark must judge the marks submitted.
+    test, count = await _get(session, principal, test_id, lock=True)
     _require_draft(test)
     enrolled = current_pupils(test.class_id).subquery()
     missing = await session.scalar(

@@ -57,3 +57,13 @@ def bad_value(error: BaseException) -> str | None:
     if isinstance(cause, asyncpg.DataError) and cause.sqlstate in _BAD_VALUE_STATES:
         return str(cause.sqlstate)
     return None
+
+
+def refused_by(error: BaseException) -> str | None:
+    """The name of the constraint (or of the trigger that raised as one) behind an integrity
+    error, so that a service can say which rule a write broke."""
+    current: BaseException | None = getattr(error, "orig", None)
+    cause = current.__cause__ if current is not None else None
+    if isinstance(cause, asyncpg.IntegrityConstraintViolationError) and cause.constraint_name:
+        return str(cause.constraint_name)
+    return None
