@@ -95,5 +95,7 @@ SchoolStaffPrincipal = Annotated[Principal, Depends(school_staff_only)]
 # Some steering decisions are the school's own directorate's: academies and the ministry follow.
 directorate_only = require_roles(Role.PROVINCE_STAFF)
 DirectoratePrincipal = Annotated[Principal, Depends(directorate_only)]
+ministry_only = require_roles(Role.CENTRAL_STAFF)
+MinistryPrincipal = Annotated[Principal, Depends(ministry_only)]
 steering_only = require_roles(Role.PROVINCE_STAFF, Role.ACADEMY_STAFF, Role.CENTRAL_STAFF)
 SteeringPrincipal = Annotated[Principal, Depends(steering_only)]

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 
-from app.accounts.guards import CurrentPrincipal, DirectoratePrincipal
+from app.accounts.guards import CurrentPrincipal, DirectoratePrincipal, MinistryPrincipal
 from app.core.db.session import SessionDep
 from app.core.params import PageParams
 from app.core.routing import RouteGroup, face_routes
@@ -75,7 +75,7 @@ def catalogue_routes() -> APIRouter:
         status_code=status.HTTP_201_CREATED,
     )
     async def add_item(
-        new: CatalogueItemIn, principal: CurrentPrincipal, session: SessionDep
+        new: CatalogueItemIn, principal: MinistryPrincipal, session: SessionDep
     ) -> CatalogueItemOut:
         """Add an article to the national catalogue (the ministry's staff only)."""
         return await equipment_catalogue.add_catalogue_item(session, principal, new)
