@@ -124,6 +124,13 @@ def _owned_in_demo_academy(model: Any) -> Callable[[dict[str, uuid.UUID]], Selec
     )
 
 
+def _of(
+    column: Any, parent_column: Any, parent: str
+) -> Callable[[dict[str, uuid.UUID]], Select[Any]]:
+    """The object whose `parent_column` is the `parent` kind's object found before it."""
+    return lambda found: select(column).where(parent_column == found[parent])
+
+
 # Every kind of object, in the order they are found (a project's levels follow the action).
 KINDS: dict[str, Kind] = {
     "school": Kind(lambda _: select(School.id).where(School.code == demo.SCHOOL_A)),
@@ -134,10 +141,7 @@ KINDS: dict[str, Kind] = {
         lambda _: select(Enrolment.class_id).where(Enrolment.pupil_id == _demo_pupil()),
         next_door=True,
     ),
-    "class_test": Kind(
-        lambda found: select(ClassTest.id).where(ClassTest.class_id == found["class"]),
-        next_door=True,
-    ),
+    "class_test": Kind(_of(ClassTest.id, ClassTest.class_id, "class"), next_door=True),
     "mark": Kind(lambda _: select(Mark.id).where(Mark.pupil_id == _demo_pupil())),
     "guardian_link": Kind(
         lambda _: select(GuardianLink.id).where(GuardianLink.pupil_id == _demo_pupil())
@@ -159,29 +163,13 @@ KINDS: dict[str, Kind] = {
     "partner": Kind(_owned_in_demo_academy(Partner)),
     "agreement": Kind(_owned_in_demo_academy(Agreement)),
     "agreement_document": Kind(
-        lambda found: select(AgreementDocument.id).where(
-            AgreementDocument.agreement_id == found["agreement"]
-        )
+        _of(AgreementDocument.id, AgreementDocument.agreement_id, "agreement")
     ),
     "project_action": Kind(_in_demo_school(ProjectAction), next_door=True),
-    "project_objective": Kind(
-        lambda found: select(ProjectAction.objective_id).where(
-            ProjectAction.id == found["project_action"]
-        )
-    ),
-    "project_axis": Kind(
-        lambda found: select(ProjectObjective.axis_id).where(
-            ProjectObjective.id == found["project_objective"]
-        )
-    ),
-    "project": Kind(
-        lambda found: select(ProjectAxis.project_id).where(ProjectAxis.id == found["project_axis"])
-    ),
-    "project_indicator": Kind(
-        lambda found: select(ProjectIndicator.id).where(
-            ProjectIndicator.project_id == found["project"]
-        )
-    ),
+    "project_objective": Kind(_of(ProjectAction.objective_id, ProjectAction.id, "project_action")),
+    "project_axis": Kind(_of(ProjectObjective.axis_id, ProjectObjective.id, "project_objective")),
+    "project": Kind(_of(ProjectAxis.project_id, ProjectAxis.id, "project_axis")),
+    "project_indicator": Kind(_of(ProjectIndicator.id, ProjectIndicator.project_id, "project")),
     "inventory_line": Kind(_in_demo_school(InventoryLine)),
     "equipment_request": Kind(_in_demo_school(EquipmentRequest)),
     # Published: the public site shows it under its own school's code.
@@ -195,20 +183,10 @@ KINDS: dict[str, Kind] = {
     "licence": Kind(_in_demo_school(SportLicence)),
     "team": Kind(_in_demo_school(SportTeam)),
     "competition": Kind(_owned_in_demo_academy(SportCompetition)),
-    "entry": Kind(
-        lambda found: select(SportEntry.id).where(SportEntry.competition_id == found["competition"])
-    ),
-    "fixture": Kind(
-        lambda found: select(SportFixture.id).where(
-            SportFixture.competition_id == found["competition"]
-        )
-    ),
+    "entry": Kind(_of(SportEntry.id, SportEntry.competition_id, "competition")),
+    "fixture": Kind(_of(SportFixture.id, SportFixture.competition_id, "competition")),
     "programme": Kind(_owned_in_demo_academy(TrainingProgramme)),
-    "training_session": Kind(
-        lambda found: select(TrainingSession.id).where(
-            TrainingSession.programme_id == found["programme"]
-        )
-    ),
+    "training_session": Kind(_of(TrainingSession.id, TrainingSession.programme_id, "programme")),
     "training_registration": Kind(
         lambda found: select(TrainingRegistration.id).where(
             TrainingRegistration.session_id.in_(
