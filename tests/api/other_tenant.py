@@ -7,8 +7,9 @@ sit where none of it is theirs:
 - elsewhere: a school, its directorate and its academy in Casablanca-Settat (a pupil, a parent,
   a teacher and the director of that school, the directorate's and the academy's staff);
 - next door: a teacher and a parent of the demo's own school, Collège Ibn Rochd, whose class
-  and child are not the demo's: for records scoped to a class or a family, the school is not
-  enough.
+  and child are not the demo's (for records scoped to a class or a family, the school is not
+  enough), and the staff of the academy's other directorate (Salé): every object here is the
+  Rabat directorate's or below.
 
 Central staff see every school: no object is outside their scope, so they have no caller here.
 """
@@ -35,7 +36,7 @@ from app.academics.models import (
 from app.accounts.models import AuthSession, User
 from app.assessment.models import ClassTest, Mark
 from app.attendance.models import Justification
-from app.core.roles import Level, Role
+from app.core.roles import Role
 from app.core.security.principal import Principal
 from app.demo import world as demo
 from app.family.models import GuardianLink, Kinship
@@ -74,7 +75,7 @@ from app.modules.sports.models import (
 )
 from app.modules.trainings.models import TrainingProgramme, TrainingRegistration, TrainingSession
 from app.modules.websites.models import SiteEvent, SiteImage, SiteNews, WebState
-from app.organisation.models import Academy, Province, School
+from app.organisation.models import Province, School
 from tests.factories import (
     access_token,
     assign,
@@ -115,13 +116,11 @@ def _in_demo_school(model: Any) -> Callable[[dict[str, uuid.UUID]], Select[Any]]
     return lambda _: select(model.id).where(model.school_id == _demo_school())
 
 
-def _owned_in_demo_academy(model: Any) -> Callable[[dict[str, uuid.UUID]], Select[Any]]:
-    """A record owned below the ministry in the demo's academy: offers from the ministry reach
-    every school, so they are no other tenant's."""
-    academy = select(Academy.id).where(Academy.code == demo.DEMO_ACADEMY).scalar_subquery()
-    return lambda _: select(model.id).where(
-        model.academy_id == academy, model.owner_level != Level.CENTRAL
-    )
+def _owned_in_demo_directorate(model: Any) -> Callable[[dict[str, uuid.UUID]], Select[Any]]:
+    """A record owned by the demo school's directorate or one of its schools: offers from the
+    academy or the ministry reach the schools below them, so they are no other tenant's."""
+    province = select(Province.id).where(Province.code == demo.DEMO_PROVINCE_1).scalar_subquery()
+    return lambda _: select(model.id).where(model.province_id == province)
 
 
 def _of(
@@ -160,8 +159,8 @@ KINDS: dict[str, Kind] = {
     "device": Kind(
         lambda _: select(Device.id).where(Device.user_id == _demo_user("parent.demo@taalim.ma"))
     ),
-    "partner": Kind(_owned_in_demo_academy(Partner)),
-    "agreement": Kind(_owned_in_demo_academy(Agreement)),
+    "partner": Kind(_owned_in_demo_directorate(Partner)),
+    "agreement": Kind(_owned_in_demo_directorate(Agreement)),
     "agreement_document": Kind(
         _of(AgreementDocument.id, AgreementDocument.agreement_id, "agreement")
     ),
@@ -182,10 +181,10 @@ KINDS: dict[str, Kind] = {
     "image": Kind(_in_demo_school(SiteImage)),
     "licence": Kind(_in_demo_school(SportLicence)),
     "team": Kind(_in_demo_school(SportTeam)),
-    "competition": Kind(_owned_in_demo_academy(SportCompetition)),
+    "competition": Kind(_owned_in_demo_directorate(SportCompetition)),
     "entry": Kind(_of(SportEntry.id, SportEntry.competition_id, "competition")),
     "fixture": Kind(_of(SportFixture.id, SportFixture.competition_id, "competition")),
-    "programme": Kind(_owned_in_demo_academy(TrainingProgramme)),
+    "programme": Kind(_owned_in_demo_directorate(TrainingProgramme)),
     "training_session": Kind(_of(TrainingSession.id, TrainingSession.programme_id, "programme")),
     "training_registration": Kind(
         lambda found: select(TrainingRegistration.id).where(
@@ -195,7 +194,7 @@ KINDS: dict[str, Kind] = {
         ),
         next_door=True,
     ),
-    "diagnostic_test": Kind(_owned_in_demo_academy(DiagnosticTest)),
+    "diagnostic_test": Kind(_owned_in_demo_directorate(DiagnosticTest)),
     "remedial_group": Kind(_in_demo_school(RemedialGroup), next_door=True),
     "remedial_session": Kind(_in_demo_school(RemedialSession), next_door=True),
 }
@@ -251,7 +250,11 @@ async def build_other_tenant(session: AsyncSession) -> OtherTenant:
         tenant.objects[name] = found
     maths = await subject(session, "MATH")
     tenant.shared = {"subject_id": str(maths.id)}
-    tenant.callers = await _callers_elsewhere(session) + await _callers_next_door(session)
+    tenant.callers = (
+        await _callers_elsewhere(session)
+        + await _callers_next_door(session)
+        + [await _directorate_next_door(session)]
+    )
     for role, username in OWNERS.items():
         owner = (await session.execute(select(User).where(User.username == username))).scalar_one()
         tenant.owners[role] = await _caller(session, username, owner, False)
@@ -260,19 +263,21 @@ async def build_other_tenant(session: AsyncSession) -> OtherTenant:
 
 async def _records_the_demo_lacks(session: AsyncSession) -> None:
     """A signed agreement's document, the demo parent's phone, and a diagnostic test of the
-    academy's own (the demo's two are the ministry's, which every school sits under)."""
-    academy = await session.scalar(select(User).where(User.username == "academy.demo@men.gov.ma"))
+    directorate's own (the demo's two are the ministry's, which every school sits under)."""
+    directorate = await session.scalar(
+        select(User).where(User.username == "province.demo@men.gov.ma")
+    )
     math = await session.scalar(select(Subject.id).where(Subject.code == "MATH"))
-    assert academy is not None
+    assert directorate is not None
     assert math is not None
     await diagnostics.create_test(
         session,
-        Principal.acting_as(academy),
+        Principal.acting_as(directorate),
         DiagnosticTestIn(
             kind=DiagnosticKind.DIAGNOSTIC,
             level_code="1AC",
             subject_id=math,
-            title="Évaluation diagnostique régionale – Mathématiques 1AC",
+            title="Évaluation diagnostique provinciale – Mathématiques 1AC",
             mastery_threshold=50,
             competencies=list(diagnostics_demo.COMPETENCIES),
         ),
@@ -373,6 +378,15 @@ async def _callers_next_door(session: AsyncSession) -> list[Caller]:
         await _caller(session, "teacher next door", teacher, True, **own),
         await _caller(session, "parent next door", parent, True, **own),
     ]
+
+
+async def _directorate_next_door(session: AsyncSession) -> Caller:
+    """The other directorate of the demo's academy (Salé): the academy is not enough."""
+    province = (
+        await session.execute(select(Province).where(Province.code == demo.DEMO_PROVINCE_2))
+    ).scalar_one()
+    staff = await create_user(session, Role.PROVINCE_STAFF, province=province)
+    return await _caller(session, "directorate next door", staff, False)
 
 
 def _link(session: AsyncSession, parent: User, pupil: Pupil) -> None:
