@@ -66,13 +66,15 @@ CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 GUARD_ROLES: dict[Callable[..., Awaitable[Principal]], frozenset[Role]] = {}
 
 
-def require_roles(*roles: Role) -> Callable[[Principal], Awaitable[Principal]]:
-    """A dependency that lets only these roles through (403 for the others)."""
+def require_roles(
+    *roles: Role, refusal: str = "auth.role_not_allowed"
+) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency that lets only these roles through (403 for the others, saying `refusal`)."""
     allowed = frozenset(roles)
 
     async def guard(principal: CurrentPrincipal) -> Principal:
         if principal.role not in allowed:
-            raise Forbidden()
+            raise Forbidden(refusal)
         return principal
 
     GUARD_ROLES[guard] = allowed
@@ -90,5 +92,10 @@ parent_only = require_roles(Role.PARENT)
 ParentPrincipal = Annotated[Principal, Depends(parent_only)]
 school_staff_only = require_roles(Role.SCHOOL_STAFF)
 SchoolStaffPrincipal = Annotated[Principal, Depends(school_staff_only)]
+# Some steering decisions are the school's own directorate's: academies and the ministry follow.
+directorate_only = require_roles(Role.PROVINCE_STAFF)
+DirectoratePrincipal = Annotated[Principal, Depends(directorate_only)]
+ministry_only = require_roles(Role.CENTRAL_STAFF)
+MinistryPrincipal = Annotated[Principal, Depends(ministry_only)]
 steering_only = require_roles(Role.PROVINCE_STAFF, Role.ACADEMY_STAFF, Role.CENTRAL_STAFF)
 SteeringPrincipal = Annotated[Principal, Depends(steering_only)]

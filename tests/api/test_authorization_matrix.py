@@ -7,20 +7,12 @@ route that is neither fails here until it gets a guard or joins one of those lis
 
 from __future__ import annotations
 
-import re
-import uuid
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from typing import Any
-
 import httpx
 import pytest
-from fastapi.dependencies.models import Dependant
-from fastapi.routing import APIRoute, iter_route_contexts
 
-from app.accounts.guards import GUARD_ROLES, current_principal
 from app.core.roles import Role
 from app.main import create_app
+from tests.api.route_table import OPERATIONS, TOKEN_OF, Operation
 from tests.factories import World
 
 # Open to anyone: logging in and the public site (and the probes, outside the API).
@@ -35,82 +27,6 @@ ANONYMOUS = {
     "health-ready",
 }
 ANONYMOUS_PREFIXES = ("public-",)
-
-# The login's role picks the token: each role's account of the shared test world.
-TOKEN_OF = {
-    Role.STUDENT: "student",
-    Role.PARENT: "parent",
-    Role.TEACHER: "teacher",
-    Role.SCHOOL_STAFF: "school_staff",
-    Role.PROVINCE_STAFF: "province_staff",
-    Role.ACADEMY_STAFF: "academy_staff",
-    Role.CENTRAL_STAFF: "central_staff",
-}
-
-
-@dataclass(frozen=True)
-class Operation:
-    operation_id: str
-    method: str
-    path: str
-    allowed: frozenset[Role] | None  # None: no role guard
-    reads_principal: bool
-    pages: bool  # takes a `cursor`
-
-    def url(self) -> str:
-        """The path with a fresh UUID (or a plausible value) in each parameter."""
-        return re.sub(r"\{(\w+)\}", _placeholder, self.path)
-
-
-def _placeholder(match: re.Match[str]) -> str:
-    name = match.group(1)
-    if name == "school_code":
-        return "25001A"
-    if name == "action":
-        return "approve"
-    if name == "day":
-        return "2026-01-05"
-    return str(uuid.uuid4())
-
-
-def _calls(dependant: Dependant) -> Iterator[Callable[..., object]]:
-    for dependency in dependant.dependencies:
-        if dependency.call is not None:
-            yield dependency.call
-        yield from _calls(dependency)
-
-
-def _query_params(dependant: Dependant) -> Iterator[Any]:
-    yield from dependant.query_params
-    for dependency in dependant.dependencies:
-        yield from _query_params(dependency)
-
-
-def operations() -> list[Operation]:
-    """Every operation the app serves, with the roles its guards let through."""
-    found = []
-    for route in iter_route_contexts(create_app().routes):
-        original = route.original_route
-        if not isinstance(original, APIRoute) or not original.include_in_schema:
-            continue
-        calls = set(_calls(route.dependant))
-        guards = [GUARD_ROLES[call] for call in calls if call in GUARD_ROLES]
-        allowed = frozenset.intersection(*guards) if guards else None
-        for method in sorted(route.methods or ()):
-            found.append(
-                Operation(
-                    operation_id=str(original.operation_id or original.name),
-                    method=method,
-                    path=str(route.path),
-                    allowed=allowed,
-                    reads_principal=current_principal in calls,
-                    pages=any(p.alias == "cursor" for p in _query_params(route.dependant)),
-                )
-            )
-    return found
-
-
-OPERATIONS = operations()
 
 
 def test_every_operation_is_guarded_or_declared_open() -> None:

@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from app.core.roles import Role
-from tests.api.test_authorization_matrix import OPERATIONS, TOKEN_OF, Operation
+from tests.api.route_table import OPERATIONS, TOKEN_OF, Operation
 from tests.factories import World
 
 

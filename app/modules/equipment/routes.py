@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 
-from app.accounts.guards import CurrentPrincipal
+from app.accounts.guards import CurrentPrincipal, DirectoratePrincipal, MinistryPrincipal
 from app.core.db.session import SessionDep
 from app.core.params import PageParams
 from app.core.routing import RouteGroup, face_routes
@@ -75,7 +75,7 @@ def catalogue_routes() -> APIRouter:
         status_code=status.HTTP_201_CREATED,
     )
     async def add_item(
-        new: CatalogueItemIn, principal: CurrentPrincipal, session: SessionDep
+        new: CatalogueItemIn, principal: MinistryPrincipal, session: SessionDep
     ) -> CatalogueItemOut:
         """Add an article to the national catalogue (the ministry's staff only)."""
         return await equipment_catalogue.add_catalogue_item(session, principal, new)
@@ -194,7 +194,10 @@ def _following(router: APIRouter, face: str) -> None:
 def _answering(router: APIRouter, face: str) -> None:
     @router.post("/requests/{request_id}/allocate", operation_id=f"{face}-equipment-allocate")
     async def allocate(
-        request_id: uuid.UUID, body: AllocateIn, principal: CurrentPrincipal, session: SessionDep
+        request_id: uuid.UUID,
+        body: AllocateIn,
+        principal: DirectoratePrincipal,
+        session: SessionDep,
     ) -> RequestOut:
         """Give each line its allocated quantity (the school's own directorate only)."""
         return await equipment_requests.allocate(session, principal, request_id, body)
@@ -203,7 +206,7 @@ def _answering(router: APIRouter, face: str) -> None:
     async def refuse(
         request_id: uuid.UUID,
         body: EquipmentRequestRefusal,
-        principal: CurrentPrincipal,
+        principal: DirectoratePrincipal,
         session: SessionDep,
     ) -> RequestOut:
         """Refuse a request, with a comment (the school's own directorate only)."""
@@ -211,7 +214,7 @@ def _answering(router: APIRouter, face: str) -> None:
 
     @router.post("/requests/{request_id}/deliver", operation_id=f"{face}-equipment-deliver")
     async def deliver(
-        request_id: uuid.UUID, body: DeliverIn, principal: CurrentPrincipal, session: SessionDep
+        request_id: uuid.UUID, body: DeliverIn, principal: DirectoratePrincipal, session: SessionDep
     ) -> RequestOut:
         """Record the delivery: the allocated articles enter the school's inventory."""
         return await equipment_requests.deliver(session, principal, request_id, body)

@@ -20,11 +20,13 @@ from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel
 
 from app.academics.schemas import SchoolYearQuery
-from app.accounts.guards import CurrentPrincipal
+from app.accounts.guards import CurrentPrincipal, require_roles
 from app.core.db.session import SessionDep
 from app.core.params import PageParams
+from app.core.roles import Role
 from app.core.routing import RouteGroup, face_routes, path_id
 from app.core.schemas import Page, Patch
+from app.core.security.principal import Principal
 from app.modules.school_projects import owners, plan, projects
 from app.modules.school_projects import steering as steering_projects
 from app.modules.school_projects.models import ProjectStatus
@@ -54,6 +56,12 @@ from app.modules.school_projects.schemas import (
 )
 
 ProjectFace = Literal["school", "steering", "teacher"]
+
+# The school's own directorate decides on its project; academies and the ministry follow.
+DecidingPrincipal = Annotated[
+    Principal,
+    Depends(require_roles(Role.PROVINCE_STAFF, refusal="school_projects.directorate_decides")),
+]
 
 
 def project_routes(face: ProjectFace) -> APIRouter:
@@ -155,7 +163,7 @@ def _deciding(router: APIRouter, face: str) -> None:
     @router.post("/{project_id}/approve", operation_id=f"{face}-approve-project")
     async def approve(
         project_id: uuid.UUID,
-        principal: CurrentPrincipal,
+        principal: DecidingPrincipal,
         session: SessionDep,
         body: CommentIn | None = None,
     ) -> ProjectOut:
@@ -165,7 +173,10 @@ def _deciding(router: APIRouter, face: str) -> None:
 
     @router.post("/{project_id}/return", operation_id=f"{face}-return-project")
     async def return_project(
-        project_id: uuid.UUID, body: ProjectReturn, principal: CurrentPrincipal, session: SessionDep
+        project_id: uuid.UUID,
+        body: ProjectReturn,
+        principal: DecidingPrincipal,
+        session: SessionDep,
     ) -> ProjectOut:
         """Return a submitted PEI to the school, saying what to rework."""
         return await steering_projects.decide(

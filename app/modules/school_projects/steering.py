@@ -19,7 +19,6 @@ from app.core.pagination import PageRequest
 from app.core.roles import Role
 from app.core.schemas import Page
 from app.core.security.principal import Principal
-from app.errors import Forbidden
 from app.messaging.models import NotificationCategory
 from app.messaging.notifications import NotificationTexts, notify
 from app.modules.school_projects import projects
@@ -74,15 +73,14 @@ async def decide(
     decision: Decision,
     comment: str | None,
 ) -> ProjectOut:
-    """Approve or return a submitted PEI: the school's own directorate only (403 for academies
-    and the ministry, who follow but do not decide); the school's staff are told."""
-    if principal.role is not Role.PROVINCE_STAFF:
-        raise Forbidden("school_projects.directorate_decides")
+    """Approve or return a submitted PEI of my directorate's schools (the routes let only
+    directorates' staff through: academies and the ministry follow but do not decide); the
+    school's staff are told."""
     project = found(
         await session.scalar(
             select(SchoolProject)
             .join(School, School.id == SchoolProject.school_id)
-            .where(SchoolProject.id == project_id, projects.in_my_part(principal))
+            .where(SchoolProject.id == project_id, School.province_id == principal.province_id)
             .with_for_update(of=SchoolProject)
         )
     )

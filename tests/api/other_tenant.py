@@ -1,0 +1,400 @@
+"""The other tenant of the cross-tenant matrix, and the callers who must not reach it.
+
+The other tenant is the demo world (`app/demo`): the Rabat-Salé-Kénitra academy, built through
+the services the apps use, with an object of every kind a path parameter can name. The callers
+sit where none of it is theirs:
+
+- elsewhere: a school, its directorate and its academy in Casablanca-Settat (a pupil, a parent,
+  a teacher and the director of that school, the directorate's and the academy's staff);
+- next door: a teacher and a parent of the demo's own school, Collège Ibn Rochd, whose class
+  and child are not the demo's (for records scoped to a class or a family, the school is not
+  enough), and the staff of the academy's other directorate (Salé): every object here is the
+  Rabat directorate's or below.
+
+Central staff see every school: no object is outside their scope, so they have no caller here.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.academics.models import (
+    Enrolment,
+    Pupil,
+    Subject,
+    TeachingAssignment,
+    TimetableSlot,
+    Transfer,
+)
+from app.accounts.models import AuthSession, User
+from app.assessment.models import ClassTest, Mark
+from app.attendance.models import Justification
+from app.core.roles import Role
+from app.core.security.principal import Principal
+from app.demo import world as demo
+from app.family.models import GuardianLink, Kinship
+from app.messaging.models import (
+    Device,
+    DeviceApp,
+    DeviceLocale,
+    DevicePlatform,
+    MessageThread,
+    Notification,
+)
+from app.modules.diagnostics import demo as diagnostics_demo
+from app.modules.diagnostics import evaluation as diagnostics
+from app.modules.diagnostics.models import (
+    DiagnosticKind,
+    DiagnosticTest,
+    RemedialGroup,
+    RemedialSession,
+)
+from app.modules.diagnostics.schemas import DiagnosticTestIn
+from app.modules.equipment.models import EquipmentRequest, InventoryLine
+from app.modules.partnerships.models import Agreement, AgreementDocument, Partner
+from app.modules.school_projects.models import (
+    ProjectAction,
+    ProjectAxis,
+    ProjectIndicator,
+    ProjectObjective,
+)
+from app.modules.sports.models import (
+    SportAssociation,
+    SportCompetition,
+    SportEntry,
+    SportFixture,
+    SportLicence,
+    SportTeam,
+)
+from app.modules.trainings.models import TrainingProgramme, TrainingRegistration, TrainingSession
+from app.modules.websites.models import SiteEvent, SiteImage, SiteNews, WebState
+from app.organisation.models import Province, School
+from tests.factories import (
+    access_token,
+    assign,
+    create_class,
+    create_pupil,
+    create_school,
+    create_user,
+    subject,
+)
+
+DEMO_PUPIL = "D130000001"
+ELSEWHERE = "CS-ANFA"  # a directorate of another academy than the demo's
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of object a path parameter names, and how to find the other tenant's one."""
+
+    # The other tenant's object, given the ids of the kinds found before it.
+    statement: Callable[[dict[str, uuid.UUID]], Select[Any]]
+    # Scoped to a class or a family (not only a school): callers next door must not reach it.
+    next_door: bool = False
+
+
+def _demo_school() -> Any:
+    return select(School.id).where(School.code == demo.SCHOOL_A).scalar_subquery()
+
+
+def _demo_pupil() -> Any:
+    return select(Pupil.id).where(Pupil.massar_code == DEMO_PUPIL).scalar_subquery()
+
+
+def _demo_user(username: str) -> Any:
+    return select(User.id).where(User.username == username).scalar_subquery()
+
+
+def _in_demo_school(model: Any) -> Callable[[dict[str, uuid.UUID]], Select[Any]]:
+    return lambda _: select(model.id).where(model.school_id == _demo_school())
+
+
+def _owned_in_demo_directorate(model: Any) -> Callable[[dict[str, uuid.UUID]], Select[Any]]:
+    """A record owned by the demo school's directorate or one of its schools: offers from the
+    academy or the ministry reach the schools below them, so they are no other tenant's."""
+    province = select(Province.id).where(Province.code == demo.DEMO_PROVINCE_1).scalar_subquery()
+    return lambda _: select(model.id).where(model.province_id == province)
+
+
+def _of(
+    column: Any, parent_column: Any, parent: str
+) -> Callable[[dict[str, uuid.UUID]], Select[Any]]:
+    """The object whose `parent_column` is the `parent` kind's object found before it."""
+    return lambda found: select(column).where(parent_column == found[parent])
+
+
+# Every kind of object, in the order they are found (a project's levels follow the action).
+KINDS: dict[str, Kind] = {
+    "school": Kind(lambda _: select(School.id).where(School.code == demo.SCHOOL_A)),
+    "pupil": Kind(
+        lambda _: select(Pupil.id).where(Pupil.massar_code == DEMO_PUPIL), next_door=True
+    ),
+    "class": Kind(
+        lambda _: select(Enrolment.class_id).where(Enrolment.pupil_id == _demo_pupil()),
+        next_door=True,
+    ),
+    "class_test": Kind(_of(ClassTest.id, ClassTest.class_id, "class"), next_door=True),
+    "mark": Kind(lambda _: select(Mark.id).where(Mark.pupil_id == _demo_pupil())),
+    "guardian_link": Kind(
+        lambda _: select(GuardianLink.id).where(GuardianLink.pupil_id == _demo_pupil())
+    ),
+    "justification": Kind(_in_demo_school(Justification), next_door=True),
+    "assignment": Kind(_in_demo_school(TeachingAssignment)),
+    "timetable_slot": Kind(_in_demo_school(TimetableSlot)),
+    "transfer": Kind(lambda _: select(Transfer.id).where(Transfer.school_id == _demo_school())),
+    "teacher": Kind(lambda _: select(User.id).where(User.username == "teacher.demo@taalim.ma")),
+    "thread": Kind(_in_demo_school(MessageThread), next_door=True),
+    "notification": Kind(
+        lambda _: select(Notification.id).where(
+            Notification.user_id == _demo_user("parent.demo@taalim.ma")
+        )
+    ),
+    "device": Kind(
+        lambda _: select(Device.id).where(Device.user_id == _demo_user("parent.demo@taalim.ma"))
+    ),
+    "partner": Kind(_owned_in_demo_directorate(Partner)),
+    "agreement": Kind(_owned_in_demo_directorate(Agreement)),
+    "agreement_document": Kind(
+        _of(AgreementDocument.id, AgreementDocument.agreement_id, "agreement")
+    ),
+    "project_action": Kind(_in_demo_school(ProjectAction), next_door=True),
+    "project_objective": Kind(_of(ProjectAction.objective_id, ProjectAction.id, "project_action")),
+    "project_axis": Kind(_of(ProjectObjective.axis_id, ProjectObjective.id, "project_objective")),
+    "project": Kind(_of(ProjectAxis.project_id, ProjectAxis.id, "project_axis")),
+    "project_indicator": Kind(_of(ProjectIndicator.id, ProjectIndicator.project_id, "project")),
+    "inventory_line": Kind(_in_demo_school(InventoryLine)),
+    "equipment_request": Kind(_in_demo_school(EquipmentRequest)),
+    # Published: the public site shows it under its own school's code.
+    "news": Kind(
+        lambda _: select(SiteNews.id).where(
+            SiteNews.school_id == _demo_school(), SiteNews.state == WebState.PUBLISHED
+        )
+    ),
+    "event": Kind(_in_demo_school(SiteEvent)),
+    "image": Kind(_in_demo_school(SiteImage)),
+    "licence": Kind(_in_demo_school(SportLicence)),
+    "team": Kind(_in_demo_school(SportTeam)),
+    "competition": Kind(_owned_in_demo_directorate(SportCompetition)),
+    "entry": Kind(_of(SportEntry.id, SportEntry.competition_id, "competition")),
+    "fixture": Kind(_of(SportFixture.id, SportFixture.competition_id, "competition")),
+    "programme": Kind(_owned_in_demo_directorate(TrainingProgramme)),
+    "training_session": Kind(_of(TrainingSession.id, TrainingSession.programme_id, "programme")),
+    "training_registration": Kind(
+        lambda found: select(TrainingRegistration.id).where(
+            TrainingRegistration.session_id.in_(
+                select(TrainingSession.id).where(TrainingSession.programme_id == found["programme"])
+            )
+        ),
+        next_door=True,
+    ),
+    "diagnostic_test": Kind(_owned_in_demo_directorate(DiagnosticTest)),
+    "remedial_group": Kind(_in_demo_school(RemedialGroup), next_door=True),
+    "remedial_session": Kind(_in_demo_school(RemedialSession), next_door=True),
+}
+
+
+@dataclass(frozen=True)
+class Caller:
+    name: str
+    user_id: uuid.UUID
+    role: Role
+    next_door: bool
+    token: str
+    # Ids of the caller's own objects, for the body fields that name them.
+    own: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+# The demo's own accounts, one a role: they reach the objects above (the control that the
+# matrix's 404s come from the scope, not from ids that name nothing).
+OWNERS = {
+    Role.STUDENT: "d130000001@taalim.ma",
+    Role.PARENT: "parent.demo@taalim.ma",
+    Role.TEACHER: "teacher.demo@taalim.ma",
+    Role.SCHOOL_STAFF: "director.demo@taalim.ma",
+    Role.PROVINCE_STAFF: "province.demo@men.gov.ma",
+    Role.ACADEMY_STAFF: "academy.demo@men.gov.ma",
+    Role.CENTRAL_STAFF: "central.demo@men.gov.ma",
+}
+
+
+@dataclass
+class OtherTenant:
+    """The demo's object of every kind, the callers outside its scope, and its own."""
+
+    objects: dict[str, uuid.UUID] = field(default_factory=dict)
+    callers: list[Caller] = field(default_factory=list)
+    owners: dict[Role, Caller] = field(default_factory=dict)
+    # Values every request may carry: the subject all the teachers here teach (maths).
+    shared: dict[str, str] = field(default_factory=dict)
+
+
+async def build_other_tenant(session: AsyncSession) -> OtherTenant:
+    """The demo world, the few records it does not hold, and the callers."""
+    await demo.seed_demo(session)
+    await _records_the_demo_lacks(session)
+    tenant = OtherTenant()
+    for name, kind in KINDS.items():
+        found = await session.scalar(kind.statement(tenant.objects).order_by(None).limit(1))
+        assert found is not None, f"the other tenant holds no {name}"
+        tenant.objects[name] = found
+    maths = await subject(session, "MATH")
+    tenant.shared = {"subject_id": str(maths.id)}
+    tenant.callers = (
+        await _callers_elsewhere(session)
+        + await _callers_next_door(session)
+        + [await _directorate_next_door(session)]
+    )
+    for role, username in OWNERS.items():
+        owner = (await session.execute(select(User).where(User.username == username))).scalar_one()
+        tenant.owners[role] = await _caller(session, username, owner, False)
+    return tenant
+
+
+async def _records_the_demo_lacks(session: AsyncSession) -> None:
+    """A signed agreement's document, the demo parent's phone, and a diagnostic test of the
+    directorate's own (the demo's two are the ministry's, which every school sits under)."""
+    directorate = await session.scalar(
+        select(User).where(User.username == "province.demo@men.gov.ma")
+    )
+    math = await session.scalar(select(Subject.id).where(Subject.code == "MATH"))
+    assert directorate is not None
+    assert math is not None
+    await diagnostics.create_test(
+        session,
+        Principal.acting_as(directorate),
+        DiagnosticTestIn(
+            kind=DiagnosticKind.DIAGNOSTIC,
+            level_code="1AC",
+            subject_id=math,
+            title="Évaluation diagnostique provinciale – Mathématiques 1AC",
+            mastery_threshold=50,
+            competencies=list(diagnostics_demo.COMPETENCIES),
+        ),
+    )
+    parent = await session.scalar(select(User).where(User.username == "parent.demo@taalim.ma"))
+    assert parent is not None
+    login = AuthSession(user_id=parent.id)
+    session.add(login)
+    await session.flush()
+    session.add(
+        Device(
+            user_id=parent.id,
+            session_id=login.id,
+            token=f"demo-phone-{uuid.uuid4()}",
+            platform=DevicePlatform.ANDROID,
+            app=DeviceApp.WALI,
+            locale=DeviceLocale.AR,
+        )
+    )
+    agreement = await session.scalar(
+        KINDS["agreement"].statement({}).order_by(None).limit(1).with_only_columns(Agreement)
+    )
+    assert agreement is not None
+    session.add(
+        AgreementDocument(
+            agreement_id=agreement.id,
+            title="Convention signée",
+            document_key=f"partnerships/{uuid.uuid4()}",
+            content_type="application/pdf",
+            size=1024,
+            uploaded_by=parent.id,
+        )
+    )
+    await session.flush()
+
+
+async def _caller(
+    session: AsyncSession, name: str, user: User, next_door: bool, **own: uuid.UUID
+) -> Caller:
+    token = await access_token(session, user)
+    mine = {key: str(value) for key, value in (own | {"user_id": user.id}).items()}
+    return Caller(name, user.id, user.role, next_door, token, mine)
+
+
+async def _callers_elsewhere(session: AsyncSession) -> list[Caller]:
+    """One caller of every role but central, in a school of another academy."""
+    province = (
+        await session.execute(select(Province).where(Province.code == ELSEWHERE))
+    ).scalar_one()
+    school = await create_school(session, province_code=ELSEWHERE)
+    school_class = await create_class(session, school)
+    pupil = await create_pupil(session, school_class)
+    users = {
+        "pupil elsewhere": await create_user(session, Role.STUDENT, school=school),
+        "parent elsewhere": await create_user(session, Role.PARENT),
+        "teacher elsewhere": await create_user(session, Role.TEACHER, school=school),
+        "director elsewhere": await create_user(session, Role.SCHOOL_STAFF, school=school),
+        "directorate elsewhere": await create_user(session, Role.PROVINCE_STAFF, province=province),
+        "academy elsewhere": await create_user(
+            session, Role.ACADEMY_STAFF, academy_id=province.academy_id
+        ),
+    }
+    pupil.user_id = users["pupil elsewhere"].id
+    await assign(session, users["teacher elsewhere"], school_class, await subject(session, "MATH"))
+    # The teacher face's sport routes answer only the coordinator of the school's association.
+    session.add(
+        SportAssociation(
+            school_id=school.id,
+            name="Association sportive",
+            president_id=users["director elsewhere"].id,
+            coordinator_id=users["teacher elsewhere"].id,
+            founded_on=date(2020, 9, 1),
+        )
+    )
+    _link(session, users["parent elsewhere"], pupil)
+    own = {
+        "class_id": school_class.id,
+        "pupil_id": pupil.id,
+        "teacher_id": users["teacher elsewhere"].id,
+    }
+    return [await _caller(session, name, user, False, **own) for name, user in users.items()]
+
+
+async def _callers_next_door(session: AsyncSession) -> list[Caller]:
+    """A teacher and a parent of the demo's school, of another class and another family."""
+    school = (
+        await session.execute(select(School).where(School.code == demo.SCHOOL_A))
+    ).scalar_one()
+    school_class = await create_class(session, school, name="1AC-9")
+    teacher = await create_user(session, Role.TEACHER, school=school)
+    parent = await create_user(session, Role.PARENT)
+    await assign(session, teacher, school_class, await subject(session, "MATH"))
+    pupil = await create_pupil(session, school_class)
+    _link(session, parent, pupil)
+    await session.flush()
+    own = {"class_id": school_class.id, "pupil_id": pupil.id}
+    return [
+        await _caller(session, "teacher next door", teacher, True, **own),
+        await _caller(session, "parent next door", parent, True, **own),
+    ]
+
+
+async def _directorate_next_door(session: AsyncSession) -> Caller:
+    """The other directorate of the demo's academy (Salé): the academy is not enough."""
+    province = (
+        await session.execute(select(Province).where(Province.code == demo.DEMO_PROVINCE_2))
+    ).scalar_one()
+    staff = await create_user(session, Role.PROVINCE_STAFF, province=province)
+    return await _caller(session, "directorate next door", staff, False)
+
+
+def _link(session: AsyncSession, parent: User, pupil: Pupil) -> None:
+    session.add(
+        GuardianLink(
+            parent_id=parent.id,
+            pupil_id=pupil.id,
+            kinship=Kinship.FATHER,
+            verified_at=datetime.now(UTC),
+        )
+    )

@@ -1,0 +1,97 @@
+"""The route table as the authorization matrices walk it: every operation the app serves, with
+the roles its guards let through. Shared by the 403 half (`test_authorization_matrix.py`) and
+the 404 half (`test_cross_tenant_matrix.py`)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi.dependencies.models import Dependant
+from fastapi.routing import APIRoute, iter_route_contexts
+
+from app.accounts.guards import GUARD_ROLES, current_principal
+from app.core.roles import Role
+from app.main import create_app
+
+# The login's role picks the token: each role's account of the shared test world.
+TOKEN_OF = {
+    Role.STUDENT: "student",
+    Role.PARENT: "parent",
+    Role.TEACHER: "teacher",
+    Role.SCHOOL_STAFF: "school_staff",
+    Role.PROVINCE_STAFF: "province_staff",
+    Role.ACADEMY_STAFF: "academy_staff",
+    Role.CENTRAL_STAFF: "central_staff",
+}
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str
+    path: str
+    allowed: frozenset[Role] | None  # None: no role guard
+    reads_principal: bool
+    pages: bool  # takes a `cursor`
+
+    @property
+    def parameters(self) -> list[str]:
+        """The names of the path's parameters, in order."""
+        return re.findall(r"\{(\w+)\}", self.path)
+
+    def url(self, value: Callable[[str], str] | None = None) -> str:
+        """The path with `value(name)` in each parameter: by default a fresh UUID, or a
+        plausible value where the parameter is not an id."""
+        value = value or placeholder
+        return re.sub(r"\{(\w+)\}", lambda match: value(match.group(1)), self.path)
+
+
+def placeholder(name: str) -> str:
+    """A value of the parameter `name` that names no object."""
+    return {"school_code": "25001A", "action": "approve", "day": "2026-01-05"}.get(
+        name, str(uuid.uuid4())
+    )
+
+
+def _calls(dependant: Dependant) -> Iterator[Callable[..., object]]:
+    for dependency in dependant.dependencies:
+        if dependency.call is not None:
+            yield dependency.call
+        yield from _calls(dependency)
+
+
+def _query_params(dependant: Dependant) -> Iterator[Any]:
+    yield from dependant.query_params
+    for dependency in dependant.dependencies:
+        yield from _query_params(dependency)
+
+
+def operations() -> list[Operation]:
+    """Every operation the app serves, with the roles its guards let through."""
+    found = []
+    for route in iter_route_contexts(create_app().routes):
+        original = route.original_route
+        if not isinstance(original, APIRoute) or not original.include_in_schema:
+            continue
+        calls = set(_calls(route.dependant))
+        guards = [GUARD_ROLES[call] for call in calls if call in GUARD_ROLES]
+        allowed = frozenset.intersection(*guards) if guards else None
+        for method in sorted(route.methods or ()):
+            found.append(
+                Operation(
+                    operation_id=str(original.operation_id or original.name),
+                    method=method,
+                    path=str(route.path),
+                    allowed=allowed,
+                    reads_principal=current_principal in calls,
+                    pages=any(p.alias == "cursor" for p in _query_params(route.dependant)),
+                )
+            )
+    return found
+
+
+OPERATIONS = operations()
