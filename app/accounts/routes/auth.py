@@ -22,6 +22,7 @@ from app.accounts.schemas import (
     TokenPair,
 )
 from app.core.db.session import SessionDep
+from app.core.security.passwords import HASHING_BUSY_RESPONSE
 from app.core.security.throttle import ClientIP, LoginThrottleDep
 from app.errors import InvalidInput, NotAuthenticated, ProblemError, field_errors
 
@@ -86,6 +87,7 @@ _LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
         },
     },
     429: {"description": "Too many failed logins for this account or client; see Retry-After."},
+    **HASHING_BUSY_RESPONSE,
 }
 
 
@@ -181,7 +183,12 @@ async def logout(body: RefreshRequest, session: SessionDep) -> None:
     await auth.log_out(session, body.refresh_token)
 
 
-@router.post("/activate", operation_id="auth-activate", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/activate",
+    operation_id="auth-activate",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=HASHING_BUSY_RESPONSE,
+)
 async def activate(
     body: ActivationIn, session: SessionDep, throttle: LoginThrottleDep, client_ip: ClientIP
 ) -> None:
