@@ -47,16 +47,15 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-from argon2 import PasswordHasher, Type
 
 from app.core.db.runtime import database, temporary_database
-from app.core.security.passwords import hashing_capacity, usable_cores
+from app.core.security.passwords import hashing_capacity, password_hasher, usable_cores
 from app.demo.world import DEMO_LOGINS, DEMO_PASSWORD
 from app.settings import get_settings
 
@@ -180,24 +179,17 @@ class AsyncLoop:
         self, url: str, headers: dict[str, str], connections: int, seconds: float
     ) -> Result:
         latencies: list[float] = []
-        failures: Counter = collections.Counter()
+        outcomes: Counter = collections.Counter()
         limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
         deadline = time.perf_counter() + seconds
         async with httpx.AsyncClient(limits=limits, timeout=REQUEST_TIMEOUT_SECONDS) as client:
 
             async def connection() -> None:
                 while time.perf_counter() < deadline:
-                    started = time.perf_counter()
-                    try:
-                        response = await client.get(url, headers=headers)
-                    except httpx.TimeoutException:
-                        failures["timeouts"] += 1
-                        continue
-                    except httpx.TransportError:
-                        failures["errors"] += 1
-                        continue
-                    latencies.append(time.perf_counter() - started)
-                    failures["errors"] += response.status_code >= 400
+                    outcome, took = await timed(client.get(url, headers=headers))
+                    outcomes[outcome] += 1
+                    if outcome[0] in "23":
+                        latencies.append(took)
 
             started = time.perf_counter()
             await asyncio.gather(*(connection() for _ in range(connections)))
@@ -207,9 +199,21 @@ class AsyncLoop:
             requests_per_second=len(latencies) / elapsed,
             p50_ms=_percentile(latencies, 0.50) * 1000,
             p99_ms=_percentile(latencies, 0.99) * 1000,
-            errors=failures["errors"] + failures["timeouts"],
-            timeouts=failures["timeouts"],
+            errors=sum(outcomes.values()) - len(latencies),
+            timeouts=outcomes["timeout"],
         )
+
+
+async def timed(request: Awaitable[httpx.Response]) -> tuple[str, float]:
+    """The answer's status (or `timeout`, `connection error`) and the seconds it took."""
+    started = time.perf_counter()
+    try:
+        outcome = str((await request).status_code)
+    except httpx.TimeoutException:
+        outcome = "timeout"
+    except httpx.TransportError:
+        outcome = "connection error"
+    return outcome, time.perf_counter() - started
 
 
 def _percentile(ordered: list[float], share: float) -> float:
@@ -356,12 +360,10 @@ class Line:
 
     def render(self) -> str:
         r = self.result
-        ratios = "      -        -"
-        if self.floor is not None and self.name != "floor":
-            ratios = (
-                f"  x{r.requests_per_second / self.floor.requests_per_second:5.2f}"
-                f"   x{r.p99_ms / self.floor.p99_ms:6.2f}"
-            )
+        ratios = f"{'-':>8}{'-':>8}"
+        if self.floor is not None:
+            throughput = r.requests_per_second / self.floor.requests_per_second
+            ratios = f"{f'x{throughput:.2f}':>8}{f'x{r.p99_ms / self.floor.p99_ms:.2f}':>8}"
         return (
             f"{self.name:<22}{self.connections:>6}{r.requests_per_second:>9.0f}"
             f"{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{r.errors:>8}{r.timeouts:>9}{ratios}"
@@ -370,15 +372,16 @@ class Line:
 
 HEADER = (
     f"{'endpoint':<22}{'conns':>6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
-    f"{'timeouts':>9}  {'req/s':>6}   {'p99':>6}   (x floor)"
+    f"{'timeouts':>9}{'req/s':>8}{'p99':>8}  (x floor)"
 )
 
 
 async def measure_reads(
-    load: LoadGenerator, base_url: str, floor_url: str | None, demo: Demo, args: argparse.Namespace
+    load: LoadGenerator, base_url: str, floor_url: str | None, args: argparse.Namespace
 ) -> None:
     print(HEADER)
     for connections in args.connections:
+        demo = log_in_demo(base_url)  # fresh tokens each round: they live 15 minutes
         floor = None
         if floor_url is not None:
             floor = await load.measure(
@@ -404,12 +407,7 @@ def logins_per_second() -> tuple[float, int, float]:
     """What one worker's hashing threads check per second here: (rate, threads, seconds a
     check takes), timed on this machine with the configured argon2id cost."""
     settings = get_settings()
-    hasher = PasswordHasher(
-        time_cost=settings.password_time_cost,
-        memory_cost=settings.password_memory_kib,
-        parallelism=settings.password_parallelism,
-        type=Type.ID,
-    )
+    hasher = password_hasher()
     stored = hasher.hash(DEMO_PASSWORD)
     started = time.perf_counter()
     for _ in range(5):
@@ -432,18 +430,10 @@ async def send_logins(base_url: str, rate: float, seconds: float) -> tuple[Count
     ) as client:
 
         async def one(body: dict[str, str]) -> None:
-            started = time.perf_counter()
-            try:
-                answer = await client.post(LOGIN, json=body)
-            except httpx.TimeoutException:
-                outcomes["timeout"] += 1
-                return
-            except httpx.TransportError:
-                outcomes["connection error"] += 1
-                return
-            outcomes[str(answer.status_code)] += 1
-            if answer.status_code == 200:
-                accepted.append(time.perf_counter() - started)
+            outcome, took = await timed(client.post(LOGIN, json=body))
+            outcomes[outcome] += 1
+            if outcome == "200":
+                accepted.append(took)
 
         tasks = []
         started = time.perf_counter()
@@ -456,13 +446,11 @@ async def send_logins(base_url: str, rate: float, seconds: float) -> tuple[Count
     return outcomes, accepted
 
 
-async def measure_storm(
-    load: LoadGenerator, base_url: str, demo: Demo, args: argparse.Namespace
-) -> None:
+async def measure_storm(load: LoadGenerator, base_url: str, args: argparse.Namespace) -> None:
     connections = args.connections[0]
     rate, threads, check_seconds = logins_per_second()
     url = f"{base_url}/api/v1/student/marks"
-    headers = demo.headers["pupil"]
+    headers = log_in_demo(base_url).headers["pupil"]
     print(
         f"\nLogin storm: /student/marks at {connections} connections; logins at {2 * rate:.0f}/s, "
         f"twice the hashing capacity ({threads} thread(s), {check_seconds * 1000:.0f} ms a check)"
@@ -522,15 +510,14 @@ def parse_args() -> argparse.Namespace:
 
 async def run(args: argparse.Namespace, base_url: str, floor_url: str | None) -> None:
     load = load_generator()
-    demo = log_in_demo(base_url)
     print(
         f"service {base_url}, floor {floor_url or '(none: no database named)'}, load by "
         f"{load.name}, {args.seconds:g} s a measurement, {usable_cores()} core(s)\n"
     )
     if not args.only or args.only - {"storm"}:
-        await measure_reads(load, base_url, floor_url, demo, args)
+        await measure_reads(load, base_url, floor_url, args)
     if not args.only or "storm" in args.only:
-        await measure_storm(load, base_url, demo, args)
+        await measure_storm(load, base_url, args)
 
 
 def main() -> None:

@@ -144,7 +144,8 @@ def install_hashing_gate(gate: HashingGate) -> HashingGate:
 
 
 @lru_cache
-def _hasher() -> PasswordHasher:
+def password_hasher() -> PasswordHasher:
+    """argon2id at the configured cost."""
     settings = get_settings()
     return PasswordHasher(
         time_cost=settings.password_time_cost,
@@ -157,16 +158,16 @@ def _hasher() -> PasswordHasher:
 @lru_cache
 def _dummy_hash() -> str:
     """Checked against when the account does not exist, so timing does not reveal it."""
-    return _hasher().hash("massar-no-such-account")
+    return password_hasher().hash("massar-no-such-account")
 
 
 async def hash_password(password: str) -> str:
     """Hash a new password; `HashingBusy` when the gate cannot take it in time."""
-    return await hashing_gate().run(_hasher().hash, password)
+    return await hashing_gate().run(password_hasher().hash, password)
 
 
 def _verify(stored_hash: str | None, password: str) -> tuple[bool, bool]:
-    hasher = _hasher()
+    hasher = password_hasher()
     try:
         hasher.verify(stored_hash or _dummy_hash(), password)
     except (VerificationError, InvalidHashError):
