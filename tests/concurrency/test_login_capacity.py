@@ -8,10 +8,13 @@ from collections.abc import AsyncIterator
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from app.core.security.passwords import HashingGate, hashing_capacity, install_hashing_gate
+from app.main import create_app
 from app.settings import get_settings
 from tests.factories import PASSWORD, FamilyWorld
+from tests.processes import free_port
 
 LOGIN = "/api/v1/auth/token"
 
@@ -77,6 +80,28 @@ async def test_logins_refused_for_busy_do_not_count_as_failures(
             assert (await live_client.post(LOGIN, json=wrong)).status_code == 503
     right = _credentials(live_family, "province_staff")
     assert (await live_client.post(LOGIN, json=right)).status_code == 200
+
+
+async def test_a_login_the_gate_cannot_take_is_refused_before_the_database(
+    gate: HashingGate,
+) -> None:
+    # A database nobody listens on: a login that reached it would answer database-unavailable.
+    app = create_app(get_settings(), f"postgresql://massar@127.0.0.1:{free_port()}/nowhere")
+    body = {"username": "anyone@taalim.ma", "password": PASSWORD}
+    async with app.router.lifespan_context(app), _client(app) as client:
+        assert (
+            (await client.post(LOGIN, json=body)).json()["type"].endswith("/database-unavailable")
+        )
+        gate.queue_size = 0
+        async with gate.admit():  # one login in: the only thread is spoken for
+            refused = await client.post(LOGIN, json=body)
+    assert refused.status_code == 503
+    assert refused.json()["type"].endswith("/login-busy")
+    assert gate.admitted == 0
+
+
+def _client(app: FastAPI) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
 
 
 async def test_a_password_change_is_refused_when_hashing_is_busy(

@@ -22,7 +22,7 @@ from app.accounts.schemas import (
     TokenPair,
 )
 from app.core.db.session import SessionDep
-from app.core.security.passwords import HASHING_BUSY_RESPONSE
+from app.core.security.passwords import HASHING_BUSY_RESPONSE, HashingAdmission
 from app.core.security.throttle import ClientIP, LoginThrottleDep
 from app.errors import InvalidInput, NotAuthenticated, ProblemError, field_errors
 
@@ -112,6 +112,7 @@ def _second_factor_due(pending: MfaPending) -> ProblemError:
 )
 async def token(
     request: Request,
+    _admitted: HashingAdmission,
     session: SessionDep,
     throttle: LoginThrottleDep,
     ip: ClientIP,
@@ -190,7 +191,11 @@ async def logout(body: RefreshRequest, session: SessionDep) -> None:
     responses=HASHING_BUSY_RESPONSE,
 )
 async def activate(
-    body: ActivationIn, session: SessionDep, throttle: LoginThrottleDep, client_ip: ClientIP
+    body: ActivationIn,
+    _admitted: HashingAdmission,
+    session: SessionDep,
+    throttle: LoginThrottleDep,
+    client_ip: ClientIP,
 ) -> None:
     """Set my password with the one-time code my school gave me (first login or reset); then
     log in as usual. A wrong username or code answers 401 and counts as a failed login."""

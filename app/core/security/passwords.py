@@ -9,22 +9,25 @@ waits in a short queue (bounded in count and in time), then answers 503 `login-b
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import os
 import weakref
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import anyio.to_thread
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
+from fastapi import Depends
 
 from app.errors import ProblemError
 from app.settings import Settings, get_settings
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 # The OpenAPI answer of every operation that hashes a password (logins, activation, password
 # changes, opening accounts).
@@ -66,12 +69,17 @@ def hashing_capacity(cores: int, workers: int) -> int:
 
 class HashingGate:
     """At most `capacity` hashes at once; at most `queue_size` callers waiting for one, each
-    for at most `queue_seconds`; anyone beyond gets `HashingBusy` at once."""
+    for at most `queue_seconds`; anyone beyond gets `HashingBusy` at once.
+
+    Logins are also admitted before they touch the database (`admit`): no more than the
+    threads and the queue can take are let in, so a login that would be refused is refused
+    at once, without waiting for a connection that reads need."""
 
     def __init__(self, capacity: int, queue_size: int, queue_seconds: float) -> None:
         self.capacity = capacity
         self.queue_size = queue_size
         self.queue_seconds = queue_seconds
+        self.admitted = 0
         self.waiting = 0
         # The most callers ever seen waiting: what the queue's bound is checked against.
         self.peak_waiting = 0
@@ -79,15 +87,34 @@ class HashingGate:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> HashingGate:
-        capacity = settings.password_hashing_limit or hashing_capacity(
-            usable_cores(), settings.workers
-        )
+        cores = usable_cores()
+        capacity = settings.password_hashing_limit or hashing_capacity(cores, settings.workers)
+        if capacity * settings.workers >= cores > 1:
+            log.warning(
+                "password hashing may take all %d cores (%d workers x %d threads): run fewer "
+                "workers, or lower MASSAR_PASSWORD_HASHING_LIMIT, to keep a core for reads",
+                cores,
+                settings.workers,
+                capacity,
+            )
         return cls(capacity, settings.password_queue_size, settings.password_queue_seconds)
 
     @property
     def retry_after(self) -> int:
         """Seconds a refused caller is told to wait: about what the queue takes to drain."""
         return max(1, math.ceil(self.queue_seconds))
+
+    @asynccontextmanager
+    async def admit(self) -> AsyncIterator[None]:
+        """Let a request that will hash in, or refuse it at once when the threads and the queue
+        are already spoken for."""
+        if self.admitted >= self.capacity + self.queue_size:
+            raise HashingBusy(self.retry_after)
+        self.admitted += 1
+        try:
+            yield
+        finally:
+            self.admitted -= 1
 
     @asynccontextmanager
     async def slot(self) -> AsyncIterator[None]:
@@ -141,6 +168,16 @@ def install_hashing_gate(gate: HashingGate) -> HashingGate:
     previous = hashing_gate()
     _gates[asyncio.get_running_loop()] = gate
     return previous
+
+
+async def _admitted() -> AsyncIterator[None]:
+    async with hashing_gate().admit():
+        yield
+
+
+# Declared before the session on a route that hashes for anyone who asks (a login, an
+# activation): a request beyond the gate's capacity is refused before it takes a connection.
+HashingAdmission = Annotated[None, Depends(_admitted)]
 
 
 @lru_cache
