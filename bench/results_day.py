@@ -69,6 +69,8 @@ ACCOUNTS = {
 LOGIN = "/api/v1/auth/token"
 STARTUP_SECONDS = 180
 REQUEST_TIMEOUT_SECONDS = 10
+# How long the service may take to work off what a measurement left queued (see `settle`).
+SETTLE_SECONDS = 120
 Counter = collections.Counter[str]
 
 
@@ -325,9 +327,23 @@ class Demo:
     marks_etag: str | None = None
 
 
+def settle(base_url: str) -> None:
+    """Wait until the service answers at once again: requests a measurement left queued
+    (wrk stops, the server still works them off) would otherwise weigh on the next one."""
+    deadline = time.monotonic() + SETTLE_SECONDS
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base_url}/healthz", timeout=0.5).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+    print(f"  (the service still lags after {SETTLE_SECONDS} s)")
+
+
 def log_in_demo(base_url: str) -> Demo:
+    settle(base_url)
     demo = Demo()
-    with httpx.Client(base_url=base_url, timeout=REQUEST_TIMEOUT_SECONDS) as client:
+    with httpx.Client(base_url=base_url, timeout=SETTLE_SECONDS) as client:
         for account, username in ACCOUNTS.items():
             answer = client.post(LOGIN, json={"username": username, "password": DEMO_PASSWORD})
             answer.raise_for_status()
@@ -396,6 +412,7 @@ async def measure_reads(
                 print(f"{endpoint.name:<22}{connections:>6}  (no ETag on /student/marks)")
                 continue
             path, headers = request
+            settle(base_url)
             result = await load.measure(base_url + path, headers, connections, args.seconds)
             print(Line(endpoint.name, connections, result, floor).render(), flush=True)
 
@@ -456,6 +473,7 @@ async def measure_storm(load: LoadGenerator, base_url: str, args: argparse.Names
         f"twice the hashing capacity ({threads} thread(s), {check_seconds * 1000:.0f} ms a check)"
     )
     quiet = await load.measure(url, headers, connections, args.seconds)
+    settle(base_url)
     reads, (outcomes, accepted) = await asyncio.gather(
         load.measure(url, headers, connections, args.seconds),
         send_logins(base_url, 2 * rate, args.seconds),
