@@ -39,6 +39,7 @@ log = logging.getLogger("massar")
 cli = typer.Typer(help="Massar API: run and administer the service.", no_args_is_help=True)
 T = TypeVar("T")
 ROOT = Path(__file__).resolve().parent.parent
+WORKER_START_SECONDS = 120
 
 
 def _migrations_root() -> Path:
@@ -157,6 +158,10 @@ def serve(
             proxy_headers=True,
             loop="uvloop",
             http="httptools",
+            # A worker is a spawned process that imports this module, and with it the whole
+            # app, before it can answer the supervisor's ping; on a busy machine that takes
+            # longer than uvicorn's 5 s, and the supervisor would kill and restart it forever.
+            timeout_worker_healthcheck=WORKER_START_SECONDS,
         )
 
 

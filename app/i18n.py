@@ -435,6 +435,12 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Cette justification a déjà fait l'objet d'une décision.",
         "ar": "سبق البت في هذا التبرير.",
     },
+    "auth.login_busy": {
+        "en": "Too many logins at this moment: try again in a few seconds (see Retry-After).",
+        "fr": "Trop de connexions en ce moment : réessayez dans quelques secondes "
+        "(voir Retry-After).",
+        "ar": "عدد كبير من عمليات الدخول في هذه اللحظة: أعد المحاولة بعد ثوان (انظر Retry-After).",
+    },
     "auth.too_many_attempts": {
         "en": "Too many failed attempts: try again later (see Retry-After).",
         "fr": "Trop de tentatives échouées : réessayez plus tard (voir Retry-After).",

@@ -62,6 +62,14 @@ class Settings(BaseSettings):
     password_memory_kib: int = Field(default=19_456, ge=19_456)
     password_time_cost: int = Field(default=2, ge=2)
     password_parallelism: int = Field(default=1, ge=1)
+    # Hashes run at once by one worker process; unset: the cores but one, shared out among the
+    # workers (`core/security/passwords.py`), so reads always keep a core.
+    password_hashing_limit: int | None = Field(default=None, ge=1)
+    # Logins (and other hashing) waiting for a hashing thread, per process, and for how long;
+    # beyond either they answer 503 `login-busy` with Retry-After. A caller waiting here may
+    # hold a database connection, so the queue stays well below the pool.
+    password_queue_size: int = Field(default=8, ge=0, le=64)
+    password_queue_seconds: float = Field(default=2.0, gt=0, le=30)
 
     # How many days back a teacher may still take or correct attendance.
     attendance_window_days: int = Field(default=14, ge=0, le=120)
@@ -176,6 +184,15 @@ class Settings(BaseSettings):
                     "MASSAR_MIGRATION_DATABASE_URL is required in prod, with the owner role: the "
                     "role of MASSAR_DATABASE_URL must own nothing"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _hashing_queue_leaves_connections(self) -> Settings:
+        if self.password_queue_size >= self.db_pool_size:
+            raise ValueError(
+                "MASSAR_PASSWORD_QUEUE_SIZE must be below MASSAR_DB_POOL_SIZE: logins waiting "
+                "to be checked must leave connections for reads"
+            )
         return self
 
     @model_validator(mode="after")

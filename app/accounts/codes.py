@@ -143,7 +143,8 @@ async def activate(
         raise NotAuthenticated("auth.invalid_code")
     account_code, user = row
     account_code.used_at = datetime.now(UTC)
-    user.password_hash = await hash_password(new_password)
+    async with throttle.checking(attempt):
+        user.password_hash = await hash_password(new_password)
     # After a reset, whoever knew the old password is logged out everywhere.
     await session.execute(
         update(AuthSession)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
@@ -14,7 +15,7 @@ from app.accounts.mfa import MfaPending
 from app.accounts.models import AuthSession, RefreshToken, User
 from app.accounts.schemas import MfaEnrolment, TokenPair
 from app.accounts.users import normalise_username
-from app.core.security.passwords import hash_password, verify_password
+from app.core.security.passwords import HashingBusy, hash_password, verify_password
 from app.core.security.principal import Principal
 from app.core.security.throttle import LoginThrottle
 from app.core.security.tokens import (
@@ -60,14 +61,19 @@ async def log_in(
     name = normalise_username(username)
     attempt = await throttle.begin(name, client_ip)
     user = await session.scalar(select(User).where(User.username == name))
-    matches, needs_rehash = await verify_password(user.password_hash if user else None, password)
+    async with throttle.checking(attempt):
+        matches, needs_rehash = await verify_password(
+            user.password_hash if user else None, password
+        )
     if user is None or not matches or not user.is_active:
         await throttle.failed(attempt)
         log.info("login refused (user_id=%s)", user.id if user else None)
         raise NotAuthenticated("auth.bad_credentials")
     now = now or datetime.now(UTC)
     if needs_rehash:
-        user.password_hash = await hash_password(password)
+        # Optional work: when hashing is busy the stronger hash waits for a calmer login.
+        with suppress(HashingBusy):
+            user.password_hash = await hash_password(password)
     step = await mfa.login_step(session, user)
     if step is not mfa.LoginStep.TOKENS:
         # The account's count is reset only once the second factor is given too.
@@ -242,7 +248,8 @@ async def change_password(
     user = await session.get(User, principal.user_id)
     assert user is not None
     attempt = await throttle.begin(user.username, client_ip)
-    matches, _ = await verify_password(user.password_hash, current)
+    async with throttle.checking(attempt):
+        matches, _ = await verify_password(user.password_hash, current)
     if not matches:
         await throttle.failed(attempt)
         raise invalid(

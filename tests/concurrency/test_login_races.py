@@ -28,7 +28,9 @@ async def test_twenty_wrong_passwords_at_once_get_only_the_allowed_tries(
     )
     allowed = get_settings().login_max_failures_per_account
     assert codes.count(401) == allowed
-    assert codes.count(429) == BURST - allowed
+    # The others are refused unchecked: locked out (429), or beyond what the hashing gate
+    # admits at once (503, never counted).
+    assert codes.count(429) + codes.count(503) == BURST - allowed
     # The account is locked now, even for the right password.
     locked = await live_client.post(
         "/api/v1/auth/token", json={"username": username, "password": PASSWORD}

@@ -19,21 +19,15 @@ from app.core.db.embedded import EmbeddedPostgres
 from app.core.db.runtime import run_admin_sql
 from app.main import create_app
 from app.settings import get_settings
+from tests.processes import free_port
 
 # Any read that needs the database and no login: a school's public site (404: no such school).
 PROBE = "/api/v1/public/schools/00000X"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def own_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EmbeddedPostgres]:
-    server = EmbeddedPostgres(Path(tmp_path_factory.mktemp("outage")) / "pg", port=_free_port())
+    server = EmbeddedPostgres(Path(tmp_path_factory.mktemp("outage")) / "pg", port=free_port())
     server.start()
     try:
         run_admin_sql(server.url("postgres"), 'CREATE DATABASE "massar"')

@@ -9,6 +9,7 @@ from app.academics.schemas import PupilImportReport, TeacherImportReport
 from app.accounts import staff_import as teacher_imports
 from app.accounts.guards import SchoolStaffPrincipal
 from app.core.db.session import SessionDep
+from app.core.security.passwords import HASHING_BUSY_RESPONSE
 from app.errors import ProblemError
 from app.settings import get_settings
 
@@ -36,7 +37,9 @@ async def _read_limited(file: UploadFile) -> bytes:
     return content
 
 
-@router.post("/imports/teachers", operation_id="school-import-teachers")
+@router.post(
+    "/imports/teachers", operation_id="school-import-teachers", responses=HASHING_BUSY_RESPONSE
+)
 async def import_teachers(
     file: UploadFile, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> TeacherImportReport:

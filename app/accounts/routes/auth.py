@@ -22,6 +22,7 @@ from app.accounts.schemas import (
     TokenPair,
 )
 from app.core.db.session import SessionDep
+from app.core.security.passwords import HASHING_BUSY_RESPONSE, HashingAdmission
 from app.core.security.throttle import ClientIP, LoginThrottleDep
 from app.errors import InvalidInput, NotAuthenticated, ProblemError, field_errors
 
@@ -86,6 +87,7 @@ _LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
         },
     },
     429: {"description": "Too many failed logins for this account or client; see Retry-After."},
+    **HASHING_BUSY_RESPONSE,
 }
 
 
@@ -110,6 +112,7 @@ def _second_factor_due(pending: MfaPending) -> ProblemError:
 )
 async def token(
     request: Request,
+    _admitted: HashingAdmission,
     session: SessionDep,
     throttle: LoginThrottleDep,
     ip: ClientIP,
@@ -181,9 +184,18 @@ async def logout(body: RefreshRequest, session: SessionDep) -> None:
     await auth.log_out(session, body.refresh_token)
 
 
-@router.post("/activate", operation_id="auth-activate", status_code=status.HTTP_204_NO_CONTENT)
+@router.post(
+    "/activate",
+    operation_id="auth-activate",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=HASHING_BUSY_RESPONSE,
+)
 async def activate(
-    body: ActivationIn, session: SessionDep, throttle: LoginThrottleDep, client_ip: ClientIP
+    body: ActivationIn,
+    _admitted: HashingAdmission,
+    session: SessionDep,
+    throttle: LoginThrottleDep,
+    client_ip: ClientIP,
 ) -> None:
     """Set my password with the one-time code my school gave me (first login or reset); then
     log in as usual. A wrong username or code answers 401 and counts as a failed login."""

@@ -9,6 +9,7 @@ from app.accounts.guards import CurrentPrincipal
 from app.accounts.schemas import MeOut, PasswordChange
 from app.accounts.users import get_me
 from app.core.db.session import SessionDep
+from app.core.security.passwords import HASHING_BUSY_RESPONSE
 from app.core.security.throttle import ClientIP, LoginThrottleDep
 
 router = APIRouter(tags=["me"])
@@ -21,7 +22,10 @@ async def me(principal: CurrentPrincipal, session: SessionDep) -> MeOut:
 
 
 @router.post(
-    "/me/password", operation_id="me-change-password", status_code=status.HTTP_204_NO_CONTENT
+    "/me/password",
+    operation_id="me-change-password",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses=HASHING_BUSY_RESPONSE,
 )
 async def change_password(
     change: PasswordChange,

@@ -10,6 +10,7 @@ from app.accounts import staff
 from app.accounts.guards import SchoolStaffPrincipal
 from app.accounts.schemas import NewTeacherOut, SchoolTeacherOut, TeacherIn, TeacherPatch
 from app.core.db.session import SessionDep
+from app.core.security.passwords import HASHING_BUSY_RESPONSE
 
 router = APIRouter()
 
@@ -22,7 +23,12 @@ async def list_teachers(
     return await staff.list_teachers(session, principal)
 
 
-@router.post("/teachers", operation_id="school-open-teacher", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/teachers",
+    operation_id="school-open-teacher",
+    status_code=status.HTTP_201_CREATED,
+    responses=HASHING_BUSY_RESPONSE,
+)
 async def open_teacher(
     new: TeacherIn, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> NewTeacherOut:

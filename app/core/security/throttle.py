@@ -12,7 +12,8 @@ import ipaddress
 import logging
 import math
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Annotated, Protocol
@@ -24,6 +25,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from starlette.requests import Request
 
+from app.core.security.passwords import HashingBusy
 from app.errors import ProblemError
 from app.settings import Settings, get_settings
 
@@ -254,6 +256,17 @@ class LoginThrottle:
             await self.store.release(attempt.account_key)
         else:
             await self.store.clear(attempt.account_key)
+
+    @asynccontextmanager
+    async def checking(self, attempt: Attempt) -> AsyncIterator[None]:
+        """Around the check of the secret: a try that could not be checked (every hashing
+        thread busy, 503) is taken back, so a storm locks nobody out."""
+        try:
+            yield
+        except HashingBusy:
+            await self.store.release(attempt.account_key)
+            await self.store.release(attempt.ip_key)
+            raise
 
     async def aclose(self) -> None:
         """Release the store's connections."""
