@@ -49,6 +49,7 @@ from app.attendance.models import (
 )
 from app.core.roles import Role
 from app.organisation.models import Academy, Province, School
+from app.steering import summaries
 from tests.factories import (
     World,
     access_token,
@@ -236,6 +237,8 @@ async def steering(session: AsyncSession, world: World) -> Steering:
     }
     units: dict[str, Any] = {name: school.id for name, school in s.items()}
     units |= provinces | academies
+    await session.commit()
+    await summaries.refresh_queued(session, batch=10_000)
     await session.commit()
     return Steering(world=world, classes=classes, pupils=pupils, units=units)
 
