@@ -143,7 +143,10 @@ def upgrade() -> None:
         sa.Column("part", sa.String(length=16), nullable=False),
         sa.Column("day", sa.Date(), nullable=True),
         sa.Column(
-            "queued_at", sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
+            "queued_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("clock_timestamp()"),
+            nullable=False,
         ),
         sa.CheckConstraint(
             "(part = 'attendance') = (day IS NOT NULL)",

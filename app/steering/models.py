@@ -148,4 +148,7 @@ class SummaryChange(Base):
     id: Mapped[int] = mapped_column(BigInteger, Identity(), primary_key=True)
     part: Mapped[str] = mapped_column(String(16))
     day: Mapped[date | None] = mapped_column(Date)
-    queued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # The clock, not the transaction's start: a long transaction's change is queued when made.
+    queued_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.clock_timestamp()
+    )
