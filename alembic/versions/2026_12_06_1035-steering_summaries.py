@@ -89,7 +89,10 @@ BEGIN
     IF TG_OP <> 'INSERT' AND OLD.role = 'teacher' AND OLD.school_id IS NOT NULL THEN
         INSERT INTO summary_queue (school_id, part) VALUES (OLD.school_id, 'school');
     END IF;
-    IF TG_OP <> 'DELETE' AND NEW.role = 'teacher' AND NEW.school_id IS NOT NULL THEN
+    -- An update within one school queues it once.
+    IF TG_OP <> 'DELETE' AND NEW.role = 'teacher' AND NEW.school_id IS NOT NULL AND (
+        TG_OP = 'INSERT' OR OLD.role <> 'teacher' OR OLD.school_id IS DISTINCT FROM NEW.school_id
+    ) THEN
         INSERT INTO summary_queue (school_id, part) VALUES (NEW.school_id, 'school');
     END IF;
     RETURN NULL;
@@ -237,6 +240,12 @@ def upgrade() -> None:
             "subject_id",
             name=op.f("pk_school_subject_averages"),
         ),
+    )
+    op.create_index(
+        op.f("ix_school_subject_averages_subject_id"),
+        "school_subject_averages",
+        ["subject_id"],
+        unique=False,
     )
     op.create_table(
         "school_summaries",

@@ -33,6 +33,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from app.core.db.base import Base
 
 HISTOGRAM_BINS = 20
+# The grade-entry counts a school's summary holds (`Completion`'s, late tests aside).
+COMPLETION_COUNTS = ("tests", "expected", "entered", "submitted", "validated", "published")
 
 
 class SummaryPart:
@@ -126,7 +128,9 @@ class SchoolSubjectAverage(Base):
     school_year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     semester: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     level_code: Mapped[str] = mapped_column(String(16), primary_key=True)
-    subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"), primary_key=True)
+    subject_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("subjects.id"), primary_key=True, index=True
+    )
     pupils: Mapped[int] = mapped_column(Integer)
     # The sum of the pupils' averages (each 2 decimals): the unit's mean is sum / pupils.
     total: Mapped[Decimal] = mapped_column(Numeric(14, 2))

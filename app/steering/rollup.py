@@ -25,6 +25,7 @@ from app.organisation.schemas import UnitOut
 from app.organisation.units import in_unit
 from app.steering.figures import Key, Period, attendance_figures, grouped, subject_average
 from app.steering.models import (
+    COMPLETION_COUNTS,
     HISTOGRAM_BINS,
     SchoolAttendanceDay,
     SchoolDraftTests,
@@ -118,8 +119,9 @@ async def attendance(
 async def averages(session: AsyncSession, unit: UnitOut) -> list[SubjectAverage]:
     """Semester averages by level and subject, with their histogram, summed over schools."""
     line = SchoolSubjectAverage
-    groups = (line.semester, line.level_code, Subject.code, Subject.name_fr)
-    statement = (
+    # Summed by the subject's id, and named after: a narrower key for the rows of every school.
+    groups = (line.semester, line.level_code, line.subject_id)
+    sums = (
         _of_the_year(line, unit)
         .add_columns(
             *groups,
@@ -127,9 +129,13 @@ async def averages(session: AsyncSession, unit: UnitOut) -> list[SubjectAverage]
             func.sum(line.total).label("total"),
             *(func.sum(line.histogram[b + 1]).label(f"bin{b}") for b in range(HISTOGRAM_BINS)),
         )
-        .join(Subject, Subject.id == line.subject_id)
         .group_by(*groups)
-        .order_by(line.semester, line.level_code, Subject.code)
+        .subquery("sums")
+    )
+    statement = (
+        select(sums, Subject.code, Subject.name_fr)
+        .join(Subject, Subject.id == sums.c.subject_id)
+        .order_by(sums.c.semester, sums.c.level_code, Subject.code)
     )
     return [
         subject_average(
@@ -141,10 +147,24 @@ async def averages(session: AsyncSession, unit: UnitOut) -> list[SubjectAverage]
 
 async def completion_by_school(session: AsyncSession, unit: UnitOut) -> list[SchoolCompletion]:
     """Grade entry of each of the unit's schools that has tests this year, by code."""
-    late = await late_tests(session, unit, School.id)
+    drafts = SchoolDraftTests
+    late = (
+        select(drafts.school_id, func.sum(drafts.tests).label("late_tests"))
+        .where(drafts.school_year == current_year(), drafts.test_date < late_cutoff())
+        .group_by(drafts.school_id)
+        .subquery("late")
+    )
+    counts = [getattr(SchoolSummary, c) for c in COMPLETION_COUNTS]
     statement = (
         _of_the_year(SchoolSummary, unit)
-        .add_columns(School.id, School.code, School.name_fr, SchoolSummary)
+        .add_columns(
+            School.id,
+            School.code,
+            School.name_fr,
+            *counts,
+            func.coalesce(late.c.late_tests, 0).label("late_tests"),
+        )
+        .outerjoin(late, late.c.school_id == SchoolSummary.school_id)
         .where(SchoolSummary.tests > 0)
         .order_by(School.code)
     )
@@ -153,7 +173,7 @@ async def completion_by_school(session: AsyncSession, unit: UnitOut) -> list[Sch
             school_id=r.id,
             code=r.code,
             name_fr=r.name_fr,
-            completion=completion_of(r.SchoolSummary, late.get(r.id, 0)),
+            completion=Completion(**{f: getattr(r, f) for f in Completion.model_fields}),
         )
         for r in await session.execute(statement)
     ]

@@ -45,6 +45,7 @@ from app.settings import Settings
 from app.steering import figures
 from app.steering.figures import Schools
 from app.steering.models import (
+    COMPLETION_COUNTS,
     HISTOGRAM_BINS,
     SchoolAttendanceDay,
     SchoolDraftTests,
@@ -117,14 +118,11 @@ async def _school_rows(session: AsyncSession, schools: Schools, year: int) -> li
                 "pending_transfers": transfers.get(school_id, 0),
                 **{
                     field: getattr(grade_entry, field, 0) if grade_entry else 0
-                    for field in _COMPLETION_COUNTS
+                    for field in COMPLETION_COUNTS
                 },
             }
         )
     return rows
-
-
-_COMPLETION_COUNTS = ("tests", "expected", "entered", "submitted", "validated", "published")
 
 
 def _insert_averages(schools: Schools, year: int) -> Any:

@@ -4,14 +4,14 @@ every figure, after each kind of event; and they say how current they are."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 import typer
 from sqlalchemy import func, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.academics.calendar import school_today
 from app.academics.models import Enrolment, Subject
@@ -282,3 +282,30 @@ async def _mark_id(session: AsyncSession, test_id: str) -> Any:
 
 async def _equipment_item(session: AsyncSession) -> Any:
     return await session.scalar(select(EquipmentItem.id).limit(1))
+
+
+async def test_a_login_queues_nothing_a_teacher_disabled_does(
+    client: httpx.AsyncClient, session: AsyncSession, steering: Steering
+) -> None:
+    teacher = steering.world.users["t_c"]
+    teacher.last_login_at = datetime.now(UTC)
+    await session.flush()
+    assert await session.scalar(select(func.count()).select_from(SummaryChange)) == 0
+
+    teacher.is_active = False
+    await session.flush()
+    queued = (await session.execute(select(SummaryChange.school_id, SummaryChange.part))).all()
+    assert queued == [(teacher.school_id, "school")]
+    await assert_summaries_are_live(session)
+
+
+async def test_the_worker_takes_the_queue_in_batches(
+    session: AsyncSession,
+    session_factory: async_sessionmaker[AsyncSession],
+    steering: Steering,
+) -> None:
+    for school in steering.world.schools.values():
+        session.add(SummaryChange(school_id=school.id, part="school"))
+    await session.commit()
+    assert await summaries.refresh_until_empty(session_factory) == len(steering.world.schools)
+    assert await session.scalar(select(func.count()).select_from(SummaryChange)) == 0
