@@ -1,5 +1,5 @@
-"""The `massar` command: serve, worker, purge, migrate, seed-demo, create-user, disable-user,
-export-openapi."""
+"""The `massar` command: serve, worker, purge, migrate, seed-demo, refresh-summaries,
+create-user, disable-user, export-openapi."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ import uvicorn
 from alembic import command
 from alembic.config import Config
 from fastapi import FastAPI
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import retention
@@ -33,7 +34,9 @@ from app.demo import world as demo
 from app.errors import ProblemError
 from app.main import create_app
 from app.messaging.push import push_worker
+from app.organisation.models import School
 from app.settings import Settings, get_settings
+from app.steering import summaries
 
 log = logging.getLogger("massar")
 cli = typer.Typer(help="Massar API: run and administer the service.", no_args_is_help=True)
@@ -173,8 +176,8 @@ def _exit_on_signal(signum: int, _frame: object) -> None:
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Run one delivery cycle and exit.")] = False,
 ) -> None:
-    """Deliver queued push notifications and apply the retention rules until SIGTERM or
-    SIGINT (one delivery cycle with --once)."""
+    """Deliver queued push notifications, apply the retention rules and keep the steering
+    summaries current until SIGTERM or SIGINT (one delivery cycle with --once)."""
     settings = get_settings()
     with database(settings) as db:
         asyncio.run(_deliver_pushes(settings, db.url, once=once))
@@ -195,6 +198,7 @@ async def _deliver_pushes(settings: Settings, url: str, *, once: bool) -> None:
             await asyncio.gather(
                 deliverer.run(stop),
                 retention.run(create_session_factory(engine), settings, stop),
+                summaries.run(create_session_factory(engine), settings, stop),
             )
     finally:
         await engine.dispose()
@@ -233,6 +237,29 @@ def seed_demo_command() -> None:
     with database(settings) as db:
         loaded = _seed_if_empty(db.url)
     typer.echo("demo data loaded" if loaded else "the database is not empty: nothing loaded")
+
+
+@cli.command("refresh-summaries")
+def refresh_summaries(
+    school: Annotated[
+        str | None, typer.Option("--school", help="Only the school with this code.")
+    ] = None,
+) -> None:
+    """Recompute the steering summaries of every school (after a bulk load), or of one."""
+    with database(get_settings()) as db:
+        _run_in_session(db.url, lambda session: rebuild_summaries(session, school))
+    typer.echo(f"summaries of {school or 'every school'} recomputed")
+
+
+async def rebuild_summaries(session: AsyncSession, school_code: str | None = None) -> None:
+    """Every school's summaries, or those of the school with this code."""
+    if school_code is None:
+        await summaries.rebuild(session)
+        return
+    school_id = await session.scalar(select(School.id).where(School.code == school_code))
+    if school_id is None:
+        raise typer.BadParameter(f"no school has the code {school_code!r}", param_hint="--school")
+    await summaries.refresh_school(session, school_id)
 
 
 @cli.command("create-user")

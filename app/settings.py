@@ -129,6 +129,8 @@ class Settings(BaseSettings):
     # Retention: what the worker deletes, and how often it looks. Days count from the row's
     # end of use (expiry, revocation, last use); see `services/retention.py`.
     retention_interval_seconds: int = Field(default=3600, ge=60)
+    # How often the worker sums the changes queued for the steering summaries.
+    summaries_interval_seconds: float = Field(default=5, gt=0, le=3600)
     retention_session_days: int = Field(default=90, ge=1)
     retention_notification_days: int = Field(default=365, ge=30)
     retention_push_days: int = Field(default=30, ge=1)

@@ -17,6 +17,7 @@ from app.modules.sports import models as sports
 from app.modules.trainings import models as trainings
 from app.modules.websites import models as websites
 from app.organisation import models as organisation
+from app.steering import models as steering
 from app.sync import models as sync
 
 DOMAINS = (
@@ -29,6 +30,7 @@ DOMAINS = (
     messaging,
     audit,
     exams,
+    steering,
     sync,
     school_projects,
     trainings,

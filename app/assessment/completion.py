@@ -59,6 +59,9 @@ def per_test_completion(schools: SchoolFilter) -> Subquery:
             and_(
                 Enrolment.pupil_id == Mark.pupil_id,
                 Enrolment.class_id == ClassTest.class_id,
+                # Implied by the class (same school), but it lets the enrolments be read
+                # through the school's index rather than all of them.
+                Enrolment.school_id == Mark.school_id,
                 current,
             ),
         )

@@ -24,6 +24,7 @@ from app.modules.sports.demo import seed_sports
 from app.modules.trainings.demo import seed_trainings
 from app.modules.websites.demo import seed_websites
 from app.organisation.models import Academy, Area, Cycle, Province, School, Sector
+from app.steering import summaries
 
 DEMO_PASSWORD = "Massar-demo-2026"  # noqa: S105  (public on purpose: demo only, never prod)
 DEMO_ACADEMY = "RSK"
@@ -216,3 +217,6 @@ async def seed_demo(session: AsyncSession) -> None:
     await seed_school_projects(session, users)
     await seed_equipment(session, users)
     await seed_sports(session, users, DEMO_PASSWORD, random_pupil)
+    # The steering overviews read the schools' summaries: built now, the demo opens on them.
+    await session.flush()
+    await summaries.rebuild(session)

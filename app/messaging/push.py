@@ -45,6 +45,7 @@ from app.exams.sessions import announce_published_exams
 from app.messaging.models import Device, DeviceLocale, Notification, PushMessage, PushStatus
 from app.messaging.notifications import CONTENT_COLUMNS
 from app.settings import Settings
+from app.steering import summaries
 
 log = logging.getLogger(__name__)
 
@@ -410,12 +411,17 @@ async def push_worker(
 async def background_worker(
     session_factory: async_sessionmaker[AsyncSession], settings: Settings
 ) -> AsyncIterator[None]:
-    """Run the delivery loop as a task of this process for the duration (`serve --with-worker`)."""
+    """Run the delivery loop, the retention rules and the steering summaries' refresh as a
+    task of this process for the duration (`serve --with-worker`)."""
     stop = asyncio.Event()
 
     async def loop() -> None:
         async with push_worker(session_factory, settings) as worker:
-            await asyncio.gather(worker.run(stop), retention.run(session_factory, settings, stop))
+            await asyncio.gather(
+                worker.run(stop),
+                retention.run(session_factory, settings, stop),
+                summaries.run(session_factory, settings, stop),
+            )
 
     task = asyncio.create_task(loop(), name="push-worker")
     try:

@@ -1,19 +1,22 @@
-"""The steering figures of a unit, each one SQL statement grouped by a `schools` column (the
-units one level down) or by nothing (the unit itself), whatever the number of schools.
+"""The definitions of the steering figures, computed from marks, roll calls and enrolments:
+each one SQL statement over some schools, grouped by a `schools` column (`School.id` for the
+per-school summaries, a unit one level down for the live figures) or by nothing.
 
-The unit is a condition on the `schools` row (an indexed equality on `academy_id` /
-`province_id`); tenant tables join their school to it.
+The schools are a condition on the `schools` row (`schools`, or the schools whose
+summaries are being refreshed); tenant tables join their school to it. The steering answers
+read the summaries built from these (`app.steering.summaries`), never these directly.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from sqlalchemy import and_, func, null, select, true
+from sqlalchemy import ColumnElement, Select, Subquery, True_, and_, func, null, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_year
@@ -46,8 +49,7 @@ from app.attendance.models import (
 )
 from app.core.roles import Role
 from app.organisation.models import Cycle, School
-from app.organisation.schemas import UnitLevel, UnitOut
-from app.organisation.units import in_unit
+from app.steering.models import HISTOGRAM_BINS
 from app.steering.schemas import (
     AttendanceFigures,
     ByCycle,
@@ -57,7 +59,6 @@ from app.steering.schemas import (
     TeacherFigures,
 )
 
-HISTOGRAM_BINS = 20
 _RATE = Decimal("0.0001")
 
 
@@ -67,10 +68,14 @@ class Period:
     end: date
 
 
-def _tenant_filter(unit: UnitOut) -> SchoolFilter:
-    if unit.level is UnitLevel.CENTRAL:
+# A condition on the `schools` row: `schools`, or the schools being summarised.
+Schools = ColumnElement[bool]
+
+
+def _tenant_filter(schools: Schools) -> SchoolFilter:
+    if isinstance(schools, True_):
         return lambda _column: true()
-    return lambda column: column.in_(select(School.id).where(in_unit(unit)))
+    return lambda column: column.in_(select(School.id).where(schools))
 
 
 # ---- figures, each one statement grouped by `key` (a schools column, or None: one group) ----
@@ -78,30 +83,30 @@ def _tenant_filter(unit: UnitOut) -> SchoolFilter:
 Key = Any
 
 
-def _grouped(statement: Any, key: Key) -> Any:
+def grouped(statement: Any, key: Key) -> Any:
     if key is None:
         return statement.add_columns(null().label("key"))
     return statement.add_columns(key.label("key")).group_by(key)
 
 
-async def count_schools(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, int]:
+async def count_schools(session: AsyncSession, schools: Schools, key: Key) -> dict[Any, int]:
     """Schools of the unit, by key."""
-    statement = _grouped(select(func.count().label("n")).where(in_unit(unit)), key)
+    statement = grouped(select(func.count().label("n")).where(schools), key)
     return {r.key: r.n for r in await session.execute(statement.select_from(School))}
 
 
-async def count_classes(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, int]:
+async def count_classes(session: AsyncSession, schools: Schools, key: Key) -> dict[Any, int]:
     """Active classes of this year, by key."""
     statement = (
         select(func.count().label("n"))
         .select_from(SchoolClass)
         .join(School, School.id == SchoolClass.school_id)
-        .where(SchoolClass.school_year == current_year(), SchoolClass.is_active, in_unit(unit))
+        .where(SchoolClass.school_year == current_year(), SchoolClass.is_active, schools)
     )
-    return {r.key: r.n for r in await session.execute(_grouped(statement, key))}
+    return {r.key: r.n for r in await session.execute(grouped(statement, key))}
 
 
-async def pupils(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, PupilFigures]:
+async def pupils(session: AsyncSession, schools: Schools, key: Key) -> dict[Any, PupilFigures]:
     """Pupils in a class of this year (not left), by key, split by gender and cycle."""
     statement = (
         select(Level.cycle, Pupil.gender, func.count().label("n"))
@@ -110,11 +115,11 @@ async def pupils(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, Pu
         .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
         .join(Level, Level.code == SchoolClass.level_code)
         .join(School, School.id == Enrolment.school_id)
-        .where(Enrolment.school_year == current_year(), Enrolment.left_on.is_(None), in_unit(unit))
+        .where(Enrolment.school_year == current_year(), Enrolment.left_on.is_(None), schools)
         .group_by(Level.cycle, Pupil.gender)
     )
     counts: dict[Any, dict[tuple[str, str], int]] = defaultdict(dict)
-    for r in await session.execute(_grouped(statement, key)):
+    for r in await session.execute(grouped(statement, key)):
         counts[r.key][(Cycle(r.cycle).value, Gender(r.gender).value)] = r.n
     return {k: pupil_figures(v) for k, v in counts.items()}
 
@@ -136,26 +141,26 @@ def pupil_figures(counts: dict[tuple[str, str], int]) -> PupilFigures:
     )
 
 
-async def teachers(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, TeacherFigures]:
+async def teachers(session: AsyncSession, schools: Schools, key: Key) -> dict[Any, TeacherFigures]:
     """Active teacher accounts, and teachers assigned this year by cycle, by key."""
     accounts = (
         select(func.count().label("n"))
         .select_from(User)
         .join(School, School.id == User.school_id)
-        .where(User.role == Role.TEACHER, User.is_active, in_unit(unit))
+        .where(User.role == Role.TEACHER, User.is_active, schools)
     )
-    totals = {r.key: r.n for r in await session.execute(_grouped(accounts, key))}
+    totals = {r.key: r.n for r in await session.execute(grouped(accounts, key))}
     assigned = (
         select(Level.cycle, func.count(TeachingAssignment.teacher_id.distinct()).label("n"))
         .select_from(TeachingAssignment)
         .join(SchoolClass, SchoolClass.id == TeachingAssignment.class_id)
         .join(Level, Level.code == SchoolClass.level_code)
         .join(School, School.id == TeachingAssignment.school_id)
-        .where(TeachingAssignment.school_year == current_year(), in_unit(unit))
+        .where(TeachingAssignment.school_year == current_year(), schools)
         .group_by(Level.cycle)
     )
     cycles: dict[Any, dict[str, int]] = defaultdict(lambda: dict.fromkeys(Cycle, 0))
-    for r in await session.execute(_grouped(assigned, key)):
+    for r in await session.execute(grouped(assigned, key)):
         cycles[r.key][Cycle(r.cycle).value] = r.n
     return {
         k: TeacherFigures(total=totals.get(k, 0), by_cycle=ByCycle(**cycles[k]))
@@ -163,12 +168,10 @@ async def teachers(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, 
     }
 
 
-async def attendance(
-    session: AsyncSession, unit: UnitOut, key: Key, when: Period
-) -> dict[Any, AttendanceFigures]:
-    """Roll-call marks of lessons in the period, by status, by key."""
+def attendance_counts(schools: Schools, *where: Any) -> Select[int, int, int, int]:
+    """Roll-call marks of the schools' lessons, by status (`where` narrows the lessons)."""
     status = AttendanceMark.status
-    statement = (
+    return (
         select(
             func.count().label("marks"),
             func.count().filter(status == AttendanceStatus.PRESENT).label("present"),
@@ -184,11 +187,20 @@ async def attendance(
             ),
         )
         .join(School, School.id == AttendanceMark.school_id)
-        .where(AttendanceSheet.lesson_date.between(when.start, when.end), in_unit(unit))
+        .where(schools, *where)
+    )
+
+
+async def attendance(
+    session: AsyncSession, schools: Schools, key: Key, when: Period
+) -> dict[Any, AttendanceFigures]:
+    """Roll-call marks of lessons in the period, by status, by key."""
+    statement = attendance_counts(
+        schools, AttendanceSheet.lesson_date.between(when.start, when.end)
     )
     return {
         r.key: attendance_figures(r.marks, r.present, r.late, r.absent, when)
-        for r in await session.execute(_grouped(statement, key))
+        for r in await session.execute(grouped(statement, key))
     }
 
 
@@ -211,10 +223,10 @@ def attendance_figures(
 
 
 async def completion(
-    session: AsyncSession, unit: UnitOut, key: Key, *with_columns: Any
+    session: AsyncSession, schools: Schools, key: Key, *with_columns: Any
 ) -> list[Any]:
     """Grade-entry completion (see `grade_entry`), by key and the extra columns given."""
-    tests = per_test_completion(_tenant_filter(unit))
+    tests = per_test_completion(_tenant_filter(schools))
     statement = (
         select(*with_columns, *completion_columns(tests, late_cutoff()))
         .select_from(tests)
@@ -222,35 +234,56 @@ async def completion(
     )
     if with_columns:
         statement = statement.group_by(*with_columns)
-    return list(await session.execute(_grouped(statement, key)))
+    return list(await session.execute(grouped(statement, key)))
 
 
-async def pending_justifications(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, int]:
+def draft_tests(schools: Schools) -> Select[uuid.UUID, date, int]:
+    """The schools' draft tests of this year by school and date: the late ones among them are
+    those dated before `late_cutoff()` on the day they are counted."""
+    return (
+        select(ClassTest.school_id, ClassTest.test_date, func.count().label("tests"))
+        .where(
+            ClassTest.status == TestStatus.DRAFT,
+            ClassTest.school_year == current_year(),
+            _tenant_filter(schools)(ClassTest.school_id),
+        )
+        .group_by(ClassTest.school_id, ClassTest.test_date)
+    )
+
+
+async def pending_justifications(
+    session: AsyncSession, schools: Schools, key: Key
+) -> dict[Any, int]:
     """Justifications still to be decided, by key."""
     statement = (
         select(func.count().label("n"))
         .select_from(Justification)
         .join(School, School.id == Justification.school_id)
-        .where(Justification.status == JustificationStatus.PENDING, in_unit(unit))
+        .where(Justification.status == JustificationStatus.PENDING, schools)
     )
-    return {r.key: r.n for r in await session.execute(_grouped(statement, key))}
+    return {r.key: r.n for r in await session.execute(grouped(statement, key))}
 
 
-async def pending_transfers(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, int]:
+async def pending_transfers(session: AsyncSession, schools: Schools, key: Key) -> dict[Any, int]:
     """Transfers waiting for the receiving school's answer, counted at the sending school."""
     statement = (
         select(func.count().label("n"))
         .select_from(Transfer)
         .join(School, School.id == Transfer.school_id)
-        .where(Transfer.status == TransferStatus.PENDING, in_unit(unit))
+        .where(Transfer.status == TransferStatus.PENDING, schools)
     )
-    return {r.key: r.n for r in await session.execute(_grouped(statement, key))}
+    return {r.key: r.n for r in await session.execute(grouped(statement, key))}
 
 
-async def averages(session: AsyncSession, unit: UnitOut) -> list[SubjectAverage]:
-    """Semester averages of published marks by level and subject, with their histogram."""
+def average_bins(schools: Schools, *, per_school: bool) -> Subquery:
+    """Semester averages of published marks by level and subject, counted and summed by
+    1-point bin: each pupil's subject average is the mean of their marks present, 2 decimals
+    half up. `per_school`: a pupil's marks at each school make an average of their own (the
+    summaries'); otherwise the marks of all the schools make one."""
+    school = (Mark.school_id,) if per_school else ()
     per_pupil = (
         select(
+            *school,
             ClassTest.semester,
             SchoolClass.level_code,
             ClassTest.subject_id,
@@ -264,25 +297,39 @@ async def averages(session: AsyncSession, unit: UnitOut) -> list[SubjectAverage]
             ClassTest.status == TestStatus.PUBLISHED,
             ClassTest.school_year == current_year(),
             Mark.mark.is_not(None),
-            _tenant_filter(unit)(Mark.school_id),
+            _tenant_filter(schools)(Mark.school_id),
         )
-        .group_by(ClassTest.semester, SchoolClass.level_code, ClassTest.subject_id, Mark.pupil_id)
+        .group_by(
+            *school, ClassTest.semester, SchoolClass.level_code, ClassTest.subject_id, Mark.pupil_id
+        )
         .subquery("pupil_averages")
     )
+    groups = [
+        *((per_pupil.c.school_id,) if per_school else ()),
+        per_pupil.c.semester,
+        per_pupil.c.level_code,
+        per_pupil.c.subject_id,
+    ]
     bin_ = func.least(func.floor(per_pupil.c.average), HISTOGRAM_BINS - 1).label("bin")
-    statement = (
+    return (
         select(
-            per_pupil.c.semester,
-            per_pupil.c.level_code,
-            Subject.code,
-            Subject.name_fr,
+            *groups,
             bin_,
             func.count().label("pupils"),
             func.sum(per_pupil.c.average).label("total"),
         )
-        .join(Subject, Subject.id == per_pupil.c.subject_id)
-        .group_by(per_pupil.c.semester, per_pupil.c.level_code, Subject.code, Subject.name_fr, bin_)
-        .order_by(per_pupil.c.semester, per_pupil.c.level_code, Subject.code)
+        .group_by(*groups, bin_)
+        .subquery("average_bins")
+    )
+
+
+async def averages(session: AsyncSession, schools: Schools) -> list[SubjectAverage]:
+    """Semester averages of published marks by level and subject, with their histogram."""
+    bins = average_bins(schools, per_school=False)
+    statement = (
+        select(bins, Subject.code, Subject.name_fr)
+        .join(Subject, Subject.id == bins.c.subject_id)
+        .order_by(bins.c.semester, bins.c.level_code, Subject.code)
     )
     return _subject_averages(list(await session.execute(statement)))
 
@@ -294,16 +341,7 @@ def _subject_averages(rows: list[Any]) -> list[SubjectAverage]:
     for r in rows:
         group = (r.semester, r.level_code, r.code)
         line = lines.setdefault(
-            group,
-            SubjectAverage(
-                semester=r.semester,
-                level_code=r.level_code,
-                subject_code=r.code,
-                subject_name_fr=r.name_fr,
-                pupils=0,
-                mean=Decimal(0),
-                histogram=[0] * HISTOGRAM_BINS,
-            ),
+            group, subject_average(r, pupils=0, total=Decimal(0), histogram=[0] * HISTOGRAM_BINS)
         )
         line.pupils += r.pupils
         line.histogram[int(r.bin)] += r.pupils
@@ -311,6 +349,20 @@ def _subject_averages(rows: list[Any]) -> list[SubjectAverage]:
     for group, line in lines.items():
         line.mean = round_mark(totals[group] / line.pupils)
     return list(lines.values())
+
+
+def subject_average(row: Any, pupils: int, total: Decimal, histogram: list[int]) -> SubjectAverage:
+    """One line of averages: `row` names the semester, level and subject; the mean is the
+    mean of the pupils' averages, 2 decimals half up."""
+    return SubjectAverage(
+        semester=row.semester,
+        level_code=row.level_code,
+        subject_code=row.code,
+        subject_name_fr=row.name_fr,
+        pupils=pupils,
+        mean=round_mark(total / pupils) if pupils else Decimal(0),
+        histogram=histogram,
+    )
 
 
 def no_teachers() -> TeacherFigures:

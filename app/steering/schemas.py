@@ -5,7 +5,7 @@ screen (whose completion figure steering shares).
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from pydantic import BaseModel, Field
@@ -97,8 +97,15 @@ class ModuleFigures(BaseModel):
     websites: WebsiteFigures
 
 
+AS_OF = (
+    "Every change recorded before this time is counted: the figures are summed from per-school "
+    "summaries, which a worker brings up to date a few seconds after each change."
+)
+
+
 class UnitFigures(BaseModel):
     unit: UnitOut
+    as_of: datetime = Field(description=AS_OF)
     schools: int
     classes: int
     pupils: PupilFigures
@@ -116,6 +123,7 @@ class UnitSummary(BaseModel):
     """A unit one level down with its key figures."""
 
     unit: UnitOut
+    as_of: datetime = Field(description=AS_OF)
     schools: int
     classes: int
     pupils: int

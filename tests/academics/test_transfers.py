@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.roles import Role
+from app.steering import summaries
 from tests.factories import FamilyWorld, access_token, create_class, create_user
 
 
@@ -123,9 +124,13 @@ async def test_other_roles_get_403(
 
 
 async def test_pending_transfers_show_in_steering(
-    client: httpx.AsyncClient, family: FamilyWorld, receiving: dict[str, str]
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    family: FamilyWorld,
+    receiving: dict[str, str],
 ) -> None:
     await _request(client, family, receiving["code"])
+    await summaries.refresh_queued(session)  # what the worker does within seconds
     users = family.teaching.world
     central = (
         await client.get("/api/v1/steering/overview", headers=users.auth("central_staff"))
