@@ -57,7 +57,7 @@ MARKED_KINDS = (
 )
 
 
-async def _year_and_semester(
+async def year_and_semester(
     session: AsyncSession, year: int | None, semester: int | None
 ) -> tuple[int, int]:
     """The year and semester asked for, defaulting to the current ones, in one statement.
@@ -85,7 +85,7 @@ async def marks_report(
     session: AsyncSession, pupil_id: uuid.UUID, year: int | None, semester: int | None
 ) -> MarksReport:
     """Published marks per subject with averages, the semester average and class averages."""
-    year, semester = await _year_and_semester(session, year, semester)
+    year, semester = await year_and_semester(session, year, semester)
     place = await placement(session, pupil_id, year)
     if place is None:
         return MarksReport(

@@ -22,6 +22,7 @@ from app.core.caching import cached_read, conditional_json
 from app.core.db.session import SessionDep
 from app.core.routing import IdResolver
 from app.family import links, pupil_records
+from app.family.published import PUBLISHED_EXAMS, PUBLISHED_MARKS, Reader
 from app.family.schemas import (
     AbsencesReport,
     ExamResultOut,
@@ -52,11 +53,24 @@ async def verified_child(
 OwnRecord = Annotated[uuid.UUID, Depends(own_record)]
 
 
+async def own_reader(principal: StudentPrincipal) -> Reader:
+    """The calling pupil, to read their own snapshots (the statement checks who they are)."""
+    return Reader(principal, None)
+
+
+async def child_reader(child_id: uuid.UUID, principal: ParentPrincipal) -> Reader:
+    """The calling parent and the child named in the path (the statement checks the link)."""
+    return Reader(principal, child_id)
+
+
 def pupil_views(operation_prefix: str, resolve_pupil: IdResolver, *, as_parent: bool) -> APIRouter:
     """The read-only routes of one pupil, for a face whose `resolve_pupil` picks the pupil
     (`as_parent`: the reader is a parent, who also gets announcements to parents)."""
     router = APIRouter()
     PupilId = Annotated[uuid.UUID, Depends(resolve_pupil)]  # noqa: N806  (a type alias)
+    PupilReader = Annotated[  # noqa: N806  (a type alias)
+        Reader, Depends(child_reader if as_parent else own_reader)
+    ]
 
     def read(path: str, name: str, model: Any, summary: str) -> Callable[[Any], Any]:
         return cached_read(router, path, f"{operation_prefix}-{name}", model, summary=summary)
@@ -77,16 +91,25 @@ def pupil_views(operation_prefix: str, resolve_pupil: IdResolver, *, as_parent: 
     @read("/marks", "marks", MarksReport, "Published marks, averages and class averages")
     async def marks(
         request: Request,
-        pupil_id: PupilId,
+        reader: PupilReader,
         session: SessionDep,
         year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
         semester: Semester = None,
     ) -> Response:
+        year, semester = await report_card.year_and_semester(session, year, semester)
+        snapshot = await PUBLISHED_MARKS.answer(request, session, reader, year, semester)
+        if snapshot is not None:
+            return snapshot
+        pupil_id = await reader.pupil(session)
         report = await report_card.marks_report(session, pupil_id, year, semester)
         return conditional_json(request, report)
 
     @read("/exams", "exams", list[ExamResultOut], "Published exam results")
-    async def exams(request: Request, pupil_id: PupilId, session: SessionDep) -> Response:
+    async def exams(request: Request, reader: PupilReader, session: SessionDep) -> Response:
+        snapshot = await PUBLISHED_EXAMS.answer(request, session, reader)
+        if snapshot is not None:
+            return snapshot
+        pupil_id = await reader.pupil(session)
         return conditional_json(request, await report_card.exam_results(session, pupil_id))
 
     @read("/history", "history", list[HistoryYear], "School, level and averages per year")
