@@ -9,6 +9,9 @@ Triggers drop the documents that what they show has changed under (an enrolment,
 subjects taught to a class, a coefficient, a class's or subject's name, an exam result): the
 read then computes the answer live until the next publication renders it again.
 
+Reference data (school years and semesters, levels, streams, subjects, coefficients) is now
+cached in every process: a change to those tables sends NOTIFY on `massar_reference`.
+
 The documents of what is already published are rendered here, by the application's own
 report (the one the live views use), so an upgraded database answers as before.
 
@@ -72,6 +75,24 @@ BEGIN
 END
 $$
 """
+
+# Every process caches the reference data and listens on this channel (academics/reference.py).
+NOTIFY_REFERENCE_CHANGE = r"""
+CREATE FUNCTION notify_reference_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('massar_reference', TG_TABLE_NAME);
+    RETURN NULL;
+END
+$$
+"""
+REFERENCE_TABLES = (
+    "school_years",
+    "semesters",
+    "levels",
+    "streams",
+    "subjects",
+    "subject_coefficients",
+)
 
 # Table, and the events whose rows a document shows.
 WATCHED = {
@@ -160,6 +181,13 @@ def upgrade() -> None:
             f"CREATE TRIGGER drop_stale_published_snapshots AFTER {events} ON {table}"
             " FOR EACH ROW EXECUTE FUNCTION drop_stale_published_marks()"
         )
+    op.execute(NOTIFY_REFERENCE_CHANGE)
+    for table in REFERENCE_TABLES:
+        op.execute(
+            f"CREATE TRIGGER notify_reference_change"
+            f" AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON {table}"
+            " FOR EACH STATEMENT EXECUTE FUNCTION notify_reference_change()"
+        )
     if not context.is_offline_mode():
         _render_what_is_published()
 
@@ -181,6 +209,9 @@ def _render_what_is_published() -> None:
 
 
 def downgrade() -> None:
+    for table in REFERENCE_TABLES:
+        op.execute(f"DROP TRIGGER notify_reference_change ON {table}")
+    op.execute("DROP FUNCTION notify_reference_change()")
     for table in WATCHED:
         op.execute(f"DROP TRIGGER drop_stale_published_snapshots ON {table}")
     op.execute("DROP FUNCTION drop_stale_published_marks()")

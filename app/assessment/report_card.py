@@ -15,12 +15,9 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.academics.calendar import school_today
 from app.academics.models import (
     Enrolment,
     SchoolClass,
-    SchoolYear,
-    Semester,
     Subject,
     SubjectCoefficient,
     TeachingAssignment,
@@ -35,7 +32,6 @@ from app.assessment.averages import (
 )
 from app.assessment.models import ClassTest, Mark, TestKind, TestStatus
 from app.core.schemas import SchoolRef
-from app.errors import ProblemError
 from app.exams.models import ExamResult, ExamSession, ExamSubjectResult
 from app.family.pupil_records import Placement, placement
 from app.family.schemas import (
@@ -57,35 +53,10 @@ MARKED_KINDS = (
 )
 
 
-async def year_and_semester(
-    session: AsyncSession, year: int | None, semester: int | None
-) -> tuple[int, int]:
-    """The year and semester asked for, defaulting to the current ones, in one statement.
-
-    The semester today falls in is the second from its first day on, the first before.
-    """
-    if year is not None and semester is not None:
-        return year, semester
-    chosen = SchoolYear.year == year if year is not None else SchoolYear.is_current.is_(True)
-    row = (
-        await session.execute(
-            select(SchoolYear.year, Semester.starts_on)
-            .outerjoin(Semester, (Semester.school_year == SchoolYear.year) & (Semester.number == 2))
-            .where(chosen)
-        )
-    ).one_or_none()
-    if row is None:
-        raise ProblemError(409, "error.no_current_year", kind="no-current-year")
-    found_year, second_starts = row
-    current = 2 if second_starts is not None and school_today() >= second_starts else 1
-    return found_year, semester or current
-
-
 async def marks_report(
-    session: AsyncSession, pupil_id: uuid.UUID, year: int | None, semester: int | None
+    session: AsyncSession, pupil_id: uuid.UUID, year: int, semester: int
 ) -> MarksReport:
     """Published marks per subject with averages, the semester average and class averages."""
-    year, semester = await year_and_semester(session, year, semester)
     place = await placement(session, pupil_id, year)
     if place is None:
         return MarksReport(

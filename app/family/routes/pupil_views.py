@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from app.academics.reference import Reference
 from app.academics.schemas import Week
 from app.accounts.guards import ParentPrincipal, StudentPrincipal
 from app.assessment import report_card
@@ -84,19 +85,22 @@ def pupil_views(operation_prefix: str, resolve_pupil: IdResolver, *, as_parent: 
         request: Request,
         pupil_id: PupilId,
         session: SessionDep,
+        reference: Reference,
         week: Annotated[str | None, Query(pattern=r"^\d{4}-W\d{2}$")] = None,
     ) -> Response:
-        return conditional_json(request, await pupil_records.timetable(session, pupil_id, week))
+        week_out = await pupil_records.timetable(session, pupil_id, week, reference)
+        return conditional_json(request, week_out)
 
     @read("/marks", "marks", MarksReport, "Published marks, averages and class averages")
     async def marks(
         request: Request,
         reader: PupilReader,
         session: SessionDep,
+        reference: Reference,
         year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
         semester: Semester = None,
     ) -> Response:
-        year, semester = await report_card.year_and_semester(session, year, semester)
+        year, semester = reference.year_and_semester(year, semester)
         snapshot = await PUBLISHED_MARKS.answer(request, session, reader, year, semester)
         if snapshot is not None:
             return snapshot
@@ -118,9 +122,13 @@ def pupil_views(operation_prefix: str, resolve_pupil: IdResolver, *, as_parent: 
 
     @read("/absences", "absences", AbsencesReport, "Absences and lateness, with totals")
     async def absences(
-        request: Request, pupil_id: PupilId, session: SessionDep, semester: Semester = None
+        request: Request,
+        pupil_id: PupilId,
+        session: SessionDep,
+        reference: Reference,
+        semester: Semester = None,
     ) -> Response:
-        report = await pupil_records.absences(session, pupil_id, semester)
+        report = await pupil_records.absences(session, pupil_id, semester, reference)
         return conditional_json(request, report)
 
     @read("/homework", "homework", list[HomeworkItem], "Homework due today or later")
