@@ -41,9 +41,9 @@ async def store_snapshot(
 
 
 async def fetch_row(session: AsyncSession, sql: str, *arguments: Any) -> Any:
-    """One row of a fixed statement, on the session's connection, straight from the driver:
-    asyncpg prepares it once per connection and keeps it, and no SQLAlchemy compilation or ORM
-    stands between the row and the answer (the hot reads of results day)."""
+    """One row of a fixed statement ($1, $2… for the arguments), on the session's connection:
+    sent as written (no SQLAlchemy compilation, no ORM), and prepared by asyncpg once per
+    connection, which keeps it (the hot reads of results day)."""
     connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    return await raw.driver_connection.fetchrow(sql, *arguments)  # type: ignore[union-attr]
+    result = await connection.exec_driver_sql(sql, arguments)
+    return result.first()
