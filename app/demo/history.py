@@ -53,6 +53,7 @@ async def seed_past_year(
     await session.flush()
     for pupil in former:
         await _exam_result(session, rng, exam, school, pupil, subjects)
+    await session.flush()
     # Its hour has passed: published as the worker publishes it (documents rendered, families told).
     await announce_published_exams(session)
     # Announced for this June: results exist only once the exam is sat; nothing to show yet.
