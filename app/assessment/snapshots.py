@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Enrolment, SchoolClass
+from app.academics.reference import ReferenceData, load_reference
 from app.assessment.models import ClassTest, PublishedMarks, TestStatus
 from app.assessment.report_card import marks_report
 from app.core.caching import json_bytes
@@ -32,18 +33,24 @@ async def rebuild_class(session: AsyncSession, school_class: SchoolClass, semest
         .distinct()
         .where(Enrolment.class_id == school_class.id, Enrolment.school_id == school_class.school_id)
     )
+    # Read afresh in the writer's transaction: what it has just changed counts.
+    reference = await load_reference(session)
     built = 0
     for pupil_id in pupils.all():
-        built += await rebuild(session, pupil_id, school_class, semester)
+        built += await rebuild(session, pupil_id, school_class, semester, reference)
     return built
 
 
 async def rebuild(
-    session: AsyncSession, pupil_id: uuid.UUID, school_class: SchoolClass, semester: int
+    session: AsyncSession,
+    pupil_id: uuid.UUID,
+    school_class: SchoolClass,
+    semester: int,
+    reference: ReferenceData,
 ) -> int:
     """Render the pupil's document if they sit in the class that year (1), else leave it to
     the publications of the class they moved to (0)."""
-    report = await marks_report(session, pupil_id, school_class.school_year, semester)
+    report = await marks_report(session, pupil_id, school_class.school_year, semester, reference)
     if report.school_class is None or report.school_class.id != school_class.id:
         return 0
     await store_snapshot(

@@ -18,7 +18,6 @@ from app.academics.calendar import current_year, school_today
 from app.academics.models import (
     Enrolment,
     Lesson,
-    Level,
     Pupil,
     SchoolClass,
     Stream,
@@ -138,7 +137,9 @@ async def current_classes(
     }
 
 
-async def profile(session: AsyncSession, pupil_id: uuid.UUID) -> PupilProfile:
+async def profile(
+    session: AsyncSession, pupil_id: uuid.UUID, reference: ReferenceData
+) -> PupilProfile:
     """Massar code, names, birth, gender, this year's class and level, and where the school is."""
     pupil, school, province, academy = await found_row(
         session,
@@ -149,13 +150,13 @@ async def profile(session: AsyncSession, pupil_id: uuid.UUID) -> PupilProfile:
         .where(Pupil.id == pupil_id),
     )
     place = await placement(session, pupil_id)
-    level = await session.get(Level, place.level_code) if place else None
+    level = reference.levels.get(place.level_code) if place else None
     return PupilProfile.of(
         pupil,
         school_year=place.school_year if place else None,
         school_class=place.class_ref if place else None,
-        level_name_fr=level.name_fr if level else None,
-        level_name_ar=level.name_ar if level else None,
+        level_name_fr=level[0] if level else None,
+        level_name_ar=level[1] if level else None,
         school=SchoolRef.model_validate(school),
         province=UnitRef.model_validate(province),
         academy=UnitRef.model_validate(academy),

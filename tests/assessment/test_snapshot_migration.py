@@ -13,6 +13,7 @@ from alembic import command
 from sqlalchemy import pool, select
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
+from app.academics.reference import load_reference
 from app.assessment.models import PublishedMarks
 from app.assessment.report_card import marks_report
 from app.cli import alembic_config
@@ -67,7 +68,8 @@ async def _document_and_live(url: str, pupil_id: uuid.UUID, year: int) -> tuple[
                     PublishedMarks.semester == 1,
                 )
             )
-            live = json_bytes(await marks_report(session, pupil_id, year, 1)).decode()
+            reference = await load_reference(session)
+            live = json_bytes(await marks_report(session, pupil_id, year, 1, reference)).decode()
             return str(document), live
     finally:
         await engine.dispose()

@@ -12,6 +12,7 @@ from sqlalchemy import select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Enrolment
+from app.academics.reference import load_reference
 from app.assessment import snapshots
 from app.assessment.models import Mark, PublishedMarks, TestKind, TestStatus
 from app.assessment.report_card import exam_results, marks_report
@@ -24,6 +25,7 @@ from app.exams.models import (
     PublishedExamResults,
 )
 from app.exams.sessions import announce_published_exams
+from app.family.schemas import MarksReport
 from tests.factories import FamilyWorld, create_test_with_marks
 
 MARKS = "/api/v1/student/marks"
@@ -53,6 +55,12 @@ async def _publish(client: httpx.AsyncClient, family: FamilyWorld) -> None:
     assert response.status_code == 200, response.text
 
 
+async def _live_marks(session: AsyncSession, family: FamilyWorld) -> MarksReport:
+    """What the live computation gives the child for the first semester."""
+    reference = await load_reference(session)
+    return await marks_report(session, family.child.id, family.teaching.year, 1, reference)
+
+
 def _math(report: dict[str, Any]) -> dict[str, Any]:
     return next(s for s in report["subjects"] if s["subject"]["code"] == "MATH")
 
@@ -77,7 +85,7 @@ async def test_publication_renders_what_the_live_report_computes(
     await _validated_marks(session, family)
     await _publish(client, family)
     snapshot = await _snapshot(session, family)
-    live = await marks_report(session, family.child.id, family.teaching.year, 1)
+    live = await _live_marks(session, family)
     assert snapshot.document == json_bytes(live).decode()
     assert snapshot.school_id == family.teaching.classes["c1"].school_id
     response = await client.get(MARKS, params={"semester": 1}, headers=family.auth("student"))
@@ -113,7 +121,7 @@ async def test_a_correction_renders_the_class_again_under_a_new_version(
     # Another pupil's mark moved the class average the child sees.
     report = await client.get(MARKS, params={"semester": 1}, headers=family.auth("student"))
     assert D(_math(report.json())["class_average"]) == D("11.88")  # (13.75 + 10) / 2
-    live = await marks_report(session, family.child.id, family.teaching.year, 1)
+    live = await _live_marks(session, family)
     assert after.document == json_bytes(live).decode()
     again = await client.get(
         MARKS,

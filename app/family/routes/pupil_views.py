@@ -77,8 +77,10 @@ def pupil_views(operation_prefix: str, resolve_pupil: IdResolver, *, as_parent: 
         return cached_read(router, path, f"{operation_prefix}-{name}", model, summary=summary)
 
     @read("/profile", "profile", PupilProfile, "Massar code, names, class, school")
-    async def profile(request: Request, pupil_id: PupilId, session: SessionDep) -> Response:
-        return conditional_json(request, await pupil_records.profile(session, pupil_id))
+    async def profile(
+        request: Request, pupil_id: PupilId, session: SessionDep, reference: Reference
+    ) -> Response:
+        return conditional_json(request, await pupil_records.profile(session, pupil_id, reference))
 
     @read("/timetable", "timetable", Week, "The class timetable of an ISO week")
     async def timetable(
@@ -105,7 +107,7 @@ def pupil_views(operation_prefix: str, resolve_pupil: IdResolver, *, as_parent: 
         if snapshot is not None:
             return snapshot
         pupil_id = await reader.pupil(session)
-        report = await report_card.marks_report(session, pupil_id, year, semester)
+        report = await report_card.marks_report(session, pupil_id, year, semester, reference)
         return conditional_json(request, report)
 
     @read("/exams", "exams", list[ExamResultOut], "Published exam results")
@@ -117,8 +119,10 @@ def pupil_views(operation_prefix: str, resolve_pupil: IdResolver, *, as_parent: 
         return conditional_json(request, await report_card.exam_results(session, pupil_id))
 
     @read("/history", "history", list[HistoryYear], "School, level and averages per year")
-    async def history(request: Request, pupil_id: PupilId, session: SessionDep) -> Response:
-        return conditional_json(request, await report_card.history(session, pupil_id))
+    async def history(
+        request: Request, pupil_id: PupilId, session: SessionDep, reference: Reference
+    ) -> Response:
+        return conditional_json(request, await report_card.history(session, pupil_id, reference))
 
     @read("/absences", "absences", AbsencesReport, "Absences and lateness, with totals")
     async def absences(
