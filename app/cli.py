@@ -26,12 +26,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app import retention
 from app.accounts import logins as auth
 from app.accounts.users import NewAccount, create_account
+from app.assessment import snapshots as marks_snapshots
 from app.core.db.runtime import Database, database, grant_serving_role
 from app.core.db.session import create_engine, create_session_factory
 from app.core.middleware import RequestIdLogFilter
 from app.core.roles import Role, StaffTitle
 from app.demo import world as demo
 from app.errors import ProblemError
+from app.exams import snapshots as exam_snapshots
 from app.main import create_app
 from app.messaging.push import push_worker
 from app.organisation.models import School
@@ -260,6 +262,20 @@ async def rebuild_summaries(session: AsyncSession, school_code: str | None = Non
     if school_id is None:
         raise typer.BadParameter(f"no school has the code {school_code!r}", param_hint="--school")
     await summaries.refresh_school(session, school_id)
+
+
+@cli.command("render-snapshots")
+def render_snapshots() -> None:
+    """Render the published marks and exam results of every pupil (after an upgrade that
+    brought the snapshots, or to rebuild them all); until then those reads are computed live."""
+    with database(get_settings()) as db:
+        marks, exams = _run_in_session(db.url, _render_all_published)
+    typer.echo(f"rendered {marks} marks documents and {exams} exam results documents")
+
+
+async def _render_all_published(session: AsyncSession) -> tuple[int, int]:
+    marks = await marks_snapshots.render_all_published(session)
+    return marks, await exam_snapshots.render_all_published(session)
 
 
 @cli.command("create-user")

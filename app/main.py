@@ -11,6 +11,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from app.academics import reference
 from app.accounts.schemas import LoginRequest
 from app.api import health
 from app.api.v1 import router as v1_router
@@ -60,6 +61,7 @@ def install_services(app: FastAPI, settings: Settings) -> None:
     app.state.document_store = LocalDirectoryStore(settings.documents_dir)
     # Failed-login counters: Redis when configured, else this process's memory.
     app.state.login_throttle = build_login_throttle(settings)
+    app.state.reference_cache = reference.ReferenceCache()
 
 
 def create_app(settings: Settings | None = None, database_url: str | None = None) -> FastAPI:
@@ -82,7 +84,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             else nullcontext()
         )
         try:
-            async with pushes:
+            async with pushes, reference.kept_current(app, url):
                 yield
         finally:
             await app.state.login_throttle.aclose()

@@ -14,6 +14,7 @@ import httpx
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from app.academics import reference
 from app.cli import upgrade_database
 from app.core.db.runtime import database, temporary_database
 from app.core.db.session import create_engine, create_session_factory
@@ -92,7 +93,11 @@ async def bench_app(url: str) -> AsyncIterator[Bench]:
     app.state.session_factory = create_session_factory(engine)
     transport = httpx.ASGITransport(app=app)
     try:
-        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+        # The reference data cached as when served (the lifespan is not run here).
+        async with (
+            reference.kept_current(app, url),
+            httpx.AsyncClient(transport=transport, base_url="http://bench") as client,
+        ):
             yield Bench(client, engine, StatementCounter(engine))
     finally:
         await engine.dispose()

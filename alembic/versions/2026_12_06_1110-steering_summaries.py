@@ -8,7 +8,7 @@ sum. Triggers on the tables the figures read queue the school (and a roll call's
 start empty: `massar refresh-summaries` (or the worker, for what is queued) fills them.
 
 Revision ID: 4d1e2f3a5b08
-Revises: 4d1e2f3a5b09
+Revises: 4d1e2f3a5b07
 Create Date: 2026-12-06 10:35:38.058801+00:00
 """
 
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "4d1e2f3a5b08"
-down_revision: str | None = "4d1e2f3a5b09"
+down_revision: str | None = "4d1e2f3a5b07"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -24,6 +24,7 @@ from app.academics.models import (
     TeachingAssignment,
     TimetableSlot,
 )
+from app.academics.reference import ReferenceData
 from app.academics.schemas import (
     Assignment,
     ClassRef,
@@ -251,12 +252,14 @@ async def leavers(
     ]
 
 
-async def timetable(session: AsyncSession, principal: Principal, iso_week: str | None) -> Week:
+async def timetable(
+    session: AsyncSession, principal: Principal, iso_week: str | None, reference: ReferenceData
+) -> Week:
     """The teacher's lessons in a week, dated, in order."""
     mine = (TimetableSlot.teacher_id == principal.user_id) & (
         TimetableSlot.school_id == principal.school_id
     )
-    return await week_of(session, mine, iso_week)
+    return await week_of(session, mine, iso_week, reference)
 
 
 def check_pupils_of_class(

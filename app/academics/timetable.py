@@ -2,45 +2,67 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.academics.calendar import current_year, week_days
-from app.academics.models import SchoolClass, Stream, Subject, TimetableSlot
-from app.academics.schemas import ClassRef, SubjectRef, TimetableEntry, Week
+from app.academics.calendar import week_days
+from app.academics.models import SchoolClass, TimetableSlot
+from app.academics.reference import ReferenceData
+from app.academics.schemas import ClassRef, TimetableEntry, Week
 
 
 async def week_of(
-    session: AsyncSession, which_slots: ColumnElement[bool], iso_week: str | None
+    session: AsyncSession,
+    which_slots: ColumnElement[bool],
+    iso_week: str | None,
+    reference: ReferenceData,
 ) -> Week:
-    """This year's slots matching `which_slots` (a teacher's, a class's), dated for the week."""
+    """This year's slots matching `which_slots` (a teacher's, a class's), dated for the week;
+    subjects and streams come from the reference data, not the statement."""
     days = week_days(iso_week)
-    rows = await session.execute(
-        select(
-            TimetableSlot,
-            SchoolClass.name,
-            SchoolClass.level_code,
-            Stream.code.label("stream_code"),
-            Subject,
-        )
-        .join(SchoolClass, SchoolClass.id == TimetableSlot.class_id)
-        .join(Subject, Subject.id == TimetableSlot.subject_id)
-        .outerjoin(Stream, Stream.id == SchoolClass.stream_id)
-        .where(which_slots, TimetableSlot.school_year == current_year())
-        .order_by(TimetableSlot.weekday, TimetableSlot.starts_at)
+    rows: Sequence[Any] = ()
+    if reference.current is not None:
+        rows = (
+            await session.execute(
+                select(
+                    TimetableSlot.id,
+                    TimetableSlot.weekday,
+                    TimetableSlot.starts_at,
+                    TimetableSlot.ends_at,
+                    TimetableSlot.room,
+                    TimetableSlot.class_id,
+                    TimetableSlot.subject_id,
+                    SchoolClass.name,
+                    SchoolClass.level_code,
+                    SchoolClass.stream_id,
+                )
+                .join(SchoolClass, SchoolClass.id == TimetableSlot.class_id)
+                .where(which_slots, TimetableSlot.school_year == reference.current)
+                .order_by(TimetableSlot.weekday, TimetableSlot.starts_at)
+            )
+        ).all()
+    reference = await reference.covering(
+        session, (r.subject_id for r in rows), (r.stream_id for r in rows)
     )
     entries = [
         TimetableEntry(
-            slot_id=r.TimetableSlot.id,
-            date=days[r.TimetableSlot.weekday - 1],
-            weekday=r.TimetableSlot.weekday,
-            starts_at=r.TimetableSlot.starts_at,
-            ends_at=r.TimetableSlot.ends_at,
-            room=r.TimetableSlot.room,
-            school_class=ClassRef.of(r, id=r.TimetableSlot.class_id),
-            subject=SubjectRef.model_validate(r.Subject),
+            slot_id=r.id,
+            date=days[r.weekday - 1],
+            weekday=r.weekday,
+            starts_at=r.starts_at,
+            ends_at=r.ends_at,
+            room=r.room,
+            school_class=ClassRef(
+                id=r.class_id,
+                name=r.name,
+                level_code=r.level_code,
+                stream_code=reference.stream_codes.get(r.stream_id) if r.stream_id else None,
+            ),
+            subject=reference.subjects[r.subject_id],
         )
         for r in rows
     ]

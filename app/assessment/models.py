@@ -11,6 +11,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Numeric,
     SmallInteger,
     String,
+    Text,
     UniqueConstraint,
     func,
 )
@@ -122,3 +124,34 @@ class MarkCorrection(UUIDPrimaryKey, Base):
     corrected_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now()
     )
+
+
+class PublishedMarks(Base):
+    """A pupil's published marks and averages of one semester: the very JSON the pupil and
+    parent apps read, rendered when the class's marks are published or corrected (the only
+    times published marks change), so results day reads one row by its key.
+
+    `version` comes from a sequence and never repeats, even after a snapshot is dropped and
+    rebuilt, so it serves as the strong ETag. `school_id` is in the key for distribution."""
+
+    __tablename__ = "published_marks"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["class_id", "school_id"], ["classes.id", "classes.school_id"], ondelete="CASCADE"
+        ),
+        Index("ix_published_marks_class", "class_id", "semester"),
+    )
+
+    pupil_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("pupils.id", ondelete="CASCADE"), primary_key=True
+    )
+    school_year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    semester: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    school_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("schools.id"), primary_key=True, index=True
+    )
+    # The class the document was built for (where the pupil sat in that year).
+    class_id: Mapped[uuid.UUID]
+    version: Mapped[int] = mapped_column(BigInteger)
+    document: Mapped[str] = mapped_column(Text)
+    built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

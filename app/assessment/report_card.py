@@ -15,16 +15,13 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.academics.calendar import school_today
 from app.academics.models import (
     Enrolment,
     SchoolClass,
-    SchoolYear,
-    Semester,
     Subject,
-    SubjectCoefficient,
     TeachingAssignment,
 )
+from app.academics.reference import ReferenceData
 from app.academics.schemas import SubjectRef
 from app.assessment.averages import (
     WeightedSubject,
@@ -35,7 +32,6 @@ from app.assessment.averages import (
 )
 from app.assessment.models import ClassTest, Mark, TestKind, TestStatus
 from app.core.schemas import SchoolRef
-from app.errors import ProblemError
 from app.exams.models import ExamResult, ExamSession, ExamSubjectResult
 from app.family.pupil_records import Placement, placement
 from app.family.schemas import (
@@ -57,35 +53,14 @@ MARKED_KINDS = (
 )
 
 
-async def _year_and_semester(
-    session: AsyncSession, year: int | None, semester: int | None
-) -> tuple[int, int]:
-    """The year and semester asked for, defaulting to the current ones, in one statement.
-
-    The semester today falls in is the second from its first day on, the first before.
-    """
-    if year is not None and semester is not None:
-        return year, semester
-    chosen = SchoolYear.year == year if year is not None else SchoolYear.is_current.is_(True)
-    row = (
-        await session.execute(
-            select(SchoolYear.year, Semester.starts_on)
-            .outerjoin(Semester, (Semester.school_year == SchoolYear.year) & (Semester.number == 2))
-            .where(chosen)
-        )
-    ).one_or_none()
-    if row is None:
-        raise ProblemError(409, "error.no_current_year", kind="no-current-year")
-    found_year, second_starts = row
-    current = 2 if second_starts is not None and school_today() >= second_starts else 1
-    return found_year, semester or current
-
-
 async def marks_report(
-    session: AsyncSession, pupil_id: uuid.UUID, year: int | None, semester: int | None
+    session: AsyncSession,
+    pupil_id: uuid.UUID,
+    year: int,
+    semester: int,
+    reference: ReferenceData,
 ) -> MarksReport:
     """Published marks per subject with averages, the semester average and class averages."""
-    year, semester = await _year_and_semester(session, year, semester)
     place = await placement(session, pupil_id, year)
     if place is None:
         return MarksReport(
@@ -96,7 +71,7 @@ async def marks_report(
             semester_average=None,
             left_out=[],
         )
-    subjects = await _subjects_with_coefficients(session, place)
+    subjects = await _subjects_with_coefficients(session, place, reference)
     marks = await _published_marks(session, place, pupil_id, semester)
     class_averages = await _class_averages(session, place, semester)
     lines = [
@@ -116,33 +91,23 @@ async def marks_report(
 
 
 async def _subjects_with_coefficients(
-    session: AsyncSession, place: Placement
+    session: AsyncSession, place: Placement, reference: ReferenceData
 ) -> list[tuple[SubjectRef, Decimal]]:
-    """The subjects taught in the class, with their coefficient for its level and stream."""
-    rows = await session.execute(
-        select(
-            Subject.id,
-            Subject.code,
-            Subject.name_fr,
-            Subject.name_ar,
-            func.coalesce(SubjectCoefficient.coefficient, Decimal(1)),
+    """The subjects taught in the class, by code, with their coefficient for its level and
+    stream (1 where none is set)."""
+    taught = (
+        await session.scalars(
+            select(TeachingAssignment.subject_id).where(
+                TeachingAssignment.class_id == place.class_id,
+                TeachingAssignment.school_id == place.school_id,
+            )
         )
-        .join(TeachingAssignment, TeachingAssignment.subject_id == Subject.id)
-        .outerjoin(
-            SubjectCoefficient,
-            (SubjectCoefficient.subject_id == Subject.id)
-            & (SubjectCoefficient.level_code == place.level_code)
-            & SubjectCoefficient.stream_id.is_not_distinct_from(place.stream_id),
-        )
-        .where(
-            TeachingAssignment.class_id == place.class_id,
-            TeachingAssignment.school_id == place.school_id,
-        )
-        .order_by(Subject.code)
-    )
+    ).all()
+    reference = await reference.covering(session, taught)
+    subjects = sorted((reference.subjects[s] for s in taught), key=lambda s: s.code)
     return [
-        (SubjectRef(id=r[0], code=r[1], name_fr=r[2], name_ar=r[3]), Decimal(r[4]))
-        for r in rows.all()
+        (s, reference.coefficients.get((place.level_code, place.stream_id, s.id), Decimal(1)))
+        for s in subjects
     ]
 
 
@@ -286,7 +251,9 @@ async def _exam_subjects(
     return by_result
 
 
-async def history(session: AsyncSession, pupil_id: uuid.UUID) -> list[HistoryYear]:
+async def history(
+    session: AsyncSession, pupil_id: uuid.UUID, reference: ReferenceData
+) -> list[HistoryYear]:
     """Per school year: the school, level and class, the published averages and the decision."""
     years = (
         await session.execute(
@@ -301,8 +268,8 @@ async def history(session: AsyncSession, pupil_id: uuid.UUID) -> list[HistoryYea
     decisions = {r.school_year: r.decision for r in await exam_results(session, pupil_id)}
     history_years = []
     for year, school, level_code, class_name in years:
-        first = (await marks_report(session, pupil_id, year, 1)).semester_average
-        second = (await marks_report(session, pupil_id, year, 2)).semester_average
+        first = (await marks_report(session, pupil_id, year, 1, reference)).semester_average
+        second = (await marks_report(session, pupil_id, year, 2, reference)).semester_average
         history_years.append(
             HistoryYear(
                 school_year=year,

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import SchoolClass
 from app.academics.teaching import current_pupils
+from app.assessment import snapshots
 from app.assessment.marks import test_out
 from app.assessment.models import ClassTest, Mark, MarkCorrection, TestStatus
 from app.assessment.schemas import CorrectionIn, CorrectionOut, PublicationOut, TestOut
@@ -129,6 +130,7 @@ async def publish_class(
     ).all()
     if not published:
         raise ProblemError(409, "workflow.nothing_to_publish", kind="nothing-to-publish")
+    await snapshots.rebuild_class(session, school_class, semester)
     audience = await family_accounts(session, current_pupils(class_id))
     await notify(
         session,
@@ -188,6 +190,9 @@ async def correct_mark(
     await session.refresh(audit)
     log.info("mark %s corrected by %s (correction %s)", mark.id, principal.user_id, audit.id)
     if test.status is TestStatus.PUBLISHED:
+        # Class averages move with the mark: every pupil of the class gets a new document.
+        school_class = await session.get_one(SchoolClass, test.class_id)
+        await snapshots.rebuild_class(session, school_class, test.semester)
         await _tell_family_of_correction(session, mark.pupil_id, test)
     return CorrectionOut.model_validate(audit)
 

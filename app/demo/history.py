@@ -15,6 +15,7 @@ from app.accounts.models import User
 from app.assessment.averages import subject_average
 from app.demo.acts import enrolments
 from app.exams.models import ExamDecision, ExamKind, ExamResult, ExamSession, ExamSubjectResult
+from app.exams.sessions import announce_published_exams
 from app.organisation.models import School
 
 PRIMARY_SCHOOL = "25101C"
@@ -52,6 +53,9 @@ async def seed_past_year(
     await session.flush()
     for pupil in former:
         await _exam_result(session, rng, exam, school, pupil, subjects)
+    await session.flush()
+    # Its hour has passed: published as the worker publishes it (documents rendered, families told).
+    await announce_published_exams(session)
     # Announced for this June: results exist only once the exam is sat; nothing to show yet.
     session.add(
         ExamSession(

@@ -8,6 +8,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import (
+    BigInteger,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -15,7 +16,9 @@ from sqlalchemy import (
     Numeric,
     SmallInteger,
     String,
+    Text,
     UniqueConstraint,
+    func,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -100,3 +103,26 @@ class ExamSubjectResult(UUIDPrimaryKey, Base):
     subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"), index=True)
     mark: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
     absent: Mapped[bool] = mapped_column(default=False, server_default="false")
+
+
+class PublishedExamResults(Base):
+    """A pupil's published exam results, newest first: the JSON the pupil and parent apps
+    read, rendered when a session's results are published.
+
+    `valid_until` is the publication time of the pupil's next result still hidden: from then
+    on the document is out of date and the read computes the results afresh until the
+    publication rebuilds it. `version` never repeats and serves as the strong ETag."""
+
+    __tablename__ = "published_exam_results"
+
+    pupil_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("pupils.id", ondelete="CASCADE"), primary_key=True
+    )
+    # The pupil's school when the document was built.
+    school_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("schools.id"), primary_key=True, index=True
+    )
+    version: Mapped[int] = mapped_column(BigInteger)
+    document: Mapped[str] = mapped_column(Text)
+    valid_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.exams import snapshots
 from app.exams.models import ExamResult, ExamSession
 from app.family.audience import family_accounts
 from app.messaging.models import NotificationCategory
@@ -17,7 +18,8 @@ log = logging.getLogger(__name__)
 
 
 async def announce_published_exams(session: AsyncSession) -> int:
-    """Notify the pupils and parents of every session whose results just became visible.
+    """Publish every session whose results just became visible: render its pupils' results
+    and notify them and their parents.
 
     Sessions are taken with SKIP LOCKED and stamped, so two workers never announce one twice.
     """
@@ -44,6 +46,7 @@ async def announce_published_exams(session: AsyncSession) -> int:
         await session.execute(
             update(ExamSession).where(ExamSession.id == exam.id).values(announced_at=func.now())
         )
+        await snapshots.rebuild_session(session, exam)
     if due:
         log.info("announced %d published exam sessions", len(due))
     return len(due)

@@ -18,14 +18,13 @@ from app.academics.calendar import current_year, school_today
 from app.academics.models import (
     Enrolment,
     Lesson,
-    Level,
     Pupil,
     SchoolClass,
-    Semester,
     Stream,
     Subject,
     TimetableSlot,
 )
+from app.academics.reference import ReferenceData
 from app.academics.schemas import ClassRef, SubjectRef, Week
 from app.academics.timetable import week_of
 from app.assessment.models import ClassTest
@@ -138,7 +137,9 @@ async def current_classes(
     }
 
 
-async def profile(session: AsyncSession, pupil_id: uuid.UUID) -> PupilProfile:
+async def profile(
+    session: AsyncSession, pupil_id: uuid.UUID, reference: ReferenceData
+) -> PupilProfile:
     """Massar code, names, birth, gender, this year's class and level, and where the school is."""
     pupil, school, province, academy = await found_row(
         session,
@@ -149,13 +150,13 @@ async def profile(session: AsyncSession, pupil_id: uuid.UUID) -> PupilProfile:
         .where(Pupil.id == pupil_id),
     )
     place = await placement(session, pupil_id)
-    level = await session.get(Level, place.level_code) if place else None
+    level = reference.levels.get(place.level_code) if place else None
     return PupilProfile.of(
         pupil,
         school_year=place.school_year if place else None,
         school_class=place.class_ref if place else None,
-        level_name_fr=level.name_fr if level else None,
-        level_name_ar=level.name_ar if level else None,
+        level_name_fr=level[0] if level else None,
+        level_name_ar=level[1] if level else None,
         school=SchoolRef.model_validate(school),
         province=UnitRef.model_validate(province),
         academy=UnitRef.model_validate(academy),
@@ -194,16 +195,19 @@ async def update_contact(
     return Contact.model_validate(row._mapping)
 
 
-async def timetable(session: AsyncSession, pupil_id: uuid.UUID, iso_week: str | None) -> Week:
+async def timetable(
+    session: AsyncSession, pupil_id: uuid.UUID, iso_week: str | None, reference: ReferenceData
+) -> Week:
     """The pupil's class timetable for a week."""
-    place = await placement(session, pupil_id)
+    year = reference.current
+    place = await placement(session, pupil_id, year) if year is not None else None
     if place is None:
-        return await week_of(session, false(), iso_week)
-    return await week_of(session, TimetableSlot.class_id == place.class_id, iso_week)
+        return await week_of(session, false(), iso_week, reference)
+    return await week_of(session, TimetableSlot.class_id == place.class_id, iso_week, reference)
 
 
 async def absences(
-    session: AsyncSession, pupil_id: uuid.UUID, semester: int | None
+    session: AsyncSession, pupil_id: uuid.UUID, semester: int | None, reference: ReferenceData
 ) -> AbsencesReport:
     """This year's absences and lateness (of one semester if asked), newest first, each with
     the status of its latest justification."""
@@ -228,44 +232,49 @@ async def absences(
         .limit(1)
         .lateral("latest_justification")
     )
+    year = reference.current
     statement = (
         select(
-            AttendanceMark,
+            AttendanceMark.id,
+            AttendanceMark.status,
+            AttendanceMark.minutes_late,
             AttendanceSheet.lesson_date,
             AttendanceSheet.starts_at,
-            Subject,
-            latest.c.status,
+            AttendanceSheet.subject_id,
+            latest.c.status.label("justified"),
         )
         .join(
             AttendanceSheet,
             (AttendanceSheet.id == AttendanceMark.sheet_id)
             & (AttendanceSheet.school_id == AttendanceMark.school_id),
         )
-        .join(Subject, Subject.id == AttendanceSheet.subject_id)
         .outerjoin(latest, true())
         .where(
             AttendanceMark.pupil_id == pupil_id,
-            AttendanceMark.school_year == current_year(),
+            AttendanceMark.school_year == year,
             AttendanceMark.status != AttendanceStatus.PRESENT,
         )
         .order_by(AttendanceSheet.lesson_date.desc(), AttendanceSheet.starts_at.desc())
     )
+    dates = reference.semester_dates(year, semester) if year and semester else None
     if semester is not None:
-        statement = statement.join(
-            Semester,
-            (Semester.school_year == AttendanceMark.school_year) & (Semester.number == semester),
-        ).where(AttendanceSheet.lesson_date.between(Semester.starts_on, Semester.ends_on))
+        # A semester the year does not have holds no absence.
+        statement = statement.where(
+            AttendanceSheet.lesson_date.between(*dates) if dates else false()
+        )
+    rows = (await session.execute(statement)).all() if year is not None else []
+    reference = await reference.covering(session, (r.subject_id for r in rows))
     items = [
         AbsenceOut(
-            id=mark.id,
-            date=lesson_date,
-            start_time=starts_at,
-            subject=SubjectRef.model_validate(subject),
-            status=mark.status,
-            minutes_late=mark.minutes_late,
-            justification=justified.value if justified else "none",
+            id=r.id,
+            date=r.lesson_date,
+            start_time=r.starts_at,
+            subject=reference.subjects[r.subject_id],
+            status=r.status,
+            minutes_late=r.minutes_late,
+            justification=r.justified.value if r.justified else "none",
         )
-        for mark, lesson_date, starts_at, subject, justified in await session.execute(statement)
+        for r in rows
     ]
     absent = [i for i in items if i.status is AttendanceStatus.ABSENT]
     return AbsencesReport(

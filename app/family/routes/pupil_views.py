@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from app.academics.reference import Reference
 from app.academics.schemas import Week
 from app.accounts.guards import ParentPrincipal, StudentPrincipal
 from app.assessment import report_card
@@ -22,6 +23,7 @@ from app.core.caching import cached_read, conditional_json
 from app.core.db.session import SessionDep
 from app.core.routing import IdResolver
 from app.family import links, pupil_records
+from app.family.published import PUBLISHED_EXAMS, PUBLISHED_MARKS, Reader
 from app.family.schemas import (
     AbsencesReport,
     ExamResultOut,
@@ -52,52 +54,85 @@ async def verified_child(
 OwnRecord = Annotated[uuid.UUID, Depends(own_record)]
 
 
+async def own_reader(principal: StudentPrincipal) -> Reader:
+    """The calling pupil, to read their own snapshots (the statement checks who they are)."""
+    return Reader(principal, None)
+
+
+async def child_reader(child_id: uuid.UUID, principal: ParentPrincipal) -> Reader:
+    """The calling parent and the child named in the path (the statement checks the link)."""
+    return Reader(principal, child_id)
+
+
 def pupil_views(operation_prefix: str, resolve_pupil: IdResolver, *, as_parent: bool) -> APIRouter:
     """The read-only routes of one pupil, for a face whose `resolve_pupil` picks the pupil
     (`as_parent`: the reader is a parent, who also gets announcements to parents)."""
     router = APIRouter()
     PupilId = Annotated[uuid.UUID, Depends(resolve_pupil)]  # noqa: N806  (a type alias)
+    PupilReader = Annotated[  # noqa: N806  (a type alias)
+        Reader, Depends(child_reader if as_parent else own_reader)
+    ]
 
     def read(path: str, name: str, model: Any, summary: str) -> Callable[[Any], Any]:
         return cached_read(router, path, f"{operation_prefix}-{name}", model, summary=summary)
 
     @read("/profile", "profile", PupilProfile, "Massar code, names, class, school")
-    async def profile(request: Request, pupil_id: PupilId, session: SessionDep) -> Response:
-        return conditional_json(request, await pupil_records.profile(session, pupil_id))
+    async def profile(
+        request: Request, pupil_id: PupilId, session: SessionDep, reference: Reference
+    ) -> Response:
+        return conditional_json(request, await pupil_records.profile(session, pupil_id, reference))
 
     @read("/timetable", "timetable", Week, "The class timetable of an ISO week")
     async def timetable(
         request: Request,
         pupil_id: PupilId,
         session: SessionDep,
+        reference: Reference,
         week: Annotated[str | None, Query(pattern=r"^\d{4}-W\d{2}$")] = None,
     ) -> Response:
-        return conditional_json(request, await pupil_records.timetable(session, pupil_id, week))
+        week_out = await pupil_records.timetable(session, pupil_id, week, reference)
+        return conditional_json(request, week_out)
 
     @read("/marks", "marks", MarksReport, "Published marks, averages and class averages")
     async def marks(
         request: Request,
-        pupil_id: PupilId,
+        reader: PupilReader,
         session: SessionDep,
+        reference: Reference,
         year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
         semester: Semester = None,
     ) -> Response:
-        report = await report_card.marks_report(session, pupil_id, year, semester)
+        year, semester = reference.year_and_semester(year, semester)
+        snapshot = await PUBLISHED_MARKS.answer(request, session, reader, year, semester)
+        if snapshot is not None:
+            return snapshot
+        pupil_id = await reader.pupil(session)
+        report = await report_card.marks_report(session, pupil_id, year, semester, reference)
         return conditional_json(request, report)
 
     @read("/exams", "exams", list[ExamResultOut], "Published exam results")
-    async def exams(request: Request, pupil_id: PupilId, session: SessionDep) -> Response:
+    async def exams(request: Request, reader: PupilReader, session: SessionDep) -> Response:
+        snapshot = await PUBLISHED_EXAMS.answer(request, session, reader)
+        if snapshot is not None:
+            return snapshot
+        pupil_id = await reader.pupil(session)
         return conditional_json(request, await report_card.exam_results(session, pupil_id))
 
     @read("/history", "history", list[HistoryYear], "School, level and averages per year")
-    async def history(request: Request, pupil_id: PupilId, session: SessionDep) -> Response:
-        return conditional_json(request, await report_card.history(session, pupil_id))
+    async def history(
+        request: Request, pupil_id: PupilId, session: SessionDep, reference: Reference
+    ) -> Response:
+        return conditional_json(request, await report_card.history(session, pupil_id, reference))
 
     @read("/absences", "absences", AbsencesReport, "Absences and lateness, with totals")
     async def absences(
-        request: Request, pupil_id: PupilId, session: SessionDep, semester: Semester = None
+        request: Request,
+        pupil_id: PupilId,
+        session: SessionDep,
+        reference: Reference,
+        semester: Semester = None,
     ) -> Response:
-        report = await pupil_records.absences(session, pupil_id, semester)
+        report = await pupil_records.absences(session, pupil_id, semester, reference)
         return conditional_json(request, report)
 
     @read("/homework", "homework", list[HomeworkItem], "Homework due today or later")

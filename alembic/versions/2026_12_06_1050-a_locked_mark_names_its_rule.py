@@ -4,7 +4,7 @@ The trigger that refuses a mark written past its test's draft now names itself a
 constraint of its error, so that the service can answer the client "marks locked" rather than
 a bare conflict when a write loses the race with a submission or a validation.
 
-Revision ID: 4d1e2f3a5b09
+Revision ID: 4d1e2f3a5b07
 Revises: 4d1e2f3a5b06
 Create Date: 2026-12-06 11:00:00+00:00
 """
@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "4d1e2f3a5b09"
+revision: str = "4d1e2f3a5b07"
 down_revision: str | None = "4d1e2f3a5b06"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
