@@ -7,15 +7,16 @@ from fastapi import APIRouter, UploadFile
 from app.academics import pupil_import as imports
 from app.academics.schemas import PupilImportReport, TeacherImportReport
 from app.accounts import staff_import as teacher_imports
-from app.accounts.guards import SchoolStaffPrincipal
+from app.accounts.guards import SchoolStaffPrincipal, duty
 from app.core.db.session import SessionDep
+from app.core.roles import Duty
 from app.errors import ProblemError
 from app.settings import get_settings
 
 router = APIRouter()
 
 
-@router.post("/imports/pupils", operation_id="school-import-pupils")
+@router.post("/imports/pupils", operation_id="school-import-pupils", **duty(Duty.RECORDS))
 async def import_pupils(
     file: UploadFile, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> PupilImportReport:
@@ -36,7 +37,7 @@ async def _read_limited(file: UploadFile) -> bytes:
     return content
 
 
-@router.post("/imports/teachers", operation_id="school-import-teachers")
+@router.post("/imports/teachers", operation_id="school-import-teachers", **duty(Duty.ACCOUNTS))
 async def import_teachers(
     file: UploadFile, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> TeacherImportReport:

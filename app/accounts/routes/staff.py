@@ -7,9 +7,10 @@ import uuid
 from fastapi import APIRouter, status
 
 from app.accounts import staff
-from app.accounts.guards import SchoolStaffPrincipal
+from app.accounts.guards import SchoolStaffPrincipal, duty
 from app.accounts.schemas import NewTeacherOut, SchoolTeacherOut, TeacherIn, TeacherPatch
 from app.core.db.session import SessionDep
+from app.core.roles import Duty
 
 router = APIRouter()
 
@@ -22,7 +23,12 @@ async def list_teachers(
     return await staff.list_teachers(session, principal)
 
 
-@router.post("/teachers", operation_id="school-open-teacher", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/teachers",
+    operation_id="school-open-teacher",
+    **duty(Duty.ACCOUNTS),
+    status_code=status.HTTP_201_CREATED,
+)
 async def open_teacher(
     new: TeacherIn, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> NewTeacherOut:
@@ -30,7 +36,7 @@ async def open_teacher(
     return await staff.open_teacher(session, principal, new)
 
 
-@router.patch("/teachers/{teacher_id}", operation_id="school-update-teacher")
+@router.patch("/teachers/{teacher_id}", operation_id="school-update-teacher", **duty(Duty.ACCOUNTS))
 async def update_teacher(
     teacher_id: uuid.UUID, patch: TeacherPatch, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> SchoolTeacherOut:
