@@ -62,6 +62,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Le jeton de renouvellement est invalide, expiré ou déjà utilisé.",
         "ar": "رمز التجديد غير صالح أو منتهي الصلاحية أو سبق استعماله.",
     },
+    "auth.title_not_allowed": {
+        "en": "Your post at the school does not include this work.",
+        "fr": "Votre fonction dans l'établissement ne comprend pas cette tâche.",
+        "ar": "مهامك في المؤسسة لا تشمل هذا العمل.",
+    },
     "auth.role_not_allowed": {
         "en": "Your role may not use this resource.",
         "fr": "Votre rôle ne permet pas d'accéder à cette ressource.",

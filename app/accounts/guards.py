@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
@@ -12,10 +12,10 @@ from sqlalchemy import select
 from app.accounts.models import AuthSession, User
 from app.core.db.audit_context import actor_settings, identifies_actor
 from app.core.db.session import SessionDep
-from app.core.roles import STAFF_ROLES, Role
+from app.core.roles import STAFF_ROLES, TITLE_DUTIES, Duty, Role
 from app.core.security.principal import Principal
 from app.core.security.tokens import InvalidToken, get_token_codec
-from app.errors import Forbidden, NotAuthenticated
+from app.errors import PROBLEM_MEDIA_TYPE, Forbidden, NotAuthenticated, ProblemError
 
 # auto_error=False: a missing token answers our own 401 problem, not FastAPI's plain one.
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -99,3 +99,41 @@ ministry_only = require_roles(Role.CENTRAL_STAFF)
 MinistryPrincipal = Annotated[Principal, Depends(ministry_only)]
 steering_only = require_roles(Role.PROVINCE_STAFF, Role.ACADEMY_STAFF, Role.CENTRAL_STAFF)
 SteeringPrincipal = Annotated[Principal, Depends(steering_only)]
+
+
+# Each duty's guard: what the authorization matrix reads to know, for every route, which of the
+# school's posts must be turned away.
+GUARD_DUTIES: dict[Callable[..., Awaitable[Principal]], Duty] = {}
+
+
+def _require_duty(duty: Duty) -> Callable[[Principal], Awaitable[Principal]]:
+    async def guard(principal: CurrentPrincipal) -> Principal:
+        if principal.role is Role.SCHOOL_STAFF and (
+            principal.title is None or duty not in TITLE_DUTIES[principal.title]
+        ):
+            raise ProblemError(403, "auth.title_not_allowed", kind="title-not-allowed")
+        return principal
+
+    GUARD_DUTIES[guard] = duty
+    return guard
+
+
+_DUTY_GUARDS = {duty: _require_duty(duty) for duty in Duty}
+
+
+def duty(work: Duty, responses: dict[int | str, Any] | None = None) -> dict[str, Any]:
+    """The options of a route (or of a router's inclusion) that only the school posts with this
+    duty may use: the guard, and its 403 in the contract beside the route's other `responses`.
+    Other roles pass: the faces' role guards decide for them."""
+    posts = ", ".join(sorted(title for title, duties in TITLE_DUTIES.items() if work in duties))
+    return {
+        "dependencies": [Depends(_DUTY_GUARDS[work])],
+        "responses": {
+            **(responses or {}),
+            403: {
+                "description": f"`title-not-allowed`: the {work} duty is for these posts only:"
+                f" {posts}.",
+                "content": {PROBLEM_MEDIA_TYPE: {}},
+            },
+        },
+    }

@@ -26,6 +26,31 @@ class StaffTitle(StrEnum):
     SECRETARY = "secretary"
 
 
+class Duty(StrEnum):
+    """The work of a school's staff, each done by some posts (`TITLE_DUTIES`)."""
+
+    MARKS = "marks"  # validate, return, publish and correct marks
+    ACCOUNTS = "accounts"  # open and deactivate accounts, hand out their codes, approve parents
+    RECORDS = "records"  # register, enrol, withdraw and transfer pupils; import them
+    ATTENDANCE = "attendance"  # absences and their justifications
+    ORGANISATION = "organisation"  # classes, teaching assignments, the timetable
+    SCHOOL_LIFE = "school_life"  # announcements and the back-office modules
+
+
+# The staff duties matrix. The director answers for everything; the deputy runs the school's
+# organisation and its life beside them; the discipline office follows attendance; the
+# secretary keeps the pupils' records. What locks marks and what opens an account (and so
+# reaches a family's data) stays the director's.
+TITLE_DUTIES: dict[StaffTitle, frozenset[Duty]] = {
+    StaffTitle.DIRECTOR: frozenset(Duty),
+    StaffTitle.DEPUTY: frozenset(
+        {Duty.RECORDS, Duty.ATTENDANCE, Duty.ORGANISATION, Duty.SCHOOL_LIFE}
+    ),
+    StaffTitle.DISCIPLINE_OFFICE: frozenset({Duty.ATTENDANCE}),
+    StaffTitle.SECRETARY: frozenset({Duty.RECORDS}),
+}
+
+
 class Level(StrEnum):
     """Where an account sits; parents sit with their family, not in the hierarchy."""
 

@@ -124,6 +124,15 @@ DEMO_ACCOUNTS = (
         school_code=SCHOOL_A,
     ),
     NewAccount(
+        "secretary.demo@taalim.ma",
+        DEMO_PASSWORD,
+        Role.SCHOOL_STAFF,
+        "Khadija",
+        "Berrada",
+        title=StaffTitle.SECRETARY,
+        school_code=SCHOOL_A,
+    ),
+    NewAccount(
         "teacher.demo@taalim.ma",
         DEMO_PASSWORD,
         Role.TEACHER,

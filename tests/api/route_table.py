@@ -13,8 +13,8 @@ from typing import Any
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
-from app.accounts.guards import GUARD_ROLES, current_principal
-from app.core.roles import Role
+from app.accounts.guards import GUARD_DUTIES, GUARD_ROLES, current_principal
+from app.core.roles import Duty, Role
 from app.main import create_app
 
 # The login's role picks the token: each role's account of the shared test world.
@@ -35,6 +35,7 @@ class Operation:
     method: str
     path: str
     allowed: frozenset[Role] | None  # None: no role guard
+    duties: frozenset[Duty]  # the school posts' duties its guards require
     reads_principal: bool
     pages: bool  # takes a `cursor`
 
@@ -87,6 +88,7 @@ def operations() -> list[Operation]:
                     method=method,
                     path=str(route.path),
                     allowed=allowed,
+                    duties=frozenset(GUARD_DUTIES[call] for call in calls if call in GUARD_DUTIES),
                     reads_principal=current_principal in calls,
                     pages=any(p.alias == "cursor" for p in _query_params(route.dependant)),
                 )

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.roles import Role
+from app.core.roles import TITLE_DUTIES, Duty, Role, StaffTitle
 from app.main import create_app
 from tests.api.route_table import OPERATIONS, TOKEN_OF, Operation
-from tests.factories import World
+from tests.factories import World, access_token, create_user
 
 # Open to anyone: logging in and the public site (and the probes, outside the API).
 ANONYMOUS = {
@@ -78,3 +79,82 @@ def test_the_guards_are_seen() -> None:
         frozenset({Role.PARENT}),
         frozenset({Role.SCHOOL_STAFF}),
     }
+
+
+# ---- the school's posts: the staff duties matrix --------------------------------------------
+
+# School writes any post may make: the threads a staff member answers are addressed to them.
+OPEN_TO_EVERY_POST = {"school-reply"}
+
+WITH_DUTY = [op for op in OPERATIONS if op.duties]
+
+
+@pytest.fixture
+async def posts(session: AsyncSession, world: World) -> dict[StaffTitle, dict[str, str]]:
+    """A staff account of every post at the world's school, with its headers."""
+    headers = {}
+    for title in StaffTitle:
+        user = await create_user(
+            session, Role.SCHOOL_STAFF, school=world.schools["a1"], title=title
+        )
+        headers[title] = {"Authorization": f"Bearer {await access_token(session, user)}"}
+    await session.commit()
+    return headers
+
+
+@pytest.mark.parametrize("operation", WITH_DUTY, ids=[op.operation_id for op in WITH_DUTY])
+async def test_posts_without_the_duty_get_403_title_not_allowed(
+    client: httpx.AsyncClient, posts: dict[StaffTitle, dict[str, str]], operation: Operation
+) -> None:
+    refused = [title for title in StaffTitle if not operation.duties <= TITLE_DUTIES[title]]
+    assert refused, f"{operation.operation_id}: every post has {set(operation.duties)}"
+    for title in refused:
+        answer = await client.request(
+            operation.method, operation.url(), json={}, headers=posts[title]
+        )
+        assert answer.status_code == 403, f"{operation.path} as {title}: {answer.status_code}"
+        assert answer.json()["type"].endswith("/title-not-allowed")
+
+
+def test_every_school_write_names_its_duty() -> None:
+    # A new write on the school's face without a duty would be open to every post: it fails
+    # here until it names the work it is, or joins the few every post may do.
+    loose = [
+        op.operation_id
+        for op in OPERATIONS
+        if op.path.startswith("/api/v1/school/")
+        and op.method != "GET"
+        and not op.duties
+        and op.operation_id not in OPEN_TO_EVERY_POST
+    ]
+    assert not loose, "school writes without a duty: " + ", ".join(loose)
+
+
+def test_the_duties_are_seen() -> None:
+    assert {duty for op in WITH_DUTY for duty in op.duties} == set(Duty)
+    assert len(WITH_DUTY) > 100  # the back office counts, reads included
+
+
+async def test_the_secretary_registers_pupils_and_cannot_lock_marks(
+    client: httpx.AsyncClient, posts: dict[StaffTitle, dict[str, str]]
+) -> None:
+    secretary = posts[StaffTitle.SECRETARY]
+    registered = await client.post(
+        "/api/v1/school/pupils",
+        json={
+            "massar_code": "S130000777",
+            "first_name": "Salma",
+            "last_name": "Idrissi",
+            "first_name_ar": "سلمى",
+            "last_name_ar": "الإدريسي",
+            "gender": "F",
+            "birth_date": "2013-04-02",
+        },
+        headers=secretary,
+    )
+    assert registered.status_code == 201, registered.text
+    for path in ("tests/{id}/validate", "classes/{id}/publish", "marks/{id}/correction"):
+        url = "/api/v1/school/" + path.replace("{id}", "00000000-0000-4000-8000-000000000000")
+        refused = await client.post(url, json={}, headers=secretary)
+        assert refused.status_code == 403
+        assert refused.json()["type"].endswith("/title-not-allowed")

@@ -7,8 +7,9 @@ from fastapi import APIRouter, UploadFile
 from app.academics import pupil_import as imports
 from app.academics.schemas import PupilImportReport, TeacherImportReport
 from app.accounts import staff_import as teacher_imports
-from app.accounts.guards import SchoolStaffPrincipal
+from app.accounts.guards import SchoolStaffPrincipal, duty
 from app.core.db.session import SessionDep
+from app.core.roles import Duty
 from app.core.security.passwords import HASHING_BUSY_RESPONSE
 from app.errors import ProblemError
 from app.settings import get_settings
@@ -16,7 +17,7 @@ from app.settings import get_settings
 router = APIRouter()
 
 
-@router.post("/imports/pupils", operation_id="school-import-pupils")
+@router.post("/imports/pupils", operation_id="school-import-pupils", **duty(Duty.RECORDS))
 async def import_pupils(
     file: UploadFile, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> PupilImportReport:
@@ -38,7 +39,9 @@ async def _read_limited(file: UploadFile) -> bytes:
 
 
 @router.post(
-    "/imports/teachers", operation_id="school-import-teachers", responses=HASHING_BUSY_RESPONSE
+    "/imports/teachers",
+    operation_id="school-import-teachers",
+    **duty(Duty.ACCOUNTS, HASHING_BUSY_RESPONSE),
 )
 async def import_teachers(
     file: UploadFile, principal: SchoolStaffPrincipal, session: SessionDep

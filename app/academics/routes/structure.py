@@ -21,8 +21,9 @@ from app.academics.schemas import (
     SlotIn,
     SlotOut,
 )
-from app.accounts.guards import SchoolStaffPrincipal
+from app.accounts.guards import SchoolStaffPrincipal, duty
 from app.core.db.session import SessionDep
+from app.core.roles import Duty
 
 router = APIRouter()
 CREATED = status.HTTP_201_CREATED
@@ -37,7 +38,9 @@ async def list_classes(
     return await structure.list_classes(session, principal)
 
 
-@router.post("/classes", operation_id="school-create-class", status_code=CREATED)
+@router.post(
+    "/classes", operation_id="school-create-class", **duty(Duty.ORGANISATION), status_code=CREATED
+)
 async def create_class(
     new: ClassIn, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> SchoolClassOut:
@@ -45,7 +48,7 @@ async def create_class(
     return await structure.create_class(session, principal, new)
 
 
-@router.patch("/classes/{class_id}", operation_id="school-update-class")
+@router.patch("/classes/{class_id}", operation_id="school-update-class", **duty(Duty.ORGANISATION))
 async def update_class(
     class_id: uuid.UUID, patch: ClassPatch, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> SchoolClassOut:
@@ -61,7 +64,9 @@ async def list_pupils(
     return await structure.list_pupils(session, principal, class_id)
 
 
-@router.post("/pupils", operation_id="school-create-pupil", status_code=CREATED)
+@router.post(
+    "/pupils", operation_id="school-create-pupil", **duty(Duty.RECORDS), status_code=CREATED
+)
 async def create_pupil(
     new: PupilIn, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> SchoolPupilOut:
@@ -69,7 +74,7 @@ async def create_pupil(
     return await structure.create_pupil(session, principal, new)
 
 
-@router.patch("/pupils/{pupil_id}", operation_id="school-update-pupil")
+@router.patch("/pupils/{pupil_id}", operation_id="school-update-pupil", **duty(Duty.RECORDS))
 async def update_pupil(
     pupil_id: uuid.UUID, patch: PupilPatch, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> SchoolPupilOut:
@@ -77,7 +82,9 @@ async def update_pupil(
     return await structure.update_pupil(session, principal, pupil_id, patch)
 
 
-@router.post("/pupils/{pupil_id}/enrolment", operation_id="school-enrol-pupil")
+@router.post(
+    "/pupils/{pupil_id}/enrolment", operation_id="school-enrol-pupil", **duty(Duty.RECORDS)
+)
 async def enrol(
     pupil_id: uuid.UUID, body: EnrolmentIn, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> SchoolPupilOut:
@@ -85,7 +92,9 @@ async def enrol(
     return await structure.enrol(session, principal, pupil_id, body.class_id)
 
 
-@router.post("/pupils/{pupil_id}/withdraw", operation_id="school-withdraw-pupil")
+@router.post(
+    "/pupils/{pupil_id}/withdraw", operation_id="school-withdraw-pupil", **duty(Duty.RECORDS)
+)
 async def withdraw(
     pupil_id: uuid.UUID, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> SchoolPupilOut:
@@ -101,7 +110,9 @@ async def list_assignments(
     return await structure.list_assignments(session, principal)
 
 
-@router.post("/assignments", operation_id="school-assign", status_code=CREATED)
+@router.post(
+    "/assignments", operation_id="school-assign", **duty(Duty.ORGANISATION), status_code=CREATED
+)
 async def assign(
     new: AssignmentIn, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> AssignmentOut:
@@ -109,7 +120,9 @@ async def assign(
     return await structure.assign(session, principal, new)
 
 
-@router.patch("/assignments/{assignment_id}", operation_id="school-reassign")
+@router.patch(
+    "/assignments/{assignment_id}", operation_id="school-reassign", **duty(Duty.ORGANISATION)
+)
 async def reassign(
     assignment_id: uuid.UUID, body: ReassignIn, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> AssignmentOut:
@@ -117,7 +130,12 @@ async def reassign(
     return await structure.reassign(session, principal, assignment_id, body.teacher_id)
 
 
-@router.delete("/assignments/{assignment_id}", operation_id="school-unassign", status_code=GONE)
+@router.delete(
+    "/assignments/{assignment_id}",
+    operation_id="school-unassign",
+    **duty(Duty.ORGANISATION),
+    status_code=GONE,
+)
 async def unassign(
     assignment_id: uuid.UUID, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> None:
@@ -133,13 +151,15 @@ async def list_slots(
     return await structure.list_slots(session, principal, class_id)
 
 
-@router.post("/timetable", operation_id="school-add-slot", status_code=CREATED)
+@router.post(
+    "/timetable", operation_id="school-add-slot", **duty(Duty.ORGANISATION), status_code=CREATED
+)
 async def add_slot(new: SlotIn, principal: SchoolStaffPrincipal, session: SessionDep) -> SlotOut:
     """Add a weekly lesson; a teacher, class or room booked twice at once is refused (409)."""
     return await structure.add_slot(session, principal, new)
 
 
-@router.put("/timetable/{slot_id}", operation_id="school-move-slot")
+@router.put("/timetable/{slot_id}", operation_id="school-move-slot", **duty(Duty.ORGANISATION))
 async def move_slot(
     slot_id: uuid.UUID, new: SlotIn, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> SlotOut:
@@ -147,7 +167,12 @@ async def move_slot(
     return await structure.move_slot(session, principal, slot_id, new)
 
 
-@router.delete("/timetable/{slot_id}", operation_id="school-remove-slot", status_code=GONE)
+@router.delete(
+    "/timetable/{slot_id}",
+    operation_id="school-remove-slot",
+    **duty(Duty.ORGANISATION),
+    status_code=GONE,
+)
 async def remove_slot(
     slot_id: uuid.UUID, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> None:

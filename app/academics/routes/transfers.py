@@ -10,14 +10,18 @@ from fastapi import APIRouter, status
 from app.academics import transfers
 from app.academics.models import TransferStatus
 from app.academics.schemas import AcceptIn, SchoolPupilOut, TransferIn, TransferOut, TransferRefusal
-from app.accounts.guards import SchoolStaffPrincipal
+from app.accounts.guards import SchoolStaffPrincipal, duty
 from app.core.db.session import SessionDep
+from app.core.roles import Duty
 
 router = APIRouter()
 
 
 @router.post(
-    "/transfers", operation_id="school-request-transfer", status_code=status.HTTP_201_CREATED
+    "/transfers",
+    operation_id="school-request-transfer",
+    **duty(Duty.RECORDS),
+    status_code=status.HTTP_201_CREATED,
 )
 async def request_transfer(
     new: TransferIn, principal: SchoolStaffPrincipal, session: SessionDep
@@ -37,7 +41,9 @@ async def list_transfers(
     return await transfers.list_transfers(session, principal, direction, status)
 
 
-@router.post("/transfers/{transfer_id}/accept", operation_id="school-accept-transfer")
+@router.post(
+    "/transfers/{transfer_id}/accept", operation_id="school-accept-transfer", **duty(Duty.RECORDS)
+)
 async def accept(
     transfer_id: uuid.UUID, body: AcceptIn, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> SchoolPupilOut:
@@ -45,7 +51,9 @@ async def accept(
     return await transfers.accept(session, principal, transfer_id, body.class_id)
 
 
-@router.post("/transfers/{transfer_id}/refuse", operation_id="school-refuse-transfer")
+@router.post(
+    "/transfers/{transfer_id}/refuse", operation_id="school-refuse-transfer", **duty(Duty.RECORDS)
+)
 async def refuse(
     transfer_id: uuid.UUID,
     body: TransferRefusal,

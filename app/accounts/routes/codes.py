@@ -7,9 +7,10 @@ import uuid
 from fastapi import APIRouter, status
 
 from app.accounts import codes as account_codes
-from app.accounts.guards import SchoolStaffPrincipal
+from app.accounts.guards import SchoolStaffPrincipal, duty
 from app.accounts.schemas import AccountCodeOut, ParentAccountIn
 from app.core.db.session import SessionDep
+from app.core.roles import Duty
 from app.core.security.passwords import HASHING_BUSY_RESPONSE
 
 router = APIRouter()
@@ -19,8 +20,8 @@ CREATED = status.HTTP_201_CREATED
 @router.post(
     "/pupils/{pupil_id}/account-code",
     operation_id="school-pupil-account-code",
+    **duty(Duty.ACCOUNTS, HASHING_BUSY_RESPONSE),
     status_code=CREATED,
-    responses=HASHING_BUSY_RESPONSE,
 )
 async def pupil_code(
     pupil_id: uuid.UUID, principal: SchoolStaffPrincipal, session: SessionDep
@@ -32,8 +33,8 @@ async def pupil_code(
 @router.post(
     "/pupils/{pupil_id}/parents",
     operation_id="school-open-parent-account",
+    **duty(Duty.ACCOUNTS, HASHING_BUSY_RESPONSE),
     status_code=CREATED,
-    responses=HASHING_BUSY_RESPONSE,
 )
 async def open_parent_account(
     pupil_id: uuid.UUID, new: ParentAccountIn, principal: SchoolStaffPrincipal, session: SessionDep
@@ -45,6 +46,7 @@ async def open_parent_account(
 @router.post(
     "/guardian-links/{link_id}/account-code",
     operation_id="school-parent-account-code",
+    **duty(Duty.ACCOUNTS),
     status_code=CREATED,
 )
 async def parent_code(

@@ -7,9 +7,10 @@ import uuid
 from fastapi import APIRouter, status
 
 from app.accounts import staff
-from app.accounts.guards import SchoolStaffPrincipal
+from app.accounts.guards import SchoolStaffPrincipal, duty
 from app.accounts.schemas import NewTeacherOut, SchoolTeacherOut, TeacherIn, TeacherPatch
 from app.core.db.session import SessionDep
+from app.core.roles import Duty
 from app.core.security.passwords import HASHING_BUSY_RESPONSE
 
 router = APIRouter()
@@ -26,8 +27,8 @@ async def list_teachers(
 @router.post(
     "/teachers",
     operation_id="school-open-teacher",
+    **duty(Duty.ACCOUNTS, HASHING_BUSY_RESPONSE),
     status_code=status.HTTP_201_CREATED,
-    responses=HASHING_BUSY_RESPONSE,
 )
 async def open_teacher(
     new: TeacherIn, principal: SchoolStaffPrincipal, session: SessionDep
@@ -36,7 +37,7 @@ async def open_teacher(
     return await staff.open_teacher(session, principal, new)
 
 
-@router.patch("/teachers/{teacher_id}", operation_id="school-update-teacher")
+@router.patch("/teachers/{teacher_id}", operation_id="school-update-teacher", **duty(Duty.ACCOUNTS))
 async def update_teacher(
     teacher_id: uuid.UUID, patch: TeacherPatch, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> SchoolTeacherOut:

@@ -1,7 +1,7 @@
 """The back-office modules, which the school and steering faces both serve in full."""
 
 from collections.abc import Callable
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import APIRouter
 
@@ -26,7 +26,8 @@ _MODULES: tuple[Callable[[BackOfficeFace], APIRouter], ...] = (
 )
 
 
-def include_back_office(router: APIRouter, face: BackOfficeFace) -> None:
-    """Mount every back-office module on the face's router, with the face's operation ids."""
+def include_back_office(router: APIRouter, face: BackOfficeFace, **options: Any) -> None:
+    """Mount every back-office module on the face's router, with the face's operation ids (and
+    `options` of the inclusion: the guard of a duty)."""
     for module_routes in _MODULES:
-        router.include_router(module_routes(face))
+        router.include_router(module_routes(face), **options)

@@ -7,12 +7,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, status
 
-from app.accounts.guards import SchoolStaffPrincipal
+from app.accounts.guards import SchoolStaffPrincipal, duty
 from app.assessment import validation as marks_workflow
 from app.assessment.models import TestStatus
 from app.assessment.schemas import CorrectionIn, CorrectionOut, MarksReturn, PublicationOut, TestOut
 from app.core.db.session import SessionDep
 from app.core.params import PageParams
+from app.core.roles import Duty
 from app.core.schemas import Page
 
 router = APIRouter()
@@ -32,7 +33,7 @@ async def list_tests(
     )
 
 
-@router.post("/tests/{test_id}/validate", operation_id="school-validate-test")
+@router.post("/tests/{test_id}/validate", operation_id="school-validate-test", **duty(Duty.MARKS))
 async def validate_test(
     test_id: uuid.UUID, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> TestOut:
@@ -40,7 +41,7 @@ async def validate_test(
     return await marks_workflow.validate_test(session, principal, test_id)
 
 
-@router.post("/tests/{test_id}/return", operation_id="school-return-test")
+@router.post("/tests/{test_id}/return", operation_id="school-return-test", **duty(Duty.MARKS))
 async def return_test(
     test_id: uuid.UUID, body: MarksReturn, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> TestOut:
@@ -51,6 +52,7 @@ async def return_test(
 @router.post(
     "/classes/{class_id}/publish",
     operation_id="school-publish-marks",
+    **duty(Duty.MARKS),
     status_code=status.HTTP_200_OK,
 )
 async def publish_marks(
@@ -66,6 +68,7 @@ async def publish_marks(
 @router.post(
     "/marks/{mark_id}/correction",
     operation_id="school-correct-mark",
+    **duty(Duty.MARKS),
     status_code=status.HTTP_201_CREATED,
 )
 async def correct_mark(

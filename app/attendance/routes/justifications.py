@@ -7,13 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.accounts.guards import SchoolStaffPrincipal
+from app.accounts.guards import SchoolStaffPrincipal, duty
 from app.attendance import justifications
 from app.attendance.models import JustificationStatus
 from app.attendance.schemas import DecisionIn, SchoolJustificationOut, SchoolJustificationPage
 from app.core.db.session import SessionDep
 from app.core.documents import document_response, download_route
 from app.core.params import PageParams
+from app.core.roles import Duty
 from app.core.storage import DocumentStoreDep
 
 router = APIRouter()
@@ -31,7 +32,9 @@ async def list_justifications(
 
 
 @router.post(
-    "/justifications/{justification_id}/decision", operation_id="school-decide-justification"
+    "/justifications/{justification_id}/decision",
+    operation_id="school-decide-justification",
+    **duty(Duty.ATTENDANCE),
 )
 async def decide(
     justification_id: uuid.UUID,

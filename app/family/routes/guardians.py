@@ -6,8 +6,9 @@ import uuid
 
 from fastapi import APIRouter, status
 
-from app.accounts.guards import SchoolStaffPrincipal
+from app.accounts.guards import SchoolStaffPrincipal, duty
 from app.core.db.session import SessionDep
+from app.core.roles import Duty
 from app.family import guardians
 from app.family.schemas import GuardianLinkOut
 
@@ -25,7 +26,11 @@ async def list_links(
     return await guardians.list_links(session, principal, pending=pending, pupil_id=pupil_id)
 
 
-@router.post("/guardian-links/{link_id}/approve", operation_id="school-approve-guardian-link")
+@router.post(
+    "/guardian-links/{link_id}/approve",
+    operation_id="school-approve-guardian-link",
+    **duty(Duty.ACCOUNTS),
+)
 async def approve(
     link_id: uuid.UUID, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> GuardianLinkOut:
@@ -36,6 +41,7 @@ async def approve(
 @router.delete(
     "/guardian-links/{link_id}",
     operation_id="school-revoke-guardian-link",
+    **duty(Duty.ACCOUNTS),
     status_code=status.HTTP_204_NO_CONTENT,
 )
 async def revoke(link_id: uuid.UUID, principal: SchoolStaffPrincipal, session: SessionDep) -> None:

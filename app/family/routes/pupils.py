@@ -6,8 +6,9 @@ import uuid
 
 from fastapi import APIRouter, status
 
-from app.accounts.guards import SchoolStaffPrincipal
+from app.accounts.guards import SchoolStaffPrincipal, duty
 from app.core.db.session import SessionDep
+from app.core.roles import Duty
 from app.family import links as family
 from app.family.schemas import LinkCodeOut
 
@@ -17,6 +18,7 @@ router = APIRouter()
 @router.post(
     "/pupils/{pupil_id}/link-codes",
     operation_id="school-issue-link-code",
+    **duty(Duty.ACCOUNTS),
     status_code=status.HTTP_201_CREATED,
 )
 async def issue_link_code(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from app.accounts.guards import SchoolStaffPrincipal
+from app.accounts.guards import SchoolStaffPrincipal, duty
 from app.core.db.session import SessionDep
+from app.core.roles import Duty
 from app.messaging import announcements
 from app.messaging.schemas import AnnouncementIn, AnnouncementOut
 
@@ -15,6 +16,7 @@ router = APIRouter()
 @router.post(
     "/announcements",
     operation_id="school-publish-announcement",
+    **duty(Duty.SCHOOL_LIFE),
     status_code=status.HTTP_201_CREATED,
 )
 async def publish(

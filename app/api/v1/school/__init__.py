@@ -3,7 +3,7 @@
 from fastapi import APIRouter, Depends
 
 from app.academics.routes import imports, structure, transfers
-from app.accounts.guards import school_staff_only
+from app.accounts.guards import duty, school_staff_only
 from app.accounts.routes import codes as accounts
 from app.accounts.routes import staff
 from app.api.v1.back_office import include_back_office
@@ -11,6 +11,7 @@ from app.assessment.routes import completion as grade_entry
 from app.assessment.routes import validation as marks
 from app.attendance.routes import absences, justifications
 from app.audit.routes import audit_log
+from app.core.roles import Duty
 from app.family.routes import guardians, pupils
 from app.messaging.routes import announcements
 from app.messaging.routes.threads import message_threads
@@ -33,4 +34,5 @@ for module in (
     router.include_router(module.router)
 router.include_router(message_threads("school"))
 router.include_router(audit_log("school"))
-include_back_office(router, "school")
+# The back-office modules are the director's and the deputy's work, reads included.
+include_back_office(router, "school", **duty(Duty.SCHOOL_LIFE))
