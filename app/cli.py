@@ -1,5 +1,5 @@
-"""The `massar` command: serve, worker, purge, migrate, seed-demo, create-user, disable-user,
-export-openapi."""
+"""The `massar` command: serve, worker, purge, migrate, seed-demo, seed-synthetic, create-user,
+disable-user, export-openapi."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import retention
+from app.academics.calendar import school_today
 from app.accounts import logins as auth
 from app.accounts.users import NewAccount, create_account
 from app.core.db.runtime import Database, database, grant_serving_role
@@ -30,6 +31,7 @@ from app.core.db.session import create_engine, create_session_factory
 from app.core.middleware import RequestIdLogFilter
 from app.core.roles import Role, StaffTitle
 from app.demo import world as demo
+from app.demo.synthetic.load import DatabaseNotEmpty, Size, seed_synthetic
 from app.errors import ProblemError
 from app.main import create_app
 from app.messaging.push import push_worker
@@ -228,6 +230,41 @@ def seed_demo_command() -> None:
     with database(settings) as db:
         loaded = _seed_if_empty(db.url)
     typer.echo("demo data loaded" if loaded else "the database is not empty: nothing loaded")
+
+
+@cli.command("seed-synthetic")
+def seed_synthetic_command(
+    schools: Annotated[int, typer.Option(min=1, max=50_000, help="Schools to create.")],
+    pupils: Annotated[int, typer.Option(min=1, max=20_000_000, help="Pupils to create.")],
+    seed: Annotated[int, typer.Option(help="The same seed gives the same data.")] = 1,
+    weeks: Annotated[int, typer.Option(min=0, max=20, help="Weeks of roll calls.")] = 4,
+) -> None:
+    """Fill an empty, migrated database with a national-shaped country (never in prod).
+
+    Schools over the 12 academies and 82 directorates, classes, teachers, pupils and parents,
+    a semester of tests and marks, WEEKS of roll calls, exam results and back-office records,
+    written through COPY. It runs as the tables' owner (MASSAR_MIGRATION_DATABASE_URL when
+    set) in one transaction, with the loaded tables' user triggers (the audit trail, the draft
+    rule of marks) disabled for the load and enabled again before the commit: the audit log
+    gets no row per loaded record. Every account's password is the demo password.
+    """
+    settings = get_settings()
+    _refuse_demo_in_prod(settings)
+    if pupils < schools:
+        raise typer.BadParameter("at least one pupil per school", param_hint="--pupils")
+    size = Size(schools=schools, pupils=pupils, seed=seed, weeks=weeks)
+    with database(settings) as db:
+        try:
+            logins = asyncio.run(
+                # The steering summaries' rebuild-all goes in `after_load` once it exists.
+                seed_synthetic(db.owner_url, size, school_today(), typer.echo, after_load=None)
+            )
+        except DatabaseNotEmpty:
+            typer.echo("error: the database already holds schools: nothing loaded", err=True)
+            raise typer.Exit(2) from None
+    typer.echo(f"\nLogins, all with the password {demo.DEMO_PASSWORD}:")
+    for login in logins:
+        typer.echo(f"  {login.username:<40} {login.role.value:<15} {login.where}")
 
 
 @cli.command("create-user")
