@@ -59,6 +59,14 @@ def semester_of(year: int, today: date) -> Semester:
     return Semester(2, date(year + 1, 2, 1), today)
 
 
+def _status(weights: tuple[tuple[TestStatus, float], ...], draw: float) -> TestStatus:
+    for status, weight in weights:
+        if draw < weight:
+            return status
+        draw -= weight
+    return weights[-1][0]
+
+
 class Abilities:
     """Each pupil's level, drawn once per class, so a pupil's marks hang together."""
 
@@ -70,13 +78,10 @@ class Abilities:
         return [min(18.0, max(3.0, rng.gauss(11.5, 3.0))) for _ in school_class.pupils()]
 
 
+# A teacher's work for a class and subject: what tests and roll calls begin with.
+_TAUGHT = ("id", "school_id", "school_year", "class_id", "subject_id", "teacher_id")
 TEST_COLUMNS = (
-    "id",
-    "school_id",
-    "school_year",
-    "class_id",
-    "subject_id",
-    "teacher_id",
+    *_TAUGHT,
     "semester",
     "kind",
     "test_date",
@@ -116,14 +121,13 @@ class SchoolWork:
         return (school_class.first_assignment + lesson) * len(TESTS) + kind
 
     def test_rows(self) -> Iterator[Row]:
-        rng = stream(self.plan.seed, "test-status")
+        draw = stream(self.plan.seed, "test-status").random
         ids, year, semester = self.people.ids, self.plan.year, self.semester
         for school_class in self.plan.classes():
             director = ids.director(school_class.school.number)
             for index, lesson in enumerate(school_class.lessons):
                 for k, kind in enumerate(TESTS):
-                    statuses = STATUS_WEIGHTS[k]
-                    status = rng.choices([s for s, _ in statuses], [w for _, w in statuses])[0]
+                    status = _status(STATUS_WEIGHTS[k], draw())
                     day = semester.test_date(k)
                     yield (
                         self.test_id(self._test_number(school_class, index, k)),
@@ -193,16 +197,7 @@ class SchoolWork:
                     days.append((week * len(WEEK) + block, day, starts_at, block))
         return days
 
-    SHEET_COLUMNS = (
-        "id",
-        "school_id",
-        "school_year",
-        "class_id",
-        "subject_id",
-        "teacher_id",
-        "lesson_date",
-        "starts_at",
-    )
+    SHEET_COLUMNS = (*_TAUGHT, "lesson_date", "starts_at")
     ATTENDANCE_COLUMNS = (
         "id",
         "school_id",

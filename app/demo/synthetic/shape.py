@@ -56,7 +56,7 @@ SCHOOL_KINDS = (
 )
 RURAL_SIZE = 0.45  # a rural school is smaller than its urban counterpart
 CYCLE_WEIGHT = {Cycle.PRIMARY: 0.6, Cycle.COLLEGE: 0.25, Cycle.LYCEE: 0.15}
-CLASS_SIZE = 35  # classes of about 30 to 40 pupils
+CLASS_MAX = 40  # classes of about 30 to 40 pupils, never more
 PUPILS_PER_TEACHER = 27
 # The lycée streams most pupils follow, with their weights.
 STREAM_WEIGHTS = {
@@ -244,8 +244,8 @@ def _pupils_by_level(
 def _split_level(
     level: LevelRef, count: int, reference: Reference, rng: random.Random
 ) -> list[tuple[str | None, str, int]]:
-    """A level's pupils in classes of about 35: (stream code, class name, size)."""
-    classes = max(1, round(count / CLASS_SIZE))
+    """A level's pupils in classes of at most 40: (stream code, class name, size)."""
+    classes = max(1, -(-count // CLASS_MAX))
     sizes = [count // classes + (1 if i < count % classes else 0) for i in range(classes)]
     known = reference.streams.get(level.code, {})
     weights = {c: w for c, w in STREAM_WEIGHTS.get(level.code, {}).items() if c in known}
