@@ -94,10 +94,12 @@ async def seed_synthetic(
     """Plan the country, COPY it table by table, ANALYZE; answer a few logins to try."""
     conn = await connect(owner_url)
     try:
-        if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM schools)"):
-            raise DatabaseNotEmpty
-        reference = await read_reference(conn)
         async with conn.transaction():
+            # One load at a time: a second one waits here, then finds the schools and stops.
+            await conn.execute("LOCK TABLE schools IN SHARE ROW EXCLUSIVE MODE")
+            if await conn.fetchval("SELECT EXISTS (SELECT 1 FROM schools)"):
+                raise DatabaseNotEmpty
+            reference = await read_reference(conn)
             year = await _current_year(conn, today)
             people, tables = await _country(reference, size, year, today)
             await _load(conn, tables, echo)
