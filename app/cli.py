@@ -1,5 +1,5 @@
-"""The `massar` command: serve, worker, purge, migrate, seed-demo, refresh-summaries,
-create-user, disable-user, export-openapi."""
+"""The `massar` command: serve, worker, purge, migrate, seed-demo, seed-synthetic,
+refresh-summaries, render-snapshots, create-user, disable-user, export-openapi."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import retention
+from app.academics.calendar import school_today
 from app.accounts import logins as auth
 from app.accounts.users import NewAccount, create_account
 from app.assessment import snapshots as marks_snapshots
@@ -32,6 +33,7 @@ from app.core.db.session import create_engine, create_session_factory
 from app.core.middleware import RequestIdLogFilter
 from app.core.roles import Role, StaffTitle
 from app.demo import world as demo
+from app.demo.synthetic.load import DatabaseNotEmpty, Size, seed_synthetic
 from app.errors import ProblemError
 from app.exams import snapshots as exam_snapshots
 from app.main import create_app
@@ -82,18 +84,23 @@ def migrate_database(db: Database, revision: str = "head") -> None:
 
 def _run_in_session(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
     """Run `work` in one committed transaction on a short-lived engine."""
+    return asyncio.run(_in_session(url, work))
 
-    async def run() -> T:
-        engine = create_engine(get_settings(), url)
-        try:
-            async with create_session_factory(engine)() as session:
-                result = await work(session)
-                await session.commit()
-                return result
-        finally:
-            await engine.dispose()
 
-    return asyncio.run(run())
+async def _in_session(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    engine = create_engine(get_settings(), url)
+    try:
+        async with create_session_factory(engine)() as session:
+            result = await work(session)
+            await session.commit()
+            return result
+    finally:
+        await engine.dispose()
+
+
+async def _summarise(url: str) -> None:
+    """After a bulk load, which queues nothing: every school's steering summaries."""
+    await _in_session(url, summaries.rebuild)
 
 
 def _refuse_demo_in_prod(settings: Settings) -> None:
@@ -276,6 +283,42 @@ def render_snapshots() -> None:
 async def _render_all_published(session: AsyncSession) -> tuple[int, int]:
     marks = await marks_snapshots.render_all_published(session)
     return marks, await exam_snapshots.render_all_published(session)
+
+
+@cli.command("seed-synthetic")
+def seed_synthetic_command(
+    schools: Annotated[int, typer.Option(min=1, max=50_000, help="Schools to create.")],
+    pupils: Annotated[int, typer.Option(min=1, max=20_000_000, help="Pupils to create.")],
+    seed: Annotated[int, typer.Option(help="The same seed gives the same data.")] = 1,
+    weeks: Annotated[int, typer.Option(min=0, max=20, help="Weeks of roll calls.")] = 4,
+) -> None:
+    """Fill an empty, migrated database with a national-shaped country (never in prod).
+
+    Schools over the 12 academies and 82 directorates, classes, teachers, pupils and parents,
+    a semester of tests and marks, WEEKS of roll calls, exam results and back-office records,
+    written through COPY. It runs as the tables' owner (MASSAR_MIGRATION_DATABASE_URL when
+    set) in one transaction, with the loaded tables' user triggers (the audit trail, the draft
+    rule of marks) disabled for the load and enabled again before the commit: the audit log
+    gets no row per loaded record. Every account's password is the demo password.
+    """
+    settings = get_settings()
+    _refuse_demo_in_prod(settings)
+    if pupils < schools:
+        raise typer.BadParameter("at least one pupil per school", param_hint="--pupils")
+    size = Size(schools=schools, pupils=pupils, seed=seed, weeks=weeks)
+    with database(settings) as db:
+        try:
+            logins = asyncio.run(
+                seed_synthetic(
+                    db.owner_url, size, school_today(), typer.echo, after_load=_summarise
+                )
+            )
+        except DatabaseNotEmpty:
+            typer.echo("error: the database already holds schools: nothing loaded", err=True)
+            raise typer.Exit(2) from None
+    typer.echo(f"\nLogins, all with the password {demo.DEMO_PASSWORD}:")
+    for login in logins:
+        typer.echo(f"  {login.username:<40} {login.role.value:<15} {login.where}")
 
 
 @cli.command("create-user")

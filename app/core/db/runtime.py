@@ -110,18 +110,25 @@ def grant_serving_role(database: Database) -> None:
     run_admin_sql(database.owner_url, "; ".join(g.format(role=serving) for g in _SERVING_GRANTS))
 
 
+async def connect(database_url: str) -> asyncpg.Connection:
+    """A plain asyncpg connection to a database given by its SQLAlchemy URL (maintenance work
+    and bulk loads, which need no ORM)."""
+    url = make_url(database_url)
+    host = url.query.get("host")
+    return await asyncpg.connect(
+        host=host if isinstance(host, str) else url.host,
+        port=url.port,
+        user=url.username,
+        password=url.password,
+        database=url.database,
+    )
+
+
 def run_admin_sql(server_url: str, sql: str) -> None:
     """Run one maintenance statement (CREATE/DROP DATABASE) outside any transaction."""
-    url = make_url(server_url)
 
     async def run() -> None:
-        conn = await asyncpg.connect(
-            host=url.query.get("host") or url.host,
-            port=url.port,
-            user=url.username,
-            password=url.password,
-            database=url.database,
-        )
+        conn = await connect(server_url)
         try:
             await conn.execute(sql)
         finally:
