@@ -17,6 +17,7 @@ from app.api.v1 import router as v1_router
 from app.core.body_limit import BodyLimitMiddleware
 from app.core.db.runtime import asyncpg_url
 from app.core.db.session import create_engine, create_session_factory
+from app.core.dispatch import install_prefix_dispatch
 from app.core.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
 from app.core.security.throttle import build_login_throttle
 from app.core.storage import LocalDirectoryStore
@@ -112,4 +113,6 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
     app.include_router(v1_router)
+    # A request is matched against its face's routes only.
+    install_prefix_dispatch(app)
     return app
