@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from fastapi import FastAPI
 from fastapi import routing as fastapi_routing
 from fastapi.routing import APIRoute, iter_route_contexts
-from starlette.routing import Match, get_route_path
+from starlette._utils import get_route_path
+from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 # How many leading path segments name a bucket: `api`, `v1`, the face, and its first word.

@@ -1,0 +1,70 @@
+"""Reads compiled once and run by asyncpg itself on the request's own connection.
+
+SQLAlchemy builds, caches by key and compiles a statement on every execution, then wraps each
+row: for a read that the apps repeat all day (the principal, a timetable, a roster) that costs
+several times the database's own work. A `Prepared` read is written once with SQLAlchemy Core
+(so it names the same tables and columns as every other statement, and checks against the
+models), compiled once for asyncpg when the module loads, and executed as a prepared statement
+(asyncpg keeps each connection's prepared statements), returning asyncpg's records.
+
+Only reads: writes go through the session, where the audit actor is set before the first one
+(`audit_context.py`). A read runs on the session's connection, inside its transaction when one
+is open, and without any (no BEGIN, no COMMIT) when the request has not written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import asyncpg
+from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
+
+_DIALECT = PGDialect_asyncpg()  # type: ignore[no-untyped-call]
+_DRIVER = "massar.driver_connection"
+
+
+class Prepared:
+    """A Core read, compiled once; its `bindparam`s are given by name at each execution."""
+
+    def __init__(self, statement: ClauseElement) -> None:
+        compiled = statement.compile(dialect=_DIALECT)
+        assert isinstance(compiled, SQLCompiler)
+        self.sql = compiled.string
+        self._names = tuple(compiled.positiontup or ())
+        self._defaults = {name: compiled.params[name] for name in self._names}
+
+    def arguments(self, values: Mapping[str, Any]) -> list[Any]:
+        """The positional arguments, in the statement's order."""
+        return [values[name] if name in values else self._defaults[name] for name in self._names]
+
+    async def fetch(self, session: AsyncSession, **values: Any) -> list[asyncpg.Record]:
+        connection = await driver_connection(session)
+        rows: list[asyncpg.Record] = await connection.fetch(self.sql, *self.arguments(values))
+        return rows
+
+    async def fetchrow(self, session: AsyncSession, **values: Any) -> asyncpg.Record | None:
+        connection = await driver_connection(session)
+        return await connection.fetchrow(self.sql, *self.arguments(values))
+
+    async def fetchval(self, session: AsyncSession, **values: Any) -> Any:
+        connection = await driver_connection(session)
+        return await connection.fetchval(self.sql, *self.arguments(values))
+
+
+async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
+    """The asyncpg connection under the session, kept in the session until its transaction
+    ends (the connection may go back to the pool then)."""
+    connection: asyncpg.Connection | None = session.info.get(_DRIVER)
+    if connection is None:
+        pooled = await (await session.connection()).get_raw_connection()
+        connection = session.info[_DRIVER] = pooled.driver_connection
+    return connection
+
+
+def forget_driver_connection(info: dict[Any, Any]) -> None:
+    """The session's transaction ended: its connection may be returned to the pool."""
+    info.pop(_DRIVER, None)
