@@ -137,3 +137,10 @@ def _first_match(bucket: list[RouteContext], scope: Scope) -> tuple[RouteContext
 def install_prefix_dispatch(app: FastAPI) -> None:
     """Put the short matching in front of the app's router."""
     app.router.middleware_stack = PrefixDispatch(app)
+
+
+def prepare_dispatch(app: FastAPI) -> None:
+    """Build the table now (at startup) rather than on the first request."""
+    dispatch = app.router.middleware_stack
+    if isinstance(dispatch, PrefixDispatch):
+        dispatch.current_table()
