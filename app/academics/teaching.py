@@ -34,7 +34,7 @@ from app.academics.schemas import (
     TeacherProfileOut,
     Week,
 )
-from app.academics.timetable import week_of
+from app.academics.timetable import SUBJECT_COLUMNS, subject_of, week_of
 from app.accounts.models import User
 from app.core.db.prepared import Prepared
 from app.core.schemas import SchoolRef
@@ -199,10 +199,7 @@ _TAUGHT_CLASSES = Prepared(
         SchoolClass.name,
         SchoolClass.level_code,
         Stream.code.label("stream_code"),
-        Subject.id.label("subject_id"),
-        Subject.code.label("subject_code"),
-        Subject.name_fr.label("subject_name_fr"),
-        Subject.name_ar.label("subject_name_ar"),
+        *SUBJECT_COLUMNS,
         select(func.count())
         .where(Enrolment.class_id == SchoolClass.id, Enrolment.left_on.is_(None))
         .scalar_subquery()
@@ -229,14 +226,7 @@ async def list_classes(session: AsyncSession, principal: Principal) -> list[Taug
         entry = classes.get(row["id"])
         if entry is None:
             entry = classes[row["id"]] = TaughtClass.of_record(row, subjects=[])
-        entry.subjects.append(
-            SubjectRef(
-                id=row["subject_id"],
-                code=row["subject_code"],
-                name_fr=row["subject_name_fr"],
-                name_ar=row["subject_name_ar"],
-            )
-        )
+        entry.subjects.append(subject_of(row))
     return list(classes.values())
 
 

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, false, select, true
+from asyncpg import Record
+from sqlalchemy import Select, bindparam, select, true
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
-from app.academics.calendar import current_year, school_today
+from app.academics.calendar import current_year, school_today, week_days
 from app.academics.models import (
     Enrolment,
     Lesson,
@@ -27,7 +28,7 @@ from app.academics.models import (
     TimetableSlot,
 )
 from app.academics.schemas import ClassRef, SubjectRef, Week
-from app.academics.timetable import week_of
+from app.academics.timetable import SUBJECT_COLUMNS, dated_week, slots_of, subject_of
 from app.assessment.models import ClassTest
 from app.attendance.models import (
     AttendanceMark,
@@ -37,6 +38,7 @@ from app.attendance.models import (
     JustificationStatus,
     JustifiedAbsence,
 )
+from app.core.db.prepared import Prepared
 from app.core.listing import found_row
 from app.core.schemas import SchoolRef, UnitRef
 from app.family.models import PupilContact
@@ -78,6 +80,27 @@ class Placement:
             level_code=self.level_code,
             stream_code=self.stream_code,
         )
+
+
+# A pupil's class as columns of a wider row (absent when outer-joined), read back by `class_ref`.
+CLASS_REF_COLUMNS = (
+    SchoolClass.id.label("class_id"),
+    SchoolClass.name.label("class_name"),
+    SchoolClass.level_code.label("class_level_code"),
+    Stream.code.label("class_stream_code"),
+)
+
+
+def class_ref(row: Record) -> ClassRef | None:
+    """The `CLASS_REF_COLUMNS` of a row as a reference, if present."""
+    if row["class_id"] is None:
+        return None
+    return ClassRef(
+        id=row["class_id"],
+        name=row["class_name"],
+        level_code=row["class_level_code"],
+        stream_code=row["class_stream_code"],
+    )
 
 
 def _with_class(*columns: Any) -> Select[*tuple[Any, ...]]:
@@ -194,18 +217,25 @@ async def update_contact(
     return Contact.model_validate(row._mapping)
 
 
+# The class a pupil is in this year (the current one if they moved), as a sub-select.
+_PLACED_CLASS = (
+    select(Enrolment.class_id)
+    .where(Enrolment.pupil_id == bindparam("pupil_id"), Enrolment.school_year == current_year())
+    .order_by(Enrolment.left_on.desc().nulls_first(), Enrolment.enrolled_on.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_CLASS_TIMETABLE = Prepared(slots_of(TimetableSlot.class_id == _PLACED_CLASS))
+
+
 async def timetable(session: AsyncSession, pupil_id: uuid.UUID, iso_week: str | None) -> Week:
-    """The pupil's class timetable for a week."""
-    place = await placement(session, pupil_id)
-    if place is None:
-        return await week_of(session, false(), iso_week)
-    return await week_of(session, TimetableSlot.class_id == place.class_id, iso_week)
+    """The pupil's class timetable for a week (empty when they are in no class this year)."""
+    days = week_days(iso_week)
+    return dated_week(await _CLASS_TIMETABLE.fetch(session, pupil_id=pupil_id), days)
 
 
-async def absences(
-    session: AsyncSession, pupil_id: uuid.UUID, semester: int | None
-) -> AbsencesReport:
-    """This year's absences and lateness (of one semester if asked), newest first, each with
+def _absences(by_semester: bool) -> Prepared:
+    """This year's absences and lateness of a pupil (within a semester), newest first, each with
     the status of its latest justification."""
     # One lateral subquery, not a query per absence: the latest justification covering it.
     # That is the open one if there is one (only one can be, and only after every rejection),
@@ -230,11 +260,13 @@ async def absences(
     )
     statement = (
         select(
-            AttendanceMark,
+            AttendanceMark.id,
+            AttendanceMark.status,
+            AttendanceMark.minutes_late,
             AttendanceSheet.lesson_date,
             AttendanceSheet.starts_at,
-            Subject,
-            latest.c.status,
+            *SUBJECT_COLUMNS,
+            latest.c.status.label("justification"),
         )
         .join(
             AttendanceSheet,
@@ -244,28 +276,45 @@ async def absences(
         .join(Subject, Subject.id == AttendanceSheet.subject_id)
         .outerjoin(latest, true())
         .where(
-            AttendanceMark.pupil_id == pupil_id,
+            AttendanceMark.pupil_id == bindparam("pupil_id"),
             AttendanceMark.school_year == current_year(),
             AttendanceMark.status != AttendanceStatus.PRESENT,
         )
         .order_by(AttendanceSheet.lesson_date.desc(), AttendanceSheet.starts_at.desc())
     )
-    if semester is not None:
+    if by_semester:
         statement = statement.join(
             Semester,
-            (Semester.school_year == AttendanceMark.school_year) & (Semester.number == semester),
+            (Semester.school_year == AttendanceMark.school_year)
+            & (Semester.number == bindparam("semester")),
         ).where(AttendanceSheet.lesson_date.between(Semester.starts_on, Semester.ends_on))
+    return Prepared(statement)
+
+
+_YEAR_ABSENCES = _absences(by_semester=False)
+_SEMESTER_ABSENCES = _absences(by_semester=True)
+
+
+async def absences(
+    session: AsyncSession, pupil_id: uuid.UUID, semester: int | None
+) -> AbsencesReport:
+    """This year's absences and lateness (of one semester if asked), newest first, each with
+    the status of its latest justification."""
+    if semester is None:
+        rows = await _YEAR_ABSENCES.fetch(session, pupil_id=pupil_id)
+    else:
+        rows = await _SEMESTER_ABSENCES.fetch(session, pupil_id=pupil_id, semester=semester)
     items = [
         AbsenceOut(
-            id=mark.id,
-            date=lesson_date,
-            start_time=starts_at,
-            subject=SubjectRef.model_validate(subject),
-            status=mark.status,
-            minutes_late=mark.minutes_late,
-            justification=justified.value if justified else "none",
+            id=row["id"],
+            date=row["lesson_date"],
+            start_time=row["starts_at"],
+            subject=subject_of(row),
+            status=row["status"],
+            minutes_late=row["minutes_late"],
+            justification=row["justification"] or "none",
         )
-        for mark, lesson_date, starts_at, subject, justified in await session.execute(statement)
+        for row in rows
     ]
     absent = [i for i in items if i.status is AttendanceStatus.ABSENT]
     return AbsencesReport(

@@ -15,13 +15,20 @@ is open, and without any (no BEGIN, no COMMIT) when the request has not written.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
 import asyncpg
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
+
+
+class Columns(Protocol):
+    """A row read by column name: asyncpg's record, or SQLAlchemy's row mapping."""
+
+    def __getitem__(self, key: str, /) -> Any: ...
+
 
 _DIALECT = PGDialect_asyncpg()  # type: ignore[no-untyped-call]
 _DRIVER = "massar.driver_connection"
