@@ -23,6 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
+from app.core.db.faults import database_unreachable
+
 
 class Columns(Protocol):
     """A row read by column name: asyncpg's record, or SQLAlchemy's row mapping."""
@@ -49,17 +51,26 @@ class Prepared:
         return [values[name] if name in values else self._defaults[name] for name in self._names]
 
     async def fetch(self, session: AsyncSession, **values: Any) -> list[asyncpg.Record]:
-        connection = await driver_connection(session)
-        rows: list[asyncpg.Record] = await connection.fetch(self.sql, *self.arguments(values))
+        rows: list[asyncpg.Record] = await self._run(session, "fetch", values)
         return rows
 
     async def fetchrow(self, session: AsyncSession, **values: Any) -> asyncpg.Record | None:
-        connection = await driver_connection(session)
-        return await connection.fetchrow(self.sql, *self.arguments(values))
+        row: asyncpg.Record | None = await self._run(session, "fetchrow", values)
+        return row
 
     async def fetchval(self, session: AsyncSession, **values: Any) -> Any:
+        return await self._run(session, "fetchval", values)
+
+    async def _run(self, session: AsyncSession, method: str, values: Mapping[str, Any]) -> Any:
         connection = await driver_connection(session)
-        return await connection.fetchval(self.sql, *self.arguments(values))
+        try:
+            return await getattr(connection, method)(self.sql, *self.arguments(values))
+        except Exception as error:
+            if database_unreachable(error):
+                # SQLAlchemy did not see the error: tell its pool to drop this connection,
+                # as it does for its own statements, so the next request gets a live one.
+                await (await session.connection()).invalidate(error)
+            raise
 
 
 async def driver_connection(session: AsyncSession) -> asyncpg.Connection:
