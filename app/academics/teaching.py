@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, join, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -231,12 +231,27 @@ async def list_classes(session: AsyncSession, principal: Principal) -> list[Taug
 
 
 def _roster(*conditions: ColumnElement[bool]) -> Prepared:
-    """The pupils enrolled in a class now (and meeting `conditions`), by family name."""
+    """The pupils enrolled now (and meeting `conditions`) in a class the teacher teaches this
+    year, by family name, in one statement: no row at all when the teacher does not teach the
+    class, one row of nulls when nobody is enrolled."""
+    taught = (
+        assignments_of_teacher(bindparam("teacher_id"), bindparam("school_id"))
+        .where(TeachingAssignment.class_id == bindparam("class_id"))
+        .limit(1)
+        .subquery("taught")
+    )
+    enrolled = join(Enrolment, Pupil, Pupil.id == Enrolment.pupil_id)
     return Prepared(
         select(*(getattr(Pupil, name) for name in RosterPupil.model_fields))
-        .join(Enrolment, Enrolment.pupil_id == Pupil.id)
-        .where(Enrolment.class_id == bindparam("class_id"), Enrolment.left_on.is_(None))
-        .where(*conditions)
+        .select_from(taught)
+        .outerjoin(
+            enrolled,
+            and_(
+                Enrolment.class_id == bindparam("class_id"),
+                Enrolment.left_on.is_(None),
+                *conditions,
+            ),
+        )
         .order_by(Pupil.last_name, Pupil.first_name)
     )
 
@@ -255,12 +270,18 @@ async def roster(
 ) -> list[RosterPupil]:
     """The pupils of a class the teacher teaches, by family name. With `updated_since`: those
     whose record changed or who joined the class since then (`leavers` tells who left)."""
-    await taught_class(session, principal, class_id)
+    scope = {
+        "class_id": class_id,
+        "teacher_id": principal.user_id,
+        "school_id": principal.school_id,
+    }
     if updated_since is None:
-        rows = await _ROSTER.fetch(session, class_id=class_id)
+        rows = await _ROSTER.fetch(session, **scope)
     else:
-        rows = await _ROSTER_CHANGED.fetch(session, class_id=class_id, since=updated_since)
-    return [RosterPupil.of_record(row) for row in rows]
+        rows = await _ROSTER_CHANGED.fetch(session, **scope, since=updated_since)
+    if not rows:
+        raise NotFound()  # not a class of theirs, exactly as for one that does not exist
+    return [RosterPupil.of_record(row) for row in rows if row["id"] is not None]
 
 
 async def leavers(

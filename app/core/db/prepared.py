@@ -44,7 +44,11 @@ class Prepared:
         assert isinstance(compiled, SQLCompiler)
         self.sql = compiled.string
         self._names = tuple(compiled.positiontup or ())
-        self._defaults = {name: compiled.params[name] for name in self._names}
+        # The values written into the statement (an enum member, a literal); the others must
+        # be given at each execution, and a missing one is a KeyError, not a NULL.
+        self._defaults = {
+            name: value for name, value in compiled.params.items() if value is not None
+        }
 
     def arguments(self, values: Mapping[str, Any]) -> list[Any]:
         """The positional arguments, in the statement's order."""
