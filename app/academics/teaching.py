@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, bindparam, func, join, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -24,7 +24,6 @@ from app.academics.models import (
     TeachingAssignment,
     TimetableSlot,
 )
-from app.academics.reference import ReferenceData
 from app.academics.schemas import (
     Assignment,
     ClassRef,
@@ -35,8 +34,9 @@ from app.academics.schemas import (
     TeacherProfileOut,
     Week,
 )
-from app.academics.timetable import week_of
+from app.academics.timetable import SUBJECT_COLUMNS, subject_of, week_of
 from app.accounts.models import User
+from app.core.db.prepared import Prepared
 from app.core.schemas import SchoolRef
 from app.core.security.principal import Principal
 from app.errors import InvalidInput, NotFound, field_error
@@ -86,9 +86,14 @@ class TaughtClassInfo:
 
 def assignments_of(principal: Principal) -> Select[uuid.UUID, uuid.UUID]:
     """(class_id, subject_id) pairs the teacher teaches this year, in their own school."""
+    return assignments_of_teacher(principal.user_id, principal.school_id)
+
+
+def assignments_of_teacher(teacher_id: Any, school_id: Any) -> Select[uuid.UUID, uuid.UUID]:
+    """`assignments_of` for a teacher and school given as values or bound parameters."""
     return select(TeachingAssignment.class_id, TeachingAssignment.subject_id).where(
-        TeachingAssignment.teacher_id == principal.user_id,
-        TeachingAssignment.school_id == principal.school_id,
+        TeachingAssignment.teacher_id == teacher_id,
+        TeachingAssignment.school_id == school_id,
         TeachingAssignment.school_year == current_year(),
     )
 
@@ -100,6 +105,20 @@ def current_pupils(class_id: uuid.UUID) -> Select[uuid.UUID]:
     )
 
 
+# Whether the teacher teaches the class this year, and in which subjects: every teacher route
+# about one class asks it first, so it is compiled once and prepared.
+_TAUGHT = Prepared(
+    select(*_CLASS_COLUMNS, TeachingAssignment.subject_id)
+    .join(TeachingAssignment, TeachingAssignment.class_id == SchoolClass.id)
+    .where(
+        SchoolClass.id == bindparam("class_id"),
+        TeachingAssignment.teacher_id == bindparam("teacher_id"),
+        TeachingAssignment.school_id == bindparam("school_id"),
+        TeachingAssignment.school_year == current_year(),
+    )
+)
+
+
 async def taught_class(
     session: AsyncSession,
     principal: Principal,
@@ -108,21 +127,14 @@ async def taught_class(
 ) -> TaughtClassInfo:
     """The class if the teacher teaches it this year (that subject, when one is given);
     otherwise 404, exactly as for a class that does not exist."""
-    statement = (
-        select(*_CLASS_COLUMNS, TeachingAssignment.subject_id)
-        .join(TeachingAssignment, TeachingAssignment.class_id == SchoolClass.id)
-        .where(
-            SchoolClass.id == class_id,
-            TeachingAssignment.teacher_id == principal.user_id,
-            TeachingAssignment.school_id == principal.school_id,
-            TeachingAssignment.school_year == current_year(),
-        )
+    rows = await _TAUGHT.fetch(
+        session, class_id=class_id, teacher_id=principal.user_id, school_id=principal.school_id
     )
-    rows = (await session.execute(statement)).all()
-    subject_ids = frozenset(row.subject_id for row in rows)
+    subject_ids = frozenset(row["subject_id"] for row in rows)
     if not rows or (subject_id is not None and subject_id not in subject_ids):
         raise NotFound()
-    return TaughtClassInfo.of_class(rows[0], subject_ids)
+    columns = {column.key: rows[0][column.key] for column in _CLASS_COLUMNS}
+    return TaughtClassInfo(**columns, subject_ids=subject_ids)
 
 
 async def get_profile(session: AsyncSession, principal: Principal) -> TeacherProfileOut:
@@ -179,33 +191,75 @@ async def _assignment_refs(
     ]
 
 
-async def list_classes(session: AsyncSession, principal: Principal) -> list[TaughtClass]:
-    """The classes taught this year with their subjects and pupil counts, in two statements."""
-    refs = await _assignment_refs(session, principal)
-    class_ids = list({c.id for c, _ in refs})
-    counts = dict(
-        (
-            await session.execute(
-                select(Enrolment.class_id, func.count())
-                .where(Enrolment.class_id.in_(class_ids), Enrolment.left_on.is_(None))
-                .group_by(Enrolment.class_id)
-            )
-        ).all()
+# The classes taught this year, one row per subject, with the class's pupil count and the year.
+_pairs = assignments_of_teacher(bindparam("teacher_id"), bindparam("school_id")).subquery()
+_TAUGHT_CLASSES = Prepared(
+    select(
+        SchoolClass.id,
+        SchoolClass.name,
+        SchoolClass.level_code,
+        Stream.code.label("stream_code"),
+        *SUBJECT_COLUMNS,
+        select(func.count())
+        .where(Enrolment.class_id == SchoolClass.id, Enrolment.left_on.is_(None))
+        .scalar_subquery()
+        .label("pupil_count"),
+        current_year().label("school_year"),
     )
-    year = await current_school_year(session)
+    .join(_pairs, _pairs.c.class_id == SchoolClass.id)
+    .join(Subject, Subject.id == _pairs.c.subject_id)
+    .outerjoin(Stream, Stream.id == SchoolClass.stream_id)
+    .order_by(SchoolClass.name, Subject.code)
+)
+
+
+async def list_classes(session: AsyncSession, principal: Principal) -> list[TaughtClass]:
+    """The classes taught this year with their subjects and pupil counts, in one statement."""
+    rows = await _TAUGHT_CLASSES.fetch(
+        session, teacher_id=principal.user_id, school_id=principal.school_id
+    )
+    if not rows:
+        await current_school_year(session)  # 409 when no year is open, as for any teacher
+        return []
     classes: dict[uuid.UUID, TaughtClass] = {}
-    for class_ref, subject in refs:
-        entry = classes.setdefault(
-            class_ref.id,
-            TaughtClass(
-                **class_ref.model_dump(),
-                school_year=year,
-                pupil_count=counts.get(class_ref.id, 0),
-                subjects=[],
+    for row in rows:
+        entry = classes.get(row["id"])
+        if entry is None:
+            entry = classes[row["id"]] = TaughtClass.of_record(row, subjects=[])
+        entry.subjects.append(subject_of(row))
+    return list(classes.values())
+
+
+def _roster(*conditions: ColumnElement[bool]) -> Prepared:
+    """The pupils enrolled now (and meeting `conditions`) in a class the teacher teaches this
+    year, by family name, in one statement: no row at all when the teacher does not teach the
+    class, one row of nulls when nobody is enrolled."""
+    taught = (
+        assignments_of_teacher(bindparam("teacher_id"), bindparam("school_id"))
+        .where(TeachingAssignment.class_id == bindparam("class_id"))
+        .limit(1)
+        .subquery("taught")
+    )
+    enrolled = join(Enrolment, Pupil, Pupil.id == Enrolment.pupil_id)
+    return Prepared(
+        select(*(getattr(Pupil, name) for name in RosterPupil.model_fields))
+        .select_from(taught)
+        .outerjoin(
+            enrolled,
+            and_(
+                Enrolment.class_id == bindparam("class_id"),
+                Enrolment.left_on.is_(None),
+                *conditions,
             ),
         )
-        entry.subjects.append(subject)
-    return list(classes.values())
+        .order_by(Pupil.last_name, Pupil.first_name)
+    )
+
+
+_ROSTER = _roster()
+_ROSTER_CHANGED = _roster(
+    or_(Pupil.updated_at >= bindparam("since"), Enrolment.updated_at >= bindparam("since"))
+)
 
 
 async def roster(
@@ -216,18 +270,18 @@ async def roster(
 ) -> list[RosterPupil]:
     """The pupils of a class the teacher teaches, by family name. With `updated_since`: those
     whose record changed or who joined the class since then (`leavers` tells who left)."""
-    await taught_class(session, principal, class_id)
-    statement = (
-        select(Pupil)
-        .join(Enrolment, Enrolment.pupil_id == Pupil.id)
-        .where(Enrolment.class_id == class_id, Enrolment.left_on.is_(None))
-        .order_by(Pupil.last_name, Pupil.first_name)
-    )
-    if updated_since is not None:
-        statement = statement.where(
-            or_(Pupil.updated_at >= updated_since, Enrolment.updated_at >= updated_since)
-        )
-    return [RosterPupil.model_validate(p) for p in await session.scalars(statement)]
+    scope = {
+        "class_id": class_id,
+        "teacher_id": principal.user_id,
+        "school_id": principal.school_id,
+    }
+    if updated_since is None:
+        rows = await _ROSTER.fetch(session, **scope)
+    else:
+        rows = await _ROSTER_CHANGED.fetch(session, **scope, since=updated_since)
+    if not rows:
+        raise NotFound()  # not a class of theirs, exactly as for one that does not exist
+    return [RosterPupil.of_record(row) for row in rows if row["id"] is not None]
 
 
 async def leavers(
@@ -252,14 +306,12 @@ async def leavers(
     ]
 
 
-async def timetable(
-    session: AsyncSession, principal: Principal, iso_week: str | None, reference: ReferenceData
-) -> Week:
+async def timetable(session: AsyncSession, principal: Principal, iso_week: str | None) -> Week:
     """The teacher's lessons in a week, dated, in order."""
     mine = (TimetableSlot.teacher_id == principal.user_id) & (
         TimetableSlot.school_id == principal.school_id
     )
-    return await week_of(session, mine, iso_week, reference)
+    return await week_of(session, mine, iso_week)
 
 
 def check_pupils_of_class(

@@ -7,12 +7,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.accounts.models import AuthSession, User
-from app.core.db.audit_context import actor_settings, identifies_actor
+from app.core.db.audit_context import Actor, act_as
+from app.core.db.prepared import Prepared
 from app.core.db.session import SessionDep
-from app.core.roles import STAFF_ROLES, TITLE_DUTIES, Duty, Role
+from app.core.roles import STAFF_ROLES, TITLE_DUTIES, Duty, Role, StaffTitle
 from app.core.security.principal import Principal
 from app.core.security.tokens import InvalidToken, get_token_codec
 from app.errors import PROBLEM_MEDIA_TYPE, Forbidden, NotAuthenticated, ProblemError
@@ -21,7 +22,20 @@ from app.errors import PROBLEM_MEDIA_TYPE, Forbidden, NotAuthenticated, ProblemE
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-@identifies_actor
+# The account and its login session, both live: the one statement every authenticated request
+# runs, so it is compiled once and prepared on each connection.
+_LIVE_ACCOUNT = Prepared(
+    select(User.id, User.role, User.title, User.school_id, User.province_id, User.academy_id)
+    .join(AuthSession, AuthSession.user_id == User.id)
+    .where(
+        User.id == bindparam("user_id"),
+        User.is_active.is_(True),
+        AuthSession.id == bindparam("session_id"),
+        AuthSession.revoked_at.is_(None),
+    )
+)
+
+
 async def current_principal(
     request: Request, session: SessionDep, token: Annotated[str | None, Depends(_bearer)]
 ) -> Principal:
@@ -32,30 +46,23 @@ async def current_principal(
         claims = get_token_codec().decode_access_token(token)
     except InvalidToken:
         raise NotAuthenticated() from None
-    row = (
-        await session.execute(
-            select(
-                User.id,
-                User.role,
-                User.title,
-                User.school_id,
-                User.province_id,
-                User.academy_id,
-                # Tells the audit triggers who writes in this transaction.
-                actor_settings(request, claims.user_id, User.role),
-            )
-            .join(AuthSession, AuthSession.user_id == User.id)
-            .where(
-                User.id == claims.user_id,
-                User.is_active.is_(True),
-                AuthSession.id == claims.session_id,
-                AuthSession.revoked_at.is_(None),
-            )
-        )
-    ).one_or_none()
+    row = await _LIVE_ACCOUNT.fetchrow(
+        session, user_id=claims.user_id, session_id=claims.session_id
+    )
     if row is None:
         raise NotAuthenticated()
-    return Principal.in_session(row, claims.session_id)
+    principal = Principal(
+        user_id=row["id"],
+        session_id=claims.session_id,
+        role=Role(row["role"]),
+        title=StaffTitle(row["title"]) if row["title"] else None,
+        school_id=row["school_id"],
+        province_id=row["province_id"],
+        academy_id=row["academy_id"],
+    )
+    # The audit triggers attribute this request's writes to the caller.
+    act_as(session.sync_session, Actor(request, str(principal.user_id), principal.role.value))
+    return principal
 
 
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
+from asyncpg import Record
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
@@ -18,6 +19,14 @@ class Schema(BaseModel):
         names = cls.model_fields.keys() - fields.keys()
         read = {name: getattr(source, name) for name in names if hasattr(source, name)}
         return cls.model_validate({**read, **fields})
+
+    @classmethod
+    def of_record(cls, record: Record, /, **fields: Any) -> Self:
+        """This shape of a database record (asyncpg's, see `core/db/prepared.py`): each field
+        read from the column of the same name, except those given in `fields`."""
+        columns = set(record.keys())
+        names = cls.model_fields.keys() - fields.keys()
+        return cls.model_validate({**{n: record[n] for n in names if n in columns}, **fields})
 
 
 T = TypeVar("T")

@@ -6,17 +6,20 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.academics.models import Pupil
+from app.academics.calendar import current_year
+from app.academics.models import Enrolment, Pupil, SchoolClass, Stream
 from app.accounts.models import User
+from app.accounts.schemas import PupilRef
+from app.core.db.prepared import Prepared
 from app.core.listing import found
 from app.core.security.one_time_codes import hash_code, issue_code
 from app.core.security.principal import Principal
 from app.errors import NotFound, ProblemError
 from app.family.models import GuardianLink, LinkAttempt, LinkCode
-from app.family.pupil_records import current_classes
+from app.family.pupil_records import CLASS_REF_COLUMNS, class_ref
 from app.family.schemas import Child, LinkChildIn, LinkCodeOut
 from app.organisation.models import School
 from app.organisation.scopes import school_scope
@@ -27,48 +30,59 @@ MAX_FAILED_LINKS = 5
 FAILED_LINK_WINDOW = timedelta(minutes=15)
 
 
+# The reads every pupil and parent view starts with, compiled once and prepared.
+_OWN_PUPIL = Prepared(select(Pupil.id).where(Pupil.user_id == bindparam("user_id")))
+_VERIFIED_CHILD = Prepared(
+    select(GuardianLink.pupil_id).where(
+        GuardianLink.parent_id == bindparam("parent_id"),
+        GuardianLink.pupil_id == bindparam("pupil_id"),
+        GuardianLink.verified_at.is_not(None),
+    )
+)
+
+
 async def own_pupil(session: AsyncSession, principal: Principal) -> uuid.UUID:
     """The pupil record of the calling pupil account."""
-    pupil_id = await session.scalar(select(Pupil.id).where(Pupil.user_id == principal.user_id))
+    pupil_id: uuid.UUID | None = await _OWN_PUPIL.fetchval(session, user_id=principal.user_id)
     return found(pupil_id)
 
 
 async def child_of(session: AsyncSession, principal: Principal, child_id: uuid.UUID) -> uuid.UUID:
     """The child if the caller's link to them is verified; 404 for anyone else's child."""
-    linked = await session.scalar(
-        select(GuardianLink.pupil_id).where(
-            GuardianLink.parent_id == principal.user_id,
-            GuardianLink.pupil_id == child_id,
-            GuardianLink.verified_at.is_not(None),
-        )
+    linked: uuid.UUID | None = await _VERIFIED_CHILD.fetchval(
+        session, parent_id=principal.user_id, pupil_id=child_id
     )
     return found(linked)
 
 
+# The child switcher, with each child's class this year (one current class per pupil and year).
+_CHILDREN = Prepared(
+    select(
+        *(getattr(Pupil, name) for name in PupilRef.model_fields),
+        GuardianLink.kinship,
+        School.name_fr.label("school_name_fr"),
+        School.name_ar.label("school_name_ar"),
+        *CLASS_REF_COLUMNS,
+    )
+    .join(GuardianLink, GuardianLink.pupil_id == Pupil.id)
+    .join(School, School.id == Pupil.school_id)
+    .outerjoin(
+        Enrolment,
+        (Enrolment.pupil_id == Pupil.id)
+        & (Enrolment.school_year == current_year())
+        & Enrolment.left_on.is_(None),
+    )
+    .outerjoin(SchoolClass, SchoolClass.id == Enrolment.class_id)
+    .outerjoin(Stream, Stream.id == SchoolClass.stream_id)
+    .where(GuardianLink.parent_id == bindparam("parent_id"), GuardianLink.verified_at.is_not(None))
+    .order_by(Pupil.birth_date)
+)
+
+
 async def children(session: AsyncSession, principal: Principal) -> list[Child]:
     """The child switcher: every verified child, with their school and class."""
-    rows = (
-        await session.execute(
-            select(Pupil, GuardianLink.kinship, School.name_fr, School.name_ar)
-            .join(GuardianLink, GuardianLink.pupil_id == Pupil.id)
-            .join(School, School.id == Pupil.school_id)
-            .where(
-                GuardianLink.parent_id == principal.user_id, GuardianLink.verified_at.is_not(None)
-            )
-            .order_by(Pupil.birth_date)
-        )
-    ).all()
-    classes = await current_classes(session, [pupil.id for pupil, *_ in rows])
-    return [
-        Child.of(
-            pupil,
-            kinship=kinship,
-            school_name_fr=school_fr,
-            school_name_ar=school_ar,
-            school_class=classes.get(pupil.id),
-        )
-        for pupil, kinship, school_fr, school_ar in rows
-    ]
+    rows = await _CHILDREN.fetch(session, parent_id=principal.user_id)
+    return [Child.of_record(row, school_class=class_ref(row)) for row in rows]
 
 
 async def issue_link_code(

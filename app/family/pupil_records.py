@@ -9,24 +9,26 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
-from sqlalchemy import Select, false, select, true
+from asyncpg import Record
+from sqlalchemy import Select, bindparam, select, true
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
-from app.academics.calendar import current_year, school_today
+from app.academics.calendar import current_year, school_today, week_days
 from app.academics.models import (
     Enrolment,
     Lesson,
+    Level,
     Pupil,
     SchoolClass,
+    Semester,
     Stream,
     Subject,
     TimetableSlot,
 )
-from app.academics.reference import ReferenceData
 from app.academics.schemas import ClassRef, SubjectRef, Week
-from app.academics.timetable import week_of
+from app.academics.timetable import SUBJECT_COLUMNS, dated_week, slots_of, subject_of
 from app.assessment.models import ClassTest
 from app.attendance.models import (
     AttendanceMark,
@@ -36,6 +38,7 @@ from app.attendance.models import (
     JustificationStatus,
     JustifiedAbsence,
 )
+from app.core.db.prepared import Prepared
 from app.core.listing import found_row
 from app.core.schemas import SchoolRef, UnitRef
 from app.family.models import PupilContact
@@ -77,6 +80,27 @@ class Placement:
             level_code=self.level_code,
             stream_code=self.stream_code,
         )
+
+
+# A pupil's class as columns of a wider row (absent when outer-joined), read back by `class_ref`.
+CLASS_REF_COLUMNS = (
+    SchoolClass.id.label("class_id"),
+    SchoolClass.name.label("class_name"),
+    SchoolClass.level_code.label("class_level_code"),
+    Stream.code.label("class_stream_code"),
+)
+
+
+def class_ref(row: Record) -> ClassRef | None:
+    """The `CLASS_REF_COLUMNS` of a row as a reference, if present."""
+    if row["class_id"] is None:
+        return None
+    return ClassRef(
+        id=row["class_id"],
+        name=row["class_name"],
+        level_code=row["class_level_code"],
+        stream_code=row["class_stream_code"],
+    )
 
 
 def _with_class(*columns: Any) -> Select[*tuple[Any, ...]]:
@@ -137,9 +161,7 @@ async def current_classes(
     }
 
 
-async def profile(
-    session: AsyncSession, pupil_id: uuid.UUID, reference: ReferenceData
-) -> PupilProfile:
+async def profile(session: AsyncSession, pupil_id: uuid.UUID) -> PupilProfile:
     """Massar code, names, birth, gender, this year's class and level, and where the school is."""
     pupil, school, province, academy = await found_row(
         session,
@@ -150,13 +172,13 @@ async def profile(
         .where(Pupil.id == pupil_id),
     )
     place = await placement(session, pupil_id)
-    level = reference.levels.get(place.level_code) if place else None
+    level = await session.get(Level, place.level_code) if place else None
     return PupilProfile.of(
         pupil,
         school_year=place.school_year if place else None,
         school_class=place.class_ref if place else None,
-        level_name_fr=level[0] if level else None,
-        level_name_ar=level[1] if level else None,
+        level_name_fr=level.name_fr if level else None,
+        level_name_ar=level.name_ar if level else None,
         school=SchoolRef.model_validate(school),
         province=UnitRef.model_validate(province),
         academy=UnitRef.model_validate(academy),
@@ -195,21 +217,25 @@ async def update_contact(
     return Contact.model_validate(row._mapping)
 
 
-async def timetable(
-    session: AsyncSession, pupil_id: uuid.UUID, iso_week: str | None, reference: ReferenceData
-) -> Week:
-    """The pupil's class timetable for a week."""
-    year = reference.current
-    place = await placement(session, pupil_id, year) if year is not None else None
-    if place is None:
-        return await week_of(session, false(), iso_week, reference)
-    return await week_of(session, TimetableSlot.class_id == place.class_id, iso_week, reference)
+# The class a pupil is in this year (the current one if they moved), as a sub-select.
+_PLACED_CLASS = (
+    select(Enrolment.class_id)
+    .where(Enrolment.pupil_id == bindparam("pupil_id"), Enrolment.school_year == current_year())
+    .order_by(Enrolment.left_on.desc().nulls_first(), Enrolment.enrolled_on.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_CLASS_TIMETABLE = Prepared(slots_of(TimetableSlot.class_id == _PLACED_CLASS))
 
 
-async def absences(
-    session: AsyncSession, pupil_id: uuid.UUID, semester: int | None, reference: ReferenceData
-) -> AbsencesReport:
-    """This year's absences and lateness (of one semester if asked), newest first, each with
+async def timetable(session: AsyncSession, pupil_id: uuid.UUID, iso_week: str | None) -> Week:
+    """The pupil's class timetable for a week (empty when they are in no class this year)."""
+    days = week_days(iso_week)
+    return dated_week(await _CLASS_TIMETABLE.fetch(session, pupil_id=pupil_id), days)
+
+
+def _absences(by_semester: bool) -> Prepared:
+    """This year's absences and lateness of a pupil (within a semester), newest first, each with
     the status of its latest justification."""
     # One lateral subquery, not a query per absence: the latest justification covering it.
     # That is the open one if there is one (only one can be, and only after every rejection),
@@ -232,7 +258,6 @@ async def absences(
         .limit(1)
         .lateral("latest_justification")
     )
-    year = reference.current
     statement = (
         select(
             AttendanceMark.id,
@@ -240,41 +265,56 @@ async def absences(
             AttendanceMark.minutes_late,
             AttendanceSheet.lesson_date,
             AttendanceSheet.starts_at,
-            AttendanceSheet.subject_id,
-            latest.c.status.label("justified"),
+            *SUBJECT_COLUMNS,
+            latest.c.status.label("justification"),
         )
         .join(
             AttendanceSheet,
             (AttendanceSheet.id == AttendanceMark.sheet_id)
             & (AttendanceSheet.school_id == AttendanceMark.school_id),
         )
+        .join(Subject, Subject.id == AttendanceSheet.subject_id)
         .outerjoin(latest, true())
         .where(
-            AttendanceMark.pupil_id == pupil_id,
-            AttendanceMark.school_year == year,
+            AttendanceMark.pupil_id == bindparam("pupil_id"),
+            AttendanceMark.school_year == current_year(),
             AttendanceMark.status != AttendanceStatus.PRESENT,
         )
         .order_by(AttendanceSheet.lesson_date.desc(), AttendanceSheet.starts_at.desc())
     )
-    dates = reference.semester_dates(year, semester) if year and semester else None
-    if semester is not None:
-        # A semester the year does not have holds no absence.
-        statement = statement.where(
-            AttendanceSheet.lesson_date.between(*dates) if dates else false()
-        )
-    rows = (await session.execute(statement)).all() if year is not None else []
-    reference = await reference.covering(session, (r.subject_id for r in rows))
+    if by_semester:
+        statement = statement.join(
+            Semester,
+            (Semester.school_year == AttendanceMark.school_year)
+            & (Semester.number == bindparam("semester")),
+        ).where(AttendanceSheet.lesson_date.between(Semester.starts_on, Semester.ends_on))
+    return Prepared(statement)
+
+
+_YEAR_ABSENCES = _absences(by_semester=False)
+_SEMESTER_ABSENCES = _absences(by_semester=True)
+
+
+async def absences(
+    session: AsyncSession, pupil_id: uuid.UUID, semester: int | None
+) -> AbsencesReport:
+    """This year's absences and lateness (of one semester if asked), newest first, each with
+    the status of its latest justification."""
+    if semester is None:
+        rows = await _YEAR_ABSENCES.fetch(session, pupil_id=pupil_id)
+    else:
+        rows = await _SEMESTER_ABSENCES.fetch(session, pupil_id=pupil_id, semester=semester)
     items = [
         AbsenceOut(
-            id=r.id,
-            date=r.lesson_date,
-            start_time=r.starts_at,
-            subject=reference.subjects[r.subject_id],
-            status=r.status,
-            minutes_late=r.minutes_late,
-            justification=r.justified.value if r.justified else "none",
+            id=row["id"],
+            date=row["lesson_date"],
+            start_time=row["starts_at"],
+            subject=subject_of(row),
+            status=row["status"],
+            minutes_late=row["minutes_late"],
+            justification=row["justification"] or "none",
         )
-        for r in rows
+        for row in rows
     ]
     absent = [i for i in items if i.status is AttendanceStatus.ABSENT]
     return AbsencesReport(

@@ -9,7 +9,6 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.academics import teaching
-from app.academics.reference import Reference
 from app.academics.schemas import Leaver, RosterPupil, TaughtClass, TeacherProfileOut, Week
 from app.accounts.guards import TeacherPrincipal
 from app.core.caching import cached_read, conditional_json
@@ -63,9 +62,8 @@ async def timetable(
     request: Request,
     principal: TeacherPrincipal,
     session: SessionDep,
-    reference: Reference,
     week: Annotated[str | None, Query(pattern=r"^\d{4}-W\d{2}$", examples=["2026-W48"])] = None,
 ) -> Response:
     """My lessons of an ISO week (this week by default), dated."""
-    week_out = await teaching.timetable(session, principal, week, reference)
+    week_out = await teaching.timetable(session, principal, week)
     return conditional_json(request, week_out)

@@ -4,21 +4,25 @@ The triggers on the business tables read `massar.actor_id`, `massar.actor_role`,
 `massar.request_id` and `massar.client_ip` (`set_config(..., true)`: they end with the
 transaction, so a pooled connection never carries them to the next request). Writes with no
 settings at all (CLI, demo seed, migrations) are recorded as the "system" actor.
+
+A request's session starts with the anonymous actor (its request id and IP, nobody logged in);
+the principal, once read, names the caller instead. The settings are sent only when the
+session is about to write, in the write's own transaction, just before its first flush or data
+statement, and again after that transaction (or a savepoint) ends: a read-only request, which
+is most of them, sends nothing and needs no transaction at all.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import uuid
-from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from fastapi.dependencies.models import Dependant
-from sqlalchemy import ColumnElement, String, func, literal, select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy import String, event, func, literal, select
+from sqlalchemy.orm import ORMExecuteState, Session, SessionTransaction
 from starlette.requests import Request
 
+from app.core.db.prepared import forget_driver_connection
 from app.core.security.throttle import client_ip
 from app.settings import get_settings
 
@@ -26,6 +30,27 @@ from app.settings import get_settings
 # demo seed, migrations: the trigger's default), "anonymous" for a request without a principal.
 SYSTEM_ACTOR = "system"
 ANONYMOUS_ACTOR = "anonymous"
+
+_ACTOR = "massar.actor"
+_SENT = "massar.actor_sent"
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who writes in a request's session: an account and its role, or nobody ("", anonymous)."""
+
+    request: Request
+    actor_id: str = ""
+    role: str = ANONYMOUS_ACTOR
+
+    def settings(self) -> dict[str, str]:
+        return {
+            "massar.actor_id": self.actor_id,
+            "massar.actor_role": self.role,
+            # Set by RequestContextMiddleware for every HTTP request.
+            "massar.request_id": str(getattr(self.request.state, "request_id", "")),
+            "massar.client_ip": _client_ip(self.request),
+        }
 
 
 def _client_ip(request: Request) -> str:
@@ -38,73 +63,38 @@ def _client_ip(request: Request) -> str:
         return ""
 
 
-def _request_id(request: Request) -> str:
-    # Set by RequestContextMiddleware for every HTTP request.
-    return str(getattr(request.state, "request_id", ""))
+def act_as(session: Session, actor: Actor) -> None:
+    """Name who writes in this session from now on (sent before its next write)."""
+    session.info[_ACTOR] = actor
+    session.info.pop(_SENT, None)
 
 
-def _settings(
-    request: Request, actor_id: str, role: InstrumentedAttribute[Any] | str
-) -> ColumnElement[str]:
-    """One expression that sets all four settings; concatenated so it is a single column."""
-    values: dict[str, InstrumentedAttribute[Any] | str] = {
-        "massar.actor_id": actor_id,
-        "massar.actor_role": role,
-        "massar.request_id": _request_id(request),
-        "massar.client_ip": _client_ip(request),
-    }
+def _send_actor(session: Session) -> None:
+    """Set the settings in the transaction about to write, once per transaction."""
+    actor: Actor | None = session.info.get(_ACTOR)
+    if actor is None or session.info.get(_SENT):
+        return
+    session.info[_SENT] = True
     calls = [
-        func.set_config(name, literal(value) if isinstance(value, str) else value, True)
-        for name, value in values.items()
+        func.set_config(name, literal(value), True) for name, value in actor.settings().items()
     ]
-    return func.concat(*calls, type_=String)
+    session.connection().execute(select(func.concat(*calls, type_=String)))
 
 
-def actor_settings(
-    request: Request, actor_id: uuid.UUID, role: InstrumentedAttribute[Any]
-) -> ColumnElement[str]:
-    """A column to add to the principal's own query: the settings cost no extra round trip."""
-    return _settings(request, str(actor_id), role).label("audit_context")
+@event.listens_for(Session, "before_flush")
+def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    _send_actor(session)
 
 
-# The dependencies that identify the caller and set the actor in their own statement (the
-# principal's): a route that has none of them is written by nobody logged in, whatever its
-# Authorization header says.
-_ACTOR_DEPENDENCIES: set[Callable[..., Any]] = set()
+@event.listens_for(Session, "do_orm_execute")
+def _before_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        _send_actor(state.session)
 
 
-def identifies_actor(dependency: Callable[..., Any]) -> Callable[..., Any]:
-    """Mark a dependency that sets the audit actor itself (see `actor_settings`)."""
-    _ACTOR_DEPENDENCIES.add(dependency)
-    return dependency
-
-
-def names_its_actor(route: object) -> bool:
-    """Whether the route's dependencies include one that sets the audit actor."""
-    dependant = getattr(route, "dependant", None)
-    if dependant is None:
-        return False
-    known = _ROUTES_NAMING_ACTOR.get(id(route))
-    if known is None:
-        known = _ROUTES_NAMING_ACTOR[id(route)] = (route, _depends_on_actor(dependant))
-    return known[1]
-
-
-# Worked out once per route, on its first request; the route is held so its id stays its own
-# (routes are not hashable, and live as long as their app).
-_ROUTES_NAMING_ACTOR: dict[int, tuple[object, bool]] = {}
-
-
-def _depends_on_actor(dependant: Dependant) -> bool:
-    return any(
-        sub.call in _ACTOR_DEPENDENCIES or _depends_on_actor(sub) for sub in dependant.dependencies
-    )
-
-
-async def set_anonymous(session: AsyncSession, request: Request) -> None:
-    """For a request without a principal (a login): its request id and IP, no actor.
-
-    Also clears an actor left by an earlier request in the same transaction (the tests run
-    many requests in one).
-    """
-    await session.execute(select(_settings(request, "", ANONYMOUS_ACTOR)))
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction(session: Session, transaction: SessionTransaction) -> None:
+    # The settings end with the transaction, and a savepoint rolled back takes them back too.
+    session.info.pop(_SENT, None)
+    if transaction.parent is None:
+        forget_driver_connection(session.info)

@@ -52,8 +52,9 @@ def database_unreachable(error: BaseException) -> bool:
 
 def bad_value(error: BaseException) -> str | None:
     """The SQLSTATE when `error` is PostgreSQL refusing a value a client sent, else None."""
+    # SQLAlchemy's error keeps asyncpg's in `orig.__cause__`; a prepared read raises it as is.
     current: BaseException | None = getattr(error, "orig", None)
-    cause = current.__cause__ if current is not None else None
+    cause = current.__cause__ if current is not None else error
     if isinstance(cause, asyncpg.DataError) and cause.sqlstate in _BAD_VALUE_STATES:
         return str(cause.sqlstate)
     return None

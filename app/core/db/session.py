@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
-from app.core.db.audit_context import names_its_actor, set_anonymous
+from app.core.db.audit_context import Actor, act_as
 from app.settings import Settings
 
 
@@ -40,10 +40,9 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
     """
     factory: async_sessionmaker[AsyncSession] = request.app.state.session_factory
     async with factory() as session:
-        if not names_its_actor(request.scope.get("route")):
-            # Routes that read the principal set the audit actor in its own query; any other
-            # is written by nobody logged in, even with a bearer header it does not read.
-            await set_anonymous(session, request)
+        # Written by nobody logged in, whatever bearer header the request carries, until the
+        # principal (if the route reads it) names the caller.
+        act_as(session.sync_session, Actor(request))
         yield session
         await session.commit()
 

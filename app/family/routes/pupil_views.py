@@ -77,20 +77,17 @@ def pupil_views(operation_prefix: str, resolve_pupil: IdResolver, *, as_parent: 
         return cached_read(router, path, f"{operation_prefix}-{name}", model, summary=summary)
 
     @read("/profile", "profile", PupilProfile, "Massar code, names, class, school")
-    async def profile(
-        request: Request, pupil_id: PupilId, session: SessionDep, reference: Reference
-    ) -> Response:
-        return conditional_json(request, await pupil_records.profile(session, pupil_id, reference))
+    async def profile(request: Request, pupil_id: PupilId, session: SessionDep) -> Response:
+        return conditional_json(request, await pupil_records.profile(session, pupil_id))
 
     @read("/timetable", "timetable", Week, "The class timetable of an ISO week")
     async def timetable(
         request: Request,
         pupil_id: PupilId,
         session: SessionDep,
-        reference: Reference,
         week: Annotated[str | None, Query(pattern=r"^\d{4}-W\d{2}$")] = None,
     ) -> Response:
-        week_out = await pupil_records.timetable(session, pupil_id, week, reference)
+        week_out = await pupil_records.timetable(session, pupil_id, week)
         return conditional_json(request, week_out)
 
     @read("/marks", "marks", MarksReport, "Published marks, averages and class averages")
@@ -129,10 +126,9 @@ def pupil_views(operation_prefix: str, resolve_pupil: IdResolver, *, as_parent: 
         request: Request,
         pupil_id: PupilId,
         session: SessionDep,
-        reference: Reference,
         semester: Semester = None,
     ) -> Response:
-        report = await pupil_records.absences(session, pupil_id, semester, reference)
+        report = await pupil_records.absences(session, pupil_id, semester)
         return conditional_json(request, report)
 
     @read("/homework", "homework", list[HomeworkItem], "Homework due today or later")
