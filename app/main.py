@@ -15,6 +15,7 @@ from pydantic.json_schema import models_json_schema
 from app.academics import reference
 from app.accounts.schemas import LoginRequest
 from app.api import health
+from app.api.docs import install_docs
 from app.api.v1 import router as v1_router
 from app.core.body_limit import BodyLimitMiddleware
 from app.core.db.runtime import asyncpg_url
@@ -111,6 +112,9 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         description=DESCRIPTION,
         lifespan=lifespan,
         openapi_url="/openapi.json",
+        # Served by `install_docs` from this service, not from a CDN; no ReDoc.
+        docs_url=None,
+        redoc_url=None,
         # On every route: no control characters in any text a client sends.
         dependencies=[Depends(refuse_control_characters)],
     )
@@ -129,6 +133,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
     app.include_router(v1_router)
+    install_docs(app)
     # A request is matched against its face's routes only.
     install_prefix_dispatch(app)
     return app
