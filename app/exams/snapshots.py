@@ -31,11 +31,11 @@ def _next_hidden(pupil_id: uuid.UUID) -> ScalarSelect[datetime | None]:
 
 async def rebuild(session: AsyncSession, pupil_ids: Iterable[uuid.UUID]) -> int:
     """Render the published exam results of these pupils; the number of documents written."""
+    schools = await session.execute(
+        select(Pupil.id, Pupil.school_id).where(Pupil.id.in_(list(pupil_ids)))
+    )
     built = 0
-    for pupil_id in pupil_ids:
-        school_id = (
-            await session.execute(select(Pupil.school_id).where(Pupil.id == pupil_id))
-        ).scalar_one()
+    for pupil_id, school_id in schools.all():
         results = await exam_results(session, pupil_id)
         await store_snapshot(
             session,
