@@ -25,6 +25,7 @@ from app.assessment.models import ClassTest, Mark, TestKind, TestStatus
 from app.core.roles import Role, StaffTitle
 from app.core.security.passwords import hash_password
 from app.core.security.tokens import TokenSubject, get_token_codec, hash_refresh_token
+from app.exams.models import ExamDecision, ExamKind, ExamResult, ExamSession
 from app.family.models import GuardianLink, Kinship
 from app.organisation.models import Area, Province, School, Sector
 from app.settings import get_settings
@@ -394,3 +395,32 @@ async def build_family_world(session: AsyncSession, teaching: TeachingWorld) -> 
     return FamilyWorld(
         teaching=teaching, child=child, sibling=sibling, unverified=unverified, stranger=stranger
     )
+
+
+async def create_exam_with_result(
+    session: AsyncSession, family: FamilyWorld, publish_at: datetime
+) -> ExamSession:
+    """A local 1AC exam of the family's school, with the child's result, out at `publish_at`."""
+    school = family.teaching.world.schools["a1"]
+    exam = ExamSession(
+        kind=ExamKind.LOCAL,
+        school_year=family.teaching.year,
+        level_code="1AC",
+        school_id=school.id,
+        name_fr=f"Examen {publish_at:%Y%m%d %H%M%S}",
+        name_ar="امتحان محلي",
+        publish_at=publish_at,
+    )
+    session.add(exam)
+    await session.flush()
+    session.add(
+        ExamResult(
+            school_id=school.id,
+            session_id=exam.id,
+            pupil_id=family.child.id,
+            average=Decimal("12.5"),
+            decision=ExamDecision.ADMITTED,
+        )
+    )
+    await session.flush()
+    return exam

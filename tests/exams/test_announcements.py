@@ -3,53 +3,23 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.exams.models import ExamDecision, ExamKind, ExamResult, ExamSession
 from app.exams.sessions import announce_published_exams
 from app.messaging.models import Notification
-from tests.factories import FamilyWorld
-
-
-async def _session_with_result(
-    session: AsyncSession, family: FamilyWorld, publish_at: datetime
-) -> ExamSession:
-    school = family.teaching.world.schools["a1"]
-    exam = ExamSession(
-        kind=ExamKind.LOCAL,
-        school_year=family.teaching.year,
-        level_code="1AC",
-        school_id=school.id,
-        name_fr="Examen local",
-        name_ar="امتحان محلي",
-        publish_at=publish_at,
-    )
-    session.add(exam)
-    await session.flush()
-    session.add(
-        ExamResult(
-            school_id=school.id,
-            session_id=exam.id,
-            pupil_id=family.child.id,
-            average=Decimal("12.5"),
-            decision=ExamDecision.ADMITTED,
-        )
-    )
-    await session.flush()
-    return exam
+from tests.factories import FamilyWorld, create_exam_with_result
 
 
 async def test_published_results_are_announced_once_to_pupil_and_parents(
     session: AsyncSession, family: FamilyWorld
 ) -> None:
     users = family.teaching.world.users
-    published = await _session_with_result(
+    published = await create_exam_with_result(
         session, family, datetime.now(UTC) - timedelta(minutes=1)
     )
-    await _session_with_result(session, family, datetime.now(UTC) + timedelta(days=1))
+    await create_exam_with_result(session, family, datetime.now(UTC) + timedelta(days=1))
 
     assert await announce_published_exams(session) == 1
     notices = (

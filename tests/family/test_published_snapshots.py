@@ -18,15 +18,11 @@ from app.assessment.models import Mark, PublishedMarks, TestKind, TestStatus
 from app.assessment.report_card import exam_results, marks_report
 from app.core.caching import json_bytes
 from app.exams.models import (
-    ExamDecision,
-    ExamKind,
-    ExamResult,
-    ExamSession,
     PublishedExamResults,
 )
 from app.exams.sessions import announce_published_exams
 from app.family.schemas import MarksReport
-from tests.factories import FamilyWorld, create_test_with_marks
+from tests.factories import FamilyWorld, create_exam_with_result, create_test_with_marks
 
 MARKS = "/api/v1/student/marks"
 
@@ -206,38 +202,12 @@ async def test_rendering_what_is_already_published_matches_the_publication(
     assert again.version > version
 
 
-async def _exam(session: AsyncSession, family: FamilyWorld, publish_at: datetime) -> ExamSession:
-    school = family.teaching.world.schools["a1"]
-    exam = ExamSession(
-        kind=ExamKind.LOCAL,
-        school_year=family.teaching.year,
-        level_code="1AC",
-        school_id=school.id,
-        name_fr=f"Examen {publish_at:%H%M%S}",
-        name_ar="امتحان محلي",
-        publish_at=publish_at,
-    )
-    session.add(exam)
-    await session.flush()
-    session.add(
-        ExamResult(
-            school_id=school.id,
-            session_id=exam.id,
-            pupil_id=family.child.id,
-            average=D("12.5"),
-            decision=ExamDecision.ADMITTED,
-        )
-    )
-    await session.flush()
-    return exam
-
-
 async def test_published_exam_results_are_a_snapshot_until_the_next_publication(
     client: httpx.AsyncClient, family: FamilyWorld, session: AsyncSession
 ) -> None:
     now = datetime.now(UTC)
-    await _exam(session, family, now - timedelta(minutes=1))
-    pending = await _exam(session, family, now + timedelta(days=1))
+    await create_exam_with_result(session, family, now - timedelta(minutes=1))
+    pending = await create_exam_with_result(session, family, now + timedelta(days=1))
     assert await announce_published_exams(session) == 1
     await session.commit()
     snapshot = (
