@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -107,27 +108,33 @@ def _server_socket_inode(server_port: int, client_port: int) -> str:
 @pytest.fixture
 def one_per_worker(two_workers: str) -> Iterator[list[httpx.Client]]:
     """Two kept-alive clients, each served by a different worker (found anew for each test:
-    uvicorn closes a connection left idle for 5 s)."""
+    uvicorn closes a connection left idle for 5 s).
+
+    `/readyz` answered as soon as one worker was up; the other may still be importing the app on
+    a busy machine, so new connections are tried until both workers have taken one."""
     by_worker: dict[int, httpx.Client] = {}
-    spare: list[httpx.Client] = []
-    for _ in range(40):  # the kernel hands connections out: a few tries find both workers
-        client = httpx.Client(base_url=two_workers, timeout=10)
-        pid = _worker_of(client, two_workers)
-        if pid in by_worker:
-            spare.append(client)
-        else:
-            by_worker[pid] = client
-        if len(by_worker) == 2:
-            break
-    for client in spare:
-        client.close()
-    assert len(by_worker) == 2, "every connection went to one worker"
-    clients = list(by_worker.values())
-    yield clients
-    # Still the same two workers: no connection was dropped and made again elsewhere.
-    assert [_worker_of(client, two_workers) for client in clients] == list(by_worker)
-    for client in clients:
-        client.close()
+    deadline = time.monotonic() + 180
+    try:
+        while len(by_worker) < 2 and time.monotonic() < deadline:
+            client = httpx.Client(base_url=two_workers, timeout=10)
+            try:
+                pid = _worker_of(client, two_workers)
+            except BaseException:
+                client.close()
+                raise
+            if pid in by_worker:
+                client.close()
+                time.sleep(0.05)
+            else:
+                by_worker[pid] = client
+        assert len(by_worker) == 2, "every connection went to one worker"
+        clients = list(by_worker.values())
+        yield clients
+        # Still the same two workers: no connection was dropped and made again elsewhere.
+        assert [_worker_of(client, two_workers) for client in clients] == list(by_worker)
+    finally:
+        for client in by_worker.values():
+            client.close()
 
 
 @pytest.fixture
