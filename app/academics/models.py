@@ -84,15 +84,25 @@ class Semester(Base):
 
 
 class Level(Base):
-    """A year of study: 1AP to 6AP, 1AC to 3AC, TC, 1BAC, 2BAC."""
+    """A year of study: 1AP to 6AP, 1AC to 3AC, TC, 1BAC, 2BAC.
+
+    `max_mark` is the level's scale: primary marks out of 10 (pass line 5), collège and lycée
+    out of 20 (pass line 10). Marks, averages and exam results of the level follow it."""
 
     __tablename__ = "levels"
+    __table_args__ = (CheckConstraint("max_mark IN (10, 20)", name="scale_known"),)
 
     code: Mapped[str] = mapped_column(String(8), primary_key=True)
     cycle: Mapped[Cycle] = mapped_column(checked(Cycle, "cycle"))
     rank: Mapped[int] = mapped_column(SmallInteger, unique=True)
     name_fr: Mapped[str] = mapped_column(String(120))
     name_ar: Mapped[str] = mapped_column(String(120))
+    max_mark: Mapped[int] = mapped_column(SmallInteger, server_default="20")
+
+    @property
+    def pass_mark(self) -> int:
+        """The pass line: half the scale."""
+        return self.max_mark // 2
 
 
 class Stream(UUIDPrimaryKey, Base):
