@@ -15,6 +15,7 @@ from pydantic.json_schema import models_json_schema
 from app.academics import reference
 from app.accounts.schemas import LoginRequest
 from app.api import health
+from app.api.contract import tell_the_truth
 from app.api.docs import install_docs
 from app.api.v1 import router as v1_router
 from app.core.body_limit import BodyLimitMiddleware
@@ -43,7 +44,8 @@ BODIES_READ_BY_HAND: tuple[type[BaseModel], ...] = (LoginRequest,)
 
 
 def install_openapi(app: FastAPI) -> None:
-    """Serve FastAPI's OpenAPI document with the components of the bodies read by hand."""
+    """Serve FastAPI's OpenAPI document with the components of the bodies read by hand, and
+    every route's errors and times as they are sent (`app/api/contract.py`)."""
     build = app.openapi
     _, definitions = models_json_schema(
         [(model, "validation") for model in BODIES_READ_BY_HAND],
@@ -51,9 +53,11 @@ def install_openapi(app: FastAPI) -> None:
     )
 
     def openapi() -> dict[str, Any]:
-        document = build()  # built on the first call, then FastAPI's cached copy
-        document["components"]["schemas"].update(definitions["$defs"])
-        return document
+        if app.openapi_schema is None:
+            document = build()  # built on the first call, then FastAPI's cached copy
+            document["components"]["schemas"].update(definitions["$defs"])
+            tell_the_truth(document, app.routes)
+        return build()
 
     app.openapi = openapi  # type: ignore[method-assign]
 

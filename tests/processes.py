@@ -17,7 +17,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_ready(base_url: str, process: subprocess.Popen[bytes], seconds: float = 60) -> None:
+def wait_ready(base_url: str, process: subprocess.Popen[bytes], seconds: float = 180) -> None:
     """Wait until `/readyz` answers 200; fail if the process exits or `seconds` pass."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

@@ -5,7 +5,7 @@ and pupil imports.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Annotated, ClassVar
 
 from fastapi import Query
@@ -13,7 +13,7 @@ from pydantic import Field, model_validator
 
 from app.academics.models import Gender, TransferStatus
 from app.accounts.schemas import PupilRef
-from app.core.schemas import Patch, Schema, SchoolRef
+from app.core.schemas import ClockTime, Patch, Schema, SchoolRef
 from app.errors import InvalidInput
 
 # A school year named in a query (a list filtered by year): bounded like the column it meets.
@@ -83,8 +83,8 @@ class TimetableEntry(Schema):
     slot_id: uuid.UUID
     date: date
     weekday: int
-    starts_at: time
-    ends_at: time
+    starts_at: ClockTime
+    ends_at: ClockTime
     room: str | None
     school_class: ClassRef
     subject: SubjectRef
@@ -182,8 +182,8 @@ class SlotIn(Schema):
     subject_id: uuid.UUID
     teacher_id: uuid.UUID
     weekday: int = Field(ge=1, le=7, description="ISO: Monday is 1.")
-    starts_at: time
-    ends_at: time
+    starts_at: ClockTime
+    ends_at: ClockTime
     room: str | None = Field(default=None, max_length=40)
 
     @model_validator(mode="after")
@@ -199,8 +199,8 @@ class SlotOut(Schema):
     subject_id: uuid.UUID
     teacher_id: uuid.UUID
     weekday: int
-    starts_at: time
-    ends_at: time
+    starts_at: ClockTime
+    ends_at: ClockTime
     room: str | None
 
 

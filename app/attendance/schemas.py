@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Annotated
 
 from pydantic import Field, StringConstraints, model_validator
@@ -11,7 +11,7 @@ from pydantic import Field, StringConstraints, model_validator
 from app.academics.schemas import ClassRef, SubjectRef
 from app.accounts.schemas import PersonRef, PupilRef
 from app.attendance.models import REASON_MAX, AttendanceStatus, JustificationStatus
-from app.core.schemas import Page, Schema
+from app.core.schemas import ClockTime, Page, Schema
 
 
 class AttendanceMarkIn(Schema):
@@ -31,7 +31,7 @@ class RollCallIn(Schema):
     """Replaces the lesson's marks: pupils left out have no mark afterwards."""
 
     date: date
-    start_time: time
+    start_time: ClockTime
     subject_id: uuid.UUID
     marks: list[AttendanceMarkIn] = Field(max_length=80)
 
@@ -53,7 +53,7 @@ class AttendanceOut(Schema):
     class_id: uuid.UUID
     subject_id: uuid.UUID
     date: date
-    start_time: time
+    start_time: ClockTime
     taken: bool = Field(description="False until a roll call was recorded for this lesson.")
     marks: list[AttendanceMarkOut]
     totals: AttendanceTotals
@@ -69,7 +69,7 @@ class SchoolAbsence(Schema):
     class_id: uuid.UUID
     class_name: str
     date: date
-    start_time: time
+    start_time: ClockTime
     subject: SubjectRef
     status: AttendanceStatus
     minutes_late: int | None
@@ -94,7 +94,7 @@ Reason = Annotated[
 class CoveredAbsence(Schema):
     id: uuid.UUID = Field(description="The attendance mark, as in the child's absences.")
     date: date
-    start_time: time
+    start_time: ClockTime
     subject: SubjectRef
 
 

@@ -6,9 +6,10 @@ each route's pattern and recounting the tree's version at each level: with three
 that walk cost more than the rest of a short read. The routes of a face can only match paths
 under the face's prefix, so the table is cut once into buckets by the first `DEPTH` path
 segments, each bucket keeping the routes in the order FastAPI tries them. The first route of the
-bucket that matches is the one FastAPI would have chosen; a path of no bucket, or that matches
-no route of its bucket, goes to FastAPI's own router, which answers 404, 405 or the redirect of
-a trailing slash exactly as before.
+bucket that matches is the one FastAPI would have chosen; a path that the bucket's routes serve
+with other methods answers 405 with all of them in `Allow`; a path of no bucket, or that
+matches no route of its bucket, goes to FastAPI's own router, which answers 404 or the redirect
+of a trailing slash exactly as before.
 
 The routes are still FastAPI's (same dependencies, guards, overrides and OpenAPI document): only
 the search for the right one is shortened. It leans on FastAPI's route contexts (the routes as
@@ -24,6 +25,7 @@ from fastapi import FastAPI
 from fastapi import routing as fastapi_routing
 from fastapi.routing import APIRoute, iter_route_contexts
 from starlette._utils import get_route_path
+from starlette.exceptions import HTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -122,16 +124,23 @@ class PrefixDispatch:
 
 
 def _first_match(bucket: list[RouteContext], scope: Scope) -> tuple[RouteContext, Scope] | None:
-    """The first route that matches fully, else the first that matches all but the method
-    (it answers 405 with its Allow header), as FastAPI chooses."""
-    partial: tuple[RouteContext, Scope] | None = None
+    """The first route that matches fully, as FastAPI chooses; None when no route matches the
+    path. A path whose routes all want another method answers 405 with every method its path
+    is documented with: FastAPI's `Allow` names only the first route's, and a path is often
+    served by several routes (a GET route and a PATCH route). The path is that of the first
+    route matching it, as FastAPI would choose: `/projects/current` is not `/projects/{id}`."""
+    path: str | None = None
+    allowed: set[str] = set()
     for context in bucket:
         match, child_scope = context.matches(scope)
         if match is Match.FULL:
             return context, child_scope
-        if match is Match.PARTIAL and partial is None:
-            partial = (context, child_scope)
-    return partial
+        if match is Match.PARTIAL and path in (None, context.path):
+            path = context.path
+            allowed |= context.methods or set()
+    if allowed:
+        raise HTTPException(405, headers={"Allow": ", ".join(sorted(allowed))})
+    return None
 
 
 def install_prefix_dispatch(app: FastAPI) -> None:

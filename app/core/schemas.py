@@ -3,10 +3,34 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, ClassVar, Generic, Self, TypeVar
+from datetime import time
+from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
 
 from asyncpg import Record
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
+
+
+def _without_offset(value: time) -> time:
+    if value.tzinfo is not None:
+        raise ValueError("a time of the school day is written HH:MM or HH:MM:SS, without offset")
+    return value
+
+
+# A time of the school day in Morocco, as the timetable and roll calls keep it: a wall-clock time
+# without offset. JSON Schema's `format: time` is RFC 3339's full-time, which requires an offset,
+# so it is declared by its pattern; a time with an offset (or a number, which Pydantic would read
+# as seconds past midnight UTC) is refused rather than compared with naive ones.
+ClockTime = Annotated[
+    time,
+    AfterValidator(_without_offset),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?$",
+            "examples": ["08:30:00"],
+        }
+    ),
+]
 
 
 class Schema(BaseModel):

@@ -5,7 +5,7 @@ records.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
@@ -16,7 +16,7 @@ from app.academics.schemas import ClassRef, SubjectRef
 from app.accounts.schemas import PupilRef
 from app.assessment.models import TestKind
 from app.attendance.models import AttendanceStatus
-from app.core.schemas import Patch, Schema, SchoolRef, UnitRef
+from app.core.schemas import ClockTime, Patch, Schema, SchoolRef, UnitRef
 from app.exams.models import ExamDecision, ExamKind
 from app.family.models import Kinship, PhoneOperator, PhoneOwner
 
@@ -150,7 +150,7 @@ class HistoryYear(Schema):
 class AbsenceOut(Schema):
     id: uuid.UUID = Field(description="The attendance mark; quote it to justify the absence.")
     date: date
-    start_time: time
+    start_time: ClockTime
     subject: SubjectRef
     status: AttendanceStatus
     minutes_late: int | None

@@ -265,3 +265,15 @@ async def test_reassign_a_subject(client: httpx.AsyncClient, teaching: TeachingW
     assert (
         await client.post(url, json=body, headers=teaching.auth("teacher_fr"))
     ).status_code == 201
+
+
+async def test_a_time_of_day_is_refused_with_an_offset_or_as_a_number(
+    client: httpx.AsyncClient, teaching: TeachingWorld
+) -> None:
+    staff = teaching.auth("school_staff")
+    for ends_at in (0, "10:00+01:00", "25:00"):
+        response = await client.post(
+            "/api/v1/school/timetable", json=_slot(teaching, ends_at=ends_at), headers=staff
+        )
+        assert response.status_code == 422, (ends_at, response.text)
+        assert response.json()["errors"][0]["field"] == "body.ends_at"

@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from app.accounts.guards import GUARD_DUTIES, GUARD_ROLES, current_principal
+from app.api.contract import dependency_calls, query_parameters
 from app.core.roles import Duty, Role
 from app.main import create_app
 
@@ -58,19 +57,6 @@ def placeholder(name: str) -> str:
     )
 
 
-def _calls(dependant: Dependant) -> Iterator[Callable[..., object]]:
-    for dependency in dependant.dependencies:
-        if dependency.call is not None:
-            yield dependency.call
-        yield from _calls(dependency)
-
-
-def _query_params(dependant: Dependant) -> Iterator[Any]:
-    yield from dependant.query_params
-    for dependency in dependant.dependencies:
-        yield from _query_params(dependency)
-
-
 def operations() -> list[Operation]:
     """Every operation the app serves, with the roles its guards let through."""
     found = []
@@ -78,7 +64,7 @@ def operations() -> list[Operation]:
         original = route.original_route
         if not isinstance(original, APIRoute) or not original.include_in_schema:
             continue
-        calls = set(_calls(route.dependant))
+        calls = set(dependency_calls(route.dependant))
         guards = [GUARD_ROLES[call] for call in calls if call in GUARD_ROLES]
         allowed = frozenset.intersection(*guards) if guards else None
         for method in sorted(route.methods or ()):
@@ -90,7 +76,7 @@ def operations() -> list[Operation]:
                     allowed=allowed,
                     duties=frozenset(GUARD_DUTIES[call] for call in calls if call in GUARD_DUTIES),
                     reads_principal=current_principal in calls,
-                    pages=any(p.alias == "cursor" for p in _query_params(route.dependant)),
+                    pages=any(p.alias == "cursor" for p in query_parameters(route.dependant)),
                 )
             )
     return found

@@ -33,6 +33,19 @@ async def test_wrong_method_is_405_problem(client: httpx.AsyncClient) -> None:
     assert "POST" in response.headers["allow"]
 
 
+async def test_a_405_allows_every_method_its_path_is_served_with(
+    client: httpx.AsyncClient,
+) -> None:
+    # Two routes serve the path (the list and the creation): `Allow` names both.
+    response = await client.request("OPTIONS", "/api/v1/school/announcements")
+    _assert_problem(response, 405)
+    assert response.headers["allow"] == "GET, POST"
+    # `/projects/current` is a path of its own, not a value of `/projects/{project_id}`.
+    response = await client.request("OPTIONS", "/api/v1/school/projects/current")
+    _assert_problem(response, 405)
+    assert response.headers["allow"] == "GET"
+
+
 async def test_validation_errors_are_422_with_field_paths(client: httpx.AsyncClient) -> None:
     response = await client.post("/api/v1/auth/refresh", json={"refresh_token": 42, "extra": 1})
     body = _assert_problem(response, 422)

@@ -60,3 +60,39 @@ def test_every_reference_names_a_component() -> None:
         if not ref.startswith(prefix) or ref.removeprefix(prefix) not in components
     }
     assert dangling == set()
+
+
+def _operations(document: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            yield path, method, operation
+
+
+def test_every_error_is_a_problem_with_its_schema() -> None:
+    document = json.loads(COMMITTED.read_text())
+    for path, _method, operation in _operations(document):
+        for status, response in operation["responses"].items():
+            if status[0] in "45":
+                assert list(response["content"]) == ["application/problem+json"], (path, status)
+                assert response["content"]["application/problem+json"]["schema"], (path, status)
+
+
+def test_the_statuses_every_route_can_answer_are_declared() -> None:
+    document = json.loads(COMMITTED.read_text())
+    for path, method, operation in _operations(document):
+        statuses = operation["responses"].keys()
+        if path.startswith("/api/v1/"):
+            assert "503" in statuses, (method, path)  # the database can be away
+        if "{" in path:
+            assert "404" in statuses, (method, path)
+        if method in ("post", "put", "patch", "delete"):
+            assert "409" in statuses, (method, path)
+        if operation.get("security") or "Authorization" in json.dumps(operation):
+            assert "401" in statuses, (method, path)
+    me = document["paths"]["/api/v1/me"]["get"]["responses"]
+    assert {"401", "503"} <= me.keys()
+
+
+def test_times_of_day_are_declared_as_sent() -> None:
+    # RFC 3339's `time` format requires an offset, which school times never carry.
+    assert '"format": "time"' not in COMMITTED.read_text()

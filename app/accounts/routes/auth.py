@@ -83,11 +83,22 @@ _LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
         "then has `mfa_required: true` and a `challenge` for `POST /auth/mfa`.",
         "content": {
             # Inline: a `model` would also claim an application/json body, which is never sent.
-            "application/problem+json": {"schema": MfaChallengeProblem.model_json_schema()}
+            "application/problem+json": {
+                "schema": {
+                    "anyOf": [
+                        {"$ref": "#/components/schemas/Problem"},
+                        MfaChallengeProblem.model_json_schema(),
+                    ]
+                }
+            }
         },
     },
     429: {"description": "Too many failed logins for this account or client; see Retry-After."},
     **HASHING_BUSY_RESPONSE,
+}
+# The other steps of a login refuse a wrong code, challenge or token with a plain 401 problem.
+_REFUSED: dict[int | str, dict[str, Any]] = {
+    401: {"description": "A wrong code, or a challenge or token that is unknown, used or expired."}
 }
 
 
@@ -143,7 +154,7 @@ async def token(
 @router.post(
     "/mfa",
     operation_id="auth-mfa",
-    responses={429: _LOGIN_RESPONSES[429]},
+    responses={**_REFUSED, 429: _LOGIN_RESPONSES[429]},
 )
 async def mfa_login(
     body: MfaLogin, session: SessionDep, throttle: LoginThrottleDep, ip: ClientIP
@@ -158,7 +169,12 @@ async def mfa_login(
     )
 
 
-@router.post("/mfa/enrol", operation_id="auth-mfa-enrol", status_code=status.HTTP_201_CREATED)
+@router.post(
+    "/mfa/enrol",
+    operation_id="auth-mfa-enrol",
+    status_code=status.HTTP_201_CREATED,
+    responses=_REFUSED,
+)
 async def mfa_enrol(body: MfaChallengeRef, session: SessionDep) -> MfaEnrolment:
     """Enrol during login, when MFA is required and the account has none yet.
 
@@ -167,7 +183,7 @@ async def mfa_enrol(body: MfaChallengeRef, session: SessionDep) -> MfaEnrolment:
     return await auth.enrol_at_login(session, body.challenge)
 
 
-@router.post("/refresh", operation_id="auth-refresh")
+@router.post("/refresh", operation_id="auth-refresh", responses=_REFUSED)
 async def refresh(body: RefreshRequest, session: SessionDep) -> TokenPair:
     """Rotate a refresh token. A token used twice ends its whole login (401)."""
     try:
@@ -188,7 +204,7 @@ async def logout(body: RefreshRequest, session: SessionDep) -> None:
     "/activate",
     operation_id="auth-activate",
     status_code=status.HTTP_204_NO_CONTENT,
-    responses=HASHING_BUSY_RESPONSE,
+    responses={**_REFUSED, 429: _LOGIN_RESPONSES[429], **HASHING_BUSY_RESPONSE},
 )
 async def activate(
     body: ActivationIn,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, time
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response
@@ -13,6 +13,7 @@ from app.attendance import roll_calls as attendance
 from app.attendance.schemas import AttendanceOut, RollCallIn
 from app.core.caching import cached_read, conditional_json
 from app.core.db.session import SessionDep
+from app.core.schemas import ClockTime
 
 router = APIRouter()
 
@@ -32,7 +33,7 @@ async def read_attendance(
     principal: TeacherPrincipal,
     session: SessionDep,
     date: Annotated[date, Query()],
-    start_time: Annotated[time, Query()],
+    start_time: Annotated[ClockTime, Query()],
     subject_id: Annotated[uuid.UUID, Query()],
 ) -> Response:
     """A lesson's roll call as recorded."""

@@ -352,7 +352,7 @@ def _is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
     return any(ip in network for network in networks)
 
 
-def _login_throttle(request: Request) -> LoginThrottle:
+def login_throttle(request: Request) -> LoginThrottle:
     throttle: LoginThrottle = request.app.state.login_throttle
     return throttle
 
@@ -361,5 +361,5 @@ def _client_ip(request: Request) -> str:
     return client_ip(request, get_settings().trusted_proxies)
 
 
-LoginThrottleDep = Annotated[LoginThrottle, Depends(_login_throttle)]
+LoginThrottleDep = Annotated[LoginThrottle, Depends(login_throttle)]
 ClientIP = Annotated[str, Depends(_client_ip)]

@@ -7,13 +7,13 @@ test's `mastery_threshold`.
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated
 
 from pydantic import ConfigDict, Field, model_validator
 
-from app.core.schemas import Schema
+from app.core.schemas import ClockTime, Schema
 from app.modules.diagnostics.models import DiagnosticKind, RemedialGroupStatus
 
 Score = Annotated[int, Field(ge=0, le=100)]
@@ -208,8 +208,8 @@ class RemedialGroupIn(InputSchema):
 
 class RemedialSessionIn(InputSchema):
     date: date
-    starts_at: time
-    ends_at: time
+    starts_at: ClockTime
+    ends_at: ClockTime
     place: str = Field(min_length=1, max_length=120)
 
     @model_validator(mode="after")
@@ -223,8 +223,8 @@ class RemedialSessionOut(Schema):
     id: uuid.UUID
     group_id: uuid.UUID
     date: date
-    starts_at: time
-    ends_at: time
+    starts_at: ClockTime
+    ends_at: ClockTime
     place: str
     present: int
     absent: int
@@ -288,8 +288,8 @@ class PupilTestOutcome(Schema):
 
 class UpcomingSession(Schema):
     date: date
-    starts_at: time
-    ends_at: time
+    starts_at: ClockTime
+    ends_at: ClockTime
     place: str
 
 
