@@ -144,30 +144,60 @@ def _schema_of(field: ModelField) -> dict[str, Any]:
         return {}
 
 
+# Each error status, when a route can answer it, and why (the table of the module's docstring).
+_STATUSES: tuple[tuple[int, Callable[[RouteTraits, str], bool], str], ...] = (
+    (
+        400,
+        lambda t, _: t.json_body or t.file_body or t.pages,
+        "The body cannot be parsed, or the `cursor` is not one this list gave.",
+    ),
+    (
+        401,
+        lambda t, _: t.reads_principal,
+        "No valid access token: missing, expired, or of a login that has ended.",
+    ),
+    (
+        403,
+        lambda t, _: t.role_guarded,
+        "`role-not-allowed`: this operation is for other kinds of account.",
+    ),
+    (
+        404,
+        lambda t, _: t.names_objects,
+        "Not found, or outside the caller's scope: the same answer for both.",
+    ),
+    (
+        409,
+        lambda _, method: method in WRITES,
+        "Refused by what is stored: a duplicate, a state that does not allow it.",
+    ),
+    (
+        413,
+        lambda t, _: t.json_body or t.file_body,
+        "The body is larger than the service accepts.",
+    ),
+    (415, lambda t, _: t.file_body, "The file is not of a kind this operation reads."),
+    (
+        422,
+        lambda t, _: t.validates,
+        "`validation`: the entries of `errors` say which fields and why.",
+    ),
+    (
+        429,
+        lambda t, _: t.throttled,
+        "Too many failed attempts for this account or client; see `Retry-After`.",
+    ),
+    (
+        503,
+        lambda t, _: t.path.startswith("/api/"),
+        "The database cannot be reached now; retry after `Retry-After` seconds.",
+    ),
+)
+
+
 def statuses(traits: RouteTraits, method: str) -> dict[int, str]:
     """The error statuses a route can answer, with why."""
-    found: dict[int, str] = {}
-    if traits.json_body or traits.file_body or traits.pages:
-        found[400] = "The body cannot be parsed, or the `cursor` is not one this list gave."
-    if traits.reads_principal:
-        found[401] = "No valid access token: missing, expired, or of a login that has ended."
-    if traits.role_guarded:
-        found[403] = "`role-not-allowed`: this operation is for other kinds of account."
-    if traits.names_objects:
-        found[404] = "Not found, or outside the caller's scope: the same answer for both."
-    if method in WRITES:
-        found[409] = "Refused by what is stored: a duplicate, a state that does not allow it."
-    if traits.json_body or traits.file_body:
-        found[413] = "The body is larger than the service accepts."
-    if traits.file_body:
-        found[415] = "The file is not of a kind this operation reads."
-    if traits.validates:
-        found[422] = "`validation`: the entries of `errors` say which fields and why."
-    if traits.throttled:
-        found[429] = "Too many failed attempts for this account or client; see `Retry-After`."
-    if traits.path.startswith("/api/"):
-        found[503] = "The database cannot be reached now; retry after `Retry-After` seconds."
-    return found
+    return {status: why for status, answers, why in _STATUSES if answers(traits, method)}
 
 
 def tell_the_truth(document: dict[str, Any], routes: list[Any]) -> None:
