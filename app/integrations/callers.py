@@ -132,6 +132,10 @@ GUARD_ROLES[api_client_only] = frozenset()  # no person's role: API clients only
 ApiCallerDep = Annotated[ApiCaller, Depends(api_client_only)]
 
 
+# Each scope's guard: what the authorization matrix reads to know which scope a route needs.
+GUARD_SCOPES: dict[Callable[..., Awaitable[ApiCaller]], ApiScope] = {}
+
+
 def require_scope(scope: ApiScope) -> Callable[[ApiCaller], Awaitable[ApiCaller]]:
     """A dependency that lets through only a client whose token carries `scope` (403
     `insufficient-scope` otherwise, with RFC 6750's challenge)."""
@@ -147,6 +151,7 @@ def require_scope(scope: ApiScope) -> Callable[[ApiCaller], Awaitable[ApiCaller]
             )
         return caller
 
+    GUARD_SCOPES[guard] = scope
     return guard
 
 
