@@ -19,6 +19,7 @@ from app.errors import ProblemError
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
+MAX_OFFSET = 100_000_000
 
 
 class FieldType(StrEnum):

@@ -29,12 +29,12 @@ from app.oneroster.collections import (
     read_list,
     read_one,
 )
-from app.oneroster.query import DEFAULT_LIMIT, MAX_LIMIT
+from app.oneroster.query import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 
 
 def list_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     sort: Annotated[str | None, Query(max_length=64)] = None,
     order_by: Annotated[str | None, Query(alias="orderBy", pattern="^(asc|desc)$")] = None,
     filter: Annotated[
@@ -53,11 +53,31 @@ def list_params(
 ListQuery = Annotated[ListParams, Depends(list_params)]
 FieldsQuery = Annotated[str | None, Query(max_length=500)]
 
+
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """A JSON schema with its `$defs` written in place, for a response described inline."""
+    definitions = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return resolve(definitions[node["$ref"].rsplit("/", 1)[1]])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    resolved: dict[str, Any] = resolve(schema)
+    return resolved
+
+
 _BAD_QUERY: dict[int | str, dict[str, Any]] = {
     400: {
         "description": "A filter, sort or field the collection does not have: the standard's"
         " status payload (`imsx_codeMajor` failure) inside the problem.",
-        "content": {PROBLEM_MEDIA_TYPE: {"schema": shapes.ImsxStatusProblem.model_json_schema()}},
+        "content": {
+            PROBLEM_MEDIA_TYPE: {"schema": _inlined(shapes.ImsxStatusProblem.model_json_schema())}
+        },
     },
     401: {"description": "No API client's token, or one no longer valid."},
     429: {"description": "Too many calls of this client in the minute; see Retry-After."},
@@ -71,11 +91,18 @@ def _context(request: Request, caller: Any) -> Context:
     return Context(caller=caller, base_url=str(request.base_url).rstrip("/"))
 
 
+_WRAPPERS: dict[tuple[str, bool], type[BaseModel]] = {}
+
+
 def _wrapper(key: str, model: type[BaseModel], many: bool) -> type[BaseModel]:
-    name = key + "_" if keyword.iskeyword(key) else key
-    inner: Any = list[model] if many else model  # type: ignore[valid-type]
-    title = f"OneRoster{key[0].upper()}{key[1:]}{'Set' if many else ''}"
-    return create_model(title, **{name: (inner, Field(alias=key))})  # type: ignore[call-overload, no-any-return]
+    """The standard's answer: `{"orgs": [...]}` for a list, `{"org": {...}}` for one (one
+    model per wrapper, shared by the routes that answer it)."""
+    if (key, many) not in _WRAPPERS:
+        name = key + "_" if keyword.iskeyword(key) else key
+        inner: Any = list[model] if many else model  # type: ignore[valid-type]
+        title = f"OneRoster{key[0].upper()}{key[1:]}{'List' if many else 'Answer'}"
+        _WRAPPERS[key, many] = create_model(title, **{name: (inner, Field(alias=key))})  # type: ignore[call-overload]
+    return _WRAPPERS[key, many]
 
 
 def _paging_headers(request: Request, params: ListParams, total: int) -> dict[str, str]:
