@@ -8,8 +8,6 @@ import uuid
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from jose import jwt
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,26 +15,19 @@ from app.core.security.tokens import TokenCodec
 from app.integrations import routes as integration_routes
 from app.integrations.scopes import ApiScope
 from app.settings import Settings, get_settings
-from tests.factories import World, create_api_client
+from tests.factories import World, create_api_client, rsa_pem
 
 SCHOOLS = "/ims/oneroster/rostering/v1p2/schools"
 
 
-def _rsa_pem() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-
-
 def _rotating_codec() -> TokenCodec:
     retired = TokenCodec(
-        Settings(jwt_algorithm="RS256", jwt_private_key=_rsa_pem(), jwt_key_id="k1")
+        Settings(jwt_algorithm="RS256", jwt_private_key=rsa_pem(), jwt_key_id="k1")
     )
     return TokenCodec(
         Settings(
             jwt_algorithm="RS256",
-            jwt_private_key=_rsa_pem(),
+            jwt_private_key=rsa_pem(),
             jwt_key_id="k2",
             jwt_public_keys={"k1": retired._verifying_keys["k1"]},
         )
