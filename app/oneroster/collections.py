@@ -69,6 +69,9 @@ class Collection:
     lookup: Callable[[Subquery, str], ColumnElement[bool] | None] = field(
         default=lambda q, sourced_id: by_uuid(q, sourced_id)
     )
+    # The default order, unique: the tables' keys where they have them, so that a page is read
+    # along their index rather than sorting the whole scope by text.
+    order: tuple[str, ...] = ("_id",)
 
 
 def by_uuid(q: Subquery, sourced_id: str) -> ColumnElement[bool] | None:
@@ -113,7 +116,7 @@ async def read_list(
     if within is not None:
         statement = statement.where(within(q))
     order = order_of(params.sort, params.order_by, fields)
-    keys = [order, q.c.sourcedId] if order is not None else [q.c.sourcedId]
+    keys = [*([order] if order is not None else []), *(q.c[name] for name in collection.order)]
     statement = statement.order_by(*keys).limit(params.limit).offset(params.offset)
     rows = (await session.execute(statement)).mappings().all()
     total = rows[0]["_total"] if rows else await _count(session, statement)

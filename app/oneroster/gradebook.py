@@ -63,6 +63,7 @@ CATEGORIES = Collection(
     shape_category,
     frozenset({"sourcedId", "status", "dateLastModified", "title"}),
     lambda q, sourced_id: q.c.sourcedId == sourced_id,
+    ("sourcedId",),
 )
 
 

@@ -184,7 +184,9 @@ def _org_lookup(q: Subquery, sourced_id: str) -> ColumnElement[bool] | None:
     return by_uuid(q, sourced_id)
 
 
-ORGS = Collection("orgs", "org", org_statement, _ORG_FILTERS, shape_org, ORG_FIELDS, _org_lookup)
+ORGS = Collection(
+    "orgs", "org", org_statement, _ORG_FILTERS, shape_org, ORG_FIELDS, _org_lookup, ("sourcedId",)
+)
 SCHOOLS = Collection("orgs", "org", school_statement, _ORG_FILTERS, shape_org, ORG_FIELDS)
 
 
@@ -266,6 +268,7 @@ ACADEMIC_SESSIONS = Collection(
         }
     ),
     lambda q, sourced_id: q.c.sourcedId == sourced_id,
+    ("sourcedId",),
 )
 
 
@@ -332,6 +335,7 @@ COURSES = Collection(
         }
     ),
     lambda q, sourced_id: q.c.sourcedId == sourced_id,
+    ("sourcedId",),
 )
 
 
@@ -649,6 +653,7 @@ ENROLLMENTS = Collection(
         }
     ),
     _enrollment_lookup,
+    ("_class_id", "sourcedId"),
 )
 
 
