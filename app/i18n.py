@@ -484,6 +484,27 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "La vérification en deux étapes n'est pas configurée pour ce compte.",
         "ar": "التحقق بخطوتين غير مُعد لهذا الحساب.",
     },
+    "integrations.clients_only": {
+        "en": "This service is for API clients: get a token with client credentials.",
+        "fr": "Ce service est réservé aux clients d'API : obtenez un jeton par identifiants "
+        "client.",
+        "ar": "هذه الخدمة مخصصة لعملاء الواجهة البرمجية: احصل على رمز بمعرفات العميل.",
+    },
+    "integrations.insufficient_scope": {
+        "en": "This client's token does not carry the scope this operation needs.",
+        "fr": "Le jeton de ce client ne porte pas la portée que demande cette opération.",
+        "ar": "رمز هذا العميل لا يحمل النطاق الذي تتطلبه هذه العملية.",
+    },
+    "oneroster.invalid_filter": {
+        "en": "The filter cannot be read, or names a field that cannot be filtered on.",
+        "fr": "Le filtre est illisible, ou nomme un champ sur lequel on ne peut pas filtrer.",
+        "ar": "عامل التصفية غير مقروء، أو يذكر حقلا لا يمكن التصفية به.",
+    },
+    "oneroster.invalid_selection": {
+        "en": "The fields or the sort name a field this collection does not have.",
+        "fr": "Les champs ou le tri nomment un champ que cette collection n'a pas.",
+        "ar": "الحقول أو الترتيب تذكر حقلا لا يوجد في هذه المجموعة.",
+    },
 }
 
 

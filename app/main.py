@@ -17,6 +17,7 @@ from app.accounts.schemas import LoginRequest
 from app.api import health
 from app.api.contract import tell_the_truth
 from app.api.docs import install_docs
+from app.api.oneroster import router as oneroster_router
 from app.api.v1 import router as v1_router
 from app.core.body_limit import BodyLimitMiddleware
 from app.core.db.runtime import asyncpg_url
@@ -27,6 +28,7 @@ from app.core.security.throttle import build_login_throttle
 from app.core.storage import LocalDirectoryStore
 from app.core.text_input import refuse_control_characters
 from app.errors import install_error_handlers
+from app.integrations.routes import keys_router
 from app.messaging.push import background_worker
 from app.settings import Settings, get_settings
 
@@ -130,13 +132,16 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         allow_origins=settings.cors_origins,
         allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
         allow_headers=["Authorization", "Content-Type", "Accept-Language", REQUEST_ID_HEADER],
-        expose_headers=[REQUEST_ID_HEADER, "ETag"],
+        # OneRoster's paging headers, read by integrators' browser tools too.
+        expose_headers=[REQUEST_ID_HEADER, "ETag", "X-Total-Count", "Link"],
     )
     # Refused while streaming (413), so an oversized upload is never held in full.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
     app.add_middleware(RequestContextMiddleware)
     app.include_router(health.router)
     app.include_router(v1_router)
+    app.include_router(oneroster_router)
+    app.include_router(keys_router)
     install_docs(app)
     # A request is matched against its face's routes only.
     install_prefix_dispatch(app)

@@ -52,6 +52,10 @@ class Settings(BaseSettings):
     jwt_issuer: str = "massar-api"
     jwt_audience: str = "massar-apps"
     access_token_minutes: int = Field(default=15, ge=1, le=60)
+    # API clients (client credentials): their tokens' lifetime, and the requests each client
+    # may make in a minute before it is answered 429.
+    client_token_minutes: int = Field(default=10, ge=1, le=60)
+    client_requests_per_minute: int = Field(default=600, ge=1)
     refresh_token_days: int = Field(default=30, ge=1, le=180)
     # A login ends this long after it began, however often its tokens were refreshed.
     session_max_days: int = Field(default=90, ge=1, le=365)

@@ -8,6 +8,7 @@ from app.attendance import models as attendance
 from app.audit import models as audit
 from app.exams import models as exams
 from app.family import models as family
+from app.integrations import models as integrations
 from app.messaging import models as messaging
 from app.modules.diagnostics import models as diagnostics
 from app.modules.equipment import models as equipment
@@ -32,6 +33,7 @@ DOMAINS = (
     exams,
     steering,
     sync,
+    integrations,
     school_projects,
     trainings,
     equipment,

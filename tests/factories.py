@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -27,6 +29,9 @@ from app.core.security.passwords import hash_password
 from app.core.security.tokens import TokenSubject, get_token_codec, hash_refresh_token
 from app.exams.models import ExamDecision, ExamKind, ExamResult, ExamSession
 from app.family.models import GuardianLink, Kinship
+from app.integrations.clients import new_client_secret, secret_digest
+from app.integrations.models import ApiClient
+from app.integrations.scopes import ApiScope
 from app.organisation.models import Area, Province, School, Sector
 from app.settings import get_settings
 
@@ -424,3 +429,60 @@ async def create_exam_with_result(
     )
     await session.flush()
     return exam
+
+
+def rsa_pem() -> str:
+    """A fresh RSA private key in PEM, for RS256 tokens."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+
+
+# ---- integrators ----------------------------------------------------------------------------
+
+
+@dataclass
+class Integrator:
+    """An API client, its secret and a token of all its scopes."""
+
+    client: ApiClient
+    secret: str
+    token: str
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token}"}
+
+
+async def create_api_client(
+    session: AsyncSession,
+    created_by: User,
+    scopes: frozenset[ApiScope] = frozenset(ApiScope),
+    *,
+    province: Province | None = None,
+    academy_id: object = None,
+) -> Integrator:
+    """A client of the ministry, an academy (`academy_id`) or a directorate (`province`)."""
+    if province is not None:
+        place: dict[str, object] = {
+            "owner_level": "province",
+            "province_id": province.id,
+            "academy_id": province.academy_id,
+        }
+    elif academy_id is not None:
+        place = {"owner_level": "academy", "academy_id": academy_id}
+    else:
+        place = {"owner_level": "central"}
+    secret = new_client_secret()
+    client = ApiClient(
+        name="Portail test",
+        scopes=sorted(scopes),
+        secret_digest=secret_digest(secret),
+        created_by=created_by.id,
+        **place,
+    )
+    session.add(client)
+    await session.flush()
+    token = get_token_codec().issue_client_token(client.id, frozenset(scopes)).token
+    return Integrator(client, secret, token)

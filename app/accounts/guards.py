@@ -70,7 +70,7 @@ CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 
 # Each guard and the roles it lets through: what the authorization matrix test reads to know,
 # for every route, which roles must be turned away.
-GUARD_ROLES: dict[Callable[..., Awaitable[Principal]], frozenset[Role]] = {}
+GUARD_ROLES: dict[Callable[..., Awaitable[object]], frozenset[Role]] = {}
 
 
 def require_roles(
@@ -106,6 +106,9 @@ ministry_only = require_roles(Role.CENTRAL_STAFF)
 MinistryPrincipal = Annotated[Principal, Depends(ministry_only)]
 steering_only = require_roles(Role.PROVINCE_STAFF, Role.ACADEMY_STAFF, Role.CENTRAL_STAFF)
 SteeringPrincipal = Annotated[Principal, Depends(steering_only)]
+# API clients are registered by the ministry and the academies, not by the directorates.
+academy_or_ministry = require_roles(Role.ACADEMY_STAFF, Role.CENTRAL_STAFF)
+AcademyOrMinistryPrincipal = Annotated[Principal, Depends(academy_or_ministry)]
 
 
 # Each duty's guard: what the authorization matrix reads to know, for every route, which of the

@@ -39,6 +39,7 @@ from app.core.security.throttle import login_throttle
 from app.errors import PROBLEM_MEDIA_TYPE
 
 PROBLEM_REF = "#/components/schemas/Problem"
+FASTAPI_VALIDATION_REF = "#/components/schemas/HTTPValidationError"
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
@@ -220,12 +221,14 @@ def tell_the_truth(document: dict[str, Any], routes: list[Any]) -> None:
 
 
 def _as_problem(response: dict[str, Any]) -> None:
-    """An error response as problem+json: the schema a route gave (as JSON or as a problem),
-    else `Problem`."""
+    """An error response as problem+json with `Problem`, unless the route said otherwise. FastAPI's
+    own 422 body (`HTTPValidationError`) is never sent; a JSON body a route declares itself is
+    (the OAuth2 errors of RFC 6749), beside the problems its other failures answer."""
     content = response.setdefault("content", {})
-    plain = content.pop("application/json", None) or {}
-    entry = content.setdefault(PROBLEM_MEDIA_TYPE, {})
-    entry.setdefault("schema", plain.get("schema") or {"$ref": PROBLEM_REF})
+    plain = content.get("application/json", {}).get("schema", {})
+    if plain.get("$ref") == FASTAPI_VALIDATION_REF:
+        del content["application/json"]
+    content.setdefault(PROBLEM_MEDIA_TYPE, {}).setdefault("schema", {"$ref": PROBLEM_REF})
 
 
 def _schemas_of(model: type[BaseModel]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ sit where none of it is theirs:
 
 - elsewhere: a school, its directorate and its academy in Casablanca-Settat (a pupil, a parent,
   a teacher and the director of that school, the directorate's and the academy's staff);
+- API clients of that academy and of the demo academy's other directorate, with every scope;
 - next door: a teacher and a parent of the demo's own school, Collège Ibn Rochd, whose class
   and child are not the demo's (for records scoped to a class or a family, the school is not
   enough), and the staff of the academy's other directorate (Salé): every object here is the
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, String, cast, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import (
@@ -34,12 +35,14 @@ from app.academics.models import (
     Transfer,
 )
 from app.accounts.models import AuthSession, User
-from app.assessment.models import ClassTest, Mark
+from app.assessment.models import ClassTest, Mark, TestStatus
 from app.attendance.models import Justification
 from app.core.roles import Role
 from app.core.security.principal import Principal
 from app.demo import world as demo
 from app.family.models import GuardianLink, Kinship
+from app.integrations.demo import DEMO_CLIENT_ID
+from app.integrations.models import ApiClient
 from app.messaging.models import (
     Device,
     DeviceApp,
@@ -79,6 +82,7 @@ from app.organisation.models import Province, School
 from tests.factories import (
     access_token,
     assign,
+    create_api_client,
     create_class,
     create_pupil,
     create_school,
@@ -197,6 +201,28 @@ KINDS: dict[str, Kind] = {
     "diagnostic_test": Kind(_owned_in_demo_directorate(DiagnosticTest)),
     "remedial_group": Kind(_in_demo_school(RemedialGroup), next_door=True),
     "remedial_session": Kind(_in_demo_school(RemedialSession), next_door=True),
+    "api_client": Kind(lambda _: select(ApiClient.id).where(ApiClient.id == DEMO_CLIENT_ID)),
+    # What OneRoster names by a sourcedId: a published test and mark, a pupil's enrollment in a
+    # class × subject (`<enrolment>.<assignment>`).
+    "published_test": Kind(
+        lambda _: select(ClassTest.id).where(
+            ClassTest.school_id == _demo_school(), ClassTest.status == TestStatus.PUBLISHED
+        )
+    ),
+    "published_mark": Kind(
+        lambda _: (
+            select(Mark.id)
+            .join(ClassTest, ClassTest.id == Mark.test_id)
+            .where(Mark.pupil_id == _demo_pupil(), ClassTest.status == TestStatus.PUBLISHED)
+        )
+    ),
+    "enrollment": Kind(
+        lambda _: (
+            select(cast(Enrolment.id, String) + "." + cast(TeachingAssignment.id, String))
+            .join(TeachingAssignment, TeachingAssignment.class_id == Enrolment.class_id)
+            .where(Enrolment.pupil_id == _demo_pupil())
+        )
+    ),
 }
 
 
@@ -235,6 +261,9 @@ class OtherTenant:
     objects: dict[str, uuid.UUID] = field(default_factory=dict)
     callers: list[Caller] = field(default_factory=list)
     owners: dict[Role, Caller] = field(default_factory=dict)
+    # API clients out of the objects' scope, and one of the demo's academy that reads them.
+    clients: list[Caller] = field(default_factory=list)
+    client_owner: Caller | None = None
     # Values every request may carry: the subject all the teachers here teach (maths).
     shared: dict[str, str] = field(default_factory=dict)
 
@@ -258,7 +287,39 @@ async def build_other_tenant(session: AsyncSession) -> OtherTenant:
     for role, username in OWNERS.items():
         owner = (await session.execute(select(User).where(User.username == username))).scalar_one()
         tenant.owners[role] = await _caller(session, username, owner, False)
+    tenant.clients, tenant.client_owner = await _clients(session, tenant.owners)
     return tenant
+
+
+async def _clients(
+    session: AsyncSession, owners: dict[Role, Caller]
+) -> tuple[list[Caller], Caller]:
+    """Clients of Casablanca-Settat and of the Salé directorate; and the demo academy's."""
+    central = await session.get(User, owners[Role.CENTRAL_STAFF].user_id)
+    academy = await session.get(User, owners[Role.ACADEMY_STAFF].user_id)
+    assert central is not None
+    assert academy is not None
+    elsewhere, next_door = [
+        (await session.execute(select(Province).where(Province.code == code))).scalar_one()
+        for code in (ELSEWHERE, demo.DEMO_PROVINCE_2)
+    ]
+    clients = {
+        "client of another academy": await create_api_client(
+            session, central, academy_id=elsewhere.academy_id
+        ),
+        "client of the directorate next door": await create_api_client(
+            session, central, province=next_door
+        ),
+        "client of the demo academy": await create_api_client(
+            session, central, academy_id=academy.academy_id
+        ),
+    }
+    # A client has no role of a person: the matrix calls them on the integrators' face only.
+    callers = [
+        Caller(name, found.client.id, Role.CENTRAL_STAFF, False, found.token)
+        for name, found in clients.items()
+    ]
+    return callers[:2], callers[2]
 
 
 async def _records_the_demo_lacks(session: AsyncSession) -> None:

@@ -14,6 +14,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from app.accounts.guards import GUARD_DUTIES, GUARD_ROLES, current_principal
 from app.api.contract import dependency_calls, query_parameters
 from app.core.roles import Duty, Role
+from app.integrations.callers import GUARD_SCOPES, ApiScope
 from app.main import create_app
 
 # The login's role picks the token: each role's account of the shared test world.
@@ -37,6 +38,12 @@ class Operation:
     duties: frozenset[Duty]  # the school posts' duties its guards require
     reads_principal: bool
     pages: bool  # takes a `cursor`
+    scopes: frozenset[ApiScope] = frozenset()  # an API client's, for its face
+
+    @property
+    def for_clients(self) -> bool:
+        """An operation of the integrators' face: no person's role, API clients only."""
+        return self.allowed == frozenset()
 
     @property
     def parameters(self) -> list[str]:
@@ -77,6 +84,7 @@ def operations() -> list[Operation]:
                     duties=frozenset(GUARD_DUTIES[call] for call in calls if call in GUARD_DUTIES),
                     reads_principal=current_principal in calls,
                     pages=any(p.alias == "cursor" for p in query_parameters(route.dependant)),
+                    scopes=frozenset(GUARD_SCOPES[call] for call in calls if call in GUARD_SCOPES),
                 )
             )
     return found

@@ -20,6 +20,7 @@ from app.accounts.guards import (
     student_only,
     teacher_only,
 )
+from app.integrations.callers import api_client_only
 from app.main import create_app
 
 APP = Path(__file__).resolve().parents[2] / "app"
@@ -260,6 +261,7 @@ FACE_GUARDS: dict[str, Callable[..., object]] = {
     "/api/v1/parent": parent_only,
     "/api/v1/school": school_staff_only,
     "/api/v1/steering": steering_only,
+    "/ims/oneroster": api_client_only,
 }
 
 

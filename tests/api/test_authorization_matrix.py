@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.roles import TITLE_DUTIES, Duty, Role, StaffTitle
+from app.integrations.scopes import ApiScope
 from app.main import create_app
 from tests.api.route_table import OPERATIONS, TOKEN_OF, Operation
-from tests.factories import World, access_token, create_user
+from tests.factories import World, access_token, create_api_client, create_user
 
 # Open to anyone: logging in and the public site (and the probes, outside the API).
 ANONYMOUS = {
@@ -26,6 +27,7 @@ ANONYMOUS = {
     "auth-mfa-enrol",
     "health-alive",
     "health-ready",
+    "auth-jwks",
 }
 ANONYMOUS_PREFIXES = ("public-",)
 
@@ -79,6 +81,50 @@ def test_the_guards_are_seen() -> None:
         frozenset({Role.PARENT}),
         frozenset({Role.SCHOOL_STAFF}),
     }
+
+
+# ---- API clients: a caller of their own kind -----------------------------------------------
+
+FOR_CLIENTS = [op for op in OPERATIONS if op.for_clients]
+FOR_PEOPLE = [op for op in GUARDED if not op.for_clients]
+
+
+def test_the_integrators_face_is_seen() -> None:
+    # Every person is turned away there (403, by the loop above), and each route names the
+    # scope it needs.
+    assert len(FOR_CLIENTS) > 30
+    assert all(op.path.startswith("/ims/oneroster/") for op in FOR_CLIENTS)
+    assert all(len(op.scopes) == 1 for op in FOR_CLIENTS)
+
+
+@pytest.mark.parametrize("operation", FOR_CLIENTS, ids=[op.operation_id for op in FOR_CLIENTS])
+async def test_a_client_without_the_routes_scope_gets_403(
+    client: httpx.AsyncClient, session: AsyncSession, world: World, operation: Operation
+) -> None:
+    lacking = await create_api_client(
+        session, world.users["central_staff"], frozenset(ApiScope) - operation.scopes
+    )
+    await session.commit()
+    answer = await client.get(operation.url(), headers=lacking.headers)
+    assert answer.status_code == 403, f"{operation.path}: {answer.status_code}"
+    assert answer.json()["type"].endswith("/insufficient-scope")
+
+
+async def test_a_client_token_opens_no_face_of_people(
+    client: httpx.AsyncClient, session: AsyncSession, world: World
+) -> None:
+    integrator = await create_api_client(session, world.users["central_staff"])
+    await session.commit()
+    opened = []
+    for operation in [*FOR_PEOPLE, *(op for op in OPERATIONS if op.allowed is None)]:
+        if not operation.reads_principal and operation.allowed is None:
+            continue  # open to anyone: a token changes nothing
+        answer = await client.request(
+            operation.method, operation.url(), json={}, headers=integrator.headers
+        )
+        if answer.status_code != 401:
+            opened.append(f"{operation.method} {operation.path}: {answer.status_code}")
+    assert not opened, "a client's token was taken by:\n" + "\n".join(opened)
 
 
 # ---- the school's posts: the staff duties matrix --------------------------------------------

@@ -30,6 +30,7 @@ PARAMETER_KINDS = {
     "axis_id": "project_axis",
     "child_id": "pupil",
     "class_id": "class",
+    "client_id": "api_client",
     "competition_id": "competition",
     "device_id": "device",
     "document_id": "agreement_document",
@@ -68,6 +69,20 @@ SECTION_KINDS = {
     ("test_id", "diagnostics"): "diagnostic_test",
     ("session_id", "diagnostics"): "remedial_session",
 }
+# OneRoster names every object `sourcedId`: its kind is the collection before it. The calendar,
+# the courses (levels × subjects) and the kinds of test are national: no tenant's object.
+ONEROSTER_KINDS = {
+    "orgs": "school",
+    "schools": "school",
+    "classes": "assignment",  # a class × a subject taught to it
+    "users": "pupil",
+    "students": "pupil",
+    "teachers": "teacher",
+    "enrollments": "enrollment",
+    "lineItems": "published_test",
+    "results": "published_mark",
+}
+NATIONAL = {"academicSessions", "courses", "categories"}
 # Parameters that name no tenant's object, and why.
 NOT_OBJECTS = {
     "action": "a verb of the operation (publish, accept, close_entries...)",
@@ -87,8 +102,24 @@ BODY_FIELDS: dict[str, Callable[[Caller], dict[str, Any]]] = {
 PUBLIC_SCHOOL = "25101C"
 
 
+def _collection_before(operation: Operation, parameter: str) -> str:
+    segments = operation.path.split("/")
+    return segments[segments.index("{" + parameter + "}") - 1]
+
+
+def names_object(operation: Operation, parameter: str) -> bool:
+    """Whether the path parameter names a tenant's object (not a verb, a day, the calendar)."""
+    if parameter in NOT_OBJECTS:
+        return False
+    return not (operation.for_clients and _collection_before(operation, parameter) in NATIONAL)
+
+
 def kind_of(operation: Operation, parameter: str) -> str:
     """The kind of object `parameter` names in this operation's path."""
+    if operation.for_clients:
+        kind = ONEROSTER_KINDS.get(_collection_before(operation, parameter))
+        assert kind in KINDS, f"{operation.path}: add the kind of its collection to the matrix"
+        return kind
     section = operation.path.split("/")[4]
     kind = SECTION_KINDS.get((parameter, section), PARAMETER_KINDS.get(parameter))
     assert kind in KINDS, (
@@ -97,19 +128,23 @@ def kind_of(operation: Operation, parameter: str) -> str:
     return kind
 
 
-SCOPED = [op for op in OPERATIONS if set(op.parameters) - set(NOT_OBJECTS)]
+def objects_of(operation: Operation) -> list[str]:
+    return [p for p in operation.parameters if names_object(operation, p)]
+
+
+SCOPED = [op for op in OPERATIONS if objects_of(op)]
 
 
 def test_every_path_parameter_names_a_kind_or_declares_none() -> None:
     for operation in OPERATIONS:
-        for parameter in set(operation.parameters) - set(NOT_OBJECTS):
+        for parameter in objects_of(operation):
             kind_of(operation, parameter)
 
 
 def test_the_matrix_covers_every_operation_with_an_object_in_its_path() -> None:
     # A walk that found no path parameter would leave the matrix empty, and pass.
     assert len(SCOPED) > 150
-    named = {kind_of(op, p) for op in SCOPED for p in op.parameters if p not in NOT_OBJECTS}
+    named = {kind_of(op, p) for op in SCOPED for p in objects_of(op)}
     assert named == set(KINDS)
 
 
@@ -156,7 +191,10 @@ async def connection(
 
 def callers_of(operation: Operation, tenant: OtherTenant, kinds: list[str]) -> list[Caller | None]:
     """Every caller the operation's guard lets through; next door only where an object is
-    scoped to a class or a family; nobody's token on the public site."""
+    scoped to a class or a family; nobody's token on the public site; API clients of other
+    units on the integrators' face."""
+    if operation.for_clients:
+        return list(tenant.clients)
     if operation.allowed is None and not operation.reads_principal:
         return [None]
     allowed = operation.allowed or frozenset(Role)
@@ -172,7 +210,7 @@ def url_of(operation: Operation, tenant: OtherTenant, school_code: str = PUBLIC_
     def value(parameter: str) -> str:
         if parameter == "school_code":
             return school_code
-        if parameter in NOT_OBJECTS:
+        if not names_object(operation, parameter):
             return parameter_example(operation.path, operation.method, parameter)
         return str(tenant.objects[kind_of(operation, parameter)])
 
@@ -188,7 +226,7 @@ def body_fields(operation: Operation, caller: Caller | None) -> dict[str, Any]:
 async def test_another_tenants_object_is_not_found(
     client: httpx.AsyncClient, other_tenant: OtherTenant, operation: Operation
 ) -> None:
-    kinds = [kind_of(operation, p) for p in operation.parameters if p not in NOT_OBJECTS]
+    kinds = [kind_of(operation, p) for p in objects_of(operation)]
     url = url_of(operation, other_tenant)
     callers = callers_of(operation, other_tenant, kinds)
     assert callers, f"{operation.operation_id}: no caller outside the scope"
@@ -232,8 +270,11 @@ async def test_the_other_tenants_object_is_read_by_its_own(
 ) -> None:
     """The control: the same request by the demo's own caller is answered, so the 404 above
     comes from the scope, not from an id that names nothing."""
-    allowed = operation.allowed or frozenset(Role)
-    owner = other_tenant.owners[min(allowed)]
+    if operation.for_clients:
+        owner = other_tenant.client_owner
+        assert owner is not None
+    else:
+        owner = other_tenant.owners[min(operation.allowed or frozenset(Role))]
     answer = await client.get(
         url_of(operation, other_tenant, school_code=demo.SCHOOL_A),
         headers=owner.headers,

@@ -10,15 +10,13 @@ from typing import Any
 
 import httpx
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from jose import jwt
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.roles import Role
 from app.core.security.tokens import InvalidToken, TokenCodec, TokenSubject, get_token_codec
 from app.settings import DEV_JWT_SECRET, Settings, get_settings
-from tests.factories import World
+from tests.factories import World, rsa_pem
 
 
 def _claims(world: World, who: str = "teacher", **overrides: Any) -> dict[str, Any]:
@@ -78,11 +76,7 @@ async def test_other_hmac_algorithms(
 async def test_rs256_token_against_an_hs256_service(
     client: httpx.AsyncClient, world: World
 ) -> None:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-    _assert_401(await _me(client, jwt.encode(_claims(world), pem, algorithm="RS256")))
+    _assert_401(await _me(client, jwt.encode(_claims(world), rsa_pem(), algorithm="RS256")))
 
 
 async def test_expired(client: httpx.AsyncClient, world: World) -> None:
@@ -142,16 +136,9 @@ async def test_access_token_carries_the_design_claims(world: World) -> None:
     assert claims["exp"] - claims["iat"] == get_settings().access_token_minutes * 60
 
 
-def _rsa_pem() -> str:
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    return key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
-
-
 def test_rs256_with_key_rotation() -> None:
     subject = TokenSubject(uuid.uuid4(), Role.TEACHER, None, None, None)
-    old_pem, new_pem = _rsa_pem(), _rsa_pem()
+    old_pem, new_pem = rsa_pem(), rsa_pem()
     old = TokenCodec(Settings(jwt_algorithm="RS256", jwt_private_key=old_pem, jwt_key_id="k1"))
     old_token = old.issue_access_token(subject, uuid.uuid4()).token
     assert jwt.get_unverified_header(old_token)["kid"] == "k1"

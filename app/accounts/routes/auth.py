@@ -1,12 +1,14 @@
-"""Tokens: log in (JSON or OAuth2 password form, then a second factor for staff), refresh,
-log out."""
+"""Tokens: log in (JSON or OAuth2 password form, then a second factor for staff), an API
+client's token (OAuth2 client credentials), refresh, log out."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Request, status
+from fastapi.responses import JSONResponse
 from pydantic import ValidationError
+from starlette.datastructures import FormData
 
 from app.accounts import codes as account_codes
 from app.accounts import logins as auth
@@ -25,6 +27,8 @@ from app.core.db.session import SessionDep
 from app.core.security.passwords import HASHING_BUSY_RESPONSE, HashingAdmission
 from app.core.security.throttle import ClientIP, LoginThrottleDep
 from app.errors import InvalidInput, NotAuthenticated, ProblemError, field_errors
+from app.integrations import grant
+from app.integrations.schemas import ClientToken, OAuthError
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
@@ -39,13 +43,32 @@ _LOGIN_BODY = {
             },
             "application/x-www-form-urlencoded": {
                 "schema": {
-                    "type": "object",
-                    "required": ["username", "password"],
-                    "properties": {
-                        "grant_type": {"type": "string", "enum": ["password"]},
-                        "username": {"type": "string"},
-                        "password": {"type": "string", "format": "password"},
-                    },
+                    "oneOf": [
+                        {
+                            "type": "object",
+                            "title": "PasswordGrant",
+                            "required": ["username", "password"],
+                            "properties": {
+                                "grant_type": {"type": "string", "enum": ["password"]},
+                                "username": {"type": "string"},
+                                "password": {"type": "string", "format": "password"},
+                            },
+                        },
+                        {
+                            "type": "object",
+                            "title": "ClientCredentialsGrant",
+                            "description": "An API client's token (RFC 6749 §4.4): the client"
+                            " authenticates with HTTP Basic or with `client_id` and"
+                            " `client_secret` here; `scope` is optional (all of the client's).",
+                            "required": ["grant_type"],
+                            "properties": {
+                                "grant_type": {"type": "string", "enum": ["client_credentials"]},
+                                "client_id": {"type": "string"},
+                                "client_secret": {"type": "string", "format": "password"},
+                                "scope": {"type": "string"},
+                            },
+                        },
+                    ]
                 }
             },
         },
@@ -53,23 +76,54 @@ _LOGIN_BODY = {
 }
 
 
-async def _login_request(request: Request) -> LoginRequest:
-    """Read the credentials from JSON, or from the OAuth2 password form (Swagger's Authorize)."""
+async def _form(request: Request) -> FormData | None:
+    """The OAuth2 form, if the request sends one (else the body is the JSON login)."""
     content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        return await request.form()
+    return None
+
+
+async def _login_request(request: Request, form: FormData | None) -> LoginRequest:
+    """Read the credentials from JSON, or from the OAuth2 password form (Swagger's Authorize)."""
     try:
-        if content_type.startswith("application/x-www-form-urlencoded") or content_type.startswith(
-            "multipart/form-data"
-        ):
-            form = await request.form()
-            grant_type = form.get("grant_type")
-            if grant_type not in (None, "password"):
-                raise ProblemError(400, "status.400", kind="unsupported-grant-type")
+        if form is not None:
             return LoginRequest.model_validate(
                 {"username": form.get("username"), "password": form.get("password")}
             )
         return LoginRequest.model_validate_json(await request.body())
     except ValidationError as exc:
         raise InvalidInput(field_errors(exc.errors(), ("body",))) from None
+
+
+# RFC 6749 §5.1: a token answer is never cached.
+_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+def _oauth_error(problem: grant.OAuthProblem) -> JSONResponse:
+    """An OAuth2 token error as RFC 6749 §5.2 words it, which OAuth2 libraries read."""
+    body = OAuthError.model_validate(
+        {"error": problem.error, "error_description": problem.description}
+    )
+    return JSONResponse(
+        body.model_dump(),
+        status_code=problem.status,
+        headers={**problem.headers, **_NO_STORE},
+    )
+
+
+async def _client_token(
+    request: Request, form: FormData, session: SessionDep, throttle: Any, ip: str
+) -> JSONResponse:
+    fields = {key: value for key, value in form.items() if isinstance(value, str)}
+    try:
+        credentials = grant.credentials_of(fields, request.headers.get("authorization"))
+        issued = await grant.grant_client_token(
+            session, credentials, fields.get("scope"), throttle=throttle, client_ip=ip
+        )
+    except grant.OAuthProblem as problem:
+        return _oauth_error(problem)
+    return JSONResponse(issued.model_dump(), headers=_NO_STORE)
 
 
 # A staff login that needs its second factor answers 401 problem+json (kind `mfa-required`, or
@@ -100,6 +154,22 @@ _LOGIN_RESPONSES: dict[int | str, dict[str, Any]] = {
 _REFUSED: dict[int | str, dict[str, Any]] = {
     401: {"description": "A wrong code, or a challenge or token that is unknown, used or expired."}
 }
+# The client-credentials grant answers its errors as OAuth2 does (RFC 6749 §5.2).
+_OAUTH_ERRORS: dict[int | str, dict[str, Any]] = {
+    400: {
+        "description": "Client credentials: `invalid_request`, `invalid_scope` or"
+        " `unsupported_grant_type` (RFC 6749 §5.2).",
+        "model": OAuthError,
+    },
+    401: {
+        "description": _LOGIN_RESPONSES[401]["description"] + " Client credentials:"
+        " `invalid_client`, with `WWW-Authenticate: Basic` when the client used HTTP Basic.",
+        "content": {
+            **_LOGIN_RESPONSES[401]["content"],
+            "application/json": {"schema": {"$ref": "#/components/schemas/OAuthError"}},
+        },
+    },
+}
 
 
 def _second_factor_due(pending: MfaPending) -> ProblemError:
@@ -119,7 +189,10 @@ def _second_factor_due(pending: MfaPending) -> ProblemError:
 
 
 @router.post(
-    "/token", operation_id="auth-token", openapi_extra=_LOGIN_BODY, responses=_LOGIN_RESPONSES
+    "/token",
+    operation_id="auth-token",
+    openapi_extra=_LOGIN_BODY,
+    responses={**_LOGIN_RESPONSES, **_OAUTH_ERRORS},
 )
 async def token(
     request: Request,
@@ -128,14 +201,26 @@ async def token(
     throttle: LoginThrottleDep,
     ip: ClientIP,
     user_agent: Annotated[str | None, Header()] = None,
-) -> TokenPair:
+) -> TokenPair | ClientToken:
     """Log in with a username and password; returns an access and a refresh token.
 
     Staff with MFA (or all staff, when the service requires it) get a 401 problem with
     `mfa_required: true` and a `challenge` instead: finish with `POST /auth/mfa`.
     Repeated failures lock the account or the client for a while (429 with `Retry-After`).
+
+    An API client sends the form with `grant_type=client_credentials` (RFC 6749 §4.4) and
+    gets a short-lived access token of its scopes, without a refresh token.
     """
-    credentials = await _login_request(request)
+    form = await _form(request)
+    grant_type = form.get("grant_type") if form is not None else None
+    if grant_type == "client_credentials":
+        assert form is not None
+        return await _client_token(request, form, session, throttle, ip)  # type: ignore[return-value]
+    if grant_type not in (None, "password"):
+        return _oauth_error(  # type: ignore[return-value]
+            grant.OAuthProblem("unsupported_grant_type", "password or client_credentials")
+        )
+    credentials = await _login_request(request, form)
     result = await auth.log_in(
         session,
         credentials.username,

@@ -278,6 +278,27 @@ class LoginThrottle:
             await self.store.clear(key)
 
 
+class RequestRate:
+    """At most `limit` requests a minute per caller (an API client), counted in the throttle's
+    store: shared by every worker through Redis, and failing open with it."""
+
+    window_seconds = 60
+
+    def __init__(self, store: ThrottleStore, limit: int) -> None:
+        self.store = store
+        self.limit = limit
+
+    async def count(self, caller: str) -> None:
+        """Count one request; 429 with `Retry-After` past the limit of the current minute."""
+        if await self.store.add_failure("rate:" + caller, self.window_seconds) > self.limit:
+            raise ProblemError(
+                429,
+                "status.429",
+                kind="rate-limited",
+                headers={"Retry-After": str(self.window_seconds)},
+            )
+
+
 def _account_key(username: str) -> str:
     # Hashed: usernames of pupils are personal data and need not sit in Redis in clear.
     return "account:" + hashlib.sha256(username.encode()).hexdigest()[:32]
@@ -361,5 +382,11 @@ def _client_ip(request: Request) -> str:
     return client_ip(request, get_settings().trusted_proxies)
 
 
+def _request_rate(request: Request) -> RequestRate:
+    throttle: LoginThrottle = request.app.state.login_throttle
+    return RequestRate(throttle.store, get_settings().client_requests_per_minute)
+
+
 LoginThrottleDep = Annotated[LoginThrottle, Depends(login_throttle)]
+RequestRateDep = Annotated[RequestRate, Depends(_request_rate)]
 ClientIP = Annotated[str, Depends(_client_ip)]

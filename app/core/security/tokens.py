@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 import uuid
@@ -11,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 from jose import JWTError, jwt
 
 from app.core.roles import ROLE_LEVEL, Role
@@ -47,6 +49,20 @@ class TokenSubject:
     academy_id: uuid.UUID | None
 
 
+@dataclass(frozen=True, slots=True)
+class ClientClaims:
+    """What a client-credentials token says: which API client, with which scopes."""
+
+    client_id: uuid.UUID
+    scopes: frozenset[str]
+
+
+# The claim that tells an API client's token from a person's: without it a client's token
+# could never pass for a login (it has no `sid` nor `role`), and with it a person's token is
+# never taken for a client's.
+CLIENT_TOKEN_USE = "client_credentials"  # noqa: S105 - a claim value, no secret
+
+
 class TokenCodec:
     """Signs and verifies access tokens with the configured algorithm and keys."""
 
@@ -77,6 +93,28 @@ class TokenCodec:
             "province_id": _str_or_none(subject.province_id),
             "academy_id": _str_or_none(subject.academy_id),
             "sid": str(session_id),
+        }
+        return self._signed(claims, now, lifetime)
+
+    def issue_client_token(
+        self, client_id: uuid.UUID, scopes: frozenset[str], now: datetime | None = None
+    ) -> IssuedAccessToken:
+        """A short-lived token of an API client (RFC 6749 §4.4): no session, no refresh."""
+        now = now or datetime.now(UTC)
+        lifetime = timedelta(minutes=self._settings.client_token_minutes)
+        claims: dict[str, Any] = {
+            "sub": str(client_id),
+            "client_id": str(client_id),
+            "token_use": CLIENT_TOKEN_USE,
+            "scope": " ".join(sorted(scopes)),
+        }
+        return self._signed(claims, now, lifetime)
+
+    def _signed(
+        self, claims: dict[str, Any], now: datetime, lifetime: timedelta
+    ) -> IssuedAccessToken:
+        """The claims with their id, times, issuer and audience, signed with the current key."""
+        claims |= {
             "jti": uuid.uuid4().hex,
             "iat": int(now.timestamp()),
             "exp": int((now + lifetime).timestamp()),
@@ -87,7 +125,41 @@ class TokenCodec:
         token = jwt.encode(claims, self._signing_key, algorithm=self._algorithm, headers=headers)
         return IssuedAccessToken(token=token, expires_in=int(lifetime.total_seconds()))
 
+    def decode_client_token(self, token: str) -> ClientClaims:
+        """An API client's token, verified like any other; a person's token is refused."""
+        claims = self._verified(token)
+        try:
+            if claims.get("token_use") != CLIENT_TOKEN_USE:
+                raise InvalidToken("not a client's token")
+            return ClientClaims(
+                client_id=uuid.UUID(claims["client_id"]),
+                scopes=frozenset(str(claims["scope"]).split()),
+            )
+        except (KeyError, ValueError, TypeError) as exc:
+            raise InvalidToken(str(exc)) from exc
+
+    def public_jwks(self) -> list[dict[str, str]]:
+        """The verifying keys as JSON Web Keys (RFC 7517), by kid; none under HS256, whose key
+        is a shared secret."""
+        if self._algorithm != "RS256":
+            return []
+        return [_jwk(kid, pem) for kid, pem in sorted(self._verifying_keys.items())]
+
     def decode_access_token(self, token: str) -> AccessClaims:
+        claims = self._verified(token)
+        try:
+            if "token_use" in claims:
+                raise InvalidToken("an API client's token is no login")
+            return AccessClaims(
+                user_id=uuid.UUID(claims["sub"]),
+                session_id=uuid.UUID(claims["sid"]),
+                role=Role(claims["role"]),
+            )
+        except (KeyError, ValueError, TypeError) as exc:
+            raise InvalidToken(str(exc)) from exc
+
+    def _verified(self, token: str) -> dict[str, Any]:
+        """The claims of a token signed by one of our keys, for us, and not expired."""
         try:
             header = jwt.get_unverified_header(token)
             # Only the configured algorithm, never the one the token asks for.
@@ -113,11 +185,7 @@ class TokenCodec:
                     "leeway": CLOCK_LEEWAY_SECONDS,
                 },
             )
-            return AccessClaims(
-                user_id=uuid.UUID(claims["sub"]),
-                session_id=uuid.UUID(claims["sid"]),
-                role=Role(claims["role"]),
-            )
+            return claims
         except (JWTError, KeyError, ValueError, TypeError) as exc:
             raise InvalidToken(str(exc)) from exc
 
@@ -148,3 +216,23 @@ def _public_pem(private_pem: str) -> str:
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         .decode()
     )
+
+
+def _jwk(kid: str, public_pem: str) -> dict[str, str]:
+    key = serialization.load_pem_public_key(public_pem.encode())
+    if not isinstance(key, rsa.RSAPublicKey):
+        raise ValueError(f"key {kid} is not an RSA key")
+    numbers = key.public_numbers()
+    return {
+        "kty": "RSA",
+        "use": "sig",
+        "alg": "RS256",
+        "kid": kid,
+        "n": _base64url(numbers.n),
+        "e": _base64url(numbers.e),
+    }
+
+
+def _base64url(number: int) -> str:
+    raw = number.to_bytes((number.bit_length() + 7) // 8, "big")
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()

@@ -1,0 +1,1 @@
+"""Integrators: API clients of a unit of the tree, their client-credentials tokens and scopes."""
