@@ -52,13 +52,6 @@ class Semester:
         return datetime.combine(min(day, self.today), time(hour), tzinfo=UTC)
 
 
-def semester_of(year: int, today: date) -> Semester:
-    """September to January is the first semester, as the school calendar has it."""
-    if today.month >= 9 or today.month == 1:
-        return Semester(1, date(year, 9, 1), today)
-    return Semester(2, date(year + 1, 2, 1), today)
-
-
 def _status(weights: tuple[tuple[TestStatus, float], ...], draw: float) -> TestStatus:
     for status, weight in weights:
         if draw < weight:
