@@ -15,6 +15,7 @@ from app.assessment import marks as assessment
 from app.assessment.models import TestKind
 from app.assessment.schemas import MarkIn, TestIn, TestOut
 from app.core.security.principal import Principal
+from app.demo.calendar import first_day
 
 
 async def semester_of(session: AsyncSession, day: date) -> int:
@@ -41,8 +42,8 @@ async def marked_test(
 def enrolments(
     pupils: Iterable[Pupil], school_class: SchoolClass, left_on: date | None = None
 ) -> list[Enrolment]:
-    """The pupils in the class from the first of September of its year (until `left_on`)."""
-    start = date(school_class.school_year, 9, 1)
+    """The pupils in the class from the first day of its year (until `left_on`)."""
+    start = first_day(school_class.school_year)
     return [
         Enrolment(
             pupil_id=p.id,

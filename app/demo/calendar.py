@@ -58,9 +58,14 @@ def demo_calendar(year: int) -> SchoolYearIn:
     )
 
 
+def first_day(year: int) -> date:
+    """The first day of classes of `year` in the demo calendar."""
+    return demo_calendar(year).semesters[0].starts_on
+
+
 def demo_year_of(day: date) -> int:
     """The demo year under way on `day`: the one begun last by then."""
-    begun = demo_calendar(day.year).semesters[0].starts_on <= day
+    begun = first_day(day.year) <= day
     return day.year if begun else day.year - 1
 
 
