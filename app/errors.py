@@ -14,7 +14,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.core.db.faults import RETRY_AFTER_SECONDS, bad_value, database_unreachable
+from app.core.db.faults import RETRY_AFTER_SECONDS, bad_value, database_unreachable, refusal
 from app.core.middleware import REQUEST_ID_HEADER, current_request_id
 from app.i18n import translate
 
@@ -165,6 +165,10 @@ async def _validation(request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _integrity(request: Request, exc: Exception) -> JSONResponse:
+    named = refusal(exc)
+    if named is not None:  # a rule the database keeps: a closed year, a closed school
+        kind, key = named
+        return problem_response(request, 409, kind=kind, detail=translate(key))
     # A race that the service's own checks could not see (two writers, one unique key).
     log.info("integrity error turned into 409: %s", type(getattr(exc, "orig", exc)).__name__)
     return problem_response(request, 409, kind="conflict", detail=translate("error.conflict"))

@@ -385,6 +385,46 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Ce numéro PPR est déjà enregistré.",
         "ar": "رقم التأجير هذا مسجل من قبل.",
     },
+    "years.exists": {
+        "en": "This school year has already been planned.",
+        "fr": "Cette année scolaire est déjà planifiée.",
+        "ar": "هذه السنة الدراسية مبرمجة من قبل.",
+    },
+    "years.started": {
+        "en": "This school year has started: its calendar can no longer be corrected.",
+        "fr": "Cette année scolaire a commencé : son calendrier ne peut plus être corrigé.",
+        "ar": "انطلقت هذه السنة الدراسية: لم يعد بالإمكان تصحيح جدولها الزمني.",
+    },
+    "years.not_closable": {
+        "en": "Only a past school year, started and followed by another, can be closed.",
+        "fr": "Seule une année passée, commencée puis suivie d'une autre, peut être clôturée.",
+        "ar": "لا يمكن إغلاق إلا سنة دراسية منصرمة، انطلقت ثم تلتها سنة أخرى.",
+    },
+    "years.not_ended": {
+        "en": "This school year has not ended yet.",
+        "fr": "Cette année scolaire n'est pas encore terminée.",
+        "ar": "لم تنته هذه السنة الدراسية بعد.",
+    },
+    "years.closed": {
+        "en": "This school year is closed: its records can no longer change.",
+        "fr": "Cette année scolaire est clôturée : ses données ne peuvent plus changer.",
+        "ar": "هذه السنة الدراسية مغلقة: لم يعد بالإمكان تغيير معطياتها.",
+    },
+    "years.not_open": {
+        "en": "Classes can be opened only in the current or a planned school year.",
+        "fr": "Les classes ne s'ouvrent que dans l'année en cours ou une année planifiée.",
+        "ar": "لا تفتح الأقسام إلا في السنة الجارية أو في سنة مبرمجة.",
+    },
+    "schools.closed": {
+        "en": "This school is closed: it takes no new enrolment.",
+        "fr": "Cet établissement est fermé : il n'accepte plus d'inscription.",
+        "ar": "هذه المؤسسة مغلقة: لا تقبل تسجيلات جديدة.",
+    },
+    "schools.code_taken": {
+        "en": "A school already has this code.",
+        "fr": "Un établissement porte déjà ce code.",
+        "ar": "هذا الرمز مستعمل من طرف مؤسسة أخرى.",
+    },
     "error.no_current_year": {
         "en": "No school year is open yet.",
         "fr": "Aucune année scolaire n'est encore ouverte.",

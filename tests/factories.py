@@ -12,7 +12,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.academics.calendar import school_today, school_year_rows
+from app.academics import years
+from app.academics.calendar import school_today
 from app.academics.models import (
     Enrolment,
     Gender,
@@ -22,11 +23,13 @@ from app.academics.models import (
     Subject,
     TeachingAssignment,
 )
+from app.academics.schemas import SchoolYearIn
 from app.accounts.models import AuthSession, RefreshToken, User
 from app.assessment.models import ClassTest, Mark, TestKind, TestStatus
 from app.core.roles import Role, StaffTitle
 from app.core.security.passwords import hash_password
 from app.core.security.tokens import TokenSubject, get_token_codec, hash_refresh_token
+from app.demo.calendar import demo_calendar, demo_year_of
 from app.exams.models import ExamDecision, ExamKind, ExamResult, ExamSession
 from app.family.models import GuardianLink, Kinship
 from app.integrations.clients import new_client_secret, secret_digest
@@ -188,17 +191,22 @@ async def build_world(session: AsyncSession) -> World:
 
 
 def current_school_year_number() -> int:
-    today = school_today()
-    return today.year if today.month >= 9 else today.year - 1
+    """The year under way today in the demo ministry's calendar, which the tests follow."""
+    return demo_year_of(school_today())
+
+
+async def open_school_year(session: AsyncSession, calendar: SchoolYearIn) -> int:
+    """A year planned with these dates and started, as the ministry does over HTTP."""
+    await years.plan_school_year(session, calendar)
+    await years.start_school_year(session, calendar.year)
+    return calendar.year
 
 
 async def ensure_current_year(session: AsyncSession) -> int:
     """The current school year (created once per test; migrations ship none)."""
     year = current_school_year_number()
-    existing = await session.get(SchoolYear, year)
-    if existing is None:
-        session.add_all(school_year_rows(year, is_current=True))
-        await session.flush()
+    if await session.get(SchoolYear, year) is None:
+        await open_school_year(session, demo_calendar(year))
     return year
 
 

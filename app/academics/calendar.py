@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ScalarSelect, select
+from sqlalchemy import ColumnElement, ScalarSelect, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from app.academics.models import SchoolYear, Semester
 from app.errors import ProblemError, invalid
@@ -51,23 +52,16 @@ def week_days(iso_week: str | None) -> list[date]:
     return [monday + timedelta(days=offset) for offset in range(7)]
 
 
-def school_year_rows(year: int, *, is_current: bool) -> tuple[SchoolYear, Semester, Semester]:
-    """A school year with its two semesters (1 September – 31 January, 1 February –
-    30 June), ready to add to a session."""
-    return (
-        SchoolYear(
-            year=year,
-            starts_on=date(year, 9, 1),
-            ends_on=date(year + 1, 6, 30),
-            is_current=is_current,
-        ),
-        Semester(
-            school_year=year, number=1, starts_on=date(year, 9, 1), ends_on=date(year + 1, 1, 31)
-        ),
-        Semester(
-            school_year=year,
-            number=2,
-            starts_on=date(year + 1, 2, 1),
-            ends_on=date(year + 1, 6, 30),
-        ),
+def year_start(year: ColumnElement[int] | InstrumentedAttribute[int]) -> ScalarSelect[date]:
+    """The first day of a row's school year, as the ministry set it, as a sub-select."""
+    return select(SchoolYear.starts_on).where(SchoolYear.year == year).scalar_subquery()
+
+
+async def semester_on(session: AsyncSession, year: int, day: date) -> int:
+    """The semester of `year` under way on `day`: the last begun by then (the first before)."""
+    begun = await session.scalar(
+        select(func.max(Semester.number)).where(
+            Semester.school_year == year, Semester.starts_on <= day
+        )
     )
+    return begun or 1

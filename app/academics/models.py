@@ -9,6 +9,7 @@ import uuid
 from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from sqlalchemy import (
     CheckConstraint,
@@ -28,7 +29,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from app.core.db.base import Base, Timestamps, UUIDPrimaryKey, checked
 from app.organisation.models import Cycle
@@ -64,6 +65,10 @@ class SchoolYear(Timestamps, Base):
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     is_current: Mapped[bool] = mapped_column(default=False, server_default="false")
+    # Planned until the ministry starts it; closed (its marks and roll calls frozen, by the
+    # database: `school_year_is_closed`) after its end.
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Semester(Base):
@@ -81,6 +86,48 @@ class Semester(Base):
     number: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     starts_on: Mapped[date]
     ends_on: Mapped[date]
+
+
+class CalendarPeriod(UUIDPrimaryKey):
+    """Days of a school year set by the ministry (`academy_id` NULL) or by an academy for its
+    region; an academy's row may replace one of the ministry's (`replaces_id`), its dates
+    shifted inside the year. Both days are included."""
+
+    school_year: Mapped[int] = mapped_column(
+        SmallInteger, ForeignKey("school_years.year", ondelete="CASCADE")
+    )
+    academy_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("academies.id", ondelete="CASCADE"), index=True
+    )
+    name_fr: Mapped[str] = mapped_column(String(120))
+    name_ar: Mapped[str] = mapped_column(String(120))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+
+    __tablename__: str
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Any, ...]:  # noqa: N805  (a class attribute, per class)
+        return (
+            CheckConstraint("starts_on <= ends_on", name="dates_ordered"),
+            Index(f"ix_{cls.__tablename__}_year", "school_year", "starts_on"),
+        )
+
+    @declared_attr
+    def replaces_id(cls) -> Mapped[uuid.UUID | None]:  # noqa: N805  (its own table's rows)
+        return mapped_column(ForeignKey(f"{cls.__tablename__}.id", ondelete="CASCADE"), index=True)
+
+
+class Holiday(CalendarPeriod, Base):
+    """A school holiday (عطلة): no classes."""
+
+    __tablename__ = "school_holidays"
+
+
+class ExamPeriod(CalendarPeriod, Base):
+    """A period of exams (local, regional or national)."""
+
+    __tablename__ = "exam_periods"
 
 
 class Level(Base):

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Annotated, ClassVar
+from enum import StrEnum
+from typing import Annotated, ClassVar, Literal
 
 from fastapi import Query
 from pydantic import Field, model_validator
@@ -103,6 +104,12 @@ class ClassIn(Schema):
     level_code: str = Field(max_length=8, examples=["2BAC"])
     stream_code: str | None = Field(default=None, max_length=12, examples=["SPF"])
     name: str = Field(min_length=1, max_length=32, examples=["2BACSPF-1"])
+    school_year: int | None = Field(
+        default=None,
+        ge=2000,
+        le=2100,
+        description="The current year when absent; a planned year to prepare the next one.",
+    )
 
 
 class ClassPatch(Patch):
@@ -326,3 +333,101 @@ class TeacherImportReport(Schema):
     unchanged: int
     activation_codes: list[NewTeacherCode]
     errors: list[ImportRowError] = Field(description="Empty when the import succeeded.")
+
+
+# ---- school years and their calendar --------------------------------------------------------
+
+
+class YearStatus(StrEnum):
+    PLANNED = "planned"  # set by the ministry, not started: its dates may still be corrected
+    CURRENT = "current"  # the year every "this year" means
+    PAST = "past"  # started, then followed by the next one; still open to late work
+    CLOSED = "closed"  # after its end: its marks and roll calls are frozen
+
+
+class PeriodIn(Schema):
+    """A holiday or an exam period, both days included."""
+
+    name_fr: str = Field(min_length=1, max_length=120, examples=["Vacances de mi-année"])
+    name_ar: str = Field(min_length=1, max_length=120, examples=["عطلة منتصف السنة"])
+    starts_on: date
+    ends_on: date
+
+
+class RegionalPeriodIn(PeriodIn):
+    replaces_id: uuid.UUID | None = Field(
+        default=None, description="The ministry's period this one shifts for the region."
+    )
+
+
+class SemesterDatesIn(Schema):
+    starts_on: date
+    ends_on: date
+
+
+class SchoolYearCalendarIn(Schema):
+    """The ministry's calendar of a year: its two semesters, holidays and exam periods."""
+
+    semesters: list[SemesterDatesIn] = Field(min_length=2, max_length=2)
+    holidays: list[PeriodIn] = Field(default_factory=list, max_length=60)
+    exam_periods: list[PeriodIn] = Field(default_factory=list, max_length=60)
+
+
+class SchoolYearIn(SchoolYearCalendarIn):
+    year: int = Field(ge=2000, le=2100, description="The year it starts in: 2027 for 2027/2028.")
+
+
+class RegionalCalendarIn(Schema):
+    """An academy's own holidays and exam periods for a year, in place of any it set before."""
+
+    holidays: list[RegionalPeriodIn] = Field(default_factory=list, max_length=60)
+    exam_periods: list[RegionalPeriodIn] = Field(default_factory=list, max_length=60)
+
+
+class PeriodOut(Schema):
+    id: uuid.UUID
+    name_fr: str
+    name_ar: str
+    starts_on: date
+    ends_on: date
+    academy_id: uuid.UUID | None = Field(description="Null when the ministry set it.")
+    replaces_id: uuid.UUID | None
+
+
+class SemesterOut(Schema):
+    number: int
+    starts_on: date
+    ends_on: date
+
+
+class SchoolYearOut(Schema):
+    """A year with the calendar the caller's region follows (the ministry's, for the ministry)."""
+
+    year: int
+    starts_on: date
+    ends_on: date
+    status: YearStatus
+    started_at: datetime | None
+    closed_at: datetime | None
+    semesters: list[SemesterOut]
+    holidays: list[PeriodOut]
+    exam_periods: list[PeriodOut]
+
+
+class ClassCopyIn(Schema):
+    from_year: int = Field(ge=2000, le=2100, examples=[2026])
+    to_year: int = Field(ge=2000, le=2100, examples=[2027])
+
+
+class ClassCopyRow(Schema):
+    name: str
+    status: Literal["created", "exists"]
+    class_id: uuid.UUID
+
+
+class ClassCopyReport(Schema):
+    """One line per class of `from_year`: created in `to_year`, or there already."""
+
+    created: int
+    existing: int
+    rows: list[ClassCopyRow]

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, true, update
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_school_year, current_year, school_today
@@ -17,6 +18,7 @@ from app.academics.models import (
     Level,
     Pupil,
     SchoolClass,
+    SchoolYear,
     Stream,
     Subject,
     TeachingAssignment,
@@ -25,6 +27,9 @@ from app.academics.models import (
 from app.academics.schemas import (
     AssignmentIn,
     AssignmentOut,
+    ClassCopyIn,
+    ClassCopyReport,
+    ClassCopyRow,
     ClassIn,
     ClassPatch,
     PupilIn,
@@ -33,12 +38,17 @@ from app.academics.schemas import (
     SchoolPupilOut,
     SlotIn,
     SlotOut,
+    YearStatus,
 )
+from app.academics.years import year_status
 from app.accounts.models import User
 from app.core.listing import found
 from app.core.roles import Role
 from app.core.security.principal import Principal
 from app.errors import Conflict, NotFound, ProblemError, invalid
+
+# A year whose classes a school may still open.
+OPEN_FOR_CLASSES = (YearStatus.CURRENT, YearStatus.PLANNED)
 
 # A table of school rows: each has an id and the school it belongs to.
 SchoolRow = TypeVar("SchoolRow", Pupil, TeachingAssignment, TimetableSlot)
@@ -79,8 +89,10 @@ async def class_of_school(
 # ---- classes -------------------------------------------------------------------------------
 
 
-async def list_classes(session: AsyncSession, principal: Principal) -> list[SchoolClassOut]:
-    """This year's classes with their pupil counts."""
+async def list_classes(
+    session: AsyncSession, principal: Principal, year: int | None = None
+) -> list[SchoolClassOut]:
+    """A year's classes (this year's by default) with their pupil counts."""
     counts = (
         select(Enrolment.class_id, func.count().label("pupils"))
         .where(Enrolment.school_id == _school(principal), Enrolment.left_on.is_(None))
@@ -92,7 +104,8 @@ async def list_classes(session: AsyncSession, principal: Principal) -> list[Scho
         .outerjoin(Stream, Stream.id == SchoolClass.stream_id)
         .outerjoin(counts, counts.c.class_id == SchoolClass.id)
         .where(
-            SchoolClass.school_id == _school(principal), SchoolClass.school_year == current_year()
+            SchoolClass.school_id == _school(principal),
+            SchoolClass.school_year == (current_year() if year is None else year),
         )
         .order_by(SchoolClass.name)
     )
@@ -116,7 +129,7 @@ async def create_class(session: AsyncSession, principal: Principal, new: ClassIn
         )
         if stream_id is None:
             raise invalid("body.stream_code", "not a stream of this level", "unknown_stream")
-    year = await current_school_year(session)
+    year = await open_for_classes(session, new.school_year)
     taken = await session.scalar(
         select(SchoolClass.id).where(
             SchoolClass.school_id == _school(principal),
@@ -137,6 +150,78 @@ async def create_class(session: AsyncSession, principal: Principal, new: ClassIn
     await session.flush()
     await session.refresh(school_class)
     return _class_out(school_class, new.stream_code, 0)
+
+
+async def open_for_classes(session: AsyncSession, year: int | None) -> int:
+    """The year classes may be opened in: the current one (when None), or one planned."""
+    if year is None:
+        return await current_school_year(session)
+    school_year = await session.get(SchoolYear, year)
+    if school_year is None or year_status(school_year) not in OPEN_FOR_CLASSES:
+        raise ProblemError(409, "years.not_open", kind="school-year-not-open")
+    return year
+
+
+async def copy_classes(
+    session: AsyncSession, principal: Principal, copy: ClassCopyIn
+) -> ClassCopyReport:
+    """Open in `to_year` the active classes the school had in `from_year` (same names, levels
+    and streams); those already there are left as they are, so a replay changes nothing."""
+    to_year = await open_for_classes(session, copy.to_year)
+    school_id = _school(principal)
+    source = (
+        await session.execute(
+            select(SchoolClass.name, SchoolClass.level_code, SchoolClass.stream_id).where(
+                SchoolClass.school_id == school_id,
+                SchoolClass.school_year == copy.from_year,
+                SchoolClass.is_active,
+            )
+        )
+    ).all()
+    names = [row.name for row in source]
+    existing = set(
+        await session.scalars(
+            select(SchoolClass.name).where(
+                SchoolClass.school_id == school_id,
+                SchoolClass.school_year == to_year,
+                SchoolClass.name.in_(names),
+            )
+        )
+    )
+    if source:
+        await session.execute(
+            insert(SchoolClass)
+            .values(
+                [
+                    {
+                        "id": uuid.uuid4(),
+                        "school_id": school_id,
+                        "school_year": to_year,
+                        **row._asdict(),
+                    }
+                    for row in source
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["school_id", "school_year", "name"])
+        )
+    copied = await session.execute(
+        select(SchoolClass.name, SchoolClass.id)
+        .where(
+            SchoolClass.school_id == school_id,
+            SchoolClass.school_year == to_year,
+            SchoolClass.name.in_(names),
+        )
+        .order_by(SchoolClass.name)
+    )
+    rows = [
+        ClassCopyRow(name=name, class_id=id_, status="exists" if name in existing else "created")
+        for name, id_ in copied
+    ]
+    return ClassCopyReport(
+        created=sum(r.status == "created" for r in rows),
+        existing=sum(r.status == "exists" for r in rows),
+        rows=rows,
+    )
 
 
 async def update_class(

@@ -9,16 +9,18 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.academics.calendar import current_school_year, semester_on
 from app.academics.models import Enrolment, Pupil, SchoolClass, Subject
 from app.assessment import marks as assessment
 from app.assessment.models import TestKind
 from app.assessment.schemas import MarkIn, TestIn, TestOut
 from app.core.security.principal import Principal
+from app.demo.calendar import first_day
 
 
-def semester_of(day: date) -> int:
-    """The semester a school day falls in: September to January is the first."""
-    return 1 if day.month >= 9 or day.month == 1 else 2
+async def semester_of(session: AsyncSession, day: date) -> int:
+    """The semester of the current year under way on a school day, as the calendar has it."""
+    return await semester_on(session, await current_school_year(session), day)
 
 
 async def marked_test(
@@ -40,8 +42,8 @@ async def marked_test(
 def enrolments(
     pupils: Iterable[Pupil], school_class: SchoolClass, left_on: date | None = None
 ) -> list[Enrolment]:
-    """The pupils in the class from the first of September of its year (until `left_on`)."""
-    start = date(school_class.school_year, 9, 1)
+    """The pupils in the class from the first day of its year (until `left_on`)."""
+    start = first_day(school_class.school_year)
     return [
         Enrolment(
             pupil_id=p.id,

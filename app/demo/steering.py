@@ -95,7 +95,12 @@ async def _teacher_work(
     """2AP-1: a submitted test (published below); 4AP-1: a draft 15 days old, half marked,
     which makes the teacher late. Three roll calls per class."""
     today = school_today()
-    first = (TestKind.TEST_1, semester_of(today), today - timedelta(days=15), "Contrôle 1")
+    first = (
+        TestKind.TEST_1,
+        await semester_of(session, today),
+        today - timedelta(days=15),
+        "Contrôle 1",
+    )
     for name, school_class in classes.items():
         group = pupils[name]
         marked = group if name == "2AP-1" else group[: len(group) // 2]

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics import lessons, transfers
-from app.academics.calendar import school_today, school_year_rows
+from app.academics.calendar import school_today
 from app.academics.models import (
     CurriculumUnit,
     Gender,
@@ -38,6 +38,7 @@ from app.attendance.models import AttendanceStatus
 from app.attendance.schemas import AttendanceMarkIn, RollCallIn
 from app.core.security.principal import Principal
 from app.demo.acts import enrolments, marked_test, semester_of
+from app.demo.calendar import open_demo_years
 from app.demo.family import seed_family
 from app.demo.history import seed_past_year
 from app.demo.names import BIRTH_PLACES, FAMILY_NAMES, FIRST_NAMES_FEMALE, FIRST_NAMES_MALE
@@ -63,20 +64,16 @@ WEEK = (
 )
 
 
-def school_year_of(day: date) -> int:
-    return day.year if day.month >= 9 else day.year - 1
-
-
 async def seed_teaching(session: AsyncSession, accounts: dict[str, User]) -> None:
     """School A's classes, pupils, teachers and a few weeks of their work."""
     rng = random.Random(2026)  # noqa: S311  (the same demo on every machine; not a secret)
     today = school_today()
-    year = await _open_school_years(session, school_year_of(today))
     school = (
         await session.execute(
             select(School).where(School.id == accounts["teacher.demo@taalim.ma"].school_id)
         )
     ).scalar_one()
+    year = await open_demo_years(session, school.academy_id, today)
     subjects = {
         s.code: s
         for s in await session.scalars(select(Subject).where(Subject.code.in_(["MATH", "FR"])))
@@ -122,13 +119,6 @@ def _link_demo_parent(session: AsyncSession, parent: User, pupils: dict[str, lis
     session.add_all(
         GuardianLink.verified(parent.id, child.id, Kinship.FATHER) for child in children
     )
-
-
-async def _open_school_years(session: AsyncSession, current: int) -> int:
-    for year in (current - 1, current):
-        session.add_all(school_year_rows(year, is_current=year == current))
-    await session.flush()
-    return current
 
 
 async def _enrol_pupils(
@@ -241,7 +231,7 @@ async def _teacher_work(
     today: date,
 ) -> None:
     """Tests and marks, two roll calls and three lesson-log entries per class."""
-    semester = semester_of(today)
+    semester = await semester_of(session, today)
     tests = (
         (TestKind.TEST_1, semester, today - timedelta(days=12), "Contrôle 1"),
         (TestKind.TEST_2, semester, today - timedelta(days=2), "Contrôle 2"),

@@ -88,6 +88,7 @@ NOT_OBJECTS = {
     "action": "a verb of the operation (publish, accept, close_entries...)",
     "day": "a day of a training session, under the session's own id",
     "school_code": "a school's public code: the public site is open to anyone",
+    "year": "a school year: the ministry's, the same for every unit",
 }
 # Bodies whose fields depend on each other, or that must name an object of the caller's own
 # scope: the fields that make the generated minimum valid.

@@ -33,6 +33,9 @@ NOT_TENANT_TABLES = {
     "guardian_links",
     "school_years",
     "semesters",
+    # The ministry's and the academies' holidays and exam periods: above every school.
+    "school_holidays",
+    "exam_periods",
     "levels",
     "streams",
     "subjects",

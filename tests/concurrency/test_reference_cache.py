@@ -16,11 +16,13 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from app.academics.calendar import school_today
 from app.academics.reference import ReferenceCache
 from app.core.db.runtime import asyncpg_url
+from app.demo.calendar import demo_calendar
 from app.main import create_app
 from app.settings import get_settings
 from tests.factories import FamilyWorld
 
 MARKS = "/api/v1/student/marks"
+YEARS = "/api/v1/steering/school-years"
 
 
 @asynccontextmanager
@@ -112,3 +114,43 @@ async def test_a_lost_listener_drops_everything_and_reconnects(
         assert (await client.get(MARKS, headers=student)).json()["semester"] == 2
         await _until(lambda: cache._listening)
         assert (await client.get(MARKS, headers=student)).json()["semester"] == 2
+
+
+async def test_a_year_started_over_http_is_the_current_year_in_every_process(
+    live_database: str, live_family: FamilyWorld
+) -> None:
+    year = live_family.teaching.year
+    student, central = live_family.auth("student"), live_family.auth("central_staff")
+    following = demo_calendar(year + 1).model_dump(mode="json")
+    async with AsyncExitStack() as stack:
+        _, writer = await stack.enter_async_context(_serving(live_database))
+        reader_app, reader = await stack.enter_async_context(_serving(live_database))
+        cache: ReferenceCache = reader_app.state.reference_cache
+        await _until(lambda: cache._listening)
+        assert (await reader.get(MARKS, headers=student)).json()["school_year"] == year
+        try:
+            seen = cache._generation
+            planned = await writer.post(YEARS, json=following, headers=central)
+            assert planned.status_code == 201, planned.text
+            started = await writer.post(f"{YEARS}/{year + 1}/start", headers=central)
+            assert started.status_code == 200, started.text
+            await _until(lambda: cache._generation != seen)
+            assert (await reader.get(MARKS, headers=student)).json()["school_year"] == year + 1
+        finally:
+            # The package's other tests keep their year: the committed change is undone.
+            engine = create_async_engine(asyncpg_url(live_database))
+            try:
+                async with engine.begin() as connection:
+                    await connection.execute(
+                        text("UPDATE school_years SET is_current = false WHERE year = :y"),
+                        {"y": year + 1},
+                    )
+                    await connection.execute(
+                        text("UPDATE school_years SET is_current = true WHERE year = :y"),
+                        {"y": year},
+                    )
+                    await connection.execute(
+                        text("DELETE FROM school_years WHERE year = :y"), {"y": year + 1}
+                    )
+            finally:
+                await engine.dispose()

@@ -10,6 +10,8 @@ from app.academics import structure
 from app.academics.schemas import (
     AssignmentIn,
     AssignmentOut,
+    ClassCopyIn,
+    ClassCopyReport,
     ClassIn,
     ClassPatch,
     EnrolmentIn,
@@ -18,6 +20,7 @@ from app.academics.schemas import (
     ReassignIn,
     SchoolClassOut,
     SchoolPupilOut,
+    SchoolYearQuery,
     SlotIn,
     SlotOut,
 )
@@ -32,20 +35,42 @@ GONE = status.HTTP_204_NO_CONTENT
 
 @router.get("/classes", operation_id="school-classes")
 async def list_classes(
-    principal: SchoolStaffPrincipal, session: SessionDep
+    principal: SchoolStaffPrincipal, session: SessionDep, school_year: SchoolYearQuery = None
 ) -> list[SchoolClassOut]:
-    """This year's classes with their pupil counts."""
-    return await structure.list_classes(session, principal)
+    """A year's classes (this year's unless `school_year` is given) with their pupil counts."""
+    return await structure.list_classes(session, principal, school_year)
 
 
 @router.post(
-    "/classes", operation_id="school-create-class", **duty(Duty.ORGANISATION), status_code=CREATED
+    "/classes",
+    operation_id="school-create-class",
+    **duty(
+        Duty.ORGANISATION,
+        {409: {"description": "The name is taken, or the year is neither current nor planned."}},
+    ),
+    status_code=CREATED,
 )
 async def create_class(
     new: ClassIn, principal: SchoolStaffPrincipal, session: SessionDep
 ) -> SchoolClassOut:
     """Open a class for this year."""
     return await structure.create_class(session, principal, new)
+
+
+@router.post(
+    "/classes/copy",
+    operation_id="school-copy-classes",
+    **duty(
+        Duty.ORGANISATION,
+        {409: {"description": "The year to copy into is neither current nor planned."}},
+    ),
+)
+async def copy_classes(
+    copy: ClassCopyIn, principal: SchoolStaffPrincipal, session: SessionDep
+) -> ClassCopyReport:
+    """Open last year's classes (names, levels, streams) in the new year; a class already
+    there is reported and left alone, so the copy may be run again."""
+    return await structure.copy_classes(session, principal, copy)
 
 
 @router.patch("/classes/{class_id}", operation_id="school-update-class", **duty(Duty.ORGANISATION))

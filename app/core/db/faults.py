@@ -68,3 +68,17 @@ def refused_by(error: BaseException) -> str | None:
     if isinstance(cause, asyncpg.IntegrityConstraintViolationError) and cause.constraint_name:
         return str(cause.constraint_name)
     return None
+
+
+# Rules the database enforces with triggers that name themselves as the constraint of their
+# error, and the problem each answers (409 kind, text key). A new rule enforced in the database
+# with its own name goes here, and every write path that breaks it answers the same.
+REFUSALS: dict[str, tuple[str, str]] = {
+    "school_year_closed": ("school-year-closed", "years.closed"),
+    "school_closed": ("school-closed", "schools.closed"),
+}
+
+
+def refusal(error: BaseException) -> tuple[str, str] | None:
+    """The problem (kind, text key) of a write refused by a named database rule, if any."""
+    return REFUSALS.get(refused_by(error) or "")

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, time
 
+from app.demo.calendar import first_day
 from app.demo.synthetic.copying import Row, Table
 from app.demo.synthetic.ids import id_space
 from app.demo.synthetic.people import People
@@ -191,7 +192,7 @@ class BackOffice:
             )
 
     def _agreements(self) -> Iterator[Row]:
-        start = date(self.year, 9, 1)
+        start = first_day(self.year)
         for number, (_, academy_id) in enumerate(self.academies):
             yield (
                 self.ids["agreement"](number),

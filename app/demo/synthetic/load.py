@@ -18,10 +18,10 @@ from time import perf_counter
 
 import asyncpg
 
-from app.academics.calendar import school_year_rows
 from app.core.db.runtime import connect
 from app.core.roles import Role
 from app.core.security.passwords import hash_password
+from app.demo.calendar import demo_calendar, demo_year_of
 from app.demo.synthetic.back_office import BackOffice
 from app.demo.synthetic.copying import Echo, Table, copy_table
 from app.demo.synthetic.people import (
@@ -53,7 +53,7 @@ from app.demo.synthetic.school_work import (
     TEST_COLUMNS,
     Exams,
     SchoolWork,
-    semester_of,
+    Semester,
 )
 from app.demo.synthetic.shape import Directorate, LevelRef, Reference, plan_country
 from app.demo.world import DEMO_PASSWORD
@@ -101,7 +101,8 @@ async def seed_synthetic(
                 raise DatabaseNotEmpty
             reference = await read_reference(conn)
             year = await _current_year(conn, today)
-            people, tables = await _country(reference, size, year, today)
+            semester = await _semester(conn, year, today)
+            people, tables = await _country(reference, size, year, semester)
             await _load(conn, tables, echo)
         await _analyze(conn, [t.name for t in tables], echo)
     finally:
@@ -112,12 +113,12 @@ async def seed_synthetic(
 
 
 async def _country(
-    reference: Reference, size: Size, year: int, today: date
+    reference: Reference, size: Size, year: int, semester: Semester
 ) -> tuple[People, list[Table]]:
     plan = plan_country(reference, size.seed, year, size.schools, size.pupils)
     # One hash for every account: argon2id a million times would take hours.
     people = People(plan, reference, await hash_password(DEMO_PASSWORD))
-    work = SchoolWork(people, semester_of(year, today), size.weeks)
+    work = SchoolWork(people, semester, size.weeks)
     exams = Exams(work)
     return people, [
         Table("schools", SCHOOL_COLUMNS, school_rows(plan)),
@@ -176,19 +177,33 @@ async def _current_year(conn: asyncpg.Connection, today: date) -> int:
     current = await conn.fetchval("SELECT year FROM school_years WHERE is_current")
     if current is not None:
         return int(current)
-    year = today.year if today.month >= 9 else today.year - 1
-    school_year, *semesters = school_year_rows(year, is_current=True)
+    year = demo_year_of(today)
+    calendar = demo_calendar(year)
     await conn.execute(
-        "INSERT INTO school_years (year, starts_on, ends_on, is_current) VALUES ($1, $2, $3, true)",
+        "INSERT INTO school_years (year, starts_on, ends_on, is_current, started_at)"
+        " VALUES ($1, $2, $3, true, now())",
         year,
-        school_year.starts_on,
-        school_year.ends_on,
+        calendar.semesters[0].starts_on,
+        calendar.semesters[1].ends_on,
     )
     await conn.executemany(
         "INSERT INTO semesters (school_year, number, starts_on, ends_on) VALUES ($1, $2, $3, $4)",
-        [(year, s.number, s.starts_on, s.ends_on) for s in semesters],
+        [(year, n, s.starts_on, s.ends_on) for n, s in enumerate(calendar.semesters, start=1)],
     )
     return year
+
+
+async def _semester(conn: asyncpg.Connection, year: int, today: date) -> Semester:
+    """The semester of `year` under way on `today`, as the calendar has it."""
+    row = await conn.fetchrow(
+        "SELECT number, starts_on FROM semesters WHERE school_year = $1 AND number ="
+        " (SELECT coalesce(max(number), 1) FROM semesters"
+        "  WHERE school_year = $1 AND starts_on <= $2)",
+        year,
+        today,
+    )
+    assert row is not None  # every year has its semesters
+    return Semester(row["number"], row["starts_on"], today)
 
 
 async def read_reference(conn: asyncpg.Connection) -> Reference:

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
 from app.core.roles import Role, StaffTitle
+from app.demo.calendar import first_day
 from app.demo.names import BIRTH_PLACES, FAMILY_NAMES, FIRST_NAMES_FEMALE, FIRST_NAMES_MALE
 from app.demo.synthetic.copying import Row
 from app.demo.synthetic.ids import IdOf, id_space, stream
@@ -387,9 +388,9 @@ ENROLMENT_COLUMNS = ("id", "school_id", "school_year", "pupil_id", "class_id", "
 
 
 def enrolment_rows(people: People) -> Iterator[Row]:
-    """Every pupil in one class of their school since the first of September."""
+    """Every pupil in one class of their school since the first day of the year."""
     ids, year = people.ids, people.plan.year
-    start = date(year, 9, 1)
+    start = first_day(year)
     for school_class in people.plan.classes():
         school_id = school_class.school.id
         for number in school_class.pupils():

@@ -11,6 +11,7 @@ from decimal import Decimal
 
 from app.assessment.models import TestKind, TestStatus
 from app.attendance.models import AttendanceStatus
+from app.demo.calendar import first_day
 from app.demo.synthetic.copying import Row
 from app.demo.synthetic.ids import IdOf, id_space, stream
 from app.demo.synthetic.people import People
@@ -50,13 +51,6 @@ class Semester:
 
     def moment(self, day: date, hour: int) -> datetime:
         return datetime.combine(min(day, self.today), time(hour), tzinfo=UTC)
-
-
-def semester_of(year: int, today: date) -> Semester:
-    """September to January is the first semester, as the school calendar has it."""
-    if today.month >= 9 or today.month == 1:
-        return Semester(1, date(year, 9, 1), today)
-    return Semester(2, date(year + 1, 2, 1), today)
 
 
 def _status(weights: tuple[tuple[TestStatus, float], ...], draw: float) -> TestStatus:
@@ -187,13 +181,13 @@ class SchoolWork:
         """(slot, date, start, block of the week) of the weeks before the load's week, from
         the first day of the year on."""
         monday = self.semester.today - timedelta(days=self.semester.today.weekday())
-        first_day = date(self.plan.year, 9, 1)
+        year_start = first_day(self.plan.year)
         days = []
         for week in range(self.weeks):
             start = monday - timedelta(weeks=self.weeks - week)
             for block, (weekday, starts_at) in enumerate(WEEK):
                 day = start + timedelta(days=weekday - 1)
-                if day >= first_day:
+                if day >= year_start:
                     days.append((week * len(WEEK) + block, day, starts_at, block))
         return days
 

@@ -19,7 +19,7 @@ from datetime import date, timedelta
 from sqlalchemy import ColumnElement, and_, delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.academics.calendar import current_year, school_today
+from app.academics.calendar import current_year, school_today, year_start
 from app.academics.models import Gender, Pupil
 from app.accounts.models import User
 from app.accounts.schemas import PupilRef
@@ -75,9 +75,10 @@ def year_before(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
-def medical_valid_until(certificate_on: date | None, school_year: int) -> date | None:
-    """The last day the certificate counts for a licence of `school_year`, if it ever does."""
-    if certificate_on is None or certificate_on < date(school_year, 9, 1):
+def medical_valid_until(certificate_on: date | None, year_starts_on: date) -> date | None:
+    """The last day the certificate counts for a licence of the school year that starts on
+    `year_starts_on`, if it ever does: it must date from the year."""
+    if certificate_on is None or certificate_on < year_starts_on:
         return None
     try:
         anniversary = certificate_on.replace(year=certificate_on.year + 1)
@@ -91,7 +92,7 @@ def medically_fit(day: date) -> ColumnElement[bool]:
     certificate = SportLicence.medical_certificate_on
     return and_(
         certificate.is_not(None),
-        certificate >= func.make_date(SportLicence.school_year, 9, 1),
+        certificate >= year_start(SportLicence.school_year),
         certificate > year_before(day),
         certificate <= day,
     )

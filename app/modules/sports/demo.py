@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_school_year, school_today
-from app.academics.models import Enrolment, Gender, Pupil, SchoolClass
+from app.academics.models import Enrolment, Gender, Pupil, SchoolClass, SchoolYear
 from app.accounts.models import User
 from app.accounts.users import NewAccount, create_account
 from app.core.roles import Role, StaffTitle
@@ -106,7 +106,8 @@ async def seed_sports(
 
 async def _certificate_day(session: AsyncSession) -> date:
     """A certificate of this school year, a few weeks old when possible."""
-    start = date(await current_school_year(session), 9, 1)
+    start = await session.scalar(select(SchoolYear.starts_on).where(SchoolYear.is_current))
+    assert start is not None  # the demo world opened its year first
     return max(start, school_today() - timedelta(days=21))
 
 
@@ -175,13 +176,14 @@ async def _tronc_commun(
     ]
     session.add_all(pupils)
     await session.flush()
+    first_day = await session.get_one(SchoolYear, year)
     session.add_all(
         Enrolment(
             pupil_id=p.id,
             class_id=school_class.id,
             school_id=school_id,
             school_year=year,
-            enrolled_on=date(year, 9, 1),
+            enrolled_on=first_day.starts_on,
         )
         for p in pupils
     )

@@ -12,7 +12,7 @@ from sqlalchemy import Select, delete, exists, func, insert, select
 from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.academics.calendar import current_school_year, school_today
+from app.academics.calendar import current_school_year, school_today, year_start
 from app.academics.models import Pupil
 from app.core.listing import found_row, page_of, where_given
 from app.core.pagination import PageRequest
@@ -52,6 +52,7 @@ def _licences(today: date) -> Select[*tuple[Any, ...]]:
         Pupil,
         _licence_codes().label("codes"),
         medically_fit(today).label("fit"),
+        year_start(SportLicence.school_year).label("year_starts_on"),
     ).join(Pupil, Pupil.id == SportLicence.pupil_id)
 
 
@@ -64,9 +65,7 @@ def _licence_out(row: Any) -> LicenceOut:
         birth_date=pupil.birth_date,
         discipline_codes=row.codes or [],
         medically_fit=row.fit,
-        medical_valid_until=medical_valid_until(
-            licence.medical_certificate_on, licence.school_year
-        ),
+        medical_valid_until=medical_valid_until(licence.medical_certificate_on, row.year_starts_on),
     )
 
 

@@ -39,9 +39,11 @@ def test_category_and_medical_rules() -> None:
     assert category_for(date(2012, 1, 1), 2026) == "cadets"  # 15
     assert category_for(date(2011, 6, 1), 2026) == "cadets"  # 16
     assert category_for(date(2010, 6, 1), 2026) == "juniors"  # 17
-    assert medical_valid_until(date(2026, 9, 10), 2026) == date(2027, 9, 9)
-    assert medical_valid_until(date(2026, 8, 31), 2026) is None  # before the school year
-    assert medical_valid_until(None, 2026) is None
+    # A year the ministry started on 1 October, as in 2021-22.
+    start = date(2026, 10, 1)
+    assert medical_valid_until(date(2026, 10, 10), start) == date(2027, 10, 9)
+    assert medical_valid_until(date(2026, 9, 30), start) is None  # before the school year
+    assert medical_valid_until(None, start) is None
 
 
 async def test_association_licences_and_team(client: httpx.AsyncClient, boys: FamilyWorld) -> None:

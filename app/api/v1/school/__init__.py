@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Depends
 
 from app.academics.routes import imports, structure, transfers
+from app.academics.routes.years import calendar_route
 from app.accounts.guards import duty, school_staff_only
 from app.accounts.routes import codes as accounts
 from app.accounts.routes import staff
@@ -33,6 +34,7 @@ for module in (
 ):
     router.include_router(module.router)
 router.include_router(message_threads("school"))
+router.include_router(calendar_route("school"))
 router.include_router(audit_log("school"))
 # The back-office modules are the director's and the deputy's work, reads included.
 include_back_office(router, "school", **duty(Duty.SCHOOL_LIFE))

@@ -2,15 +2,19 @@
 
 from fastapi import APIRouter, Depends
 
+from app.academics.routes import years as school_years
 from app.accounts.guards import steering_only
 from app.api.v1.back_office import include_back_office
 from app.audit.routes import audit_log
 from app.integrations import routes as api_clients
+from app.organisation import routes as school_register
 from app.steering import routes as units
 
 # The guard sits on the face's router, so an endpoint added later cannot forget it.
 router = APIRouter(prefix="/steering", tags=["steering"], dependencies=[Depends(steering_only)])
 router.include_router(units.router)
+router.include_router(school_years.router)
+router.include_router(school_register.opening)
 router.include_router(audit_log("steering"))
 router.include_router(api_clients.router)
 include_back_office(router, "steering")

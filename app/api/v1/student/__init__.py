@@ -2,6 +2,7 @@
 
 from fastapi import APIRouter, Depends
 
+from app.academics.routes.years import calendar_route
 from app.accounts.guards import student_only
 from app.family.routes import contact
 from app.family.routes.pupil_views import own_record, pupil_views
@@ -13,4 +14,5 @@ router = APIRouter(prefix="/student", tags=["student"], dependencies=[Depends(st
 router.include_router(pupil_views("student", own_record, as_parent=False))
 router.include_router(diagnostics_view("student", own_record))
 router.include_router(contact.router)
+router.include_router(calendar_route("student"))
 router.include_router(sports_view("student", own_record))

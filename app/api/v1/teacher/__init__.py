@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Depends
 
 from app.academics.routes import classes, lessons
+from app.academics.routes.years import calendar_route
 from app.accounts.guards import teacher_only
 from app.assessment.routes import gradesheet
 from app.assessment.routes import marks as assessment
@@ -18,5 +19,6 @@ router = APIRouter(prefix="/teacher", tags=["teacher"], dependencies=[Depends(te
 for module in (classes, attendance, assessment, gradesheet, lessons, sync):
     router.include_router(module.router)
 router.include_router(message_threads("teacher"))
+router.include_router(calendar_route("teacher"))
 for module_routes in (diagnostic_routes, sport_routes, training_routes, project_routes):
     router.include_router(module_routes("teacher"))
