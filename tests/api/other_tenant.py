@@ -38,6 +38,8 @@ from app.assessment.models import ClassTest, Mark
 from app.attendance.models import Justification
 from app.core.roles import Role
 from app.core.security.principal import Principal
+from app.councils import demo as councils_demo
+from app.councils.models import Reorientation
 from app.demo import world as demo
 from app.family.models import GuardianLink, Kinship
 from app.messaging.models import (
@@ -197,6 +199,13 @@ KINDS: dict[str, Kind] = {
     "diagnostic_test": Kind(_owned_in_demo_directorate(DiagnosticTest)),
     "remedial_group": Kind(_in_demo_school(RemedialGroup), next_door=True),
     "remedial_session": Kind(_in_demo_school(RemedialSession), next_door=True),
+    # The demo's request is at its lycée (streams start in the common core).
+    "reorientation": Kind(
+        lambda _: select(Reorientation.id).where(
+            Reorientation.school_id
+            == select(School.id).where(School.code == councils_demo.LYCEE_CODE).scalar_subquery()
+        )
+    ),
 }
 
 
