@@ -614,7 +614,13 @@ def upgrade() -> None:
             "VALUES (:id, :level_code, :code, :name_fr, :name_ar) ON CONFLICT DO NOTHING"
         ),
         [
-            {"id": stream_id(level, code), "level_code": level, "code": code, "name_fr": fr, "name_ar": ar}
+            {
+                "id": stream_id(level, code),
+                "level_code": level,
+                "code": code,
+                "name_fr": fr,
+                "name_ar": ar,
+            }
             for level, code, fr, ar in NEW_STREAMS
         ],
     )
