@@ -92,7 +92,7 @@ async def orientation_figures(
         .group_by(Orientation.stream_id)
     )
     wishes = {r.stream_id: r for r in await session.execute(wished)}
-    decisions = dict((await session.execute(decided)).tuples().all())
+    decisions = dict((await session.execute(decided)).all())
     streams = (
         await session.scalars(
             select(Stream)

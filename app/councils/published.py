@@ -61,4 +61,4 @@ async def decisions_by_year(session: AsyncSession, pupil_id: uuid.UUID) -> dict[
             CouncilDecision.pupil_id == pupil_id
         )
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
