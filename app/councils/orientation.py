@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import ColumnElement, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_school_year, school_today
@@ -420,13 +420,15 @@ async def _decide(
     return (await _reorientations(session, Reorientation.id == request.id))[0]
 
 
-async def _reorientations(session: AsyncSession, where: object) -> list[ReorientationOut]:
+async def _reorientations(
+    session: AsyncSession, where: ColumnElement[bool]
+) -> list[ReorientationOut]:
     rows = (
         await session.execute(
             select(Reorientation, Pupil.massar_code, Stream)
             .join(Pupil, Pupil.id == Reorientation.pupil_id)
             .join(Stream, Stream.id == Reorientation.stream_id)
-            .where(where)  # type: ignore[arg-type]
+            .where(where)
             .order_by(Reorientation.created_at.desc())
             .limit(200)
         )
