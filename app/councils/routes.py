@@ -238,13 +238,19 @@ def council_views(operation_prefix: str, resolve_pupil: IdResolver) -> APIRouter
     router = APIRouter()
     PupilId = Annotated[uuid.UUID, Depends(resolve_pupil)]  # noqa: N806  (a type alias)
 
-    @router.get("/council-decisions", operation_id=f"{operation_prefix}-council-decisions")
+    @router.get(
+        "/council-decisions",
+        operation_id=f"{operation_prefix}-council-decisions",
+        responses=problems(404),
+    )
     async def council_decisions(pupil_id: PupilId, session: SessionDep) -> list[PupilDecisionOut]:
         """The class councils' validated decisions, the latest year first."""
         return await published.pupil_decisions(session, pupil_id)
 
     @router.get(
-        "/orientation", operation_id=f"{operation_prefix}-orientation", responses=problems(409)
+        "/orientation",
+        operation_id=f"{operation_prefix}-orientation",
+        responses=problems(404, 409),
     )
     async def pupil_orientation(pupil_id: PupilId, session: SessionDep) -> PupilOrientation:
         """This year's orientation: the streams open, the ranked wishes, the decision."""
