@@ -39,9 +39,9 @@ from app.councils.models import (
 )
 from app.councils.schemas import (
     ClassCouncilOut,
-    CorrectionIn,
+    CouncilCorrectionIn,
+    CouncilDecisionIn,
     CouncilPupil,
-    DecisionIn,
     StreamRef,
 )
 from app.councils.streams import next_level, streams_by_id
@@ -61,7 +61,7 @@ async def record_decisions(
     session: AsyncSession,
     principal: Principal,
     class_id: uuid.UUID,
-    rows: Sequence[DecisionIn],
+    rows: Sequence[CouncilDecisionIn],
     reference: ReferenceData,
 ) -> ClassCouncilOut:
     """Set the given pupils' decisions in one statement: every row valid, or nothing written.
@@ -137,7 +137,7 @@ async def correct(
     session: AsyncSession,
     principal: Principal,
     class_id: uuid.UUID,
-    row: CorrectionIn,
+    row: CouncilCorrectionIn,
     reference: ReferenceData,
 ) -> ClassCouncilOut:
     """Change one decision of a validated council, with a reason; refused once the school has
@@ -314,9 +314,9 @@ async def _rolled_over(session: AsyncSession, school_class: SchoolClass) -> bool
 
 
 async def _next_streams(
-    session: AsyncSession, school_class: SchoolClass, rows: Sequence[DecisionIn], field: str
+    session: AsyncSession, school_class: SchoolClass, rows: Sequence[CouncilDecisionIn], field: str
 ) -> list[uuid.UUID | None]:
-    """Next year's stream of each row (see `DecisionIn`); all faults reported together."""
+    """Next year's stream of each row (see `CouncilDecisionIn`); all faults reported together."""
     upper = await next_level(session, school_class.level_code)
     level_streams = (
         {
@@ -359,7 +359,7 @@ async def _next_streams(
 
 
 def _next_stream(
-    row: DecisionIn,
+    row: CouncilDecisionIn,
     upper: Level | None,
     level_streams: dict[uuid.UUID, str],
     oriented: uuid.UUID | None,

@@ -21,7 +21,7 @@ from app.core.roles import Role
 from app.core.security.principal import Principal
 from app.councils import decisions, orientation, rollover
 from app.councils.models import Decision, Reorientation
-from app.councils.schemas import DecisionIn, WindowIn
+from app.councils.schemas import CouncilDecisionIn, WindowIn
 from app.demo.acts import enrolments
 from app.demo.teaching import random_pupil
 from app.organisation.models import School
@@ -57,7 +57,7 @@ async def _last_year_council(session: AsyncSession, director: User, last_year: i
     reference = await load_reference(session)
     pupils = (await session.scalars(decisions.council_pupils(sixth))).all()
     rows = [
-        DecisionIn(pupil_id=p, decision=Decision.PROMOTED, remarks="Passe au collège.")
+        CouncilDecisionIn(pupil_id=p, decision=Decision.PROMOTED, remarks="Passe au collège.")
         for p in pupils
     ]
     await decisions.record_decisions(session, principal, sixth.id, rows, reference)

@@ -25,9 +25,9 @@ from app.councils.models import RequestStatus
 from app.councils.schemas import (
     AcceptReorientationIn,
     ClassCouncilOut,
-    CorrectionIn,
+    CouncilCorrectionIn,
+    CouncilDecisionsIn,
     CouncilFigures,
-    DecisionsIn,
     OrientationDecisionsIn,
     OrientationFigures,
     OrientationPupil,
@@ -90,7 +90,7 @@ async def class_council(
 )
 async def record_decisions(
     class_id: uuid.UUID,
-    body: DecisionsIn,
+    body: CouncilDecisionsIn,
     principal: SchoolStaffPrincipal,
     session: SessionDep,
     reference: Reference,
@@ -119,7 +119,7 @@ async def validate_council(
 )
 async def correct_decision(
     class_id: uuid.UUID,
-    body: CorrectionIn,
+    body: CouncilCorrectionIn,
     principal: SchoolStaffPrincipal,
     session: SessionDep,
     reference: Reference,

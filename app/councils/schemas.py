@@ -27,7 +27,7 @@ class StreamRef(Schema):
 # ---- class councils ---------------------------------------------------------------------------
 
 
-class DecisionIn(Schema):
+class CouncilDecisionIn(Schema):
     """A pupil's decision. `stream_id` is next year's stream: required to orient; for a
     promotion into a level with streams it defaults to the orientation council's decision, or
     to the same stream when the next level has it."""
@@ -38,11 +38,11 @@ class DecisionIn(Schema):
     remarks: str | None = Remarks
 
 
-class DecisionsIn(Schema):
-    decisions: list[DecisionIn] = Field(min_length=1, max_length=80)
+class CouncilDecisionsIn(Schema):
+    decisions: list[CouncilDecisionIn] = Field(min_length=1, max_length=80)
 
 
-class CorrectionIn(DecisionIn):
+class CouncilCorrectionIn(CouncilDecisionIn):
     """A decision changed after the council's validation, and why."""
 
     reason: str = Field(min_length=3, max_length=500)
@@ -134,7 +134,7 @@ class WindowIn(Schema):
 
 
 class WindowOut(WindowIn):
-    school_year: int
+    school_year: int = Field(ge=2000, le=2100)
 
 
 class WishesIn(Schema):
