@@ -96,7 +96,7 @@ async def record_decisions(
             update=["council_id", "decision", "stream_id", "annual_average", "remarks"],
         )
     )
-    return await _council_out(session, school_class, reference)
+    return await _council_out(session, school_class, reference, averages)
 
 
 async def validate(
@@ -385,8 +385,12 @@ def _next_stream(
 
 
 async def _council_out(
-    session: AsyncSession, school_class: SchoolClass, reference: ReferenceData
+    session: AsyncSession,
+    school_class: SchoolClass,
+    reference: ReferenceData,
+    averages: dict[uuid.UUID, Decimal | None] | None = None,
 ) -> ClassCouncilOut:
+    """The council as it stands (`averages`: the class's, when the caller has them already)."""
     level = await session.get(Level, school_class.level_code)
     assert level is not None  # a class's level is a foreign key
     upper = await next_level(session, level.code)
@@ -415,7 +419,8 @@ async def _council_out(
             .order_by(Pupil.last_name, Pupil.first_name)
         )
     ).all()
-    averages = await annual_averages(session, school_class, reference)
+    if averages is None:
+        averages = await annual_averages(session, school_class, reference)
     streams = await streams_by_id(session, [d.stream_id for d in decided.values()])
     stream_code = (
         await session.scalar(select(Stream.code).where(Stream.id == school_class.stream_id))

@@ -5,6 +5,7 @@ validates, and the rollover places each pupil in next year's classes."""
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -14,7 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.academics.models import Enrolment, Stream
 from app.audit.models import AuditEntry
 from tests.councils.conftest import API, YearEnd, open_window
-from tests.factories import create_class, stream
+from tests.factories import (
+    assign,
+    create_class,
+    create_pupil,
+    create_test_with_marks,
+    stream,
+    subject,
+)
 
 
 def _decisions(end: YearEnd, *rows: tuple[int, str, str | None]) -> dict[str, Any]:
@@ -538,3 +546,27 @@ async def test_another_schools_council_is_not_found(
         headers=end.auth("province_staff"),
     )
     assert outside.status_code == 404
+
+
+async def test_a_primary_council_reads_averages_out_of_ten(
+    client: httpx.AsyncClient, year_end: YearEnd, session: AsyncSession
+) -> None:
+    end = year_end
+    sixth = await create_class(session, end.world.schools["a1"], level_code="6AP")
+    pupils = [await create_pupil(session, sixth) for _ in range(2)]
+    maths, teacher = await subject(session, "MATH"), end.world.users["teacher"]
+    await assign(session, teacher, sixth, maths)
+    for semester in (1, 2):
+        marks = dict(zip(pupils, (Decimal("6"), Decimal("4")), strict=True))
+        await create_test_with_marks(session, sixth, maths, teacher, marks, semester=semester)
+    await session.commit()
+    council = await client.get(
+        f"{API}/school/councils/{sixth.id}", headers=end.auth("school_staff")
+    )
+    assert council.status_code == 200, council.text
+    body = council.json()
+    assert (body["max_mark"], body["pass_mark"], body["next_level_code"]) == (10, 5, "1AC")
+    assert {p["annual_average"]: p["passed"] for p in body["pupils"]} == {
+        "6.00": True,
+        "4.00": False,
+    }
