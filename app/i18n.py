@@ -360,6 +360,61 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Ce transfert a déjà reçu une réponse.",
         "ar": "تم الرد على طلب الانتقال هذا.",
     },
+    "councils.validated": {
+        "en": "This council is validated: its decisions change only by a correction.",
+        "fr": "Ce conseil est validé : ses décisions ne changent que par une correction.",
+        "ar": "تمت المصادقة على هذا المجلس: لا تتغير قراراته إلا بتصحيح.",
+    },
+    "councils.decisions_missing": {
+        "en": "Some pupils of the class have no decision yet.",
+        "fr": "Des élèves de la classe n'ont pas encore de décision.",
+        "ar": "بعض تلاميذ القسم لم يُتخذ في حقهم قرار بعد.",
+    },
+    "councils.not_validated": {
+        "en": "This council is not validated yet: record its decisions instead.",
+        "fr": "Ce conseil n'est pas encore validé : enregistrez plutôt ses décisions.",
+        "ar": "لم تتم المصادقة على هذا المجلس بعد: سجّل قراراته بدل ذلك.",
+    },
+    "councils.rolled_over": {
+        "en": "The school has already moved into the next year on these decisions.",
+        "fr": "L'établissement est déjà passé à l'année suivante sur ces décisions.",
+        "ar": "انتقلت المؤسسة إلى السنة الموالية بناء على هذه القرارات.",
+    },
+    "councils.no_next_year": {
+        "en": "The next school year is not open yet.",
+        "fr": "L'année scolaire suivante n'est pas encore ouverte.",
+        "ar": "لم تفتح السنة الدراسية الموالية بعد.",
+    },
+    "councils.not_all_validated": {
+        "en": "Some classes' councils are not validated yet (see classes).",
+        "fr": "Les conseils de certaines classes ne sont pas encore validés (voir classes).",
+        "ar": "لم تتم المصادقة بعد على مجالس بعض الأقسام (انظر classes).",
+    },
+    "orientation.not_oriented": {
+        "en": "This pupil's level has no orientation to choose.",
+        "fr": "Le niveau de cet élève n'a pas d'orientation à choisir.",
+        "ar": "مستوى هذا التلميذ لا يتضمن توجيها للاختيار.",
+    },
+    "orientation.window_closed": {
+        "en": "The orientation window is closed.",
+        "fr": "La période d'orientation est fermée.",
+        "ar": "فترة التوجيه مغلقة.",
+    },
+    "orientation.decided": {
+        "en": "The orientation council has already decided.",
+        "fr": "Le conseil d'orientation a déjà décidé.",
+        "ar": "سبق لمجلس التوجيه أن اتخذ قراره.",
+    },
+    "orientation.already_pending": {
+        "en": "A re-orientation request is already waiting for the school.",
+        "fr": "Une demande de réorientation attend déjà l'établissement.",
+        "ar": "طلب إعادة التوجيه ما زال ينتظر رد المؤسسة.",
+    },
+    "orientation.not_pending": {
+        "en": "This re-orientation request has already been answered.",
+        "fr": "Cette demande de réorientation a déjà reçu une réponse.",
+        "ar": "تم الرد على طلب إعادة التوجيه هذا.",
+    },
     "imports.no_header": {
         "en": "No header row with a 'Code Massar' column was found.",
         "fr": "Aucune ligne d'en-tête avec une colonne « Code Massar » n'a été trouvée.",

@@ -6,6 +6,7 @@ from app.accounts import models as accounts
 from app.assessment import models as assessment
 from app.attendance import models as attendance
 from app.audit import models as audit
+from app.councils import models as councils
 from app.exams import models as exams
 from app.family import models as family
 from app.integrations import models as integrations
@@ -31,6 +32,7 @@ DOMAINS = (
     messaging,
     audit,
     exams,
+    councils,
     steering,
     sync,
     integrations,

@@ -20,6 +20,7 @@ from app.academics.models import (
     Pupil,
     SchoolClass,
     SchoolYear,
+    Stream,
     Subject,
     TeachingAssignment,
 )
@@ -210,19 +211,43 @@ async def ensure_current_year(session: AsyncSession) -> int:
     return year
 
 
+async def open_next_year(session: AsyncSession) -> int:
+    """The school year after the current one, planned with its calendar (not started)."""
+    year = await ensure_current_year(session) + 1
+    if await session.get(SchoolYear, year) is None:
+        await years.plan_school_year(session, demo_calendar(year))
+    return year
+
+
+async def stream(session: AsyncSession, level_code: str, code: str) -> Stream:
+    return (
+        await session.execute(
+            select(Stream).where(Stream.level_code == level_code, Stream.code == code)
+        )
+    ).scalar_one()
+
+
 async def subject(session: AsyncSession, code: str) -> Subject:
     return (await session.execute(select(Subject).where(Subject.code == code))).scalar_one()
 
 
 async def create_class(
-    session: AsyncSession, school: School, *, level_code: str = "1AC", name: str | None = None
+    session: AsyncSession,
+    school: School,
+    *,
+    level_code: str = "1AC",
+    name: str | None = None,
+    school_year: int | None = None,
+    stream: Stream | None = None,
 ) -> SchoolClass:
-    year = await ensure_current_year(session)
+    """A class of this year (or of `school_year`), in a stream if given."""
+    year = school_year or await ensure_current_year(session)
     school_class = SchoolClass(
         school_id=school.id,
         school_year=year,
         level_code=level_code,
-        name=name or f"{level_code}-{next(_counter)}",
+        stream_id=stream.id if stream else None,
+        name=name or f"{level_code}{stream.code if stream else ''}-{next(_counter)}",
     )
     session.add(school_class)
     await session.flush()

@@ -176,6 +176,8 @@ _STREAM_GROUPS: tuple[tuple[Stream, ...], ...] = (
         "Tronc commun lettres et sciences humaines",
         "الجذع المشترك للآداب والعلوم الإنسانية",
     ),
+    _stream("TC", "EO", "Tronc commun de l'enseignement originel", "الجذع المشترك للتعليم الأصيل"),
+    _stream("TC", "SPORT", "Tronc commun sport-études", "الجذع المشترك رياضة ودراسة"),
     # 1ère année du baccalauréat
     _stream("1BAC", "SE+", "Sciences expérimentales", "شعبة العلوم التجريبية"),
     _stream("1BAC", "SM+", "Sciences mathématiques", "شعبة العلوم الرياضية"),
@@ -193,6 +195,9 @@ _STREAM_GROUPS: tuple[tuple[Stream, ...], ...] = (
         "Sciences et technologies mécaniques",
         "شعبة العلوم والتكنولوجيات الميكانيكية",
     ),
+    # Original education (التعليم الأصيل)
+    _stream("1BAC", "SCH", "Sciences charaïques (enseignement originel)", "شعبة العلوم الشرعية"),
+    _stream("1BAC", "LAR", "Langue arabe (enseignement originel)", "شعبة اللغة العربية"),
     # 2ème année du baccalauréat
     _stream("2BAC", "SP+", "Sciences physiques et chimiques", "مسلك العلوم الفيزيائية"),
     _stream("2BAC", "SVT+", "Sciences de la vie et de la terre", "مسلك علوم الحياة والأرض"),
@@ -215,6 +220,9 @@ _STREAM_GROUPS: tuple[tuple[Stream, ...], ...] = (
         "Sciences et technologies mécaniques",
         "مسلك العلوم والتكنولوجيات الميكانيكية",
     ),
+    # Original education (التعليم الأصيل)
+    _stream("2BAC", "SCH", "Sciences charaïques (enseignement originel)", "مسلك العلوم الشرعية"),
+    _stream("2BAC", "LAR", "Langue arabe (enseignement originel)", "مسلك اللغة العربية"),
 )
 
 STREAMS: tuple[Stream, ...] = tuple(s for group in _STREAM_GROUPS for s in group)

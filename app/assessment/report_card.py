@@ -32,6 +32,7 @@ from app.assessment.averages import (
 )
 from app.assessment.models import ClassTest, Mark, TestKind, TestStatus
 from app.core.schemas import SchoolRef
+from app.councils.published import decisions_by_year
 from app.exams.models import ExamResult, ExamSession, ExamSubjectResult
 from app.family.pupil_records import Placement, placement
 from app.family.schemas import (
@@ -71,7 +72,7 @@ async def marks_report(
             semester_average=None,
             left_out=[],
         )
-    subjects = await _subjects_with_coefficients(session, place, reference)
+    subjects = await subjects_with_coefficients(session, place, reference)
     marks = await _published_marks(session, place, pupil_id, semester)
     class_averages = await _class_averages(session, place, semester)
     lines = [
@@ -90,7 +91,7 @@ async def marks_report(
     )
 
 
-async def _subjects_with_coefficients(
+async def subjects_with_coefficients(
     session: AsyncSession, place: Placement, reference: ReferenceData
 ) -> list[tuple[SubjectRef, Decimal]]:
     """The subjects taught in the class, by code, with their coefficient for its level and
@@ -266,6 +267,7 @@ async def history(
         )
     ).all()
     decisions = {r.school_year: r.decision for r in await exam_results(session, pupil_id)}
+    councils = await decisions_by_year(session, pupil_id)
     history_years = []
     for year, school, level_code, class_name in years:
         first = (await marks_report(session, pupil_id, year, 1, reference)).semester_average
@@ -280,6 +282,7 @@ async def history(
                 second_semester_average=second,
                 annual_average=annual_average(first, second),
                 decision=decisions.get(year),
+                council_decision=councils.get(year),
             )
         )
     return history_years

@@ -35,12 +35,13 @@ class Duty(StrEnum):
     ATTENDANCE = "attendance"  # absences and their justifications
     ORGANISATION = "organisation"  # classes, teaching assignments, the timetable
     SCHOOL_LIFE = "school_life"  # announcements and the back-office modules
+    COUNCILS = "councils"  # class councils' decisions and orientation, the year's rollover
 
 
-# The staff duties matrix. The director answers for everything; the deputy runs the school's
-# organisation and its life beside them; the discipline office follows attendance; the
-# secretary keeps the pupils' records. What locks marks and what opens an account (and so
-# reaches a family's data) stays the director's.
+# The staff duties matrix. The director answers for everything and chairs the councils; the
+# deputy runs the school's organisation and its life beside them; the discipline office
+# follows attendance; the secretary keeps the pupils' records. What locks marks, what opens an
+# account (and so reaches a family's data) and what the councils decide stay the director's.
 TITLE_DUTIES: dict[StaffTitle, frozenset[Duty]] = {
     StaffTitle.DIRECTOR: frozenset(Duty),
     StaffTitle.DEPUTY: frozenset(

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.accounts.models import User
 from app.accounts.users import NewAccount, create_account
 from app.core.roles import Role, StaffTitle
+from app.councils.demo import seed_councils
 from app.demo.steering import seed_steering
 from app.demo.teaching import random_pupil, seed_teaching
 from app.integrations.demo import seed_integrations
@@ -183,6 +184,7 @@ DEMO_LOGINS = (
     DemoLogin("director.other@taalim.ma", Role.SCHOOL_STAFF, "director, École Al Wahda (Salé)"),
     DemoLogin("teacher.wahda@taalim.ma", Role.TEACHER, "2AP-1 and 4AP-1, École Al Wahda (Salé)"),
     DemoLogin("director.lycee@taalim.ma", Role.SCHOOL_STAFF, "director, Lycée Moulay Youssef"),
+    DemoLogin("D130000090@taalim.ma", Role.STUDENT, "3AC-1, Ibn Rochd: orientation wishes"),
 )
 
 
@@ -228,6 +230,7 @@ async def seed_demo(session: AsyncSession) -> None:
     await seed_equipment(session, users)
     await seed_sports(session, users, DEMO_PASSWORD, random_pupil)
     await seed_integrations(session, users, DEMO_PASSWORD)
+    await seed_councils(session, users, DEMO_PASSWORD)
     # The steering overviews read the schools' summaries: built now, the demo opens on them.
     await session.flush()
     await summaries.rebuild(session)

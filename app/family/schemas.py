@@ -17,6 +17,7 @@ from app.accounts.schemas import PupilRef
 from app.assessment.models import TestKind
 from app.attendance.models import AttendanceStatus
 from app.core.schemas import ClockTime, Patch, Schema, SchoolRef, UnitRef
+from app.councils.models import Decision
 from app.exams.models import ExamDecision, ExamKind
 from app.family.models import Kinship, PhoneOperator, PhoneOwner
 
@@ -144,7 +145,10 @@ class HistoryYear(Schema):
     first_semester_average: Decimal | None
     second_semester_average: Decimal | None
     annual_average: Decimal | None
-    decision: ExamDecision | None
+    decision: ExamDecision | None = Field(description="The year's exam decision, if any.")
+    council_decision: Decision | None = Field(
+        description="The class council's validated decision of the year."
+    )
 
 
 class AbsenceOut(Schema):

@@ -39,6 +39,8 @@ from app.assessment.models import ClassTest, Mark, TestStatus
 from app.attendance.models import Justification
 from app.core.roles import Role
 from app.core.security.principal import Principal
+from app.councils import demo as councils_demo
+from app.councils.models import Reorientation
 from app.demo import world as demo
 from app.family.models import GuardianLink, Kinship
 from app.integrations.demo import DEMO_CLIENT_ID
@@ -221,6 +223,13 @@ KINDS: dict[str, Kind] = {
             select(cast(Enrolment.id, String) + "." + cast(TeachingAssignment.id, String))
             .join(TeachingAssignment, TeachingAssignment.class_id == Enrolment.class_id)
             .where(Enrolment.pupil_id == _demo_pupil())
+        )
+    ),
+    # The demo's request is at its lycée (streams start in the common core).
+    "reorientation": Kind(
+        lambda _: select(Reorientation.id).where(
+            Reorientation.school_id
+            == select(School.id).where(School.code == councils_demo.LYCEE_CODE).scalar_subquery()
         )
     ),
 }

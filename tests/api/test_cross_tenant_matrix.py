@@ -53,6 +53,7 @@ PARAMETER_KINDS = {
     "project_id": "project",
     "pupil_id": "pupil",
     "registration_id": "training_registration",
+    "reorientation_id": "reorientation",
     "request_id": "equipment_request",
     "school_id": "school",
     "session_id": "training_session",

@@ -21,6 +21,16 @@ UNINDEXED_BY_DESIGN = {
     ("timetable_slots", ("school_year",)),
     ("exam_sessions", ("school_year",)),
     ("marks", ("updated_by",)),
+    ("class_councils", ("school_year",)),
+    ("council_decisions", ("school_year",)),
+    ("council_summaries", ("school_year",)),
+    ("orientation_wishes", ("school_year",)),
+    ("orientations", ("school_year",)),
+    ("reorientations", ("school_year",)),
+    ("rollover_pupils", ("school_year",)),
+    ("rollover_pupils", ("level_code",)),
+    ("rollovers", ("from_year",)),
+    ("rollovers", ("to_year",)),
 }
 # Shared reference data and accounts: not owned by one school.
 NOT_TENANT_TABLES = {
@@ -32,6 +42,8 @@ NOT_TENANT_TABLES = {
     "refresh_tokens",
     "guardian_links",
     "school_years",
+    # The ministry's orientation windows of each year.
+    "orientation_windows",
     "semesters",
     # The ministry's and the academies' holidays and exam periods: above every school.
     "school_holidays",

@@ -13,6 +13,7 @@ from app.assessment.routes import validation as marks
 from app.attendance.routes import absences, justifications
 from app.audit.routes import audit_log
 from app.core.roles import Duty
+from app.councils.routes import school_router as councils
 from app.family.routes import guardians, pupils
 from app.messaging.routes import announcements
 from app.messaging.routes.threads import message_threads
@@ -33,6 +34,7 @@ for module in (
     staff,
 ):
     router.include_router(module.router)
+router.include_router(councils)
 router.include_router(message_threads("school"))
 router.include_router(calendar_route("school"))
 router.include_router(audit_log("school"))

@@ -6,6 +6,7 @@ from app.academics.routes import years as school_years
 from app.accounts.guards import steering_only
 from app.api.v1.back_office import include_back_office
 from app.audit.routes import audit_log
+from app.councils.routes import steering_router as councils
 from app.integrations import routes as api_clients
 from app.organisation import routes as school_register
 from app.steering import routes as units
@@ -15,6 +16,7 @@ router = APIRouter(prefix="/steering", tags=["steering"], dependencies=[Depends(
 router.include_router(units.router)
 router.include_router(school_years.router)
 router.include_router(school_register.opening)
+router.include_router(councils)
 router.include_router(audit_log("steering"))
 router.include_router(api_clients.router)
 include_back_office(router, "steering")
