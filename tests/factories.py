@@ -54,12 +54,9 @@ async def create_school(
         code=code or f"T{n:05d}X",
         name_fr=f"École test {n}",
         name_ar=f"مدرسة اختبار {n}",
-        cycles=["college"],
-        sector=Sector.PUBLIC,
-        area=Area.URBAN,
         province_id=province.id,
         academy_id=province.academy_id,
-        **fields,
+        **({"cycles": ["college"], "sector": Sector.PUBLIC, "area": Area.URBAN} | fields),
     )
     session.add(school)
     await session.flush()
@@ -197,14 +194,28 @@ async def ensure_current_year(session: AsyncSession) -> int:
     return year
 
 
+async def open_next_year(session: AsyncSession) -> int:
+    """The year after the current one, opened by the ministry but not yet current."""
+    year = await ensure_current_year(session) + 1
+    if await session.get(SchoolYear, year) is None:
+        session.add_all(school_year_rows(year, is_current=False))
+        await session.flush()
+    return year
+
+
 async def subject(session: AsyncSession, code: str) -> Subject:
     return (await session.execute(select(Subject).where(Subject.code == code))).scalar_one()
 
 
 async def create_class(
-    session: AsyncSession, school: School, *, level_code: str = "1AC", name: str | None = None
+    session: AsyncSession,
+    school: School,
+    *,
+    level_code: str = "1AC",
+    name: str | None = None,
+    school_year: int | None = None,
 ) -> SchoolClass:
-    year = await ensure_current_year(session)
+    year = school_year or await ensure_current_year(session)
     school_class = SchoolClass(
         school_id=school.id,
         school_year=year,
