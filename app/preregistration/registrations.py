@@ -35,8 +35,8 @@ from app.preregistration.models import (
 )
 from app.preregistration.openings import next_school_year, taking_registrations
 from app.preregistration.schemas import (
-    Decision,
-    DecisionIn,
+    PreregistrationDecision,
+    PreregistrationDecisionIn,
     PreregistrationIn,
     PreregistrationOut,
     SchoolPreregistrationOut,
@@ -46,9 +46,11 @@ ENTRY_AGE = 6
 Status = PreregistrationStatus
 DECISIONS: Workflow[PreregistrationStatus] = Workflow(
     {
-        Decision.ACCEPT: move({Status.PENDING, Status.WAITLISTED}, Status.ACCEPTED),
-        Decision.WAITLIST: move(Status.PENDING, Status.WAITLISTED),
-        Decision.REFUSE: move({Status.PENDING, Status.WAITLISTED, Status.ACCEPTED}, Status.REFUSED),
+        PreregistrationDecision.ACCEPT: move({Status.PENDING, Status.WAITLISTED}, Status.ACCEPTED),
+        PreregistrationDecision.WAITLIST: move(Status.PENDING, Status.WAITLISTED),
+        PreregistrationDecision.REFUSE: move(
+            {Status.PENDING, Status.WAITLISTED, Status.ACCEPTED}, Status.REFUSED
+        ),
     }
 )
 
@@ -204,7 +206,10 @@ async def school_preregistrations(
 
 
 async def decide(
-    session: AsyncSession, principal: Principal, registration_id: uuid.UUID, decision: DecisionIn
+    session: AsyncSession,
+    principal: Principal,
+    registration_id: uuid.UUID,
+    decision: PreregistrationDecisionIn,
 ) -> SchoolPreregistrationOut:
     """Accept, waitlist or refuse a request of the caller's school; the parent is told."""
     row = (

@@ -20,12 +20,12 @@ from app.errors import PROBLEM_MEDIA_TYPE
 from app.preregistration import enrolment, openings, registrations, signups
 from app.preregistration.models import PreregistrationStatus
 from app.preregistration.schemas import (
-    DecisionIn,
     EnrolIn,
     EnrolmentReport,
     OpeningIn,
     OpeningOut,
     ParentAccountOut,
+    PreregistrationDecisionIn,
     PreregistrationIn,
     PreregistrationOut,
     SchoolPreregistrationOut,
@@ -185,7 +185,7 @@ async def set_opening(
 )
 async def decide(
     preregistration_id: uuid.UUID,
-    body: DecisionIn,
+    body: PreregistrationDecisionIn,
     principal: SchoolStaffPrincipal,
     session: SessionDep,
 ) -> SchoolPreregistrationOut:

@@ -107,14 +107,14 @@ class SchoolPreregistrationOut(PreregistrationOut):
     actions: list[str] = Field(description="What the school may do with it now.")
 
 
-class Decision(StrEnum):
+class PreregistrationDecision(StrEnum):
     ACCEPT = "accept"
     WAITLIST = "waitlist"
     REFUSE = "refuse"
 
 
-class DecisionIn(Schema):
-    decision: Decision
+class PreregistrationDecisionIn(Schema):
+    decision: PreregistrationDecision
     reason: str | None = Field(
         default=None,
         min_length=1,

@@ -76,6 +76,7 @@ from app.modules.sports.models import (
 from app.modules.trainings.models import TrainingProgramme, TrainingRegistration, TrainingSession
 from app.modules.websites.models import SiteEvent, SiteImage, SiteNews, WebState
 from app.organisation.models import Province, School
+from app.preregistration.models import Preregistration
 from tests.factories import (
     access_token,
     assign,
@@ -197,6 +198,8 @@ KINDS: dict[str, Kind] = {
     "diagnostic_test": Kind(_owned_in_demo_directorate(DiagnosticTest)),
     "remedial_group": Kind(_in_demo_school(RemedialGroup), next_door=True),
     "remedial_session": Kind(_in_demo_school(RemedialSession), next_door=True),
+    # The demo's one request, at its primary school (École Al Wahda, Salé).
+    "preregistration": Kind(lambda _: select(Preregistration.id)),
 }
 
 
