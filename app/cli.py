@@ -38,6 +38,7 @@ from app.errors import ProblemError
 from app.exams import snapshots as exam_snapshots
 from app.main import create_app
 from app.messaging.push import push_worker
+from app.messaging.texts import text_worker
 from app.organisation.models import School
 from app.settings import Settings, get_settings
 from app.steering import summaries
@@ -185,8 +186,9 @@ def _exit_on_signal(signum: int, _frame: object) -> None:
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Run one delivery cycle and exit.")] = False,
 ) -> None:
-    """Deliver queued push notifications, apply the retention rules and keep the steering
-    summaries current until SIGTERM or SIGINT (one delivery cycle with --once)."""
+    """Deliver queued push notifications and texts (SMS, email), apply the retention rules
+    and keep the steering summaries current until SIGTERM or SIGINT (one delivery cycle with
+    --once)."""
     settings = get_settings()
     with database(settings) as db:
         asyncio.run(_deliver_pushes(settings, db.url, once=once))
@@ -195,9 +197,13 @@ def worker(
 async def _deliver_pushes(settings: Settings, url: str, *, once: bool) -> None:
     engine = create_engine(settings, url)
     try:
-        async with push_worker(create_session_factory(engine), settings) as deliverer:
+        async with (
+            push_worker(create_session_factory(engine), settings) as deliverer,
+            text_worker(create_session_factory(engine), settings) as texts,
+        ):
             if once:
                 log.info("push cycle: %s", await deliverer.run_cycle())
+                log.info("text cycle: %s", await texts.run_cycle())
                 return
             # A signal ends the loop once the batch in flight is recorded: nothing is left claimed.
             stop = asyncio.Event()
@@ -206,6 +212,7 @@ async def _deliver_pushes(settings: Settings, url: str, *, once: bool) -> None:
                 loop.add_signal_handler(signum, stop.set)
             await asyncio.gather(
                 deliverer.run(stop),
+                texts.run(stop),
                 retention.run(create_session_factory(engine), settings, stop),
                 summaries.run(create_session_factory(engine), settings, stop),
             )

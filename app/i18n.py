@@ -600,6 +600,44 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Les champs ou le tri nomment un champ que cette collection n'a pas.",
         "ar": "الحقول أو الترتيب تذكر حقلا لا يوجد في هذه المجموعة.",
     },
+    "preregistration.text_code": {
+        "en": "Massar: your sign-up code is {code}. It expires in {minutes} minutes.",
+        "fr": "Massar : votre code d'inscription est {code}. Il expire dans {minutes} minutes.",
+        "ar": "مسار: رمز التسجيل الخاص بك هو {code}. تنتهي صلاحيته بعد {minutes} دقيقة.",
+    },
+    "preregistration.text_account_exists": {
+        "en": "Massar: an account already exists for these details. Log in, or ask a school"
+        " to reset your password.",
+        "fr": "Massar : un compte existe déjà pour ces informations. Connectez-vous, ou"
+        " demandez à un établissement de réinitialiser votre mot de passe.",
+        "ar": "مسار: يوجد حساب بهذه المعلومات. سجل الدخول، أو اطلب من مؤسسة إعادة تعيين كلمة"
+        " المرور.",
+    },
+    "preregistration.registrations_closed": {
+        "en": "This school does not take pre-registrations for next year.",
+        "fr": "Cet établissement ne prend pas de pré-inscriptions pour l'année prochaine.",
+        "ar": "هذه المؤسسة لا تستقبل التسجيل القبلي للسنة المقبلة.",
+    },
+    "preregistration.not_primary": {
+        "en": "Only a primary school takes pre-registrations for 1AP.",
+        "fr": "Seule une école primaire prend des pré-inscriptions en 1AP.",
+        "ar": "وحدها المدرسة الابتدائية تستقبل التسجيل القبلي في السنة الأولى ابتدائي.",
+    },
+    "preregistration.already_registered": {
+        "en": "This child is already pre-registered for that year.",
+        "fr": "Cet enfant est déjà pré-inscrit pour cette année.",
+        "ar": "هذا الطفل مسجل قبليا لهذه السنة.",
+    },
+    "preregistration.year_not_open": {
+        "en": "The ministry has not opened this school year yet.",
+        "fr": "Le ministère n'a pas encore ouvert cette année scolaire.",
+        "ar": "لم تفتح الوزارة هذه السنة الدراسية بعد.",
+    },
+    "preregistration.account_exists": {
+        "en": "An account already exists for this contact or this identity card.",
+        "fr": "Un compte existe déjà pour ce contact ou cette carte d'identité.",
+        "ar": "يوجد حساب بهذا الاتصال أو ببطاقة التعريف هذه.",
+    },
 }
 
 

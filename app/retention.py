@@ -1,6 +1,6 @@
 """Retention: rows that served their purpose are deleted, so that login sessions, one-time
-codes, the push outbox and the inbox do not grow for ever, and personal data is not kept
-longer than it is needed.
+codes, the push and text outboxes, unverified sign-ups and the inbox do not grow for ever,
+and personal data is not kept longer than it is needed.
 
 Each rule is a table and the condition that makes a row expendable. Rows go in batches, each
 batch its own short transaction, so a purge never holds locks for long or bloats one
@@ -25,7 +25,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.accounts.models import AccountCode, AuthSession, MfaChallenge, RefreshToken
 from app.family.models import LinkAttempt, LinkCode
-from app.messaging.models import Notification, PushMessage, PushStatus
+from app.messaging.models import Notification, PushMessage, PushStatus, TextMessage
+from app.preregistration.models import Signup
 from app.settings import Settings
 from app.sync.models import SyncOperation
 
@@ -75,6 +76,23 @@ RULES = (
             (PushMessage.status.in_(_DONE))
             & (PushMessage.created_at < now - _days(s.retention_push_days))
         ),
+    ),
+    # Texts by SMS or email once settled (their text is erased already).
+    Rule(
+        "text_messages",
+        TextMessage,
+        TextMessage.id,
+        lambda s, now: (
+            (TextMessage.status.in_(_DONE))
+            & (TextMessage.created_at < now - _days(s.retention_push_days))
+        ),
+    ),
+    # A sign-up never verified: the contact and CIN of someone who did not go on.
+    Rule(
+        "preregistration_signups",
+        Signup,
+        Signup.id,
+        lambda s, now: Signup.verified_at.is_(None) & (Signup.expires_at < now - _days(1)),
     ),
     Rule(
         "notifications",

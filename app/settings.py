@@ -108,6 +108,12 @@ class Settings(BaseSettings):
     push_poll_seconds: float = Field(default=2.0, gt=0)
     # `massar serve --with-worker`: run the delivery loop inside the API process.
     push_worker_in_app: bool = False
+    # The SMS and email gateway for texts to an address (a sign-up's one-time code): the worker
+    # posts `{"channel", "to", "text"}` to `<url>/messages`. No URL: texts stay queued. The
+    # outbox's batch, attempts, backoff, lease and timeout are the push settings above.
+    text_gateway_url: str | None = None
+    # Sent as `Authorization: Bearer …`.
+    text_gateway_credentials: SecretStr | None = None
 
     # One-time codes (first logins, resets, parent links) are stored as an HMAC under this key,
     # so a copy of the database alone cannot recover the short codes still in use.

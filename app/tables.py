@@ -19,6 +19,7 @@ from app.modules.sports import models as sports
 from app.modules.trainings import models as trainings
 from app.modules.websites import models as websites
 from app.organisation import models as organisation
+from app.preregistration import models as preregistration
 from app.steering import models as steering
 from app.sync import models as sync
 
@@ -36,6 +37,7 @@ DOMAINS = (
     steering,
     sync,
     integrations,
+    preregistration,
     school_projects,
     trainings,
     equipment,

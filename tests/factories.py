@@ -63,12 +63,9 @@ async def create_school(
         code=code or f"T{n:05d}X",
         name_fr=f"École test {n}",
         name_ar=f"مدرسة اختبار {n}",
-        cycles=["college"],
-        sector=Sector.PUBLIC,
-        area=Area.URBAN,
         province_id=province.id,
         academy_id=province.academy_id,
-        **fields,
+        **({"cycles": ["college"], "sector": Sector.PUBLIC, "area": Area.URBAN} | fields),
     )
     session.add(school)
     await session.flush()

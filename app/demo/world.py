@@ -26,6 +26,7 @@ from app.modules.sports.demo import seed_sports
 from app.modules.trainings.demo import seed_trainings
 from app.modules.websites.demo import seed_websites
 from app.organisation.models import Academy, Area, Cycle, Province, School, Sector
+from app.preregistration.demo import seed_preregistration
 from app.steering import summaries
 
 DEMO_PASSWORD = "Massar-demo-2026"  # noqa: S105  (public on purpose: demo only, never prod)
@@ -185,6 +186,7 @@ DEMO_LOGINS = (
     DemoLogin("teacher.wahda@taalim.ma", Role.TEACHER, "2AP-1 and 4AP-1, École Al Wahda (Salé)"),
     DemoLogin("director.lycee@taalim.ma", Role.SCHOOL_STAFF, "director, Lycée Moulay Youssef"),
     DemoLogin("D130000090@taalim.ma", Role.STUDENT, "3AC-1, Ibn Rochd: orientation wishes"),
+    DemoLogin("wali.preinscription@example.ma", Role.PARENT, "pre-registering for Al Wahda"),
 )
 
 
@@ -231,6 +233,7 @@ async def seed_demo(session: AsyncSession) -> None:
     await seed_sports(session, users, DEMO_PASSWORD, random_pupil)
     await seed_integrations(session, users, DEMO_PASSWORD)
     await seed_councils(session, users, DEMO_PASSWORD)
+    await seed_preregistration(session, DEMO_PASSWORD)
     # The steering overviews read the schools' summaries: built now, the demo opens on them.
     await session.flush()
     await summaries.rebuild(session)

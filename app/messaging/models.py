@@ -158,6 +158,7 @@ class NotificationCategory(StrEnum):
     DIAGNOSTICS = "diagnostics"
     PARTNERSHIPS = "partnerships"
     SPORTS = "sports"
+    PREREGISTRATION = "preregistration"
 
 
 class PushStatus(StrEnum):
@@ -278,6 +279,47 @@ class PushMessage(UUIDPrimaryKey, Base):
     last_error: Mapped[str | None] = mapped_column(String(200))
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     provider_message_id: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), index=True
+    )
+
+
+class TextChannel(StrEnum):
+    SMS = "sms"
+    EMAIL = "email"
+
+
+TEXT_MAX = 1000
+
+
+class TextMessage(UUIDPrimaryKey, Base):
+    """The outbox of texts sent by SMS or email to an address, not to an account (a one-time
+    code to someone who has no account yet). It goes through the same states as a push
+    (`PushStatus`); the text is erased once the message is settled, since it may hold a code."""
+
+    __tablename__ = "text_messages"
+    __table_args__ = (
+        # The worker's claim: status = 'pending' AND next_attempt_at <= now().
+        Index("ix_text_messages_status_next_attempt_at", "status", "next_attempt_at"),
+        CheckConstraint("attempts >= 0", name="attempts"),
+        CheckConstraint("(status = 'sent') = (sent_at IS NOT NULL)", name="sent_at_when_sent"),
+        CheckConstraint("status <> 'sending' OR claimed_at IS NOT NULL", name="claimed_if_sending"),
+        CheckConstraint("status IN ('pending', 'sending') OR body IS NULL", name="erased_settled"),
+    )
+
+    channel: Mapped[TextChannel] = mapped_column(checked(TextChannel, "channel"))
+    address: Mapped[str] = mapped_column(String(254))
+    body: Mapped[str | None] = mapped_column(String(TEXT_MAX))
+    status: Mapped[PushStatus] = mapped_column(
+        checked(PushStatus, "status"), server_default=PushStatus.PENDING.value
+    )
+    attempts: Mapped[int] = mapped_column(SmallInteger, server_default="0")
+    next_attempt_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now()
+    )
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    last_error: Mapped[str | None] = mapped_column(String(200))
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), index=True
     )

@@ -44,6 +44,7 @@ from app import retention
 from app.exams.sessions import announce_published_exams
 from app.messaging.models import Device, DeviceLocale, Notification, PushMessage, PushStatus
 from app.messaging.notifications import CONTENT_COLUMNS
+from app.messaging.texts import text_worker
 from app.settings import Settings
 from app.steering import summaries
 
@@ -411,14 +412,18 @@ async def push_worker(
 async def background_worker(
     session_factory: async_sessionmaker[AsyncSession], settings: Settings
 ) -> AsyncIterator[None]:
-    """Run the delivery loop, the retention rules and the steering summaries' refresh as a
-    task of this process for the duration (`serve --with-worker`)."""
+    """Run the delivery loops (pushes, texts), the retention rules and the steering
+    summaries' refresh as a task of this process for the duration (`serve --with-worker`)."""
     stop = asyncio.Event()
 
     async def loop() -> None:
-        async with push_worker(session_factory, settings) as worker:
+        async with (
+            push_worker(session_factory, settings) as worker,
+            text_worker(session_factory, settings) as texts,
+        ):
             await asyncio.gather(
                 worker.run(stop),
+                texts.run(stop),
                 retention.run(session_factory, settings, stop),
                 summaries.run(session_factory, settings, stop),
             )

@@ -81,6 +81,7 @@ from app.modules.sports.models import (
 from app.modules.trainings.models import TrainingProgramme, TrainingRegistration, TrainingSession
 from app.modules.websites.models import SiteEvent, SiteImage, SiteNews, WebState
 from app.organisation.models import Province, School
+from app.preregistration.models import Preregistration
 from tests.factories import (
     access_token,
     assign,
@@ -232,6 +233,8 @@ KINDS: dict[str, Kind] = {
             == select(School.id).where(School.code == councils_demo.LYCEE_CODE).scalar_subquery()
         )
     ),
+    # The demo's one request, at its primary school (École Al Wahda, Salé).
+    "preregistration": Kind(lambda _: select(Preregistration.id)),
 }
 
 

@@ -50,6 +50,7 @@ PARAMETER_KINDS = {
     "objective_id": "project_objective",
     "partner_id": "partner",
     "programme_id": "programme",
+    "preregistration_id": "preregistration",
     "project_id": "project",
     "pupil_id": "pupil",
     "registration_id": "training_registration",

@@ -59,6 +59,10 @@ NOT_TENANT_TABLES = {
     "notifications",
     "notification_preferences",
     "push_messages",
+    # Texts by SMS or email to an address, and a parent's sign-up: before any account exists,
+    # and parents have no school.
+    "text_messages",
+    "preregistration_signups",
     # A parent's failed attempts to link a child: throttling is per account.
     "link_attempts",
     # A staff account's second factor: keyed by account, and most staff have no school.

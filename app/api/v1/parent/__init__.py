@@ -11,6 +11,7 @@ from app.messaging.routes import parent_messages
 from app.messaging.routes.threads import message_threads
 from app.modules.diagnostics.routes import diagnostics_view
 from app.modules.sports.routes import sports_view
+from app.preregistration.routes import parent_router as preregistrations
 
 CHILD = "/children/{child_id}"
 
@@ -24,3 +25,4 @@ router.include_router(council_views("parent-child", verified_child), prefix=CHIL
 router.include_router(parent_justifications.router)
 router.include_router(parent_messages.router)
 router.include_router(message_threads("parent"))
+router.include_router(preregistrations)
