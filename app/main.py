@@ -27,6 +27,7 @@ from app.core.storage import LocalDirectoryStore
 from app.core.text_input import refuse_control_characters
 from app.errors import install_error_handlers
 from app.messaging.push import background_worker
+from app.official_documents import pool as document_rendering
 from app.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -104,6 +105,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
                 yield
         finally:
             await app.state.login_throttle.aclose()
+            document_rendering.shutdown()
             await engine.dispose()
 
     app = FastAPI(

@@ -16,6 +16,7 @@ from app.modules.school_projects import models as school_projects
 from app.modules.sports import models as sports
 from app.modules.trainings import models as trainings
 from app.modules.websites import models as websites
+from app.official_documents import models as official_documents
 from app.organisation import models as organisation
 from app.steering import models as steering
 from app.sync import models as sync
@@ -32,6 +33,7 @@ DOMAINS = (
     exams,
     steering,
     sync,
+    official_documents,
     school_projects,
     trainings,
     equipment,

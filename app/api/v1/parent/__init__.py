@@ -10,6 +10,7 @@ from app.messaging.routes import parent_messages
 from app.messaging.routes.threads import message_threads
 from app.modules.diagnostics.routes import diagnostics_view
 from app.modules.sports.routes import sports_view
+from app.official_documents.routes import document_views
 
 CHILD = "/children/{child_id}"
 
@@ -19,6 +20,7 @@ router.include_router(children.router)
 router.include_router(sports_view("parent-child", verified_child), prefix=CHILD)
 router.include_router(pupil_views("parent-child", verified_child, as_parent=True), prefix=CHILD)
 router.include_router(diagnostics_view("parent-child", verified_child), prefix=CHILD)
+router.include_router(document_views("parent-child", verified_child), prefix=CHILD)
 router.include_router(parent_justifications.router)
 router.include_router(parent_messages.router)
 router.include_router(message_threads("parent"))

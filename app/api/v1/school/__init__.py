@@ -15,6 +15,7 @@ from app.core.roles import Duty
 from app.family.routes import guardians, pupils
 from app.messaging.routes import announcements
 from app.messaging.routes.threads import message_threads
+from app.official_documents.routes import school_router as official_documents
 
 router = APIRouter(prefix="/school", tags=["school"], dependencies=[Depends(school_staff_only)])
 for module in (
@@ -32,6 +33,7 @@ for module in (
     staff,
 ):
     router.include_router(module.router)
+router.include_router(official_documents)
 router.include_router(message_threads("school"))
 router.include_router(audit_log("school"))
 # The back-office modules are the director's and the deputy's work, reads included.
