@@ -86,6 +86,18 @@ def _text(pdf: FPDF, size: float, *, bold: bool = False, colour: Colour = (0, 0,
     pdf.set_text_color(*colour)
 
 
+def _fitted(
+    pdf: FPDF, width: float, height: float, text: str, align: str, size: float, bold: bool
+) -> None:
+    """One line of text in `width`, its font made smaller as far as needed (long names of
+    levels and subjects)."""
+    _text(pdf, size, bold=bold)
+    while size > 5 and pdf.get_string_width(text) > width:
+        size -= 0.5
+        _text(pdf, size, bold=bold)
+    pdf.cell(width, height, text, align=align)
+
+
 def _pair(pdf: FPDF, y: float, french: str, arabic: str, height: float = 5.0) -> None:
     """French in the left half, Arabic in the right half, on one line."""
     pdf.set_xy(LEFT, y)
@@ -142,11 +154,10 @@ def _identity(pdf: FPDF, y: float, rows: list[list[str]], fields: dict[str, Any]
         pdf.cell(30, height, label_fr)
         pdf.set_xy(RIGHT - 32, line)
         pdf.cell(30, height, _ar(label_ar), align="R")
-        _text(pdf, 9.5, bold=True)
         pdf.set_xy(LEFT + 32, line)
-        pdf.cell(HALF - 34, height, str(fields.get(field_fr) or "—"))
+        _fitted(pdf, HALF - 34, height, str(fields.get(field_fr) or "—"), "L", 9.5, True)
         pdf.set_xy(LEFT + HALF + 2, line)
-        pdf.cell(HALF - 34, height, _ar(str(fields.get(field_ar) or "—")), align="R")
+        _fitted(pdf, HALF - 34, height, _ar(str(fields.get(field_ar) or "—")), "R", 9.5, True)
     return y + height * len(rows) + 6
 
 
@@ -227,10 +238,9 @@ def _marks_table(pdf: FPDF, y: float, card: dict[str, Any], data: Payload) -> fl
         x = LEFT
         averages = len(cells) - 3
         for index, ((width, _, _), (value, align)) in enumerate(zip(columns, cells, strict=True)):
-            _text(pdf, 8.5, bold=index == averages)
             pdf.rect(x, y, width, row, style="DF")
             pdf.set_xy(x + 1, y)
-            pdf.cell(width - 2, row, value, align=align)
+            _fitted(pdf, width - 2, row, value, align, 8.5, index == averages)
             x += width
         y += row
     pdf.set_draw_color(0, 0, 0)
