@@ -86,7 +86,7 @@ def _page(n: int) -> dict[str, Any]:
                     "name_ar": ar,
                     "coefficient": coefficient,
                     "marks": {
-                        kind: f"{10 + (i * 7 + k * 3 + n) % 10}.50" for k, kind in enumerate(kinds)
+                        kind: f"{10 + (i * 7 + k * 3 + n) % 10}.50" for k, kind in enumerate(KINDS)
                     },
                     "average": f"{12 + i % 5}.25",
                     "class_average": "11.80",
