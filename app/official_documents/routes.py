@@ -92,6 +92,12 @@ async def _issued(
     return await issuing.issue(session, draft, principal.user_id, _base_url(request))
 
 
+async def _report_card(
+    request: Request, session: SessionDep, principal: CurrentPrincipal, draft: Draft
+) -> Response:
+    return pdf_response(request, await _issued(request, session, draft, principal))
+
+
 async def _certificate(
     request: Request, session: SessionDep, pupil_id: uuid.UUID, principal: CurrentPrincipal
 ) -> Response:
@@ -125,7 +131,7 @@ def document_views(operation_prefix: str, resolve_pupil: IdResolver) -> APIRoute
         published every subject's marks."""
         year, semester = reference.year_and_semester(year, semester)
         draft = await data.report_card(session, pupil_id, year, semester, reference)
-        return pdf_response(request, await _issued(request, session, draft, principal))
+        return await _report_card(request, session, principal, draft)
 
     @router.post(
         "/documents/school-certificate",
@@ -188,7 +194,7 @@ async def pupil_report_card(
     draft = await data.report_card(session, pupil_id, year, semester, reference)
     if draft.school_id != principal.school_id:
         raise NotFound()  # the pupil moved: that semester's card is the other school's
-    return pdf_response(request, await _issued(request, session, draft, principal))
+    return await _report_card(request, session, principal, draft)
 
 
 @school_router.post(
