@@ -80,6 +80,7 @@ def upgrade() -> None:
     )
     op.create_index("ix_issued_documents_pupil_id", "issued_documents", ["pupil_id"])
     op.create_index("ix_issued_documents_school_id", "issued_documents", ["school_id"])
+    op.create_index("ix_issued_documents_issued_by", "issued_documents", ["issued_by"])
     op.create_index(
         "ux_issued_documents_live",
         "issued_documents",

@@ -74,5 +74,7 @@ class IssuedDocument(UUIDPrimaryKey, Base):
     # What the public verification may show of the pupil.
     initials: Mapped[str] = mapped_column(String(8))
     issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
-    issued_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    issued_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
