@@ -99,6 +99,7 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             else nullcontext()
         )
         prepare_dispatch(app)  # the route table, built before the heap is settled
+        document_rendering.start()
         settle_heap()
         try:
             async with pushes, reference.kept_current(app, url):

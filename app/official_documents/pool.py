@@ -39,6 +39,13 @@ def _pool() -> tuple[ProcessPoolExecutor, anyio.CapacityLimiter]:
     return _executor, _limiter
 
 
+def start() -> None:
+    """Start the rendering processes now (at the application's start): a spawned process
+    imports the application again, seconds that the first document would otherwise wait."""
+    executor, _ = _pool()
+    executor.submit(rendering.template, "letterhead")
+
+
 async def render(pages: list[rendering.Payload]) -> bytes:
     """The PDF of these pages, drawn in a rendering process."""
     executor, limiter = _pool()
