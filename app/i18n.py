@@ -42,6 +42,28 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Service indisponible",
         "ar": "الخدمة غير متوفرة",
     },
+    "documents.not_published": {
+        "en": "This report card does not exist yet: the school has not published every"
+        " subject's marks of the semester.",
+        "fr": "Ce bulletin n'existe pas encore : l'établissement n'a pas publié les notes de"
+        " toutes les matières du semestre.",
+        "ar": "بيان النقط غير متوفر بعد: لم تنشر المؤسسة نقط جميع مواد الدورة.",
+    },
+    "documents.not_enrolled": {
+        "en": "The pupil is not enrolled in any class this school year.",
+        "fr": "L'élève n'est inscrit(e) dans aucune classe cette année scolaire.",
+        "ar": "التلميذ(ة) غير مسجل(ة) في أي قسم هذه السنة الدراسية.",
+    },
+    "documents.unknown": {
+        "en": "Unknown code: no document was issued under it.",
+        "fr": "Code inconnu : aucun document n'a été délivré sous ce code.",
+        "ar": "رمز غير معروف: لم تصدر أي وثيقة بهذا الرمز.",
+    },
+    "documents.busy": {
+        "en": "This document is being issued by another request: try again.",
+        "fr": "Ce document est en cours de délivrance par une autre demande : réessayez.",
+        "ar": "هذه الوثيقة قيد الإصدار بطلب آخر: أعيدوا المحاولة.",
+    },
     "auth.bad_credentials": {
         "en": "Wrong username or password.",
         "fr": "Identifiant ou mot de passe incorrect.",

@@ -30,6 +30,7 @@ from app.core.text_input import refuse_control_characters
 from app.errors import install_error_handlers
 from app.integrations.routes import keys_router
 from app.messaging.push import background_worker
+from app.official_documents import pool as document_rendering
 from app.settings import Settings, get_settings
 
 DESCRIPTION = """
@@ -104,12 +105,14 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             else nullcontext()
         )
         prepare_dispatch(app)  # the route table, built before the heap is settled
+        document_rendering.start()
         settle_heap()
         try:
             async with pushes, reference.kept_current(app, url):
                 yield
         finally:
             await app.state.login_throttle.aclose()
+            document_rendering.shutdown()
             await engine.dispose()
 
     app = FastAPI(

@@ -80,6 +80,12 @@ class Settings(BaseSettings):
     # Absences in a year above which the school's absence totals flag a pupil.
     absence_alert_threshold: int = Field(default=10, ge=0)
     school_timezone: str = "Africa/Casablanca"
+    # Processes that draw official documents (PDF) beside each worker; each takes a core
+    # while it draws (`official_documents/pool.py`).
+    document_render_processes: int = Field(default=1, ge=1, le=32)
+    # The address printed in documents' QR codes, e.g. https://massar.men.gov.ma; unset: the
+    # address the request came to.
+    public_url: str | None = None
     # Largest grade sheet accepted for import, and largest request body of any kind.
     grade_sheet_max_bytes: int = Field(default=2_000_000, ge=10_000)
     max_request_bytes: int = Field(default=8_000_000, ge=100_000)

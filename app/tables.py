@@ -18,6 +18,7 @@ from app.modules.school_projects import models as school_projects
 from app.modules.sports import models as sports
 from app.modules.trainings import models as trainings
 from app.modules.websites import models as websites
+from app.official_documents import models as official_documents
 from app.organisation import models as organisation
 from app.preregistration import models as preregistration
 from app.steering import models as steering
@@ -38,6 +39,7 @@ DOMAINS = (
     sync,
     integrations,
     preregistration,
+    official_documents,
     school_projects,
     trainings,
     equipment,

@@ -88,6 +88,7 @@ NATIONAL = {"academicSessions", "courses", "categories"}
 # Parameters that name no tenant's object, and why.
 NOT_OBJECTS = {
     "action": "a verb of the operation (publish, accept, close_entries...)",
+    "code": "a document's verification code: anyone holding the paper may check it",
     "day": "a day of a training session, under the session's own id",
     "school_code": "a school's public code: the public site is open to anyone",
     "year": "a school year: the ministry's, the same for every unit",

@@ -9,6 +9,7 @@ from app.api.v1 import parent, school, steering, student, teacher
 from app.messaging.routes import notifications
 from app.modules.equipment.routes import catalogue_routes
 from app.modules.websites.routes import public_routes
+from app.official_documents.routes import public_router as public_documents
 from app.organisation import routes as schools
 from app.preregistration.routes import public_router as preregistration
 
@@ -25,6 +26,7 @@ router.include_router(school.router)
 router.include_router(steering.router)
 router.include_router(public_routes(), prefix="/public", tags=["public"])
 router.include_router(preregistration, prefix="/public", tags=["public"])
+router.include_router(public_documents, prefix="/public", tags=["public"])
 # The national equipment catalogue: one face for every member of staff.
 router.include_router(
     catalogue_routes(), prefix="/equipment", tags=["equipment"], dependencies=[Depends(staff_only)]

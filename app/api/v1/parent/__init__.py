@@ -11,6 +11,7 @@ from app.messaging.routes import parent_messages
 from app.messaging.routes.threads import message_threads
 from app.modules.diagnostics.routes import diagnostics_view
 from app.modules.sports.routes import sports_view
+from app.official_documents.routes import document_views
 from app.preregistration.routes import parent_router as preregistrations
 
 CHILD = "/children/{child_id}"
@@ -22,6 +23,7 @@ router.include_router(sports_view("parent-child", verified_child), prefix=CHILD)
 router.include_router(pupil_views("parent-child", verified_child, as_parent=True), prefix=CHILD)
 router.include_router(diagnostics_view("parent-child", verified_child), prefix=CHILD)
 router.include_router(council_views("parent-child", verified_child), prefix=CHILD)
+router.include_router(document_views("parent-child", verified_child), prefix=CHILD)
 router.include_router(parent_justifications.router)
 router.include_router(parent_messages.router)
 router.include_router(message_threads("parent"))

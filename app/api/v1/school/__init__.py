@@ -17,6 +17,7 @@ from app.councils.routes import school_router as councils
 from app.family.routes import guardians, pupils
 from app.messaging.routes import announcements
 from app.messaging.routes.threads import message_threads
+from app.official_documents.routes import school_router as official_documents
 from app.preregistration.routes import school_router as preregistrations
 
 router = APIRouter(prefix="/school", tags=["school"], dependencies=[Depends(school_staff_only)])
@@ -37,6 +38,7 @@ for module in (
     router.include_router(module.router)
 router.include_router(councils)
 router.include_router(preregistrations)
+router.include_router(official_documents)
 router.include_router(message_threads("school"))
 router.include_router(calendar_route("school"))
 router.include_router(audit_log("school"))

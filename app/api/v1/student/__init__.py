@@ -9,6 +9,7 @@ from app.family.routes import contact
 from app.family.routes.pupil_views import own_record, pupil_views
 from app.modules.diagnostics.routes import diagnostics_view
 from app.modules.sports.routes import sports_view
+from app.official_documents.routes import document_views
 
 # The guard sits on the face's router, so an endpoint added later cannot forget it.
 router = APIRouter(prefix="/student", tags=["student"], dependencies=[Depends(student_only)])
@@ -19,3 +20,4 @@ router.include_router(calendar_route("student"))
 router.include_router(sports_view("student", own_record))
 router.include_router(council_views("student", own_record))
 router.include_router(orientation_requests(own_record))
+router.include_router(document_views("student", own_record))

@@ -1,0 +1,80 @@
+"""Every document issued: what it is, whose, which version of its data, and the PDF itself."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    DateTime,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    SmallInteger,
+    String,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.core.db.base import Base, UUIDPrimaryKey, checked
+
+
+class DocumentKind(StrEnum):
+    """What a document attests. Exams (convocation, transcript) and the class council's
+    year-end decision join here, each with its data builder and template."""
+
+    REPORT_CARD = "report_card"  # بيان النقط / bulletin de notes, of one semester
+    SCHOOL_CERTIFICATE = "school_certificate"  # شهادة مدرسية / certificate of enrolment
+
+
+# `period` of a document that covers the whole school year (a certificate).
+WHOLE_YEAR = 0
+
+
+class IssuedDocument(UUIDPrimaryKey, Base):
+    """One issued version of a pupil's document. A new version (its data changed) revokes the
+    one before it; at most one version per pupil, kind, year and period is live.
+
+    The PDF's bytes are kept: the file a family holds can then be checked byte for byte, and
+    served again as it was issued, whatever the fonts or the rendering library became since."""
+
+    __tablename__ = "issued_documents"
+    __table_args__ = (
+        UniqueConstraint("pupil_id", "kind", "school_year", "period", "version"),
+        Index(
+            "ux_issued_documents_live",
+            "pupil_id",
+            "kind",
+            "school_year",
+            "period",
+            unique=True,
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
+
+    # The verification code printed on the paper and in its QR code.
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    kind: Mapped[DocumentKind] = mapped_column(checked(DocumentKind, "document_kind"))
+    pupil_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("pupils.id", ondelete="CASCADE"), index=True
+    )
+    # The school that issued it (where the pupil sat that year).
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
+    school_year: Mapped[int] = mapped_column(SmallInteger)
+    # The semester (1, 2) or WHOLE_YEAR.
+    period: Mapped[int] = mapped_column(SmallInteger)
+    version: Mapped[int] = mapped_column(SmallInteger)
+    # SHA-256 of the data the document shows: the same data is the same document.
+    data_sha256: Mapped[str] = mapped_column(String(64))
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    pdf: Mapped[bytes] = mapped_column(LargeBinary)
+    # What the public verification may show of the pupil.
+    initials: Mapped[str] = mapped_column(String(8))
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    issued_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -1,0 +1,163 @@
+"""The public verification: anyone holding a paper checks its code (and may send the file).
+
+No principal: the code alone finds the document. What is answered is whether it is genuine
+or revoked, its kind, period, school, issue date, the pupil's initials and the file's SHA-256,
+never more personal data. Before answering "genuine", the data is read again: a document
+whose data changed since it was issued is revoked then and there.
+
+A code that is not well formed, or names nothing, answers 404 `unknown-document`, the same
+for both, so that codes cannot be told apart by their answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import tomllib
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+from string import Template
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.academics.reference import ReferenceData
+from app.errors import ProblemError
+from app.official_documents.data import current_draft, year_label
+from app.official_documents.issuing import normalised_code
+from app.official_documents.models import WHOLE_YEAR, IssuedDocument
+from app.official_documents.schemas import DocumentCheck, DocumentVerification, IssuingSchool
+from app.organisation.models import School
+
+log = logging.getLogger(__name__)
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+class UnknownDocument(ProblemError):
+    def __init__(self) -> None:
+        super().__init__(404, "documents.unknown", kind="unknown-document")
+
+
+async def _found(session: AsyncSession, text: str) -> tuple[IssuedDocument, School]:
+    code = normalised_code(text)
+    if code is None:
+        raise UnknownDocument()
+    row = (
+        await session.execute(
+            select(IssuedDocument, School)
+            .join(School, School.id == IssuedDocument.school_id)
+            .where(IssuedDocument.code == code)
+        )
+    ).one_or_none()
+    if row is None:
+        raise UnknownDocument()
+    return row[0], row[1]
+
+
+async def _still_current(
+    session: AsyncSession, document: IssuedDocument, reference: ReferenceData
+) -> None:
+    """Revoke the document if what it shows is no longer what the records say."""
+    if document.revoked_at is not None:
+        return
+    try:
+        draft = await current_draft(
+            session,
+            document.kind,
+            document.pupil_id,
+            document.school_year,
+            document.period,
+            reference,
+        )
+        current = draft.sha256
+    except ProblemError:
+        current = None  # the document could not be issued today at all
+    if current != document.data_sha256:
+        document.revoked_at = datetime.now(UTC)
+        await session.flush()
+        log.info("document %s revoked at verification: its data changed", document.id)
+
+
+async def verify(
+    session: AsyncSession, text: str, reference: ReferenceData
+) -> DocumentVerification:
+    """The document's public answer (`UnknownDocument` when the code names none)."""
+    document, school = await _found(session, text)
+    await _still_current(session, document, reference)
+    return DocumentVerification(
+        code=document.code,
+        status="genuine" if document.revoked_at is None else "revoked",
+        kind=document.kind,
+        school_year=document.school_year,
+        semester=None if document.period == WHOLE_YEAR else document.period,
+        version=document.version,
+        issued_at=document.issued_at,
+        revoked_at=document.revoked_at,
+        school=IssuingSchool.model_validate(school),
+        pupil_initials=document.initials,
+        pdf_sha256=document.pdf_sha256,
+    )
+
+
+async def check(
+    session: AsyncSession, text: str, pdf: bytes, reference: ReferenceData
+) -> DocumentCheck:
+    """Whether `pdf` is exactly the file issued under the code."""
+    answer = await verify(session, text, reference)
+    received = hashlib.sha256(pdf).hexdigest()
+    return DocumentCheck(
+        code=answer.code,
+        status=answer.status,
+        matches=received == answer.pdf_sha256,
+        pdf_sha256=answer.pdf_sha256,
+        received_sha256=received,
+    )
+
+
+@cache
+def _words() -> dict[str, Any]:
+    with (TEMPLATES / "verification.toml").open("rb") as file:
+        return tomllib.load(file)
+
+
+@cache
+def _template(name: str) -> Template:
+    return Template((TEMPLATES / name).read_text(encoding="utf-8"))
+
+
+def page(answer: DocumentVerification | None, code: str) -> str:
+    """The verification as a page in French and Arabic; `answer` None: the code is unknown."""
+    words = _words()
+    status = answer.status if answer else "unknown"
+    verdict_fr, verdict_ar = words["verdict"][status]
+    details = ""
+    if answer is not None:
+        kind_fr, kind_ar = words["kinds"][answer.kind.value]
+        period = "year" if answer.semester is None else "semester"
+        values = {"semester": answer.semester, "year": year_label(answer.school_year)}
+        period_fr, period_ar = (text.format(**values) for text in words["periods"][period])
+        fields = {
+            "kind_fr": kind_fr,
+            "kind_ar": kind_ar,
+            "period_fr": period_fr,
+            "period_ar": period_ar,
+            "school_fr": f"{answer.school.name_fr} ({answer.school.code})",
+            "school_ar": answer.school.name_ar,
+            "initials": answer.pupil_initials,
+            "issued_at": answer.issued_at.strftime("%d/%m/%Y"),
+            "version": answer.version,
+            "pdf_sha256": answer.pdf_sha256,
+        }
+        details = _template("verification_rows.html").substitute(
+            {name: html.escape(str(value)) for name, value in fields.items()}
+        )
+    return _template("verification.html").substitute(
+        status=status,
+        verdict_fr=html.escape(verdict_fr),
+        verdict_ar=html.escape(verdict_ar),
+        details=details,
+        code=html.escape(code[:32]),
+    )
