@@ -105,7 +105,9 @@ async def create_test(
 ) -> TestOut:
     """Schedule a test (or the integrated-activities mark) for a class and subject."""
     school_class = await taught_class(session, principal, class_id, new.subject_id)
-    max_mark = await _scale_with_component(session, school_class.level_code, new)
+    max_mark = await scale_with_component(
+        session, school_class.level_code, new.subject_id, new.component_id
+    )
     exists = await session.scalar(
         select(ClassTest.id).where(
             ClassTest.school_id == school_class.school_id,
@@ -133,22 +135,27 @@ async def create_test(
     return test_out(test, 0, max_mark)
 
 
-async def _scale_with_component(session: AsyncSession, level_code: str, new: TestIn) -> int:
+async def scale_with_component(
+    session: AsyncSession,
+    level_code: str,
+    subject_id: uuid.UUID,
+    component_id: uuid.UUID | None,
+    field: str = "body.component_id",
+) -> int:
     """The level's scale; a component, when named, must be one of the subject's and the
     level a primary one (components are primary's way of marking)."""
     level = await session.get_one(Level, level_code)
-    if new.component_id is None:
+    if component_id is None:
         return level.max_mark
     component = await session.scalar(
         select(SubjectComponent.id).where(
-            SubjectComponent.id == new.component_id,
-            SubjectComponent.subject_id == new.subject_id,
+            SubjectComponent.id == component_id, SubjectComponent.subject_id == subject_id
         )
     )
     if component is None:
-        raise invalid("body.component_id", "not a component of this subject", "not_found")
+        raise invalid(field, "not a component of this subject", "not_found")
     if level.cycle is not Cycle.PRIMARY:
-        raise invalid("body.component_id", "components are marked in primary only", "invalid")
+        raise invalid(field, "components are marked in primary only", "invalid")
     return level.max_mark
 
 

@@ -93,6 +93,7 @@ async def marks_report(
         school_class=place.class_ref,
         subjects=lines,
         semester_average=overall.value,
+        passed=None if overall.value is None else overall.value >= max_mark // 2,
         left_out=list(overall.left_out),
     )
 

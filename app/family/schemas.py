@@ -142,6 +142,9 @@ class MarksReport(Schema):
     school_class: ClassRef | None
     subjects: list[SubjectMarks]
     semester_average: Decimal | None
+    passed: bool | None = Field(
+        default=None, description="The semester average is at or above the pass line."
+    )
     left_out: list[str] = Field(description="Subjects without an average, not counted.")
 
 
