@@ -17,6 +17,7 @@ from app.academics.reference import load_reference
 from app.assessment.models import Mark, PublishedMarks, TestKind, TestStatus
 from app.assessment.report_card import marks_report
 from app.assessment.snapshots import rebuild_class
+from tests.assessment.test_marks import _new_test as new_test
 from tests.factories import (
     TeachingWorld,
     add_primary_class,
@@ -42,18 +43,7 @@ async def _new_test(
     who: str = "teacher",
     **extra: Any,
 ) -> httpx.Response:
-    return await client.post(
-        f"/api/v1/teacher/classes/{teaching.classes[class_name].id}/tests",
-        json={
-            "subject_id": str(teaching.subjects[subject].id),
-            "semester": 1,
-            "kind": "test_1",
-            "date": "2026-11-20",
-            "title": "Contrôle 1",
-            **extra,
-        },
-        headers=teaching.auth(who),
-    )
+    return await new_test(client, teaching, "test_1", who, class_name, subject, **extra)
 
 
 async def _test_id(client: httpx.AsyncClient, teaching: TeachingWorld, **extra: Any) -> str:
