@@ -6,6 +6,7 @@ from app.accounts import models as accounts
 from app.assessment import models as assessment
 from app.attendance import models as attendance
 from app.audit import models as audit
+from app.discipline import models as discipline
 from app.exams import models as exams
 from app.family import models as family
 from app.messaging import models as messaging
@@ -30,6 +31,7 @@ DOMAINS = (
     messaging,
     audit,
     exams,
+    discipline,
     steering,
     sync,
     school_projects,

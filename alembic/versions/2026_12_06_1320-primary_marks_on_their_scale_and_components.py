@@ -73,6 +73,21 @@ SCALE_CHECK = """IF TG_OP <> 'DELETE' AND NEW.mark > scale THEN
         RAISE EXCEPTION 'mark % of test % is above its scale (%)', NEW.mark, NEW.test_id, scale
             USING ERRCODE = 'check_violation', CONSTRAINT = 'marks_within_their_scale';
     END IF;"""
+# The audit of class_tests (revision 4d1e2f3a5b02) keeps a test's component too: an id.
+CLASS_TESTS_KEPT = (
+    "id,school_id,school_year,class_id,subject_id,teacher_id,semester,kind,test_date,title,"
+    "status,submitted_at,validated_at,validated_by,published_at"
+)
+
+
+def _audit_class_tests(kept: str) -> None:
+    op.execute("DROP TRIGGER audit_class_tests ON class_tests")
+    op.execute(
+        "CREATE TRIGGER audit_class_tests AFTER INSERT OR UPDATE OR DELETE ON class_tests"
+        f" FOR EACH ROW EXECUTE FUNCTION audit_row('id', 'row', '{kept}', 'return_reason')"
+    )
+
+
 SELECT_ALONE = (
     "SELECT status INTO test_status FROM class_tests WHERE id = subject.test_id FOR SHARE;"
 )
@@ -124,9 +139,11 @@ def upgrade() -> None:
             "SCALE_CHECK", SCALE_CHECK
         )
     )
+    _audit_class_tests(CLASS_TESTS_KEPT + ",component_id")
 
 
 def downgrade() -> None:
+    _audit_class_tests(CLASS_TESTS_KEPT)
     op.execute(
         MARKS_FOLLOW_THEIR_TEST.replace("SELECT_TEST", SELECT_ALONE).replace("SCALE_CHECK", "")
     )

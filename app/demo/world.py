@@ -16,6 +16,7 @@ from app.accounts.users import NewAccount, create_account
 from app.core.roles import Role, StaffTitle
 from app.demo.steering import seed_steering
 from app.demo.teaching import random_pupil, seed_teaching
+from app.discipline.demo import seed_discipline
 from app.modules.diagnostics.demo import seed_diagnostics
 from app.modules.equipment.demo import seed_equipment
 from app.modules.partnerships.demo import seed_partnerships
@@ -177,6 +178,7 @@ DEMO_LOGINS = (
     DemoLogin("director.demo@taalim.ma", Role.SCHOOL_STAFF, "director, Collège Ibn Rochd"),
     DemoLogin("teacher.demo@taalim.ma", Role.TEACHER, "maths, 1AC-1 and 1AC-2, Ibn Rochd"),
     DemoLogin("teacher2.demo@taalim.ma", Role.TEACHER, "French, 1AC-1 and 1AC-2, Ibn Rochd"),
+    DemoLogin("surveillance.demo@taalim.ma", Role.SCHOOL_STAFF, "discipline office, Ibn Rochd"),
     DemoLogin("D130000001@taalim.ma", Role.STUDENT, "class 1AC-1, Collège Ibn Rochd"),
     DemoLogin("parent.demo@taalim.ma", Role.PARENT, "parent of D130000001"),
     DemoLogin("director.other@taalim.ma", Role.SCHOOL_STAFF, "director, École Al Wahda (Salé)"),
@@ -226,6 +228,7 @@ async def seed_demo(session: AsyncSession) -> None:
     await seed_school_projects(session, users)
     await seed_equipment(session, users)
     await seed_sports(session, users, DEMO_PASSWORD, random_pupil)
+    await seed_discipline(session, users, DEMO_PASSWORD)
     # The steering overviews read the schools' summaries: built now, the demo opens on them.
     await session.flush()
     await summaries.rebuild(session)

@@ -158,6 +158,7 @@ class NotificationCategory(StrEnum):
     DIAGNOSTICS = "diagnostics"
     PARTNERSHIPS = "partnerships"
     SPORTS = "sports"
+    DISCIPLINE = "discipline"
 
 
 class PushStatus(StrEnum):

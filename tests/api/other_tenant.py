@@ -39,6 +39,7 @@ from app.attendance.models import Justification
 from app.core.roles import Role
 from app.core.security.principal import Principal
 from app.demo import world as demo
+from app.discipline.models import Incident
 from app.family.models import GuardianLink, Kinship
 from app.messaging.models import (
     Device,
@@ -146,6 +147,7 @@ KINDS: dict[str, Kind] = {
         lambda _: select(GuardianLink.id).where(GuardianLink.pupil_id == _demo_pupil())
     ),
     "justification": Kind(_in_demo_school(Justification), next_door=True),
+    "incident": Kind(_in_demo_school(Incident)),
     "assignment": Kind(_in_demo_school(TeachingAssignment)),
     "timetable_slot": Kind(_in_demo_school(TimetableSlot)),
     "transfer": Kind(lambda _: select(Transfer.id).where(Transfer.school_id == _demo_school())),

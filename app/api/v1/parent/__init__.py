@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends
 
 from app.accounts.guards import parent_only
 from app.attendance.routes import parent_justifications
+from app.discipline.routes import sanctions_view
 from app.family.routes import children
 from app.family.routes.pupil_views import pupil_views, verified_child
 from app.messaging.routes import parent_messages
@@ -19,6 +20,7 @@ router.include_router(children.router)
 router.include_router(sports_view("parent-child", verified_child), prefix=CHILD)
 router.include_router(pupil_views("parent-child", verified_child, as_parent=True), prefix=CHILD)
 router.include_router(diagnostics_view("parent-child", verified_child), prefix=CHILD)
+router.include_router(sanctions_view("parent-child", verified_child), prefix=CHILD)
 router.include_router(parent_justifications.router)
 router.include_router(parent_messages.router)
 router.include_router(message_threads("parent"))

@@ -3,6 +3,7 @@
 from fastapi import APIRouter, Depends
 
 from app.accounts.guards import student_only
+from app.discipline.routes import sanctions_view
 from app.family.routes import contact
 from app.family.routes.pupil_views import own_record, pupil_views
 from app.modules.diagnostics.routes import diagnostics_view
@@ -14,3 +15,4 @@ router.include_router(pupil_views("student", own_record, as_parent=False))
 router.include_router(diagnostics_view("student", own_record))
 router.include_router(contact.router)
 router.include_router(sports_view("student", own_record))
+router.include_router(sanctions_view("student", own_record))
