@@ -127,6 +127,9 @@ def upgrade() -> None:
         ["component_id", "subject_id"],
         ["id", "subject_id"],
     )
+    op.create_index(
+        "ix_class_tests_component_id_subject_id", "class_tests", ["component_id", "subject_id"]
+    )
     op.drop_constraint(OLD_KEY, "class_tests", type_="unique")
     op.create_unique_constraint(
         NEW_KEY,
@@ -152,6 +155,7 @@ def downgrade() -> None:
     op.create_unique_constraint(
         OLD_KEY, "class_tests", ["school_id", "class_id", "subject_id", "semester", "kind"]
     )
+    op.drop_index("ix_class_tests_component_id_subject_id", table_name="class_tests")
     op.drop_constraint(
         op.f("fk_class_tests_component_id_subject_components"), "class_tests", type_="foreignkey"
     )

@@ -111,6 +111,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_incidents_school_id_occurred_on", "incidents", ["school_id", "occurred_on", "id"]
     )
+    op.create_index(op.f("ix_incidents_recorded_by"), "incidents", ["recorded_by"])
     op.create_table(
         "incident_pupils",
         sa.Column("incident_id", sa.Uuid(), nullable=False),
@@ -133,6 +134,7 @@ def upgrade() -> None:
     op.create_index(
         op.f("ix_incident_pupils_pupil_id"), "incident_pupils", ["pupil_id"], unique=False
     )
+    op.create_index(op.f("ix_incident_pupils_school_id"), "incident_pupils", ["school_id"])
     directors = "'warning', 'formal_warning', 'reprimand'"
     periods = "'alternative', 'temporary_exclusion'"
     op.create_table(
@@ -200,6 +202,7 @@ def upgrade() -> None:
         "ix_sanctions_pupil_id_decided_on", "sanctions", ["pupil_id", "decided_on"], unique=False
     )
     op.create_index(op.f("ix_sanctions_school_id"), "sanctions", ["school_id"], unique=False)
+    op.create_index(op.f("ix_sanctions_recorded_by"), "sanctions", ["recorded_by"])
     for table, (id_column, kept) in AUDITED.items():
         op.execute(
             f"CREATE TRIGGER audit_{table} AFTER INSERT OR UPDATE OR DELETE ON {table}"

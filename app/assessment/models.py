@@ -96,6 +96,7 @@ class ClassTest(UUIDPrimaryKey, Timestamps, InSchoolYear, Base):
         UniqueConstraint("id", "school_id"),
         CheckConstraint("semester IN (1, 2)", name="semester_known"),
         Index("ix_class_tests_teacher_year", "teacher_id", "school_year"),
+        Index("ix_class_tests_component_id_subject_id", "component_id", "subject_id"),
     )
 
     class_id: Mapped[uuid.UUID] = mapped_column(index=True)

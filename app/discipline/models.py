@@ -87,7 +87,7 @@ class Incident(UUIDPrimaryKey, Timestamps, Base):
     kind: Mapped[IncidentKind] = mapped_column(checked(IncidentKind, "kind"))
     # Kept short on purpose: the facts, not a file on a child.
     description: Mapped[str | None] = mapped_column(String(300))
-    recorded_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    recorded_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
 
 
 class IncidentPupil(Base):
@@ -100,7 +100,7 @@ class IncidentPupil(Base):
     pupil_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("pupils.id"), primary_key=True, index=True
     )
-    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"))
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
 
 
 class Sanction(UUIDPrimaryKey, Timestamps, Base):
@@ -139,4 +139,4 @@ class Sanction(UUIDPrimaryKey, Timestamps, Base):
     decided_on: Mapped[date]
     starts_on: Mapped[date | None]
     ends_on: Mapped[date | None]
-    recorded_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    recorded_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
