@@ -25,7 +25,7 @@ from app.academics.models import Level, Pupil, Subject
 from app.academics.teaching import TaughtClassInfo, current_pupils, taught_class
 from app.accounts.models import User
 from app.assessment.marks import scale_with_component, write_marks
-from app.assessment.models import ClassTest, Mark, TestKind, TestStatus
+from app.assessment.models import ClassTest, Mark, SubjectComponent, TestKind, TestStatus
 from app.assessment.scale import above_scale, refused_above_scale
 from app.assessment.schemas import GradeSheetReport, GradeSheetRowError, MarkIn
 from app.assessment.workbook import (
@@ -151,6 +151,20 @@ async def _heading(
     ]
 
 
+async def _with_component(
+    session: AsyncSession, heading: list[tuple[str, str, str, str]], component_id: uuid.UUID
+) -> list[tuple[str, str, str, str]]:
+    """The header block with the component after the subject's name (« Langue arabe –
+    Lecture »)."""
+    component = await session.get_one(SubjectComponent, component_id)
+    return [
+        (fr, f"{value_fr} – {component.name_fr}", f"{value_ar} – {component.name_ar}", ar)
+        if fr == "Matière"
+        else (fr, value_fr, value_ar, ar)
+        for fr, value_fr, value_ar, ar in heading
+    ]
+
+
 async def _pupils(session: AsyncSession, class_id: uuid.UUID) -> Sequence[_PupilRow]:
     """The class's current pupils by family name, as the sheet lists them."""
     result = await session.execute(
@@ -239,6 +253,8 @@ async def export_grade_sheet(
     info = await taught_class(session, principal, class_id, subject_id)
     await scale_with_component(session, info.level_code, subject_id, component_id, COMPONENT)
     subject_code, heading = await _heading(session, principal, info, subject_id, semester)
+    if component_id is not None:
+        heading = await _with_component(session, heading, component_id)
     pupils = await _pupils(session, class_id)
     tests = await _tests(session, info, subject_id, semester, component_id)
     rows = [_pupil_row(pupil, _cells_of(tests, pupil.id)) for pupil in pupils]

@@ -260,6 +260,8 @@ async def test_a_components_grade_sheet_is_its_own(
     headers = primary.auth("teacher")
     sheet = await client.get(url, params=whole | {"component_id": str(reading.id)}, headers=headers)
     assert sheet.status_code == 200, sheet.text
+    block = load_workbook(io.BytesIO(sheet.content))["Notes"]
+    assert any(str(cell.value).endswith("– Lecture") for row in block.iter_rows() for cell in row)
     # A component's sheet imported as the whole subject's is the wrong sheet.
     wrong = await client.post(
         url, params=whole, files={"file": ("n.xlsx", sheet.content, XLSX)}, headers=headers
