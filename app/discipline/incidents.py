@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.academics.calendar import school_today
 from app.academics.models import Pupil
 from app.accounts.schemas import PupilRef
 from app.core.listing import found, page_of
@@ -17,7 +18,7 @@ from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.discipline.models import Incident, IncidentPupil, Sanction
 from app.discipline.schemas import IncidentIn, IncidentOut, IncidentSummary, SanctionOut
-from app.errors import InvalidInput, field_error
+from app.errors import InvalidInput, field_error, invalid
 from app.organisation.scopes import school_scope
 
 
@@ -26,6 +27,8 @@ async def record_incident(
 ) -> IncidentOut:
     """Record an incident and the school's pupils involved in it."""
     assert principal.school_id is not None  # the school face's guard
+    if new.occurred_on > school_today():
+        raise invalid("body.occurred_on", "an incident is recorded once it happened", "future")
     await _check_pupils_of_school(session, principal.school_id, new.pupil_ids)
     incident = Incident(
         school_id=principal.school_id,

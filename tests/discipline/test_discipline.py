@@ -3,7 +3,7 @@ by the pupil and their parents, kept from everyone else."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import httpx
@@ -12,13 +12,14 @@ from sqlalchemy import select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.academics.calendar import school_today
 from app.audit.models import AuditEntry
 from app.core.roles import Role, StaffTitle
 from app.messaging.models import Notification, NotificationCategory
 from tests.factories import FamilyWorld, access_token, create_user
 
 INCIDENTS = "/api/v1/school/incidents"
-TODAY = date.today()
+TODAY = school_today()
 
 
 @pytest.fixture
@@ -164,6 +165,10 @@ async def test_only_pupils_of_the_school_and_of_the_incident(
         ("body.pupil_ids.1", "not_in_school"),
         ("body.pupil_ids.2", "duplicate"),
     ]
+    tomorrow = _incident(family) | {"occurred_on": str(TODAY + timedelta(days=1))}
+    future = await client.post(INCIDENTS, json=tomorrow, headers=office)
+    assert future.status_code == 422
+    assert future.json()["errors"][0]["field"] == "body.occurred_on"
     incident = await _recorded(client, family, office)
     outsider = family.teaching.pupils["c2"][1]  # the school's, not involved
     answer = await client.post(
