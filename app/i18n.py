@@ -134,6 +134,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Le curseur n'a pas été émis par cette liste.",
         "ar": "المؤشر غير صادر عن هذه القائمة.",
     },
+    "discipline.sanction_exists": {
+        "en": "This sanction is already recorded for this pupil and incident.",
+        "fr": "Cette sanction est déjà enregistrée pour cet élève et cet incident.",
+        "ar": "هذه العقوبة مسجلة بالفعل لهذا التلميذ ولهذه الواقعة.",
+    },
     "assessment.locked": {
         "en": "These marks have been submitted: only the school can change them now.",
         "fr": "Ces notes ont été transmises : seul l'établissement peut encore les modifier.",

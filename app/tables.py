@@ -7,6 +7,7 @@ from app.assessment import models as assessment
 from app.attendance import models as attendance
 from app.audit import models as audit
 from app.councils import models as councils
+from app.discipline import models as discipline
 from app.exams import models as exams
 from app.family import models as family
 from app.integrations import models as integrations
@@ -35,6 +36,7 @@ DOMAINS = (
     audit,
     exams,
     councils,
+    discipline,
     steering,
     sync,
     integrations,

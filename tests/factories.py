@@ -26,7 +26,7 @@ from app.academics.models import (
 )
 from app.academics.schemas import SchoolYearIn
 from app.accounts.models import AuthSession, RefreshToken, User
-from app.assessment.models import ClassTest, Mark, TestKind, TestStatus
+from app.assessment.models import ClassTest, Mark, SubjectComponent, TestKind, TestStatus
 from app.core.roles import Role, StaffTitle
 from app.core.security.passwords import hash_password
 from app.core.security.tokens import TokenSubject, get_token_codec, hash_refresh_token
@@ -337,6 +337,30 @@ async def build_teaching_world(session: AsyncSession, world: World) -> TeachingW
     return tw
 
 
+async def add_primary_class(session: AsyncSession, teaching: TeachingWorld) -> SchoolClass:
+    """Class p1 (4AP, marked out of 10) in school a1 with 3 pupils, taught MATH and AR by the
+    world's teacher."""
+    school_class = await create_class(session, teaching.world.schools["a1"], level_code="4AP")
+    teaching.classes["p1"] = school_class
+    teaching.pupils["p1"] = [await create_pupil(session, school_class) for _ in range(3)]
+    teaching.subjects["AR"] = await subject(session, "AR")
+    for code in ("MATH", "AR"):
+        await assign(
+            session, teaching.world.users["teacher"], school_class, teaching.subjects[code]
+        )
+    return school_class
+
+
+async def components(session: AsyncSession, code: str) -> dict[str, SubjectComponent]:
+    """The components of a subject (loaded by a migration), by their code."""
+    rows = await session.scalars(
+        select(SubjectComponent)
+        .join(Subject, Subject.id == SubjectComponent.subject_id)
+        .where(Subject.code == code)
+    )
+    return {c.code: c for c in rows}
+
+
 # ---- families and published marks ---------------------------------------------------------
 
 
@@ -350,6 +374,7 @@ async def create_test_with_marks(
     kind: TestKind = TestKind.TEST_1,
     semester: int = 1,
     status: TestStatus = TestStatus.PUBLISHED,
+    component: SubjectComponent | None = None,
 ) -> ClassTest:
     """A test with marks; "absent" marks the pupil absent. The marks are written while the test
     is a draft, then it takes its status, as the workflow would (the database refuses marks
@@ -359,6 +384,7 @@ async def create_test_with_marks(
         school_year=school_class.school_year,
         class_id=school_class.id,
         subject_id=taught.id,
+        component_id=component and component.id,
         teacher_id=teacher.id,
         semester=semester,
         kind=kind,

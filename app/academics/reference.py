@@ -45,6 +45,7 @@ class ReferenceData:
 
     years: dict[int, SchoolYearDates]
     levels: dict[str, tuple[str, str]]  # code -> (name_fr, name_ar)
+    scales: dict[str, int]  # code -> max_mark: 10 in primary, 20 above
     stream_codes: dict[uuid.UUID, str]
     subjects: dict[uuid.UUID, SubjectRef]
     # (level, stream or None, subject) -> coefficient
@@ -104,7 +105,9 @@ async def load_reference(session: AsyncSession) -> ReferenceData:
         select(Semester.school_year, Semester.number, Semester.starts_on, Semester.ends_on)
     ):
         years[year].semesters[number] = (starts_on, ends_on)
-    levels = await session.execute(select(Level.code, Level.name_fr, Level.name_ar))
+    levels = (
+        await session.execute(select(Level.code, Level.name_fr, Level.name_ar, Level.max_mark))
+    ).all()
     streams = await session.execute(select(Stream.id, Stream.code))
     subjects = await session.execute(
         select(Subject.id, Subject.code, Subject.name_fr, Subject.name_ar)
@@ -119,7 +122,8 @@ async def load_reference(session: AsyncSession) -> ReferenceData:
     )
     return ReferenceData(
         years=years,
-        levels={code: (fr, ar) for code, fr, ar in levels},
+        levels={code: (fr, ar) for code, fr, ar, _ in levels},
+        scales={code: max_mark for code, _, _, max_mark in levels},
         stream_codes=dict(streams.all()),
         subjects={
             id_: SubjectRef(id=id_, code=code, name_fr=fr, name_ar=ar)

@@ -27,6 +27,13 @@ def subject_average(marks: Sequence[Decimal | None]) -> Decimal | None:
     return round_mark(sum(present, Decimal(0)) / len(present))
 
 
+def components_average(parts: Sequence[Decimal | None]) -> Decimal | None:
+    """A primary subject marked by components: the mean of its components' (rounded)
+    averages, each weighing the same whatever its number of tests; a component without a mark
+    yet is left out. Tests on the whole subject, if any, count as one more part."""
+    return subject_average(parts)
+
+
 @dataclass(frozen=True, slots=True)
 class WeightedSubject:
     code: str

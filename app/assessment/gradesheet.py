@@ -24,8 +24,9 @@ from app.academics.calendar import school_today
 from app.academics.models import Level, Pupil, Subject
 from app.academics.teaching import TaughtClassInfo, current_pupils, taught_class
 from app.accounts.models import User
-from app.assessment.marks import write_marks
-from app.assessment.models import ClassTest, Mark, TestKind, TestStatus
+from app.assessment.marks import scale_with_component, write_marks
+from app.assessment.models import ClassTest, Mark, SubjectComponent, TestKind, TestStatus
+from app.assessment.scale import above_scale, refused_above_scale
 from app.assessment.schemas import GradeSheetReport, GradeSheetRowError, MarkIn
 from app.assessment.workbook import (
     CODE,
@@ -53,6 +54,7 @@ _REMARK_ORDER = (
     TestKind.TEST_1,
 )
 _NO_PUPIL = uuid.UUID(int=0)
+COMPONENT = "query.component_id"
 # id, Massar code, last and first names in French then Arabic, birth date.
 _PupilRow = Row[uuid.UUID, str, str, str, str, str, date]
 
@@ -149,6 +151,20 @@ async def _heading(
     ]
 
 
+async def _with_component(
+    session: AsyncSession, heading: list[tuple[str, str, str, str]], component_id: uuid.UUID
+) -> list[tuple[str, str, str, str]]:
+    """The header block with the component after the subject's name (« Langue arabe –
+    Lecture »)."""
+    component = await session.get_one(SubjectComponent, component_id)
+    return [
+        (fr, f"{value_fr} – {component.name_fr}", f"{value_ar} – {component.name_ar}", ar)
+        if fr == "Matière"
+        else (fr, value_fr, value_ar, ar)
+        for fr, value_fr, value_ar, ar in heading
+    ]
+
+
 async def _pupils(session: AsyncSession, class_id: uuid.UUID) -> Sequence[_PupilRow]:
     """The class's current pupils by family name, as the sheet lists them."""
     result = await session.execute(
@@ -168,9 +184,14 @@ async def _pupils(session: AsyncSession, class_id: uuid.UUID) -> Sequence[_Pupil
 
 
 async def _tests(
-    session: AsyncSession, info: TaughtClassInfo, subject_id: uuid.UUID, semester: int
+    session: AsyncSession,
+    info: TaughtClassInfo,
+    subject_id: uuid.UUID,
+    semester: int,
+    component_id: uuid.UUID | None,
 ) -> dict[TestKind, _Test]:
-    """The existing tests of the class, subject and semester with their marks, in one query."""
+    """The existing tests of the class, subject (or component) and semester with their marks,
+    in one query."""
     rows = await session.execute(
         select(ClassTest, Mark.pupil_id, Mark.mark, Mark.absent, Mark.remark)
         .outerjoin(Mark, (Mark.test_id == ClassTest.id) & (Mark.school_id == ClassTest.school_id))
@@ -178,6 +199,7 @@ async def _tests(
             ClassTest.school_id == info.school_id,
             ClassTest.class_id == info.id,
             ClassTest.subject_id == subject_id,
+            ClassTest.component_id.is_not_distinct_from(component_id),
             ClassTest.semester == semester,
         )
     )
@@ -201,14 +223,18 @@ def _shown_remark(cells: Mapping[TestKind, _Cell | None]) -> tuple[TestKind, str
     return None
 
 
-def _meta(info: TaughtClassInfo, subject_id: uuid.UUID, semester: int) -> dict[str, str]:
-    """What the hidden sheet records, so an import can tell it is the right sheet."""
-    return {
+def _meta(
+    info: TaughtClassInfo, subject_id: uuid.UUID, semester: int, component_id: uuid.UUID | None
+) -> dict[str, str]:
+    """What the hidden sheet records, so an import can tell it is the right sheet (a
+    component's sheet names it; a whole subject's has no such key, as before components)."""
+    meta = {
         "class_id": str(info.id),
         "subject_id": str(subject_id),
         "semester": str(semester),
         "school_year": str(info.school_year),
     }
+    return meta | ({"component_id": str(component_id)} if component_id else {})
 
 
 # ---- export ----------------------------------------------------------------------------------
@@ -220,14 +246,19 @@ async def export_grade_sheet(
     class_id: uuid.UUID,
     subject_id: uuid.UUID,
     semester: int,
+    component_id: uuid.UUID | None = None,
 ) -> GradeSheetFile:
-    """The class's marks in a subject and semester as an .xlsx in Massar's layout."""
+    """The class's marks in a subject (or a component) and semester as an .xlsx in Massar's
+    layout."""
     info = await taught_class(session, principal, class_id, subject_id)
+    await scale_with_component(session, info.level_code, subject_id, component_id, COMPONENT)
     subject_code, heading = await _heading(session, principal, info, subject_id, semester)
+    if component_id is not None:
+        heading = await _with_component(session, heading, component_id)
     pupils = await _pupils(session, class_id)
-    tests = await _tests(session, info, subject_id, semester)
+    tests = await _tests(session, info, subject_id, semester, component_id)
     rows = [_pupil_row(pupil, _cells_of(tests, pupil.id)) for pupil in pupils]
-    meta = _meta(info, subject_id, semester)
+    meta = _meta(info, subject_id, semester, component_id)
     content = await anyio.to_thread.run_sync(build_workbook, heading, rows, meta)
     stem = f"notes_{info.name}_{subject_code}_S{semester}_{info.school_year}"
     # Class names are free text: keep the file name a plain header token.
@@ -253,23 +284,30 @@ async def import_grade_sheet(
     subject_id: uuid.UUID,
     semester: int,
     content: bytes,
+    component_id: uuid.UUID | None = None,
 ) -> GradeSheetReport:
     """Write the marks of a filled-in grade sheet: every cell valid, or nothing written."""
     info = await taught_class(session, principal, class_id, subject_id)
+    max_mark = await scale_with_component(
+        session, info.level_code, subject_id, component_id, COMPONENT
+    )
     if len(content) > get_settings().grade_sheet_max_bytes:
         raise ProblemError(413, "gradesheet.too_large", kind="file-too-large")
     sheet = await anyio.to_thread.run_sync(read_workbook, content)
-    expected = _meta(info, subject_id, semester)
+    # A whole subject's sheet has no component: one of a component's is the wrong sheet.
+    expected = {"component_id": None} | _meta(info, subject_id, semester, component_id)
     if {key: sheet.meta.get(key) for key in expected} != expected:
         raise ProblemError(422, "gradesheet.wrong_sheet", kind="wrong-grade-sheet")
     pupils = {p.massar_code: p.id for p in await _pupils(session, class_id)}
-    tests = await _tests(session, info, subject_id, semester)
-    plan = _plan(sheet.rows, pupils, tests)
+    tests = await _tests(session, info, subject_id, semester, component_id)
+    plan = _plan(sheet.rows, pupils, tests, max_mark)
     if plan.errors:
         raise InvalidInput([e.model_dump() for e in plan.errors])
     # Only columns with at least one value get a test; clearing needs no test to exist.
     new_kinds = [k for k, c in plan.changes.items() if k not in tests and any(c.values())]
-    created = await _create_tests(session, principal, info, subject_id, semester, new_kinds)
+    created = await _create_tests(
+        session, principal, info, (subject_id, component_id), semester, new_kinds
+    )
     targets = {**{k: t.test for k, t in tests.items()}, **created}
     report = GradeSheetReport(
         rows_read=plan.rows_read,
@@ -281,20 +319,26 @@ async def import_grade_sheet(
     )
     for kind, changes in plan.changes.items():
         if kind in targets and changes:
-            written, cleared = await write_marks(session, targets[kind], changes, principal.user_id)
+            with refused_above_scale("file"):
+                written, cleared = await write_marks(
+                    session, targets[kind], changes, principal.user_id
+                )
             report.marks_written[kind], report.marks_cleared[kind] = written, cleared
     return report
 
 
 def _plan(
-    rows: Sequence[SheetRow], pupils: Mapping[str, uuid.UUID], tests: Mapping[TestKind, _Test]
+    rows: Sequence[SheetRow],
+    pupils: Mapping[str, uuid.UUID],
+    tests: Mapping[TestKind, _Test],
+    max_mark: int,
 ) -> _Plan:
     """Check every row and work out the changes; all faults are reported together."""
     plan = _Plan(rows_read=len(rows))
     seen: set[uuid.UUID] = set()
     for row in rows:
         pupil_id, errors = _identify(row, pupils, seen)
-        cells, cell_errors = _row_cells(row, pupil_id or _NO_PUPIL)
+        cells, cell_errors = _row_cells(row, pupil_id or _NO_PUPIL, max_mark)
         plan.errors += errors + cell_errors
         if pupil_id is None or cell_errors:
             continue
@@ -332,9 +376,10 @@ def _identify(
 
 
 def _row_cells(
-    row: SheetRow, pupil_id: uuid.UUID
+    row: SheetRow, pupil_id: uuid.UUID, max_mark: int
 ) -> tuple[dict[TestKind, _Cell | None], list[GradeSheetRowError]]:
-    """The row's five entries and its remark, each checked as `PUT /tests/{id}/marks` does."""
+    """The row's five entries and its remark, each checked as `PUT /tests/{id}/marks` does
+    (the level's scale included)."""
     cells: dict[TestKind, _Cell | None] = {}
     errors: list[GradeSheetRowError] = []
     for kind, (mark_column, absent_column) in MARK_COLUMNS.items():
@@ -346,6 +391,9 @@ def _row_cells(
             entry = _mark_in(pupil_id, mark=mark, absent=absent)
         except ValidationError as exc:
             errors += [_error(row, mark_column, e["msg"], e["type"]) for e in exc.errors()]
+            continue
+        if faults := above_scale([entry.mark], max_mark, ""):
+            errors += [_error(row, mark_column, f["message"], f["code"]) for f in faults]
             continue
         cells[kind] = None if entry.is_empty else _Cell(entry.mark, entry.absent)
     try:
@@ -424,17 +472,20 @@ async def _create_tests(
     session: AsyncSession,
     principal: Principal,
     info: TaughtClassInfo,
-    subject_id: uuid.UUID,
+    subject: tuple[uuid.UUID, uuid.UUID | None],
     semester: int,
     kinds: Sequence[TestKind],
 ) -> dict[TestKind, ClassTest]:
-    """Draft tests, dated today, for the filled-in columns that had none."""
+    """Draft tests, dated today, for the filled-in columns that had none (on the sheet's
+    subject and component)."""
+    subject_id, component_id = subject
     created = {
         kind: ClassTest(
             school_id=info.school_id,
             school_year=info.school_year,
             class_id=info.id,
             subject_id=subject_id,
+            component_id=component_id,
             teacher_id=principal.user_id,
             semester=semester,
             kind=kind,

@@ -53,21 +53,55 @@ class TestStatus(StrEnum):
     PUBLISHED = "published"
 
 
+class SubjectComponent(UUIDPrimaryKey, Base):
+    """A part of a primary subject marked on its own (Arabic: oral communication, reading,
+    writing). The subject's average is the mean of its components' averages (`averages.py`)."""
+
+    __tablename__ = "subject_components"
+    __table_args__ = (
+        UniqueConstraint("subject_id", "code"),
+        # Target of the tests' (component, subject) key: a test's component is of its subject.
+        UniqueConstraint("id", "subject_id"),
+    )
+
+    subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"))
+    code: Mapped[str] = mapped_column(String(16))
+    rank: Mapped[int] = mapped_column(SmallInteger)
+    name_fr: Mapped[str] = mapped_column(String(120))
+    name_ar: Mapped[str] = mapped_column(String(120))
+
+
 class ClassTest(UUIDPrimaryKey, Timestamps, InSchoolYear, Base):
-    """A test (فرض) or the integrated-activities mark of a class, subject and semester."""
+    """A test (فرض) or the integrated-activities mark of a class, subject and semester, on the
+    whole subject or (primary) on one of its components."""
 
     __tablename__ = "class_tests"
     __table_args__ = (
         ForeignKeyConstraint(["class_id", "school_id"], ["classes.id", "classes.school_id"]),
-        # Each kind once per class, subject and semester.
-        UniqueConstraint("school_id", "class_id", "subject_id", "semester", "kind"),
+        ForeignKeyConstraint(
+            ["component_id", "subject_id"],
+            ["subject_components.id", "subject_components.subject_id"],
+        ),
+        # Each kind once per class, subject (or component) and semester.
+        UniqueConstraint(
+            "school_id",
+            "class_id",
+            "subject_id",
+            "component_id",
+            "semester",
+            "kind",
+            name="uq_class_tests_kind_once",
+            postgresql_nulls_not_distinct=True,
+        ),
         UniqueConstraint("id", "school_id"),
         CheckConstraint("semester IN (1, 2)", name="semester_known"),
         Index("ix_class_tests_teacher_year", "teacher_id", "school_year"),
+        Index("ix_class_tests_component_id_subject_id", "component_id", "subject_id"),
     )
 
     class_id: Mapped[uuid.UUID] = mapped_column(index=True)
     subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"), index=True)
+    component_id: Mapped[uuid.UUID | None]
     teacher_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
     semester: Mapped[int] = mapped_column(SmallInteger)
     kind: Mapped[TestKind] = mapped_column(checked(TestKind, "kind"))
@@ -85,7 +119,9 @@ class ClassTest(UUIDPrimaryKey, Timestamps, InSchoolYear, Base):
 
 
 class Mark(UUIDPrimaryKey, Base):
-    """A pupil's mark out of 20 in a test, or their absence from it."""
+    """A pupil's mark in a test, or their absence from it. The mark is on the scale of the
+    class's level (`levels.max_mark`: 10 in primary, 20 above): the CHECK below is the widest
+    scale, and the trigger `marks_follow_their_test` refuses a mark above its level's."""
 
     __tablename__ = "marks"
     __table_args__ = (

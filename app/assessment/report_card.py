@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -26,16 +27,19 @@ from app.academics.schemas import SubjectRef
 from app.assessment.averages import (
     WeightedSubject,
     annual_average,
+    components_average,
     round_mark,
     semester_average,
     subject_average,
 )
-from app.assessment.models import ClassTest, Mark, TestKind, TestStatus
+from app.assessment.models import ClassTest, Mark, SubjectComponent, TestKind, TestStatus
 from app.core.schemas import SchoolRef
 from app.councils.published import decisions_by_year
 from app.exams.models import ExamResult, ExamSession, ExamSubjectResult
 from app.family.pupil_records import Placement, placement
 from app.family.schemas import (
+    ComponentMarks,
+    ComponentRef,
     ExamResultOut,
     ExamSubjectOut,
     HistoryYear,
@@ -81,12 +85,16 @@ async def marks_report(
     overall = semester_average(
         [WeightedSubject(line.subject.code, line.average, line.coefficient) for line in lines]
     )
+    max_mark = reference.scales[place.level_code]
     return MarksReport(
         school_year=year,
         semester=semester,
+        max_mark=max_mark,
+        pass_mark=max_mark // 2,
         school_class=place.class_ref,
         subjects=lines,
         semester_average=overall.value,
+        passed=None if overall.value is None else overall.value >= max_mark // 2,
         left_out=list(overall.left_out),
     )
 
@@ -112,13 +120,27 @@ async def subjects_with_coefficients(
     ]
 
 
-PupilMarks = dict[uuid.UUID, dict[TestKind, tuple[TestMark, str | None]]]
+KindMarks = dict[TestKind, tuple[TestMark, str | None]]
+
+
+@dataclass(slots=True)
+class _Part:
+    """The marks of a subject's component, or (component None) of the whole subject."""
+
+    component: ComponentRef | None
+    rank: int
+    marks: KindMarks = field(default_factory=dict)
+
+
+# subject -> component (None: the whole subject) -> its marks
+PupilMarks = dict[uuid.UUID, dict[uuid.UUID | None, _Part]]
 
 
 async def _published_marks(
     session: AsyncSession, place: Placement, pupil_id: uuid.UUID, semester: int
 ) -> PupilMarks:
-    """The pupil's marks in the class's published tests of the semester, by subject and kind."""
+    """The pupil's marks in the class's published tests of the semester, by subject,
+    component and kind."""
     rows = await session.execute(
         select(
             ClassTest.id,
@@ -128,7 +150,9 @@ async def _published_marks(
             Mark.mark,
             Mark.absent,
             Mark.remark,
+            SubjectComponent,
         )
+        .outerjoin(SubjectComponent, SubjectComponent.id == ClassTest.component_id)
         .outerjoin(
             Mark,
             (Mark.test_id == ClassTest.id)
@@ -143,8 +167,14 @@ async def _published_marks(
         )
     )
     marks: PupilMarks = defaultdict(dict)
-    for test_id, subject_id, kind, test_date, mark, absent, remark in rows:
-        marks[subject_id][kind] = (
+    for test_id, subject_id, kind, test_date, mark, absent, remark, component in rows:
+        key = component.id if component else None
+        part = marks[subject_id].get(key) or _Part(
+            ComponentRef.model_validate(component) if component else None,
+            component.rank if component else 0,
+        )
+        marks[subject_id][key] = part
+        part.marks[kind] = (
             TestMark(test_id=test_id, date=test_date, mark=mark, absent=bool(absent)),
             remark,
         )
@@ -154,10 +184,13 @@ async def _published_marks(
 async def _class_averages(
     session: AsyncSession, place: Placement, semester: int
 ) -> dict[uuid.UUID, Decimal]:
-    """Per subject, the mean of the class's pupils' (rounded) subject averages."""
-    per_pupil = (
+    """Per subject, the mean of the class's pupils' (rounded) subject averages, each of them
+    the mean of the pupil's (rounded) component averages when the subject has components."""
+    per_part = (
         select(
-            Mark.pupil_id, ClassTest.subject_id, func.round(func.avg(Mark.mark), 2).label("average")
+            Mark.pupil_id,
+            ClassTest.subject_id,
+            func.round(func.avg(Mark.mark), 2).label("average"),
         )
         .join(ClassTest, (ClassTest.id == Mark.test_id) & (ClassTest.school_id == Mark.school_id))
         .where(
@@ -167,7 +200,16 @@ async def _class_averages(
             ClassTest.status == TestStatus.PUBLISHED,
             Mark.mark.is_not(None),
         )
-        .group_by(Mark.pupil_id, ClassTest.subject_id)
+        .group_by(Mark.pupil_id, ClassTest.subject_id, ClassTest.component_id)
+        .subquery()
+    )
+    per_pupil = (
+        select(
+            per_part.c.pupil_id,
+            per_part.c.subject_id,
+            func.round(func.avg(per_part.c.average), 2).label("average"),
+        )
+        .group_by(per_part.c.pupil_id, per_part.c.subject_id)
         .subquery()
     )
     rows = await session.execute(
@@ -181,26 +223,51 @@ async def _class_averages(
 def _subject_line(
     subject: SubjectRef,
     coefficient: Decimal,
-    marks: dict[TestKind, tuple[TestMark, str | None]],
+    parts: dict[uuid.UUID | None, _Part],
     class_average: Decimal | None,
 ) -> SubjectMarks:
-    published = bool(marks)
+    whole = parts[None].marks if None in parts else {}
+    components = [
+        ComponentMarks(
+            component=part.component,
+            tests=_by_kind(part.marks),
+            average=_part_average(part.marks),
+        )
+        for part in sorted(parts.values(), key=lambda p: p.rank)
+        if part.component is not None
+    ]
+    if components:
+        averages = [c.average for c in components]
+        average = components_average([_part_average(whole), *averages] if whole else averages)
+    else:
+        average = _part_average(whole)
+    published = bool(parts)
     remarks = [
         remark
+        for part in [whole, *(p.marks for p in parts.values() if p.component is not None)]
         for kind in reversed(MARKED_KINDS)
-        if kind in marks
-        for remark in [marks[kind][1]]
+        if kind in part
+        for remark in [part[kind][1]]
         if remark
     ]
     return SubjectMarks(
         subject=subject,
         coefficient=coefficient,
         status="published" if published else "not_published",
-        tests={kind: marks[kind][0] if kind in marks else None for kind in MARKED_KINDS},
+        tests=_by_kind(whole),
+        components=components,
         remark=remarks[0] if remarks else None,
-        average=subject_average([m.mark for m, _ in marks.values() if not m.absent]),
+        average=average,
         class_average=class_average if published else None,
     )
+
+
+def _by_kind(marks: KindMarks) -> dict[TestKind, TestMark | None]:
+    return {kind: marks[kind][0] if kind in marks else None for kind in MARKED_KINDS}
+
+
+def _part_average(marks: KindMarks) -> Decimal | None:
+    return subject_average([m.mark for m, _ in marks.values() if not m.absent])
 
 
 async def exam_results(session: AsyncSession, pupil_id: uuid.UUID) -> list[ExamResultOut]:

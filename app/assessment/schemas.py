@@ -14,12 +14,17 @@ from app.assessment.models import TestKind, TestStatus
 from app.core.schemas import Patch, Schema
 
 Semester = Literal[1, 2]
-# Out of 20, two decimals at most: 12.345 is refused, not rounded.
+# Out of 20 at most, two decimals at most: 12.345 is refused, not rounded. The level's own
+# scale (10 in primary) is checked against the test's class (`scale.py`).
 MarkValue = Annotated[Decimal, Field(ge=0, le=20, max_digits=4, decimal_places=2)]
 
 
 class TestIn(Schema):
     subject_id: uuid.UUID
+    component_id: uuid.UUID | None = Field(
+        default=None,
+        description="A component of the subject (primary only): the test marks that part.",
+    )
     semester: Semester
     kind: TestKind
     date: date
@@ -38,6 +43,7 @@ class TestOut(Schema):
     id: uuid.UUID
     class_id: uuid.UUID
     subject_id: uuid.UUID
+    component_id: uuid.UUID | None
     school_year: int
     semester: int
     kind: TestKind
@@ -46,6 +52,8 @@ class TestOut(Schema):
     status: TestStatus
     submitted_at: datetime | None
     mark_count: int
+    max_mark: int = Field(description="The scale of the class's level: 10 in primary, 20 above.")
+    pass_mark: int = Field(description="The pass line: half the scale.")
     updated_at: datetime
 
 
@@ -87,11 +95,15 @@ class TestStatistics(Schema):
     marked: int
     absent: int
     missing: int = Field(description="Enrolled pupils with neither a mark nor an absence.")
+    passed: int = Field(description="Marks at or above the pass line.")
+    max_mark: int = Field(description="The scale of the class's level: 10 in primary, 20 above.")
+    pass_mark: int
     mean: Decimal | None
     min: Decimal | None
     max: Decimal | None
     histogram: list[int] = Field(
-        description="20 bins: [0,1), [1,2), … [19,20]; a mark of 20 counts in the last."
+        description="One bin per point of the scale: [0,1), [1,2), … [max-1,max]; a full "
+        "mark counts in the last."
     )
 
 

@@ -17,12 +17,13 @@ from app.academics.teaching import current_pupils
 from app.assessment import snapshots
 from app.assessment.marks import test_out
 from app.assessment.models import ClassTest, Mark, MarkCorrection, TestStatus
+from app.assessment.scale import above_scale, refused_above_scale, test_scale
 from app.assessment.schemas import CorrectionIn, CorrectionOut, PublicationOut, TestOut
 from app.core.listing import found_row, page_of, where_given
 from app.core.pagination import PageRequest
 from app.core.schemas import Page
 from app.core.security.principal import Principal
-from app.errors import NotFound, ProblemError
+from app.errors import InvalidInput, NotFound, ProblemError
 from app.family.audience import family_accounts
 from app.messaging.models import NotificationCategory
 from app.messaging.notifications import NotificationTexts, notify
@@ -49,41 +50,47 @@ async def list_tests(
     class_id: uuid.UUID | None,
 ) -> Page[TestOut]:
     """The school's tests of this year by status, a page at a time."""
-    statement = select(ClassTest, _mark_count()).where(school_scope(principal, ClassTest.school_id))
+    statement = select(ClassTest, _mark_count(), test_scale()).where(
+        school_scope(principal, ClassTest.school_id)
+    )
     statement = where_given(statement, {ClassTest.status: status, ClassTest.class_id: class_id})
     return await page_of(session, statement, (ClassTest.id,), page, lambda row: test_out(*row))
 
 
 async def _school_test(
     session: AsyncSession, principal: Principal, test_id: uuid.UUID, *, expect: TestStatus
-) -> tuple[ClassTest, int]:
-    test, count = await found_row(
+) -> tuple[ClassTest, int, int]:
+    test, count, max_mark = await found_row(
         session,
-        select(ClassTest, _mark_count())
+        select(ClassTest, _mark_count(), test_scale())
         .where(ClassTest.id == test_id, school_scope(principal, ClassTest.school_id))
         .with_for_update(of=ClassTest),
     )
     if test.status is not expect:
         raise ProblemError(409, f"workflow.not_{expect.value}", kind=f"not-{expect.value}")
-    return test, count
+    return test, count, max_mark
 
 
 async def validate_test(session: AsyncSession, principal: Principal, test_id: uuid.UUID) -> TestOut:
     """Lock a submitted test's marks: from now on only a correction changes them."""
-    test, count = await _school_test(session, principal, test_id, expect=TestStatus.SUBMITTED)
+    test, count, max_mark = await _school_test(
+        session, principal, test_id, expect=TestStatus.SUBMITTED
+    )
     test.status = TestStatus.VALIDATED
     test.validated_at = datetime.now(UTC)
     test.validated_by = principal.user_id
     await session.flush()
     await session.refresh(test)
-    return test_out(test, count)
+    return test_out(test, count, max_mark)
 
 
 async def return_test(
     session: AsyncSession, principal: Principal, test_id: uuid.UUID, reason: str
 ) -> TestOut:
     """Send a submitted test back to its teacher, who may change the marks again."""
-    test, count = await _school_test(session, principal, test_id, expect=TestStatus.SUBMITTED)
+    test, count, max_mark = await _school_test(
+        session, principal, test_id, expect=TestStatus.SUBMITTED
+    )
     test.status = TestStatus.DRAFT
     test.submitted_at = None
     test.return_reason = reason
@@ -101,7 +108,7 @@ async def return_test(
         ),
         {"test_id": test.id},
     )
-    return test_out(test, count)
+    return test_out(test, count, max_mark)
 
 
 async def publish_class(
@@ -160,15 +167,17 @@ async def correct_mark(
     session: AsyncSession, principal: Principal, mark_id: uuid.UUID, correction: CorrectionIn
 ) -> CorrectionOut:
     """Change a validated or published mark, keeping the old value, the reason and the author."""
-    mark, test = await found_row(
+    mark, test, max_mark = await found_row(
         session,
-        select(Mark, ClassTest)
+        select(Mark, ClassTest, test_scale())
         .join(ClassTest, (ClassTest.id == Mark.test_id) & (ClassTest.school_id == Mark.school_id))
         .where(Mark.id == mark_id, school_scope(principal, Mark.school_id))
         .with_for_update(of=Mark),
     )
     if test.status not in (TestStatus.VALIDATED, TestStatus.PUBLISHED):
         raise ProblemError(409, "workflow.not_locked", kind="not-locked")
+    if errors := above_scale([correction.mark], max_mark, "body.mark"):
+        raise InvalidInput(errors)
     audit = MarkCorrection(
         school_id=mark.school_id,
         mark_id=mark.id,
@@ -186,7 +195,8 @@ async def correct_mark(
     mark.mark, mark.absent = correction.mark, correction.absent
     mark.updated_by, mark.updated_at = principal.user_id, datetime.now(UTC)
     session.add(audit)
-    await session.flush()
+    with refused_above_scale("body.mark"):
+        await session.flush()
     await session.refresh(audit)
     log.info("mark %s corrected by %s (correction %s)", mark.id, principal.user_id, audit.id)
     if test.status is TestStatus.PUBLISHED:

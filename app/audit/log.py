@@ -53,8 +53,9 @@ class AuditFilters:
 # What each kind of reader may see of the audit, by entity (table). The audit already keeps
 # no private text; this keeps each reader to the records of their own work. A director and a
 # deputy answer for everything in their school; the discipline office for presence and its
-# justifications; a secretary for the school's structure and accounts; steering staff audit
-# the schools' work, not the families' correspondence.
+# justifications, and for incidents and sanctions; a secretary for the school's structure and
+# accounts; steering staff audit the schools' work, not the families' correspondence nor the
+# pupils' conduct.
 _STRUCTURE = frozenset(
     {
         "classes",
@@ -75,10 +76,12 @@ _PRESENCE = frozenset(
 _FAMILIES = frozenset(
     {"messages", "message_threads", "pupil_contacts", "justifications", "justified_absences"}
 )
+# Pupils' conduct: the school's discipline staff's, never steering's.
+_DISCIPLINE = frozenset({"incidents", "incident_pupils", "sanctions"})
 _BY_TITLE: dict[StaffTitle, frozenset[str] | None] = {
     StaffTitle.DIRECTOR: None,
     StaffTitle.DEPUTY: None,
-    StaffTitle.DISCIPLINE_OFFICE: _PRESENCE | {"classes", "pupils", "enrolments"},
+    StaffTitle.DISCIPLINE_OFFICE: _PRESENCE | _DISCIPLINE | {"classes", "pupils", "enrolments"},
     StaffTitle.SECRETARY: _STRUCTURE,
 }
 
@@ -89,7 +92,7 @@ def _readable(principal: Principal) -> ColumnElement[bool]:
         # No title: nothing (an account opened before titles were set reads no audit).
         entities = _BY_TITLE[principal.title] if principal.title else frozenset[str]()
         return true() if entities is None else AuditEntry.entity.in_(sorted(entities))
-    return AuditEntry.entity.not_in(sorted(_FAMILIES))
+    return AuditEntry.entity.not_in(sorted(_FAMILIES | _DISCIPLINE))
 
 
 async def list_entries(

@@ -114,8 +114,9 @@ async def _teacher_work(
 
 
 def _mark(rng: random.Random, pupil: Pupil) -> MarkIn:
-    # Primary marks a little higher than the collège's, so the averages differ by unit.
-    return MarkIn(pupil_id=pupil.id, mark=Decimal(rng.randrange(40, 80)) / 4)
+    # Primary marks out of 10 (5.00 to 9.75), a little higher than the collège's in
+    # proportion, so the averages differ by unit.
+    return MarkIn(pupil_id=pupil.id, mark=Decimal(rng.randrange(20, 40)) / 4)
 
 
 def _roll_call(rng: random.Random, subject: Subject, group: list[Pupil], day: date) -> RollCallIn:

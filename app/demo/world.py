@@ -17,6 +17,7 @@ from app.core.roles import Role, StaffTitle
 from app.councils.demo import seed_councils
 from app.demo.steering import seed_steering
 from app.demo.teaching import random_pupil, seed_teaching
+from app.discipline.demo import seed_discipline
 from app.integrations.demo import seed_integrations
 from app.modules.diagnostics.demo import seed_diagnostics
 from app.modules.equipment.demo import seed_equipment
@@ -180,6 +181,7 @@ DEMO_LOGINS = (
     DemoLogin("director.demo@taalim.ma", Role.SCHOOL_STAFF, "director, Collège Ibn Rochd"),
     DemoLogin("teacher.demo@taalim.ma", Role.TEACHER, "maths, 1AC-1 and 1AC-2, Ibn Rochd"),
     DemoLogin("teacher2.demo@taalim.ma", Role.TEACHER, "French, 1AC-1 and 1AC-2, Ibn Rochd"),
+    DemoLogin("surveillance.demo@taalim.ma", Role.SCHOOL_STAFF, "discipline office, Ibn Rochd"),
     DemoLogin("D130000001@taalim.ma", Role.STUDENT, "class 1AC-1, Collège Ibn Rochd"),
     DemoLogin("parent.demo@taalim.ma", Role.PARENT, "parent of D130000001"),
     DemoLogin("director.other@taalim.ma", Role.SCHOOL_STAFF, "director, École Al Wahda (Salé)"),
@@ -234,6 +236,7 @@ async def seed_demo(session: AsyncSession) -> None:
     await seed_integrations(session, users, DEMO_PASSWORD)
     await seed_councils(session, users, DEMO_PASSWORD)
     await seed_preregistration(session, DEMO_PASSWORD)
+    await seed_discipline(session, users, DEMO_PASSWORD)
     # The steering overviews read the schools' summaries: built now, the demo opens on them.
     await session.flush()
     await summaries.rebuild(session)

@@ -97,24 +97,55 @@ class TestMark(Schema):
     absent: bool
 
 
+class ComponentRef(Schema):
+    id: uuid.UUID
+    code: str
+    name_fr: str
+    name_ar: str
+
+
+class ComponentMarks(Schema):
+    """A primary subject's component (Arabic: reading…) with its own tests and average."""
+
+    component: ComponentRef
+    tests: dict[TestKind, TestMark | None]
+    average: Decimal | None
+
+
 class SubjectMarks(Schema):
     subject: SubjectRef
     coefficient: Decimal
     status: Literal["published", "not_published"] = Field(
         description="`not_published` until the school publishes this subject's marks."
     )
-    tests: dict[TestKind, TestMark | None]
+    tests: dict[TestKind, TestMark | None] = Field(
+        description="The tests on the whole subject (a subject marked by components has none)."
+    )
+    components: list[ComponentMarks] = Field(
+        default_factory=list,
+        description="A primary subject marked by components: each with its tests and average.",
+    )
     remark: str | None
-    average: Decimal | None
+    average: Decimal | None = Field(
+        description="The mean of the marks present; for a subject marked by components, the "
+        "mean of the components' averages (and of the whole-subject tests' average, if any)."
+    )
     class_average: Decimal | None
 
 
 class MarksReport(Schema):
     school_year: int
     semester: int
+    max_mark: int = Field(
+        default=20, description="The scale of the class's level: 10 in primary, 20 above."
+    )
+    pass_mark: int = Field(default=10, description="The pass line: half the scale.")
     school_class: ClassRef | None
     subjects: list[SubjectMarks]
     semester_average: Decimal | None
+    passed: bool | None = Field(
+        default=None, description="The semester average is at or above the pass line."
+    )
     left_out: list[str] = Field(description="Subjects without an average, not counted.")
 
 

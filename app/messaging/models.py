@@ -159,6 +159,7 @@ class NotificationCategory(StrEnum):
     PARTNERSHIPS = "partnerships"
     SPORTS = "sports"
     PREREGISTRATION = "preregistration"
+    DISCIPLINE = "discipline"
 
 
 class PushStatus(StrEnum):

@@ -42,6 +42,7 @@ from app.core.security.principal import Principal
 from app.councils import demo as councils_demo
 from app.councils.models import Reorientation
 from app.demo import world as demo
+from app.discipline.models import Incident
 from app.family.models import GuardianLink, Kinship
 from app.integrations.demo import DEMO_CLIENT_ID
 from app.integrations.models import ApiClient
@@ -153,6 +154,7 @@ KINDS: dict[str, Kind] = {
         lambda _: select(GuardianLink.id).where(GuardianLink.pupil_id == _demo_pupil())
     ),
     "justification": Kind(_in_demo_school(Justification), next_door=True),
+    "incident": Kind(_in_demo_school(Incident)),
     "assignment": Kind(_in_demo_school(TeachingAssignment)),
     "timetable_slot": Kind(_in_demo_school(TimetableSlot)),
     "transfer": Kind(lambda _: select(Transfer.id).where(Transfer.school_id == _demo_school())),

@@ -39,6 +39,7 @@ PARAMETER_KINDS = {
     "fixture_id": "fixture",
     "group_id": "remedial_group",
     "image_id": "image",
+    "incident_id": "incident",
     "indicator_id": "project_indicator",
     "justification_id": "justification",
     "licence_id": "licence",

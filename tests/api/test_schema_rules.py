@@ -53,6 +53,7 @@ NOT_TENANT_TABLES = {
     "subjects",
     "subject_coefficients",
     "curriculum_units",
+    "subject_components",
     "sync_operations",
     # A person's devices, inbox and push outbox: keyed by account, and parents have no school.
     "devices",

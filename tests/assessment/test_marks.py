@@ -21,6 +21,7 @@ async def _new_test(
     who: str = "teacher",
     class_name: str = "c1",
     subject: str = "MATH",
+    **extra: Any,
 ) -> httpx.Response:
     return await client.post(
         f"/api/v1/teacher/classes/{teaching.classes[class_name].id}/tests",
@@ -30,6 +31,7 @@ async def _new_test(
             "kind": kind,
             "date": "2026-11-20",
             "title": "Contrôle 1",
+            **extra,
         },
         headers=teaching.auth(who),
     )

@@ -156,7 +156,7 @@ async def build_steering(session: AsyncSession, world: World) -> Steering:
     published = TestStatus.PUBLISHED
     await marks("a1", [10, 12, 14, "absent"], published)
     await marks("a1", [12, 14, 16, 8], published, kind=TestKind.TEST_2)
-    late = await marks("a1p", [Decimal("11.5")], TestStatus.DRAFT)
+    late = await marks("a1p", [Decimal("5.75")], TestStatus.DRAFT)  # primary: out of 10
     late.test_date = today - timedelta(days=20)
     await marks("a2", [9, 10, 11], TestStatus.SUBMITTED)
     fresh = await marks("a2", [], TestStatus.DRAFT, kind=TestKind.TEST_2)

@@ -18,6 +18,10 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # An int bounded to 1..2: a required `Literal[1, 2]` query parameter refuses "1" (pydantic does
 # not coerce a string to a literal int).
 SemesterQuery = Annotated[int, Query(ge=1, le=2, description="1 or 2.")]
+ComponentQuery = Annotated[
+    uuid.UUID | None,
+    Query(description="A component of the subject (primary): the sheet of its tests alone."),
+]
 
 
 @router.get(
@@ -32,9 +36,12 @@ async def export_grade_sheet(
     semester: SemesterQuery,
     principal: TeacherPrincipal,
     session: SessionDep,
+    component_id: ComponentQuery = None,
 ) -> Response:
     """Download the class's grade sheet in Massar's layout, with the marks entered so far."""
-    sheet = await gradesheet.export_grade_sheet(session, principal, class_id, subject_id, semester)
+    sheet = await gradesheet.export_grade_sheet(
+        session, principal, class_id, subject_id, semester, component_id
+    )
     return Response(
         sheet.content,
         media_type=XLSX,
@@ -54,6 +61,7 @@ async def import_grade_sheet(
     file: UploadFile,
     principal: TeacherPrincipal,
     session: SessionDep,
+    component_id: ComponentQuery = None,
 ) -> GradeSheetReport:
     """Import a filled-in grade sheet: every cell valid or nothing written (422 lists each
     faulty cell by row and column). Importing the same sheet again changes nothing."""
@@ -61,5 +69,5 @@ async def import_grade_sheet(
     # (MASSAR_MAX_REQUEST_BYTES) has already stopped anything far bigger.
     content = await file.read(get_settings().grade_sheet_max_bytes + 1)
     return await gradesheet.import_grade_sheet(
-        session, principal, class_id, subject_id, semester, content
+        session, principal, class_id, subject_id, semester, content, component_id
     )

@@ -117,5 +117,6 @@ async def submit_test(
 async def statistics(
     test_id: uuid.UUID, request: Request, principal: TeacherPrincipal, session: SessionDep
 ) -> Response:
-    """Mean, min, max, a 0–20 histogram, and how many marks are missing or absent."""
+    """Mean, min, max, passes, a histogram on the level's scale (0–10 in primary, 0–20
+    above), and how many marks are missing or absent."""
     return conditional_json(request, await assessment.test_statistics(session, principal, test_id))

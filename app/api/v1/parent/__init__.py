@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends
 from app.accounts.guards import parent_only
 from app.attendance.routes import parent_justifications
 from app.councils.routes import council_views
+from app.discipline.routes import sanctions_view
 from app.family.routes import children
 from app.family.routes.pupil_views import pupil_views, verified_child
 from app.messaging.routes import parent_messages
@@ -24,6 +25,7 @@ router.include_router(pupil_views("parent-child", verified_child, as_parent=True
 router.include_router(diagnostics_view("parent-child", verified_child), prefix=CHILD)
 router.include_router(council_views("parent-child", verified_child), prefix=CHILD)
 router.include_router(document_views("parent-child", verified_child), prefix=CHILD)
+router.include_router(sanctions_view("parent-child", verified_child), prefix=CHILD)
 router.include_router(parent_justifications.router)
 router.include_router(parent_messages.router)
 router.include_router(message_threads("parent"))

@@ -14,6 +14,7 @@ from app.attendance.routes import absences, justifications
 from app.audit.routes import audit_log
 from app.core.roles import Duty
 from app.councils.routes import school_router as councils
+from app.discipline import routes as discipline
 from app.family.routes import guardians, pupils
 from app.messaging.routes import announcements
 from app.messaging.routes.threads import message_threads
@@ -34,6 +35,7 @@ for module in (
     accounts,
     grade_entry,
     staff,
+    discipline,
 ):
     router.include_router(module.router)
 router.include_router(councils)

@@ -1,0 +1,1 @@
+"""Discipline: incidents at school, the pupils involved, and the graded sanctions decided."""
