@@ -35,16 +35,17 @@ class Duty(StrEnum):
     ATTENDANCE = "attendance"  # absences and their justifications
     ORGANISATION = "organisation"  # classes, teaching assignments, the timetable
     SCHOOL_LIFE = "school_life"  # announcements and the back-office modules
+    EXAMS = "exams"  # the school's own exam sessions: candidates, marks, deliberation
 
 
 # The staff duties matrix. The director answers for everything; the deputy runs the school's
-# organisation and its life beside them; the discipline office follows attendance; the
-# secretary keeps the pupils' records. What locks marks and what opens an account (and so
-# reaches a family's data) stays the director's.
+# organisation, its life and its own exam sessions beside them; the discipline office follows
+# attendance; the secretary keeps the pupils' records. What locks marks and what opens an
+# account (and so reaches a family's data) stays the director's.
 TITLE_DUTIES: dict[StaffTitle, frozenset[Duty]] = {
     StaffTitle.DIRECTOR: frozenset(Duty),
     StaffTitle.DEPUTY: frozenset(
-        {Duty.RECORDS, Duty.ATTENDANCE, Duty.ORGANISATION, Duty.SCHOOL_LIFE}
+        {Duty.RECORDS, Duty.ATTENDANCE, Duty.ORGANISATION, Duty.SCHOOL_LIFE, Duty.EXAMS}
     ),
     StaffTitle.DISCIPLINE_OFFICE: frozenset({Duty.ATTENDANCE}),
     StaffTitle.SECRETARY: frozenset({Duty.RECORDS}),
