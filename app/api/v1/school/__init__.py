@@ -12,6 +12,7 @@ from app.assessment.routes import validation as marks
 from app.attendance.routes import absences, justifications
 from app.audit.routes import audit_log
 from app.core.roles import Duty
+from app.exams.routes import exam_routes
 from app.family.routes import guardians, pupils
 from app.messaging.routes import announcements
 from app.messaging.routes.threads import message_threads
@@ -34,5 +35,6 @@ for module in (
     router.include_router(module.router)
 router.include_router(message_threads("school"))
 router.include_router(audit_log("school"))
+router.include_router(exam_routes("school"))
 # The back-office modules are the director's and the deputy's work, reads included.
 include_back_office(router, "school", **duty(Duty.SCHOOL_LIFE))
