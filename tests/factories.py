@@ -25,7 +25,7 @@ from app.assessment.models import ClassTest, Mark, TestKind, TestStatus
 from app.core.roles import Role, StaffTitle
 from app.core.security.passwords import hash_password
 from app.core.security.tokens import TokenSubject, get_token_codec, hash_refresh_token
-from app.exams.models import ExamDecision, ExamKind, ExamResult, ExamSession
+from app.exams.models import ExamDecision, ExamKind, ExamResult, ExamSession, ExamState
 from app.family.models import GuardianLink, Kinship
 from app.organisation.models import Area, Province, School, Sector
 from app.settings import get_settings
@@ -420,6 +420,46 @@ async def create_exam_with_result(
             pupil_id=family.child.id,
             average=Decimal("12.5"),
             decision=ExamDecision.ADMITTED,
+        )
+    )
+    await session.flush()
+    return exam
+
+
+async def create_exam_component(
+    session: AsyncSession,
+    pupil: Pupil,
+    *,
+    kind: ExamKind,
+    level_code: str,
+    school_year: int,
+    exam_average: Decimal,
+) -> ExamSession:
+    """A deliberated session of an earlier part of a certificate (the 1BAC regional exam of
+    the bac), with the pupil's exam average."""
+    academy_id = (await session.get(School, pupil.school_id)).academy_id  # type: ignore[union-attr]
+    if await session.get(SchoolYear, school_year) is None:
+        session.add_all(school_year_rows(school_year, is_current=False))
+        await session.flush()
+    exam = ExamSession(
+        kind=kind,
+        school_year=school_year,
+        level_code=level_code,
+        school_id=pupil.school_id if kind is ExamKind.LOCAL else None,
+        academy_id=academy_id if kind is ExamKind.REGIONAL else None,
+        name_fr=f"Examen {level_code} {school_year}",
+        name_ar="امتحان",
+        state=ExamState.DELIBERATED,
+    )
+    session.add(exam)
+    await session.flush()
+    session.add(
+        ExamResult(
+            school_id=pupil.school_id,
+            session_id=exam.id,
+            pupil_id=pupil.id,
+            exam_average=exam_average,
+            average=exam_average,
         )
     )
     await session.flush()

@@ -149,11 +149,20 @@ def upgrade() -> None:
         "exam_results",
         "continuous_average >= 0 AND continuous_average <= 20",
     )
+    for column in ("created_at", "updated_at"):
+        op.add_column(
+            "exam_subject_results",
+            sa.Column(
+                column, sa.DateTime(timezone=True), server_default=sa.text("now()"), nullable=False
+            ),
+        )
     op.add_column("exam_results", sa.Column("mention_fr", sa.String(40), nullable=True))
     op.add_column("exam_results", sa.Column("mention_ar", sa.String(40), nullable=True))
 
 
 def downgrade() -> None:
+    for column in ("updated_at", "created_at"):
+        op.drop_column("exam_subject_results", column)
     for column in ("mention_ar", "mention_fr"):
         op.drop_column("exam_results", column)
     op.drop_constraint(op.f("ck_exam_results_continuous_out_of_20"), "exam_results", type_="check")

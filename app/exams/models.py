@@ -170,7 +170,7 @@ class ExamResult(UUIDPrimaryKey, Timestamps, Base):
     mention_ar: Mapped[str | None] = mapped_column(String(40))
 
 
-class ExamSubjectResult(UUIDPrimaryKey, Base):
+class ExamSubjectResult(UUIDPrimaryKey, Timestamps, Base):
     """A pupil's mark in one subject of an exam."""
 
     __tablename__ = "exam_subject_results"

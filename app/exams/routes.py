@@ -2,8 +2,6 @@
 duty) and the steering units' (provincial, regional, national). Each face names the session
 its own way: `{exam_id}` at the school, `{session_id}` in steering."""
 
-from __future__ import annotations
-
 import uuid
 from typing import Annotated, Any, Literal
 
