@@ -166,7 +166,8 @@ async def test_a_directorate_runs_the_6ap_provincial_exam(
         ends_on=f"{cohort.year + 1}-06-11",
         subjects=_subjects(cohort, MATH=2, FR=1),
     )
-    assert exam["kind"] == "provincial" and exam["state"] == "draft"
+    assert exam["kind"] == "provincial"
+    assert exam["state"] == "draft"
     assert [m["fr"] for m in exam["mentions"]] == ["Passable", "Assez bien", "Bien", "Très bien"]
     numbers = _numbers(await directorate.post(exam["id"], "candidates"))
     assert set(numbers) == {p1, p2, p3, p4}
@@ -214,12 +215,14 @@ async def test_a_directorate_runs_the_6ap_provincial_exam(
     await directorate.post(exam["id"], "deliberate")
     first = await directorate.results(exam["id"])
     # p1: exam (2×9 + 6)/3 = 8; 50 % × 8 + 25 % × 8 + 25 % × 8 = 8 → Très bien at its line.
-    assert first[p1]["exam_average"] == "8.00" and first[p1]["average"] == "8.00"
+    assert first[p1]["exam_average"] == "8.00"
+    assert first[p1]["average"] == "8.00"
     assert (first[p1]["decision"], first[p1]["mention_fr"]) == ("admitted", "Très bien")
     # p2: 4 everywhere, below the pass line of 5, and no resit: refused.
     assert (first[p2]["average"], first[p2]["decision"]) == ("4.00", "not_admitted")
     # p3: exam (10 + 5.5)/3 = 5.17; 3 + 1.5 + 1.2925 = 5.79 → Passable.
-    assert first[p3]["exam_average"] == "5.17" and first[p3]["average"] == "5.79"
+    assert first[p3]["exam_average"] == "5.17"
+    assert first[p3]["average"] == "5.79"
     assert (first[p3]["decision"], first[p3]["mention_fr"]) == ("admitted", "Passable")
     # p4: absent from every subject.
     assert (first[p4]["average"], first[p4]["decision"]) == (None, "not_admitted")
@@ -255,7 +258,7 @@ async def _sessions_seen(
         if who == "student"
         else f"/api/v1/parent/children/{pupil.id if pupil else ''}/exams"
     )
-    return [s for s in await _ok(await client.get(path, headers=world.auth(who)))]
+    return list(await _ok(await client.get(path, headers=world.auth(who))))
 
 
 async def test_the_ministry_runs_the_bac_and_its_resit(
