@@ -16,6 +16,7 @@ from app.accounts.users import NewAccount, create_account
 from app.core.roles import Role, StaffTitle
 from app.demo.steering import seed_steering
 from app.demo.teaching import random_pupil, seed_teaching
+from app.exams.demo import seed_exams
 from app.modules.diagnostics.demo import seed_diagnostics
 from app.modules.equipment.demo import seed_equipment
 from app.modules.partnerships.demo import seed_partnerships
@@ -226,6 +227,7 @@ async def seed_demo(session: AsyncSession) -> None:
     await seed_school_projects(session, users)
     await seed_equipment(session, users)
     await seed_sports(session, users, DEMO_PASSWORD, random_pupil)
+    await seed_exams(session, users, DEMO_PASSWORD)
     # The steering overviews read the schools' summaries: built now, the demo opens on them.
     await session.flush()
     await summaries.rebuild(session)
