@@ -15,7 +15,7 @@ from app.core.security.principal import Principal
 from app.errors import InvalidInput, field_error
 from app.exams.models import ExamDecision, ExamResult, ExamRound, ExamSession, ExamState
 from app.exams.organising import candidates_unit, organised_session, require_state
-from app.exams.schemas import CandidateOut, CentreIn
+from app.exams.schemas import ExamCandidateOut, ExamCentreIn
 from app.organisation.models import School
 
 
@@ -41,7 +41,7 @@ def _eligible(exam: ExamSession) -> Select[uuid.UUID, uuid.UUID]:
 
 async def generate_candidates(
     session: AsyncSession, principal: Principal, session_id: uuid.UUID
-) -> list[CandidateOut]:
+) -> list[ExamCandidateOut]:
     """Add the pupils who sit the session and are not candidates yet, numbered after the
     others and seated in their own school; again later adds only the newcomers."""
     exam = await organised_session(session, principal, session_id, lock=True)
@@ -86,7 +86,7 @@ async def generate_candidates(
 
 async def list_candidates(
     session: AsyncSession, exam: ExamSession, centre_id: uuid.UUID | None = None
-) -> list[CandidateOut]:
+) -> list[ExamCandidateOut]:
     """The session's candidates by number (those of one centre if given)."""
     statement = (
         select(ExamResult, Pupil)
@@ -97,7 +97,7 @@ async def list_candidates(
     if centre_id is not None:
         statement = statement.where(ExamResult.centre_id == centre_id)
     return [
-        CandidateOut.of(
+        ExamCandidateOut.of(
             pupil,
             candidate_number=result.candidate_number,
             pupil_id=pupil.id,
@@ -114,14 +114,14 @@ async def candidates_of(
     principal: Principal,
     session_id: uuid.UUID,
     centre_id: uuid.UUID | None,
-) -> list[CandidateOut]:
+) -> list[ExamCandidateOut]:
     exam = await organised_session(session, principal, session_id)
     return await list_candidates(session, exam, centre_id)
 
 
 async def seat_candidates(
-    session: AsyncSession, principal: Principal, session_id: uuid.UUID, rows: Sequence[CentreIn]
-) -> list[CandidateOut]:
+    session: AsyncSession, principal: Principal, session_id: uuid.UUID, rows: Sequence[ExamCentreIn]
+) -> list[ExamCandidateOut]:
     """Assign centres and rooms: every row valid (a candidate of the session, a centre in the
     session's unit) or nothing written."""
     exam = await organised_session(session, principal, session_id, lock=True)

@@ -34,7 +34,7 @@ from app.exams.models import (
     ExamSubjectResult,
 )
 from app.exams.organising import Scale, organised_session, require_state, scale_of, session_out
-from app.exams.schemas import SessionOut
+from app.exams.schemas import ExamSessionOut
 
 # The sessions that award a certificate, and so a decision and a mention; the others (the
 # school's own exams, the 1BAC regional exam) give the exam average, a component of one.
@@ -58,7 +58,7 @@ class Verdict:
 
 async def deliberate(
     session: AsyncSession, principal: Principal, session_id: uuid.UUID
-) -> SessionOut:
+) -> ExamSessionOut:
     """Deliberate the whole session (again, after a correction: same data, same answer)."""
     exam = await organised_session(session, principal, session_id, lock=True)
     require_state(exam, ExamState.MARKING, ExamState.DELIBERATED)
@@ -194,8 +194,8 @@ def decision_of(average: Decimal | None, scale: Scale, exam: ExamSession) -> Exa
 
 def mention_of(average: Decimal, mentions: list[dict[str, str]]) -> dict[str, str] | None:
     """The highest mention whose threshold the average reaches."""
-    reached = [m for m in mentions if average >= Decimal(m["from"])]
-    return max(reached, key=lambda m: Decimal(m["from"])) if reached else None
+    reached = [m for m in mentions if average >= Decimal(m["threshold"])]
+    return max(reached, key=lambda m: Decimal(m["threshold"])) if reached else None
 
 
 class _MissingComponent(Exception):

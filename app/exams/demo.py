@@ -25,7 +25,7 @@ from app.demo.acts import enrolments
 from app.demo.teaching import random_pupil
 from app.exams import candidates, deliberation, marking, organising
 from app.exams.models import ExamKind, ExamResult, ExamRound, ExamSession, ExamState
-from app.exams.schemas import ExamMarkIn, SessionIn, SessionOut, SessionSubjectIn
+from app.exams.schemas import ExamMarkIn, ExamSessionIn, ExamSessionOut, ExamSubjectIn
 from app.exams.sessions import announce_published_exams
 from app.organisation.models import Area, School, Sector
 
@@ -231,17 +231,17 @@ async def _cohort(
     return pupils
 
 
-def _new_session(level: str, year: int, name_fr: str, name_ar: str, **fields: object) -> SessionIn:
-    return SessionIn.model_validate(
+def _new_session(
+    level: str, year: int, name_fr: str, name_ar: str, **fields: object
+) -> ExamSessionIn:
+    return ExamSessionIn.model_validate(
         {"level_code": level, "school_year": year, "name_fr": name_fr, "name_ar": name_ar} | fields
     )
 
 
-def _subjects(
-    subjects: dict[str, uuid.UUID], coefficients: dict[str, int]
-) -> list[SessionSubjectIn]:
+def _subjects(subjects: dict[str, uuid.UUID], coefficients: dict[str, int]) -> list[ExamSubjectIn]:
     return [
-        SessionSubjectIn(subject_id=subjects[code], coefficient=Decimal(c), duration_minutes=120)
+        ExamSubjectIn(subject_id=subjects[code], coefficient=Decimal(c), duration_minutes=120)
         for code, c in coefficients.items()
     ]
 
@@ -249,11 +249,11 @@ def _subjects(
 async def _run(
     session: AsyncSession,
     organiser: Principal,
-    new: SessionIn,
+    new: ExamSessionIn,
     pupils: Sequence[Pupil],
     marks: Mapping[uuid.UUID, Sequence[int]],
     publish_at: datetime | None,
-) -> SessionOut:
+) -> ExamSessionOut:
     """A session from its creation to its deliberation, and its publication if `publish_at`."""
     exam = await organising.create_session(session, organiser, new)
     listed = await candidates.generate_candidates(session, organiser, exam.id)

@@ -19,7 +19,7 @@ from app.core.tabular import TableRow, normalise, read_table
 from app.errors import InvalidInput, NotFound, field_error
 from app.exams.models import ExamResult, ExamSessionSubject, ExamState, ExamSubjectResult
 from app.exams.organising import organised_session, require_state, scale_of
-from app.exams.schemas import ExamMarkIn, MarksReport
+from app.exams.schemas import ExamMarkIn, ExamMarksReport
 
 # The import's columns, as the sheets name them.
 COLUMNS = {"number": "Numéro candidat", "mark": "Note", "absent": "Absent"}
@@ -33,7 +33,7 @@ async def save_marks(
     subject_id: uuid.UUID,
     rows: Sequence[ExamMarkIn],
     where: str = "body.{index}",
-) -> MarksReport:
+) -> ExamMarksReport:
     """Set the candidates' marks in one subject; candidates not sent keep theirs."""
     exam = await organised_session(session, principal, session_id, lock=True)
     require_state(exam, ExamState.MARKING)
@@ -99,7 +99,7 @@ async def save_marks(
                 update=["mark", "absent"],
             )
         )
-    return MarksReport(subject_id=subject_id, written=len(kept), cleared=len(cleared))
+    return ExamMarksReport(subject_id=subject_id, written=len(kept), cleared=len(cleared))
 
 
 async def import_marks(
@@ -108,8 +108,9 @@ async def import_marks(
     session_id: uuid.UUID,
     subject_id: uuid.UUID,
     content: bytes,
-) -> MarksReport:
+) -> ExamMarksReport:
     """The marks of a sheet (.xlsx or CSV: Numéro candidat, Note, Absent), as a bulk PUT."""
+    await organised_session(session, principal, session_id)  # 404 before reading the file
     table = await anyio.to_thread.run_sync(read_table, content, COLUMNS["number"])
     rows, errors = [], []
     for line in table:

@@ -110,7 +110,7 @@ class ExamSession(UUIDPrimaryKey, Timestamps, Base):
     # The general average from which a candidate refused at the normal session may sit the
     # resit; set by the organiser (no resit when absent).
     resit_threshold: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
-    # The mentions, lowest first: [{"from": "10", "fr": "Passable", "ar": "مقبول"}, ...].
+    # The mentions, lowest first: [{"threshold": "10", "fr": "Passable", "ar": "مقبول"}, ...].
     mentions: Mapped[list[dict[str, str]]] = mapped_column(JSONB, server_default="[]")
     publish_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When pupils and parents were told the results are out (by the worker, once).

@@ -20,7 +20,7 @@ from app.core.security.principal import Principal
 from app.errors import ProblemError, invalid
 from app.exams import snapshots
 from app.exams.models import ExamKind, ExamRound, ExamSession, ExamSessionSubject, ExamState
-from app.exams.schemas import SessionIn, SessionOut, SessionSubjectOut
+from app.exams.schemas import ExamSessionIn, ExamSessionOut, ExamSubjectLine
 from app.organisation.models import School
 
 # The levels each organiser examines (DOMAIN.md, "Exams"); the school's own exams are any level.
@@ -102,12 +102,14 @@ async def scale_of(session: AsyncSession, level_code: str) -> Scale:
 def default_mentions(scale: Scale) -> list[dict[str, str]]:
     step = scale.max_mark / 10
     return [
-        {"from": str(scale.pass_mark + n * step), "fr": fr, "ar": ar}
+        {"threshold": str(scale.pass_mark + n * step), "fr": fr, "ar": ar}
         for n, (fr, ar) in enumerate(MENTION_NAMES)
     ]
 
 
-async def create_session(session: AsyncSession, principal: Principal, new: SessionIn) -> SessionOut:
+async def create_session(
+    session: AsyncSession, principal: Principal, new: ExamSessionIn
+) -> ExamSessionOut:
     """Create a session of the caller's unit, in draft."""
     kind = ROLE_KIND[principal.role]
     normal = None
@@ -121,11 +123,10 @@ async def create_session(session: AsyncSession, principal: Principal, new: Sessi
     ) is None:
         raise invalid("body.level_code", f"not a level this organiser examines: {new.level_code}")
     scale = await scale_of(session, new.level_code)
-    for name, value in (("resit_threshold", new.resit_threshold),):
-        if value is not None and value > scale.max_mark:
-            raise invalid(f"body.{name}", f"above the level's scale ({scale.max_mark})")
+    if new.resit_threshold is not None and new.resit_threshold > scale.max_mark:
+        raise invalid("body.resit_threshold", f"above the level's scale ({scale.max_mark})")
     mentions = (
-        [m.model_dump(by_alias=True, mode="json") for m in new.mentions]
+        [m.model_dump(mode="json") for m in new.mentions]
         if new.mentions is not None
         else default_mentions(scale)
     )
@@ -153,7 +154,7 @@ async def create_session(session: AsyncSession, principal: Principal, new: Sessi
 
 
 async def _add_subjects(
-    session: AsyncSession, exam: ExamSession, new: SessionIn, normal: ExamSession | None
+    session: AsyncSession, exam: ExamSession, new: ExamSessionIn, normal: ExamSession | None
 ) -> None:
     if normal is not None:
         subjects = (
@@ -183,7 +184,7 @@ async def _add_subjects(
     await session.flush()
 
 
-async def session_out(session: AsyncSession, exam: ExamSession) -> SessionOut:
+async def session_out(session: AsyncSession, exam: ExamSession) -> ExamSessionOut:
     rows = await session.execute(
         select(ExamSessionSubject, Subject)
         .join(Subject, Subject.id == ExamSessionSubject.subject_id)
@@ -191,19 +192,19 @@ async def session_out(session: AsyncSession, exam: ExamSession) -> SessionOut:
         .order_by(Subject.code)
     )
     subjects = [
-        SessionSubjectOut(
+        ExamSubjectLine(
             subject=SubjectRef.model_validate(subject),
             coefficient=line.coefficient,
             duration_minutes=line.duration_minutes,
         )
         for line, subject in rows
     ]
-    return SessionOut.of(exam, subjects=subjects)
+    return ExamSessionOut.of(exam, subjects=subjects)
 
 
 async def list_sessions(
     session: AsyncSession, principal: Principal, school_year: int | None
-) -> list[SessionOut]:
+) -> list[ExamSessionOut]:
     """The caller's sessions, newest first."""
     statement = select(ExamSession).where(organised_by(principal))
     if school_year is not None:
@@ -227,7 +228,7 @@ def require_state(exam: ExamSession, *states: ExamState) -> None:
 
 async def open_marking(
     session: AsyncSession, principal: Principal, session_id: uuid.UUID
-) -> SessionOut:
+) -> ExamSessionOut:
     """Open the marks (after the candidates, or again after a deliberation to correct one)."""
     exam = await organised_session(session, principal, session_id, lock=True)
     require_state(exam, ExamState.CANDIDATES, ExamState.MARKING, ExamState.DELIBERATED)
@@ -238,7 +239,7 @@ async def open_marking(
 
 async def publish(
     session: AsyncSession, principal: Principal, session_id: uuid.UUID, publish_at: datetime
-) -> SessionOut:
+) -> ExamSessionOut:
     """Announce the results for `publish_at`: hidden until then, announced once by the worker."""
     exam = await organised_session(session, principal, session_id, lock=True)
     require_state(exam, ExamState.DELIBERATED, ExamState.PUBLISHED)

@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.security.principal import Principal
 from app.exams.models import ExamResult, ExamSubjectResult
 from app.exams.organising import organised_session
-from app.exams.schemas import ResultOut, SubjectMarkOut
+from app.exams.schemas import CandidateResultOut, ExamSubjectMarkOut
 
 
 async def session_results(
     session: AsyncSession, principal: Principal, session_id: uuid.UUID
-) -> list[ResultOut]:
+) -> list[CandidateResultOut]:
     """Every candidate of one of the caller's sessions, by number, with their marks."""
     exam = await organised_session(session, principal, session_id)
     results = (
@@ -26,9 +26,9 @@ async def session_results(
             .order_by(ExamResult.candidate_number)
         )
     ).all()
-    marks: dict[uuid.UUID, list[SubjectMarkOut]] = defaultdict(list)
+    marks: dict[uuid.UUID, list[ExamSubjectMarkOut]] = defaultdict(list)
     for line in await session.scalars(
         select(ExamSubjectResult).where(ExamSubjectResult.result_id.in_([r.id for r in results]))
     ):
-        marks[line.result_id].append(SubjectMarkOut.model_validate(line))
-    return [ResultOut.of(r, subjects=marks[r.id]) for r in results]
+        marks[line.result_id].append(ExamSubjectMarkOut.model_validate(line))
+    return [CandidateResultOut.of(r, subjects=marks[r.id]) for r in results]

@@ -14,27 +14,33 @@ from app.core.schemas import Schema
 from app.exams.models import ExamDecision, ExamKind, ExamRound, ExamState
 
 
-class Mention(Schema):
+class ExamMentionIn(Schema):
     """A mention and the general average from which it is given (on the level's scale)."""
 
-    from_: MarkValue = Field(alias="from", serialization_alias="from")
+    threshold: MarkValue = Field(description="The general average from which it is given.")
     fr: str = Field(max_length=40)
     ar: str = Field(max_length=40)
 
 
-class SessionSubjectIn(Schema):
+class ExamMentionOut(Schema):
+    threshold: Decimal
+    fr: str
+    ar: str
+
+
+class ExamSubjectIn(Schema):
     subject_id: uuid.UUID
     coefficient: Decimal = Field(gt=0, max_digits=4, decimal_places=2)
     duration_minutes: int = Field(gt=0, le=600)
 
 
-class SessionSubjectOut(Schema):
+class ExamSubjectLine(Schema):
     subject: SubjectRef
     coefficient: Decimal
     duration_minutes: int
 
 
-class SessionIn(Schema):
+class ExamSessionIn(Schema):
     """A new session. The organiser is the caller's unit; a resit names its normal session
     and takes its level, subjects and mentions."""
 
@@ -51,15 +57,15 @@ class SessionIn(Schema):
         description="General average from which a refused candidate sits the resit (none: no"
         " resit). The organiser sets it; there is no default.",
     )
-    mentions: list[Mention] | None = Field(
+    mentions: list[ExamMentionIn] | None = Field(
         default=None,
         description="Lowest first. Omitted: Passable, Assez bien, Bien, Très bien from half the"
         " scale upwards in steps of a tenth of the scale.",
     )
-    subjects: list[SessionSubjectIn] = Field(default_factory=list, max_length=30)
+    subjects: list[ExamSubjectIn] = Field(default_factory=list, max_length=30)
 
     @model_validator(mode="after")
-    def _resit_names_its_normal(self) -> SessionIn:
+    def _resit_names_its_normal(self) -> ExamSessionIn:
         if (self.round is ExamRound.RESIT) != (self.normal_session_id is not None):
             raise ValueError("a resit session names its normal session, and only a resit does")
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
@@ -67,7 +73,7 @@ class SessionIn(Schema):
         return self
 
 
-class SessionOut(Schema):
+class ExamSessionOut(Schema):
     id: uuid.UUID
     kind: ExamKind
     round: ExamRound
@@ -83,12 +89,12 @@ class SessionOut(Schema):
     starts_on: date | None
     ends_on: date | None
     resit_threshold: Decimal | None
-    mentions: list[Mention]
+    mentions: list[ExamMentionOut]
     publish_at: datetime | None
-    subjects: list[SessionSubjectOut]
+    subjects: list[ExamSubjectLine]
 
 
-class CandidateOut(Schema):
+class ExamCandidateOut(Schema):
     candidate_number: str | None
     pupil_id: uuid.UUID
     massar_code: str
@@ -102,7 +108,7 @@ class CandidateOut(Schema):
     room: str | None
 
 
-class CentreIn(Schema):
+class ExamCentreIn(Schema):
     """Where a candidate sits: an exam centre (a school in the organiser's unit) and a room."""
 
     candidate_number: str = Field(max_length=20)
@@ -124,13 +130,13 @@ class ExamMarkIn(Schema):
         return self
 
 
-class SubjectMarkOut(Schema):
+class ExamSubjectMarkOut(Schema):
     subject_id: uuid.UUID
     mark: Decimal | None
     absent: bool
 
 
-class ResultOut(Schema):
+class CandidateResultOut(Schema):
     candidate_number: str | None
     pupil_id: uuid.UUID
     school_id: uuid.UUID
@@ -140,14 +146,14 @@ class ResultOut(Schema):
     decision: ExamDecision | None
     mention_fr: str | None
     mention_ar: str | None
-    subjects: list[SubjectMarkOut]
+    subjects: list[ExamSubjectMarkOut]
 
 
-class MarksReport(Schema):
+class ExamMarksReport(Schema):
     subject_id: uuid.UUID
     written: int
     cleared: int
 
 
-class PublishIn(Schema):
+class ExamPublishIn(Schema):
     publish_at: datetime = Field(description="When the results become visible (with zone).")

@@ -39,6 +39,7 @@ from app.attendance.models import Justification
 from app.core.roles import Role
 from app.core.security.principal import Principal
 from app.demo import world as demo
+from app.exams.models import ExamKind, ExamSession
 from app.family.models import GuardianLink, Kinship
 from app.messaging.models import (
     Device,
@@ -197,6 +198,15 @@ KINDS: dict[str, Kind] = {
     "diagnostic_test": Kind(_owned_in_demo_directorate(DiagnosticTest)),
     "remedial_group": Kind(_in_demo_school(RemedialGroup), next_door=True),
     "remedial_session": Kind(_in_demo_school(RemedialSession), next_door=True),
+    # The demo school's own exam, and the demo academy's regional exam.
+    "local_exam": Kind(_in_demo_school(ExamSession)),
+    "exam_session": Kind(
+        lambda _: select(ExamSession.id).where(
+            ExamSession.kind == ExamKind.REGIONAL,
+            ExamSession.academy_id
+            == select(School.academy_id).where(School.id == _demo_school()).scalar_subquery(),
+        )
+    ),
 }
 
 

@@ -34,6 +34,7 @@ PARAMETER_KINDS = {
     "device_id": "device",
     "document_id": "agreement_document",
     "entry_id": "entry",
+    "exam_id": "local_exam",
     "event_id": "event",
     "fixture_id": "fixture",
     "group_id": "remedial_group",
@@ -67,12 +68,14 @@ PARAMETER_KINDS = {
 SECTION_KINDS = {
     ("test_id", "diagnostics"): "diagnostic_test",
     ("session_id", "diagnostics"): "remedial_session",
+    ("session_id", "exams"): "exam_session",
 }
 # Parameters that name no tenant's object, and why.
 NOT_OBJECTS = {
     "action": "a verb of the operation (publish, accept, close_entries...)",
     "day": "a day of a training session, under the session's own id",
     "school_code": "a school's public code: the public site is open to anyone",
+    "subject_id": "a subject of the national reference, under the session's own id",
 }
 # Bodies whose fields depend on each other, or that must name an object of the caller's own
 # scope: the fields that make the generated minimum valid.
