@@ -124,9 +124,10 @@ def upgrade() -> None:
             "session_id", "subject_id", name=op.f("uq_exam_session_subjects_session_id_subject_id")
         ),
     )
-    op.create_index(
-        op.f("ix_exam_session_subjects_session_id"), "exam_session_subjects", ["session_id"]
-    )
+    for column in ("session_id", "subject_id"):
+        op.create_index(
+            op.f(f"ix_exam_session_subjects_{column}"), "exam_session_subjects", [column]
+        )
     op.add_column("exam_results", sa.Column("candidate_number", sa.String(20), nullable=True))
     op.create_unique_constraint(
         op.f("uq_exam_results_session_id_candidate_number"),
@@ -178,7 +179,10 @@ def downgrade() -> None:
         op.f("uq_exam_results_session_id_candidate_number"), "exam_results", type_="unique"
     )
     op.drop_column("exam_results", "candidate_number")
-    op.drop_index(op.f("ix_exam_session_subjects_session_id"), table_name="exam_session_subjects")
+    for column in ("subject_id", "session_id"):
+        op.drop_index(
+            op.f(f"ix_exam_session_subjects_{column}"), table_name="exam_session_subjects"
+        )
     op.drop_table("exam_session_subjects")
     for column in ("mentions", "resit_threshold", "ends_on", "starts_on"):
         op.drop_column("exam_sessions", column)

@@ -130,7 +130,7 @@ class ExamSessionSubject(UUIDPrimaryKey, Base):
     session_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("exam_sessions.id", ondelete="CASCADE"), index=True
     )
-    subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"))
+    subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"), index=True)
     coefficient: Mapped[Decimal] = mapped_column(Numeric(4, 2))
     duration_minutes: Mapped[int] = mapped_column(SmallInteger)
 
