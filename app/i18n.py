@@ -447,6 +447,16 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Aucune ligne d'en-tête avec une colonne « Code Massar » n'a été trouvée.",
         "ar": "لم يُعثر على سطر عناوين يتضمن عمود «رمز مسار».",
     },
+    "exams.wrong_state": {
+        "en": "The exam session is not in a state that allows this.",
+        "fr": "La session d'examen n'est pas dans un état qui le permet.",
+        "ar": "دورة الامتحان ليست في وضعية تسمح بذلك.",
+    },
+    "exams.already_out": {
+        "en": "These results have already been announced: their publication time is fixed.",
+        "fr": "Ces résultats sont déjà annoncés : leur heure de publication est fixée.",
+        "ar": "أُعلن عن هذه النتائج: لم يعد بالإمكان تغيير موعد نشرها.",
+    },
     "imports.too_many_rows": {
         "en": "The file has more rows than one import takes (see max_rows): split it.",
         "fr": "Le fichier a plus de lignes qu'un import n'en accepte (voir max_rows) : scindez-le.",

@@ -31,7 +31,7 @@ from app.core.roles import Role, StaffTitle
 from app.core.security.passwords import hash_password
 from app.core.security.tokens import TokenSubject, get_token_codec, hash_refresh_token
 from app.demo.calendar import demo_calendar, demo_year_of
-from app.exams.models import ExamDecision, ExamKind, ExamResult, ExamSession
+from app.exams.models import ExamDecision, ExamKind, ExamResult, ExamSession, ExamState
 from app.family.models import GuardianLink, Kinship
 from app.integrations.clients import new_client_secret, secret_digest
 from app.integrations.models import ApiClient
@@ -542,3 +542,42 @@ async def create_api_client(
     await session.flush()
     token = get_token_codec().issue_client_token(client.id, frozenset(scopes)).token
     return Integrator(client, secret, token)
+
+
+async def create_exam_component(
+    session: AsyncSession,
+    pupil: Pupil,
+    *,
+    kind: ExamKind,
+    level_code: str,
+    school_year: int,
+    exam_average: Decimal,
+) -> ExamSession:
+    """A deliberated session of an earlier part of a certificate (the 1BAC regional exam of
+    the bac), with the pupil's exam average."""
+    academy_id = (await session.get(School, pupil.school_id)).academy_id  # type: ignore[union-attr]
+    if await session.get(SchoolYear, school_year) is None:
+        await years.plan_school_year(session, demo_calendar(school_year))
+    exam = ExamSession(
+        kind=kind,
+        school_year=school_year,
+        level_code=level_code,
+        school_id=pupil.school_id if kind is ExamKind.LOCAL else None,
+        academy_id=academy_id if kind is ExamKind.REGIONAL else None,
+        name_fr=f"Examen {level_code} {school_year}",
+        name_ar="امتحان",
+        state=ExamState.DELIBERATED,
+    )
+    session.add(exam)
+    await session.flush()
+    session.add(
+        ExamResult(
+            school_id=pupil.school_id,
+            session_id=exam.id,
+            pupil_id=pupil.id,
+            exam_average=exam_average,
+            average=exam_average,
+        )
+    )
+    await session.flush()
+    return exam

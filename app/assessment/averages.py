@@ -78,3 +78,14 @@ def baccalaureate(continuous: Decimal, regional: Decimal, national: Decimal) -> 
     return round_mark(
         Decimal("0.25") * continuous + Decimal("0.25") * regional + Decimal("0.5") * national
     )
+
+
+# The primary certificate's weights: continuous assessment, the school's unified exam, the
+# directorate's provincial exam (docs/architecture.md, "Exams", gives the source).
+PRIMARY_WEIGHTS = (Decimal("0.5"), Decimal("0.25"), Decimal("0.25"))
+
+
+def primary_certificate(continuous: Decimal, local: Decimal, provincial: Decimal) -> Decimal:
+    """The 6AP certificate, out of 10: 50 % continuous + 25 % local exam + 25 % provincial."""
+    weights = PRIMARY_WEIGHTS
+    return round_mark(weights[0] * continuous + weights[1] * local + weights[2] * provincial)

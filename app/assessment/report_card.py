@@ -35,7 +35,13 @@ from app.assessment.averages import (
 from app.assessment.models import ClassTest, Mark, SubjectComponent, TestKind, TestStatus
 from app.core.schemas import SchoolRef
 from app.councils.published import decisions_by_year
-from app.exams.models import ExamResult, ExamSession, ExamSubjectResult
+from app.exams.models import (
+    ExamDecision,
+    ExamResult,
+    ExamRound,
+    ExamSession,
+    ExamSubjectResult,
+)
 from app.family.pupil_records import Placement, placement
 from app.family.schemas import (
     ComponentMarks,
@@ -290,8 +296,13 @@ async def exam_results(session: AsyncSession, pupil_id: uuid.UUID) -> list[ExamR
             exam,
             session_id=exam.id,
             published_at=exam.publish_at,
+            candidate_number=result.candidate_number,
+            exam_average=result.exam_average,
+            continuous_average=result.continuous_average,
             average=result.average,
             decision=result.decision,
+            mention_fr=result.mention_fr,
+            mention_ar=result.mention_ar,
             subjects=subjects.get(result.id, []),
         )
         for exam, result in rows
@@ -319,6 +330,20 @@ async def _exam_subjects(
     return by_result
 
 
+def final_decisions(results: list[ExamResultOut]) -> dict[int, ExamDecision]:
+    """The year's final decision: a resit's over its normal session's, then the latest
+    published (results come newest first)."""
+    decisions: dict[int, tuple[bool, ExamDecision]] = {}
+    for result in results:
+        if result.decision is None:
+            continue
+        resit = result.round is ExamRound.RESIT
+        held = decisions.get(result.school_year)
+        if held is None or (resit and not held[0]):
+            decisions[result.school_year] = (resit, result.decision)
+    return {year: decision for year, (_, decision) in decisions.items()}
+
+
 async def history(
     session: AsyncSession, pupil_id: uuid.UUID, reference: ReferenceData
 ) -> list[HistoryYear]:
@@ -333,7 +358,7 @@ async def history(
             .ext(distinct_on(Enrolment.school_year))
         )
     ).all()
-    decisions = {r.school_year: r.decision for r in await exam_results(session, pupil_id)}
+    decisions = final_decisions(await exam_results(session, pupil_id))
     councils = await decisions_by_year(session, pupil_id)
     history_years = []
     for year, school, level_code, class_name in years:

@@ -37,17 +37,18 @@ class Duty(StrEnum):
     SCHOOL_LIFE = "school_life"  # announcements and the back-office modules
     COUNCILS = "councils"  # class councils' decisions and orientation, the year's rollover
     DISCIPLINE = "discipline"  # incidents and sanctions
+    EXAMS = "exams"  # the school's own exam sessions: candidates, marks, deliberation
 
 
 # The staff duties matrix. The director answers for everything and chairs the councils; the
-# deputy runs the school's organisation and its life beside them; the discipline office
-# follows attendance and records incidents and sanctions; the secretary keeps the pupils'
-# records. What locks marks, what opens an account (and so reaches a family's data) and what
-# the councils decide stay the director's.
+# deputy runs the school's organisation, its life and its own exam sessions beside them; the
+# discipline office follows attendance and records incidents and sanctions; the secretary keeps
+# the pupils' records. What locks marks, what opens an account (and so reaches a family's data)
+# and what the councils decide stay the director's.
 TITLE_DUTIES: dict[StaffTitle, frozenset[Duty]] = {
     StaffTitle.DIRECTOR: frozenset(Duty),
     StaffTitle.DEPUTY: frozenset(
-        {Duty.RECORDS, Duty.ATTENDANCE, Duty.ORGANISATION, Duty.SCHOOL_LIFE}
+        {Duty.RECORDS, Duty.ATTENDANCE, Duty.ORGANISATION, Duty.SCHOOL_LIFE, Duty.EXAMS}
     ),
     StaffTitle.DISCIPLINE_OFFICE: frozenset({Duty.ATTENDANCE, Duty.DISCIPLINE}),
     StaffTitle.SECRETARY: frozenset({Duty.RECORDS}),

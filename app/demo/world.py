@@ -18,6 +18,7 @@ from app.councils.demo import seed_councils
 from app.demo.steering import seed_steering
 from app.demo.teaching import random_pupil, seed_teaching
 from app.discipline.demo import seed_discipline
+from app.exams.demo import seed_exams
 from app.integrations.demo import seed_integrations
 from app.modules.diagnostics.demo import seed_diagnostics
 from app.modules.equipment.demo import seed_equipment
@@ -237,6 +238,7 @@ async def seed_demo(session: AsyncSession) -> None:
     await seed_councils(session, users, DEMO_PASSWORD)
     await seed_preregistration(session, DEMO_PASSWORD)
     await seed_discipline(session, users, DEMO_PASSWORD)
+    await seed_exams(session, users, DEMO_PASSWORD)
     # The steering overviews read the schools' summaries: built now, the demo opens on them.
     await session.flush()
     await summaries.rebuild(session)

@@ -1,15 +1,17 @@
-"""Exam sessions (local, regional, national) and pupils' results, hidden until published."""
+"""Exam sessions (local, provincial, regional, national), their candidates and their results,
+hidden until published."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -21,20 +23,41 @@ from sqlalchemy import (
     func,
     text,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.core.db.base import Base, Timestamps, UUIDPrimaryKey, checked, part_of
 
 
 class ExamKind(StrEnum):
+    """Who organises the session: the school, the directorate, the academy or the ministry."""
+
     LOCAL = "local"
+    PROVINCIAL = "provincial"
     REGIONAL = "regional"
     NATIONAL = "national"
 
 
+class ExamRound(StrEnum):
+    """The normal session (June) or the resit (July), for those the normal one sent to it."""
+
+    NORMAL = "normal"
+    RESIT = "resit"
+
+
+class ExamState(StrEnum):
+    """A session's life: built, its candidates listed, marked, deliberated, published."""
+
+    DRAFT = "draft"
+    CANDIDATES = "candidates"
+    MARKING = "marking"
+    DELIBERATED = "deliberated"
+    PUBLISHED = "published"
+
+
 class ExamDecision(StrEnum):
     ADMITTED = "admitted"
-    NOT_ADMITTED = "not_admitted"
+    NOT_ADMITTED = "not_admitted"  # refused
     RESIT = "resit"
 
 
@@ -46,9 +69,15 @@ class ExamSession(UUIDPrimaryKey, Timestamps, Base):
     __table_args__ = (
         CheckConstraint(
             "(kind = 'local' AND school_id IS NOT NULL)"
-            " OR (kind = 'regional' AND academy_id IS NOT NULL AND school_id IS NULL)"
-            " OR (kind = 'national' AND academy_id IS NULL AND school_id IS NULL)",
+            " OR (kind = 'provincial' AND province_id IS NOT NULL AND school_id IS NULL)"
+            " OR (kind = 'regional' AND academy_id IS NOT NULL AND school_id IS NULL"
+            " AND province_id IS NULL)"
+            " OR (kind = 'national' AND academy_id IS NULL AND school_id IS NULL"
+            " AND province_id IS NULL)",
             name="organiser_matches_kind",
+        ),
+        CheckConstraint(
+            "(round = 'resit') = (normal_session_id IS NOT NULL)", name="resit_has_its_normal"
         ),
         # The worker's question each cycle: which published sessions are not announced yet?
         Index(
@@ -64,31 +93,84 @@ class ExamSession(UUIDPrimaryKey, Timestamps, Base):
     name_fr: Mapped[str] = mapped_column(String(200))
     name_ar: Mapped[str] = mapped_column(String(200))
     school_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    province_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("provinces.id"), index=True)
     academy_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("academies.id"), index=True)
+    round: Mapped[ExamRound] = mapped_column(
+        checked(ExamRound, "round"), server_default=ExamRound.NORMAL.value
+    )
+    # A resit session's normal session: its candidates and its marks (the better-of rule).
+    normal_session_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("exam_sessions.id"), index=True
+    )
+    state: Mapped[ExamState] = mapped_column(
+        checked(ExamState, "state"), server_default=ExamState.DRAFT.value
+    )
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    # The general average from which a candidate refused at the normal session may sit the
+    # resit; set by the organiser (no resit when absent).
+    resit_threshold: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
+    # The mentions, lowest first: [{"threshold": "10", "fr": "Passable", "ar": "مقبول"}, ...].
+    mentions: Mapped[list[dict[str, str]]] = mapped_column(JSONB, server_default="[]")
     publish_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     # When pupils and parents were told the results are out (by the worker, once).
     announced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class ExamSessionSubject(UUIDPrimaryKey, Base):
+    """A subject of a session: its coefficient in the exam average and its duration."""
+
+    __tablename__ = "exam_session_subjects"
+    __table_args__ = (
+        UniqueConstraint("session_id", "subject_id"),
+        CheckConstraint("coefficient > 0", name="coefficient_positive"),
+        CheckConstraint("duration_minutes > 0", name="duration_positive"),
+    )
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("exam_sessions.id", ondelete="CASCADE"), index=True
+    )
+    subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"), index=True)
+    coefficient: Mapped[Decimal] = mapped_column(Numeric(4, 2))
+    duration_minutes: Mapped[int] = mapped_column(SmallInteger)
+
+
 class ExamResult(UUIDPrimaryKey, Timestamps, Base):
-    """A pupil's result in a session; `school_id` is the school the pupil sat it from."""
+    """A candidate in a session and their result; `school_id` is the school the pupil sat it
+    from. `average` is the certificate's general average, `exam_average` the session's own.
+
+    The 0–20 checks are the widest scale; the level's own scale (`levels.max_mark`) is
+    checked where marks come in and averages are computed."""
 
     __tablename__ = "exam_results"
     __table_args__ = (
         UniqueConstraint("school_id", "session_id", "pupil_id"),
         UniqueConstraint("id", "school_id"),
+        UniqueConstraint("session_id", "candidate_number"),
         CheckConstraint("average >= 0 AND average <= 20", name="out_of_20"),
+        CheckConstraint("exam_average >= 0 AND exam_average <= 20", name="exam_out_of_20"),
+        CheckConstraint(
+            "continuous_average >= 0 AND continuous_average <= 20", name="continuous_out_of_20"
+        ),
         Index("ix_exam_results_pupil", "pupil_id"),
     )
 
     school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
     session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("exam_sessions.id"), index=True)
     pupil_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pupils.id"))
+    candidate_number: Mapped[str | None] = mapped_column(String(20))
+    # The exam centre (a school) and the room the candidate sits in.
+    centre_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("schools.id"), index=True)
+    room: Mapped[str | None] = mapped_column(String(40))
+    exam_average: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
+    continuous_average: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
     average: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
     decision: Mapped[ExamDecision | None] = mapped_column(checked(ExamDecision, "decision"))
+    mention_fr: Mapped[str | None] = mapped_column(String(40))
+    mention_ar: Mapped[str | None] = mapped_column(String(40))
 
 
-class ExamSubjectResult(UUIDPrimaryKey, Base):
+class ExamSubjectResult(UUIDPrimaryKey, Timestamps, Base):
     """A pupil's mark in one subject of an exam."""
 
     __tablename__ = "exam_subject_results"

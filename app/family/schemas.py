@@ -18,7 +18,7 @@ from app.assessment.models import TestKind
 from app.attendance.models import AttendanceStatus
 from app.core.schemas import ClockTime, Patch, Schema, SchoolRef, UnitRef
 from app.councils.models import Decision
-from app.exams.models import ExamDecision, ExamKind
+from app.exams.models import ExamDecision, ExamKind, ExamRound
 from app.family.models import Kinship, PhoneOperator, PhoneOwner
 
 
@@ -158,13 +158,19 @@ class ExamSubjectOut(Schema):
 class ExamResultOut(Schema):
     session_id: uuid.UUID
     kind: ExamKind
+    round: ExamRound = Field(description="The normal session, or the resit.")
     school_year: int
     level_code: str
     name_fr: str
     name_ar: str
     published_at: datetime
-    average: Decimal | None
+    candidate_number: str | None
+    exam_average: Decimal | None = Field(description="The session's own average.")
+    continuous_average: Decimal | None
+    average: Decimal | None = Field(description="The certificate's general average.")
     decision: ExamDecision | None
+    mention_fr: str | None
+    mention_ar: str | None
     subjects: list[ExamSubjectOut]
 
 

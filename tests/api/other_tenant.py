@@ -43,6 +43,7 @@ from app.councils import demo as councils_demo
 from app.councils.models import Reorientation
 from app.demo import world as demo
 from app.discipline.models import Incident
+from app.exams.models import ExamKind, ExamSession
 from app.family.models import GuardianLink, Kinship
 from app.integrations.demo import DEMO_CLIENT_ID
 from app.integrations.models import ApiClient
@@ -237,6 +238,15 @@ KINDS: dict[str, Kind] = {
     ),
     # The demo's one request, at its primary school (École Al Wahda, Salé).
     "preregistration": Kind(lambda _: select(Preregistration.id)),
+    # The demo school's own exam, and the demo academy's regional exam.
+    "local_exam": Kind(_in_demo_school(ExamSession)),
+    "exam_session": Kind(
+        lambda _: select(ExamSession.id).where(
+            ExamSession.kind == ExamKind.REGIONAL,
+            ExamSession.academy_id
+            == select(School.academy_id).where(School.id == _demo_school()).scalar_subquery(),
+        )
+    ),
 }
 
 

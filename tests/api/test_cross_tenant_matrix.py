@@ -35,6 +35,7 @@ PARAMETER_KINDS = {
     "device_id": "device",
     "document_id": "agreement_document",
     "entry_id": "entry",
+    "exam_id": "local_exam",
     "event_id": "event",
     "fixture_id": "fixture",
     "group_id": "remedial_group",
@@ -71,6 +72,7 @@ PARAMETER_KINDS = {
 SECTION_KINDS = {
     ("test_id", "diagnostics"): "diagnostic_test",
     ("session_id", "diagnostics"): "remedial_session",
+    ("session_id", "exams"): "exam_session",
 }
 # OneRoster names every object `sourcedId`: its kind is the collection before it. The calendar,
 # the courses (levels × subjects) and the kinds of test are national: no tenant's object.
@@ -93,6 +95,7 @@ NOT_OBJECTS = {
     "day": "a day of a training session, under the session's own id",
     "school_code": "a school's public code: the public site is open to anyone",
     "year": "a school year: the ministry's, the same for every unit",
+    "subject_id": "a subject of the national reference, under the session's own id",
 }
 # Bodies whose fields depend on each other, or that must name an object of the caller's own
 # scope: the fields that make the generated minimum valid.

@@ -87,6 +87,9 @@ NOT_TENANT_TABLES = {
     # against each other and belongs to its competition, which carries the organiser's place.
     "sport_disciplines",
     "sport_fixtures",
+    # The subjects of an exam session, part of the session its organiser owns (a school, a
+    # directorate, an academy or the ministry); the candidates' rows carry their school.
+    "exam_session_subjects",
 }
 
 

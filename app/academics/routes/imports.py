@@ -27,10 +27,10 @@ async def import_pupils(
     Every row valid or nothing written (422 lists each faulty cell); the same file twice changes
     nothing the second time.
     """
-    return await imports.import_pupils(session, principal, await _read_limited(file))
+    return await imports.import_pupils(session, principal, await read_limited(file))
 
 
-async def _read_limited(file: UploadFile) -> bytes:
+async def read_limited(file: UploadFile) -> bytes:
     limit = get_settings().grade_sheet_max_bytes
     content = await file.read(limit + 1)
     if len(content) > limit:
@@ -49,4 +49,4 @@ async def import_teachers(
     """Import teachers from a spreadsheet (.xlsx) or CSV with the columns PPR, Nom, Prénom,
     Email, Grade, Spécialité. New teachers get an account and a first-login code (in the report,
     shown once); all rows valid or nothing written; the same file twice changes nothing."""
-    return await teacher_imports.import_teachers(session, principal, await _read_limited(file))
+    return await teacher_imports.import_teachers(session, principal, await read_limited(file))

@@ -7,6 +7,7 @@ from app.accounts.guards import steering_only
 from app.api.v1.back_office import include_back_office
 from app.audit.routes import audit_log
 from app.councils.routes import steering_router as councils
+from app.exams.routes import exam_routes
 from app.integrations import routes as api_clients
 from app.organisation import routes as school_register
 from app.steering import routes as units
@@ -19,4 +20,5 @@ router.include_router(school_register.opening)
 router.include_router(councils)
 router.include_router(audit_log("steering"))
 router.include_router(api_clients.router)
+router.include_router(exam_routes("steering"))
 include_back_office(router, "steering")

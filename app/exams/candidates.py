@@ -1,0 +1,161 @@
+"""A session's candidates: listed from the current enrolments of its level in the organiser's
+unit (a resit's from those its normal session sent to it), numbered, seated in a centre."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import Select, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.academics.models import Enrolment, Pupil, SchoolClass
+from app.core.security.principal import Principal
+from app.errors import InvalidInput, field_error
+from app.exams.models import ExamDecision, ExamResult, ExamRound, ExamSession, ExamState
+from app.exams.organising import candidates_unit, organised_session, require_state
+from app.exams.schemas import ExamCandidateOut, ExamCentreIn
+from app.organisation.models import School
+
+
+def _eligible(exam: ExamSession) -> Select[uuid.UUID, uuid.UUID]:
+    """(pupil, school) of those who sit the session."""
+    if exam.round is ExamRound.RESIT:
+        return select(ExamResult.pupil_id, ExamResult.school_id).where(
+            ExamResult.session_id == exam.normal_session_id,
+            ExamResult.decision == ExamDecision.RESIT,
+        )
+    return (
+        select(Enrolment.pupil_id, Enrolment.school_id)
+        .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
+        .join(School, School.id == Enrolment.school_id)
+        .where(
+            Enrolment.school_year == exam.school_year,
+            Enrolment.left_on.is_(None),
+            SchoolClass.level_code == exam.level_code,
+            candidates_unit(exam),
+        )
+    )
+
+
+async def generate_candidates(
+    session: AsyncSession, principal: Principal, session_id: uuid.UUID
+) -> list[ExamCandidateOut]:
+    """Add the pupils who sit the session and are not candidates yet, numbered after the
+    others and seated in their own school; again later adds only the newcomers."""
+    exam = await organised_session(session, principal, session_id, lock=True)
+    require_state(exam, ExamState.DRAFT, ExamState.CANDIDATES)
+    eligible = _eligible(exam).subquery()
+    taken = select(ExamResult.pupil_id).where(ExamResult.session_id == exam.id)
+    newcomers = (
+        await session.execute(
+            select(eligible.c.pupil_id, eligible.c.school_id)
+            .join(Pupil, Pupil.id == eligible.c.pupil_id)
+            .join(School, School.id == eligible.c.school_id)
+            .where(eligible.c.pupil_id.not_in(taken))
+            .order_by(School.code, Pupil.massar_code)
+        )
+    ).all()
+    numbered = await session.scalar(
+        select(func.count()).select_from(ExamResult).where(ExamResult.session_id == exam.id)
+    )
+    first = exam.school_year % 100 * 10_000_000 + (numbered or 0) + 1
+    if newcomers:
+        await session.execute(
+            insert(ExamResult)
+            .values(
+                [
+                    {
+                        "id": uuid.uuid4(),
+                        "school_id": school_id,
+                        "session_id": exam.id,
+                        "pupil_id": pupil_id,
+                        "candidate_number": str(first + n),
+                        "centre_id": school_id,
+                    }
+                    for n, (pupil_id, school_id) in enumerate(newcomers)
+                ]
+            )
+            .on_conflict_do_nothing()
+        )
+    exam.state = ExamState.CANDIDATES
+    await session.flush()
+    return await list_candidates(session, exam)
+
+
+async def list_candidates(
+    session: AsyncSession, exam: ExamSession, centre_id: uuid.UUID | None = None
+) -> list[ExamCandidateOut]:
+    """The session's candidates by number (those of one centre if given)."""
+    statement = (
+        select(ExamResult, Pupil)
+        .join(Pupil, Pupil.id == ExamResult.pupil_id)
+        .where(ExamResult.session_id == exam.id)
+        .order_by(ExamResult.candidate_number)
+    )
+    if centre_id is not None:
+        statement = statement.where(ExamResult.centre_id == centre_id)
+    return [
+        ExamCandidateOut.of(
+            pupil,
+            candidate_number=result.candidate_number,
+            pupil_id=pupil.id,
+            school_id=result.school_id,
+            centre_id=result.centre_id,
+            room=result.room,
+        )
+        for result, pupil in await session.execute(statement)
+    ]
+
+
+async def candidates_of(
+    session: AsyncSession,
+    principal: Principal,
+    session_id: uuid.UUID,
+    centre_id: uuid.UUID | None,
+) -> list[ExamCandidateOut]:
+    exam = await organised_session(session, principal, session_id)
+    return await list_candidates(session, exam, centre_id)
+
+
+async def seat_candidates(
+    session: AsyncSession, principal: Principal, session_id: uuid.UUID, rows: Sequence[ExamCentreIn]
+) -> list[ExamCandidateOut]:
+    """Assign centres and rooms: every row valid (a candidate of the session, a centre in the
+    session's unit) or nothing written."""
+    exam = await organised_session(session, principal, session_id, lock=True)
+    require_state(exam, ExamState.CANDIDATES, ExamState.MARKING)
+    numbers = dict(
+        (
+            await session.execute(
+                select(ExamResult.candidate_number, ExamResult.id).where(
+                    ExamResult.session_id == exam.id
+                )
+            )
+        ).all()
+    )
+    centres = set(
+        (
+            await session.scalars(
+                select(School.id).where(
+                    School.id.in_([r.centre_id for r in rows]), candidates_unit(exam)
+                )
+            )
+        ).all()
+    )
+    errors = []
+    for index, row in enumerate(rows):
+        if row.candidate_number not in numbers:
+            errors.append(field_error(f"body.{index}.candidate_number", "not a candidate"))
+        if row.centre_id not in centres:
+            errors.append(field_error(f"body.{index}.centre_id", "not a school of the session"))
+    if errors:
+        raise InvalidInput(errors)
+    for row in rows:
+        await session.execute(
+            update(ExamResult)
+            .where(ExamResult.id == numbers[row.candidate_number])
+            .values(centre_id=row.centre_id, room=row.room)
+        )
+    return await list_candidates(session, exam)

@@ -1,0 +1,255 @@
+"""Sessions as their organiser manages them: the school (local), the directorate (provincial),
+the academy (regional) or the ministry (national), each on its own sessions only (404 for any
+other), and the session's life from draft to published."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.academics.models import Level, Subject
+from app.academics.schemas import SubjectRef
+from app.core.listing import found
+from app.core.roles import Role
+from app.core.security.principal import Principal
+from app.errors import ProblemError, invalid
+from app.exams import snapshots
+from app.exams.models import ExamKind, ExamRound, ExamSession, ExamSessionSubject, ExamState
+from app.exams.schemas import ExamSessionIn, ExamSessionOut, ExamSubjectLine
+from app.organisation.models import School
+
+# The levels each organiser examines (DOMAIN.md, "Exams"); the school's own exams are any level.
+KIND_LEVELS: dict[ExamKind, frozenset[str] | None] = {
+    ExamKind.LOCAL: None,
+    ExamKind.PROVINCIAL: frozenset({"6AP"}),
+    ExamKind.REGIONAL: frozenset({"3AC", "1BAC"}),
+    ExamKind.NATIONAL: frozenset({"2BAC"}),
+}
+ROLE_KIND = {
+    Role.SCHOOL_STAFF: ExamKind.LOCAL,
+    Role.PROVINCE_STAFF: ExamKind.PROVINCIAL,
+    Role.ACADEMY_STAFF: ExamKind.REGIONAL,
+    Role.CENTRAL_STAFF: ExamKind.NATIONAL,
+}
+# The ministry's usual mentions, as tenths of the scale from the pass line (10, 12, 14, 16
+# out of 20): Passable, Assez bien, Bien, Très bien.
+MENTION_NAMES = (
+    ("Passable", "مقبول"),
+    ("Assez bien", "مستحسن"),
+    ("Bien", "حسن"),
+    ("Très bien", "حسن جدا"),
+)
+
+
+def organised_by(principal: Principal) -> ColumnElement[bool]:
+    """The sessions the caller organises: their school's, directorate's, academy's, or the
+    ministry's."""
+    kind = ROLE_KIND.get(principal.role)
+    match kind:
+        case ExamKind.LOCAL:
+            return and_(ExamSession.kind == kind, ExamSession.school_id == principal.school_id)
+        case ExamKind.PROVINCIAL:
+            return and_(ExamSession.kind == kind, ExamSession.province_id == principal.province_id)
+        case ExamKind.REGIONAL:
+            return and_(ExamSession.kind == kind, ExamSession.academy_id == principal.academy_id)
+        case ExamKind.NATIONAL:
+            return ExamSession.kind == kind
+        case _:
+            return ExamSession.id.is_(None)
+
+
+def candidates_unit(exam: ExamSession) -> ColumnElement[bool]:
+    """The session's unit as a condition on `schools`: where its candidates are enrolled."""
+    match exam.kind:
+        case ExamKind.LOCAL:
+            return School.id == exam.school_id
+        case ExamKind.PROVINCIAL:
+            return School.province_id == exam.province_id
+        case ExamKind.REGIONAL:
+            return School.academy_id == exam.academy_id
+        case _:
+            return School.id.is_not(None)
+
+
+async def organised_session(
+    session: AsyncSession, principal: Principal, session_id: uuid.UUID, *, lock: bool = False
+) -> ExamSession:
+    """One of the caller's sessions (404 for anyone else's)."""
+    statement = select(ExamSession).where(ExamSession.id == session_id, organised_by(principal))
+    if lock:
+        statement = statement.with_for_update()
+    return found(await session.scalar(statement))
+
+
+@dataclass(frozen=True, slots=True)
+class Scale:
+    """The level's scale: marks and averages out of `max_mark`, a pass at half of it."""
+
+    max_mark: Decimal
+    pass_mark: Decimal
+
+
+async def scale_of(session: AsyncSession, level_code: str) -> Scale:
+    level = found(await session.get(Level, level_code))
+    return Scale(Decimal(level.max_mark), Decimal(level.max_mark) / 2)
+
+
+def default_mentions(scale: Scale) -> list[dict[str, str]]:
+    step = scale.max_mark / 10
+    return [
+        {"threshold": str(scale.pass_mark + n * step), "fr": fr, "ar": ar}
+        for n, (fr, ar) in enumerate(MENTION_NAMES)
+    ]
+
+
+async def create_session(
+    session: AsyncSession, principal: Principal, new: ExamSessionIn
+) -> ExamSessionOut:
+    """Create a session of the caller's unit, in draft."""
+    kind = ROLE_KIND[principal.role]
+    normal = None
+    if new.normal_session_id is not None:
+        normal = await organised_session(session, principal, new.normal_session_id)
+        if normal.round is not ExamRound.NORMAL or normal.level_code != new.level_code:
+            raise invalid("body.normal_session_id", "not a normal session of this level")
+    levels = KIND_LEVELS[kind]
+    if (levels is not None and new.level_code not in levels) or await session.get(
+        Level, new.level_code
+    ) is None:
+        raise invalid("body.level_code", f"not a level this organiser examines: {new.level_code}")
+    scale = await scale_of(session, new.level_code)
+    if new.resit_threshold is not None and new.resit_threshold > scale.max_mark:
+        raise invalid("body.resit_threshold", f"above the level's scale ({scale.max_mark})")
+    mentions = (
+        [m.model_dump(mode="json") for m in new.mentions]
+        if new.mentions is not None
+        else default_mentions(scale)
+    )
+    exam = ExamSession(
+        kind=kind,
+        school_year=new.school_year,
+        level_code=new.level_code,
+        name_fr=new.name_fr,
+        name_ar=new.name_ar,
+        school_id=principal.school_id if kind is ExamKind.LOCAL else None,
+        province_id=principal.province_id if kind is ExamKind.PROVINCIAL else None,
+        academy_id=principal.academy_id if kind is ExamKind.REGIONAL else None,
+        round=new.round,
+        normal_session_id=new.normal_session_id,
+        state=ExamState.DRAFT,
+        starts_on=new.starts_on,
+        ends_on=new.ends_on,
+        resit_threshold=None if normal else new.resit_threshold,
+        mentions=normal.mentions if normal else mentions,
+    )
+    session.add(exam)
+    await session.flush()
+    await _add_subjects(session, exam, new, normal)
+    return await session_out(session, exam)
+
+
+async def _add_subjects(
+    session: AsyncSession, exam: ExamSession, new: ExamSessionIn, normal: ExamSession | None
+) -> None:
+    if normal is not None:
+        subjects = (
+            await session.scalars(
+                select(ExamSessionSubject).where(ExamSessionSubject.session_id == normal.id)
+            )
+        ).all()
+        rows = [(s.subject_id, s.coefficient, s.duration_minutes) for s in subjects]
+    else:
+        rows = [(s.subject_id, s.coefficient, s.duration_minutes) for s in new.subjects]
+    ids = [subject_id for subject_id, _, _ in rows]
+    if len(set(ids)) != len(ids):
+        raise invalid("body.subjects", "a subject appears twice")
+    known = set((await session.scalars(select(Subject.id).where(Subject.id.in_(ids)))).all())
+    for index, subject_id in enumerate(ids):
+        if subject_id not in known:
+            raise invalid(f"body.subjects.{index}.subject_id", "no such subject")
+    session.add_all(
+        ExamSessionSubject(
+            session_id=exam.id,
+            subject_id=subject_id,
+            coefficient=coefficient,
+            duration_minutes=minutes,
+        )
+        for subject_id, coefficient, minutes in rows
+    )
+    await session.flush()
+
+
+async def session_out(session: AsyncSession, exam: ExamSession) -> ExamSessionOut:
+    rows = await session.execute(
+        select(ExamSessionSubject, Subject)
+        .join(Subject, Subject.id == ExamSessionSubject.subject_id)
+        .where(ExamSessionSubject.session_id == exam.id)
+        .order_by(Subject.code)
+    )
+    subjects = [
+        ExamSubjectLine(
+            subject=SubjectRef.model_validate(subject),
+            coefficient=line.coefficient,
+            duration_minutes=line.duration_minutes,
+        )
+        for line, subject in rows
+    ]
+    return ExamSessionOut.of(exam, subjects=subjects)
+
+
+async def list_sessions(
+    session: AsyncSession, principal: Principal, school_year: int | None
+) -> list[ExamSessionOut]:
+    """The caller's sessions, newest first."""
+    statement = select(ExamSession).where(organised_by(principal))
+    if school_year is not None:
+        statement = statement.where(ExamSession.school_year == school_year)
+    exams = await session.scalars(
+        statement.order_by(ExamSession.school_year.desc(), ExamSession.created_at.desc())
+    )
+    return [await session_out(session, exam) for exam in exams.all()]
+
+
+def require_state(exam: ExamSession, *states: ExamState) -> None:
+    """409 unless the session is in one of these states."""
+    if exam.state not in states:
+        raise ProblemError(
+            409,
+            "exams.wrong_state",
+            kind="exam-wrong-state",
+            extensions={"state": exam.state.value, "expected": [s.value for s in states]},
+        )
+
+
+async def open_marking(
+    session: AsyncSession, principal: Principal, session_id: uuid.UUID
+) -> ExamSessionOut:
+    """Open the marks (after the candidates, or again after a deliberation to correct one)."""
+    exam = await organised_session(session, principal, session_id, lock=True)
+    require_state(exam, ExamState.CANDIDATES, ExamState.MARKING, ExamState.DELIBERATED)
+    exam.state = ExamState.MARKING
+    await session.flush()
+    return await session_out(session, exam)
+
+
+async def publish(
+    session: AsyncSession, principal: Principal, session_id: uuid.UUID, publish_at: datetime
+) -> ExamSessionOut:
+    """Announce the results for `publish_at`: hidden until then, announced once by the worker."""
+    exam = await organised_session(session, principal, session_id, lock=True)
+    require_state(exam, ExamState.DELIBERATED, ExamState.PUBLISHED)
+    if exam.state is ExamState.PUBLISHED and exam.publish_at == publish_at:
+        return await session_out(session, exam)
+    if exam.announced_at is not None:
+        raise ProblemError(409, "exams.already_out", kind="exam-already-published")
+    exam.state = ExamState.PUBLISHED
+    exam.publish_at = publish_at
+    await session.flush()
+    # The pupils' documents now end at this publication (`valid_until`).
+    await snapshots.rebuild_session(session, exam)
+    return await session_out(session, exam)

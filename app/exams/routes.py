@@ -1,0 +1,160 @@
+"""The organisers' exam routes, written once: the school's (local sessions, under the exams
+duty) and the steering units' (provincial, regional, national). Each face names the session
+its own way: `{exam_id}` at the school, `{session_id}` in steering."""
+
+import uuid
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Query, UploadFile, status
+
+from app.academics.routes.imports import read_limited
+from app.accounts.guards import CurrentPrincipal, duty
+from app.core.db.session import SessionDep
+from app.core.roles import Duty
+from app.core.routing import path_id
+from app.exams import candidates, deliberation, marking, organising
+from app.exams.results import session_results
+from app.exams.schemas import (
+    CandidateResultOut,
+    ExamCandidateOut,
+    ExamCentreIn,
+    ExamMarkIn,
+    ExamMarksReport,
+    ExamPublishIn,
+    ExamSessionIn,
+    ExamSessionOut,
+)
+
+ExamFace = Literal["school", "steering"]
+_ID_NAME = {"school": "exam_id", "steering": "session_id"}
+# Who may not, and what cannot be done now: the errors every write declares.
+_WRITE: dict[int | str, Any] = {
+    409: {"description": "`exam-wrong-state`: not in this state of the session."}
+}
+
+
+def exam_routes(face: ExamFace) -> APIRouter:
+    """The organiser's sessions, candidates, marks, deliberation and publication."""
+    router = APIRouter(prefix="/exams")
+    name = _ID_NAME[face]
+    SessionId = Annotated[uuid.UUID, Depends(path_id(name))]  # noqa: N806  (a type alias)
+    one = f"/{{{name}}}"
+    # At the school, the exams duty's posts only; steering staff are their unit's organisers.
+    guarded: dict[str, Any] = duty(Duty.EXAMS) if face == "school" else {}
+    writes: dict[str, Any] = duty(Duty.EXAMS, _WRITE) if face == "school" else {"responses": _WRITE}
+
+    @router.post(
+        "", operation_id=f"{face}-create-exam", status_code=status.HTTP_201_CREATED, **guarded
+    )
+    async def create(
+        new: ExamSessionIn, principal: CurrentPrincipal, session: SessionDep
+    ) -> ExamSessionOut:
+        """Create a session of my unit (a resit names its normal session)."""
+        return await organising.create_session(session, principal, new)
+
+    @router.get("", operation_id=f"{face}-exams", **guarded)
+    async def sessions(
+        principal: CurrentPrincipal,
+        session: SessionDep,
+        school_year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
+    ) -> list[ExamSessionOut]:
+        """My unit's sessions, newest first."""
+        return await organising.list_sessions(session, principal, school_year)
+
+    @router.get(one, operation_id=f"{face}-exam", **guarded)
+    async def one_session(
+        session_id: SessionId, principal: CurrentPrincipal, session: SessionDep
+    ) -> ExamSessionOut:
+        """One of my unit's sessions."""
+        exam = await organising.organised_session(session, principal, session_id)
+        return await organising.session_out(session, exam)
+
+    @router.post(f"{one}/candidates", operation_id=f"{face}-generate-exam-candidates", **writes)
+    async def generate(
+        session_id: SessionId, principal: CurrentPrincipal, session: SessionDep
+    ) -> list[ExamCandidateOut]:
+        """List the candidates from the current enrolments of the level in my unit (a resit's
+        from its normal session); again later adds only the newcomers."""
+        return await candidates.generate_candidates(session, principal, session_id)
+
+    @router.get(f"{one}/candidates", operation_id=f"{face}-exam-candidates", **guarded)
+    async def candidate_list(
+        session_id: SessionId,
+        principal: CurrentPrincipal,
+        session: SessionDep,
+        centre_id: uuid.UUID | None = None,
+    ) -> list[ExamCandidateOut]:
+        """The candidates by number, or those of one exam centre."""
+        return await candidates.candidates_of(session, principal, session_id, centre_id)
+
+    @router.put(f"{one}/candidates/centres", operation_id=f"{face}-seat-exam-candidates", **writes)
+    async def seat(
+        session_id: SessionId,
+        rows: list[ExamCentreIn],
+        principal: CurrentPrincipal,
+        session: SessionDep,
+    ) -> list[ExamCandidateOut]:
+        """Assign exam centres and rooms: every row valid or nothing written."""
+        return await candidates.seat_candidates(session, principal, session_id, rows)
+
+    @router.post(f"{one}/marking", operation_id=f"{face}-open-exam-marking", **writes)
+    async def open_marking(
+        session_id: SessionId, principal: CurrentPrincipal, session: SessionDep
+    ) -> ExamSessionOut:
+        """Open the marks (again after a deliberation, before publication)."""
+        return await organising.open_marking(session, principal, session_id)
+
+    @router.put(
+        f"{one}/subjects/{{subject_id}}/marks", operation_id=f"{face}-save-exam-marks", **writes
+    )
+    async def save_marks(
+        session_id: SessionId,
+        subject_id: uuid.UUID,
+        rows: list[ExamMarkIn],
+        principal: CurrentPrincipal,
+        session: SessionDep,
+    ) -> ExamMarksReport:
+        """Enter a subject's marks: every row valid or nothing written (422 lists each faulty
+        row); a row with no mark and no absence clears it; a replay changes nothing."""
+        return await marking.save_marks(session, principal, session_id, subject_id, rows)
+
+    @router.post(
+        f"{one}/subjects/{{subject_id}}/marks/import",
+        operation_id=f"{face}-import-exam-marks",
+        **writes,
+    )
+    async def import_marks(
+        session_id: SessionId,
+        subject_id: uuid.UUID,
+        file: UploadFile,
+        principal: CurrentPrincipal,
+        session: SessionDep,
+    ) -> ExamMarksReport:
+        """Import a subject's marks from an .xlsx or CSV with the columns Numéro candidat,
+        Note, Absent: the rules of the PUT, rows reported by their line."""
+        content = await read_limited(file)
+        return await marking.import_marks(session, principal, session_id, subject_id, content)
+
+    @router.post(f"{one}/deliberate", operation_id=f"{face}-deliberate-exam", **writes)
+    async def deliberate(
+        session_id: SessionId, principal: CurrentPrincipal, session: SessionDep
+    ) -> ExamSessionOut:
+        """Compute every candidate's averages, decision and mention (422 lists the candidates
+        a mark or a component is missing for; nothing written then)."""
+        return await deliberation.deliberate(session, principal, session_id)
+
+    @router.get(f"{one}/results", operation_id=f"{face}-exam-results", **guarded)
+    async def results(
+        session_id: SessionId, principal: CurrentPrincipal, session: SessionDep
+    ) -> list[CandidateResultOut]:
+        """Every candidate's marks, averages, decision and mention."""
+        return await session_results(session, principal, session_id)
+
+    @router.post(f"{one}/publish", operation_id=f"{face}-publish-exam", **writes)
+    async def publish(
+        session_id: SessionId, when: ExamPublishIn, principal: CurrentPrincipal, session: SessionDep
+    ) -> ExamSessionOut:
+        """Publish the results at `publish_at`: hidden until then, pupils and parents told once."""
+        return await organising.publish(session, principal, session_id, when.publish_at)
+
+    return router

@@ -1,0 +1,159 @@
+"""What organisers send and read about exam sessions, candidates and results."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+
+from pydantic import Field, model_validator
+
+from app.academics.schemas import SubjectRef
+from app.assessment.schemas import MarkValue
+from app.core.schemas import Schema
+from app.exams.models import ExamDecision, ExamKind, ExamRound, ExamState
+
+
+class ExamMentionIn(Schema):
+    """A mention and the general average from which it is given (on the level's scale)."""
+
+    threshold: MarkValue = Field(description="The general average from which it is given.")
+    fr: str = Field(max_length=40)
+    ar: str = Field(max_length=40)
+
+
+class ExamMentionOut(Schema):
+    threshold: Decimal
+    fr: str
+    ar: str
+
+
+class ExamSubjectIn(Schema):
+    subject_id: uuid.UUID
+    coefficient: Decimal = Field(gt=0, max_digits=4, decimal_places=2)
+    duration_minutes: int = Field(gt=0, le=600)
+
+
+class ExamSubjectLine(Schema):
+    subject: SubjectRef
+    coefficient: Decimal
+    duration_minutes: int
+
+
+class ExamSessionIn(Schema):
+    """A new session. The organiser is the caller's unit; a resit names its normal session
+    and takes its level, subjects and mentions."""
+
+    level_code: str = Field(max_length=8)
+    school_year: int = Field(ge=2000, le=2100)
+    name_fr: str = Field(min_length=1, max_length=200)
+    name_ar: str = Field(min_length=1, max_length=200)
+    round: ExamRound = ExamRound.NORMAL
+    normal_session_id: uuid.UUID | None = None
+    starts_on: date | None = None
+    ends_on: date | None = None
+    resit_threshold: MarkValue | None = Field(
+        default=None,
+        description="General average from which a refused candidate sits the resit (none: no"
+        " resit). The organiser sets it; there is no default.",
+    )
+    mentions: list[ExamMentionIn] | None = Field(
+        default=None,
+        description="Lowest first. Omitted: Passable, Assez bien, Bien, Très bien from half the"
+        " scale upwards in steps of a tenth of the scale.",
+    )
+    subjects: list[ExamSubjectIn] = Field(default_factory=list, max_length=30)
+
+    @model_validator(mode="after")
+    def _resit_names_its_normal(self) -> ExamSessionIn:
+        if (self.round is ExamRound.RESIT) != (self.normal_session_id is not None):
+            raise ValueError("a resit session names its normal session, and only a resit does")
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise ValueError("the session ends before it starts")
+        return self
+
+
+class ExamSessionOut(Schema):
+    id: uuid.UUID
+    kind: ExamKind
+    round: ExamRound
+    normal_session_id: uuid.UUID | None
+    state: ExamState
+    school_year: int
+    level_code: str
+    name_fr: str
+    name_ar: str
+    school_id: uuid.UUID | None
+    province_id: uuid.UUID | None
+    academy_id: uuid.UUID | None
+    starts_on: date | None
+    ends_on: date | None
+    resit_threshold: Decimal | None
+    mentions: list[ExamMentionOut]
+    publish_at: datetime | None
+    subjects: list[ExamSubjectLine]
+
+
+class ExamCandidateOut(Schema):
+    candidate_number: str | None
+    pupil_id: uuid.UUID
+    massar_code: str
+    last_name: str
+    first_name: str
+    last_name_ar: str
+    first_name_ar: str
+    birth_date: date
+    school_id: uuid.UUID
+    centre_id: uuid.UUID | None
+    room: str | None
+
+
+class ExamCentreIn(Schema):
+    """Where a candidate sits: an exam centre (a school in the organiser's unit) and a room."""
+
+    candidate_number: str = Field(max_length=20)
+    centre_id: uuid.UUID
+    room: str | None = Field(default=None, max_length=40)
+
+
+class ExamMarkIn(Schema):
+    """A candidate's mark in a subject, or their absence; neither clears the mark."""
+
+    candidate_number: str = Field(max_length=20)
+    mark: MarkValue | None = None
+    absent: bool = False
+
+    @model_validator(mode="after")
+    def _absent_has_no_mark(self) -> ExamMarkIn:
+        if self.absent and self.mark is not None:
+            raise ValueError("a candidate marked absent has no mark")
+        return self
+
+
+class ExamSubjectMarkOut(Schema):
+    subject_id: uuid.UUID
+    mark: Decimal | None
+    absent: bool
+
+
+class CandidateResultOut(Schema):
+    candidate_number: str | None
+    pupil_id: uuid.UUID
+    school_id: uuid.UUID
+    exam_average: Decimal | None
+    continuous_average: Decimal | None
+    average: Decimal | None
+    decision: ExamDecision | None
+    mention_fr: str | None
+    mention_ar: str | None
+    subjects: list[ExamSubjectMarkOut]
+
+
+class ExamMarksReport(Schema):
+    subject_id: uuid.UUID
+    written: int
+    cleared: int
+
+
+class ExamPublishIn(Schema):
+    publish_at: datetime = Field(description="When the results become visible (with zone).")

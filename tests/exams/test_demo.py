@@ -1,0 +1,42 @@
+"""The demo's exams: published sessions at every level, and J130000001 admitted at the resit."""
+
+from __future__ import annotations
+
+import httpx
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.accounts.models import User
+from app.demo import world as demo
+from tests.factories import access_token
+
+
+async def _headers(session: AsyncSession, username: str) -> dict[str, str]:
+    user = (await session.execute(select(User).where(User.username == username))).scalar_one()
+    return {"Authorization": f"Bearer {await access_token(session, user)}"}
+
+
+async def test_the_demo_bac_pupil_passes_at_the_resit(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await demo.seed_demo(session)
+    pupil = await _headers(session, "j130000001@taalim.ma")
+    province = await _headers(session, "province.demo@men.gov.ma")
+    academy = await _headers(session, "academy.demo@men.gov.ma")
+    director = await _headers(session, "director.demo@taalim.ma")
+
+    exams = (await client.get("/api/v1/student/exams", headers=pupil)).json()
+    assert [(e["round"], e["decision"]) for e in exams] == [
+        ("resit", "admitted"),
+        ("normal", "resit"),
+    ]
+    assert (exams[0]["average"], exams[0]["mention_fr"]) == ("10.17", "Passable")
+    history = (await client.get("/api/v1/student/history", headers=pupil)).json()
+    assert history[0]["decision"] == "admitted"
+
+    provincial = (await client.get("/api/v1/steering/exams", headers=province)).json()
+    assert [(s["level_code"], s["state"]) for s in provincial] == [("6AP", "published")]
+    regional = (await client.get("/api/v1/steering/exams", headers=academy)).json()
+    assert ("3AC", "published") in {(s["level_code"], s["state"]) for s in regional}
+    local = (await client.get("/api/v1/school/exams", headers=director)).json()
+    assert [(s["level_code"], s["state"]) for s in local] == [("1AC", "marking")]
