@@ -142,6 +142,12 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = Field(default=1, ge=1)
     log_level: str = "info"
+    # `json`: one JSON object per line, with an access line per request (`core/middleware.py`).
+    log_format: Literal["text", "json"] = "text"
+    # Prometheus metrics on a port of their own (`core/metrics.py`); unset, none are kept or
+    # served. Loopback by default: the figures are for the operators' scraper only.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
 
     @model_validator(mode="before")
     @classmethod

@@ -41,6 +41,7 @@ from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app import retention
+from app.core.metrics import DELIVERIES, OUTBOX_DEPTH
 from app.exams.sessions import announce_published_exams
 from app.messaging.models import Device, DeviceLocale, Notification, PushMessage, PushStatus
 from app.messaging.notifications import CONTENT_COLUMNS
@@ -103,6 +104,12 @@ class CycleReport:
         else:
             self.retried += 1
 
+    def measure(self) -> None:
+        """Add this cycle's outcomes to the worker's metrics."""
+        for outcome in ("expired", "sent", "retried", "dead", "unregistered"):
+            DELIVERIES.labels(outcome).inc(getattr(self, outcome))
+        DELIVERIES.labels("error").inc(self.errors)
+
 
 class PushWorker:
     """Delivers the outbox; `client` is None when no provider is configured (nothing is sent)."""
@@ -143,6 +150,7 @@ class PushWorker:
             if not self._warned_unconfigured:
                 log.warning("MASSAR_PUSH_PROVIDER_URL is not set: push messages stay queued")
                 self._warned_unconfigured = True
+            OUTBOX_DEPTH.set(await self._outbox_depth())
             return report
         batch = await self._claim()
         report.claimed = len(batch)
@@ -155,7 +163,16 @@ class PushWorker:
         await asyncio.gather(*(deliver(message) for message in batch))
         if batch:
             log.info("push cycle: %s", report)
+        report.measure()
+        OUTBOX_DEPTH.set(await self._outbox_depth())
         return report
+
+    async def _outbox_depth(self) -> int:
+        async with self._sessions() as session:
+            depth = await session.scalar(
+                select(func.count()).where(PushMessage.status == PushStatus.PENDING)
+            )
+        return int(depth or 0)
 
     async def _expire_leases(self) -> int:
         lease = timedelta(seconds=self._settings.push_lease_seconds)
