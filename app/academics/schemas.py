@@ -15,6 +15,7 @@ from app.academics.models import Gender, TransferStatus
 from app.accounts.schemas import PupilRef
 from app.core.schemas import Patch, Schema, SchoolRef
 from app.errors import InvalidInput
+from app.sync.schemas import Changes
 
 # A school year named in a query (a list filtered by year): bounded like the column it meets.
 SchoolYearQuery = Annotated[
@@ -326,3 +327,12 @@ class TeacherImportReport(Schema):
     unchanged: int
     activation_codes: list[NewTeacherCode]
     errors: list[ImportRowError] = Field(description="Empty when the import succeeded.")
+
+
+class RosterChanges(Changes[RosterPupil]):
+    """Pupils whose record changed or who joined the class since the last sync; `deleted`:
+    those who left it (or whose enrolment was removed) and are not back."""
+
+
+class LessonChanges(Changes[LessonOut]):
+    """Lesson log entries written or changed since the last sync, and the ids deleted."""
