@@ -91,8 +91,14 @@ class Settings(BaseSettings):
     # the outbox queued (development, tests).
     push_provider_url: str | None = None
     push_project_id: str = "massar"
-    # Sent as `Authorization: Bearer …`; a SecretStr, so no repr or log ever shows it.
+    # Sent as `Authorization: Bearer …`; a SecretStr, so no repr or log ever shows it. A fixed
+    # token, for a stand-in provider; FCM itself takes the service account below.
     push_credentials: SecretStr | None = None
+    # FCM's service account key (the JSON file the Firebase console gives): the worker signs
+    # an assertion with its private key and trades it for short-lived OAuth2 access tokens.
+    push_service_account_file: Path | None = None
+    # Where the assertion is traded; unset: the key file's `token_uri` (Google's endpoint).
+    push_token_url: str | None = None
     push_batch_size: int = Field(default=100, ge=1, le=1000)
     push_max_attempts: int = Field(default=6, ge=1, le=20)
     push_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
