@@ -7,13 +7,14 @@ import asyncio
 import getpass
 import json
 import logging
+import logging.config
 import os
 import signal
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, TypeVar
+from typing import Annotated, Any, TypeVar
 
 import typer
 import uvicorn
@@ -28,9 +29,9 @@ from app.academics.calendar import school_today
 from app.accounts import logins as auth
 from app.accounts.users import NewAccount, create_account
 from app.assessment import snapshots as marks_snapshots
+from app.core import metrics
 from app.core.db.runtime import Database, database, grant_serving_role
 from app.core.db.session import create_engine, create_session_factory
-from app.core.middleware import RequestIdLogFilter
 from app.core.roles import Role, StaffTitle
 from app.demo import world as demo
 from app.demo.synthetic.load import DatabaseNotEmpty, Size, seed_synthetic
@@ -55,13 +56,44 @@ def _migrations_root() -> Path:
     return ROOT if (ROOT / "alembic.ini").exists() else Path.cwd()
 
 
+TEXT_LOG_FORMAT = "%(levelname)s [%(request_id)s] %(name)s: %(message)s"
+
+
 def main() -> None:
-    logging.basicConfig(
-        level=logging.INFO, format="%(levelname)s [%(request_id)s] %(name)s: %(message)s"
-    )
-    for handler in logging.getLogger().handlers:
-        handler.addFilter(RequestIdLogFilter())
+    logging.config.dictConfig(logging_config(get_settings()))
     cli()
+
+
+def logging_config(settings: Settings) -> dict[str, Any]:
+    """Logging for the command and for every server worker (uvicorn applies it in each):
+    plain text by default, one JSON object a line with `MASSAR_LOG_FORMAT=json`. In JSON,
+    uvicorn's access line (the raw path, query included) gives way to the app's own, which
+    names the route template, the caller, the status and the time taken."""
+    json_lines = settings.log_format == "json"
+    formatter: dict[str, Any] = (
+        {"()": "app.core.middleware.JsonLogFormatter"}
+        if json_lines
+        else {"format": TEXT_LOG_FORMAT}
+    )
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {"request_id": {"()": "app.core.middleware.RequestIdLogFilter"}},
+        "formatters": {"massar": formatter},
+        "handlers": {
+            "stderr": {
+                "class": "logging.StreamHandler",
+                "formatter": "massar",
+                "filters": ["request_id"],
+            }
+        },
+        "root": {"level": settings.log_level.upper(), "handlers": ["stderr"]},
+        "loggers": {
+            # uvicorn's own lines go through the root handler, in the same format.
+            "uvicorn": {"handlers": [], "propagate": True},
+            "uvicorn.access": {"handlers": [], "propagate": not json_lines},
+        },
+    }
 
 
 def alembic_config(url: str) -> Config:
@@ -161,6 +193,7 @@ def serve(
         if with_worker:
             os.environ["MASSAR_PUSH_WORKER_IN_APP"] = "true"
         get_settings.cache_clear()
+        _serve_metrics(settings, across_processes=settings.workers > 1)
         uvicorn.run(
             "app.main:create_app",
             factory=True,
@@ -168,6 +201,8 @@ def serve(
             port=settings.port,
             workers=settings.workers,
             log_level=settings.log_level,
+            log_config=logging_config(settings),
+            access_log=settings.log_format == "text",
             proxy_headers=True,
             loop="uvloop",
             http="httptools",
@@ -176,6 +211,19 @@ def serve(
             # longer than uvicorn's 5 s, and the supervisor would kill and restart it forever.
             timeout_worker_healthcheck=WORKER_START_SECONDS,
         )
+
+
+def _serve_metrics(settings: Settings, *, across_processes: bool = False) -> None:
+    """`/metrics` on its own port when configured: this process's figures, or the sum of the
+    server workers' (each writes its own files, `core/metrics.py`)."""
+    if settings.metrics_port is None:
+        return
+    if across_processes:
+        metrics.prepare_multiprocess()
+    metrics.serve_metrics(
+        settings.metrics_host, settings.metrics_port, across_processes=across_processes
+    )
+    log.info("metrics on http://%s:%d/metrics", settings.metrics_host, settings.metrics_port)
 
 
 def _exit_on_signal(signum: int, _frame: object) -> None:
@@ -190,6 +238,7 @@ def worker(
     and keep the steering summaries current until SIGTERM or SIGINT (one delivery cycle with
     --once)."""
     settings = get_settings()
+    _serve_metrics(settings)
     with database(settings) as db:
         asyncio.run(_deliver_pushes(settings, db.url, once=once))
 

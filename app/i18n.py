@@ -149,6 +149,12 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Ce contrôle existe déjà pour la classe, la matière et le semestre.",
         "ar": "هذا الفرض موجود بالفعل لهذا القسم والمادة والدورة.",
     },
+    "sync.window_passed": {
+        "en": "Your last sync is older than the sync window: sync everything afresh.",
+        "fr": "La dernière synchronisation dépasse la fenêtre de synchronisation : "
+        "synchronisez tout à nouveau.",
+        "ar": "آخر مزامنة أقدم من نافذة المزامنة: أعد مزامنة كل شيء من جديد.",
+    },
     "assessment.has_marks": {
         "en": "A test with marks cannot be deleted.",
         "fr": "Un contrôle qui a des notes ne peut pas être supprimé.",

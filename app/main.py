@@ -19,6 +19,7 @@ from app.api.contract import tell_the_truth
 from app.api.docs import install_docs
 from app.api.oneroster import router as oneroster_router
 from app.api.v1 import router as v1_router
+from app.core import metrics
 from app.core.body_limit import BodyLimitMiddleware
 from app.core.db.runtime import asyncpg_url
 from app.core.db.session import create_engine, create_session_factory
@@ -96,6 +97,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         if url is None:
             raise RuntimeError("no database URL: start the service with `massar serve`")
         engine = create_engine(settings, asyncpg_url(url))
+        if settings.metrics_port is not None:
+            metrics.watch_pool(engine)
         app.state.engine = engine
         app.state.session_factory = create_session_factory(engine)
         # `massar serve --with-worker`: push delivery in this process, stopped before the engine.
@@ -113,6 +116,9 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         finally:
             await app.state.login_throttle.aclose()
             document_rendering.shutdown()
+            if settings.metrics_port is not None:
+                metrics.unwatch_pool(engine)
+                metrics.worker_stopped()
             await engine.dispose()
 
     app = FastAPI(
@@ -140,7 +146,12 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     )
     # Refused while streaming (413), so an oversized upload is never held in full.
     app.add_middleware(BodyLimitMiddleware, max_bytes=settings.max_request_bytes)
-    app.add_middleware(RequestContextMiddleware)
+    # Metrics and the JSON access line only when operations ask for them (`core/metrics.py`).
+    app.add_middleware(
+        RequestContextMiddleware,
+        metrics=metrics.RequestSeries() if settings.metrics_port is not None else None,
+        log_access=settings.log_format == "json",
+    )
     app.include_router(health.router)
     app.include_router(v1_router)
     app.include_router(oneroster_router)

@@ -28,7 +28,7 @@ from app.family.models import LinkAttempt, LinkCode
 from app.messaging.models import Notification, PushMessage, PushStatus, TextMessage
 from app.preregistration.models import Signup
 from app.settings import Settings
-from app.sync.models import SyncOperation
+from app.sync.models import SyncOperation, Tombstone
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +106,13 @@ RULES = (
         SyncOperation,
         SyncOperation.id,
         lambda s, now: SyncOperation.received_at < now - _days(s.retention_sync_days),
+    ),
+    # Deletions are answered to apps that synced within the window; older ones sync afresh.
+    Rule(
+        "tombstones",
+        Tombstone,
+        Tombstone.id,
+        lambda s, now: Tombstone.deleted_at < now - _days(s.retention_sync_days),
     ),
     # Throttling looks back minutes; one day is plenty.
     Rule(

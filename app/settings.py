@@ -101,8 +101,14 @@ class Settings(BaseSettings):
     # the outbox queued (development, tests).
     push_provider_url: str | None = None
     push_project_id: str = "massar"
-    # Sent as `Authorization: Bearer …`; a SecretStr, so no repr or log ever shows it.
+    # Sent as `Authorization: Bearer …`; a SecretStr, so no repr or log ever shows it. A fixed
+    # token, for a stand-in provider; FCM itself takes the service account below.
     push_credentials: SecretStr | None = None
+    # FCM's service account key (the JSON file the Firebase console gives): the worker signs
+    # an assertion with its private key and trades it for short-lived OAuth2 access tokens.
+    push_service_account_file: Path | None = None
+    # Where the assertion is traded; unset: the key file's `token_uri` (Google's endpoint).
+    push_token_url: str | None = None
     push_batch_size: int = Field(default=100, ge=1, le=1000)
     push_max_attempts: int = Field(default=6, ge=1, le=20)
     push_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
@@ -158,6 +164,12 @@ class Settings(BaseSettings):
     port: int = 8000
     workers: int = Field(default=1, ge=1)
     log_level: str = "info"
+    # `json`: one JSON object per line, with an access line per request (`core/middleware.py`).
+    log_format: Literal["text", "json"] = "text"
+    # Prometheus metrics on a port of their own (`core/metrics.py`); unset, none are kept or
+    # served. Loopback by default: the figures are for the operators' scraper only.
+    metrics_port: int | None = Field(default=None, ge=1, le=65535)
+    metrics_host: str = "127.0.0.1"
 
     @model_validator(mode="before")
     @classmethod

@@ -4,6 +4,7 @@ a login storm beside the pupils' marks.
     .venv/bin/python bench/results_day.py                     # everything, 10 s a measurement
     .venv/bin/python bench/results_day.py --only me,student-marks,storm --seconds 5
     .venv/bin/python bench/results_day.py --base-url http://127.0.0.1:8000   # a running service
+    .venv/bin/python bench/results_day.py --operations     # with metrics and JSON access logs
 
 By default it makes a throwaway database on the configured server (`MASSAR_DATABASE_URL`'s, or
 the embedded one), and starts `massar serve --migrate --seed-demo` on it (one worker, uvloop,
@@ -31,6 +32,10 @@ again while logins arrive at twice the hashing capacity (the hashing threads of 
 of the reads without and with the storm (the target: within 2x) and the logins' answers by
 status (200, or 503 `login-busy` once the hashing queue is full).
 
+`--operations` serves with what operations turn on in production: Prometheus metrics (on a
+port of their own, scraped once a second during the run) and JSON logs at INFO, one access line
+per request written to the log file; run it and a plain run back to back to see their cost.
+
 Every measurement is bounded in time, and everything talks to loopback only.
 """
 
@@ -39,6 +44,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
+import contextlib
 import os
 import re
 import shutil
@@ -46,6 +52,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Awaitable, Iterator
 from contextlib import ExitStack, contextmanager
@@ -273,14 +280,44 @@ def started(command: list[str], env: dict[str, str], ready_url: str) -> Iterator
                 process.wait()
 
 
-def bench_env(database_url: str, port: int) -> dict[str, str]:
-    return os.environ | {
+def bench_env(database_url: str, port: int, *, operations: bool = False) -> dict[str, str]:
+    env = os.environ | {
         "MASSAR_DATABASE_URL": database_url,
         "MASSAR_PORT": str(port),
         "MASSAR_WORKERS": "1",
         # One access-log line per request would be measured too.
         "MASSAR_LOG_LEVEL": "warning",
     }
+    if operations:
+        env |= {
+            "MASSAR_METRICS_PORT": str(free_port()),
+            "MASSAR_LOG_FORMAT": "json",
+            "MASSAR_LOG_LEVEL": "info",
+        }
+    return env
+
+
+@contextmanager
+def scraped(env: dict[str, str]) -> Iterator[None]:
+    """Scrape the service's metrics once a second while the block runs, as Prometheus would."""
+    port = env.get("MASSAR_METRICS_PORT")
+    if port is None:
+        yield
+        return
+    stop = threading.Event()
+
+    def scrape() -> None:
+        while not stop.wait(1.0):
+            with contextlib.suppress(httpx.HTTPError):
+                httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5)
+
+    thread = threading.Thread(target=scrape, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
 
 
 @contextmanager
@@ -303,7 +340,9 @@ def services(args: argparse.Namespace) -> Iterator[tuple[str, str | None]]:
             port = free_port()
             base_url = f"http://127.0.0.1:{port}"
             serve = [sys.executable, "-m", "app.cli", "serve", "--migrate", "--seed-demo"]
-            stack.enter_context(started(serve, bench_env(database_url, port), f"{base_url}/readyz"))
+            env = bench_env(database_url, port, operations=args.operations)
+            stack.enter_context(started(serve, env, f"{base_url}/readyz"))
+            stack.enter_context(scraped(env))
         floor_url = None
         if database_url is not None:
             port = free_port()
@@ -518,6 +557,11 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--base-url", help="a service already running, with the demo data")
     parser.add_argument(
         "--database-url", help="the database to serve (or the running service's, for the floor)"
+    )
+    parser.add_argument(
+        "--operations",
+        action="store_true",
+        help="serve with metrics (scraped every second) and JSON access logs at INFO",
     )
     args = parser.parse_args()
     for url in filter(None, (args.base_url,)):

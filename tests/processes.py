@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import socket
 import subprocess
+import sys
 import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO
 
 import httpx
 import pytest
@@ -29,3 +34,28 @@ def wait_ready(base_url: str, process: subprocess.Popen[bytes], seconds: float =
             pass
         time.sleep(0.1)
     pytest.fail(f"{process.args!r} did not become ready")
+
+
+@contextmanager
+def massar_serve(
+    env: Mapping[str, str], port: int, *, stderr: int | IO[bytes] = subprocess.DEVNULL
+) -> Iterator[subprocess.Popen[bytes]]:
+    """`massar serve` on `port` with `env`, ready, until the block ends (SIGTERM, then KILL)."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "app.cli", "serve"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env=dict(env),
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+    )
+    try:
+        # Each worker imports the whole app: on a busy machine that takes a while.
+        wait_ready(f"http://127.0.0.1:{port}", process, seconds=180)
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -11,10 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import school_today
 from app.academics.models import CurriculumUnit, Lesson
-from app.academics.schemas import HomeworkOut, LessonIn, LessonOut, Progress, UnitProgress
+from app.academics.schemas import (
+    HomeworkOut,
+    LessonChanges,
+    LessonIn,
+    LessonOut,
+    Progress,
+    UnitProgress,
+)
 from app.academics.teaching import taught_class
 from app.core.security.principal import Principal
 from app.errors import invalid
+from app.sync.models import Tombstone
+from app.sync.tombstones import Kind, deleted_ids
 
 
 def lesson_out(lesson: Lesson) -> LessonOut:
@@ -85,6 +94,31 @@ async def list_lessons(
         statement.order_by(Lesson.lesson_date.desc(), Lesson.created_at.desc())
     )
     return [lesson_out(lesson) for lesson in lessons]
+
+
+async def lesson_changes(
+    session: AsyncSession,
+    principal: Principal,
+    class_id: uuid.UUID,
+    since: datetime,
+    subject_id: uuid.UUID | None = None,
+) -> LessonChanges:
+    """The class's log entries for the teacher's subjects changed since then, and the ids of
+    those deleted."""
+    items = await list_lessons(
+        session, principal, class_id, subject_id=subject_id, updated_since=since
+    )
+    school_class = await taught_class(session, principal, class_id, subject_id)
+    subjects = [subject_id] if subject_id else list(school_class.subject_ids)
+    deleted = await deleted_ids(
+        session,
+        Kind.LESSON,
+        since,
+        school_class.school_id,
+        Tombstone.container_id == class_id,
+        Tombstone.subject_id.in_(subjects),
+    )
+    return LessonChanges(items=items, deleted=deleted)
 
 
 async def syllabus_progress(

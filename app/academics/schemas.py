@@ -16,6 +16,7 @@ from app.academics.models import Gender, TransferStatus
 from app.accounts.schemas import PupilRef
 from app.core.schemas import ClockTime, Patch, Schema, SchoolRef
 from app.errors import InvalidInput
+from app.sync.schemas import Changes
 
 # A school year named in a query (a list filtered by year): bounded like the column it meets.
 SchoolYearQuery = Annotated[
@@ -431,3 +432,12 @@ class ClassCopyReport(Schema):
     created: int
     existing: int
     rows: list[ClassCopyRow]
+
+
+class RosterChanges(Changes[RosterPupil]):
+    """Pupils whose record changed or who joined the class since the last sync; `deleted`:
+    those who left it (or whose enrolment was removed) and are not back."""
+
+
+class LessonChanges(Changes[LessonOut]):
+    """Lesson log entries written or changed since the last sync, and the ids deleted."""

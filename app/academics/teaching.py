@@ -28,6 +28,7 @@ from app.academics.schemas import (
     Assignment,
     ClassRef,
     Leaver,
+    RosterChanges,
     RosterPupil,
     SubjectRef,
     TaughtClass,
@@ -41,6 +42,8 @@ from app.core.schemas import SchoolRef
 from app.core.security.principal import Principal
 from app.errors import InvalidInput, NotFound, field_error
 from app.organisation.models import School
+from app.sync.models import Tombstone
+from app.sync.tombstones import Kind, deleted_ids, merged
 
 _specialty = aliased(Subject, name="specialty")
 
@@ -282,6 +285,24 @@ async def roster(
     if not rows:
         raise NotFound()  # not a class of theirs, exactly as for one that does not exist
     return [RosterPupil.of_record(row) for row in rows if row["id"] is not None]
+
+
+async def roster_changes(
+    session: AsyncSession, principal: Principal, class_id: uuid.UUID, since: datetime
+) -> RosterChanges:
+    """The roster's delta since then: pupils changed or joined, and the ids of those who left
+    (or whose enrolment was removed) and are not back."""
+    items = await roster(session, principal, class_id, since)
+    left = await leavers(session, principal, class_id, since)
+    removed = await deleted_ids(
+        session,
+        Kind.ROSTER,
+        since,
+        principal.school_id,
+        Tombstone.container_id == class_id,
+        Tombstone.entity_id.not_in(current_pupils(class_id)),
+    )
+    return RosterChanges(items=items, deleted=merged([pupil.pupil_id for pupil in left], removed))
 
 
 async def leavers(

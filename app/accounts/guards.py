@@ -60,6 +60,8 @@ async def current_principal(
         province_id=row["province_id"],
         academy_id=row["academy_id"],
     )
+    # Named in the request's access line (`core/middleware.py`).
+    request.state.principal = principal
     # The audit triggers attribute this request's writes to the caller.
     act_as(session.sync_session, Actor(request, str(principal.user_id), principal.role.value))
     return principal

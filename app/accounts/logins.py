@@ -15,9 +15,10 @@ from app.accounts.mfa import MfaPending
 from app.accounts.models import AuthSession, RefreshToken, User
 from app.accounts.schemas import MfaEnrolment, TokenPair
 from app.accounts.users import normalise_username
+from app.core.metrics import LOGINS
 from app.core.security.passwords import HashingBusy, hash_password, verify_password
 from app.core.security.principal import Principal
-from app.core.security.throttle import LoginThrottle
+from app.core.security.throttle import LoginThrottle, TooManyAttempts
 from app.core.security.tokens import (
     TokenSubject,
     get_token_codec,
@@ -59,7 +60,11 @@ async def log_in(
     hashed against a dummy and counted like wrong passwords, so neither reveals an account.
     """
     name = normalise_username(username)
-    attempt = await throttle.begin(name, client_ip)
+    try:
+        attempt = await throttle.begin(name, client_ip)
+    except TooManyAttempts:
+        LOGINS.labels("throttled").inc()
+        raise
     user = await session.scalar(select(User).where(User.username == name))
     async with throttle.checking(attempt):
         matches, needs_rehash = await verify_password(
@@ -67,6 +72,7 @@ async def log_in(
         )
     if user is None or not matches or not user.is_active:
         await throttle.failed(attempt)
+        LOGINS.labels("failure").inc()
         log.info("login refused (user_id=%s)", user.id if user else None)
         raise NotAuthenticated("auth.bad_credentials")
     now = now or datetime.now(UTC)
@@ -78,9 +84,11 @@ async def log_in(
     if step is not mfa.LoginStep.TOKENS:
         # The account's count is reset only once the second factor is given too.
         await throttle.succeeded(attempt, second_factor_due=True)
+        LOGINS.labels("mfa").inc()
         log.info("login awaits second factor user_id=%s (%s)", user.id, step.value)
         return await mfa.open_challenge(session, user, user_agent, now, step)
     await throttle.succeeded(attempt)
+    LOGINS.labels("success").inc()
     return await _open_login(session, user, user_agent, now)
 
 

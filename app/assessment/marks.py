@@ -26,19 +26,21 @@ from app.assessment.scale import above_scale, refused_above_scale, test_scale
 from app.assessment.schemas import (
     MarkIn,
     MarkOut,
+    TestChanges,
     TestIn,
     TestMarks,
     TestOut,
     TestPatch,
     TestStatistics,
 )
-from app.audit.models import AuditAction, AuditEntry
 from app.core.bulk import upsert
 from app.core.db.faults import refused_by
 from app.core.listing import found_row
 from app.core.security.principal import Principal
 from app.errors import Conflict, InvalidInput, ProblemError, invalid
 from app.organisation.models import Cycle
+from app.sync.models import Tombstone
+from app.sync.tombstones import Kind, deleted_ids
 
 
 def _readable_tests(principal: Principal) -> Select[ClassTest, int, int]:
@@ -185,21 +187,17 @@ async def list_tests(
 async def deleted_tests(
     session: AsyncSession, principal: Principal, since: datetime
 ) -> list[uuid.UUID]:
-    """Ids of the teacher's tests deleted since then. The audit log records every delete with
-    the row as it was, so it is the one place deletions are kept; read through its index on
-    (school_id, occurred_at)."""
-    statement = (
-        select(AuditEntry.entity_id)
-        .where(
-            AuditEntry.school_id == principal.school_id,
-            AuditEntry.occurred_at >= since,
-            AuditEntry.entity == ClassTest.__tablename__,
-            AuditEntry.action == AuditAction.DELETE,
-            AuditEntry.changed["teacher_id"].astext == str(principal.user_id),
-        )
-        .order_by(AuditEntry.entity_id)
+    """Ids of the teacher's tests (their classes × subjects this year) deleted since then."""
+    taught = tuple_(Tombstone.container_id, Tombstone.subject_id).in_(assignments_of(principal))
+    return await deleted_ids(session, Kind.TEST, since, principal.school_id, taught)
+
+
+async def test_changes(session: AsyncSession, principal: Principal, since: datetime) -> TestChanges:
+    """The teacher's tests changed since then, and those deleted."""
+    deleted = await deleted_tests(session, principal, since)
+    return TestChanges(
+        items=await list_tests(session, principal, updated_since=since), deleted=deleted
     )
-    return [test_id for test_id in await session.scalars(statement) if test_id is not None]
 
 
 async def get_test(session: AsyncSession, principal: Principal, test_id: uuid.UUID) -> TestOut:

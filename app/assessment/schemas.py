@@ -12,6 +12,7 @@ from pydantic import Field, model_validator
 
 from app.assessment.models import TestKind, TestStatus
 from app.core.schemas import Patch, Schema
+from app.sync.schemas import Changes
 
 Semester = Literal[1, 2]
 # Out of 20 at most, two decimals at most: 12.345 is refused, not rounded. The level's own
@@ -202,3 +203,7 @@ class GradeEntryOut(Schema):
     late_before: date = Field(description="Draft tests dated before this day are late.")
     total: Completion
     items: list[GradeEntryRow]
+
+
+class TestChanges(Changes[TestOut]):
+    """My tests created or changed since the last sync, and the ids of those deleted."""

@@ -4,7 +4,8 @@ Each cycle gives up messages whose worker died (see below), claims a batch of du
 messages with `FOR UPDATE SKIP LOCKED` and marks them `sending` in one committed statement (so a
 second worker never takes them), then posts each to the provider in the FCM HTTP v1 shape with a
 bounded concurrency, and records each outcome in its own short transaction as soon as the
-provider answers.
+provider answers. Sends carry an OAuth2 access token minted from FCM's service account and
+renewed before it expires (`ServiceAccountAuth`, below).
 
 Delivery is AT MOST ONCE when the outcome is unknown. FCM offers no idempotency key, so after a
 crash between "the provider accepted it" and "we committed `sent`", nothing tells us whether the
@@ -29,18 +30,22 @@ import contextlib
 import json
 import logging
 import random
+import time
 import uuid
-from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator
+from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote
 
 import httpx
+from jose import jwt
 from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app import retention
+from app.core.metrics import DELIVERIES, OUTBOX_DEPTH
 from app.exams.sessions import announce_published_exams
 from app.messaging.models import Device, DeviceLocale, Notification, PushMessage, PushStatus
 from app.messaging.notifications import CONTENT_COLUMNS
@@ -104,6 +109,12 @@ class CycleReport:
         else:
             self.retried += 1
 
+    def measure(self) -> None:
+        """Add this cycle's outcomes to the worker's metrics."""
+        for outcome in ("expired", "sent", "retried", "dead", "unregistered"):
+            DELIVERIES.labels(outcome).inc(getattr(self, outcome))
+        DELIVERIES.labels("error").inc(self.errors)
+
 
 class PushWorker:
     """Delivers the outbox; `client` is None when no provider is configured (nothing is sent)."""
@@ -144,6 +155,7 @@ class PushWorker:
             if not self._warned_unconfigured:
                 log.warning("MASSAR_PUSH_PROVIDER_URL is not set: push messages stay queued")
                 self._warned_unconfigured = True
+            OUTBOX_DEPTH.set(await self._outbox_depth())
             return report
         batch = await self._claim()
         report.claimed = len(batch)
@@ -156,7 +168,16 @@ class PushWorker:
         await asyncio.gather(*(deliver(message) for message in batch))
         if batch:
             log.info("push cycle: %s", report)
+        report.measure()
+        OUTBOX_DEPTH.set(await self._outbox_depth())
         return report
+
+    async def _outbox_depth(self) -> int:
+        async with self._sessions() as session:
+            depth = await session.scalar(
+                select(func.count()).where(PushMessage.status == PushStatus.PENDING)
+            )
+        return int(depth or 0)
 
     async def _expire_leases(self) -> int:
         lease = timedelta(seconds=self._settings.push_lease_seconds)
@@ -227,6 +248,9 @@ class PushWorker:
         assert self._client is not None
         try:
             response = await self._client.post(self._send_path, json=fcm_payload(message))
+        except TokenUnavailable as exc:
+            # Not sent: no token to send it with. Tried again later, like a provider outage.
+            return Verdict("retry", str(exc))
         except httpx.TimeoutException:
             return Verdict("retry", "timeout")
         except httpx.TransportError as exc:
@@ -379,15 +403,145 @@ def _fcm_error(response: httpx.Response) -> tuple[set[str], set[str]]:
     return codes, fields
 
 
+# ---- the provider's credentials -----------------------------------------------------------
+
+FCM_SCOPE = "https://www.googleapis.com/auth/firebase.messaging"
+JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer"
+# An assertion asks for a token of at most an hour (Google's limit).
+ASSERTION_SECONDS = 3600
+# A token is renewed this long before it expires, so a send never carries one that runs out
+# on the way.
+RENEW_BEFORE_SECONDS = 300
+
+
+class TokenUnavailable(Exception):
+    """The token endpoint did not give an access token (the reason names no secret)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceAccount:
+    """The parts of a service account key that mint tokens. No repr: it holds the key."""
+
+    client_email: str
+    private_key: str = field(repr=False)
+    private_key_id: str | None
+    token_uri: str
+
+    @classmethod
+    def from_file(cls, path: Path) -> ServiceAccount:
+        key = json.loads(path.read_text())
+        return cls(
+            client_email=key["client_email"],
+            private_key=key["private_key"],
+            private_key_id=key.get("private_key_id"),
+            token_uri=key.get("token_uri", "https://oauth2.googleapis.com/token"),
+        )
+
+
+class ServiceAccountAuth(httpx.Auth):
+    """OAuth2 for FCM HTTP v1 (RFC 7523): a JWT signed RS256 with the service account's key
+    (claims iss, scope, aud, iat, exp) is traded at the token endpoint for an access token,
+    which every send carries until shortly before it expires. One token is minted at a time
+    (concurrent sends wait for it). A 401 from FCM drops the token, and the send is tried
+    once more with a fresh one."""
+
+    def __init__(
+        self,
+        account: ServiceAccount,
+        token_url: str,
+        timeout: float,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._account = account
+        self._token_url = token_url
+        self._timeout = timeout
+        self._clock = clock
+        self._lock = asyncio.Lock()
+        self._token: str | None = None
+        self._expires_at = 0.0
+        self.minted = 0
+
+    async def access_token(self) -> str:
+        """The current token, minted anew when there is none or it is about to expire."""
+        async with self._lock:
+            if self._token is None or self._clock() >= self._expires_at - RENEW_BEFORE_SECONDS:
+                self._token, self._expires_at = await self._mint()
+            return self._token
+
+    def forget(self, token: str) -> None:
+        """The provider refused this token: the next send mints another."""
+        if self._token == token:
+            self._token = None
+
+    async def async_auth_flow(
+        self, request: httpx.Request
+    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        token = await self.access_token()
+        request.headers["Authorization"] = f"Bearer {token}"
+        response = yield request
+        if response.status_code == 401:
+            self.forget(token)
+            request.headers["Authorization"] = f"Bearer {await self.access_token()}"
+            yield request
+
+    def assertion(self, now: int) -> str:
+        """The signed JWT the token endpoint trades."""
+        claims = {
+            "iss": self._account.client_email,
+            "scope": FCM_SCOPE,
+            "aud": self._token_url,
+            "iat": now,
+            "exp": now + ASSERTION_SECONDS,
+        }
+        headers = {"kid": self._account.private_key_id} if self._account.private_key_id else None
+        return jwt.encode(claims, self._account.private_key, algorithm="RS256", headers=headers)
+
+    async def _mint(self) -> tuple[str, float]:
+        now = self._clock()
+        form = {"grant_type": JWT_BEARER, "assertion": self.assertion(int(now))}
+        try:
+            async with httpx.AsyncClient(timeout=self._timeout) as client:
+                response = await client.post(self._token_url, data=form)
+        except httpx.HTTPError as exc:
+            raise TokenUnavailable(f"token endpoint: {type(exc).__name__}") from None
+        body = _json(response)
+        token = body.get("access_token")
+        if response.status_code != 200 or not isinstance(token, str):
+            # OAuth2's error code (`invalid_grant`, …) says what is wrong without a secret.
+            error = str(body.get("error", ""))[:50]
+            raise TokenUnavailable(f"token endpoint: http {response.status_code} {error}".strip())
+        self.minted += 1
+        lifetime = body.get("expires_in", ASSERTION_SECONDS)
+        return token, now + (lifetime if isinstance(lifetime, int | float) else ASSERTION_SECONDS)
+
+
+def provider_auth(settings: Settings) -> httpx.Auth | None:
+    """How sends authenticate: minted OAuth2 tokens with a service account, else the fixed
+    bearer (a stand-in provider), else nothing."""
+    if settings.push_service_account_file is not None:
+        account = ServiceAccount.from_file(settings.push_service_account_file)
+        token_url = settings.push_token_url or account.token_uri
+        return ServiceAccountAuth(account, token_url, settings.push_timeout_seconds)
+    if settings.push_credentials is not None:
+        return _FixedBearer(settings.push_credentials.get_secret_value())
+    return None
+
+
+class _FixedBearer(httpx.Auth):
+    def __init__(self, token: str) -> None:
+        self._header = f"Bearer {token}"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response]:
+        request.headers["Authorization"] = self._header
+        yield request
+
+
 def provider_client(settings: Settings) -> httpx.AsyncClient:
     """The one HTTP client a worker shares between its sends."""
     assert settings.push_provider_url is not None
-    headers = {}
-    if settings.push_credentials is not None:
-        headers["Authorization"] = f"Bearer {settings.push_credentials.get_secret_value()}"
     return httpx.AsyncClient(
         base_url=settings.push_provider_url,
-        headers=headers,
+        auth=provider_auth(settings),
         timeout=httpx.Timeout(settings.push_timeout_seconds),
         limits=httpx.Limits(
             max_connections=settings.push_concurrency,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import Field, model_validator
 
 from app.core.schemas import Schema
 
+Item = TypeVar("Item")
 OperationType = Literal["attendance", "marks", "lesson"]
 
 
@@ -47,3 +48,13 @@ class SyncOutcome(Schema):
 
 class SyncBatchOut(Schema):
     results: list[SyncOutcome]
+
+
+class Changes(Schema, Generic[Item]):
+    """A delta read: what was created or changed since the app's last sync, and what was
+    deleted since then (the ids to drop from its copy)."""
+
+    items: list[Item] = Field(description="Rows created or changed since `since`.")
+    deleted: list[uuid.UUID] = Field(
+        description="Ids deleted since `since` (within the sync window), each once."
+    )

@@ -7,8 +7,6 @@ worker serves a connection is read from /proc: the process holding the server's 
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -24,9 +22,8 @@ from app.core.db.session import create_engine
 from app.core.roles import Role
 from app.settings import get_settings
 from tests.factories import PASSWORD, FamilyWorld, create_user
-from tests.processes import free_port, wait_ready
+from tests.processes import free_port, massar_serve
 
-ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("MASSAR_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 LOGIN = "/api/v1/auth/token"
 pytestmark = pytest.mark.skipif(
@@ -55,25 +52,8 @@ def two_workers(live_database: str) -> Iterator[str]:
         "MASSAR_REDIS_URL": REDIS_URL,
         "MASSAR_LOG_LEVEL": "warning",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "app.cli", "serve"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        # Each worker imports the whole app: on a busy machine that takes a while.
-        wait_ready(base_url, process, seconds=180)
-        yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with massar_serve(env, port):
+        yield f"http://127.0.0.1:{port}"
 
 
 def _worker_of(client: httpx.Client, base_url: str) -> int:

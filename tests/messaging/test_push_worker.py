@@ -122,8 +122,9 @@ class FakeProvider:
         assert task is not None
         self._handlers.add(task)
         try:
-            while (request := await _read_request(reader)) is not None:
-                path, headers, body = request
+            while (request := await read_request(reader)) is not None:
+                path, headers, raw = request
+                body = json.loads(raw)
                 self.received.append(Received(path, headers.get("authorization"), body))
                 self._arrived.set()
                 script = self.scripts.get(body["message"]["token"]) or []
@@ -132,7 +133,7 @@ class FakeProvider:
                     # Until the client times out and closes the connection.
                     await asyncio.wait_for(reader.read(), timeout=10)
                     return
-                writer.write(_response(reply))
+                writer.write(response(reply))
                 await writer.drain()
         except (ConnectionError, asyncio.IncompleteReadError):
             pass
@@ -150,9 +151,10 @@ def _message_name() -> str:
     return f"projects/{PROJECT}/messages/{next(_names)}"
 
 
-async def _read_request(
+async def read_request(
     reader: asyncio.StreamReader,
-) -> tuple[str, dict[str, str], dict[str, Any]] | None:
+) -> tuple[str, dict[str, str], bytes] | None:
+    """One HTTP/1.1 request: its path, headers (lower-cased names) and body."""
     try:
         head = await reader.readuntil(b"\r\n\r\n")
     except asyncio.IncompleteReadError:
@@ -163,10 +165,10 @@ async def _read_request(
         for name, _, value in (line.partition(":") for line in header_lines if line)
     }
     body = await reader.readexactly(int(headers.get("content-length", "0")))
-    return request_line.split(" ")[1], headers, json.loads(body)
+    return request_line.split(" ")[1], headers, body
 
 
-def _response(reply: Reply) -> bytes:
+def response(reply: Reply) -> bytes:
     payload = json.dumps(reply.body or {}).encode()
     head = (
         f"HTTP/1.1 {reply.status} Scripted\r\nContent-Type: application/json\r\n"

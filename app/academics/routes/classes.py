@@ -9,15 +9,25 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.academics import teaching
-from app.academics.schemas import Leaver, RosterPupil, TaughtClass, TeacherProfileOut, Week
+from app.academics.schemas import (
+    Leaver,
+    RosterChanges,
+    RosterPupil,
+    TaughtClass,
+    TeacherProfileOut,
+    Week,
+)
 from app.accounts.guards import TeacherPrincipal
 from app.core.caching import cached_read, conditional_json
 from app.core.db.session import SessionDep
+from app.sync.tombstones import WINDOW_PASSED
 
 router = APIRouter()
 UpdatedSince = Annotated[
     datetime | None, Query(description="Only what changed since then (ISO 8601, with zone).")
 ]
+# A delta read's start: the app's last sync, within the sync window (else 410).
+Since = Annotated[datetime, Query(description="The last sync (ISO 8601, with zone).")]
 
 
 @cached_read(router, "/profile", "teacher-profile", TeacherProfileOut)
@@ -45,13 +55,26 @@ async def class_pupils(
     return conditional_json(request, pupils)
 
 
+@router.get(
+    "/classes/{class_id}/pupils/changes",
+    operation_id="teacher-class-pupil-changes",
+    responses=WINDOW_PASSED,
+)
+async def class_pupil_changes(
+    class_id: uuid.UUID, principal: TeacherPrincipal, session: SessionDep, since: Since
+) -> RosterChanges:
+    """The roster's changes since the last sync: pupils changed or joined, and the ids of
+    those who left."""
+    return await teaching.roster_changes(session, principal, class_id, since)
+
+
 @cached_read(router, "/classes/{class_id}/leavers", "teacher-class-leavers", list[Leaver])
 async def class_leavers(
     class_id: uuid.UUID,
     request: Request,
     principal: TeacherPrincipal,
     session: SessionDep,
-    since: Annotated[datetime, Query(description="The last sync (ISO 8601, with zone).")],
+    since: Since,
 ) -> Response:
     """Pupils who left one of my classes since the last sync: the roster's deletions."""
     return conditional_json(request, await teaching.leavers(session, principal, class_id, since))

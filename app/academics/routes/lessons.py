@@ -7,11 +7,12 @@ import uuid
 from fastapi import APIRouter, Request, Response, status
 
 from app.academics import lessons
-from app.academics.routes.classes import UpdatedSince
-from app.academics.schemas import LessonIn, LessonOut, Progress
+from app.academics.routes.classes import Since, UpdatedSince
+from app.academics.schemas import LessonChanges, LessonIn, LessonOut, Progress
 from app.accounts.guards import TeacherPrincipal
 from app.core.caching import cached_read, conditional_json
 from app.core.db.session import SessionDep
+from app.sync.tombstones import WINDOW_PASSED
 
 router = APIRouter()
 
@@ -42,6 +43,23 @@ async def list_lessons(
         session, principal, class_id, subject_id=subject_id, updated_since=updated_since
     )
     return conditional_json(request, entries)
+
+
+@router.get(
+    "/classes/{class_id}/lessons/changes",
+    operation_id="teacher-lesson-changes",
+    responses=WINDOW_PASSED,
+)
+async def lesson_changes(
+    class_id: uuid.UUID,
+    principal: TeacherPrincipal,
+    session: SessionDep,
+    since: Since,
+    subject_id: uuid.UUID | None = None,
+) -> LessonChanges:
+    """The class's lesson log entries for my subjects written or changed since the last sync,
+    and the ids of those deleted."""
+    return await lessons.lesson_changes(session, principal, class_id, since, subject_id)
 
 
 @cached_read(router, "/classes/{class_id}/progress", "teacher-progress", Progress)

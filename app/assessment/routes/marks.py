@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.academics.routes.classes import UpdatedSince
+from app.academics.routes.classes import Since, UpdatedSince
 from app.accounts.guards import TeacherPrincipal
 from app.assessment import marks as assessment
-from app.assessment.schemas import MarkIn, TestIn, TestMarks, TestOut, TestPatch, TestStatistics
+from app.assessment.schemas import (
+    MarkIn,
+    TestChanges,
+    TestIn,
+    TestMarks,
+    TestOut,
+    TestPatch,
+    TestStatistics,
+)
 from app.core.caching import cached_read, conditional_json
 from app.core.db.session import SessionDep
+from app.sync.tombstones import WINDOW_PASSED
 
 router = APIRouter()
 
@@ -52,14 +60,20 @@ async def list_tests(
     return conditional_json(request, tests)
 
 
-@router.get("/tests/deleted", operation_id="teacher-deleted-tests")
+@router.get("/tests/deleted", operation_id="teacher-deleted-tests", responses=WINDOW_PASSED)
 async def deleted_tests(
-    principal: TeacherPrincipal,
-    session: SessionDep,
-    since: Annotated[datetime, Query(description="The last sync (ISO 8601, with zone).")],
+    principal: TeacherPrincipal, session: SessionDep, since: Since
 ) -> list[uuid.UUID]:
     """Ids of my tests deleted since the last sync: what `updated_since` cannot show."""
     return await assessment.deleted_tests(session, principal, since)
+
+
+@router.get("/tests/changes", operation_id="teacher-test-changes", responses=WINDOW_PASSED)
+async def test_changes(
+    principal: TeacherPrincipal, session: SessionDep, since: Since
+) -> TestChanges:
+    """My tests created or changed since the last sync, and the ids of those deleted."""
+    return await assessment.test_changes(session, principal, since)
 
 
 @cached_read(router, "/tests/{test_id}", "teacher-test", TestOut)

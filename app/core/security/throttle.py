@@ -25,6 +25,7 @@ from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 from starlette.requests import Request
 
+from app.core.metrics import LOCKOUTS
 from app.core.security.passwords import HashingBusy
 from app.errors import ProblemError
 from app.settings import Settings, get_settings
@@ -276,6 +277,7 @@ class LoginThrottle:
         if count >= limit:
             await self.store.lock(key, self.policy.lockout_seconds)
             await self.store.clear(key)
+            LOCKOUTS.labels(key.partition(":")[0]).inc()
 
 
 class RequestRate:
