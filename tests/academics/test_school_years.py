@@ -150,14 +150,23 @@ async def test_a_closed_years_marks_and_roll_calls_refuse_every_write(
             async with session.begin_nested():
                 await session.execute(write)
         assert refused_by(refused.value) == "school_year_closed"
-    # Roll calls are frozen by the same rule.
+    # Roll calls, and the councils' decisions, are frozen by the same rule.
     frozen = await session.scalars(
         text(
             "SELECT tgrelid::regclass::text FROM pg_trigger"
             " WHERE tgname = 'school_year_closed' ORDER BY 1"
         )
     )
-    assert list(frozen) == ["attendance_marks", "attendance_sheets", "class_tests", "marks"]
+    assert list(frozen) == [
+        "attendance_marks",
+        "attendance_sheets",
+        "class_councils",
+        "class_tests",
+        "council_decisions",
+        "marks",
+        "orientation_wishes",
+        "orientations",
+    ]
 
 
 async def test_a_planned_year_is_corrected_until_it_starts(
