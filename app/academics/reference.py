@@ -26,7 +26,7 @@ from app.academics.models import Level, SchoolYear, Semester, Stream, Subject, S
 from app.academics.schemas import SubjectRef
 from app.core.db.listener import listening
 from app.core.db.session import SessionDep
-from app.errors import ProblemError
+from app.errors import ProblemError, invalid
 
 CHANNEL = "massar_reference"
 
@@ -81,9 +81,9 @@ class ReferenceData:
         semester from its first day on, the first before."""
         if year is not None and semester is not None:
             return year, semester
-        found = self.years.get(year) if year is not None else self.years.get(self.current_year)
-        if found is None:
-            raise ProblemError(409, "error.no_current_year", kind="no-current-year")
+        if year is not None and year not in self.years:
+            raise invalid("query.year", "no school year starts in this year")
+        found = self.years[year if year is not None else self.current_year]
         second = found.semesters.get(2)
         current = 2 if second is not None and school_today() >= second[0] else 1
         return found.year, semester or current

@@ -235,10 +235,12 @@ async def seed_demo(session: AsyncSession) -> None:
     await seed_equipment(session, users)
     await seed_sports(session, users, DEMO_PASSWORD, random_pupil)
     await seed_integrations(session, users, DEMO_PASSWORD)
+    # The exams first: their candidates are the enrolments of the day the sessions were set up,
+    # before the councils' demo adds a 3AC class to the academy.
+    await seed_exams(session, users, DEMO_PASSWORD)
     await seed_councils(session, users, DEMO_PASSWORD)
     await seed_preregistration(session, DEMO_PASSWORD)
     await seed_discipline(session, users, DEMO_PASSWORD)
-    await seed_exams(session, users, DEMO_PASSWORD)
     # The steering overviews read the schools' summaries: built now, the demo opens on them.
     await session.flush()
     await summaries.rebuild(session)
