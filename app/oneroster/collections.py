@@ -2,9 +2,10 @@
 standard's fields as labelled columns, wrapped so the client's filter and sort apply inside
 the scope, and a page read with its total in one round trip (`count(*) OVER ()`).
 
-Every row is `active` today: deletion tombstones, when they come, join each statement as rows
-of `status = 'tobedeleted'` (a UNION beside the live rows) and the filter on `status` already
-reads them."""
+The live rows are `active`; the deleted tests, marks and enrolments join their collections'
+statements as rows of `status = 'tobedeleted'` read from the deletion tombstones (a UNION ALL
+beside the live rows, in the same scope), so the filter, the sort, the paging and the total
+read them like any other row."""
 
 from __future__ import annotations
 
@@ -30,8 +31,9 @@ from app.oneroster.query import (
 
 ROSTERING = "/ims/oneroster/rostering/v1p2"
 GRADEBOOK = "/ims/oneroster/gradebook/v1p2"
-# The status of every row served now; `tobedeleted` is the tombstones' (see above).
+# The status of a live row; `tobedeleted` is a tombstone's (see above).
 ACTIVE = "active"
+TOBEDELETED = "tobedeleted"
 
 
 @dataclass(frozen=True, slots=True)

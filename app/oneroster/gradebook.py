@@ -8,7 +8,23 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Select, String, and_, case, cast, column, func, literal, select, values
+from sqlalchemy import (
+    Date,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    column,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+    values,
+)
+from sqlalchemy.orm import aliased
 
 from app.academics.models import Level, SchoolClass, TeachingAssignment
 from app.assessment.models import ClassTest, Mark, TestKind, TestStatus
@@ -18,6 +34,7 @@ from app.oneroster.collections import (
     BASE_FILTERS,
     GRADEBOOK,
     ROSTERING,
+    TOBEDELETED,
     Collection,
     Context,
     base,
@@ -25,8 +42,10 @@ from app.oneroster.collections import (
     number,
 )
 from app.oneroster.query import FieldType
-from app.oneroster.rostering import in_scope
+from app.oneroster.rostering import deleted_in_scope, in_scope
 from app.organisation.models import School
+from app.sync.models import Tombstone
+from app.sync.tombstones import Kind
 
 # The kinds of test are fixed by the code, not stored: their date is the day they were set.
 CATEGORIES_SINCE = datetime(2026, 11, 29, tzinfo=UTC)
@@ -99,26 +118,64 @@ def line_item_statement(caller: ApiCaller) -> Select[Any]:
         .join(School, School.id == ClassTest.school_id)
         .where(ClassTest.status == TestStatus.PUBLISHED, in_scope(caller))
     )
+    return select(union_all(statement, deleted_tests(caller)).subquery())
+
+
+def deleted_tests(caller: ApiCaller) -> Select[Any]:
+    """A deleted test as `tobedeleted`, under its class × subject (the tombstone's class and
+    subject). Its title, dates, kind, semester and scale went with it: null."""
+    deleted: Any = deleted_in_scope(Kind.TEST, caller)
+    statement: Any = deleted.with_only_columns(
+        Tombstone.entity_id.label("_id"),
+        cast(Tombstone.entity_id, String).label("sourcedId"),
+        literal(TOBEDELETED).label("status"),
+        Tombstone.deleted_at.label("dateLastModified"),
+        null().cast(String).label("title"),
+        null().cast(Date).label("assignDate"),
+        null().cast(Date).label("dueDate"),
+        null().cast(ClassTest.kind.type).label("_category"),
+        TeachingAssignment.id.label("_class_id"),
+        Tombstone.school_id.label("_school_id"),
+        null().cast(ClassTest.school_year.type).label("_year"),
+        null().cast(ClassTest.semester.type).label("_semester"),
+        null().cast(Level.max_mark.type).label("resultValueMax"),
+    ).outerjoin_from(
+        Tombstone,
+        TeachingAssignment,
+        and_(
+            TeachingAssignment.school_id == Tombstone.school_id,
+            TeachingAssignment.class_id == Tombstone.container_id,
+            TeachingAssignment.subject_id == Tombstone.subject_id,
+        ),
+    )
     return statement  # type: ignore[no-any-return]
 
 
+def _ref(context: Context, path: str, sourced_id: Any, kind: str) -> dict[str, str] | None:
+    """A GUIDRef, or null when a deleted object no longer knows it."""
+    return None if sourced_id is None else context.ref(path, sourced_id, kind)
+
+
 def shape_line_item(row: Mapping[str, Any], context: Context) -> dict[str, Any]:
+    deleted = row["status"] == TOBEDELETED
     return {
         **base(row),
         "title": row["title"],
         "description": None,
         "assignDate": day(row["assignDate"]),
         "dueDate": day(row["dueDate"]),
-        "class": context.ref(f"{ROSTERING}/classes", row["_class_id"], "class"),
+        "class": _ref(context, f"{ROSTERING}/classes", row["_class_id"], "class"),
         "school": context.ref(f"{ROSTERING}/schools", row["_school_id"], "org"),
-        "category": context.ref(f"{GRADEBOOK}/categories", row["_category"], "category"),
-        "gradingPeriod": context.ref(
+        "category": _ref(context, f"{GRADEBOOK}/categories", row["_category"], "category"),
+        "gradingPeriod": None
+        if deleted
+        else context.ref(
             f"{ROSTERING}/academicSessions",
             f"{row['_year']}-S{row['_semester']}",
             "academicSession",
         ),
-        "resultValueMin": 0.0,
-        "resultValueMax": float(row["resultValueMax"]),
+        "resultValueMin": None if deleted else 0.0,
+        "resultValueMax": number(row["resultValueMax"]),
     }
 
 
@@ -160,7 +217,7 @@ _SCORE_STATUS = case(
 
 
 def result_statement(caller: ApiCaller) -> Select[Any]:
-    return (
+    live = (
         select(
             Mark.id.label("_id"),
             cast(Mark.id, String).label("sourcedId"),
@@ -185,14 +242,58 @@ def result_statement(caller: ApiCaller) -> Select[Any]:
         .join(School, School.id == Mark.school_id)
         .where(ClassTest.status == TestStatus.PUBLISHED, in_scope(caller))
     )
+    return select(union_all(live, deleted_marks(caller)).subquery())
+
+
+def deleted_marks(caller: ApiCaller) -> Select[Any]:
+    """A deleted mark as `tobedeleted`, with its test, pupil and class × subject. The class ×
+    subject is its test's, read from the test when it is still there (a mark of a test not
+    published is left out, as it never left Massar) or from the test's own tombstone when the
+    test was deleted with its marks. Its score, status and date went with it: null."""
+    test_deleted = aliased(Tombstone)
+    of_test = and_(
+        test_deleted.kind == Kind.TEST.value,
+        test_deleted.entity_id == Tombstone.container_id,
+        test_deleted.school_id == Tombstone.school_id,
+    )
+    deleted: Any = deleted_in_scope(Kind.MARK, caller)
+    statement: Any = (
+        deleted.with_only_columns(
+            Tombstone.entity_id.label("_id"),
+            cast(Tombstone.entity_id, String).label("sourcedId"),
+            literal(TOBEDELETED).label("status"),
+            Tombstone.deleted_at.label("dateLastModified"),
+            null().cast(Mark.mark.type).label("score"),
+            null().cast(String).label("scoreStatus"),
+            null().cast(Date).label("scoreDate"),
+            Tombstone.container_id.label("_line_item_id"),
+            Tombstone.pupil_id.label("_student_id"),
+            TeachingAssignment.id.label("_class_id"),
+            Tombstone.school_id.label("_school_id"),
+        )
+        .outerjoin_from(Tombstone, ClassTest, ClassTest.id == Tombstone.container_id)
+        .outerjoin(test_deleted, of_test)
+        .outerjoin(
+            TeachingAssignment,
+            and_(
+                TeachingAssignment.school_id == Tombstone.school_id,
+                TeachingAssignment.class_id
+                == func.coalesce(ClassTest.class_id, test_deleted.container_id),
+                TeachingAssignment.subject_id
+                == func.coalesce(ClassTest.subject_id, test_deleted.subject_id),
+            ),
+        )
+        .where(or_(ClassTest.id.is_(None), ClassTest.status == TestStatus.PUBLISHED))
+    )
+    return statement  # type: ignore[no-any-return]
 
 
 def shape_result(row: Mapping[str, Any], context: Context) -> dict[str, Any]:
     return {
         **base(row),
         "lineItem": context.ref(f"{GRADEBOOK}/lineItems", row["_line_item_id"], "lineItem"),
-        "student": context.ref(f"{ROSTERING}/students", row["_student_id"], "user"),
-        "class": context.ref(f"{ROSTERING}/classes", row["_class_id"], "class"),
+        "student": _ref(context, f"{ROSTERING}/students", row["_student_id"], "user"),
+        "class": _ref(context, f"{ROSTERING}/classes", row["_class_id"], "class"),
         "scoreStatus": row["scoreStatus"],
         "score": number(row["score"]),
         "scoreDate": day(row["scoreDate"]),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -44,6 +45,7 @@ from app.oneroster.collections import (
     ACTIVE,
     BASE_FILTERS,
     ROSTERING,
+    TOBEDELETED,
     Collection,
     Context,
     base,
@@ -53,9 +55,13 @@ from app.oneroster.collections import (
 from app.oneroster.query import FieldType
 from app.organisation.models import Academy, Province, School
 from app.organisation.scopes import school_scope
+from app.sync.models import Tombstone
+from app.sync.tombstones import Kind, tombstones_since
 
 # The ministry is the root of the tree and has no row of its own.
 MINISTRY_ID = "ministry"
+# Every tombstone still kept (the retention purges them after the sync window).
+TOMBSTONES_SINCE = datetime(1970, 1, 1, tzinfo=UTC)
 MINISTRY_NAME = "Ministère de l'Éducation nationale"
 ORG_TYPES = {"central": "national", "academy": "state", "province": "district", "school": "school"}
 
@@ -69,6 +75,14 @@ def in_scope(caller: ApiCaller) -> ColumnElement[bool]:
     return school_scope(
         caller.unit, School.id, province_id=School.province_id, academy_id=School.academy_id
     )
+
+
+def deleted_in_scope(kind: Kind, caller: ApiCaller) -> Select[Any]:
+    """The tombstones of `kind` in the client's schools, all of them (a client's delta is its
+    filter on `dateLastModified`, applied around the collection), for a statement to pick its
+    columns from and join."""
+    schools = select(School.id).where(in_scope(caller))
+    return tombstones_since(kind, TOMBSTONES_SINCE, schools).order_by(None)
 
 
 # ---- orgs ------------------------------------------------------------------------------------
@@ -598,7 +612,39 @@ def enrollment_statement(caller: ApiCaller) -> Select[Any]:
         .join(School, School.id == TeachingAssignment.school_id)
         .where(in_scope(caller))
     )
-    return select(union_all(pupils, teachers).subquery())
+    return select(union_all(pupils, teachers, deleted_enrolments(caller)).subquery())
+
+
+def deleted_enrolments(caller: ApiCaller) -> Select[Any]:
+    """A deleted enrolment, once per subject taught to its class, as `tobedeleted`: its dates
+    went with it (null). Tombstones from before the enrolment's id was recorded are left out:
+    their sourcedId cannot be rebuilt."""
+    deleted: Any = deleted_in_scope(Kind.ROSTER, caller)
+    statement: Any = (
+        deleted.with_only_columns(
+            (_text(Tombstone.row_id) + "." + _text(TeachingAssignment.id)).label("sourcedId"),
+            Tombstone.row_id.label("_enrolment_id"),
+            TeachingAssignment.id.label("_class_id"),
+            literal(TOBEDELETED).label("status"),
+            Tombstone.deleted_at.label("dateLastModified"),
+            literal("student").label("role"),
+            false().label("primary"),
+            Tombstone.entity_id.label("_user_id"),
+            Tombstone.school_id.label("_school_id"),
+            null().cast(Enrolment.enrolled_on.type).label("beginDate"),
+            null().cast(Enrolment.enrolled_on.type).label("endDate"),
+        )
+        .join_from(
+            Tombstone,
+            TeachingAssignment,
+            and_(
+                TeachingAssignment.class_id == Tombstone.container_id,
+                TeachingAssignment.school_id == Tombstone.school_id,
+            ),
+        )
+        .where(Tombstone.row_id.is_not(None))
+    )
+    return statement  # type: ignore[no-any-return]
 
 
 def _enrollment_lookup(q: Subquery, sourced_id: str) -> ColumnElement[bool] | None:

@@ -47,7 +47,9 @@ class Tombstone(Base):
     (`MASSAR_RETENTION_SYNC_DAYS`), past which an app resyncs in full. `container_id` is the
     object the rows are read under (a test's and a lesson's class, a mark's test, an
     absence's sheet, a roster entry's class) and `subject_id` the subject when the row has one,
-    so a read can keep to the caller's scope."""
+    so a read can keep to the caller's scope. `row_id` is the deleted row's own id (for a roster
+    entry, the enrolment's) and `pupil_id` its pupil when it has one, so OneRoster can answer
+    a deleted enrolment or mark under its own sourcedId."""
 
     __tablename__ = "tombstones"
     __table_args__ = (
@@ -60,6 +62,8 @@ class Tombstone(Base):
     entity_id: Mapped[uuid.UUID]
     container_id: Mapped[uuid.UUID | None]
     subject_id: Mapped[uuid.UUID | None]
+    row_id: Mapped[uuid.UUID | None]
+    pupil_id: Mapped[uuid.UUID | None]
     deleted_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), server_default=func.now(), index=True
     )
