@@ -213,7 +213,9 @@ def _out(row: Any) -> ExamAppealOut:
 
 
 async def _one(session: AsyncSession, appeal_id: uuid.UUID) -> ExamAppealOut:
-    return _out((await session.execute(_appeals().where(ExamAppeal.id == appeal_id))).one())
+    # Read back as stored (the marks with their two decimals), not as the request gave them.
+    statement = _appeals().where(ExamAppeal.id == appeal_id)
+    return _out((await session.execute(statement.execution_options(populate_existing=True))).one())
 
 
 def _texts(exam: ExamSession, appeal: ExamAppeal) -> NotificationTexts:
