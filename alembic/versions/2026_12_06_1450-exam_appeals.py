@@ -96,7 +96,8 @@ def upgrade() -> None:
         ),
     )
     op.create_index(op.f("ix_exam_appeals_school_id"), "exam_appeals", ["school_id"])
-    op.create_index(op.f("ix_exam_appeals_result_id"), "exam_appeals", ["result_id"])
+    for column in ("result_id", "subject_id", "filed_by", "decided_by"):
+        op.create_index(op.f(f"ix_exam_appeals_{column}"), "exam_appeals", [column])
     # In the audit trail, as the marks it corrects are: who filed, who decided, the marks.
     op.execute(
         "CREATE TRIGGER audit_exam_appeals AFTER INSERT OR UPDATE OR DELETE ON exam_appeals"
@@ -106,6 +107,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_exam_appeals_result_id"), table_name="exam_appeals")
+    for column in ("decided_by", "filed_by", "subject_id", "result_id"):
+        op.drop_index(op.f(f"ix_exam_appeals_{column}"), table_name="exam_appeals")
     op.drop_index(op.f("ix_exam_appeals_school_id"), table_name="exam_appeals")
     op.drop_table("exam_appeals")

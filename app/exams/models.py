@@ -236,8 +236,8 @@ class ExamAppeal(UUIDPrimaryKey, Timestamps, Base):
 
     school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
     result_id: Mapped[uuid.UUID] = mapped_column(index=True)
-    subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"))
-    filed_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"))
+    subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"), index=True)
+    filed_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     status: Mapped[AppealStatus] = mapped_column(
         checked(AppealStatus, "status"), server_default=AppealStatus.FILED.value
     )
@@ -245,5 +245,5 @@ class ExamAppeal(UUIDPrimaryKey, Timestamps, Base):
     old_mark: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
     new_mark: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
     reason: Mapped[str | None] = mapped_column(Text)
-    decided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"))
+    decided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
