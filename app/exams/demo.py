@@ -25,7 +25,7 @@ from app.core.security.principal import Principal
 from app.demo.acts import enrolments
 from app.demo.calendar import demo_calendar
 from app.demo.teaching import random_pupil
-from app.exams import candidates, deliberation, marking, organising
+from app.exams import appeals, candidates, deliberation, marking, organising
 from app.exams.models import ExamKind, ExamResult, ExamRound, ExamSession, ExamState
 from app.exams.schemas import ExamMarkIn, ExamSessionIn, ExamSessionOut, ExamSubjectIn
 from app.exams.sessions import announce_published_exams
@@ -143,6 +143,7 @@ async def seed_exams(session: AsyncSession, accounts: dict[str, User], password:
     await _college_exam_in_marking(session, accounts["director.demo@taalim.ma"], year, subjects)
     # Their hour has passed: announced as the worker announces them.
     await announce_published_exams(session)
+    await _bac_appeal(session, staff[f"{BAC_PUPIL.lower()}@taalim.ma"], bac[0], subjects["FR"])
 
 
 async def _school(session: AsyncSession, code: str) -> School:
@@ -394,3 +395,17 @@ async def _college_exam_in_marking(
         for n, c in enumerate(listed)
     ]
     await marking.save_marks(session, organiser, created.id, subjects["MATH"], rows)
+
+
+async def _bac_appeal(
+    session: AsyncSession, pupil_account: User, pupil: Pupil, french: uuid.UUID
+) -> None:
+    """J130000001 asks for the normal session's French paper to be marked again: an appeal
+    waiting for the ministry's decision."""
+    normal = await session.scalar(
+        select(ExamResult.session_id)
+        .join(ExamSession, ExamSession.id == ExamResult.session_id)
+        .where(ExamResult.pupil_id == pupil.id, ExamSession.round == ExamRound.NORMAL)
+    )
+    assert normal is not None
+    await appeals.file_appeal(session, Principal.acting_as(pupil_account), pupil.id, normal, french)

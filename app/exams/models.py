@@ -208,3 +208,42 @@ class PublishedExamResults(Base):
     document: Mapped[str] = mapped_column(Text)
     valid_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+class AppealStatus(StrEnum):
+    """A re-marking request: filed by the pupil or a parent, then accepted or rejected."""
+
+    FILED = "filed"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+class ExamAppeal(UUIDPrimaryKey, Timestamps, Base):
+    """An appeal on one subject mark of a published result, once per subject. An accepted
+    appeal is the mark's correction: the old and new marks, who decided and when."""
+
+    __tablename__ = "exam_appeals"
+    __table_args__ = (
+        part_of("result_id", "exam_results"),
+        UniqueConstraint("result_id", "subject_id"),
+        CheckConstraint("old_mark >= 0 AND old_mark <= 20", name="old_out_of_20"),
+        CheckConstraint("new_mark >= 0 AND new_mark <= 20", name="new_out_of_20"),
+        CheckConstraint(
+            "(status = 'accepted') = (new_mark IS NOT NULL)", name="accepted_has_new_mark"
+        ),
+        CheckConstraint("status <> 'rejected' OR reason IS NOT NULL", name="rejected_says_why"),
+    )
+
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
+    result_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"), index=True)
+    filed_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
+    status: Mapped[AppealStatus] = mapped_column(
+        checked(AppealStatus, "status"), server_default=AppealStatus.FILED.value
+    )
+    # The mark when the appeal was filed (None: absent), and the mark the re-marking gave.
+    old_mark: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
+    new_mark: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -11,11 +11,15 @@ from app.academics.routes.imports import read_limited
 from app.accounts.guards import CurrentPrincipal, duty
 from app.core.db.session import SessionDep
 from app.core.roles import Duty
-from app.core.routing import path_id
-from app.exams import candidates, deliberation, marking, organising
+from app.core.routing import IdResolver, path_id
+from app.exams import appeals, candidates, deliberation, marking, organising
 from app.exams.results import session_results
 from app.exams.schemas import (
     CandidateResultOut,
+    ExamAppealDecisionIn,
+    ExamAppealFigures,
+    ExamAppealIn,
+    ExamAppealOut,
     ExamCandidateOut,
     ExamCentreIn,
     ExamMarkIn,
@@ -30,6 +34,16 @@ _ID_NAME = {"school": "exam_id", "steering": "session_id"}
 # Who may not, and what cannot be done now: the errors every write declares.
 _WRITE: dict[int | str, Any] = {
     409: {"description": "`exam-wrong-state`: not in this state of the session."}
+}
+
+_DECIDED: dict[int | str, Any] = {
+    409: {"description": "`exam-appeal-decided`: the appeal was decided already."}
+}
+_FILED: dict[int | str, Any] = {
+    409: {
+        "description": "`exam-appeal-closed`: the appeal window has closed;"
+        " `exam-appeal-exists`: this subject was appealed already."
+    }
 }
 
 
@@ -156,5 +170,63 @@ def exam_routes(face: ExamFace) -> APIRouter:
     ) -> ExamSessionOut:
         """Publish the results at `publish_at`: hidden until then, pupils and parents told once."""
         return await organising.publish(session, principal, session_id, when.publish_at)
+
+    @router.get(f"{one}/appeals", operation_id=f"{face}-exam-appeals", **guarded)
+    async def appeal_list(
+        session_id: SessionId, principal: CurrentPrincipal, session: SessionDep
+    ) -> list[ExamAppealOut]:
+        """The appeals filed on the session's published results, by candidate."""
+        return await appeals.session_appeals(session, principal, session_id)
+
+    @router.get(f"{one}/appeals/figures", operation_id=f"{face}-exam-appeal-figures", **guarded)
+    async def appeal_figures(
+        session_id: SessionId, principal: CurrentPrincipal, session: SessionDep
+    ) -> ExamAppealFigures:
+        """The session's appeals: filed, pending, accepted, rejected, and marks raised."""
+        return await appeals.figures(session, principal, session_id)
+
+    @router.post(
+        f"{one}/appeals/{{appeal_id}}/decision",
+        operation_id=f"{face}-decide-exam-appeal",
+        **(duty(Duty.EXAMS, _DECIDED) if face == "school" else {"responses": _DECIDED}),
+    )
+    async def decide_appeal(
+        session_id: SessionId,
+        appeal_id: uuid.UUID,
+        decision: ExamAppealDecisionIn,
+        principal: CurrentPrincipal,
+        session: SessionDep,
+    ) -> ExamAppealOut:
+        """Accept with the new mark (the candidate is deliberated again and their published
+        results rebuilt) or reject with a reason; the pupil and parents are notified."""
+        return await appeals.decide(session, principal, session_id, appeal_id, decision)
+
+    return router
+
+
+def appeal_route(operation_prefix: str, resolve_pupil: IdResolver) -> APIRouter:
+    """The pupil's or a parent's appeal on a published result, for a face whose
+    `resolve_pupil` picks the pupil (the caller's own record, or a verified child)."""
+    router = APIRouter()
+    PupilId = Annotated[uuid.UUID, Depends(resolve_pupil)]  # noqa: N806  (a type alias)
+
+    @router.post(
+        "/exams/{session_id}/appeals",
+        operation_id=f"{operation_prefix}-appeal-exam-mark",
+        status_code=status.HTTP_201_CREATED,
+        responses=_FILED,
+    )
+    async def file(
+        session_id: uuid.UUID,
+        appeal: ExamAppealIn,
+        pupil_id: PupilId,
+        principal: CurrentPrincipal,
+        session: SessionDep,
+    ) -> ExamAppealOut:
+        """Ask for one subject mark of a published result to be marked again: once per
+        subject, within the appeal window after publication."""
+        return await appeals.file_appeal(
+            session, principal, pupil_id, session_id, appeal.subject_id
+        )
 
     return router

@@ -5,13 +5,14 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import Field, model_validator
 
 from app.academics.schemas import SubjectRef
 from app.assessment.schemas import MarkValue
 from app.core.schemas import Schema
-from app.exams.models import ExamDecision, ExamKind, ExamRound, ExamState
+from app.exams.models import AppealStatus, ExamDecision, ExamKind, ExamRound, ExamState
 
 
 class ExamMentionIn(Schema):
@@ -157,3 +158,49 @@ class ExamMarksReport(Schema):
 
 class ExamPublishIn(Schema):
     publish_at: datetime = Field(description="When the results become visible (with zone).")
+
+
+class ExamAppealIn(Schema):
+    """A re-marking request on one subject of a published result."""
+
+    subject_id: uuid.UUID
+
+
+class ExamAppealDecisionIn(Schema):
+    """Accept with the re-marked mark, or reject with a reason."""
+
+    decision: Literal["accept", "reject"]
+    mark: MarkValue | None = Field(default=None, description="The new mark, to accept.")
+    reason: str | None = Field(default=None, max_length=1000, description="Why, to reject.")
+
+    @model_validator(mode="after")
+    def _each_with_its_field(self) -> ExamAppealDecisionIn:
+        if self.decision == "accept" and self.mark is None:
+            raise ValueError("an accepted appeal gives the new mark")
+        if self.decision == "reject" and not (self.reason and self.reason.strip()):
+            raise ValueError("a rejected appeal says why")
+        return self
+
+
+class ExamAppealOut(Schema):
+    id: uuid.UUID
+    session_id: uuid.UUID
+    candidate_number: str | None
+    pupil_id: uuid.UUID
+    subject_id: uuid.UUID
+    status: AppealStatus
+    old_mark: Decimal | None = Field(description="The mark appealed (none: absent).")
+    new_mark: Decimal | None
+    reason: str | None
+    filed_by: uuid.UUID
+    filed_at: datetime
+    decided_by: uuid.UUID | None
+    decided_at: datetime | None
+
+
+class ExamAppealFigures(Schema):
+    filed: int
+    pending: int
+    accepted: int
+    rejected: int
+    marks_raised: int = Field(description="Accepted appeals whose new mark is above the old.")

@@ -43,7 +43,7 @@ from app.councils import demo as councils_demo
 from app.councils.models import Reorientation
 from app.demo import world as demo
 from app.discipline.models import Incident
-from app.exams.models import ExamKind, ExamSession
+from app.exams.models import ExamAppeal, ExamKind, ExamSession
 from app.family.models import GuardianLink, Kinship
 from app.integrations.demo import DEMO_CLIENT_ID
 from app.integrations.models import ApiClient
@@ -240,6 +240,8 @@ KINDS: dict[str, Kind] = {
     "preregistration": Kind(lambda _: select(Preregistration.id)),
     # The demo school's own exam, and the demo academy's regional exam.
     "local_exam": Kind(_in_demo_school(ExamSession)),
+    # The demo's appeal, on the ministry's bac (J130000001's French paper).
+    "exam_appeal": Kind(lambda _: select(ExamAppeal.id)),
     "exam_session": Kind(
         lambda _: select(ExamSession.id).where(
             ExamSession.kind == ExamKind.REGIONAL,

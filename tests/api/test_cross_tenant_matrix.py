@@ -26,6 +26,7 @@ from tests.api.route_table import OPERATIONS, Operation
 PARAMETER_KINDS = {
     "agreement_id": "agreement",
     "action_id": "project_action",
+    "appeal_id": "exam_appeal",
     "assignment_id": "assignment",
     "axis_id": "project_axis",
     "child_id": "pupil",
@@ -73,6 +74,8 @@ SECTION_KINDS = {
     ("test_id", "diagnostics"): "diagnostic_test",
     ("session_id", "diagnostics"): "remedial_session",
     ("session_id", "exams"): "exam_session",
+    # A pupil's exam session, under the parent's child.
+    ("session_id", "children"): "exam_session",
 }
 # OneRoster names every object `sourcedId`: its kind is the collection before it. The calendar,
 # the courses (levels × subjects) and the kinds of test are national: no tenant's object.
@@ -104,6 +107,8 @@ BODY_FIELDS: dict[str, Callable[[Caller], dict[str, Any]]] = {
     "school-correct-mark": lambda _: {"mark": 12},
     "school-add-project-action": lambda _: {"owner_label": "Association des parents d'élèves"},
     "school-move-slot": lambda _: {"ends_at": "09:00:00"},
+    "school-decide-exam-appeal": lambda _: {"decision": "reject", "reason": "Note confirmée"},
+    "steering-decide-exam-appeal": lambda _: {"decision": "reject", "reason": "Note confirmée"},
     "teacher-add-remedial-session": lambda _: {"ends_at": "09:00:00"},
 }
 # The public site names the school by its code: another school's news under it is not found.

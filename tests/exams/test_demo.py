@@ -40,3 +40,11 @@ async def test_the_demo_bac_pupil_passes_at_the_resit(
     assert ("3AC", "published") in {(s["level_code"], s["state"]) for s in regional}
     local = (await client.get("/api/v1/school/exams", headers=director)).json()
     assert [(s["level_code"], s["state"]) for s in local] == [("1AC", "marking")]
+
+    # J130000001's appeal on the normal session's French paper waits for the ministry.
+    ministry = await _headers(session, "central.demo@men.gov.ma")
+    normal = exams[1]["session_id"]
+    appeals = (
+        await client.get(f"/api/v1/steering/exams/{normal}/appeals", headers=ministry)
+    ).json()
+    assert [(a["status"], a["old_mark"]) for a in appeals] == [("filed", "8.00")]

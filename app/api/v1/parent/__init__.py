@@ -6,6 +6,7 @@ from app.accounts.guards import parent_only
 from app.attendance.routes import parent_justifications
 from app.councils.routes import council_views
 from app.discipline.routes import sanctions_view
+from app.exams.routes import appeal_route
 from app.family.routes import children
 from app.family.routes.pupil_views import pupil_views, verified_child
 from app.messaging.routes import parent_messages
@@ -26,6 +27,7 @@ router.include_router(diagnostics_view("parent-child", verified_child), prefix=C
 router.include_router(council_views("parent-child", verified_child), prefix=CHILD)
 router.include_router(document_views("parent-child", verified_child), prefix=CHILD)
 router.include_router(sanctions_view("parent-child", verified_child), prefix=CHILD)
+router.include_router(appeal_route("parent-child", verified_child), prefix=CHILD)
 router.include_router(parent_justifications.router)
 router.include_router(parent_messages.router)
 router.include_router(message_threads("parent"))
