@@ -4,7 +4,7 @@ A pupil's or a parent's appeal on one subject mark of a published exam result, a
 organiser's decision: an accepted appeal keeps the old and the new mark, who and when.
 
 Revision ID: 4d1e2f3a5b19
-Revises: 4d1e2f3a5b18
+Revises: 4d1e2f3a5b21
 Create Date: 2026-12-06 14:50:00+00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "4d1e2f3a5b19"
-down_revision: str | None = "4d1e2f3a5b18"
+down_revision: str | None = "4d1e2f3a5b21"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
