@@ -89,9 +89,7 @@ async def deliberate_candidates(
     marks = await _marks(session, exam, [r.id for r in results])
     if exam.round is ExamRound.RESIT and exam.normal_session_id is not None:
         earlier = await _marks_by_pupil(session, exam.normal_session_id)
-        marks = {
-            r.id: better_of(marks.get(r.id, {}), earlier.get(r.pupil_id, {})) for r in results
-        }
+        marks = {r.id: better_of(marks.get(r.id, {}), earlier.get(r.pupil_id, {})) for r in results}
     reference = await load_reference(session)
     verdicts: dict[uuid.UUID, Verdict] = {}
     errors: list[dict[str, Any]] = []

@@ -334,7 +334,7 @@ async def _marks(session: AsyncSession, result_id: uuid.UUID) -> dict[uuid.UUID,
             ExamSubjectResult.result_id == result_id
         )
     )
-    return dict(rows.tuples().all())
+    return dict(rows.all())
 
 
 async def _marks_retained(
