@@ -49,6 +49,16 @@ MESSAGES: dict[str, dict[Language, str]] = {
         " toutes les matières du semestre.",
         "ar": "بيان النقط غير متوفر بعد: لم تنشر المؤسسة نقط جميع مواد الدورة.",
     },
+    "documents.exam_not_published": {
+        "en": "This transcript does not exist yet: the session's results are not published.",
+        "fr": "Ce relevé n'existe pas encore : les résultats de la session ne sont pas publiés.",
+        "ar": "كشف النقط غير متوفر بعد: لم تعلن نتائج هذه الدورة.",
+    },
+    "documents.not_convoked": {
+        "en": "No convocation yet: the candidate has no number, centre and room.",
+        "fr": "Pas encore de convocation : le candidat n'a pas de numéro, de centre et de salle.",
+        "ar": "لا استدعاء بعد: لم يحدد للمترشح(ة) رقم ومركز وقاعة.",
+    },
     "documents.not_enrolled": {
         "en": "The pupil is not enrolled in any class this school year.",
         "fr": "L'élève n'est inscrit(e) dans aucune classe cette année scolaire.",

@@ -31,7 +31,15 @@ from app.core.roles import Role, StaffTitle
 from app.core.security.passwords import hash_password
 from app.core.security.tokens import TokenSubject, get_token_codec, hash_refresh_token
 from app.demo.calendar import demo_calendar, demo_year_of
-from app.exams.models import ExamDecision, ExamKind, ExamResult, ExamSession, ExamState
+from app.exams.models import (
+    ExamDecision,
+    ExamKind,
+    ExamResult,
+    ExamSession,
+    ExamSessionSubject,
+    ExamState,
+    ExamSubjectResult,
+)
 from app.family.models import GuardianLink, Kinship
 from app.integrations.clients import new_client_secret, secret_digest
 from app.integrations.models import ApiClient
@@ -485,6 +493,46 @@ async def create_exam_with_result(
     )
     await session.flush()
     return exam
+
+
+async def create_marked_exam(
+    session: AsyncSession, family: FamilyWorld, publish_at: datetime
+) -> ExamResult:
+    """A local 1AC exam of the family's school, published at `publish_at`, dated and with
+    two subjects (MATH, coefficient 2, 2 h; FR, 1, 1 h 30); the child is candidate
+    1AC-0001 in room S3 of their school, 14 in maths and absent in French."""
+    exam = await create_exam_with_result(session, family, publish_at)
+    exam.state = ExamState.PUBLISHED
+    exam.starts_on, exam.ends_on = date(2026, 6, 8), date(2026, 6, 9)
+    exam.mentions = [{"threshold": "12", "fr": "Assez bien", "ar": "مستحسن"}]
+    result = await session.scalar(select(ExamResult).where(ExamResult.session_id == exam.id))
+    assert result is not None
+    result.candidate_number, result.room = "1AC-0001", "S3"
+    result.centre_id = result.school_id
+    result.exam_average, result.average = Decimal("9.33"), None  # a local exam: no certificate
+    result.decision = ExamDecision.NOT_ADMITTED
+    subjects = family.teaching.subjects
+    for code, coefficient, minutes, mark in (("MATH", 2, 120, 14), ("FR", 1, 90, None)):
+        subject_id = subjects[code].id
+        session.add(
+            ExamSessionSubject(
+                session_id=exam.id,
+                subject_id=subject_id,
+                coefficient=Decimal(coefficient),
+                duration_minutes=minutes,
+            )
+        )
+        session.add(
+            ExamSubjectResult(
+                school_id=result.school_id,
+                result_id=result.id,
+                subject_id=subject_id,
+                mark=None if mark is None else Decimal(mark),
+                absent=mark is None,
+            )
+        )
+    await session.flush()
+    return result
 
 
 def rsa_pem() -> str:

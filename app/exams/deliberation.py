@@ -89,9 +89,7 @@ async def deliberate_candidates(
     marks = await _marks(session, exam, [r.id for r in results])
     if exam.round is ExamRound.RESIT and exam.normal_session_id is not None:
         earlier = await _marks_by_pupil(session, exam.normal_session_id)
-        marks = {
-            r.id: _better_of(marks.get(r.id, {}), earlier.get(r.pupil_id, {})) for r in results
-        }
+        marks = {r.id: better_of(marks.get(r.id, {}), earlier.get(r.pupil_id, {})) for r in results}
     reference = await load_reference(session)
     verdicts: dict[uuid.UUID, Verdict] = {}
     errors: list[dict[str, Any]] = []
@@ -158,7 +156,7 @@ async def _marks_by_pupil(session: AsyncSession, session_id: uuid.UUID) -> dict[
     return by_pupil
 
 
-def _better_of(resit: Marks, normal: Marks) -> Marks:
+def better_of(resit: Marks, normal: Marks) -> Marks:
     """Per subject the better of the two sessions' marks (since 2012, DOMAIN.md); a subject
     marked in neither stays missing."""
     better: Marks = {}

@@ -12,7 +12,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -21,12 +21,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from app.academics.calendar import current_school_year
-from app.academics.models import Enrolment, Level, Pupil, SchoolClass, Semester
+from app.academics.models import Enrolment, Level, Pupil, SchoolClass, Semester, Stream, Subject
 from app.academics.reference import ReferenceData
 from app.assessment.averages import WeightedSubject, semester_average
 from app.assessment.report_card import marks_report
 from app.attendance.models import AttendanceMark, AttendanceSheet, AttendanceStatus
-from app.errors import ProblemError
+from app.errors import NotFound, ProblemError
+from app.exams.deliberation import better_of
+from app.exams.models import (
+    ExamResult,
+    ExamRound,
+    ExamSession,
+    ExamSessionSubject,
+    ExamState,
+    ExamSubjectResult,
+)
 from app.family.pupil_records import placement
 from app.official_documents.models import WHOLE_YEAR, DocumentKind
 from app.organisation.models import Academy, Province, School
@@ -46,6 +55,8 @@ class Draft:
     initials: str
     file_name: str
     data: dict[str, Any]
+    # The exam session of a transcript or a convocation.
+    exam_session_id: uuid.UUID | None = None
 
     @property
     def sha256(self) -> str:
@@ -261,6 +272,177 @@ async def school_certificate(
     )
 
 
+# ---- exams: the transcript and the convocation of one session ---------------------------
+
+
+async def _candidate(
+    session: AsyncSession, pupil_id: uuid.UUID, exam_session_id: uuid.UUID
+) -> tuple[ExamSession, ExamResult, Level]:
+    """The session and the pupil's candidacy in it; 404 when they are no candidate."""
+    row = (
+        await session.execute(
+            select(ExamSession, ExamResult, Level)
+            .join(ExamResult, ExamResult.session_id == ExamSession.id)
+            .join(Level, Level.code == ExamSession.level_code)
+            .where(ExamSession.id == exam_session_id, ExamResult.pupil_id == pupil_id)
+        )
+    ).one_or_none()
+    if row is None:
+        raise NotFound()
+    return row[0], row[1], row[2]
+
+
+async def _candidate_fields(
+    session: AsyncSession, exam: ExamSession, result: ExamResult, level: Level
+) -> tuple[dict[str, Any], str]:
+    """The candidate's box and the session's heading, shared by both documents."""
+    pupil, initials = await _pupil(session, result.pupil_id)
+    place = await placement(session, result.pupil_id, exam.school_year)
+    stream = await session.get(Stream, place.stream_id) if place and place.stream_id else None
+    pupil |= {
+        "candidate_number": result.candidate_number or "",
+        "level_fr": f"{level.name_fr} — {stream.name_fr}" if stream else level.name_fr,
+        "level_ar": f"{level.name_ar} — {stream.name_ar}" if stream else level.name_ar,
+    }
+    fields = {
+        **await _authority(session, result.school_id),
+        "pupil": pupil,
+        "school_year": exam.school_year,
+        "year_label": year_label(exam.school_year),
+        "session_fr": exam.name_fr,
+        "session_ar": exam.name_ar,
+        "resit": exam.round is ExamRound.RESIT,
+        "max_mark": level.max_mark,
+    }
+    return fields, initials
+
+
+async def _subjects(session: AsyncSession, exam: ExamSession) -> list[Any]:
+    """The session's subjects with their coefficients and durations, by code."""
+    rows = await session.execute(
+        select(ExamSessionSubject, Subject)
+        .join(Subject, Subject.id == ExamSessionSubject.subject_id)
+        .where(ExamSessionSubject.session_id == exam.id)
+        .order_by(Subject.code)
+    )
+    return list(rows.all())
+
+
+async def _marks(session: AsyncSession, result_id: uuid.UUID) -> dict[uuid.UUID, Decimal | None]:
+    rows = await session.execute(
+        select(ExamSubjectResult.subject_id, ExamSubjectResult.mark).where(
+            ExamSubjectResult.result_id == result_id
+        )
+    )
+    return dict(rows.all())
+
+
+async def _marks_retained(
+    session: AsyncSession, exam: ExamSession, result: ExamResult
+) -> dict[uuid.UUID, Decimal | None]:
+    """The marks the deliberation counted: a resit's, per subject the better of its own and
+    the normal session's (`exams.deliberation.better_of`)."""
+    marks = await _marks(session, result.id)
+    if exam.round is not ExamRound.RESIT or exam.normal_session_id is None:
+        return marks
+    normal = await session.scalar(
+        select(ExamResult.id).where(
+            ExamResult.session_id == exam.normal_session_id,
+            ExamResult.pupil_id == result.pupil_id,
+        )
+    )
+    return better_of(marks, await _marks(session, normal) if normal else {})
+
+
+def exam_not_published() -> ProblemError:
+    return ProblemError(409, "documents.exam_not_published", kind="not-published")
+
+
+async def exam_transcript(
+    session: AsyncSession, pupil_id: uuid.UUID, exam_session_id: uuid.UUID
+) -> Draft:
+    """The candidate's transcript (relevé de notes) of a session, once its results are
+    published (409 `not-published` before). Its data holds every mark, so a corrected mark
+    is a new version and revokes the one before."""
+    exam, result, level = await _candidate(session, pupil_id, exam_session_id)
+    published = exam.state is ExamState.PUBLISHED and exam.publish_at is not None
+    if not published or exam.publish_at > datetime.now(UTC):  # type: ignore[operator]
+        raise exam_not_published()
+    fields, initials = await _candidate_fields(session, exam, result, level)
+    marks = await _marks_retained(session, exam, result)
+    subjects = [
+        {
+            "code": subject.code,
+            "name_fr": subject.name_fr,
+            "name_ar": subject.name_ar,
+            "coefficient": _coefficient(line.coefficient),
+            "mark": _mark(marks[subject.id]) if marks.get(subject.id) is not None else "Abs.",
+        }
+        for line, subject in await _subjects(session, exam)
+    ]
+    data = {
+        **fields,
+        "subjects": subjects,
+        "exam_average": _mark(result.exam_average),
+        "average": _mark(result.average),
+        "decision": result.decision.value if result.decision else "",
+        "mention_fr": result.mention_fr or "",
+        "mention_ar": result.mention_ar or "",
+    }
+    return Draft(
+        kind=DocumentKind.EXAM_TRANSCRIPT,
+        pupil_id=pupil_id,
+        school_id=result.school_id,
+        school_year=exam.school_year,
+        period=WHOLE_YEAR,
+        initials=initials,
+        file_name=f"releve-{fields['pupil']['massar_code']}-{exam.school_year}-{exam.round}.pdf",
+        data=data,
+        exam_session_id=exam.id,
+    )
+
+
+async def exam_convocation(
+    session: AsyncSession, pupil_id: uuid.UUID, exam_session_id: uuid.UUID
+) -> Draft:
+    """The candidate's convocation: centre, room, the session's dates and its subjects with
+    their durations; 409 `not-convoked` until the candidate has a number, centre and room."""
+    exam, result, level = await _candidate(session, pupil_id, exam_session_id)
+    if result.candidate_number is None or result.centre_id is None or result.room is None:
+        raise ProblemError(409, "documents.not_convoked", kind="not-convoked")
+    fields, initials = await _candidate_fields(session, exam, result, level)
+    centre = await session.get_one(School, result.centre_id)
+    data = {
+        **fields,
+        "centre_code": centre.code,
+        "centre_fr": centre.name_fr,
+        "centre_ar": centre.name_ar,
+        "room": result.room,
+        "starts_on": _day(exam.starts_on),
+        "ends_on": _day(exam.ends_on),
+        "subjects": [
+            {
+                "code": subject.code,
+                "name_fr": subject.name_fr,
+                "name_ar": subject.name_ar,
+                "duration": f"{line.duration_minutes // 60}h{line.duration_minutes % 60:02d}",
+            }
+            for line, subject in await _subjects(session, exam)
+        ],
+    }
+    return Draft(
+        kind=DocumentKind.EXAM_CONVOCATION,
+        pupil_id=pupil_id,
+        school_id=result.school_id,
+        school_year=exam.school_year,
+        period=WHOLE_YEAR,
+        initials=initials,
+        file_name=f"convocation-{result.candidate_number}-{exam.school_year}-{exam.round}.pdf",
+        data=data,
+        exam_session_id=exam.id,
+    )
+
+
 async def current_draft(
     session: AsyncSession,
     kind: DocumentKind,
@@ -268,8 +450,13 @@ async def current_draft(
     year: int,
     period: int,
     reference: ReferenceData,
+    exam_session_id: uuid.UUID | None = None,
 ) -> Draft:
-    """What a document of this kind and period would show today."""
+    """What a document of this kind and period (or exam session) would show today."""
+    if kind is DocumentKind.EXAM_TRANSCRIPT and exam_session_id is not None:
+        return await exam_transcript(session, pupil_id, exam_session_id)
+    if kind is DocumentKind.EXAM_CONVOCATION and exam_session_id is not None:
+        return await exam_convocation(session, pupil_id, exam_session_id)
     if kind is DocumentKind.REPORT_CARD:
         return await report_card(session, pupil_id, year, period, reference)
     return await school_certificate(session, pupil_id, year)

@@ -33,6 +33,8 @@ log = logging.getLogger(__name__)
 TITLES = {
     DocumentKind.REPORT_CARD: "Bulletin de notes — بيان النقط",
     DocumentKind.SCHOOL_CERTIFICATE: "Certificat de scolarité — شهادة مدرسية",
+    DocumentKind.EXAM_TRANSCRIPT: "Relevé de notes — كشف النقط",
+    DocumentKind.EXAM_CONVOCATION: "Convocation — استدعاء",
 }
 CODE_LENGTH = 12
 CODE_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
@@ -83,6 +85,7 @@ def _key(draft: Draft) -> Any:
         & (IssuedDocument.kind == draft.kind)
         & (IssuedDocument.school_year == draft.school_year)
         & (IssuedDocument.period == draft.period)
+        & IssuedDocument.exam_session_id.is_not_distinct_from(draft.exam_session_id)
     )
 
 
@@ -144,6 +147,7 @@ async def _record(session: AsyncSession, pending: _Pending, issuer: uuid.UUID | 
                 school_id=draft.school_id,
                 school_year=draft.school_year,
                 period=draft.period,
+                exam_session_id=draft.exam_session_id,
                 version=pending.version,
                 data_sha256=draft.sha256,
                 pdf_sha256=hashlib.sha256(pending.pdf).hexdigest(),

@@ -23,11 +23,16 @@ from app.core.db.base import Base, UUIDPrimaryKey, checked
 
 
 class DocumentKind(StrEnum):
-    """What a document attests. Exams (convocation, transcript) and the class council's
-    year-end decision join here, each with its data builder and template."""
+    """What a document attests, each kind with its data builder and template."""
 
     REPORT_CARD = "report_card"  # بيان النقط / bulletin de notes, of one semester
     SCHOOL_CERTIFICATE = "school_certificate"  # شهادة مدرسية / certificate of enrolment
+    EXAM_TRANSCRIPT = "exam_transcript"  # كشف النقط / relevé de notes, of one exam session
+    EXAM_CONVOCATION = "exam_convocation"  # استدعاء / convocation, to one exam session
+
+
+# The kinds issued for one exam session (`exam_session_id`).
+EXAM_KINDS = frozenset({DocumentKind.EXAM_TRANSCRIPT, DocumentKind.EXAM_CONVOCATION})
 
 
 # `period` of a document that covers the whole school year (a certificate).
@@ -42,16 +47,29 @@ class IssuedDocument(UUIDPrimaryKey, Base):
     served again as it was issued, whatever the fonts or the rendering library became since."""
 
     __tablename__ = "issued_documents"
+    # A pupil may sit two sessions of a year (3AC: the local and the regional exam), so the
+    # exam session is part of a document's identity; NULL (the school's documents) is one value.
     __table_args__ = (
-        UniqueConstraint("pupil_id", "kind", "school_year", "period", "version"),
+        UniqueConstraint(
+            "pupil_id",
+            "kind",
+            "school_year",
+            "period",
+            "exam_session_id",
+            "version",
+            name="uq_issued_documents_version",
+            postgresql_nulls_not_distinct=True,
+        ),
         Index(
             "ux_issued_documents_live",
             "pupil_id",
             "kind",
             "school_year",
             "period",
+            "exam_session_id",
             unique=True,
             postgresql_where=text("revoked_at IS NULL"),
+            postgresql_nulls_not_distinct=True,
         ),
     )
 
@@ -64,8 +82,12 @@ class IssuedDocument(UUIDPrimaryKey, Base):
     # The school that issued it (where the pupil sat that year).
     school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
     school_year: Mapped[int] = mapped_column(SmallInteger)
-    # The semester (1, 2) or WHOLE_YEAR.
+    # The semester (1, 2) or WHOLE_YEAR (a certificate, an exam's documents).
     period: Mapped[int] = mapped_column(SmallInteger)
+    # The exam session of a transcript or a convocation.
+    exam_session_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("exam_sessions.id", ondelete="CASCADE"), index=True
+    )
     version: Mapped[int] = mapped_column(SmallInteger)
     # SHA-256 of the data the document shows: the same data is the same document.
     data_sha256: Mapped[str] = mapped_column(String(64))

@@ -292,6 +292,112 @@ def _school_certificate(pdf: Sheet, page: Payload) -> None:
         y = pdf.get_y() + 5
 
 
+def _subject_table(
+    pdf: Sheet,
+    y: float,
+    words: dict[str, Any],
+    middle: list[tuple[list[str], str]],
+    subjects: list[Payload],
+) -> float:
+    """An exam's subjects down: French name left, Arabic right, `middle` columns (their
+    French and Arabic heading, the subject's field) between."""
+    name = 60.0
+    number = (WIDTH - 2 * name) / len(middle)
+    columns: list[tuple[float, str, str]] = [(name, words["subject_fr"], "")]
+    columns += [(number, heading[0], heading[1]) for heading, _ in middle]
+    columns.append((name, "", words["subject_ar"]))
+    pdf.set_fill_color(*GREEN)
+    pdf.set_draw_color(150, 150, 150)
+    pdf.set_line_width(0.2)
+    x = LEFT
+    _text(pdf, 7.5, bold=True, colour=(255, 255, 255))
+    for width, french, arabic in columns:
+        pdf.rect(x, y, width, 9, style="DF")
+        pdf.set_xy(x, y + 0.5)
+        pdf.cell(width, 4, french, align="C")
+        pdf.set_xy(x, y + 4.3)
+        pdf.cell(width, 4, _ar(arabic), align="C")
+        x += width
+    y += 9
+    row = 6.4
+    for n, subject in enumerate(subjects):
+        cells = [
+            (subject["name_fr"], "L"),
+            *((subject[field], "C") for _, field in middle),
+            (_ar(subject["name_ar"]), "R"),
+        ]
+        pdf.set_fill_color(*(GREY if n % 2 else (255, 255, 255)))
+        x = LEFT
+        for (width, _, _), (value, align) in zip(columns, cells, strict=True):
+            pdf.rect(x, y, width, row, style="DF")
+            pdf.set_xy(x + 1, y)
+            _fitted(pdf, width - 2, row, value, align, 9, False)
+            x += width
+        y += row
+    pdf.set_draw_color(0, 0, 0)
+    return y + 2
+
+
+def _exam_heading(pdf: Sheet, words: dict[str, Any], data: Payload) -> float:
+    title_fr, title_ar = words["title_fr"], words["title_ar"]
+    if data["resit"] and "resit_fr" in words:
+        title_fr, title_ar = (
+            f"{title_fr} — {words['resit_fr']}",
+            f"{title_ar} — {words['resit_ar']}",
+        )
+    subtitle = (_fill(words["session_fr"], data), _fill(words["session_ar"], data))
+    y = _title(pdf, 40, title_fr, title_ar, subtitle)
+    return _identity(pdf, y, words["identity"], data["pupil"])
+
+
+def _exam_transcript(pdf: Sheet, page: Payload) -> None:
+    words = template("exam_transcript")
+    data = page["data"]
+    y = _exam_heading(pdf, words, data)
+    middle = [(words["coefficient"], "coefficient"), (words["mark"], "mark")]
+    y = _subject_table(pdf, y, words, middle, data["subjects"])
+    _text(pdf, 7, colour=(90, 90, 90))
+    _pair(pdf, y, _fill(words["scale_fr"], data), _fill(words["scale_ar"], data), 4)
+    y += 7
+    decision = words["decisions"].get(data["decision"], ["—", "—"])
+    lines = [
+        ("exam_average", data["exam_average"] and f"{data['exam_average']} / {data['max_mark']}"),
+        ("average", data["average"] and f"{data['average']} / {data['max_mark']}"),
+        ("decision", (decision[0], decision[1])),
+        ("mention", (data["mention_fr"], data["mention_ar"])),
+    ]
+    shown = [(key, value) for key, value in lines if value and value != ("", "")]
+    pdf.set_fill_color(*GREY)
+    pdf.rect(LEFT, y, WIDTH, 6 * len(shown) + 2, style="F")
+    _text(pdf, 10, bold=True)
+    for n, (key, value) in enumerate(shown):
+        french, arabic = value if isinstance(value, tuple) else (value, value)
+        _pair(
+            pdf,
+            y + 1 + 6 * n,
+            f"{words[f'{key}_fr']} : {french or '—'}",
+            f"{words[f'{key}_ar']}: {arabic or '—'}",
+            6,
+        )
+
+
+def _exam_convocation(pdf: Sheet, page: Payload) -> None:
+    words = template("exam_convocation")
+    data = page["data"]
+    _text(pdf, 10)
+    y = _exam_heading(pdf, words, data)
+    _text(pdf, 10.5, bold=True)
+    for key in ("centre", "room", "dates"):
+        _pair(pdf, y, _fill(words[f"{key}_fr"], data), _fill(words[f"{key}_ar"], data), 6)
+        y += 6.5
+    y = _subject_table(pdf, y + 2, words, [(words["duration"], "duration")], data["subjects"])
+    _text(pdf, 9)
+    pdf.set_xy(LEFT, y + 2)
+    pdf.multi_cell(WIDTH, 5.5, words["rules_fr"], align="L")
+    pdf.set_xy(LEFT, pdf.get_y() + 1)
+    pdf.multi_cell(WIDTH, 5.5, _ar(words["rules_ar"]), align="R")
+
+
 def _foot(pdf: Sheet, page: Payload) -> None:
     """The signature's place, the verification code and its QR code, the issue date."""
     head = template("letterhead")
@@ -340,4 +446,9 @@ def _qr(pdf: Sheet, url: str, x: float, y: float, size: float) -> None:
                 start = None
 
 
-DRAW = {"report_card": _report_card, "school_certificate": _school_certificate}
+DRAW = {
+    "report_card": _report_card,
+    "school_certificate": _school_certificate,
+    "exam_transcript": _exam_transcript,
+    "exam_convocation": _exam_convocation,
+}

@@ -63,6 +63,20 @@ CERTIFICATE_RESPONSES: dict[int | str, dict[str, Any]] = {
         " year is open."
     ),
 }
+_EXAM_NOT_FOUND = _problem("`not-found`: no such pupil, or not a candidate of this session.")
+TRANSCRIPT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: _PDF,
+    304: REPORT_CARD_RESPONSES[304],
+    404: _EXAM_NOT_FOUND,
+    409: _problem("`not-published`: the session's results are not published yet."),
+}
+CONVOCATION_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: _PDF,
+    304: REPORT_CARD_RESPONSES[304],
+    404: _EXAM_NOT_FOUND,
+    409: _problem("`not-convoked`: the candidate has no number, centre and room yet."),
+}
+ExamSessionId = Annotated[uuid.UUID, Query(description="The exam session.")]
 PUBLIC_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: _problem("`unknown-document`: no document was issued under this code."),
     429: _problem("`too-many-attempts`: too many unknown codes from this client for now."),
@@ -145,6 +159,42 @@ def document_views(operation_prefix: str, resolve_pupil: IdResolver) -> APIRoute
         """This year's certificate of enrolment as PDF, dated the day it is issued; the same
         one again while nothing it shows changed."""
         return await _certificate(request, session, pupil_id, principal)
+
+    @router.get(
+        "/documents/exam-transcript",
+        operation_id=f"{operation_prefix}-exam-transcript",
+        response_class=Response,
+        responses=TRANSCRIPT_RESPONSES,
+    )
+    async def exam_transcript(
+        request: Request,
+        pupil_id: PupilId,
+        principal: CurrentPrincipal,
+        session: SessionDep,
+        session_id: ExamSessionId,
+    ) -> Response:
+        """The transcript (relevé de notes) of an exam session the pupil sat, as PDF, once its
+        results are published; a corrected mark issues a new version."""
+        draft = await data.exam_transcript(session, pupil_id, session_id)
+        return pdf_response(request, await _issued(request, session, draft, principal))
+
+    @router.get(
+        "/documents/exam-convocation",
+        operation_id=f"{operation_prefix}-exam-convocation",
+        response_class=Response,
+        responses=CONVOCATION_RESPONSES,
+    )
+    async def exam_convocation(
+        request: Request,
+        pupil_id: PupilId,
+        principal: CurrentPrincipal,
+        session: SessionDep,
+        session_id: ExamSessionId,
+    ) -> Response:
+        """The convocation to an exam session as PDF: the centre, the room, the dates and the
+        subjects with their durations."""
+        draft = await data.exam_convocation(session, pupil_id, session_id)
+        return pdf_response(request, await _issued(request, session, draft, principal))
 
     return router
 

@@ -71,6 +71,7 @@ async def _still_current(
             document.school_year,
             document.period,
             reference,
+            document.exam_session_id,
         )
         current = draft.sha256
     except ProblemError:

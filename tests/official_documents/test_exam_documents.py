@@ -1,0 +1,186 @@
+"""Exam documents: the transcript of a published session and the convocation, as PDF read
+back as text, a new version when a mark is corrected, verified on the public face."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+import httpx
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.academics.models import Pupil
+from app.accounts.models import User
+from app.demo import world as demo
+from app.exams.models import ExamResult, ExamRound, ExamSession, ExamSubjectResult
+from tests.factories import FamilyWorld, access_token, create_marked_exam
+from tests.official_documents.test_documents import _named_child, text_of
+
+STUDENT = "/api/v1/student/documents"
+PUBLIC = "/api/v1/public/documents"
+
+
+async def _exam(session: AsyncSession, family: FamilyWorld, hours: int = -1) -> ExamResult:
+    """The child's exam, published `hours` from now (in the past by default)."""
+    await _named_child(session, family)
+    result = await create_marked_exam(session, family, datetime.now(UTC) + timedelta(hours=hours))
+    await session.commit()
+    return result
+
+
+async def _get(
+    client: httpx.AsyncClient, family: FamilyWorld, what: str, result: ExamResult
+) -> httpx.Response:
+    return await client.get(
+        f"{STUDENT}/{what}",
+        params={"session_id": str(result.session_id)},
+        headers=family.auth("student"),
+    )
+
+
+async def test_the_transcript_reads_in_both_languages_and_verifies(
+    client: httpx.AsyncClient, session: AsyncSession, family: FamilyWorld
+) -> None:
+    result = await _exam(session, family)
+    response = await _get(client, family, "exam-transcript", result)
+    assert response.status_code == 200, response.text
+    [page] = text_of(response.content)
+    assert "أمين الإدريسي" in page
+    assert "EL IDRISSI Amine" in page
+    assert "1AC-0001" in page
+    for subject in ("Mathématiques", "الرياضيات", "Langue française", "اللغة الفرنسية"):
+        assert subject in page
+    assert "14.00" in page
+    assert "Abs." in page.split("Langue française")[1].split("\n")[0]
+    assert "Moyenne de l'examen : 9.33 / 20" in page
+    assert "Moyenne générale" not in page  # a local exam awards no certificate
+    assert "Non admis(e)" in page
+    code = response.headers["etag"].strip('"')
+    answer = (await client.get(f"{PUBLIC}/{code}")).json()
+    assert (answer["status"], answer["kind"]) == ("genuine", "exam_transcript")
+    again = await _get(client, family, "exam-transcript", result)
+    assert again.content == response.content
+
+
+async def test_a_corrected_mark_issues_a_new_transcript(
+    client: httpx.AsyncClient, session: AsyncSession, family: FamilyWorld
+) -> None:
+    result = await _exam(session, family)
+    first = await _get(client, family, "exam-transcript", result)
+    old_code = first.headers["etag"].strip('"')
+    await session.execute(
+        update(ExamSubjectResult)
+        .where(ExamSubjectResult.result_id == result.id, ExamSubjectResult.mark.is_not(None))
+        .values(mark=Decimal(16))
+    )
+    await session.commit()
+    # The public face sees the change before anyone downloads again.
+    assert (await client.get(f"{PUBLIC}/{old_code}")).json()["status"] == "revoked"
+    second = await _get(client, family, "exam-transcript", result)
+    assert "16.00" in text_of(second.content)[0]
+    answer = (await client.get(f"{PUBLIC}/{second.headers['etag'].strip(chr(34))}")).json()
+    assert (answer["status"], answer["version"]) == ("genuine", 2)
+
+
+async def test_no_transcript_before_publication(
+    client: httpx.AsyncClient, session: AsyncSession, family: FamilyWorld
+) -> None:
+    result = await _exam(session, family, hours=2)
+    response = await _get(client, family, "exam-transcript", result)
+    assert response.status_code == 409
+    assert response.json()["type"].endswith("not-published")
+    # The convocation is there before the results.
+    assert (await _get(client, family, "exam-convocation", result)).status_code == 200
+
+
+async def test_the_convocation_names_the_centre_and_room(
+    client: httpx.AsyncClient, session: AsyncSession, family: FamilyWorld
+) -> None:
+    result = await _exam(session, family)
+    response = await _get(client, family, "exam-convocation", result)
+    assert response.status_code == 200, response.text
+    [page] = text_of(response.content)
+    school = family.teaching.world.schools["a1"]
+    assert f"Centre d'examen : {school.name_fr} ({school.code})" in page
+    # (the test school's Arabic name ends with a number, which a reader moves about)
+    assert "مركز الامتحان: مدرسة اختبار" in page
+    assert "القاعة" in page
+    assert "Salle : S3" in page
+    assert "Du 08/06/2026 au 09/06/2026" in page
+    assert "2h00" in page
+    assert "1h30" in page
+    assert "أمين الإدريسي" in page
+    answer = (await client.get(f"{PUBLIC}/{response.headers['etag'].strip(chr(34))}")).json()
+    assert (answer["status"], answer["kind"]) == ("genuine", "exam_convocation")
+
+
+async def test_no_convocation_without_a_room(
+    client: httpx.AsyncClient, session: AsyncSession, family: FamilyWorld
+) -> None:
+    result = await _exam(session, family)
+    await session.execute(update(ExamResult).where(ExamResult.id == result.id).values(room=None))
+    await session.commit()
+    response = await _get(client, family, "exam-convocation", result)
+    assert response.status_code == 409
+    assert response.json()["type"].endswith("not-convoked")
+
+
+async def test_a_parent_reads_their_childs_and_no_one_elses(
+    client: httpx.AsyncClient, session: AsyncSession, family: FamilyWorld
+) -> None:
+    result = await _exam(session, family)
+    params = {"session_id": str(result.session_id)}
+
+    async def as_parent(child_id: object, what: str) -> httpx.Response:
+        return await client.get(
+            f"/api/v1/parent/children/{child_id}/documents/{what}",
+            params=params,
+            headers=family.auth("parent"),
+        )
+
+    for what in ("exam-transcript", "exam-convocation"):
+        own = await as_parent(family.child.id, what)
+        assert own.status_code == 200, own.text
+        assert "أمين الإدريسي" in text_of(own.content)[0]
+        assert (await as_parent(family.unverified.id, what)).status_code == 404
+        assert (await as_parent(family.stranger.id, what)).status_code == 404
+    # A pupil who is no candidate of the session: not found either.
+    sibling = await client.get(
+        f"/api/v1/parent/children/{family.sibling.id}/documents/exam-transcript",
+        params=params,
+        headers=family.auth("parent"),
+    )
+    assert sibling.status_code == 404
+
+
+async def _demo_pupil(session: AsyncSession) -> tuple[Pupil, dict[str, Any]]:
+    user = await session.scalar(select(User).where(User.username == "j130000001@taalim.ma"))
+    assert user is not None
+    pupil = await session.scalar(select(Pupil).where(Pupil.user_id == user.id))
+    assert pupil is not None
+    return pupil, {"Authorization": f"Bearer {await access_token(session, user)}"}
+
+
+async def test_the_demo_bac_pupil_downloads_the_resit_transcript(
+    client: httpx.AsyncClient, session: AsyncSession
+) -> None:
+    await demo.seed_demo(session)
+    pupil, headers = await _demo_pupil(session)
+    resit = await session.scalar(
+        select(ExamSession.id)
+        .join(ExamResult, ExamResult.session_id == ExamSession.id)
+        .where(ExamResult.pupil_id == pupil.id, ExamSession.round == ExamRound.RESIT)
+    )
+    await session.commit()
+    response = await client.get(
+        f"{STUDENT}/exam-transcript", params={"session_id": str(resit)}, headers=headers
+    )
+    assert response.status_code == 200, response.text
+    [page] = text_of(response.content)
+    assert f"{pupil.first_name_ar} {pupil.last_name_ar}" in page
+    assert "Session de rattrapage" in page
+    assert "Moyenne générale : 10.17 / 20" in page
+    assert "Admis(e)" in page
+    assert "Passable" in page
