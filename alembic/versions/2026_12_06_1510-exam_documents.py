@@ -4,7 +4,7 @@ The exam transcript and the convocation are issued per exam session: `issued_doc
 gains the session, part of a document's identity (NULL for the school's documents).
 
 Revision ID: 4d1e2f3a5b20
-Revises: 4d1e2f3a5b18
+Revises: 4d1e2f3a5b19
 Create Date: 2026-12-06 15:00:00+00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "4d1e2f3a5b20"
-down_revision: str | None = "4d1e2f3a5b18"
+down_revision: str | None = "4d1e2f3a5b19"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
