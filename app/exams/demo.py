@@ -405,7 +405,11 @@ async def _bac_appeal(
     normal = await session.scalar(
         select(ExamResult.session_id)
         .join(ExamSession, ExamSession.id == ExamResult.session_id)
-        .where(ExamResult.pupil_id == pupil.id, ExamSession.round == ExamRound.NORMAL)
+        .where(
+            ExamResult.pupil_id == pupil.id,
+            ExamSession.level_code == "2BAC",  # not last year's 1BAC regional exam
+            ExamSession.round == ExamRound.NORMAL,
+        )
     )
     assert normal is not None
     await appeals.file_appeal(session, Principal.acting_as(pupil_account), pupil.id, normal, french)
