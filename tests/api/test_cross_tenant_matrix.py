@@ -272,6 +272,8 @@ NOT_READ_BY_OWNER = {
     "school-thread": "a thread is its two parties' only: the demo's is the teacher's",
     "school-partnership-document": "the file is in each test's own document store, not here",
     "steering-partnership-document": "the file is in each test's own document store, not here",
+    "parent-child-exam-transcript": "the demo parent's child sat no exam (J130000001 did)",
+    "parent-child-exam-convocation": "the demo parent's child sat no exam (J130000001 did)",
 }
 
 READS = [op for op in SCOPED if op.method == "GET" and op.operation_id not in NOT_READ_BY_OWNER]
