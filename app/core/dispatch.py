@@ -127,19 +127,19 @@ def _first_match(bucket: list[RouteContext], scope: Scope) -> tuple[RouteContext
     """The first route that matches fully, as FastAPI chooses; None when no route matches the
     path. A path whose routes all want another method answers 405 with every method its path
     is documented with: FastAPI's `Allow` names only the first route's, and a path is often
-    served by several routes (a GET route and a PATCH route). The path is that of the first
-    route matching it, as FastAPI would choose: `/projects/current` is not `/projects/{id}`."""
-    path: str | None = None
-    allowed: set[str] = set()
+    served by several routes (a GET route and a PATCH route). The path is the most literal of
+    the templates matching it: `/projects/current` is not a value of `/projects/{id}`, and
+    `/{year}/regional-calendar` is not one of `/{year}/{action}`."""
+    allowed: dict[str, set[str]] = {}
     for context in bucket:
         match, child_scope = context.matches(scope)
         if match is Match.FULL:
             return context, child_scope
-        if match is Match.PARTIAL and path in (None, context.path):
-            path = context.path
-            allowed |= context.methods or set()
+        if match is Match.PARTIAL:
+            allowed.setdefault(context.path, set()).update(context.methods or ())
     if allowed:
-        raise HTTPException(405, headers={"Allow": ", ".join(sorted(allowed))})
+        path = min(allowed, key=lambda template: template.count("{"))
+        raise HTTPException(405, headers={"Allow": ", ".join(sorted(allowed[path]))})
     return None
 
 

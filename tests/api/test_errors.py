@@ -40,10 +40,16 @@ async def test_a_405_allows_every_method_its_path_is_served_with(
     response = await client.request("OPTIONS", "/api/v1/school/announcements")
     _assert_problem(response, 405)
     assert response.headers["allow"] == "GET, POST"
-    # `/projects/current` is a path of its own, not a value of `/projects/{project_id}`.
+    # `/projects/current` is a path of its own, not a value of `/projects/{project_id}`; and
+    # `/{year}/regional-calendar` not one of `/{year}/{action}`, declared before it.
     response = await client.request("OPTIONS", "/api/v1/school/projects/current")
     _assert_problem(response, 405)
     assert response.headers["allow"] == "GET"
+    response = await client.request(
+        "OPTIONS", "/api/v1/steering/school-years/2026/regional-calendar"
+    )
+    _assert_problem(response, 405)
+    assert response.headers["allow"] == "PUT"
 
 
 async def test_validation_errors_are_422_with_field_paths(client: httpx.AsyncClient) -> None:
