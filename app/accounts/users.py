@@ -27,7 +27,7 @@ U = TypeVar("U", bound=UnitRef)
 
 PUPIL_DOMAIN = "taalim.ma"
 MASSAR_CODE = re.compile(r"^[A-Z][0-9]{9}$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MIN_PASSWORD_LENGTH = 8
 _NAMES = ("first_name", "last_name", "first_name_ar", "last_name_ar")
 
@@ -90,7 +90,7 @@ def check_username(username: str, role: Role) -> str:
         local, _, domain = username.partition("@")
         if domain != PUPIL_DOMAIN or not MASSAR_CODE.match(local.upper()):
             raise invalid("username", "a pupil's login is <MassarCode>@taalim.ma")
-    elif not _EMAIL.match(username):
+    elif not EMAIL.match(username):
         raise invalid("username", "the login must be an email address")
     return username
 

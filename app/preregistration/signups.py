@@ -18,6 +18,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import User
+from app.accounts.users import EMAIL
 from app.core.roles import Role
 from app.core.security.one_time_codes import hash_code, new_code
 from app.core.security.passwords import hash_password
@@ -38,7 +39,6 @@ CODE_LIFETIME = timedelta(minutes=15)
 MAX_CODE_TRIES = 5
 # Moroccan mobiles: 06 or 07 and eight digits, written 06…, +2126… or 002126….
 _MOBILE = re.compile(r"^(?:\+212|00212|0)([67][0-9]{8})$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _SEPARATORS = re.compile(r"[\s.()-]")
 
 
@@ -47,7 +47,7 @@ def contact_of(raw: str) -> tuple[ContactKind, str]:
     lower case (the login it becomes)."""
     value = raw.strip()
     if "@" in value:
-        if not _EMAIL.match(value):
+        if not EMAIL.match(value):
             raise invalid("contact", "not an email address")
         return ContactKind.EMAIL, value.lower()
     mobile = _MOBILE.match(_SEPARATORS.sub("", value))
