@@ -14,7 +14,14 @@ from app.academics.models import Pupil, SchoolClass, Subject
 from app.accounts.models import User
 from app.assessment.averages import subject_average
 from app.demo.acts import enrolments
-from app.exams.models import ExamDecision, ExamKind, ExamResult, ExamSession, ExamSubjectResult
+from app.exams.models import (
+    ExamDecision,
+    ExamKind,
+    ExamResult,
+    ExamSession,
+    ExamState,
+    ExamSubjectResult,
+)
 from app.exams.sessions import announce_published_exams
 from app.organisation.models import School
 
@@ -48,6 +55,7 @@ async def seed_past_year(
         name_fr="Examen normalisé local du cycle primaire",
         name_ar="الامتحان الموحد المحلي للسلك الابتدائي",
         publish_at=datetime(year, 6, 20, 9, tzinfo=UTC),
+        state=ExamState.PUBLISHED,
     )
     session.add(exam)
     await session.flush()

@@ -13,11 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import User
 from app.accounts.users import NewAccount, create_account
+from app.assessment import snapshots as marks_snapshots
 from app.core.roles import Role, StaffTitle
 from app.councils.demo import seed_councils
 from app.demo.steering import seed_steering
 from app.demo.teaching import random_pupil, seed_teaching
 from app.discipline.demo import seed_discipline
+from app.exams import snapshots as exam_snapshots
 from app.exams.demo import seed_exams
 from app.integrations.demo import seed_integrations
 from app.modules.diagnostics.demo import seed_diagnostics
@@ -244,3 +246,7 @@ async def seed_demo(session: AsyncSession) -> None:
     # The steering overviews read the schools' summaries: built now, the demo opens on them.
     await session.flush()
     await summaries.rebuild(session)
+    # What the history and the acts above published directly is rendered as a publication
+    # would have: the pupils' and parents' reads then come from the snapshots, as in service.
+    await marks_snapshots.render_all_published(session)
+    await exam_snapshots.render_all_published(session)
