@@ -113,29 +113,49 @@ class SchoolAttendanceDay(Base):
     as_of: Mapped[datetime] = _as_of()
 
 
-class SchoolSubjectAverage(Base):
-    """Published marks of a semester, level and subject: the pupils' subject averages counted,
-    summed and binned, so a unit's mean and histogram are sums of school rows."""
+class _SubjectAverageLine:
+    """A semester, level and subject's published marks: the pupils' subject averages counted,
+    summed and binned, so a unit's mean and histogram are sums of lines."""
 
-    __tablename__ = "school_subject_averages"
     __table_args__ = (
         CheckConstraint(
             f"cardinality(histogram) = {HISTOGRAM_BINS}", name="histogram_has_every_bin"
         ),
     )
 
-    school_id: Mapped[uuid.UUID] = _school()
     school_year: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     semester: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
     level_code: Mapped[str] = mapped_column(String(16), primary_key=True)
-    subject_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("subjects.id"), primary_key=True, index=True
-    )
     pupils: Mapped[int] = mapped_column(Integer)
     # The sum of the pupils' averages (each 2 decimals): the unit's mean is sum / pupils.
     total: Mapped[Decimal] = mapped_column(Numeric(14, 2))
     histogram: Mapped[list[int]] = mapped_column(ARRAY(Integer))
     as_of: Mapped[datetime] = _as_of()
+
+
+class SchoolSubjectAverage(_SubjectAverageLine, Base):
+    """A school's lines of averages."""
+
+    __tablename__ = "school_subject_averages"
+
+    school_id: Mapped[uuid.UUID] = _school()
+    subject_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("subjects.id"), primary_key=True, index=True
+    )
+
+
+class ProvinceSubjectAverage(_SubjectAverageLine, Base):
+    """A directorate's lines: its schools' lines summed, rewritten with them in the same
+    transaction, so an academy or the ministry sums about 80 directorates' lines, not the lines
+    of thousands of schools. Keyed by the directorate, not by a school: a figure above the
+    school, kept next to the school lines it sums (`docs/architecture.md`)."""
+
+    __tablename__ = "province_subject_averages"
+
+    province_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("provinces.id", ondelete="CASCADE"), primary_key=True
+    )
+    subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"), primary_key=True)
 
 
 class SummaryChange(Base):

@@ -13,20 +13,21 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_year
 from app.academics.models import Subject
 from app.assessment.completion import late_cutoff
 from app.assessment.schemas import Completion
-from app.organisation.models import Cycle, School
-from app.organisation.schemas import UnitOut
+from app.organisation.models import Cycle, Province, School
+from app.organisation.schemas import UnitLevel, UnitOut
 from app.organisation.units import in_unit
 from app.steering.figures import Key, Period, attendance_figures, grouped, subject_average
 from app.steering.models import (
     COMPLETION_COUNTS,
     HISTOGRAM_BINS,
+    ProvinceSubjectAverage,
     SchoolAttendanceDay,
     SchoolDraftTests,
     SchoolSubjectAverage,
@@ -117,13 +118,24 @@ async def attendance(
 
 
 async def averages(session: AsyncSession, unit: UnitOut) -> list[SubjectAverage]:
-    """Semester averages by level and subject, with their histogram, summed over schools."""
-    line = SchoolSubjectAverage
-    # Summed by the subject's id, and named after: a narrower key for the rows of every school.
+    """Semester averages by level and subject, with their histogram: the directorates' sums
+    (`ProvinceSubjectAverage`) for a directorate and above, the school's own rows for a
+    school."""
+    if unit.level is UnitLevel.SCHOOL:
+        line: Any = SchoolSubjectAverage
+        rows = _of_the_year(line, unit)
+    else:
+        line = ProvinceSubjectAverage
+        rows = (
+            select()
+            .select_from(line)
+            .join(Province, Province.id == line.province_id)
+            .where(line.school_year == current_year(), _province_in(unit))
+        )
+    # Summed by the subject's id, and named after: a narrower key for the rows summed.
     groups = (line.semester, line.level_code, line.subject_id)
     sums = (
-        _of_the_year(line, unit)
-        .add_columns(
+        rows.add_columns(
             *groups,
             func.sum(line.pupils).label("pupils"),
             func.sum(line.total).label("total"),
@@ -143,6 +155,17 @@ async def averages(session: AsyncSession, unit: UnitOut) -> list[SubjectAverage]
         )
         for r in await session.execute(statement)
     ]
+
+
+def _province_in(unit: UnitOut) -> Any:
+    """The unit (a directorate or above) as a condition on `provinces`."""
+    match unit.level:
+        case UnitLevel.ACADEMY:
+            return Province.academy_id == unit.id
+        case UnitLevel.PROVINCE:
+            return Province.id == unit.id
+        case _:
+            return true()
 
 
 async def completion_by_school(session: AsyncSession, unit: UnitOut) -> list[SchoolCompletion]:
