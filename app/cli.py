@@ -43,6 +43,7 @@ from app.messaging.texts import text_worker
 from app.organisation.models import School
 from app.settings import Settings, get_settings
 from app.steering import summaries
+from app.webhooks.delivery import webhook_worker
 
 log = logging.getLogger("massar")
 cli = typer.Typer(help="Massar API: run and administer the service.", no_args_is_help=True)
@@ -234,7 +235,7 @@ def _exit_on_signal(signum: int, _frame: object) -> None:
 def worker(
     once: Annotated[bool, typer.Option("--once", help="Run one delivery cycle and exit.")] = False,
 ) -> None:
-    """Deliver queued push notifications and texts (SMS, email), apply the retention rules
+    """Deliver queued push notifications, texts (SMS, email) and webhooks, apply the retention rules
     and keep the steering summaries current until SIGTERM or SIGINT (one delivery cycle with
     --once)."""
     settings = get_settings()
@@ -249,10 +250,12 @@ async def _deliver_pushes(settings: Settings, url: str, *, once: bool) -> None:
         async with (
             push_worker(create_session_factory(engine), settings) as deliverer,
             text_worker(create_session_factory(engine), settings) as texts,
+            webhook_worker(create_session_factory(engine), settings) as webhooks,
         ):
             if once:
                 log.info("push cycle: %s", await deliverer.run_cycle())
                 log.info("text cycle: %s", await texts.run_cycle())
+                log.info("webhook cycle: %s", await webhooks.run_cycle())
                 return
             # A signal ends the loop once the batch in flight is recorded: nothing is left claimed.
             stop = asyncio.Event()
@@ -262,6 +265,7 @@ async def _deliver_pushes(settings: Settings, url: str, *, once: bool) -> None:
             await asyncio.gather(
                 deliverer.run(stop),
                 texts.run(stop),
+                webhooks.run(stop),
                 retention.run(create_session_factory(engine), settings, stop),
                 summaries.run(create_session_factory(engine), settings, stop),
             )

@@ -29,6 +29,7 @@ from app.messaging.models import Notification, PushMessage, PushStatus, TextMess
 from app.preregistration.models import Signup
 from app.settings import Settings
 from app.sync.models import SyncOperation, Tombstone
+from app.webhooks.models import DeliveryStatus, WebhookDelivery
 
 log = logging.getLogger(__name__)
 
@@ -85,6 +86,16 @@ RULES = (
         lambda s, now: (
             (TextMessage.status.in_(_DONE))
             & (TextMessage.created_at < now - _days(s.retention_push_days))
+        ),
+    ),
+    # Webhook deliveries once settled (their payload is erased already): the client's log.
+    Rule(
+        "webhook_deliveries",
+        WebhookDelivery,
+        WebhookDelivery.id,
+        lambda s, now: (
+            WebhookDelivery.status.in_((DeliveryStatus.DELIVERED, DeliveryStatus.DEAD))
+            & (WebhookDelivery.created_at < now - _days(s.retention_push_days))
         ),
     ),
     # A sign-up never verified: the contact and CIN of someone who did not go on.

@@ -19,6 +19,7 @@ MIN_SECRET_LENGTH = 32
 # Public too: encrypts TOTP secrets at rest in dev and test only.
 DEV_CODE_HASH_KEY = "massar-dev-code-key-change-me-0123456789abcdef"
 DEV_MFA_ENCRYPTION_KEY = "massar-dev-mfa-key-change-me-0123456789abcdef"
+DEV_WEBHOOK_ENCRYPTION_KEY = "massar-dev-webhook-key-change-me-0123456789abcdef"
 
 
 class Environment(StrEnum):
@@ -126,6 +127,14 @@ class Settings(BaseSettings):
     text_gateway_url: str | None = None
     # Sent as `Authorization: Bearer …`.
     text_gateway_credentials: SecretStr | None = None
+    # Integrators' webhooks (`app/webhooks/`): each endpoint's signing secret is kept encrypted
+    # under this key (the worker must read it back to sign). A delivery the receiver did not
+    # take is tried again after base × 2^attempts seconds, and given up after the last attempt;
+    # the outbox's batch, concurrency, lease and poll are the push settings above.
+    webhook_encryption_key: SecretStr | None = None
+    webhook_max_attempts: int = Field(default=8, ge=1, le=20)
+    webhook_backoff_base_seconds: float = Field(default=30.0, gt=0)
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
 
     # One-time codes (first logins, resets, parent links) are stored as an HMAC under this key,
     # so a copy of the database alone cannot recover the short codes still in use.
@@ -207,6 +216,11 @@ class Settings(BaseSettings):
             _require_private(
                 "MASSAR_CODE_HASH_KEY", _configured_or(self.code_hash_key, ""), DEV_CODE_HASH_KEY
             )
+            _require_private(
+                "MASSAR_WEBHOOK_ENCRYPTION_KEY",
+                _configured_or(self.webhook_encryption_key, ""),
+                DEV_WEBHOOK_ENCRYPTION_KEY,
+            )
             if not self.migration_database_url or _user(self.migration_database_url) == _user(
                 self.database_url
             ):
@@ -251,6 +265,11 @@ class Settings(BaseSettings):
     def mfa_secret_key(self) -> str:
         """The key TOTP secrets are encrypted with: the configured one, or the dev key."""
         return _configured_or(self.mfa_encryption_key, DEV_MFA_ENCRYPTION_KEY)
+
+    @property
+    def webhook_secret_key(self) -> str:
+        """The key webhooks' signing secrets are sealed with: the configured one, or dev's."""
+        return _configured_or(self.webhook_encryption_key, DEV_WEBHOOK_ENCRYPTION_KEY)
 
     @property
     def uses_embedded_database(self) -> bool:

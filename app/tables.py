@@ -24,6 +24,7 @@ from app.organisation import models as organisation
 from app.preregistration import models as preregistration
 from app.steering import models as steering
 from app.sync import models as sync
+from app.webhooks import models as webhooks
 
 DOMAINS = (
     organisation,
@@ -40,6 +41,7 @@ DOMAINS = (
     steering,
     sync,
     integrations,
+    webhooks,
     preregistration,
     official_documents,
     school_projects,

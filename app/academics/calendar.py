@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, ScalarSelect, func, select
@@ -11,8 +12,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.academics.models import SchoolYear, Semester
-from app.errors import ProblemError, invalid
+from app.errors import PROBLEM_MEDIA_TYPE, ProblemError, invalid
 from app.settings import get_settings
+
+# What a route that needs "this year" (`current_school_year`, `Reference.current_year`) adds
+# to its contract: before the ministry opens a year it answers this 409.
+NEEDS_CURRENT_YEAR: dict[int | str, dict[str, Any]] = {
+    409: {
+        "description": "`no-current-year`: the ministry has opened no school year yet.",
+        "content": {PROBLEM_MEDIA_TYPE: {}},
+    }
+}
 
 
 def current_year() -> ScalarSelect[int]:

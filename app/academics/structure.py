@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, and_, func, or_, select, true, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.academics import events
 from app.academics.calendar import current_school_year, current_year, school_today
 from app.academics.models import (
     Enrolment,
@@ -310,11 +311,15 @@ async def withdraw(
 ) -> SchoolPupilOut:
     """Take a pupil out of their class (they leave the school's rosters; history is kept)."""
     pupil = await _of_school(session, principal, Pupil, pupil_id)
-    await session.execute(
+    today = school_today()
+    closed = await session.scalars(
         update(Enrolment)
         .where(Enrolment.pupil_id == pupil.id, Enrolment.left_on.is_(None))
-        .values(left_on=school_today())
+        .values(left_on=today)
+        .returning(Enrolment.school_year)
     )
+    for year in set(closed):
+        await events.enrolments_changed(session, pupil.school_id, year, today, [(pupil.id, None)])
     return _pupil_out(pupil, None, None)
 
 
@@ -352,6 +357,7 @@ async def move_pupils(
         for pupil_id, class_id in moves
     )
     await session.flush()
+    await events.enrolments_changed(session, school_id, school_year, today, moves)
 
 
 # ---- assignments ---------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import SchoolClass
 from app.academics.teaching import current_pupils
-from app.assessment import snapshots
+from app.assessment import events, snapshots
 from app.assessment.marks import test_out
 from app.assessment.models import ClassTest, Mark, MarkCorrection, TestStatus
 from app.assessment.scale import above_scale, refused_above_scale, test_scale
@@ -138,6 +138,7 @@ async def publish_class(
     if not published:
         raise ProblemError(409, "workflow.nothing_to_publish", kind="nothing-to-publish")
     await snapshots.rebuild_class(session, school_class, semester)
+    await events.marks_published(session, school_class, semester, published)
     audience = await family_accounts(session, current_pupils(class_id))
     await notify(
         session,

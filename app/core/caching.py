@@ -30,8 +30,9 @@ def cached_read(
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Declare a GET that answers with `conditional_json`: its body documented as `model`,
     its ETag, and the 304 it may give instead."""
+    responses = {**NOT_MODIFIED, **options.pop("responses", {})}
     return router.get(
-        path, operation_id=operation_id, response_model=model, responses=NOT_MODIFIED, **options
+        path, operation_id=operation_id, response_model=model, responses=responses, **options
     )
 
 

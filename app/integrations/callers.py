@@ -136,19 +136,24 @@ ApiCallerDep = Annotated[ApiCaller, Depends(api_client_only)]
 GUARD_SCOPES: dict[Callable[..., Awaitable[ApiCaller]], ApiScope] = {}
 
 
+def insufficient_scope(scope: ApiScope) -> ProblemError:
+    """The 403 of a token that lacks `scope`, with RFC 6750's challenge."""
+    return ProblemError(
+        403,
+        "integrations.insufficient_scope",
+        kind="insufficient-scope",
+        headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{scope}"'},
+        extensions={"scope": scope.value},
+    )
+
+
 def require_scope(scope: ApiScope) -> Callable[[ApiCaller], Awaitable[ApiCaller]]:
     """A dependency that lets through only a client whose token carries `scope` (403
     `insufficient-scope` otherwise, with RFC 6750's challenge)."""
 
     async def guard(caller: ApiCallerDep) -> ApiCaller:
         if scope not in caller.scopes:
-            raise ProblemError(
-                403,
-                "integrations.insufficient_scope",
-                kind="insufficient-scope",
-                headers={"WWW-Authenticate": f'Bearer error="insufficient_scope", scope="{scope}"'},
-                extensions={"scope": scope.value},
-            )
+            raise insufficient_scope(scope)
         return caller
 
     GUARD_SCOPES[guard] = scope

@@ -52,6 +52,7 @@ from app.messaging.notifications import CONTENT_COLUMNS
 from app.messaging.texts import text_worker
 from app.settings import Settings
 from app.steering import summaries
+from app.webhooks.delivery import webhook_worker
 
 log = logging.getLogger(__name__)
 
@@ -566,7 +567,7 @@ async def push_worker(
 async def background_worker(
     session_factory: async_sessionmaker[AsyncSession], settings: Settings
 ) -> AsyncIterator[None]:
-    """Run the delivery loops (pushes, texts), the retention rules and the steering
+    """Run the delivery loops (pushes, texts, webhooks), the retention rules and the steering
     summaries' refresh as a task of this process for the duration (`serve --with-worker`)."""
     stop = asyncio.Event()
 
@@ -574,10 +575,12 @@ async def background_worker(
         async with (
             push_worker(session_factory, settings) as worker,
             text_worker(session_factory, settings) as texts,
+            webhook_worker(session_factory, settings) as webhooks,
         ):
             await asyncio.gather(
                 worker.run(stop),
                 texts.run(stop),
+                webhooks.run(stop),
                 retention.run(session_factory, settings, stop),
                 summaries.run(session_factory, settings, stop),
             )

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
+from app.academics.calendar import NEEDS_CURRENT_YEAR
 from app.accounts.guards import ParentPrincipal, SchoolStaffPrincipal, duty
 from app.core.db.session import SessionDep
 from app.core.params import PageParams
@@ -43,7 +44,6 @@ def _problem(description: str) -> dict[str, Any]:
 _THROTTLED: dict[int | str, dict[str, Any]] = {
     429: _problem("Too many sign-ups or tries for this contact or client; see Retry-After.")
 }
-_NO_CURRENT_YEAR = _problem("`no-current-year`: the ministry has opened no school year yet.")
 
 # ---- the public ------------------------------------------------------------------------------
 
@@ -51,7 +51,7 @@ public_router = APIRouter(prefix="/preregistration")
 
 
 @public_router.get(
-    "/schools", operation_id="public-preregistration-schools", responses={409: _NO_CURRENT_YEAR}
+    "/schools", operation_id="public-preregistration-schools", responses=NEEDS_CURRENT_YEAR
 )
 async def schools(
     session: SessionDep,
@@ -146,7 +146,7 @@ async def preregister(
 school_router = APIRouter(prefix="/preregistrations")
 
 
-@school_router.get("", operation_id="school-preregistrations")
+@school_router.get("", operation_id="school-preregistrations", responses=NEEDS_CURRENT_YEAR)
 async def school_preregistrations(
     principal: SchoolStaffPrincipal,
     session: SessionDep,
@@ -160,7 +160,9 @@ async def school_preregistrations(
     )
 
 
-@school_router.get("/opening", operation_id="school-preregistration-opening")
+@school_router.get(
+    "/opening", operation_id="school-preregistration-opening", responses=NEEDS_CURRENT_YEAR
+)
 async def get_opening(principal: SchoolStaffPrincipal, session: SessionDep) -> OpeningOut:
     """Whether the school takes pre-registrations for next year."""
     return await openings.opening(session, principal)

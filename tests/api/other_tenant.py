@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Select, String, cast, select
+from sqlalchemy import Select, String, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import (
@@ -39,6 +39,7 @@ from app.assessment.models import ClassTest, Mark, TestStatus
 from app.attendance.models import Justification
 from app.core.roles import Role
 from app.core.security.principal import Principal
+from app.core.security.sealing import seal
 from app.councils import demo as councils_demo
 from app.councils.models import Reorientation
 from app.demo import world as demo
@@ -84,6 +85,9 @@ from app.modules.trainings.models import TrainingProgramme, TrainingRegistration
 from app.modules.websites.models import SiteEvent, SiteImage, SiteNews, WebState
 from app.organisation.models import Province, School
 from app.preregistration.models import Preregistration
+from app.settings import get_settings
+from app.webhooks.models import WebhookEndpoint
+from app.webhooks.signing import new_secret
 from tests.factories import (
     access_token,
     assign,
@@ -97,6 +101,7 @@ from tests.factories import (
 
 DEMO_PUPIL = "D130000001"
 ELSEWHERE = "CS-ANFA"  # a directorate of another academy than the demo's
+OWNER_HOOK = "https://academy-tool.example.ma/massar"
 
 
 @dataclass(frozen=True)
@@ -208,6 +213,10 @@ KINDS: dict[str, Kind] = {
     "remedial_group": Kind(_in_demo_school(RemedialGroup), next_door=True),
     "remedial_session": Kind(_in_demo_school(RemedialSession), next_door=True),
     "api_client": Kind(lambda _: select(ApiClient.id).where(ApiClient.id == DEMO_CLIENT_ID)),
+    # The demo academy's client's webhook endpoint: its own client's only.
+    "webhook_endpoint": Kind(
+        lambda _: select(WebhookEndpoint.id).where(WebhookEndpoint.url == OWNER_HOOK)
+    ),
     # What OneRoster names by a sourcedId: a published test and mark, a pupil's enrollment in a
     # class × subject (`<enrolment>.<assignment>`).
     "published_test": Kind(
@@ -299,6 +308,10 @@ async def build_other_tenant(session: AsyncSession) -> OtherTenant:
     await demo.seed_demo(session)
     await _records_the_demo_lacks(session)
     tenant = OtherTenant()
+    for role, username in OWNERS.items():
+        owner = (await session.execute(select(User).where(User.username == username))).scalar_one()
+        tenant.owners[role] = await _caller(session, username, owner, False)
+    tenant.clients, tenant.client_owner = await _clients(session, tenant.owners)
     for name, kind in KINDS.items():
         found = await session.scalar(kind.statement(tenant.objects).order_by(None).limit(1))
         assert found is not None, f"the other tenant holds no {name}"
@@ -310,10 +323,6 @@ async def build_other_tenant(session: AsyncSession) -> OtherTenant:
         + await _callers_next_door(session)
         + [await _directorate_next_door(session)]
     )
-    for role, username in OWNERS.items():
-        owner = (await session.execute(select(User).where(User.username == username))).scalar_one()
-        tenant.owners[role] = await _caller(session, username, owner, False)
-    tenant.clients, tenant.client_owner = await _clients(session, tenant.owners)
     return tenant
 
 
@@ -340,6 +349,17 @@ async def _clients(
             session, central, academy_id=academy.academy_id
         ),
     }
+    owner = clients["client of the demo academy"]
+    session.add(
+        WebhookEndpoint(
+            client_id=owner.client.id,
+            url=OWNER_HOOK,
+            events=["marks.published"],
+            secret_sealed=seal(new_secret(), get_settings().webhook_secret_key),
+            disabled_at=func.now(),  # nothing is queued for it
+        )
+    )
+    await session.flush()
     # A client has no role of a person: the matrix calls them on the integrators' face only.
     callers = [
         Caller(name, found.client.id, Role.CENTRAL_STAFF, False, found.token)

@@ -262,6 +262,7 @@ FACE_GUARDS: dict[str, Callable[..., object]] = {
     "/api/v1/school": school_staff_only,
     "/api/v1/steering": steering_only,
     "/ims/oneroster": api_client_only,
+    "/api/v1/integrations": api_client_only,
 }
 
 

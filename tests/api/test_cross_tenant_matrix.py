@@ -89,6 +89,7 @@ ONEROSTER_KINDS = {
     "enrollments": "enrollment",
     "lineItems": "published_test",
     "results": "published_mark",
+    "webhooks": "webhook_endpoint",  # /api/v1/integrations: the client's own
 }
 NATIONAL = {"academicSessions", "courses", "categories"}
 # Parameters that name no tenant's object, and why.

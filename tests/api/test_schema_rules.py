@@ -90,6 +90,10 @@ NOT_TENANT_TABLES = {
     # The subjects of an exam session, part of the session its organiser owns (a school, a
     # directorate, an academy or the ministry); the candidates' rows carry their school.
     "exam_session_subjects",
+    # An API client's webhook endpoints and their outbox: keyed by the client, which belongs to
+    # a directorate, an academy or the ministry; an event's payload names its school.
+    "webhook_endpoints",
+    "webhook_deliveries",
 }
 
 

@@ -11,6 +11,7 @@ from app.settings import (
     DEV_CODE_HASH_KEY,
     DEV_JWT_SECRET,
     DEV_MFA_ENCRYPTION_KEY,
+    DEV_WEBHOOK_ENCRYPTION_KEY,
     Environment,
     Settings,
 )
@@ -18,6 +19,7 @@ from app.settings import (
 PROD_DB = "postgresql://massar@db.internal/massar"
 PROD_MFA_KEY = "m" * 40
 PROD_CODE_KEY = "c" * 40
+PROD_WEBHOOK_KEY = "w" * 40
 PROD_OWNER_DB = "postgresql://massar_owner@db.internal/massar"
 
 
@@ -44,6 +46,7 @@ def test_prod_accepts_a_real_secret() -> None:
         jwt_secret="s" * 40,
         mfa_encryption_key=PROD_MFA_KEY,
         code_hash_key=PROD_CODE_KEY,
+        webhook_encryption_key=PROD_WEBHOOK_KEY,
         migration_database_url=PROD_OWNER_DB,
     )
     assert settings.signing_secret == "s" * 40
@@ -68,6 +71,7 @@ def test_seed_demo_is_refused_in_prod(monkeypatch: pytest.MonkeyPatch) -> None:
         jwt_secret="s" * 40,
         mfa_encryption_key=PROD_MFA_KEY,
         code_hash_key=PROD_CODE_KEY,
+        webhook_encryption_key=PROD_WEBHOOK_KEY,
         migration_database_url=PROD_OWNER_DB,
     )
     monkeypatch.setattr(cli, "get_settings", lambda: prod)
@@ -99,6 +103,19 @@ def test_prod_refuses_a_default_missing_or_weak_code_hash_key(key: str | None) -
         )
 
 
+@pytest.mark.parametrize("key", [None, DEV_WEBHOOK_ENCRYPTION_KEY, "short-key"])
+def test_prod_refuses_a_default_missing_or_weak_webhook_key(key: str | None) -> None:
+    with pytest.raises(ValidationError, match="MASSAR_WEBHOOK_ENCRYPTION_KEY"):
+        Settings(
+            environment=Environment.PROD,
+            database_url=PROD_DB,
+            jwt_secret="s" * 40,
+            mfa_encryption_key=PROD_MFA_KEY,
+            code_hash_key=PROD_CODE_KEY,
+            webhook_encryption_key=key,
+        )
+
+
 @pytest.mark.parametrize("owner", [None, PROD_DB, "postgresql://massar:other@db2.internal/x"])
 def test_prod_requires_an_owner_url_with_another_role(owner: str | None) -> None:
     with pytest.raises(ValidationError, match="MASSAR_MIGRATION_DATABASE_URL"):
@@ -108,6 +125,7 @@ def test_prod_requires_an_owner_url_with_another_role(owner: str | None) -> None
             jwt_secret="s" * 40,
             mfa_encryption_key=PROD_MFA_KEY,
             code_hash_key=PROD_CODE_KEY,
+            webhook_encryption_key=PROD_WEBHOOK_KEY,
             migration_database_url=owner,
         )
 

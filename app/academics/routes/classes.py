@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response
 
 from app.academics import teaching
+from app.academics.calendar import NEEDS_CURRENT_YEAR
 from app.academics.schemas import (
     Leaver,
     RosterChanges,
@@ -30,13 +31,13 @@ UpdatedSince = Annotated[
 Since = Annotated[datetime, Query(description="The last sync (ISO 8601, with zone).")]
 
 
-@cached_read(router, "/profile", "teacher-profile", TeacherProfileOut)
+@cached_read(router, "/profile", "teacher-profile", TeacherProfileOut, responses=NEEDS_CURRENT_YEAR)
 async def profile(request: Request, principal: TeacherPrincipal, session: SessionDep) -> Response:
     """My file: staff number (PPR), rank, specialty, school and this year's assignments."""
     return conditional_json(request, await teaching.get_profile(session, principal))
 
 
-@cached_read(router, "/classes", "teacher-classes", list[TaughtClass])
+@cached_read(router, "/classes", "teacher-classes", list[TaughtClass], responses=NEEDS_CURRENT_YEAR)
 async def classes(request: Request, principal: TeacherPrincipal, session: SessionDep) -> Response:
     """The classes I teach this year, with my subjects in each and their pupil counts."""
     return conditional_json(request, await teaching.list_classes(session, principal))

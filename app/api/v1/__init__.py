@@ -5,7 +5,7 @@ from fastapi import APIRouter, Depends
 from app.accounts.guards import staff_only
 from app.accounts.routes import auth, me
 from app.accounts.routes.mfa import router as me_mfa_router
-from app.api.v1 import parent, school, steering, student, teacher
+from app.api.v1 import integrations, parent, school, steering, student, teacher
 from app.messaging.routes import notifications
 from app.modules.equipment.routes import catalogue_routes
 from app.modules.websites.routes import public_routes
@@ -24,6 +24,7 @@ router.include_router(student.router)
 router.include_router(parent.router)
 router.include_router(school.router)
 router.include_router(steering.router)
+router.include_router(integrations.router)
 router.include_router(public_routes(), prefix="/public", tags=["public"])
 router.include_router(preregistration, prefix="/public", tags=["public"])
 router.include_router(public_documents, prefix="/public", tags=["public"])

@@ -6,16 +6,14 @@ derived from `MASSAR_MFA_ENCRYPTION_KEY`; it leaves the service only in the enro
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import secrets
 from datetime import datetime
-from functools import lru_cache
 
 import pyotp
-from cryptography.fernet import Fernet
 
+from app.core.security.sealing import seal, unseal
 from app.settings import get_settings
 
 ISSUER = "Massar"
@@ -27,12 +25,6 @@ _RECOVERY_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 _RECOVERY_LENGTH = 10
 
 
-@lru_cache
-def _fernet(key: str) -> Fernet:
-    # The setting is a passphrase-like secret of any length: a hash makes it a Fernet key.
-    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(key.encode()).digest()))
-
-
 def new_totp_secret() -> str:
     """A fresh base32 secret of 160 bits (RFC 4226's recommended length)."""
     return pyotp.random_base32(length=32)
@@ -40,12 +32,12 @@ def new_totp_secret() -> str:
 
 def encrypt_secret(secret: str) -> bytes:
     """The secret as stored: a Fernet token."""
-    return _fernet(get_settings().mfa_secret_key).encrypt(secret.encode())
+    return seal(secret, get_settings().mfa_secret_key)
 
 
 def decrypt_secret(stored: bytes) -> str:
     """The secret back from its Fernet token."""
-    return _fernet(get_settings().mfa_secret_key).decrypt(stored).decode()
+    return unseal(stored, get_settings().mfa_secret_key)
 
 
 def provisioning_uri(secret: str, account_name: str) -> str:

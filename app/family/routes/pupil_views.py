@@ -15,6 +15,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
+from app.academics.calendar import NEEDS_CURRENT_YEAR
 from app.academics.reference import Reference
 from app.academics.schemas import Week
 from app.accounts.guards import ParentPrincipal, StudentPrincipal
@@ -73,8 +74,12 @@ def pupil_views(operation_prefix: str, resolve_pupil: IdResolver, *, as_parent: 
         Reader, Depends(child_reader if as_parent else own_reader)
     ]
 
-    def read(path: str, name: str, model: Any, summary: str) -> Callable[[Any], Any]:
-        return cached_read(router, path, f"{operation_prefix}-{name}", model, summary=summary)
+    def read(
+        path: str, name: str, model: Any, summary: str, **options: Any
+    ) -> Callable[[Any], Any]:
+        return cached_read(
+            router, path, f"{operation_prefix}-{name}", model, summary=summary, **options
+        )
 
     @read("/profile", "profile", PupilProfile, "Massar code, names, class, school")
     async def profile(request: Request, pupil_id: PupilId, session: SessionDep) -> Response:
@@ -90,7 +95,13 @@ def pupil_views(operation_prefix: str, resolve_pupil: IdResolver, *, as_parent: 
         week_out = await pupil_records.timetable(session, pupil_id, week)
         return conditional_json(request, week_out)
 
-    @read("/marks", "marks", MarksReport, "Published marks, averages and class averages")
+    @read(
+        "/marks",
+        "marks",
+        MarksReport,
+        "Published marks, averages and class averages",
+        responses=NEEDS_CURRENT_YEAR,
+    )
     async def marks(
         request: Request,
         reader: PupilReader,

@@ -19,6 +19,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, status
 from pydantic import BaseModel
 
+from app.academics.calendar import NEEDS_CURRENT_YEAR
 from app.academics.schemas import SchoolYearQuery
 from app.accounts.guards import CurrentPrincipal, require_roles
 from app.core.db.session import SessionDep
@@ -87,7 +88,7 @@ def _opening(router: APIRouter, face: str) -> None:
         """Our projects, newest school year first."""
         return await projects.school_projects(session, principal, page)
 
-    @router.get("/current", operation_id=f"{face}-current-project")
+    @router.get("/current", operation_id=f"{face}-current-project", responses=NEEDS_CURRENT_YEAR)
     async def current_project(principal: CurrentPrincipal, session: SessionDep) -> ProjectOut:
         """This school year's project, whole (404 until it is opened)."""
         return await projects.current_project(session, principal)
@@ -113,7 +114,7 @@ def _following(router: APIRouter, face: str) -> None:
             province_id=province_id,
         )
 
-    @router.get("/summary", operation_id=f"{face}-projects-summary")
+    @router.get("/summary", operation_id=f"{face}-projects-summary", responses=NEEDS_CURRENT_YEAR)
     async def summary(
         principal: CurrentPrincipal, session: SessionDep, school_year: SchoolYearQuery = None
     ) -> ProjectSummary:

@@ -16,6 +16,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request, Response, status
 
+from app.academics.calendar import NEEDS_CURRENT_YEAR
 from app.academics.schemas import SchoolYearQuery
 from app.accounts.guards import CurrentPrincipal
 from app.core.caching import cached_read, conditional_json
@@ -105,7 +106,7 @@ def _founding(router: APIRouter, face: str) -> None:
 
 
 def _licences(router: APIRouter, face: str) -> None:
-    @router.get("/licences", operation_id=f"{face}-sport-licences")
+    @router.get("/licences", operation_id=f"{face}-sport-licences", responses=NEEDS_CURRENT_YEAR)
     async def licences(
         principal: CurrentPrincipal, session: SessionDep, page: PageParams, filters: Squads
     ) -> Page[LicenceOut]:
@@ -131,7 +132,7 @@ def _licensing(router: APIRouter, face: str) -> None:
 
 
 def _teams(router: APIRouter, face: str) -> None:
-    @router.get("/teams", operation_id=f"{face}-sport-teams")
+    @router.get("/teams", operation_id=f"{face}-sport-teams", responses=NEEDS_CURRENT_YEAR)
     async def teams(
         principal: CurrentPrincipal, session: SessionDep, page: PageParams, filters: Squads
     ) -> Page[TeamOut]:
@@ -164,7 +165,9 @@ def _teams(router: APIRouter, face: str) -> None:
 
 
 def _competitions(router: APIRouter, face: str) -> None:
-    @router.get("/competitions", operation_id=f"{face}-sport-competitions")
+    @router.get(
+        "/competitions", operation_id=f"{face}-sport-competitions", responses=NEEDS_CURRENT_YEAR
+    )
     async def competitions(
         principal: CurrentPrincipal,
         session: SessionDep,

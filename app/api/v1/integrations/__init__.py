@@ -1,0 +1,13 @@
+"""The integrators' face under `/api/v1`: what API clients manage of their own (webhook
+endpoints), for API clients only; a person's token answers 403."""
+
+from fastapi import APIRouter, Depends
+
+from app.integrations.callers import api_client_only
+from app.webhooks import routes as webhooks
+
+# The guard sits on the face's router, so an endpoint added later cannot forget it.
+router = APIRouter(
+    prefix="/integrations", tags=["integrations"], dependencies=[Depends(api_client_only)]
+)
+router.include_router(webhooks.router)

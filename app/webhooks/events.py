@@ -1,0 +1,109 @@
+"""Emitting an event: in the transaction of the change, one delivery per live endpoint that
+subscribed to it and whose client's part of the tree holds the school, each with the payload
+that client's scopes allow. Nothing is sent before the commit; nothing is read when nobody
+listens.
+
+A payload is built once per event, with the values only some scopes may see wrapped in
+`Shown(scope, value)`; `reveal` gives each client its own copy, the wrapped values it may not
+see left out (the key and all)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.core.roles import Level
+from app.integrations.models import ApiClient
+from app.integrations.scopes import ApiScope
+from app.organisation.models import School
+from app.webhooks.models import EventType, WebhookDelivery, WebhookEndpoint
+
+# The scope a client needs to subscribe to an event, and to be sent it.
+EVENT_SCOPES: dict[EventType, ApiScope] = {
+    EventType.MARKS_PUBLISHED: ApiScope.RESULTS_READ,
+    EventType.ENROLMENTS_CHANGED: ApiScope.ROSTER_READ,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """A value only a client holding `scope` is sent."""
+
+    scope: ApiScope
+    value: Any
+
+
+def reveal(data: Any, scopes: frozenset[ApiScope]) -> Any:
+    """`data` as a client of `scopes` may see it: `Shown` values it lacks the scope of are left
+    out, the others unwrapped."""
+    if isinstance(data, Shown):
+        return reveal(data.value, scopes)
+    if isinstance(data, dict):
+        return {
+            key: reveal(value, scopes)
+            for key, value in data.items()
+            if not isinstance(value, Shown) or value.scope in scopes
+        }
+    if isinstance(data, list):
+        return [reveal(item, scopes) for item in data]
+    return data
+
+
+def _covers_school(school: Any) -> ColumnElement[bool]:
+    """A client's unit holds the school: the ministry, its academy or its directorate."""
+    return or_(
+        ApiClient.owner_level == Level.CENTRAL,
+        and_(ApiClient.owner_level == Level.ACADEMY, ApiClient.academy_id == school.academy_id),
+        and_(ApiClient.owner_level == Level.PROVINCE, ApiClient.province_id == school.province_id),
+    )
+
+
+async def emit(
+    session: AsyncSession,
+    event_type: EventType,
+    school_id: uuid.UUID,
+    build: Callable[[], Awaitable[dict[str, Any]]],
+) -> uuid.UUID | None:
+    """Queue `event_type` about `school_id` for every endpoint that listens; `build` makes the
+    data (with `Shown` values) and runs only if one does. The event's id, or None."""
+    listeners = (
+        await session.execute(
+            select(WebhookEndpoint.id, ApiClient.scopes)
+            .join(ApiClient, ApiClient.id == WebhookEndpoint.client_id)
+            .join(School, School.id == school_id)
+            .where(
+                WebhookEndpoint.events.contains([event_type.value]),
+                WebhookEndpoint.disabled_at.is_(None),
+                ApiClient.revoked_at.is_(None),
+                ApiClient.scopes.contains([EVENT_SCOPES[event_type].value]),
+                _covers_school(School),
+            )
+        )
+    ).all()
+    if not listeners:
+        return None
+    event_id = uuid.uuid4()
+    envelope = {
+        "id": str(event_id),
+        "type": event_type.value,
+        "occurred_at": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "data": await build(),
+    }
+    rows = [
+        {
+            "endpoint_id": endpoint_id,
+            "event_id": event_id,
+            "event_type": event_type,
+            "payload": reveal(envelope, frozenset(ApiScope(s) for s in scopes)),
+        }
+        for endpoint_id, scopes in listeners
+    ]
+    await session.execute(insert(WebhookDelivery).values(rows).on_conflict_do_nothing())
+    return event_id
