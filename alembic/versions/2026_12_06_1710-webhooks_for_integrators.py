@@ -6,8 +6,8 @@ audited like every business table, never their secret; the outbox is not (like t
 outbox), and its payload is erased once a delivery is settled.
 
 Revision ID: 6a1b2c3d4e02
-Revises: 4d1e2f3a5b20
-Create Date: 2026-12-06 16:20:00+00:00
+Revises: 6a1b2c3d4e08
+Create Date: 2026-12-06 17:10:00+00:00
 """
 
 from collections.abc import Sequence
@@ -17,7 +17,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "6a1b2c3d4e02"
-down_revision: str | None = "4d1e2f3a5b20"
+down_revision: str | None = "6a1b2c3d4e08"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
