@@ -44,6 +44,10 @@ Payload = dict[str, Any]
 ALM = "\u061c"
 
 
+def is_arabic(text: str) -> bool:
+    return any("\u0600" <= c <= "\u06ff" for c in text)
+
+
 class Sheet(FPDF):
     """A page that shapes only its Arabic runs: HarfBuzz and the bidirectional algorithm
     change nothing on French words and figures, and cost most of a page's drawing time."""
@@ -55,8 +59,7 @@ class Sheet(FPDF):
         self.text_shaping = None
 
     def shape_for(self, text: str) -> None:
-        arabic = any("\u0600" <= c <= "\u06ff" for c in text)
-        self.text_shaping = self.arabic_shaping if arabic else None
+        self.text_shaping = self.arabic_shaping if is_arabic(text) else None
 
     def cell(  # type: ignore[override]
         self, w: float | None = None, h: float | None = None, text: str = "", **kwargs: Any
@@ -261,6 +264,39 @@ def _report_card(pdf: Sheet, page: Payload) -> None:
     )
     _text(pdf, 8.5)
     _pair(pdf, y + 16, _fill(card["absences_fr"], data), _fill(card["absences_ar"], data))
+    if data.get("year_end"):
+        _year_end(pdf, y + 22, card, data)
+
+
+def _year_end(pdf: Sheet, y: float, card: dict[str, Any], data: Payload) -> None:
+    """The council's decision under the semester's figures, above the signature."""
+    end = data["year_end"]
+    decision_fr, decision_ar = (_fill(text, end) for text in card["decisions"][end["decision"]])
+    average = f"{end['annual_average'] or '—'} / {data['max_mark']}"
+    lines = [
+        (f"{card['annual_average_fr']} : {average}", f"{card['annual_average_ar']}: {average}"),
+        (f"{card['decision_fr']} : {decision_fr}", f"{card['decision_ar']}: {decision_ar}"),
+    ]
+    pdf.set_draw_color(*GREEN)
+    pdf.rect(LEFT, y, WIDTH, 6.5 + 5.5 * (len(lines) + bool(end["remarks"])), style="D")
+    pdf.set_draw_color(0, 0, 0)
+    _text(pdf, 9, bold=True, colour=GREEN)
+    _pair(pdf, y + 0.8, card["year_end_fr"], card["year_end_ar"])
+    y += 6
+    for french, arabic in lines:
+        pdf.set_xy(LEFT + 1, y)
+        _fitted(pdf, HALF - 2, 5.5, french, "L", 9, True)
+        pdf.set_xy(LEFT + HALF + 1, y)
+        _fitted(pdf, HALF - 2, 5.5, _ar(arabic), "R", 9, True)
+        y += 5.5
+    if end["remarks"]:
+        # The council's words, in the one language they were written in.
+        remarks = end["remarks"]
+        in_arabic = is_arabic(remarks)
+        label = card["remarks_ar"] if in_arabic else card["remarks_fr"]
+        line = _ar(f"{label}: {remarks}") if in_arabic else f"{label} : {remarks}"
+        pdf.set_xy(LEFT + 1, y)
+        _fitted(pdf, WIDTH - 2, 5.5, line, "R" if in_arabic else "L", 8.5, False)
 
 
 def _marks_table(pdf: Sheet, y: float, card: dict[str, Any], data: Payload) -> float:

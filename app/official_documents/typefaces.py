@@ -75,6 +75,7 @@ CHARACTERS = [
 # have done their work once the text is shaped.
 DROPPED = ["FFTM", "GDEF", "GPOS", "GSUB", "MATH", "hdmx", "meta", "sbix", "SVG ", "CPAL", "COLR"]
 DROPPED += ["CBDT", "CBLC", "EBDT", "EBLC", "EBSC"]
+LAYOUT = {"GDEF", "GPOS", "GSUB"}  # what the closure of the glyphs follows
 
 
 class Face(TTFFont):
@@ -177,7 +178,10 @@ def _common(path: Path) -> frozenset[str]:
     """The glyphs that `CHARACTERS` can shape to in this face (fontTools' closure over the
     layout features that HarfBuzz applies by default)."""
     face = ttLib.TTFont(path, recalcTimestamp=False)
-    subsetter = ftsubset.Subsetter(ftsubset.Options())
+    options = ftsubset.Options()
+    options.drop_tables += DROPPED[:]
+    options.drop_tables = [t for t in options.drop_tables if t not in LAYOUT]
+    subsetter = ftsubset.Subsetter(options)
     subsetter.populate(unicodes=CHARACTERS)
     subsetter.subset(face)
     return frozenset(face.getGlyphOrder())
