@@ -54,6 +54,14 @@ async def pupil_decisions(session: AsyncSession, pupil_id: uuid.UUID) -> list[Pu
     ]
 
 
+async def year_decision(
+    session: AsyncSession, pupil_id: uuid.UUID, year: int
+) -> PupilDecisionOut | None:
+    """The pupil's validated council decision of that year, if the council is validated."""
+    decisions = await pupil_decisions(session, pupil_id)
+    return next((d for d in decisions if d.school_year == year), None)
+
+
 async def decisions_by_year(session: AsyncSession, pupil_id: uuid.UUID) -> dict[int, Decision]:
     """The pupil's validated council decision of each year, for their history."""
     rows = await session.execute(

@@ -26,6 +26,7 @@ from app.academics.reference import ReferenceData
 from app.assessment.averages import WeightedSubject, semester_average
 from app.assessment.report_card import marks_report
 from app.attendance.models import AttendanceMark, AttendanceSheet, AttendanceStatus
+from app.councils.published import year_decision
 from app.errors import NotFound, ProblemError
 from app.exams.deliberation import better_of
 from app.exams.models import (
@@ -152,6 +153,24 @@ async def _absences(
     }
 
 
+LAST_SEMESTER = 2
+
+
+async def _year_end(session: AsyncSession, pupil_id: uuid.UUID, year: int) -> dict[str, str] | None:
+    """The class council's decision on the year's last report card, once the director has
+    validated the council (its validation changes the card's data: a new version)."""
+    decision = await year_decision(session, pupil_id, year)
+    if decision is None:
+        return None
+    return {
+        "decision": decision.decision.value,
+        "annual_average": _mark(decision.annual_average),
+        "stream_fr": decision.stream.name_fr if decision.stream else "",
+        "stream_ar": decision.stream.name_ar if decision.stream else "",
+        "remarks": decision.remarks or "",
+    }
+
+
 def not_published() -> ProblemError:
     return ProblemError(409, "documents.not_published", kind="not-published")
 
@@ -215,6 +234,7 @@ async def report_card(
         "semester_average": _mark(report.semester_average),
         "class_average": _mark(class_average.value),
         **await _absences(session, pupil_id, year, semester),
+        "year_end": await _year_end(session, pupil_id, year) if semester == LAST_SEMESTER else None,
     }
     return Draft(
         kind=DocumentKind.REPORT_CARD,

@@ -100,3 +100,10 @@ class IssuedDocument(UUIDPrimaryKey, Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # A revocation by the school (a document issued by mistake): who, and why. A new version
+    # revokes the one before it, and a verification finding the data changed revokes the
+    # document, with neither.
+    revoked_by: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    revocation_reason: Mapped[str | None] = mapped_column(String(500))

@@ -12,25 +12,27 @@ letters. Plex draws each letter whole and has the Latin letters of French too, s
 uses one family.
 
 Each page's words are in the templates (`templates/*.toml`); here is only how they sit.
-This module imports nothing of the application: it runs in the rendering processes
-(`pool.py`), which receive plain dictionaries.
+This module imports nothing of the application but its typefaces (`typefaces.py`): it runs
+in the rendering processes (`pool.py`), which receive plain dictionaries.
 """
 
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Sequence
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
-import fontpkg_ibm_plex_sans_arabic
 import segno
 from fpdf import FPDF
+from fpdf.bidi import BidiParagraph, auto_detect_base_direction
+from fpdf.fonts import TTFFont
 
-FONTS = Path(fontpkg_ibm_plex_sans_arabic.ROOT) / "files"
+from app.official_documents.typefaces import FAMILY, Producer, furnish
+
 TEMPLATES = Path(__file__).parent / "templates"
-FAMILY = "plex"
 LEFT, RIGHT, WIDTH = 15.0, 195.0, 180.0
 HALF = WIDTH / 2
 GREEN = (0, 98, 51)
@@ -40,6 +42,10 @@ Payload = dict[str, Any]
 # Ends every Arabic run: a strong right-to-left mark, so that a reader extracting the text
 # knows the run's direction before its first glyph, which may be a ligature of two letters.
 ALM = "\u061c"
+
+
+def is_arabic(text: str) -> bool:
+    return any("\u0600" <= c <= "\u06ff" for c in text)
 
 
 class Sheet(FPDF):
@@ -53,8 +59,7 @@ class Sheet(FPDF):
         self.text_shaping = None
 
     def shape_for(self, text: str) -> None:
-        arabic = any("\u0600" <= c <= "\u06ff" for c in text)
-        self.text_shaping = self.arabic_shaping if arabic else None
+        self.text_shaping = self.arabic_shaping if is_arabic(text) else None
 
     def cell(  # type: ignore[override]
         self, w: float | None = None, h: float | None = None, text: str = "", **kwargs: Any
@@ -62,11 +67,50 @@ class Sheet(FPDF):
         self.shape_for(text)
         return bool(super().cell(w, h, text, **kwargs))
 
+    def width_of(self, text: str) -> float:
+        """The text's width at the current font: summed from the font's advances unless
+        it is shaped (fpdf2's `get_string_width` runs a line's whole layout to tell it)."""
+        self.shape_for(text)
+        if self.text_shaping:
+            return float(self.get_string_width(text))
+        font = self.current_font
+        assert isinstance(font, TTFFont)  # the page's faces are TrueType (`typefaces.py`)
+        widths: dict[int, float] = font.cw
+        return sum(widths[ord(c)] for c in text) * self.font_size / 1000
+
     def multi_cell(  # type: ignore[override]
         self, w: float, h: float | None = None, text: str = "", **kwargs: Any
     ) -> Any:
         self.shape_for(text)
         return super().multi_cell(w, h, text, **kwargs)
+
+    def _preload_bidirectional_text(self, text: str, markdown: bool) -> Sequence[Any]:
+        """fpdf2's, with the bidirectional runs of each text kept for the process: most of a
+        page's Arabic comes back on the next page."""
+        if not self.text_shaping:
+            return self._preload_font_styles(text, markdown)
+        direction = self.text_shaping["direction"]
+        direction, segments = _bidi(text, direction, self.str_alias_nb_pages)
+        self.text_shaping["paragraph_direction"] = direction
+        style = self.font_style
+        emphasis = ("B" in style, "I" in style, self.strikethrough, self.underline)
+        fragments: list[Any] = []
+        for segment, segment_direction in segments:
+            self.text_shaping["fragment_direction"] = segment_direction
+            fragments.extend(
+                self._preload_font_styles(segment, markdown, _initial_emphasis=emphasis)
+            )
+        return tuple(fragments)
+
+
+@lru_cache(maxsize=4096)
+def _bidi(text: str, direction: Any, alias: str) -> tuple[Any, tuple[tuple[str, Any], ...]]:
+    """The paragraph's direction and its runs in display order, by fpdf2's algorithm."""
+    direction = direction or auto_detect_base_direction(text)
+    paragraph = BidiParagraph(
+        text=text, base_direction=direction, preserve_bn_chars=True, alias=alias
+    )
+    return direction, tuple(paragraph.get_bidi_fragments())
 
 
 @cache
@@ -82,8 +126,7 @@ def render(pages: list[Payload]) -> bytes:
     pdf = Sheet()
     pdf.set_auto_page_break(False)
     pdf.set_margins(LEFT, 12, 210 - RIGHT)
-    pdf.add_font(FAMILY, "", FONTS / "IBMPlexSansArabic-Regular.ttf")
-    pdf.add_font(FAMILY, "B", FONTS / "IBMPlexSansArabic-Bold.ttf")
+    furnish(pdf)
     pdf.set_title(" / ".join(sorted({page["title"] for page in pages})))
     pdf.set_creator("Massar")
     # The file depends on its content only: the same document renders to the same bytes.
@@ -93,7 +136,7 @@ def render(pages: list[Payload]) -> bytes:
         _letterhead(pdf, page)
         DRAW[page["kind"]](pdf, page)
         _foot(pdf, page)
-    return bytes(pdf.output())
+    return bytes(pdf.output(output_producer_class=Producer))
 
 
 def _ar(text: str) -> str:
@@ -118,8 +161,7 @@ def _fitted(
     """One line of text in `width`, its font made smaller as far as needed (long names of
     levels and subjects)."""
     _text(pdf, size, bold=bold)
-    pdf.shape_for(text)
-    while size > 5 and pdf.get_string_width(text) > width:
+    while size > 5 and pdf.width_of(text) > width:
         size -= 0.5
         _text(pdf, size, bold=bold)
     pdf.cell(width, height, text, align=align)
@@ -222,6 +264,39 @@ def _report_card(pdf: Sheet, page: Payload) -> None:
     )
     _text(pdf, 8.5)
     _pair(pdf, y + 16, _fill(card["absences_fr"], data), _fill(card["absences_ar"], data))
+    if data.get("year_end"):
+        _year_end(pdf, y + 22, card, data)
+
+
+def _year_end(pdf: Sheet, y: float, card: dict[str, Any], data: Payload) -> None:
+    """The council's decision under the semester's figures, above the signature."""
+    end = data["year_end"]
+    decision_fr, decision_ar = (_fill(text, end) for text in card["decisions"][end["decision"]])
+    average = f"{end['annual_average'] or '—'} / {data['max_mark']}"
+    lines = [
+        (f"{card['annual_average_fr']} : {average}", f"{card['annual_average_ar']}: {average}"),
+        (f"{card['decision_fr']} : {decision_fr}", f"{card['decision_ar']}: {decision_ar}"),
+    ]
+    pdf.set_draw_color(*GREEN)
+    pdf.rect(LEFT, y, WIDTH, 6.5 + 5.5 * (len(lines) + bool(end["remarks"])), style="D")
+    pdf.set_draw_color(0, 0, 0)
+    _text(pdf, 9, bold=True, colour=GREEN)
+    _pair(pdf, y + 0.8, card["year_end_fr"], card["year_end_ar"])
+    y += 6
+    for french, arabic in lines:
+        pdf.set_xy(LEFT + 1, y)
+        _fitted(pdf, HALF - 2, 5.5, french, "L", 9, True)
+        pdf.set_xy(LEFT + HALF + 1, y)
+        _fitted(pdf, HALF - 2, 5.5, _ar(arabic), "R", 9, True)
+        y += 5.5
+    if end["remarks"]:
+        # The council's words, in the one language they were written in.
+        remarks = end["remarks"]
+        in_arabic = is_arabic(remarks)
+        label = card["remarks_ar"] if in_arabic else card["remarks_fr"]
+        line = _ar(f"{label}: {remarks}") if in_arabic else f"{label} : {remarks}"
+        pdf.set_xy(LEFT + 1, y)
+        _fitted(pdf, WIDTH - 2, 5.5, line, "R" if in_arabic else "L", 8.5, False)
 
 
 def _marks_table(pdf: Sheet, y: float, card: dict[str, Any], data: Payload) -> float:
@@ -432,8 +507,10 @@ def _foot(pdf: Sheet, page: Payload) -> None:
 
 
 def _qr(pdf: Sheet, url: str, x: float, y: float, size: float) -> None:
-    """The QR code as filled rectangles, one per run of dark modules: sharp at any zoom."""
-    matrix = segno.make(url, error="m", micro=False).matrix
+    """The QR code as filled rectangles, one per run of dark modules: sharp at any zoom.
+    Mask 0 rather than the best of eight: any mask reads, and scoring the eight took a
+    tenth of a report card's drawing time."""
+    matrix = segno.make(url, error="m", micro=False, mask=0).matrix
     module = size / len(matrix)
     pdf.set_fill_color(0, 0, 0)
     for r, line in enumerate(matrix):

@@ -7,7 +7,7 @@ and FastAPI must resolve their annotations at that moment.)
 """
 
 import uuid
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response, status
 from fastapi.responses import HTMLResponse
@@ -23,10 +23,12 @@ from app.core.roles import Duty
 from app.core.routing import IdResolver
 from app.core.security.throttle import ClientIP, LoginThrottleDep
 from app.errors import PROBLEM_MEDIA_TYPE, NotFound
+from app.exams.models import ExamResult
 from app.official_documents import data, issuing, verification
 from app.official_documents.data import Draft
 from app.official_documents.issuing import Issued
-from app.official_documents.schemas import DocumentCheck, DocumentVerification
+from app.official_documents.models import IssuedDocument
+from app.official_documents.schemas import DocumentCheck, DocumentVerification, RevocationIn
 from app.organisation.scopes import school_scope
 from app.settings import get_settings
 
@@ -261,6 +263,43 @@ async def pupil_school_certificate(
     return await _certificate(request, session, pupil_id, principal)
 
 
+async def _candidate_of_school(
+    session: SessionDep, principal: SchoolStaffPrincipal, pupil_id: uuid.UUID, session_id: uuid.UUID
+) -> uuid.UUID:
+    """The pupil, if a candidate of the session for the caller's school; 404 otherwise (before
+    anything about the session is told, published or not)."""
+    candidate = select(ExamResult.id).where(
+        ExamResult.pupil_id == pupil_id,
+        ExamResult.session_id == session_id,
+        school_scope(principal, ExamResult.school_id),
+    )
+    if await session.scalar(candidate) is None:
+        raise NotFound()
+    return pupil_id
+
+
+@school_router.post(
+    "/documents/{code}/revoke",
+    operation_id="school-revoke-document",
+    response_model=DocumentVerification,
+    **duty(
+        Duty.RECORDS,
+        {
+            404: _problem("`not-found`: no document of the caller's school has this code."),
+            409: _problem("`already-revoked`: the document is revoked already."),
+        },
+    ),
+)
+async def revoke_document(
+    code: str, body: RevocationIn, principal: SchoolStaffPrincipal, session: SessionDep
+) -> DocumentVerification:
+    """Revoke a document the school issued by mistake, with the reason (audited): public
+    verification then answers revoked, with the date, and the pupil's next download issues a
+    new version."""
+    scope = school_scope(principal, IssuedDocument.school_id)
+    return await verification.revoke(session, code, scope, principal.user_id, body.reason)
+
+
 @school_router.get(
     "/classes/{class_id}/documents/report-cards",
     operation_id="school-class-report-cards",
@@ -277,13 +316,7 @@ async def class_report_cards(
 ) -> Response:
     """The report cards of every pupil in the class, one page each, as one PDF to print.
     Each page is its pupil's own document, with its own verification code."""
-    school_class = await session.scalar(
-        select(SchoolClass).where(
-            SchoolClass.id == class_id, school_scope(principal, SchoolClass.school_id)
-        )
-    )
-    if school_class is None:
-        raise NotFound()
+    school_class = await _class_of_school(session, principal, class_id)
     pupils = await session.scalars(
         select(Enrolment.pupil_id)
         .join(Pupil, Pupil.id == Enrolment.pupil_id)
@@ -300,28 +333,126 @@ async def class_report_cards(
     ]
     if not drafts:
         raise data.not_published()
-    issued = await issuing.issue_many(session, drafts, principal.user_id, _base_url(request))
-    return await _class_response(request, school_class, semester, issued, drafts)
+    year = school_class.school_year
+    name = f"bulletins-{school_class.name}-{year}-{year + 1}-S{semester}.pdf"
+    return await _bundle_response(request, session, principal, drafts, name)
 
 
-async def _class_response(
+async def _bundle_response(
     request: Request,
-    school_class: SchoolClass,
-    semester: int,
-    issued: list[Issued],
+    session: SessionDep,
+    principal: SchoolStaffPrincipal,
     drafts: list[Draft],
+    file_name: str,
 ) -> Response:
+    """The drafts issued (each its own document and code) and served as one PDF to print."""
+    issued = await issuing.issue_many(session, drafts, principal.user_id, _base_url(request))
     codes = ",".join(i.document.code for i in issued)
     etag = f'"{issuing.digest(codes)}"'
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
     if etag in entity_tags(request):
         return Response(status_code=304, headers=headers)
-    year = school_class.school_year
-    headers["Content-Disposition"] = (
-        f'attachment; filename="bulletins-{school_class.name}-{year}-{year + 1}-S{semester}.pdf"'
-    )
+    headers["Content-Disposition"] = f'attachment; filename="{file_name}"'
     pdf = await issuing.bundle(issued, drafts, _base_url(request))
     return Response(pdf, media_type=PDF, headers=headers)
+
+
+async def _class_of_school(
+    session: SessionDep, principal: SchoolStaffPrincipal, class_id: uuid.UUID
+) -> SchoolClass:
+    school_class = await session.scalar(
+        select(SchoolClass).where(
+            SchoolClass.id == class_id, school_scope(principal, SchoolClass.school_id)
+        )
+    )
+    if school_class is None:
+        raise NotFound()
+    return school_class
+
+
+async def _class_exam_documents(
+    request: Request,
+    session: SessionDep,
+    principal: SchoolStaffPrincipal,
+    class_id: uuid.UUID,
+    session_id: uuid.UUID,
+    what: Literal["transcript", "convocation"],
+) -> Response:
+    """The class's candidates of the session (the caller's school's), one document each."""
+    school_class = await _class_of_school(session, principal, class_id)
+    candidates = await session.scalars(
+        select(ExamResult.pupil_id)
+        .join(Enrolment, Enrolment.pupil_id == ExamResult.pupil_id)
+        .join(Pupil, Pupil.id == ExamResult.pupil_id)
+        .where(
+            ExamResult.session_id == session_id,
+            ExamResult.school_id == school_class.school_id,
+            Enrolment.class_id == class_id,
+            Enrolment.left_on.is_(None),
+        )
+        .order_by(Pupil.last_name, Pupil.first_name, Pupil.massar_code)
+    )
+    build = data.exam_transcript if what == "transcript" else data.exam_convocation
+    drafts = [await build(session, pupil_id, session_id) for pupil_id in candidates.all()]
+    if not drafts:
+        raise NotFound()  # no candidate of the session in this class
+    year = school_class.school_year
+    name = f"{what}s-{school_class.name}-{year}-{year + 1}.pdf"
+    return await _bundle_response(request, session, principal, drafts, name)
+
+
+_CLASS_EXAM_NOT_FOUND = _problem(
+    "`not-found`: no such class in the caller's school, or none of its pupils is a candidate"
+    " of the session."
+)
+
+
+def _school_exam_routes(
+    what: Literal["transcript", "convocation"], responses: dict[int | str, dict[str, Any]]
+) -> None:
+    """The school's prints of an exam document (duty EXAMS): one candidate's, and a class's
+    candidates' in one PDF (each page its candidate's own document and code). They are the
+    documents the families download."""
+    build = data.exam_transcript if what == "transcript" else data.exam_convocation
+
+    async def for_pupil(
+        request: Request,
+        pupil_id: uuid.UUID,
+        principal: SchoolStaffPrincipal,
+        session: SessionDep,
+        session_id: ExamSessionId,
+    ) -> Response:
+        await _candidate_of_school(session, principal, pupil_id, session_id)
+        draft = await build(session, pupil_id, session_id)
+        return pdf_response(request, await _issued(request, session, draft, principal))
+
+    async def for_class(
+        request: Request,
+        class_id: uuid.UUID,
+        principal: SchoolStaffPrincipal,
+        session: SessionDep,
+        session_id: ExamSessionId,
+    ) -> Response:
+        return await _class_exam_documents(request, session, principal, class_id, session_id, what)
+
+    for_pupil.__doc__ = f"A candidate's exam {what} of a session, as PDF."
+    for_class.__doc__ = f"The exam {what}s of the class's candidates of a session, as one PDF."
+    school_router.get(
+        f"/pupils/{{pupil_id}}/documents/exam-{what}",
+        operation_id=f"school-pupil-exam-{what}",
+        response_class=Response,
+        **duty(Duty.EXAMS, responses),
+    )(for_pupil)
+    school_router.get(
+        f"/classes/{{class_id}}/documents/exam-{what}s",
+        operation_id=f"school-class-exam-{what}s",
+        response_class=Response,
+        **duty(Duty.EXAMS, {**responses, 404: _CLASS_EXAM_NOT_FOUND}),
+    )(for_class)
+
+
+_school_exam_routes("transcript", TRANSCRIPT_RESPONSES)
+_school_exam_routes("convocation", CONVOCATION_RESPONSES)
 
 
 # ---- the public verification ----------------------------------------------------------------

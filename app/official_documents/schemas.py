@@ -40,3 +40,9 @@ class DocumentCheck(Schema):
     matches: bool = Field(description="The file sent is exactly the file issued, byte for byte.")
     pdf_sha256: str
     received_sha256: str
+
+
+class RevocationIn(Schema):
+    """Why the school revokes a document it issued: kept in the audit trail as a digest."""
+
+    reason: str = Field(min_length=3, max_length=500)

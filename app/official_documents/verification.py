@@ -15,17 +15,18 @@ import hashlib
 import html
 import logging
 import tomllib
+import uuid
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
 from string import Template
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.reference import ReferenceData
-from app.errors import ProblemError
+from app.errors import NotFound, ProblemError
 from app.official_documents.data import current_draft, year_label
 from app.official_documents.issuing import normalised_code
 from app.official_documents.models import WHOLE_YEAR, IssuedDocument
@@ -82,12 +83,8 @@ async def _still_current(
         log.info("document %s revoked at verification: its data changed", document.id)
 
 
-async def verify(
-    session: AsyncSession, text: str, reference: ReferenceData
-) -> DocumentVerification:
-    """The document's public answer (`UnknownDocument` when the code names none)."""
-    document, school = await _found(session, text)
-    await _still_current(session, document, reference)
+def answer(document: IssuedDocument, school: School) -> DocumentVerification:
+    """What the public may read of an issued document."""
     return DocumentVerification(
         code=document.code,
         status="genuine" if document.revoked_at is None else "revoked",
@@ -101,6 +98,45 @@ async def verify(
         pupil_initials=document.initials,
         pdf_sha256=document.pdf_sha256,
     )
+
+
+async def verify(
+    session: AsyncSession, text: str, reference: ReferenceData
+) -> DocumentVerification:
+    """The document's public answer (`UnknownDocument` when the code names none)."""
+    document, school = await _found(session, text)
+    await _still_current(session, document, reference)
+    return answer(document, school)
+
+
+async def revoke(
+    session: AsyncSession,
+    text: str,
+    scope: ColumnElement[bool],
+    by: uuid.UUID,
+    reason: str,
+) -> DocumentVerification:
+    """The school revokes a document it issued (by mistake), `scope` being its schools: 404
+    for another school's code, 409 `already-revoked` for a revoked one. Its next download
+    issues a new version."""
+    code = normalised_code(text)
+    row = (
+        await session.execute(
+            select(IssuedDocument, School)
+            .join(School, School.id == IssuedDocument.school_id)
+            .where(IssuedDocument.code == code, scope)
+            .with_for_update(of=IssuedDocument)
+        )
+    ).one_or_none()
+    if code is None or row is None:
+        raise NotFound()
+    document, school = row
+    if document.revoked_at is not None:
+        raise ProblemError(409, "documents.already_revoked", kind="already-revoked")
+    document.revoked_at = datetime.now(UTC)
+    document.revoked_by, document.revocation_reason = by, reason
+    await session.flush()
+    return answer(document, school)
 
 
 async def check(
@@ -133,7 +169,10 @@ def page(answer: DocumentVerification | None, code: str) -> str:
     """The verification as a page in French and Arabic; `answer` None: the code is unknown."""
     words = _words()
     status = answer.status if answer else "unknown"
-    verdict_fr, verdict_ar = words["verdict"][status]
+    revoked_on = answer.revoked_at.strftime("%d/%m/%Y") if answer and answer.revoked_at else ""
+    verdict_fr, verdict_ar = (
+        text.format(revoked_on=revoked_on) for text in words["verdict"][status]
+    )
     details = ""
     if answer is not None:
         kind_fr, kind_ar = words["kinds"][answer.kind.value]

@@ -15,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.assessment.models import Mark, TestKind
+from app.core.roles import Role, StaffTitle
 from app.official_documents.models import IssuedDocument
-from tests.factories import FamilyWorld, create_test_with_marks
+from tests.factories import FamilyWorld, access_token, create_test_with_marks, create_user
 
 STUDENT = "/api/v1/student/documents"
 PUBLIC = "/api/v1/public/documents"
@@ -28,6 +29,17 @@ def text_of(pdf: bytes) -> list[str]:
     return [
         "".join(c for c in page.extract_text() if unicodedata.category(c) != "Cf") for page in pages
     ]
+
+
+async def titled_staff(
+    session: AsyncSession, family: FamilyWorld, title: StaffTitle
+) -> dict[str, str]:
+    """The headers of a new member of staff of the family's school, in that post."""
+    school = family.teaching.world.schools["a1"]
+    user = await create_user(session, Role.SCHOOL_STAFF, school=school, title=title)
+    token = await access_token(session, user)
+    await session.commit()
+    return {"Authorization": f"Bearer {token}"}
 
 
 async def _named_child(session: AsyncSession, family: FamilyWorld) -> None:

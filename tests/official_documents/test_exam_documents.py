@@ -13,10 +13,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Pupil
 from app.accounts.models import User
+from app.core.roles import StaffTitle
 from app.demo import world as demo
 from app.exams.models import ExamResult, ExamRound, ExamSession, ExamSubjectResult
 from tests.factories import FamilyWorld, access_token, create_marked_exam
-from tests.official_documents.test_documents import _named_child, text_of
+from tests.official_documents.test_documents import _named_child, text_of, titled_staff
 
 STUDENT = "/api/v1/student/documents"
 PUBLIC = "/api/v1/public/documents"
@@ -184,3 +185,89 @@ async def test_the_demo_bac_pupil_downloads_the_resit_transcript(
     assert "Moyenne générale : 10.17 / 20" in page
     assert "Admis(e)" in page
     assert "Passable" in page
+
+
+async def test_the_school_prints_its_candidates_documents(
+    client: httpx.AsyncClient, session: AsyncSession, family: FamilyWorld
+) -> None:
+    result = await _exam(session, family)
+    url = f"/api/v1/school/pupils/{family.child.id}/documents"
+    params = {"session_id": str(result.session_id)}
+    staff = family.auth("school_staff")
+    transcript = await client.get(f"{url}/exam-transcript", params=params, headers=staff)
+    assert transcript.status_code == 200, transcript.text
+    [page] = text_of(transcript.content)
+    assert "أمين الإدريسي" in page
+    assert "Moyenne de l'examen : 9.33 / 20" in page
+    # The same document the family downloads.
+    family_copy = await _get(client, family, "exam-transcript", result)
+    assert family_copy.content == transcript.content
+    convocation = await client.get(f"{url}/exam-convocation", params=params, headers=staff)
+    assert convocation.status_code == 200, convocation.text
+    assert "1AC-0001" in text_of(convocation.content)[0]
+
+    secretary = await titled_staff(session, family, StaffTitle.SECRETARY)
+    for what in ("exam-transcript", "exam-convocation"):
+        wrong_title = await client.get(f"{url}/{what}", params=params, headers=secretary)
+        assert wrong_title.status_code == 403
+        parent = await client.get(f"{url}/{what}", params=params, headers=family.auth("parent"))
+        assert parent.status_code == 403
+        other = await client.get(
+            f"{url}/{what}", params=params, headers=family.auth("other_school_staff")
+        )
+        assert other.status_code == 404
+        stranger = await client.get(
+            f"/api/v1/school/pupils/{family.stranger.id}/documents/{what}",
+            params=params,
+            headers=staff,
+        )
+        assert stranger.status_code == 404
+        bad = await client.get(f"{url}/{what}", params={"session_id": "x"}, headers=staff)
+        assert bad.status_code == 422
+
+
+async def test_the_school_waits_for_publication_too(
+    client: httpx.AsyncClient, session: AsyncSession, family: FamilyWorld
+) -> None:
+    result = await _exam(session, family, hours=2)
+    answer = await client.get(
+        f"/api/v1/school/pupils/{family.child.id}/documents/exam-transcript",
+        params={"session_id": str(result.session_id)},
+        headers=family.auth("school_staff"),
+    )
+    assert answer.status_code == 409
+    assert answer.json()["type"].endswith("not-published")
+
+
+async def test_the_school_prints_a_class_candidates_in_one_file(
+    client: httpx.AsyncClient, session: AsyncSession, family: FamilyWorld
+) -> None:
+    result = await _exam(session, family)
+    classes = family.teaching.classes
+    params = {"session_id": str(result.session_id)}
+    staff = family.auth("school_staff")
+    for what in ("exam-transcripts", "exam-convocations"):
+        url = f"/api/v1/school/classes/{classes['c1'].id}/documents/{what}"
+        answer = await client.get(url, params=params, headers=staff)
+        assert answer.status_code == 200, answer.text
+        assert answer.headers["content-disposition"].startswith(
+            f'attachment; filename="{what.removeprefix("exam-")}-{classes["c1"].name}-'
+        )
+        pages = text_of(answer.content)
+        assert any("أمين الإدريسي" in page for page in pages)
+        again = await client.get(
+            url, params=params, headers=staff | {"If-None-Match": answer.headers["etag"]}
+        )
+        assert again.status_code == 304
+        assert (
+            await client.get(url, params=params, headers=family.auth("teacher"))
+        ).status_code == 403
+        other = await client.get(url, params=params, headers=family.auth("other_school_staff"))
+        assert other.status_code == 404
+    # The session through a class none of whose pupils sat it.
+    elsewhere = await client.get(
+        f"/api/v1/school/classes/{classes['c2'].id}/documents/exam-transcripts",
+        params=params,
+        headers=staff,
+    )
+    assert elsewhere.status_code == 404
