@@ -1,8 +1,8 @@
 """A school revokes a document it issued by mistake: who revoked it and why, in the audit trail
 
 Revision ID: 6a1b2c3d4e03
-Revises: 4d1e2f3a5b20
-Create Date: 2026-12-06 16:30:00
+Revises: 6a1b2c3d4e02
+Create Date: 2026-12-06 17:20:00
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "6a1b2c3d4e03"
-down_revision = "4d1e2f3a5b20"
+down_revision = "6a1b2c3d4e02"
 branch_labels = None
 depends_on = None
 
