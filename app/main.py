@@ -113,7 +113,9 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         document_rendering.start()
         settle_heap()
         # The hot reads' connections: as many as the engine's pool keeps.
-        hot_connections = hot_pool(app, url, settings.db_pool_size)
+        hot_connections = hot_pool(
+            app, url, settings.db_pool_size, settings.db_connect_timeout_seconds
+        )
         try:
             async with hot_connections, pushes, reference.kept_current(app, url):
                 yield

@@ -186,11 +186,19 @@ async def _nothing_to_reset(_connection: asyncpg.Connection) -> None:
 
 
 @asynccontextmanager
-async def hot_pool(app: FastAPI, database_url: str, size: int) -> AsyncIterator[None]:
-    """The hot reads' own connections while the app serves: opened at once and kept (min and
-    max alike), so a burst never opens and closes connections per request."""
+async def hot_pool(
+    app: FastAPI, database_url: str, size: int, connect_timeout: float
+) -> AsyncIterator[None]:
+    """The hot reads' own connections while the app serves: opened as reads first need them
+    (the app starts, and answers 503, while the database is down) and then kept, up to
+    `size`, so a burst never opens and closes connections per request. A connection lost with
+    the database raises what the error handlers answer with 503, and is replaced."""
     pool = await asyncpg.create_pool(
-        **connection_arguments(database_url), min_size=size, max_size=size, reset=_nothing_to_reset
+        **connection_arguments(database_url),
+        timeout=connect_timeout,
+        min_size=0,
+        max_size=size,
+        reset=_nothing_to_reset,
     )
     app.state.hot_reads = pool
     try:
