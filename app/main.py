@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from app.academics import reference
+from app.accounts.guards import hot_route_of
 from app.accounts.schemas import LoginRequest
 from app.api import health
 from app.api.contract import tell_the_truth
@@ -24,6 +25,7 @@ from app.core.body_limit import BodyLimitMiddleware
 from app.core.db.runtime import asyncpg_url
 from app.core.db.session import create_engine, create_session_factory
 from app.core.dispatch import install_prefix_dispatch, prepare_dispatch
+from app.core.hot_reads import hot_pool
 from app.core.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
 from app.core.security.throttle import build_login_throttle
 from app.core.storage import LocalDirectoryStore
@@ -110,8 +112,12 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         prepare_dispatch(app)  # the route table, built before the heap is settled
         document_rendering.start()
         settle_heap()
+        # The hot reads' connections: as many as the engine's pool keeps.
+        hot_connections = hot_pool(
+            app, url, settings.db_pool_size, settings.db_connect_timeout_seconds
+        )
         try:
-            async with pushes, reference.kept_current(app, url):
+            async with hot_connections, pushes, reference.kept_current(app, url):
                 yield
         finally:
             await app.state.login_throttle.aclose()
@@ -158,5 +164,5 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
     app.include_router(keys_router)
     install_docs(app)
     # A request is matched against its face's routes only.
-    install_prefix_dispatch(app)
+    install_prefix_dispatch(app, lean_path=hot_route_of)
     return app

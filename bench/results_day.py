@@ -15,10 +15,13 @@ names that service's database.
 
 It logs in the demo accounts (README, "Demo logins"), then drives each endpoint for
 `--seconds` at each of `--connections` and prints, per line: requests/s, p50 and p99 in ms,
-errors (answers other than 2xx and 3xx, and socket errors) and timeouts, and the throughput and
-p99 as a multiple of the floor's at the same connections (x1.00 is the floor; throughput below
-1 and p99 above 1 are the service's own cost). The 304 line sends the ETag the first answer of
-`/student/marks` gave, when it gives one.
+errors (answers other than 2xx and 3xx, and socket errors) and timeouts, the CPU the serving
+process spent per request (from /proc, for the processes this run started, or the service's
+`--service-pid`), and the throughput, p99 and CPU per request as a multiple of the floor's at
+the same connections (x1.00 is the floor; throughput below 1 and p99 or CPU above 1 are the
+service's own cost). On a machine shared with other work, the CPU per request is the steadiest
+figure: throughput also measures how much CPU the others left. The 304 line sends the ETag
+the first answer of `/student/marks` gave, when it gives one.
 
 The load comes from wrk (`apt-get install wrk`) when it is on the PATH: a C load generator
 costs far less CPU than the server it measures, which matters on a small machine. Without wrk,
@@ -111,6 +114,8 @@ class Result:
     p99_ms: float
     errors: int
     timeouts: int
+    requests: int = 0
+    cpu_ms: float | None = None  # CPU the serving process spent per request, when known
 
 
 # Load generators ---------------------------------------------------------------------------
@@ -163,6 +168,7 @@ def parse_wrk(output: str) -> Result:
         return int(match[1]) if match else 0
 
     rate = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    total = re.search(r"(\d+) requests in", output)
     if rate is None:
         raise RuntimeError(f"wrk gave no figures:\n{output}")
     sockets = re.search(
@@ -175,6 +181,7 @@ def parse_wrk(output: str) -> Result:
         p99_ms=latency("99"),
         errors=count(r"Non-2xx or 3xx responses: (\d+)") + socket_errors,
         timeouts=int(sockets[4]) if sockets else 0,
+        requests=int(total[1]) if total else 0,
     )
 
 
@@ -210,6 +217,7 @@ class AsyncLoop:
             p99_ms=_percentile(latencies, 0.99) * 1000,
             errors=sum(outcomes.values()) - len(latencies),
             timeouts=outcomes["timeout"],
+            requests=sum(outcomes.values()),
         )
 
 
@@ -232,6 +240,35 @@ def _percentile(ordered: list[float], share: float) -> float:
 
 
 LoadGenerator = Wrk | AsyncLoop
+
+
+def cpu_seconds(pid: int | None) -> float | None:
+    """The CPU time (user and system) process `pid` has spent, where /proc tells it."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except (OSError, TypeError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def measure_with_cpu(
+    load: LoadGenerator,
+    url: str,
+    headers: dict[str, str],
+    connections: int,
+    seconds: float,
+    pid: int | None,
+) -> Result:
+    """The load's figures and the CPU the serving process `pid` spent per request answered:
+    on a machine shared with other work the steadiest figure, since throughput also measures
+    how much CPU the others left."""
+    before = cpu_seconds(pid)
+    result = await load.measure(url, headers, connections, seconds)
+    after = cpu_seconds(pid)
+    if before is not None and after is not None and result.requests:
+        result.cpu_ms = (after - before) * 1000 / result.requests
+    return result
 
 
 def load_generator() -> LoadGenerator:
@@ -263,14 +300,14 @@ def wait_until_answering(url: str, process: subprocess.Popen[bytes], log: Path) 
 
 
 @contextmanager
-def started(command: list[str], env: dict[str, str], ready_url: str) -> Iterator[None]:
+def started(command: list[str], env: dict[str, str], ready_url: str) -> Iterator[int]:
     """Run `command` until the block ends (SIGTERM, then SIGKILL after 20 s)."""
     with tempfile.NamedTemporaryFile(prefix="massar-bench-", suffix=".log") as log:
         # The commands are this file's own: the service's CLI and the floor.
         process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log)  # noqa: S603
         try:
             wait_until_answering(ready_url, process, Path(log.name))
-            yield
+            yield process.pid
         finally:
             process.terminate()
             try:
@@ -329,9 +366,17 @@ def throwaway_database() -> Iterator[str]:
         yield url
 
 
+@dataclass
+class Served:
+    """A process under test: its base URL, and its process id when this run started it."""
+
+    url: str
+    pid: int | None = None
+
+
 @contextmanager
-def services(args: argparse.Namespace) -> Iterator[tuple[str, str | None]]:
-    """The service's base URL and the floor's (None when there is no database to put it on)."""
+def services(args: argparse.Namespace) -> Iterator[tuple[Served, Served | None]]:
+    """The service and the floor (None when there is no database to put it on)."""
     with ExitStack() as stack:
         database_url = args.database_url
         base_url = args.base_url
@@ -341,17 +386,21 @@ def services(args: argparse.Namespace) -> Iterator[tuple[str, str | None]]:
             base_url = f"http://127.0.0.1:{port}"
             serve = [sys.executable, "-m", "app.cli", "serve", "--migrate", "--seed-demo"]
             env = bench_env(database_url, port, operations=args.operations)
-            stack.enter_context(started(serve, env, f"{base_url}/readyz"))
+            service = Served(
+                base_url, stack.enter_context(started(serve, env, f"{base_url}/readyz"))
+            )
             stack.enter_context(scraped(env))
-        floor_url = None
+        else:
+            service = Served(base_url, args.service_pid)
+        floor = None
         if database_url is not None:
             port = free_port()
             floor_url = f"http://127.0.0.1:{port}"
-            floor = [sys.executable, "bench/floor.py", "--database-url", database_url]
-            stack.enter_context(
-                started([*floor, "--port", str(port)], os.environ.copy(), f"{floor_url}/floor")
-            )
-        yield base_url, floor_url
+            command = [sys.executable, "bench/floor.py", "--database-url", database_url]
+            ready = f"{floor_url}/floor"
+            command += ["--port", str(port)]
+            floor = Served(floor_url, stack.enter_context(started(command, os.environ, ready)))
+        yield service, floor
 
 
 # What is measured --------------------------------------------------------------------------
@@ -414,33 +463,43 @@ class Line:
     floor: Result | None
 
     def render(self) -> str:
-        r = self.result
-        ratios = f"{'-':>8}{'-':>8}"
-        if self.floor is not None:
-            throughput = r.requests_per_second / self.floor.requests_per_second
-            ratios = f"{f'x{throughput:.2f}':>8}{f'x{r.p99_ms / self.floor.p99_ms:.2f}':>8}"
+        r, floor = self.result, self.floor
+        cpu = f"{r.cpu_ms:>8.2f}" if r.cpu_ms is not None else f"{'-':>8}"
+        ratios = f"{'-':>8}{'-':>8}{'-':>8}"
+        if floor is not None:
+            throughput = r.requests_per_second / floor.requests_per_second
+            cpu_ratio = f"x{r.cpu_ms / floor.cpu_ms:.2f}" if r.cpu_ms and floor.cpu_ms else "-"
+            ratios = (
+                f"{f'x{throughput:.2f}':>8}{f'x{r.p99_ms / floor.p99_ms:.2f}':>8}{cpu_ratio:>8}"
+            )
         return (
             f"{self.name:<22}{self.connections:>6}{r.requests_per_second:>9.0f}"
-            f"{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{r.errors:>8}{r.timeouts:>9}{ratios}"
+            f"{r.p50_ms:>9.1f}{r.p99_ms:>9.1f}{r.errors:>8}{r.timeouts:>9}{cpu}{ratios}"
         )
 
 
 HEADER = (
     f"{'endpoint':<22}{'conns':>6}{'req/s':>9}{'p50 ms':>9}{'p99 ms':>9}{'errors':>8}"
-    f"{'timeouts':>9}{'req/s':>8}{'p99':>8}  (x floor)"
+    f"{'timeouts':>9}{'cpu ms':>8}{'req/s':>8}{'p99':>8}{'cpu':>8}  (x floor)"
 )
 
 
 async def measure_reads(
-    load: LoadGenerator, base_url: str, floor_url: str | None, args: argparse.Namespace
+    load: LoadGenerator, service: Served, floor_app: Served | None, args: argparse.Namespace
 ) -> None:
     print(HEADER)
+    base_url = service.url
     for connections in args.connections:
         demo = log_in_demo(base_url)  # fresh tokens each round: they live 15 minutes
         floor = None
-        if floor_url is not None:
-            floor = await load.measure(
-                f"{floor_url}/floor", demo.headers["pupil"], connections, args.seconds
+        if floor_app is not None:
+            floor = await measure_with_cpu(
+                load,
+                f"{floor_app.url}/floor",
+                demo.headers["pupil"],
+                connections,
+                args.seconds,
+                floor_app.pid,
             )
             print(Line("floor", connections, floor, None).render(), flush=True)
         for endpoint in ENDPOINTS:
@@ -452,7 +511,9 @@ async def measure_reads(
                 continue
             path, headers = request
             settle(base_url)
-            result = await load.measure(base_url + path, headers, connections, args.seconds)
+            result = await measure_with_cpu(
+                load, base_url + path, headers, connections, args.seconds, service.pid
+            )
             print(Line(endpoint.name, connections, result, floor).render(), flush=True)
 
 
@@ -559,6 +620,11 @@ def parse_args() -> argparse.Namespace:
         "--database-url", help="the database to serve (or the running service's, for the floor)"
     )
     parser.add_argument(
+        "--service-pid",
+        type=int,
+        help="the process id of the service at --base-url, to count its CPU per request",
+    )
+    parser.add_argument(
         "--operations",
         action="store_true",
         help="serve with metrics (scraped every second) and JSON access logs at INFO",
@@ -570,22 +636,23 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-async def run(args: argparse.Namespace, base_url: str, floor_url: str | None) -> None:
+async def run(args: argparse.Namespace, service: Served, floor: Served | None) -> None:
     load = load_generator()
+    base_url = service.url
     print(
-        f"service {base_url}, floor {floor_url or '(none: no database named)'}, load by "
+        f"service {base_url}, floor {floor.url if floor else '(none: no database named)'}, load by "
         f"{load.name}, {args.seconds:g} s a measurement, {usable_cores()} core(s)\n"
     )
     if not args.only or args.only - {"storm"}:
-        await measure_reads(load, base_url, floor_url, args)
+        await measure_reads(load, service, floor, args)
     if not args.only or "storm" in args.only:
         await measure_storm(load, base_url, args)
 
 
 def main() -> None:
     args = parse_args()
-    with services(args) as (base_url, floor_url):
-        asyncio.run(run(args, base_url, floor_url))
+    with services(args) as (service, floor):
+        asyncio.run(run(args, service, floor))
 
 
 if __name__ == "__main__":

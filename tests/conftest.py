@@ -12,7 +12,9 @@ import os
 os.environ["MASSAR_ENVIRONMENT"] = "test"
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -106,14 +108,36 @@ def shared_app(database_url: str) -> FastAPI:
     return create_app(get_settings(), database_url=database_url)
 
 
+class ConnectionLender:
+    """The hot reads' connections in a test (`app/core/hot_reads.py`): the test's own, so the
+    lean path reads inside the test's transaction, as the sessions do."""
+
+    def __init__(self, driver_connection: Any) -> None:
+        self.driver_connection = driver_connection
+
+    @asynccontextmanager
+    async def acquire(self) -> AsyncIterator[Any]:
+        yield self.driver_connection
+
+
+@pytest.fixture
+async def hot_reads(connection: AsyncConnection) -> ConnectionLender:
+    return ConnectionLender((await connection.get_raw_connection()).driver_connection)
+
+
 @pytest.fixture
 def app(
-    shared_app: FastAPI, engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession]
+    shared_app: FastAPI,
+    engine: AsyncEngine,
+    session_factory: async_sessionmaker[AsyncSession],
+    hot_reads: ConnectionLender,
 ) -> FastAPI:
     """The shared app with this test's transaction and fresh helpers (throttle, documents), so
-    nothing a test sets on it reaches the next one."""
+    nothing a test sets on it reaches the next one. The hot reads take their lean path, on the
+    test's connection."""
     shared_app.state.engine = engine
     shared_app.state.session_factory = session_factory
+    shared_app.state.hot_reads = hot_reads
     install_services(shared_app, get_settings())
     return shared_app
 

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from app.academics.models import SchoolYear, Semester
+from app.core.db.prepared import Prepared, ReadConnection
 from app.errors import PROBLEM_MEDIA_TYPE, ProblemError, invalid
 from app.settings import get_settings
 
@@ -30,9 +31,12 @@ def current_year() -> ScalarSelect[int]:
     return select(SchoolYear.year).where(SchoolYear.is_current).scalar_subquery()
 
 
-async def current_school_year(session: AsyncSession) -> int:
+_CURRENT_YEAR = Prepared(select(SchoolYear.year).where(SchoolYear.is_current))
+
+
+async def current_school_year(db: ReadConnection) -> int:
     """The current year's number; a 409 until the ministry has opened one."""
-    year = await session.scalar(select(SchoolYear.year).where(SchoolYear.is_current))
+    year: int | None = await _CURRENT_YEAR.fetchval(db)
     if year is None:
         raise ProblemError(409, "error.no_current_year", kind="no-current-year")
     return year

@@ -157,6 +157,10 @@ class ReferenceCache:
         self._data = None
         self._generation += 1
 
+    def held(self) -> ReferenceData | None:
+        """The cached reading, None when there is none to trust now."""
+        return self._data
+
     async def get(self, session: AsyncSession) -> ReferenceData:
         """The cached reading, or a fresh one through `session` (a read's, which has written
         nothing a rollback could take back)."""

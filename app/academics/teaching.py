@@ -37,7 +37,7 @@ from app.academics.schemas import (
 )
 from app.academics.timetable import SUBJECT_COLUMNS, subject_of, week_of
 from app.accounts.models import User
-from app.core.db.prepared import Prepared
+from app.core.db.prepared import Prepared, ReadConnection
 from app.core.schemas import SchoolRef
 from app.core.security.principal import Principal
 from app.errors import InvalidInput, NotFound, field_error
@@ -216,13 +216,13 @@ _TAUGHT_CLASSES = Prepared(
 )
 
 
-async def list_classes(session: AsyncSession, principal: Principal) -> list[TaughtClass]:
+async def list_classes(db: ReadConnection, principal: Principal) -> list[TaughtClass]:
     """The classes taught this year with their subjects and pupil counts, in one statement."""
     rows = await _TAUGHT_CLASSES.fetch(
-        session, teacher_id=principal.user_id, school_id=principal.school_id
+        db, teacher_id=principal.user_id, school_id=principal.school_id
     )
     if not rows:
-        await current_school_year(session)  # 409 when no year is open, as for any teacher
+        await current_school_year(db)  # 409 when no year is open, as for any teacher
         return []
     classes: dict[uuid.UUID, TaughtClass] = {}
     for row in rows:
@@ -266,7 +266,7 @@ _ROSTER_CHANGED = _roster(
 
 
 async def roster(
-    session: AsyncSession,
+    db: ReadConnection,
     principal: Principal,
     class_id: uuid.UUID,
     updated_since: datetime | None = None,
@@ -279,9 +279,9 @@ async def roster(
         "school_id": principal.school_id,
     }
     if updated_since is None:
-        rows = await _ROSTER.fetch(session, **scope)
+        rows = await _ROSTER.fetch(db, **scope)
     else:
-        rows = await _ROSTER_CHANGED.fetch(session, **scope, since=updated_since)
+        rows = await _ROSTER_CHANGED.fetch(db, **scope, since=updated_since)
     if not rows:
         raise NotFound()  # not a class of theirs, exactly as for one that does not exist
     return [RosterPupil.of_record(row) for row in rows if row["id"] is not None]

@@ -11,9 +11,12 @@ from sqlalchemy import bindparam, select
 
 from app.accounts.models import AuthSession, User
 from app.core.db.audit_context import Actor, act_as
-from app.core.db.prepared import Prepared
+from app.core.db.prepared import Prepared, ReadConnection
 from app.core.db.session import SessionDep
+from app.core.dispatch import RouteContext
+from app.core.hot_reads import HotRoute, answer_of
 from app.core.roles import STAFF_ROLES, TITLE_DUTIES, Duty, Role, StaffTitle
+from app.core.routing import dependency_calls
 from app.core.security.principal import Principal
 from app.core.security.tokens import InvalidToken, get_token_codec
 from app.errors import PROBLEM_MEDIA_TYPE, Forbidden, NotAuthenticated, ProblemError
@@ -36,22 +39,16 @@ _LIVE_ACCOUNT = Prepared(
 )
 
 
-async def current_principal(
-    request: Request, session: SessionDep, token: Annotated[str | None, Depends(_bearer)]
-) -> Principal:
-    """Verify the access token, then check the account and the login session are still live."""
-    if not token:
-        raise NotAuthenticated("auth.missing_token")
+async def live_principal(db: ReadConnection, token: str) -> Principal | None:
+    """The caller the access token names, if its account and login session are still live."""
     try:
         claims = get_token_codec().decode_access_token(token)
     except InvalidToken:
-        raise NotAuthenticated() from None
-    row = await _LIVE_ACCOUNT.fetchrow(
-        session, user_id=claims.user_id, session_id=claims.session_id
-    )
+        return None
+    row = await _LIVE_ACCOUNT.fetchrow(db, user_id=claims.user_id, session_id=claims.session_id)
     if row is None:
-        raise NotAuthenticated()
-    principal = Principal(
+        return None
+    return Principal(
         user_id=row["id"],
         session_id=claims.session_id,
         role=Role(row["role"]),
@@ -60,6 +57,17 @@ async def current_principal(
         province_id=row["province_id"],
         academy_id=row["academy_id"],
     )
+
+
+async def current_principal(
+    request: Request, session: SessionDep, token: Annotated[str | None, Depends(_bearer)]
+) -> Principal:
+    """Verify the access token, then check the account and the login session are still live."""
+    if not token:
+        raise NotAuthenticated("auth.missing_token")
+    principal = await live_principal(session, token)
+    if principal is None:
+        raise NotAuthenticated()
     # Named in the request's access line (`core/middleware.py`).
     request.state.principal = principal
     # The audit triggers attribute this request's writes to the caller.
@@ -149,3 +157,17 @@ def duty(work: Duty, responses: dict[int | str, Any] | None = None) -> dict[str,
             },
         },
     }
+
+
+def hot_route_of(context: RouteContext) -> HotRoute | None:
+    """A route's lean path (`core/hot_reads.py`), let through by the same role guards as the
+    route; None for a route without one, or with a duty guard (the route checks titles)."""
+    answer = answer_of(context.endpoint)
+    if answer is None or context.methods != {"GET"} or context.dependant is None:
+        return None
+    calls = set(dependency_calls(context.dependant))
+    if calls & GUARD_DUTIES.keys():
+        return None
+    guards = [GUARD_ROLES[call] for call in calls if call in GUARD_ROLES]
+    roles = frozenset.intersection(*guards) if guards else frozenset(Role)
+    return HotRoute(answer, roles, 304 in context.responses, live_principal)

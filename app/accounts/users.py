@@ -15,7 +15,7 @@ from sqlalchemy.orm import aliased
 
 from app.accounts.models import User
 from app.accounts.schemas import App, MeOut
-from app.core.db.prepared import Prepared
+from app.core.db.prepared import Prepared, ReadConnection
 from app.core.roles import ROLE_LEVEL, Level, Role, StaffTitle
 from app.core.schemas import SchoolRef, UnitRef
 from app.core.security.passwords import hash_password
@@ -203,12 +203,12 @@ _ME = Prepared(
 )
 
 
-async def get_me(session: AsyncSession, principal: Principal) -> MeOut:
+async def get_me(db: ReadConnection, principal: Principal) -> MeOut:
     """The caller's account with the names of its school, directorate and academy.
 
     Opened at every app start: one prepared statement, read column by column.
     """
-    row = await _ME.fetchrow(session, user_id=principal.user_id)
+    row = await _ME.fetchrow(db, user_id=principal.user_id)
     if row is None:
         raise NotFound()
     role = Role(row["role"])

@@ -35,6 +35,7 @@ from fastapi.routing import APIRoute, iter_route_contexts
 from pydantic import BaseModel, ConfigDict, Field, PydanticUserError, TypeAdapter
 
 from app.accounts.guards import GUARD_ROLES, current_principal
+from app.core.routing import dependency_calls
 from app.core.security.throttle import login_throttle
 from app.errors import PROBLEM_MEDIA_TYPE
 
@@ -80,14 +81,6 @@ class RouteTraits:
     pages: bool
     validates: bool
     throttled: bool
-
-
-def dependency_calls(dependant: Dependant) -> Iterator[Callable[..., object]]:
-    """Every dependency a route calls, however deep."""
-    for dependency in dependant.dependencies:
-        if dependency.call is not None:
-            yield dependency.call
-        yield from dependency_calls(dependency)
 
 
 def query_parameters(dependant: Dependant) -> Iterator[Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request, Response
@@ -23,6 +24,14 @@ NOT_MODIFIED: dict[int | str, dict[str, Any]] = {
     200: {"headers": _HEADERS},
     304: {"description": "Not modified since the ETag sent in If-None-Match.", "headers": _HEADERS},
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Tagged:
+    """An answer already rendered (JSON), with its version."""
+
+    body: bytes | str
+    etag: str
 
 
 def cached_read(
@@ -45,7 +54,22 @@ def json_bytes(payload: BaseModel | Sequence[BaseModel]) -> bytes:
 
 def entity_tags(request: Request) -> set[str]:
     """The ETags the client sent in If-None-Match."""
-    return {tag.strip() for tag in request.headers.get("if-none-match", "").split(",")}
+    return tags_of(request.headers.get("if-none-match", ""))
+
+
+def tags_of(if_none_match: str) -> set[str]:
+    """The ETags of an If-None-Match header's value."""
+    return {tag.strip() for tag in if_none_match.split(",")}
+
+
+def already_held(etag: str, candidates: set[str]) -> bool:
+    """Whether the client's If-None-Match tags name this version (or any: `*`)."""
+    return etag in candidates or "*" in candidates
+
+
+def weak_etag(body: bytes) -> str:
+    """The version of a computed answer: a digest of its bytes."""
+    return f'W/"{hashlib.sha256(body).hexdigest()[:32]}"'
 
 
 def tagged(
@@ -53,8 +77,7 @@ def tagged(
 ) -> Response:
     """`body` (JSON) under `etag`; a 304 with no body if the client already has it."""
     headers = {"ETag": etag, "Cache-Control": cache_control}
-    candidates = entity_tags(request)
-    if etag in candidates or "*" in candidates:
+    if already_held(etag, entity_tags(request)):
         return Response(status_code=304, headers=headers)
     return Response(content=body, media_type="application/json", headers=headers)
 
@@ -70,5 +93,4 @@ def conditional_json(
     `cache_control`: personal reads keep the default; public pages may let shared caches keep
     them a while."""
     body = json_bytes(payload)
-    etag = f'W/"{hashlib.sha256(body).hexdigest()[:32]}"'
-    return tagged(request, body, etag, cache_control=cache_control)
+    return tagged(request, body, weak_etag(body), cache_control=cache_control)

@@ -12,13 +12,15 @@ matches no route of its bucket, goes to FastAPI's own router, which answers 404 
 of a trailing slash exactly as before.
 
 The routes are still FastAPI's (same dependencies, guards, overrides and OpenAPI document): only
-the search for the right one is shortened. It leans on FastAPI's route contexts (the routes as
-included, with their full paths), so the FastAPI version is pinned (`docs/architecture.md`).
+the search for the right one is shortened. A matched route with a lean path (`hot_reads.py`)
+is offered it first, and handled by FastAPI when the lean path declines. It leans on
+FastAPI's route contexts (the routes as included, with their full paths), so the FastAPI
+version is pinned (`docs/architecture.md`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from fastapi import FastAPI
@@ -29,12 +31,16 @@ from starlette.exceptions import HTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.core.hot_reads import HotRoute, lender_of
+
 # How many leading path segments name a bucket: `api`, `v1`, the face, and its first word.
 DEPTH = 4
 
 Key = tuple[str, ...]
 # A route as FastAPI included it: its full path, its pattern, its dependencies.
 RouteContext = fastapi_routing._EffectiveRouteContext
+# A route's lean path, if it has one.
+LeanPath = Callable[[RouteContext], HotRoute | None]
 
 
 def path_key(path: str) -> Key:
@@ -56,13 +62,22 @@ class DispatchTable:
 
     version: int
     buckets: dict[Key, list[RouteContext] | None] = field(default_factory=dict)
+    # The lean paths of the routes that have one, by route.
+    hot: dict[int, HotRoute] = field(default_factory=dict)
 
 
-def build_table(routes: list[object], version: int) -> DispatchTable:
+def build_table(
+    routes: list[object], version: int, lean_path: LeanPath | None = None
+) -> DispatchTable:
     """Cut the route table into buckets, each in FastAPI's matching order. Routes whose bucket
-    cannot be told from their path go into every bucket, at their place in that order."""
+    cannot be told from their path go into every bucket, at their place in that order; note
+    each route's lean path, if `lean_path` gives it one."""
     table = DispatchTable(version)
     ordered = list(_contexts(routes))
+    for _, context in ordered:
+        hot = lean_path(context) if lean_path and context else None
+        if hot is not None:
+            table.hot[id(context)] = hot
     keys = [route_key(path) for path, _ in ordered]
     for key in {key for key in keys if key is not None}:
         bucket: list[RouteContext] | None = []
@@ -90,8 +105,9 @@ def _contexts(routes: list[object]) -> Iterator[tuple[str, RouteContext | None]]
 class PrefixDispatch:
     """The app's router entry: matches within the request's bucket, else defers to FastAPI."""
 
-    def __init__(self, app: FastAPI) -> None:
+    def __init__(self, app: FastAPI, lean_path: LeanPath | None = None) -> None:
         self.app = app
+        self.lean_path = lean_path
         self.fallback: ASGIApp = app.router.app
         self.table: DispatchTable | None = None
 
@@ -100,14 +116,15 @@ class PrefixDispatch:
         # route list changes (a test adding a route), which costs one attribute read to see.
         version = self.app.router._routes_version
         if self.table is None or self.table.version != version:
-            self.table = build_table(list(self.app.router.routes), version)
+            self.table = build_table(list(self.app.router.routes), version, self.lean_path)
         return self.table
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.fallback(scope, receive, send)
             return
-        bucket = self.current_table().buckets.get(path_key(get_route_path(scope)))
+        table = self.current_table()
+        bucket = table.buckets.get(path_key(get_route_path(scope)))
         chosen = _first_match(bucket, scope) if bucket else None
         if chosen is None:
             await self.fallback(scope, receive, send)
@@ -120,7 +137,18 @@ class PrefixDispatch:
         ] = context
         route = context.original_route
         scope["route"] = route
+        hot = table.hot.get(id(context))
+        if hot is not None and await _served_lean(hot, self.app, scope, send):
+            return
         await route.handle(scope, receive, send)
+
+
+async def _served_lean(hot: HotRoute, app: FastAPI, scope: Scope, send: Send) -> bool:
+    """Whether the lean path answered: only plain GETs (no query string), when it is on."""
+    lender = lender_of(app)
+    if lender is None or scope["method"] != "GET" or scope["query_string"]:
+        return False
+    return await hot.serve(scope, send, lender)
 
 
 def _first_match(bucket: list[RouteContext], scope: Scope) -> tuple[RouteContext, Scope] | None:
@@ -143,9 +171,10 @@ def _first_match(bucket: list[RouteContext], scope: Scope) -> tuple[RouteContext
     return None
 
 
-def install_prefix_dispatch(app: FastAPI) -> None:
-    """Put the short matching in front of the app's router."""
-    app.router.middleware_stack = PrefixDispatch(app)
+def install_prefix_dispatch(app: FastAPI, lean_path: LeanPath | None = None) -> None:
+    """Put the short matching in front of the app's router, with the lean paths `lean_path`
+    gives the routes."""
+    app.router.middleware_stack = PrefixDispatch(app, lean_path)
 
 
 def prepare_dispatch(app: FastAPI) -> None:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import inspect
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi.dependencies.models import Dependant
 
 RouteGroup = Callable[[APIRouter, str], None]
 
@@ -43,3 +44,11 @@ def path_id(name: str) -> IdResolver:
         [inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, annotation=uuid.UUID)]
     )
     return read
+
+
+def dependency_calls(dependant: Dependant) -> Iterator[Callable[..., object]]:
+    """Every dependency a route calls, however deep."""
+    for dependency in dependant.dependencies:
+        if dependency.call is not None:
+            yield dependency.call
+        yield from dependency_calls(dependency)

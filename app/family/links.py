@@ -13,7 +13,7 @@ from app.academics.calendar import current_year
 from app.academics.models import Enrolment, Pupil, SchoolClass, Stream
 from app.accounts.models import User
 from app.accounts.schemas import PupilRef
-from app.core.db.prepared import Prepared
+from app.core.db.prepared import Prepared, ReadConnection
 from app.core.listing import found
 from app.core.security.one_time_codes import hash_code, issue_code
 from app.core.security.principal import Principal
@@ -41,16 +41,16 @@ _VERIFIED_CHILD = Prepared(
 )
 
 
-async def own_pupil(session: AsyncSession, principal: Principal) -> uuid.UUID:
+async def own_pupil(db: ReadConnection, principal: Principal) -> uuid.UUID:
     """The pupil record of the calling pupil account."""
-    pupil_id: uuid.UUID | None = await _OWN_PUPIL.fetchval(session, user_id=principal.user_id)
+    pupil_id: uuid.UUID | None = await _OWN_PUPIL.fetchval(db, user_id=principal.user_id)
     return found(pupil_id)
 
 
-async def child_of(session: AsyncSession, principal: Principal, child_id: uuid.UUID) -> uuid.UUID:
+async def child_of(db: ReadConnection, principal: Principal, child_id: uuid.UUID) -> uuid.UUID:
     """The child if the caller's link to them is verified; 404 for anyone else's child."""
     linked: uuid.UUID | None = await _VERIFIED_CHILD.fetchval(
-        session, parent_id=principal.user_id, pupil_id=child_id
+        db, parent_id=principal.user_id, pupil_id=child_id
     )
     return found(linked)
 
@@ -79,9 +79,9 @@ _CHILDREN = Prepared(
 )
 
 
-async def children(session: AsyncSession, principal: Principal) -> list[Child]:
+async def children(db: ReadConnection, principal: Principal) -> list[Child]:
     """The child switcher: every verified child, with their school and class."""
-    rows = await _CHILDREN.fetch(session, parent_id=principal.user_id)
+    rows = await _CHILDREN.fetch(db, parent_id=principal.user_id)
     return [Child.of_record(row, school_class=class_ref(row)) for row in rows]
 
 

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from fastapi import Request, Response
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.core.caching import entity_tags, tagged
+from app.core.caching import Tagged, tagged, tags_of
+from app.core.db.prepared import ReadConnection
 from app.core.db.snapshots import fetch_row
 from app.core.security.principal import Principal
 from app.family import links
@@ -43,11 +44,11 @@ class Reader:
             return (self.principal.user_id,)
         return (self.principal.user_id, self.child_id)
 
-    async def pupil(self, session: AsyncSession) -> uuid.UUID:
+    async def pupil(self, db: ReadConnection) -> uuid.UUID:
         """The pupil meant, if the caller may read them (404 otherwise)."""
         if self.child_id is None:
-            return await links.own_pupil(session, self.principal)
-        return await links.child_of(session, self.principal, self.child_id)
+            return await links.own_pupil(db, self.principal)
+        return await links.child_of(db, self.principal, self.child_id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +66,9 @@ class SnapshotRead:
         key = "".join(f" AND s.{column} = ${first + n}" for n, column in enumerate(self.key))
         return _SELECT.format(held=first + len(self.key)) + scope + key + self.still_valid
 
-    def held_version(self, request: Request) -> int:
+    def held_version(self, if_none_match: str) -> int:
         """The version named by the client's If-None-Match, 0 (none) otherwise."""
-        for tag in entity_tags(request):
+        for tag in tags_of(if_none_match):
             found = re.fullmatch(rf'"{self.letter}(\d{{1,18}})"', tag)
             if found:
                 return int(found.group(1))
@@ -77,16 +78,19 @@ class SnapshotRead:
         self, request: Request, session: AsyncSession, reader: Reader, *key: int
     ) -> Response | None:
         """The snapshot as the answer (or a 304), None when the pupil has none."""
+        held = request.headers.get("if-none-match", "")
+        found = await self.read(session, reader, held, *key)
+        return None if found is None else tagged(request, found.body, found.etag)
+
+    async def read(
+        self, db: ReadConnection, reader: Reader, if_none_match: str, *key: int
+    ) -> Tagged | None:
+        """The snapshot under its ETag (no body when the client holds that version), None
+        when the pupil has none."""
         row = await fetch_row(
-            session,
-            self.statement(reader),
-            *reader.arguments,
-            *key,
-            self.held_version(request),
+            db, self.statement(reader), *reader.arguments, *key, self.held_version(if_none_match)
         )
-        if row is None:
-            return None
-        return tagged(request, row[1] or "", f'"{self.letter}{row[0]}"')
+        return None if row is None else Tagged(row[1] or "", f'"{self.letter}{row[0]}"')
 
 
 PUBLISHED_MARKS = SnapshotRead("published_marks", ("school_year", "semester"), "m")

@@ -38,7 +38,7 @@ from app.attendance.models import (
     JustificationStatus,
     JustifiedAbsence,
 )
-from app.core.db.prepared import Prepared
+from app.core.db.prepared import Prepared, ReadConnection
 from app.core.listing import found_row
 from app.core.schemas import SchoolRef, UnitRef
 from app.family.models import PupilContact
@@ -228,10 +228,10 @@ _PLACED_CLASS = (
 _CLASS_TIMETABLE = Prepared(slots_of(TimetableSlot.class_id == _PLACED_CLASS))
 
 
-async def timetable(session: AsyncSession, pupil_id: uuid.UUID, iso_week: str | None) -> Week:
+async def timetable(db: ReadConnection, pupil_id: uuid.UUID, iso_week: str | None) -> Week:
     """The pupil's class timetable for a week (empty when they are in no class this year)."""
     days = week_days(iso_week)
-    return dated_week(await _CLASS_TIMETABLE.fetch(session, pupil_id=pupil_id), days)
+    return dated_week(await _CLASS_TIMETABLE.fetch(db, pupil_id=pupil_id), days)
 
 
 def _absences(by_semester: bool) -> Prepared:
@@ -295,15 +295,13 @@ _YEAR_ABSENCES = _absences(by_semester=False)
 _SEMESTER_ABSENCES = _absences(by_semester=True)
 
 
-async def absences(
-    session: AsyncSession, pupil_id: uuid.UUID, semester: int | None
-) -> AbsencesReport:
+async def absences(db: ReadConnection, pupil_id: uuid.UUID, semester: int | None) -> AbsencesReport:
     """This year's absences and lateness (of one semester if asked), newest first, each with
     the status of its latest justification."""
     if semester is None:
-        rows = await _YEAR_ABSENCES.fetch(session, pupil_id=pupil_id)
+        rows = await _YEAR_ABSENCES.fetch(db, pupil_id=pupil_id)
     else:
-        rows = await _SEMESTER_ABSENCES.fetch(session, pupil_id=pupil_id, semester=semester)
+        rows = await _SEMESTER_ABSENCES.fetch(db, pupil_id=pupil_id, semester=semester)
     items = [
         AbsenceOut(
             id=row["id"],

@@ -21,6 +21,7 @@ from app.academics.schemas import (
 from app.accounts.guards import TeacherPrincipal
 from app.core.caching import cached_read, conditional_json
 from app.core.db.session import SessionDep
+from app.core.hot_reads import HotCall, hot_read
 from app.sync.tombstones import WINDOW_PASSED
 
 router = APIRouter()
@@ -37,13 +38,25 @@ async def profile(request: Request, principal: TeacherPrincipal, session: Sessio
     return conditional_json(request, await teaching.get_profile(session, principal))
 
 
+async def lean_classes(call: HotCall) -> list[TaughtClass]:
+    """The teacher's classes on the lean path (`core/hot_reads.py`): the same read."""
+    return await teaching.list_classes(call.db, call.principal)
+
+
+async def lean_roster(call: HotCall) -> list[RosterPupil]:
+    """A roster on the lean path (`core/hot_reads.py`): the same read, the same scope."""
+    return await teaching.roster(call.db, call.principal, call.path_id("class_id"))
+
+
 @cached_read(router, "/classes", "teacher-classes", list[TaughtClass], responses=NEEDS_CURRENT_YEAR)
+@hot_read(lean_classes)
 async def classes(request: Request, principal: TeacherPrincipal, session: SessionDep) -> Response:
     """The classes I teach this year, with my subjects in each and their pupil counts."""
     return conditional_json(request, await teaching.list_classes(session, principal))
 
 
 @cached_read(router, "/classes/{class_id}/pupils", "teacher-class-pupils", list[RosterPupil])
+@hot_read(lean_roster)
 async def class_pupils(
     class_id: uuid.UUID,
     request: Request,

@@ -9,13 +9,20 @@ from app.accounts.guards import CurrentPrincipal
 from app.accounts.schemas import MeOut, PasswordChange
 from app.accounts.users import get_me
 from app.core.db.session import SessionDep
+from app.core.hot_reads import HotCall, hot_read
 from app.core.security.passwords import HASHING_BUSY_RESPONSE
 from app.core.security.throttle import ClientIP, LoginThrottleDep
 
 router = APIRouter(tags=["me"])
 
 
+async def lean_me(call: HotCall) -> MeOut:
+    """`/me` on the lean path (`core/hot_reads.py`): the same read."""
+    return await get_me(call.db, call.principal)
+
+
 @router.get("/me", operation_id="me-get")
+@hot_read(lean_me)
 async def me(principal: CurrentPrincipal, session: SessionDep) -> MeOut:
     """Who I am: role, title, level, my school, directorate and academy, and my apps."""
     return await get_me(session, principal)

@@ -9,13 +9,14 @@ models), compiled once for asyncpg when the module loads, and executed as a prep
 
 Only reads: writes go through the session, where the audit actor is set before the first one
 (`audit_context.py`). A read runs on the session's connection, inside its transaction when one
-is open, and without any (no BEGIN, no COMMIT) when the request has not written.
+is open, and without any (no BEGIN, no COMMIT) when the request has not written; or on a
+connection of the hot reads' own pool (`app/core/hot_reads.py`), which has no session at all.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeAlias
 
 import asyncpg
 from sqlalchemy.dialects.postgresql.asyncpg import PGDialect_asyncpg
@@ -24,6 +25,9 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from app.core.db.faults import database_unreachable
+
+# Where a read runs: a request's session, or a bare connection of the hot reads' pool.
+ReadConnection: TypeAlias = AsyncSession | asyncpg.Connection | asyncpg.pool.PoolConnectionProxy
 
 
 class Columns(Protocol):
@@ -54,18 +58,22 @@ class Prepared:
         """The positional arguments, in the statement's order."""
         return [values[name] if name in values else self._defaults[name] for name in self._names]
 
-    async def fetch(self, session: AsyncSession, **values: Any) -> list[asyncpg.Record]:
-        rows: list[asyncpg.Record] = await self._run(session, "fetch", values)
+    async def fetch(self, db: ReadConnection, **values: Any) -> list[asyncpg.Record]:
+        rows: list[asyncpg.Record] = await self._run(db, "fetch", values)
         return rows
 
-    async def fetchrow(self, session: AsyncSession, **values: Any) -> asyncpg.Record | None:
-        row: asyncpg.Record | None = await self._run(session, "fetchrow", values)
+    async def fetchrow(self, db: ReadConnection, **values: Any) -> asyncpg.Record | None:
+        row: asyncpg.Record | None = await self._run(db, "fetchrow", values)
         return row
 
-    async def fetchval(self, session: AsyncSession, **values: Any) -> Any:
-        return await self._run(session, "fetchval", values)
+    async def fetchval(self, db: ReadConnection, **values: Any) -> Any:
+        return await self._run(db, "fetchval", values)
 
-    async def _run(self, session: AsyncSession, method: str, values: Mapping[str, Any]) -> Any:
+    async def _run(self, db: ReadConnection, method: str, values: Mapping[str, Any]) -> Any:
+        if not isinstance(db, AsyncSession):
+            # The hot pool's connection: asyncpg's own pool replaces it if it breaks.
+            return await getattr(db, method)(self.sql, *self.arguments(values))
+        session = db
         connection = await driver_connection(session)
         try:
             return await getattr(connection, method)(self.sql, *self.arguments(values))

@@ -9,6 +9,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import asyncpg
 from sqlalchemy.engine import make_url
@@ -113,15 +114,21 @@ def grant_serving_role(database: Database) -> None:
 async def connect(database_url: str) -> asyncpg.Connection:
     """A plain asyncpg connection to a database given by its SQLAlchemy URL (maintenance work
     and bulk loads, which need no ORM)."""
+    return await asyncpg.connect(**connection_arguments(database_url))
+
+
+def connection_arguments(database_url: str) -> dict[str, Any]:
+    """asyncpg's connection arguments for a database given by its SQLAlchemy URL (a socket
+    directory in its `host` query, for the embedded server)."""
     url = make_url(database_url)
     host = url.query.get("host")
-    return await asyncpg.connect(
-        host=host if isinstance(host, str) else url.host,
-        port=url.port,
-        user=url.username,
-        password=url.password,
-        database=url.database,
-    )
+    return {
+        "host": host if isinstance(host, str) else url.host,
+        "port": url.port,
+        "user": url.username,
+        "password": url.password,
+        "database": url.database,
+    }
 
 
 def run_admin_sql(server_url: str, sql: str) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.core.db.base import Base
+from app.core.db.prepared import ReadConnection
 
 
 async def store_snapshot(
@@ -40,10 +41,12 @@ async def store_snapshot(
     )
 
 
-async def fetch_row(session: AsyncSession, sql: str, *arguments: Any) -> Any:
-    """One row of a fixed statement ($1, $2… for the arguments), on the session's connection:
-    sent as written (no SQLAlchemy compilation, no ORM), and prepared by asyncpg once per
-    connection, which keeps it (the hot reads of results day)."""
-    connection = await session.connection()
+async def fetch_row(db: ReadConnection, sql: str, *arguments: Any) -> Any:
+    """One row of a fixed statement ($1, $2… for the arguments), on the session's connection
+    or a hot read's: sent as written (no SQLAlchemy compilation, no ORM), and prepared by
+    asyncpg once per connection, which keeps it (the hot reads of results day)."""
+    if not isinstance(db, AsyncSession):
+        return await db.fetchrow(sql, *arguments)
+    connection = await db.connection()
     result = await connection.exec_driver_sql(sql, arguments)
     return result.first()

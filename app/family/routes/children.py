@@ -9,13 +9,20 @@ from fastapi import APIRouter, status
 
 from app.accounts.guards import ParentPrincipal
 from app.core.db.session import SessionDep
+from app.core.hot_reads import HotCall, hot_read
 from app.family import links as family
 from app.family.schemas import Child, LinkChildIn
 
 router = APIRouter()
 
 
+async def lean_children(call: HotCall) -> list[Child]:
+    """The child switcher on the lean path (`core/hot_reads.py`): the same read."""
+    return await family.children(call.db, call.principal)
+
+
 @router.get("/children", operation_id="parent-children")
+@hot_read(lean_children)
 async def children(principal: ParentPrincipal, session: SessionDep) -> list[Child]:
     """My children (the child switcher)."""
     return await family.children(session, principal)

@@ -16,12 +16,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from app.academics.calendar import NEEDS_CURRENT_YEAR
-from app.academics.reference import Reference
+from app.academics.reference import Reference, ReferenceData
 from app.academics.schemas import Week
 from app.accounts.guards import ParentPrincipal, StudentPrincipal
 from app.assessment import report_card
-from app.core.caching import cached_read, conditional_json
+from app.core.caching import Tagged, cached_read, conditional_json
 from app.core.db.session import SessionDep
+from app.core.hot_reads import HotCall, hot_read
 from app.core.routing import IdResolver
 from app.family import links, pupil_records
 from app.family.published import PUBLISHED_EXAMS, PUBLISHED_MARKS, Reader
@@ -81,11 +82,36 @@ def pupil_views(operation_prefix: str, resolve_pupil: IdResolver, *, as_parent: 
             router, path, f"{operation_prefix}-{name}", model, summary=summary, **options
         )
 
+    # The lean paths of the views opened most (`core/hot_reads.py`): the same reads, with the
+    # pupil resolved by the same statements.
+    def lean_reader(call: HotCall) -> Reader:
+        return Reader(call.principal, call.path_id("child_id") if as_parent else None)
+
+    async def lean_timetable(call: HotCall) -> Week:
+        pupil_id = await lean_reader(call).pupil(call.db)
+        return await pupil_records.timetable(call.db, pupil_id, None)
+
+    async def lean_marks(call: HotCall) -> Tagged | None:
+        reference: ReferenceData | None = call.state.reference_cache.held()
+        if reference is None:
+            return None
+        year, semester = reference.year_and_semester(None, None)
+        reader = lean_reader(call)
+        return await PUBLISHED_MARKS.read(call.db, reader, call.if_none_match, year, semester)
+
+    async def lean_exams(call: HotCall) -> Tagged | None:
+        return await PUBLISHED_EXAMS.read(call.db, lean_reader(call), call.if_none_match)
+
+    async def lean_absences(call: HotCall) -> AbsencesReport:
+        pupil_id = await lean_reader(call).pupil(call.db)
+        return await pupil_records.absences(call.db, pupil_id, None)
+
     @read("/profile", "profile", PupilProfile, "Massar code, names, class, school")
     async def profile(request: Request, pupil_id: PupilId, session: SessionDep) -> Response:
         return conditional_json(request, await pupil_records.profile(session, pupil_id))
 
     @read("/timetable", "timetable", Week, "The class timetable of an ISO week")
+    @hot_read(lean_timetable)
     async def timetable(
         request: Request,
         pupil_id: PupilId,
@@ -102,6 +128,7 @@ def pupil_views(operation_prefix: str, resolve_pupil: IdResolver, *, as_parent: 
         "Published marks, averages and class averages",
         responses=NEEDS_CURRENT_YEAR,
     )
+    @hot_read(lean_marks)
     async def marks(
         request: Request,
         reader: PupilReader,
@@ -119,6 +146,7 @@ def pupil_views(operation_prefix: str, resolve_pupil: IdResolver, *, as_parent: 
         return conditional_json(request, report)
 
     @read("/exams", "exams", list[ExamResultOut], "Published exam results")
+    @hot_read(lean_exams)
     async def exams(request: Request, reader: PupilReader, session: SessionDep) -> Response:
         snapshot = await PUBLISHED_EXAMS.answer(request, session, reader)
         if snapshot is not None:
@@ -133,6 +161,7 @@ def pupil_views(operation_prefix: str, resolve_pupil: IdResolver, *, as_parent: 
         return conditional_json(request, await report_card.history(session, pupil_id, reference))
 
     @read("/absences", "absences", AbsencesReport, "Absences and lateness, with totals")
+    @hot_read(lean_absences)
     async def absences(
         request: Request,
         pupil_id: PupilId,
