@@ -116,9 +116,12 @@ async def read_attendance(
             .outerjoin(
                 AttendanceMark,
                 (AttendanceMark.sheet_id == AttendanceSheet.id)
-                & (AttendanceMark.school_id == AttendanceSheet.school_id),
+                & (AttendanceMark.school_id == AttendanceSheet.school_id)
+                & (AttendanceMark.school_year == AttendanceSheet.school_year),
             )
             .where(
+                # The class's year: one partition of sheets and of marks is read.
+                AttendanceSheet.school_year == school_class.school_year,
                 AttendanceSheet.school_id == school_class.school_id,
                 AttendanceSheet.class_id == class_id,
                 AttendanceSheet.subject_id == subject_id,
