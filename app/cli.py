@@ -341,7 +341,10 @@ def archive_year(
             typer.echo(f"refused: {refused}", err=True)
             raise typer.Exit(1) from refused
     for table, rows in moved.items():
-        typer.echo(f"{table:<24} {rows:>12,} rows")
+        typer.echo(
+            f"{table:<24} {rows:>12,} rows"
+            + (" (estimated)" if table in partitions.BY_YEAR else "")
+        )
     typer.echo(f"{year} archived in {time.perf_counter() - started:.1f} s")
 
 

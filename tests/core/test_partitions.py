@@ -206,7 +206,8 @@ async def _past_year(conn: asyncpg.Connection) -> int:
     for later in (year + 1, year + 2):
         await conn.execute(
             "INSERT INTO school_years (year, starts_on, ends_on, is_current, started_at) "
-            "VALUES ($1, make_date($1, 9, 1), make_date($1 + 1, 6, 30), $2, now())",
+            "VALUES ($1, make_date($2, 9, 1), make_date($2 + 1, 6, 30), $3, now())",
+            later,
             later,
             later == year + 2,
         )

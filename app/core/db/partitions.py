@@ -156,7 +156,8 @@ class ArchiveRefused(Exception):
 
 async def archive_year(conn: asyncpg.Connection, year: int) -> dict[str, int]:
     """Detach a closed school year's partitions into the `archive` schema, with the rows that
-    point into them, in one transaction; the rows moved per table."""
+    point into them, in one transaction; the rows per table (for a detached partition, the
+    planner's estimate: counting would read the whole year)."""
     async with conn.transaction():
         await _check_archivable(conn, year)
         await conn.execute(f"CREATE SCHEMA IF NOT EXISTS {ARCHIVE}")
