@@ -167,15 +167,7 @@ def _quiet(_line: str) -> None:
 async def _counts(url: str) -> dict[str, int]:
     conn = await connect(url)
     try:
-        names = await conn.fetch(
-            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
-            "AND tablename <> 'alembic_version'"
-        )
-        return {
-            r["tablename"]: await conn.fetchval(f'SELECT count(*) FROM "{r["tablename"]}"')  # noqa: S608
-            for r in names
-            if not partitions.is_partition(r["tablename"])
-        }
+        return await partitions.row_counts(conn)
     finally:
         await conn.close()
 

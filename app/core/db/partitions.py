@@ -222,5 +222,19 @@ async def _detach(conn: asyncpg.Connection, table: str, year: int) -> int:
     )
 
 
+async def row_counts(conn: asyncpg.Connection) -> dict[str, int]:
+    """Every table's rows (a partitioned table's across its partitions): what a change of
+    layout must keep."""
+    names = await conn.fetch(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+        "AND tablename <> 'alembic_version' ORDER BY 1"
+    )
+    return {
+        r["tablename"]: int(await conn.fetchval(f'SELECT count(*) FROM "{r["tablename"]}"'))  # noqa: S608
+        for r in names
+        if not is_partition(r["tablename"])
+    }
+
+
 async def _exists(conn: asyncpg.Connection, qualified: str) -> bool:
     return bool(await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", qualified))
