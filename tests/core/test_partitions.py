@@ -135,6 +135,28 @@ async def test_a_pupils_marks_and_a_sessions_results_of_a_year_are_one_partition
         assert text.count(f"{table}_y") == 1, text
 
 
+async def test_a_roll_call_of_a_year_with_no_partition_answers_409(
+    client: httpx.AsyncClient, teaching: TeachingWorld, connection: AsyncConnection
+) -> None:
+    """A year planned but not opened yet by the owner: the write is refused whole, and said."""
+    year = teaching.classes["c1"].school_year
+    await connection.exec_driver_sql(
+        f"ALTER TABLE attendance_marks DETACH PARTITION attendance_marks_y{year}"
+    )
+    url = f"/api/v1/teacher/classes/{teaching.classes['c1'].id}/attendance"
+    body = {
+        "date": school_today().isoformat(),
+        "start_time": "08:30",
+        "subject_id": str(teaching.subjects["MATH"].id),
+        "marks": [{"pupil_id": str(p.id), "status": "present"} for p in teaching.pupils["c1"]],
+    }
+    response = await client.put(url, json=body, headers=teaching.auth("teacher"))
+    assert response.status_code == 409, response.text
+    assert response.json()["type"].endswith("school-year-not-ready")
+    sheets = await connection.exec_driver_sql("SELECT count(*) FROM attendance_sheets")
+    assert sheets.scalar() == 0
+
+
 async def test_a_write_into_a_year_with_no_partition_is_named(session: AsyncSession) -> None:
     """PostgreSQL refuses the row; the app answers that with a 409, not a 500."""
     row = {"school_id": None, "school_year": 1990, "test_id": None, "pupil_id": None}

@@ -30,7 +30,8 @@ _SERVING_GRANTS = (
     # table (the audit's append-only rule, the summaries' queue) do not fire on a partition.
     "DO $$ DECLARE p regclass; BEGIN"
     " FOR p IN SELECT c.oid::regclass FROM pg_class c"
-    " WHERE c.relispartition AND c.relnamespace = 'public'::regnamespace LOOP"
+    " WHERE c.relispartition AND c.relkind IN ('r', 'p')"
+    " AND c.relnamespace = 'public'::regnamespace LOOP"
     " EXECUTE format('REVOKE ALL ON %s FROM {role}', p); END LOOP; END $$",
 )
 
