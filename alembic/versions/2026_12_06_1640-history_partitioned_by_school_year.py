@@ -193,6 +193,7 @@ def _rebuild(
     """Rebuild `table` (partitioned by `partition_by`, or plain when None) with every row,
     column, key, index, foreign key, trigger, grant and comment it has; `key` turns each primary
     key or unique column list into the new one."""
+    _refuse_what_is_not_carried(table)
     keys = _keys(table)
     indexes = _plain_indexes(table)
     outgoing = _foreign_keys("conrelid = to_regclass(:t)", t=table)
@@ -229,7 +230,9 @@ def _rebuild(
         )
     for name, kind, columns in keys:
         wanted = key(columns)
-        renamed = name if kind == "p" else _constraint_name(table, "uq", wanted)
+        renamed = (
+            name if kind == "p" or wanted == columns else _constraint_name(table, "uq", wanted)
+        )
         constraint = "PRIMARY KEY" if kind == "p" else "UNIQUE"
         _run(f"ALTER TABLE {table} ADD CONSTRAINT {renamed} {constraint} ({', '.join(wanted)})")
     for statement in [
@@ -240,6 +243,20 @@ def _rebuild(
     for statement in after:
         _run(statement)
     _run(f"ANALYZE {table}")
+
+
+def _refuse_what_is_not_carried(table: str) -> None:
+    """Exclusion constraints, storage parameters and row security are not rebuilt (these tables
+    have none): fail loudly rather than drop them."""
+    found = _rows(
+        "SELECT (SELECT count(*) FROM pg_constraint WHERE conrelid = c.oid AND contype = 'x')"
+        " + coalesce(array_length(c.reloptions, 1), 0) + c.relrowsecurity::int"
+        " + (SELECT count(*) FROM pg_policy WHERE polrelid = c.oid)"
+        " FROM pg_class c WHERE c.oid = to_regclass(:t)",
+        t=table,
+    )
+    if found[0][0]:
+        raise RuntimeError(f"{table} has what this rebuild does not carry: extend it first")
 
 
 def _with_key(columns: list[str]) -> list[str]:
