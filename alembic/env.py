@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 
 import app.tables  # noqa: F401  (every table must be known to autogenerate)
 from app.core.db.base import Base
+from app.core.db.partitions import include_in_comparison, include_object_in_comparison
 
 config = context.config
 if config.config_file_name is not None and config.attributes.get("configure_logging", True):
@@ -40,7 +41,13 @@ def run_migrations_offline() -> None:
 
 
 def _run_sync(connection: Connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, compare_type=True)
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        compare_type=True,
+        include_name=include_in_comparison,
+        include_object=include_object_in_comparison,
+    )
     with context.begin_transaction():
         context.run_migrations()
 

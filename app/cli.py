@@ -1,5 +1,6 @@
 """The `massar` command: serve, worker, purge, migrate, seed-demo, seed-synthetic,
-refresh-summaries, render-snapshots, create-user, disable-user, export-openapi."""
+refresh-summaries, render-snapshots, create-user, disable-user, export-openapi,
+create-partitions, archive-year."""
 
 from __future__ import annotations
 
@@ -11,11 +12,13 @@ import logging.config
 import os
 import signal
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import asyncpg
 import typer
 import uvicorn
 from alembic import command
@@ -30,7 +33,8 @@ from app.accounts import logins as auth
 from app.accounts.users import NewAccount, create_account
 from app.assessment import snapshots as marks_snapshots
 from app.core import metrics
-from app.core.db.runtime import Database, database, grant_serving_role
+from app.core.db import partitions
+from app.core.db.runtime import Database, connect, database, grant_serving_role
 from app.core.db.session import create_engine, create_session_factory
 from app.core.roles import Role, StaffTitle
 from app.demo import world as demo
@@ -111,9 +115,27 @@ def upgrade_database(url: str, revision: str = "head") -> None:
 
 
 def migrate_database(db: Database, revision: str = "head") -> None:
-    """Migrate as the owner, then give the serving role its rights on what now exists."""
+    """Migrate as the owner, create the partitions the planned years lack, then give the
+    serving role its rights on what now exists."""
     upgrade_database(db.owner_url, revision)
+    asyncio.run(_as_owner(db, _create_partitions))
     grant_serving_role(db)
+
+
+async def _as_owner(db: Database, work: Callable[[asyncpg.Connection], Awaitable[T]]) -> T:
+    conn = await connect(db.owner_url)
+    try:
+        return await work(conn)
+    finally:
+        await conn.close()
+
+
+async def _create_partitions(conn: asyncpg.Connection) -> list[str]:
+    if not await partitions.partitioned(conn):
+        return []
+    created = await partitions.create_partitions(conn)
+    log.info("partitions created: %s", ", ".join(created) or "none")
+    return created
 
 
 def _run_in_session(url: str, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
@@ -296,6 +318,38 @@ def migrate(revision: Annotated[str, typer.Argument()] = "head") -> None:
     """Apply migrations up to REVISION (default: head)."""
     with database(get_settings()) as db:
         migrate_database(db, revision)
+
+
+@cli.command("create-partitions")
+def create_partitions() -> None:
+    """Create the partitions of every planned school year (and the audit log's months) that
+    do not exist yet: run it after planning a year. Needs the owner's URL."""
+    with database(get_settings()) as db:
+        created = asyncio.run(_as_owner(db, _create_partitions))
+        grant_serving_role(db)
+    typer.echo(f"{len(created)} partitions created")
+
+
+@cli.command("archive-year")
+def archive_year(
+    year: Annotated[int, typer.Argument(help="The school year, by its first calendar year.")],
+) -> None:
+    """Detach a closed school year (neither the current nor the previous one) into the
+    `archive` schema, with the corrections, justified absences and appeals that point into it.
+    Needs the owner's URL."""
+    with database(get_settings()) as db:
+        started = time.perf_counter()
+        try:
+            moved = asyncio.run(_as_owner(db, lambda conn: partitions.archive_year(conn, year)))
+        except partitions.ArchiveRefused as refused:
+            typer.echo(f"refused: {refused}", err=True)
+            raise typer.Exit(1) from refused
+    for table, rows in moved.items():
+        typer.echo(
+            f"{table:<24} {rows:>12,} rows"
+            + (" (estimated)" if table in partitions.BY_YEAR else "")
+        )
+    typer.echo(f"{year} archived in {time.perf_counter() - started:.1f} s")
 
 
 @cli.command("seed-demo")

@@ -15,6 +15,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.db.faults import RETRY_AFTER_SECONDS, bad_value, database_unreachable, refusal
+from app.core.db.partitions import no_partition
 from app.core.middleware import REQUEST_ID_HEADER, current_request_id
 from app.i18n import translate
 
@@ -169,6 +170,11 @@ async def _integrity(request: Request, exc: Exception) -> JSONResponse:
     if named is not None:  # a rule the database keeps: a closed year, a closed school
         kind, key = named
         return problem_response(request, 409, kind=kind, detail=translate(key))
+    if no_partition(exc):  # a planned year whose partitions the owner has not created yet
+        log.warning("write refused on %s: its school year has no partition", request.url.path)
+        return problem_response(
+            request, 409, kind="school-year-not-ready", detail=translate("years.no_partition")
+        )
     # A race that the service's own checks could not see (two writers, one unique key).
     log.info("integrity error turned into 409: %s", type(getattr(exc, "orig", exc)).__name__)
     return problem_response(request, 409, kind="conflict", detail=translate("error.conflict"))

@@ -518,6 +518,11 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Cette année scolaire est clôturée : ses données ne peuvent plus changer.",
         "ar": "هذه السنة الدراسية مغلقة: لم يعد بالإمكان تغيير معطياتها.",
     },
+    "years.no_partition": {
+        "en": "This school year is not ready to record yet: try again once it is opened.",
+        "fr": "Cette année scolaire n'est pas encore prête : réessayez une fois ouverte.",
+        "ar": "هذه السنة الدراسية غير جاهزة للتسجيل بعد: أعد المحاولة بعد افتتاحها.",
+    },
     "years.not_open": {
         "en": "Classes can be opened only in the current or a planned school year.",
         "fr": "Les classes ne s'ouvrent que dans l'année en cours ou une année planifiée.",

@@ -7,6 +7,7 @@ else an embedded one kept in `.data/postgres-test`.
 
 from __future__ import annotations
 
+import asyncio
 import os
 
 os.environ["MASSAR_ENVIRONMENT"] = "test"
@@ -23,7 +24,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, a
 
 from app.cli import upgrade_database
 from app.core.db.embedded import EmbeddedPostgres
-from app.core.db.runtime import asyncpg_url, temporary_database
+from app.core.db.partitions import create_partitions
+from app.core.db.runtime import asyncpg_url, connect, temporary_database
 from app.core.db.session import create_engine
 from app.main import create_app, install_services
 from app.settings import get_settings
@@ -34,6 +36,7 @@ from tests.factories import (
     build_family_world,
     build_teaching_world,
     build_world,
+    current_school_year_number,
 )
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,7 +67,18 @@ def fresh_database(server_url: str) -> Iterator[str]:
 def database_url(fresh_database: str) -> str:
     """The test database, migrated to head."""
     upgrade_database(fresh_database)
+    asyncio.run(_create_partitions(fresh_database))
     return fresh_database
+
+
+async def _create_partitions(url: str) -> None:
+    """The partitions of the years the tests open (the migration made those around today)."""
+    this = current_school_year_number()
+    conn = await connect(url)
+    try:
+        await create_partitions(conn, also=range(this - 3, this + 5))
+    finally:
+        await conn.close()
 
 
 @pytest.fixture(scope="session")

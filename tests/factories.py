@@ -485,6 +485,7 @@ async def create_exam_with_result(
     session.add(
         ExamResult(
             school_id=school.id,
+            school_year=exam.school_year,
             session_id=exam.id,
             pupil_id=family.child.id,
             average=Decimal("12.5"),
@@ -525,6 +526,7 @@ async def create_marked_exam(
         session.add(
             ExamSubjectResult(
                 school_id=result.school_id,
+                school_year=result.school_year,
                 result_id=result.id,
                 subject_id=subject_id,
                 mark=None if mark is None else Decimal(mark),
@@ -621,6 +623,7 @@ async def create_exam_component(
     session.add(
         ExamResult(
             school_id=pupil.school_id,
+            school_year=exam.school_year,
             session_id=exam.id,
             pupil_id=pupil.id,
             exam_average=exam_average,

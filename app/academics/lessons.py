@@ -84,6 +84,8 @@ async def list_lessons(
     school_class = await taught_class(session, principal, class_id, subject_id)
     subjects = [subject_id] if subject_id else list(school_class.subject_ids)
     statement = select(Lesson).where(
+        # The class's year: one partition is read.
+        Lesson.school_year == school_class.school_year,
         Lesson.school_id == school_class.school_id,
         Lesson.class_id == class_id,
         Lesson.subject_id.in_(subjects),
@@ -133,6 +135,7 @@ async def syllabus_progress(
             func.max(Lesson.lesson_date).label("last_taught_on"),
         )
         .where(
+            Lesson.school_year == school_class.school_year,
             Lesson.school_id == school_class.school_id,
             Lesson.class_id == class_id,
             Lesson.subject_id == subject_id,

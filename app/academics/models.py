@@ -31,7 +31,14 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ExcludeConstraint
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from app.core.db.base import Base, Timestamps, UUIDPrimaryKey, checked
+from app.core.db.base import (
+    Base,
+    InYearPartition,
+    Timestamps,
+    UUIDPrimaryKey,
+    checked,
+    year_partitioned,
+)
 from app.organisation.models import Cycle
 
 
@@ -349,7 +356,7 @@ class TimetableSlot(UUIDPrimaryKey, Timestamps, InSchoolYear, Base):
     room: Mapped[str | None] = mapped_column(String(40))
 
 
-class Lesson(UUIDPrimaryKey, Timestamps, InSchoolYear, Base):
+class Lesson(InYearPartition, Timestamps, InSchoolYear, Base):
     """One entry of a class's lesson log for a subject."""
 
     __tablename__ = "lessons"
@@ -357,6 +364,7 @@ class Lesson(UUIDPrimaryKey, Timestamps, InSchoolYear, Base):
         ForeignKeyConstraint(["class_id", "school_id"], ["classes.id", "classes.school_id"]),
         Index("ix_lessons_class_subject_date", "class_id", "subject_id", "lesson_date"),
         Index("ix_lessons_homework_due", "class_id", "homework_due_on"),
+        *year_partitioned(),
     )
 
     class_id: Mapped[uuid.UUID]

@@ -301,7 +301,7 @@ async def write_marks(
                 upsert(
                     Mark,
                     kept,
-                    key=["school_id", "test_id", "pupil_id"],
+                    key=["school_id", "test_id", "pupil_id", "school_year"],
                     update=["mark", "absent", "remark"],
                 )
             )

@@ -27,7 +27,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.academics.models import InSchoolYear
-from app.core.db.base import Base, Timestamps, UUIDPrimaryKey, checked, part_of
+from app.core.db.base import (
+    Base,
+    InYearPartition,
+    Timestamps,
+    UUIDPrimaryKey,
+    checked,
+    part_of,
+    year_partitioned,
+)
 
 
 class TestKind(StrEnum):
@@ -118,7 +126,7 @@ class ClassTest(UUIDPrimaryKey, Timestamps, InSchoolYear, Base):
     return_reason: Mapped[str | None] = mapped_column(String(500))
 
 
-class Mark(UUIDPrimaryKey, Base):
+class Mark(InYearPartition, Base):
     """A pupil's mark in a test, or their absence from it. The mark is on the scale of the
     class's level (`levels.max_mark`: 10 in primary, 20 above): the CHECK below is the widest
     scale, and the trigger `marks_follow_their_test` refuses a mark above its level's."""
@@ -126,10 +134,11 @@ class Mark(UUIDPrimaryKey, Base):
     __tablename__ = "marks"
     __table_args__ = (
         part_of("test_id", "class_tests"),
-        UniqueConstraint("school_id", "test_id", "pupil_id"),
+        UniqueConstraint("school_id", "test_id", "pupil_id", "school_year"),
         CheckConstraint("mark >= 0 AND mark <= 20", name="out_of_20"),
         CheckConstraint("NOT (absent AND mark IS NOT NULL)", name="absent_has_no_mark"),
         Index("ix_marks_pupil_year", "pupil_id", "school_year"),
+        *year_partitioned(),
     )
 
     school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
@@ -147,10 +156,17 @@ class MarkCorrection(UUIDPrimaryKey, Base):
     """The audit trail of a validated mark changed by the school: before, after, who, why."""
 
     __tablename__ = "mark_corrections"
-    __table_args__ = (Index("ix_mark_corrections_mark", "mark_id"),)
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["mark_id", "school_year"], ["marks.id", "marks.school_year"], ondelete="CASCADE"
+        ),
+        Index("ix_mark_corrections_mark", "mark_id"),
+    )
 
     school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
-    mark_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("marks.id", ondelete="CASCADE"))
+    mark_id: Mapped[uuid.UUID]
+    # The mark's year: the correction goes with its mark's partition when a year is archived.
+    school_year: Mapped[int] = mapped_column(SmallInteger)
     old_mark: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
     old_absent: Mapped[bool]
     new_mark: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))

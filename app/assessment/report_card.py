@@ -163,7 +163,9 @@ async def _published_marks(
             Mark,
             (Mark.test_id == ClassTest.id)
             & (Mark.school_id == ClassTest.school_id)
-            & (Mark.pupil_id == pupil_id),
+            & (Mark.pupil_id == pupil_id)
+            # The year's partition only.
+            & (Mark.school_year == place.school_year),
         )
         .where(
             ClassTest.school_id == place.school_id,

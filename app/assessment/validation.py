@@ -182,6 +182,7 @@ async def correct_mark(
     audit = MarkCorrection(
         school_id=mark.school_id,
         mark_id=mark.id,
+        school_year=mark.school_year,
         old_mark=mark.mark,
         old_absent=mark.absent,
         new_mark=correction.mark,

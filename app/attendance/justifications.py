@@ -87,6 +87,7 @@ class _Absence:
 
     id: uuid.UUID
     school_id: uuid.UUID
+    school_year: int
     status: AttendanceStatus
     lesson_date: date
     start_time: time
@@ -163,6 +164,7 @@ async def _write(
             justification_id=justification.id,
             attendance_mark_id=absence.id,
             school_id=justification.school_id,
+            school_year=absence.school_year,
             status=JustificationStatus.PENDING,
         )
         for absence in absences
@@ -184,6 +186,7 @@ async def _justifiable(
         select(
             AttendanceMark.id,
             AttendanceMark.school_id,
+            AttendanceMark.school_year,
             AttendanceMark.status,
             AttendanceSheet.lesson_date,
             AttendanceSheet.starts_at,
@@ -202,6 +205,7 @@ async def _justifiable(
         row.id: _Absence(
             id=row.id,
             school_id=row.school_id,
+            school_year=row.school_year,
             status=row.status,
             lesson_date=row.lesson_date,
             start_time=row.starts_at,

@@ -23,7 +23,15 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.academics.models import InSchoolYear
-from app.core.db.base import Base, Timestamps, UUIDPrimaryKey, checked, part_of
+from app.core.db.base import (
+    Base,
+    InYearPartition,
+    Timestamps,
+    UUIDPrimaryKey,
+    checked,
+    part_of,
+    year_partitioned,
+)
 
 
 class AttendanceStatus(StrEnum):
@@ -32,14 +40,17 @@ class AttendanceStatus(StrEnum):
     LATE = "late"
 
 
-class AttendanceSheet(UUIDPrimaryKey, Timestamps, InSchoolYear, Base):
+class AttendanceSheet(InYearPartition, Timestamps, InSchoolYear, Base):
     """One lesson's roll call: a class, a subject, a date and a start time."""
 
     __tablename__ = "attendance_sheets"
     __table_args__ = (
         ForeignKeyConstraint(["class_id", "school_id"], ["classes.id", "classes.school_id"]),
-        UniqueConstraint("school_id", "class_id", "lesson_date", "starts_at", "subject_id"),
-        UniqueConstraint("id", "school_id"),
+        UniqueConstraint(
+            "school_id", "class_id", "lesson_date", "starts_at", "subject_id", "school_year"
+        ),
+        UniqueConstraint("id", "school_id", "school_year"),
+        *year_partitioned(),
     )
 
     class_id: Mapped[uuid.UUID] = mapped_column(index=True)
@@ -49,18 +60,19 @@ class AttendanceSheet(UUIDPrimaryKey, Timestamps, InSchoolYear, Base):
     starts_at: Mapped[time] = mapped_column(Time)
 
 
-class AttendanceMark(UUIDPrimaryKey, Base):
+class AttendanceMark(InYearPartition, Base):
     """A pupil's status in one lesson: present, absent, or late by some minutes."""
 
     __tablename__ = "attendance_marks"
     __table_args__ = (
-        part_of("sheet_id", "attendance_sheets"),
-        UniqueConstraint("school_id", "sheet_id", "pupil_id"),
+        part_of("sheet_id", "attendance_sheets", same_year=True),
+        UniqueConstraint("school_id", "sheet_id", "pupil_id", "school_year"),
         # Referenced with the school by the justifications that cover an absence.
-        UniqueConstraint("id", "school_id"),
+        UniqueConstraint("id", "school_id", "school_year"),
         CheckConstraint("minutes_late IS NULL OR status = 'late'", name="minutes_only_when_late"),
         CheckConstraint("minutes_late IS NULL OR minutes_late BETWEEN 1 AND 240", name="minutes"),
         Index("ix_attendance_marks_pupil_year", "pupil_id", "school_year"),
+        *year_partitioned(),
     )
 
     school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
@@ -149,7 +161,7 @@ class JustifiedAbsence(Base):
             ondelete="CASCADE",
         ),
         # A teacher who corrects a roll call may drop the mark: the justification keeps the rest.
-        part_of("attendance_mark_id", "attendance_marks"),
+        part_of("attendance_mark_id", "attendance_marks", same_year=True),
         # An absence is in at most one pending or accepted justification; after a rejection
         # the parent may justify it again.
         Index(
@@ -164,6 +176,8 @@ class JustifiedAbsence(Base):
     justification_id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
     attendance_mark_id: Mapped[uuid.UUID] = mapped_column(primary_key=True, index=True)
     school_id: Mapped[uuid.UUID]
+    # The absence's year, in the key into the year-partitioned attendance marks.
+    school_year: Mapped[int] = mapped_column(SmallInteger)
     # The justification's status, kept equal to it by the foreign key's ON UPDATE CASCADE.
     status: Mapped[JustificationStatus] = mapped_column(
         checked(JustificationStatus, "status"), server_default=JustificationStatus.PENDING.value

@@ -45,7 +45,14 @@ async def record_attendance(
         )
         # Setting a column to itself returns the existing row's id without changing it.
         .on_conflict_do_update(
-            index_elements=["school_id", "class_id", "lesson_date", "starts_at", "subject_id"],
+            index_elements=[
+                "school_id",
+                "class_id",
+                "lesson_date",
+                "starts_at",
+                "subject_id",
+                "school_year",
+            ],
             set_={"school_year": AttendanceSheet.school_year},
         )
         .returning(AttendanceSheet.id)
@@ -76,7 +83,7 @@ async def record_attendance(
             upsert(
                 AttendanceMark,
                 rows,
-                key=["school_id", "sheet_id", "pupil_id"],
+                key=["school_id", "sheet_id", "pupil_id", "school_year"],
                 update=["status", "minutes_late", "note"],
             ).returning(AttendanceMark.pupil_id, AttendanceMark.status)
         )
@@ -109,9 +116,12 @@ async def read_attendance(
             .outerjoin(
                 AttendanceMark,
                 (AttendanceMark.sheet_id == AttendanceSheet.id)
-                & (AttendanceMark.school_id == AttendanceSheet.school_id),
+                & (AttendanceMark.school_id == AttendanceSheet.school_id)
+                & (AttendanceMark.school_year == AttendanceSheet.school_year),
             )
             .where(
+                # The class's year: one partition of sheets and of marks is read.
+                AttendanceSheet.school_year == school_class.school_year,
                 AttendanceSheet.school_id == school_class.school_id,
                 AttendanceSheet.class_id == class_id,
                 AttendanceSheet.subject_id == subject_id,

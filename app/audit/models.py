@@ -2,8 +2,8 @@
 (migration `audit_log`) see every write, ORM or bulk Core statement alike, and read who is
 acting from transaction-local settings (`app/core/db/audit_context.py`). Rows are never updated or
 deleted: a trigger refuses it. No foreign keys, on purpose: an audit row outlives the row, the
-account and even the school it describes.  Designed to be partitioned by time: `occurred_at`
-leads the primary key, so a later switch to declarative range partitioning keeps the same key.
+account and even the school it describes.  Partitioned by month of `occurred_at`, which leads
+the primary key.
 """
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ class AuditEntry(Base):
         Index("ix_audit_log_school_id_occurred_at_id", "school_id", "occurred_at", "id"),
         # The history of one object.
         Index("ix_audit_log_entity_entity_id_occurred_at", "entity", "entity_id", "occurred_at"),
+        # One partition a month, and a default one (see `app/core/db/partitions.py`).
+        {"postgresql_partition_by": "RANGE (occurred_at)"},
     )
 
     occurred_at: Mapped[datetime] = mapped_column(

@@ -91,6 +91,7 @@ async def _exam_result(
     average = subject_average(list(marks))
     result = ExamResult(
         school_id=school.id,
+        school_year=exam.school_year,
         session_id=exam.id,
         pupil_id=pupil.id,
         average=average,
@@ -99,6 +100,12 @@ async def _exam_result(
     session.add(result)
     await session.flush()
     session.add_all(
-        ExamSubjectResult(school_id=school.id, result_id=result.id, subject_id=s.id, mark=m)
+        ExamSubjectResult(
+            school_id=school.id,
+            school_year=exam.school_year,
+            result_id=result.id,
+            subject_id=s.id,
+            mark=m,
+        )
         for s, m in zip(subjects, marks, strict=True)
     )

@@ -84,6 +84,7 @@ async def file_appeal(
     appeal = ExamAppeal(
         school_id=result.school_id,
         result_id=result.id,
+        school_year=result.school_year,
         subject_id=subject_id,
         filed_by=principal.user_id,
         status=AppealStatus.FILED,

@@ -69,6 +69,7 @@ async def generate_candidates(
                     {
                         "id": uuid.uuid4(),
                         "school_id": school_id,
+                        "school_year": exam.school_year,
                         "session_id": exam.id,
                         "pupil_id": pupil_id,
                         "candidate_number": str(first + n),

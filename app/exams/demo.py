@@ -365,6 +365,7 @@ async def _regional_1bac(session: AsyncSession, pupils: list[Pupil], year: int) 
     session.add_all(
         ExamResult(
             school_id=school.id,
+            school_year=exam.school_year,
             session_id=exam.id,
             pupil_id=pupil.id,
             exam_average=Decimal(mark),

@@ -72,6 +72,7 @@ async def save_marks(
         {
             "id": uuid.uuid4(),
             "school_id": candidates[row.candidate_number][1],
+            "school_year": exam.school_year,
             "result_id": candidates[row.candidate_number][0],
             "subject_id": subject_id,
             "mark": row.mark,
@@ -95,7 +96,7 @@ async def save_marks(
             upsert(
                 ExamSubjectResult,
                 kept,
-                key=["school_id", "result_id", "subject_id"],
+                key=["school_id", "result_id", "subject_id", "school_year"],
                 update=["mark", "absent"],
             )
         )

@@ -26,7 +26,15 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.core.db.base import Base, Timestamps, UUIDPrimaryKey, checked, part_of
+from app.core.db.base import (
+    Base,
+    InYearPartition,
+    Timestamps,
+    UUIDPrimaryKey,
+    checked,
+    part_of,
+    year_partitioned,
+)
 
 
 class ExamKind(StrEnum):
@@ -135,7 +143,7 @@ class ExamSessionSubject(UUIDPrimaryKey, Base):
     duration_minutes: Mapped[int] = mapped_column(SmallInteger)
 
 
-class ExamResult(UUIDPrimaryKey, Timestamps, Base):
+class ExamResult(InYearPartition, Timestamps, Base):
     """A candidate in a session and their result; `school_id` is the school the pupil sat it
     from. `average` is the certificate's general average, `exam_average` the session's own.
 
@@ -144,18 +152,21 @@ class ExamResult(UUIDPrimaryKey, Timestamps, Base):
 
     __tablename__ = "exam_results"
     __table_args__ = (
-        UniqueConstraint("school_id", "session_id", "pupil_id"),
-        UniqueConstraint("id", "school_id"),
-        UniqueConstraint("session_id", "candidate_number"),
+        UniqueConstraint("school_id", "session_id", "pupil_id", "school_year"),
+        UniqueConstraint("id", "school_id", "school_year"),
+        UniqueConstraint("session_id", "candidate_number", "school_year"),
         CheckConstraint("average >= 0 AND average <= 20", name="out_of_20"),
         CheckConstraint("exam_average >= 0 AND exam_average <= 20", name="exam_out_of_20"),
         CheckConstraint(
             "continuous_average >= 0 AND continuous_average <= 20", name="continuous_out_of_20"
         ),
         Index("ix_exam_results_pupil", "pupil_id"),
+        *year_partitioned(),
     )
 
     school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
+    # The session's year: exam results are partitioned by it.
+    school_year: Mapped[int] = mapped_column(SmallInteger)
     session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("exam_sessions.id"), index=True)
     pupil_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pupils.id"))
     candidate_number: Mapped[str | None] = mapped_column(String(20))
@@ -170,17 +181,19 @@ class ExamResult(UUIDPrimaryKey, Timestamps, Base):
     mention_ar: Mapped[str | None] = mapped_column(String(40))
 
 
-class ExamSubjectResult(UUIDPrimaryKey, Timestamps, Base):
+class ExamSubjectResult(InYearPartition, Timestamps, Base):
     """A pupil's mark in one subject of an exam."""
 
     __tablename__ = "exam_subject_results"
     __table_args__ = (
-        part_of("result_id", "exam_results"),
-        UniqueConstraint("school_id", "result_id", "subject_id"),
+        part_of("result_id", "exam_results", same_year=True),
+        UniqueConstraint("school_id", "result_id", "subject_id", "school_year"),
         CheckConstraint("mark >= 0 AND mark <= 20", name="out_of_20"),
+        *year_partitioned(),
     )
 
     school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
+    school_year: Mapped[int] = mapped_column(SmallInteger)
     result_id: Mapped[uuid.UUID] = mapped_column(index=True)
     subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"), index=True)
     mark: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
@@ -224,7 +237,7 @@ class ExamAppeal(UUIDPrimaryKey, Timestamps, Base):
 
     __tablename__ = "exam_appeals"
     __table_args__ = (
-        part_of("result_id", "exam_results"),
+        part_of("result_id", "exam_results", same_year=True),
         UniqueConstraint("result_id", "subject_id"),
         CheckConstraint("old_mark >= 0 AND old_mark <= 20", name="old_out_of_20"),
         CheckConstraint("new_mark >= 0 AND new_mark <= 20", name="new_out_of_20"),
@@ -236,6 +249,8 @@ class ExamAppeal(UUIDPrimaryKey, Timestamps, Base):
 
     school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
     result_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    # The result's year, in the key into the year-partitioned exam results.
+    school_year: Mapped[int] = mapped_column(SmallInteger)
     subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"), index=True)
     filed_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)
     status: Mapped[AppealStatus] = mapped_column(

@@ -22,13 +22,17 @@ async def session_results(
     results = (
         await session.scalars(
             select(ExamResult)
-            .where(ExamResult.session_id == exam.id)
+            # The session's year: one partition is read.
+            .where(ExamResult.school_year == exam.school_year, ExamResult.session_id == exam.id)
             .order_by(ExamResult.candidate_number)
         )
     ).all()
     marks: dict[uuid.UUID, list[ExamSubjectMarkOut]] = defaultdict(list)
     for line in await session.scalars(
-        select(ExamSubjectResult).where(ExamSubjectResult.result_id.in_([r.id for r in results]))
+        select(ExamSubjectResult).where(
+            ExamSubjectResult.school_year == exam.school_year,
+            ExamSubjectResult.result_id.in_([r.id for r in results]),
+        )
     ):
         marks[line.result_id].append(ExamSubjectMarkOut.model_validate(line))
     return [CandidateResultOut.of(r, subjects=marks[r.id]) for r in results]

@@ -345,7 +345,12 @@ async def test_the_database_also_refuses_a_second_open_justification(
     session.add_all([first, second])
     await session.flush()
     covered = [
-        JustifiedAbsence(justification_id=j.id, attendance_mark_id=absence, school_id=j.school_id)
+        JustifiedAbsence(
+            justification_id=j.id,
+            attendance_mark_id=absence,
+            school_id=j.school_id,
+            school_year=family.teaching.year,
+        )
         for j in (first, second)
     ]
     session.add(covered[0])

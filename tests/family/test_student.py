@@ -111,6 +111,7 @@ async def test_exam_results_appear_only_after_publication(
         [
             ExamResult(
                 school_id=school.id,
+                school_year=published.school_year,
                 session_id=published.id,
                 pupil_id=family.child.id,
                 average=D("14.25"),
@@ -118,6 +119,7 @@ async def test_exam_results_appear_only_after_publication(
             ),
             ExamResult(
                 school_id=school.id,
+                school_year=pending.school_year,
                 session_id=pending.id,
                 pupil_id=family.child.id,
                 average=D("9.99"),

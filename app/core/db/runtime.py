@@ -27,6 +27,13 @@ _SERVING_GRANTS = (
     "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}",
     # The audit is written by its trigger, as the owner; the serving role may only read it.
     "REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON audit_log, alembic_version FROM {role}",
+    # Partitions are reached through their table only: the statement triggers of a partitioned
+    # table (the audit's append-only rule, the summaries' queue) do not fire on a partition.
+    "DO $$ DECLARE p regclass; BEGIN"
+    " FOR p IN SELECT c.oid::regclass FROM pg_class c"
+    " WHERE c.relispartition AND c.relkind IN ('r', 'p')"
+    " AND c.relnamespace = 'public'::regnamespace LOOP"
+    " EXECUTE format('REVOKE ALL ON %s FROM {role}', p); END LOOP; END $$",
 )
 
 

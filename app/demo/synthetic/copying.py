@@ -70,11 +70,12 @@ async def copy_table(conn: asyncpg.Connection, table: Table, echo: Echo) -> int:
 
 # Constraints and indexes of a table that nothing else leans on: the primary key stays (the
 # ids come in order, so it grows at its end), and so does anything another table's foreign
-# key uses.
+# key uses. A foreign key into a partitioned table is also stored once per partition
+# (`conparentid` names the whole one): dropping and adding the whole one is enough.
 _REMOVABLE = """
 SELECT c.contype::text AS kind, c.conname AS name, pg_get_constraintdef(c.oid) AS definition
 FROM pg_constraint c
-WHERE c.conrelid = $1::regclass AND c.contype IN ('f', 'u')
+WHERE c.conrelid = $1::regclass AND c.contype IN ('f', 'u') AND c.conparentid = 0
   AND NOT EXISTS (
     SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = c.conindid
         AND c.contype = 'u')

@@ -275,8 +275,24 @@ EXAM_SESSION_COLUMNS = (
     "publish_at",
     "announced_at",
 )
-EXAM_RESULT_COLUMNS = ("id", "school_id", "session_id", "pupil_id", "average", "decision")
-EXAM_SUBJECT_COLUMNS = ("id", "school_id", "result_id", "subject_id", "mark", "absent")
+EXAM_RESULT_COLUMNS = (
+    "id",
+    "school_id",
+    "school_year",
+    "session_id",
+    "pupil_id",
+    "average",
+    "decision",
+)
+EXAM_SUBJECT_COLUMNS = (
+    "id",
+    "school_id",
+    "school_year",
+    "result_id",
+    "subject_id",
+    "mark",
+    "absent",
+)
 EXAM_SUBJECTS = 4  # the subjects of the class examined (the first ones of its programme)
 
 
@@ -382,6 +398,7 @@ class Exams:
             yield (
                 self.result_id(number),
                 school_class.school.id,
+                self.work.plan.year,
                 self.session_id(session.number),
                 pupil(number),
                 None if average is None else round(average, 2),
@@ -395,6 +412,7 @@ class Exams:
                 yield (
                     self.subject_result_id(number * EXAM_SUBJECTS + index),
                     school_class.school.id,
+                    self.work.plan.year,
                     self.result_id(number),
                     lesson.subject_id,
                     marks[index],
