@@ -15,8 +15,8 @@ Row triggers on a partitioned table fire on the partition, whose name is not the
 the trigger functions that read `TG_TABLE_NAME` read `trigger_table_name(TG_RELID)` instead.
 
 Revision ID: 6a1b2c3d4e04
-Revises: 4d1e2f3a5b20
-Create Date: 2026-12-06 16:40:00+00:00
+Revises: 6a1b2c3d4e03
+Create Date: 2026-12-06 17:30:00+00:00
 """
 
 # Table and column names come from the constants above and from the catalog: S608 does not apply.
@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "6a1b2c3d4e04"
-down_revision: str | None = "4d1e2f3a5b20"
+down_revision: str | None = "6a1b2c3d4e03"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
