@@ -14,6 +14,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Numeric,
     SmallInteger,
@@ -26,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.academics.models import Gender
 from app.core.db.base import Base, Timestamps, UUIDPrimaryKey, checked, part_of
 
 
@@ -135,9 +137,42 @@ class ExamSessionSubject(UUIDPrimaryKey, Base):
     duration_minutes: Mapped[int] = mapped_column(SmallInteger)
 
 
+class IndependentCandidate(UUIDPrimaryKey, Timestamps, Base):
+    """A candidat libre: registered for the bac of one year by an academy, with no school, no
+    continuous assessment and no pupil account. `school_id` is the exam centre (a school of
+    the academy), so the candidate's exam rows are keyed by a school like every exam row.
+
+    The candidate reads their record, convocation and results with `candidate_number` and
+    `birth_date`; the number is theirs in every session they sit (a series of its own, ten
+    digits, that the schools' candidates, nine digits, never reach)."""
+
+    __tablename__ = "independent_candidates"
+    __table_args__ = (
+        UniqueConstraint("id", "school_id"),
+        # One registration a year per identity card.
+        UniqueConstraint("school_year", "national_id"),
+    )
+
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
+    academy_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("academies.id"), index=True)
+    school_year: Mapped[int] = mapped_column(SmallInteger, ForeignKey("school_years.year"))
+    candidate_number: Mapped[str] = mapped_column(String(20), unique=True)
+    national_id: Mapped[str] = mapped_column(String(20))
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name_ar: Mapped[str] = mapped_column(String(100))
+    last_name_ar: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date] = mapped_column(Date)
+    birth_place: Mapped[str] = mapped_column(String(100))
+    birth_place_ar: Mapped[str] = mapped_column(String(100))
+    gender: Mapped[Gender] = mapped_column(checked(Gender, "gender"))
+    stream_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("streams.id"), index=True)
+
+
 class ExamResult(UUIDPrimaryKey, Timestamps, Base):
-    """A candidate in a session and their result; `school_id` is the school the pupil sat it
-    from. `average` is the certificate's general average, `exam_average` the session's own.
+    """A candidate in a session and their result: a pupil, or an independent candidate.
+    `school_id` is the school the pupil sat it from, or the independent candidate's exam
+    centre. `average` is the certificate's general average, `exam_average` the session's own.
 
     The 0–20 checks are the widest scale; the level's own scale (`levels.max_mark`) is
     checked where marks come in and averages are computed."""
@@ -145,7 +180,15 @@ class ExamResult(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "exam_results"
     __table_args__ = (
         UniqueConstraint("school_id", "session_id", "pupil_id"),
+        UniqueConstraint("school_id", "session_id", "independent_candidate_id"),
         UniqueConstraint("id", "school_id"),
+        CheckConstraint(
+            "(pupil_id IS NULL) <> (independent_candidate_id IS NULL)", name="one_candidate"
+        ),
+        ForeignKeyConstraint(
+            ["independent_candidate_id", "school_id"],
+            ["independent_candidates.id", "independent_candidates.school_id"],
+        ),
         UniqueConstraint("session_id", "candidate_number"),
         CheckConstraint("average >= 0 AND average <= 20", name="out_of_20"),
         CheckConstraint("exam_average >= 0 AND exam_average <= 20", name="exam_out_of_20"),
@@ -157,7 +200,8 @@ class ExamResult(UUIDPrimaryKey, Timestamps, Base):
 
     school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
     session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("exam_sessions.id"), index=True)
-    pupil_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pupils.id"))
+    pupil_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("pupils.id"))
+    independent_candidate_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     candidate_number: Mapped[str | None] = mapped_column(String(20))
     # The exam centre (a school) and the room the candidate sits in.
     centre_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("schools.id"), index=True)

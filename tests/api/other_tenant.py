@@ -43,7 +43,7 @@ from app.councils import demo as councils_demo
 from app.councils.models import Reorientation
 from app.demo import world as demo
 from app.discipline.models import Incident
-from app.exams.models import ExamAppeal, ExamKind, ExamSession
+from app.exams.models import ExamAppeal, ExamKind, ExamSession, IndependentCandidate
 from app.family.models import GuardianLink, Kinship
 from app.integrations.demo import DEMO_CLIENT_ID
 from app.integrations.models import ApiClient
@@ -242,6 +242,8 @@ KINDS: dict[str, Kind] = {
     "local_exam": Kind(_in_demo_school(ExamSession)),
     # The demo's appeal, on the ministry's bac (J130000001's French paper).
     "exam_appeal": Kind(lambda _: select(ExamAppeal.id)),
+    # The demo academy's candidat libre.
+    "independent_candidate": Kind(lambda _: select(IndependentCandidate.id)),
     "exam_session": Kind(
         lambda _: select(ExamSession.id).where(
             ExamSession.kind == ExamKind.REGIONAL,

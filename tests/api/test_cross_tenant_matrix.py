@@ -28,6 +28,7 @@ PARAMETER_KINDS = {
     "action_id": "project_action",
     "appeal_id": "exam_appeal",
     "assignment_id": "assignment",
+    "candidate_id": "independent_candidate",
     "axis_id": "project_axis",
     "child_id": "pupil",
     "class_id": "class",
