@@ -478,6 +478,16 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "Aucun candidat avec ce numéro de candidat et cette date de naissance.",
         "ar": "لا يوجد مترشح(ة) بهذا الرقم وتاريخ الازدياد.",
     },
+    "exams.correction_waiting": {
+        "en": "A correction asked earlier waits for a decision.",
+        "fr": "Une correction demandée plus tôt attend une décision.",
+        "ar": "طلب تصحيح سابق في انتظار البت فيه.",
+    },
+    "exams.correction_settled": {
+        "en": "This correction was decided already.",
+        "fr": "Cette correction a déjà été tranchée.",
+        "ar": "سبق البت في طلب التصحيح هذا.",
+    },
     "exams.already_out": {
         "en": "These results have already been announced: their publication time is fixed.",
         "fr": "Ces résultats sont déjà annoncés : leur heure de publication est fixée.",

@@ -2,7 +2,8 @@
 
 Candidats libres: `independent_candidates`, registered by an academy, keyed by their exam
 centre's school; an exam result is a pupil's or an independent candidate's (exactly one).
-Both in the audit trail (the candidate's personal details digested).
+Tadkik: `candidate_record_corrections`, a candidate's requests to correct their record and
+the organiser's decisions. All in the audit trail (personal details digested).
 
 Revision ID: 6a1b2c3d4e01
 Revises: 4d1e2f3a5b20
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision: str = "6a1b2c3d4e01"
 down_revision: str | None = "4d1e2f3a5b20"
@@ -136,9 +138,126 @@ def upgrade() -> None:
         " ON independent_candidates FOR EACH ROW EXECUTE FUNCTION audit_row('id', 'row',"
         f" '{KEPT}', '{DIGESTED}')"
     )
+    op.create_table(
+        "candidate_record_corrections",
+        sa.Column("school_id", sa.Uuid(), nullable=False),
+        sa.Column("pupil_id", sa.Uuid(), nullable=True),
+        sa.Column("independent_candidate_id", sa.Uuid(), nullable=True),
+        sa.Column("changes", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column("current", postgresql.JSONB(astext_type=sa.Text()), nullable=False),
+        sa.Column(
+            "status",
+            sa.Enum(
+                "filed",
+                "accepted",
+                "refused",
+                name="status",
+                native_enum=False,
+                create_constraint=True,
+                length=32,
+            ),
+            server_default="filed",
+            nullable=False,
+        ),
+        sa.Column("reason", sa.Text(), nullable=True),
+        sa.Column("decided_by", sa.Uuid(), nullable=True),
+        sa.Column("decided_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column(
+            "created_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.Column(
+            "updated_at",
+            sa.DateTime(timezone=True),
+            server_default=sa.text("now()"),
+            nullable=False,
+        ),
+        sa.CheckConstraint(
+            "status <> 'refused' OR reason IS NOT NULL",
+            name=op.f("ck_candidate_record_corrections_refused_says_why"),
+        ),
+        sa.CheckConstraint(
+            "(pupil_id IS NULL) <> (independent_candidate_id IS NULL)",
+            name=op.f("ck_candidate_record_corrections_one_candidate"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["decided_by"],
+            ["users.id"],
+            name=op.f("fk_candidate_record_corrections_decided_by_users"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["independent_candidate_id", "school_id"],
+            ["independent_candidates.id", "independent_candidates.school_id"],
+            name=op.f(
+                "fk_candidate_record_corrections_independent_candidate_id_independent_candidates"
+            ),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["pupil_id"],
+            ["pupils.id"],
+            name=op.f("fk_candidate_record_corrections_pupil_id_pupils"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["school_id"],
+            ["schools.id"],
+            name=op.f("fk_candidate_record_corrections_school_id_schools"),
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_candidate_record_corrections")),
+    )
+    op.create_index(
+        op.f("ix_candidate_record_corrections_decided_by"),
+        "candidate_record_corrections",
+        ["decided_by"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_candidate_record_corrections_independent_candidate_id"),
+        "candidate_record_corrections",
+        ["independent_candidate_id"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_candidate_record_corrections_pupil_id"),
+        "candidate_record_corrections",
+        ["pupil_id"],
+        unique=False,
+    )
+    op.create_index(
+        op.f("ix_candidate_record_corrections_school_id"),
+        "candidate_record_corrections",
+        ["school_id"],
+        unique=False,
+    )
+    # Tadkik's requests in the audit trail: who asked what, who settled it.
+    op.execute(
+        "CREATE TRIGGER audit_candidate_record_corrections AFTER INSERT OR UPDATE OR DELETE"
+        " ON candidate_record_corrections FOR EACH ROW EXECUTE FUNCTION audit_row('id', 'row',"
+        " 'id,school_id,pupil_id,independent_candidate_id,status,decided_by,decided_at',"
+        " 'changes,current')"
+    )
 
 
 def downgrade() -> None:
+    op.drop_index(
+        op.f("ix_candidate_record_corrections_school_id"), table_name="candidate_record_corrections"
+    )
+    op.drop_index(
+        op.f("ix_candidate_record_corrections_pupil_id"), table_name="candidate_record_corrections"
+    )
+    op.drop_index(
+        op.f("ix_candidate_record_corrections_independent_candidate_id"),
+        table_name="candidate_record_corrections",
+    )
+    op.drop_index(
+        op.f("ix_candidate_record_corrections_decided_by"),
+        table_name="candidate_record_corrections",
+    )
+    op.drop_table("candidate_record_corrections")
     op.execute("DROP TRIGGER audit_independent_candidates ON independent_candidates")
     # The independent candidates' results go with them: a result is a pupil's again.
     op.execute("DELETE FROM exam_results WHERE pupil_id IS NULL")

@@ -35,9 +35,24 @@ from app.core.security.principal import Principal
 from app.demo.acts import enrolments
 from app.demo.calendar import demo_calendar
 from app.demo.teaching import random_pupil
-from app.exams import appeals, candidates, deliberation, independent, marking, organising
-from app.exams.independent_schemas import IndependentCandidateIn
-from app.exams.models import ExamKind, ExamResult, ExamRound, ExamSession, ExamState
+from app.exams import (
+    appeals,
+    candidates,
+    deliberation,
+    independent,
+    marking,
+    organising,
+    record_check,
+)
+from app.exams.independent_schemas import IndependentCandidateIn, RecordCorrectionIn
+from app.exams.models import (
+    ExamKind,
+    ExamResult,
+    ExamRound,
+    ExamSession,
+    ExamState,
+    IndependentCandidate,
+)
 from app.exams.schemas import ExamMarkIn, ExamSessionIn, ExamSessionOut, ExamSubjectIn
 from app.exams.sessions import announce_published_exams
 from app.organisation.models import Area, School, Sector
@@ -157,6 +172,20 @@ async def seed_exams(session: AsyncSession, accounts: dict[str, User], password:
     # Their hour has passed: announced as the worker announces them.
     await announce_published_exams(session)
     await _bac_appeal(session, staff[f"{BAC_PUPIL.lower()}@taalim.ma"], bac[0], subjects["FR"])
+    await _record_checks(session)
+
+
+async def _record_checks(session: AsyncSession) -> None:
+    """Tadkik waiting for a decision: D130000001 asks Collège Ibn Rochd to write their birth
+    place in Arabic, and the candidat libre asks the academy to split their surname."""
+    pupil = await session.scalar(select(Pupil).where(Pupil.massar_code == "D130000001"))
+    assert pupil is not None
+    await record_check.pupil_asks(session, pupil.id, RecordCorrectionIn(birth_place_ar="الرباط"))
+    libre = await session.scalar(
+        select(IndependentCandidate).where(IndependentCandidate.national_id == LIBRE["national_id"])
+    )
+    assert libre is not None
+    await record_check.ask(session, libre, RecordCorrectionIn(last_name="Ben Ali"))
 
 
 async def _school(session: AsyncSession, code: str) -> School:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import uuid
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, model_validator
 
 from app.academics.models import Gender
 from app.academics.schemas import SubjectRef
 from app.core.schemas import Schema
-from app.exams.models import ExamDecision, ExamRound
+from app.exams.models import CorrectionStatus, ExamDecision, ExamRound
 from app.exams.schemas import ExamSubjectMarkOut
 
 # The national identity card (CNIE): one or two letters and up to eight digits.
@@ -122,3 +123,66 @@ class CandidateResultsOut(Schema):
     mention_fr: str | None
     mention_ar: str | None
     subjects: list[ExamSubjectMarkOut]
+
+
+class RecordCorrectionIn(Schema):
+    """The fields of the record that are wrong, with their right values (at least one)."""
+
+    first_name: str | None = Field(default=None, min_length=1, max_length=100)
+    last_name: str | None = Field(default=None, min_length=1, max_length=100)
+    first_name_ar: str | None = Field(default=None, min_length=1, max_length=100)
+    last_name_ar: str | None = Field(default=None, min_length=1, max_length=100)
+    birth_date: date | None = None
+    birth_place: str | None = Field(default=None, min_length=1, max_length=100)
+    birth_place_ar: str | None = Field(default=None, min_length=1, max_length=100)
+
+    @model_validator(mode="after")
+    def _asks_something(self) -> RecordCorrectionIn:
+        if not self.model_dump(exclude_none=True):
+            raise ValueError("a correction names at least one field")
+        return self
+
+
+class CandidateCorrectionIn(CandidateCredentials):
+    """An independent candidate's correction, with their number and birth date."""
+
+    correction: RecordCorrectionIn
+
+
+class CorrectionDecisionIn(Schema):
+    decision: Literal["accept", "refuse"]
+    reason: str | None = Field(default=None, max_length=1000, description="Why, to refuse.")
+
+    @model_validator(mode="after")
+    def _refusal_says_why(self) -> CorrectionDecisionIn:
+        if self.decision == "refuse" and not (self.reason and self.reason.strip()):
+            raise ValueError("a refused correction says why")
+        return self
+
+
+class RecordCorrectionOut(Schema):
+    id: uuid.UUID
+    pupil_id: uuid.UUID | None
+    independent_candidate_id: uuid.UUID | None
+    changes: dict[str, str] = Field(description="The fields asked for, with their new values.")
+    current: dict[str, str] = Field(description="The values when the candidate asked.")
+    status: CorrectionStatus
+    reason: str | None
+    filed_at: datetime
+    decided_by: uuid.UUID | None
+    decided_at: datetime | None
+
+
+class PupilCandidateRecordOut(Schema):
+    """A pupil's candidate record, as they check it before the exams (tadkik)."""
+
+    massar_code: str
+    first_name: str
+    last_name: str
+    first_name_ar: str
+    last_name_ar: str
+    birth_date: date
+    birth_place: str | None
+    birth_place_ar: str | None
+    stream_code: str | None
+    corrections: list[RecordCorrectionOut]

@@ -291,3 +291,46 @@ class ExamAppeal(UUIDPrimaryKey, Timestamps, Base):
     reason: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CorrectionStatus(StrEnum):
+    """A candidate's request to correct their record: asked, then accepted or refused."""
+
+    FILED = "filed"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+
+
+class CandidateRecordCorrection(UUIDPrimaryKey, Timestamps, Base):
+    """Tadkik: a candidate checking their record before the exams asks for a correction (the
+    fields and their right values); the organiser (the pupil's school, the independent
+    candidate's academy) accepts it, and the record changes, or refuses it with a reason.
+    `current` keeps the values the candidate saw."""
+
+    __tablename__ = "candidate_record_corrections"
+    __table_args__ = (
+        CheckConstraint(
+            "(pupil_id IS NULL) <> (independent_candidate_id IS NULL)", name="one_candidate"
+        ),
+        CheckConstraint("status <> 'refused' OR reason IS NOT NULL", name="refused_says_why"),
+        ForeignKeyConstraint(
+            ["independent_candidate_id", "school_id"],
+            ["independent_candidates.id", "independent_candidates.school_id"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    # The pupil's school when they asked (the school settles it), or the exam centre.
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
+    pupil_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("pupils.id", ondelete="CASCADE"), index=True
+    )
+    independent_candidate_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    changes: Mapped[dict[str, str]] = mapped_column(JSONB)
+    current: Mapped[dict[str, str]] = mapped_column(JSONB)
+    status: Mapped[CorrectionStatus] = mapped_column(
+        checked(CorrectionStatus, "status"), server_default=CorrectionStatus.FILED.value
+    )
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

@@ -53,6 +53,24 @@ def _candidate(world: World, stream_id: str, *session_ids: str, **changes: Any) 
     }
 
 
+async def registered_candidate(
+    client: httpx.AsyncClient, session: AsyncSession, world: World
+) -> dict[str, Any]:
+    """A candidat libre registered on a national session of the year."""
+    year = await ensure_current_year(session)
+    national = await Bac(client, world, year).create("central_staff", level_code="2BAC")
+    return dict(
+        await _ok(
+            await client.post(
+                f"{STEERING}/independent-candidates",
+                json=_candidate(world, await _stream(session), national["id"]),
+                headers=world.auth("academy_staff"),
+            ),
+            201,
+        )
+    )
+
+
 class Bac:
     """The ministry's national session and the academy's regional 1BAC session of a year."""
 
@@ -298,16 +316,7 @@ async def test_the_registration_is_the_academys_and_checked(
 async def test_reading_with_a_number_is_throttled_and_reveals_nothing(
     client: httpx.AsyncClient, session: AsyncSession, world: World
 ) -> None:
-    year = await ensure_current_year(session)
-    national = await Bac(client, world, year).create("central_staff", level_code="2BAC")
-    registered = await _ok(
-        await client.post(
-            f"{STEERING}/independent-candidates",
-            json=_candidate(world, await _stream(session), national["id"]),
-            headers=world.auth("academy_staff"),
-        ),
-        201,
-    )
+    registered = await registered_candidate(client, session, world)
     number = registered["candidate_number"]
     wrong_date = await client.post(
         f"{PUBLIC}/record", json={"candidate_number": number, "birth_date": "2001-03-15"}
