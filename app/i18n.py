@@ -468,6 +468,26 @@ MESSAGES: dict[str, dict[Language, str]] = {
         "fr": "La session d'examen n'est pas dans un état qui le permet.",
         "ar": "دورة الامتحان ليست في وضعية تسمح بذلك.",
     },
+    "exams.candidate_registered": {
+        "en": "This identity card is already registered for this year's bac, otherwise.",
+        "fr": "Cette carte d'identité est déjà inscrite au bac de cette année, autrement.",
+        "ar": "سبق تسجيل هذه البطاقة الوطنية في بكالوريا هذه السنة بمعطيات أخرى.",
+    },
+    "exams.candidate_not_recognised": {
+        "en": "No candidate with this candidate number and birth date.",
+        "fr": "Aucun candidat avec ce numéro de candidat et cette date de naissance.",
+        "ar": "لا يوجد مترشح(ة) بهذا الرقم وتاريخ الازدياد.",
+    },
+    "exams.correction_waiting": {
+        "en": "A correction asked earlier waits for a decision.",
+        "fr": "Une correction demandée plus tôt attend une décision.",
+        "ar": "طلب تصحيح سابق في انتظار البت فيه.",
+    },
+    "exams.correction_settled": {
+        "en": "This correction was decided already.",
+        "fr": "Cette correction a déjà été tranchée.",
+        "ar": "سبق البت في طلب التصحيح هذا.",
+    },
     "exams.already_out": {
         "en": "These results have already been announced: their publication time is fixed.",
         "fr": "Ces résultats sont déjà annoncés : leur heure de publication est fixée.",

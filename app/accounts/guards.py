@@ -114,6 +114,9 @@ directorate_only = require_roles(Role.PROVINCE_STAFF)
 DirectoratePrincipal = Annotated[Principal, Depends(directorate_only)]
 ministry_only = require_roles(Role.CENTRAL_STAFF)
 MinistryPrincipal = Annotated[Principal, Depends(ministry_only)]
+# Independent candidates (candidats libres) are the academies' to register.
+academy_only = require_roles(Role.ACADEMY_STAFF)
+AcademyPrincipal = Annotated[Principal, Depends(academy_only)]
 steering_only = require_roles(Role.PROVINCE_STAFF, Role.ACADEMY_STAFF, Role.CENTRAL_STAFF)
 SteeringPrincipal = Annotated[Principal, Depends(steering_only)]
 # API clients are registered by the ministry and the academies, not by the directorates.

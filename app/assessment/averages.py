@@ -80,6 +80,14 @@ def baccalaureate(continuous: Decimal, regional: Decimal, national: Decimal) -> 
     )
 
 
+def independent_baccalaureate(regional: Decimal, national: Decimal) -> Decimal:
+    """The bac of an independent candidate (candidat libre), who has no continuous assessment:
+    25 % regional exam + 75 % national exam. The ministry's bac rule for candidats libres, as
+    the CNEE's candidate guide (دليل المترشحة والمترشح، امتحانات نيل شهادة البكالوريا) states
+    it; docs/architecture.md, "Exams"."""
+    return round_mark(Decimal("0.25") * regional + Decimal("0.75") * national)
+
+
 # The primary certificate's weights: continuous assessment, the school's unified exam, the
 # directorate's provincial exam (docs/architecture.md, "Exams", gives the source).
 PRIMARY_WEIGHTS = (Decimal("0.5"), Decimal("0.25"), Decimal("0.25"))

@@ -197,7 +197,7 @@ async def figures(
     )
 
 
-def _appeals() -> Select[ExamAppeal, uuid.UUID, str | None, uuid.UUID]:
+def _appeals() -> Select[ExamAppeal, uuid.UUID, str | None, uuid.UUID | None]:
     return select(
         ExamAppeal, ExamResult.session_id, ExamResult.candidate_number, ExamResult.pupil_id
     ).join(ExamResult, ExamResult.id == ExamAppeal.result_id)

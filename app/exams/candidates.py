@@ -1,33 +1,59 @@
 """A session's candidates: listed from the current enrolments of its level in the organiser's
-unit (a resit's from those its normal session sent to it), numbered, seated in a centre."""
+unit (a resit's from those its normal session sent to it), numbered, seated in a centre; the
+independent candidates the academies registered beside them."""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from typing import Any, cast
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import ColumnElement, Select, Uuid, func, null, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Enrolment, Pupil, SchoolClass
 from app.core.security.principal import Principal
 from app.errors import InvalidInput, field_error
-from app.exams.models import ExamDecision, ExamResult, ExamRound, ExamSession, ExamState
+from app.exams.models import (
+    ExamDecision,
+    ExamResult,
+    ExamRound,
+    ExamSession,
+    ExamState,
+    IndependentCandidate,
+)
 from app.exams.organising import candidates_unit, organised_session, require_state
 from app.exams.schemas import ExamCandidateOut, ExamCentreIn
 from app.organisation.models import School
 
 
-def _eligible(exam: ExamSession) -> Select[uuid.UUID, uuid.UUID]:
-    """(pupil, school) of those who sit the session."""
+def candidate_key(pupil_id: Any, independent_id: Any) -> ColumnElement[uuid.UUID]:
+    """Who a result is of, a pupil or an independent candidate, as one value."""
+    return func.coalesce(pupil_id, independent_id)
+
+
+# (pupil, independent candidate, school)
+Eligible = Select[uuid.UUID | None, uuid.UUID | None, uuid.UUID]
+
+
+def _eligible(exam: ExamSession) -> Eligible:
+    """(pupil, independent candidate, school) of those who sit the session: the level's
+    enrolments, or for a resit those its normal session sent to it. Independent candidates
+    join a normal session when the academy registers them."""
     if exam.round is ExamRound.RESIT:
-        return select(ExamResult.pupil_id, ExamResult.school_id).where(
+        return select(
+            ExamResult.pupil_id, ExamResult.independent_candidate_id, ExamResult.school_id
+        ).where(
             ExamResult.session_id == exam.normal_session_id,
             ExamResult.decision == ExamDecision.RESIT,
         )
-    return (
-        select(Enrolment.pupil_id, Enrolment.school_id)
+    enrolled = (
+        select(
+            Enrolment.pupil_id,
+            null().cast(Uuid).label("independent_candidate_id"),
+            Enrolment.school_id,
+        )
         .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
         .join(School, School.id == Enrolment.school_id)
         .where(
@@ -37,24 +63,41 @@ def _eligible(exam: ExamSession) -> Select[uuid.UUID, uuid.UUID]:
             candidates_unit(exam),
         )
     )
+    return cast(Eligible, enrolled)
 
 
 async def generate_candidates(
     session: AsyncSession, principal: Principal, session_id: uuid.UUID
 ) -> list[ExamCandidateOut]:
-    """Add the pupils who sit the session and are not candidates yet, numbered after the
-    others and seated in their own school; again later adds only the newcomers."""
+    """Add those who sit the session and are not candidates yet, numbered after the others
+    and seated in their own school (an independent candidate keeps their number and centre);
+    again later adds only the newcomers."""
     exam = await organised_session(session, principal, session_id, lock=True)
     require_state(exam, ExamState.DRAFT, ExamState.CANDIDATES)
     eligible = _eligible(exam).subquery()
-    taken = select(ExamResult.pupil_id).where(ExamResult.session_id == exam.id)
+    taken = select(candidate_key(ExamResult.pupil_id, ExamResult.independent_candidate_id)).where(
+        ExamResult.session_id == exam.id
+    )
     newcomers = (
         await session.execute(
-            select(eligible.c.pupil_id, eligible.c.school_id)
-            .join(Pupil, Pupil.id == eligible.c.pupil_id)
+            select(
+                eligible.c.pupil_id,
+                eligible.c.independent_candidate_id,
+                eligible.c.school_id,
+                IndependentCandidate.candidate_number,
+            )
+            .outerjoin(Pupil, Pupil.id == eligible.c.pupil_id)
+            .outerjoin(
+                IndependentCandidate,
+                IndependentCandidate.id == eligible.c.independent_candidate_id,
+            )
             .join(School, School.id == eligible.c.school_id)
-            .where(eligible.c.pupil_id.not_in(taken))
-            .order_by(School.code, Pupil.massar_code)
+            .where(
+                candidate_key(eligible.c.pupil_id, eligible.c.independent_candidate_id).not_in(
+                    taken
+                )
+            )
+            .order_by(School.code, Pupil.massar_code, IndependentCandidate.candidate_number)
         )
     ).all()
     numbered = await session.scalar(
@@ -72,10 +115,11 @@ async def generate_candidates(
                         "school_year": exam.school_year,
                         "session_id": exam.id,
                         "pupil_id": pupil_id,
-                        "candidate_number": str(first + n),
+                        "independent_candidate_id": independent_id,
+                        "candidate_number": own_number or str(first + n),
                         "centre_id": school_id,
                     }
-                    for n, (pupil_id, school_id) in enumerate(newcomers)
+                    for n, (pupil_id, independent_id, school_id, own_number) in enumerate(newcomers)
                 ]
             )
             .on_conflict_do_nothing()
@@ -88,10 +132,14 @@ async def generate_candidates(
 async def list_candidates(
     session: AsyncSession, exam: ExamSession, centre_id: uuid.UUID | None = None
 ) -> list[ExamCandidateOut]:
-    """The session's candidates by number (those of one centre if given)."""
+    """The session's candidates by number (those of one centre if given): pupils and
+    independent candidates."""
     statement = (
-        select(ExamResult, Pupil)
-        .join(Pupil, Pupil.id == ExamResult.pupil_id)
+        select(ExamResult, Pupil, IndependentCandidate)
+        .outerjoin(Pupil, Pupil.id == ExamResult.pupil_id)
+        .outerjoin(
+            IndependentCandidate, IndependentCandidate.id == ExamResult.independent_candidate_id
+        )
         .where(ExamResult.session_id == exam.id)
         .order_by(ExamResult.candidate_number)
     )
@@ -99,14 +147,16 @@ async def list_candidates(
         statement = statement.where(ExamResult.centre_id == centre_id)
     return [
         ExamCandidateOut.of(
-            pupil,
+            pupil or independent,
             candidate_number=result.candidate_number,
-            pupil_id=pupil.id,
+            pupil_id=result.pupil_id,
+            independent_candidate_id=result.independent_candidate_id,
+            massar_code=pupil.massar_code if pupil else None,
             school_id=result.school_id,
             centre_id=result.centre_id,
             room=result.room,
         )
-        for result, pupil in await session.execute(statement)
+        for result, pupil, independent in await session.execute(statement)
     ]
 
 

@@ -23,6 +23,7 @@ from app.assessment import averages
 from app.assessment.report_card import marks_report
 from app.core.security.principal import Principal
 from app.errors import InvalidInput, field_error
+from app.exams.candidates import candidate_key
 from app.exams.models import (
     ExamDecision,
     ExamKind,
@@ -88,8 +89,10 @@ async def deliberate_candidates(
     results = (await session.scalars(statement.order_by(ExamResult.candidate_number))).all()
     marks = await _marks(session, exam, [r.id for r in results])
     if exam.round is ExamRound.RESIT and exam.normal_session_id is not None:
-        earlier = await _marks_by_pupil(session, exam.normal_session_id)
-        marks = {r.id: better_of(marks.get(r.id, {}), earlier.get(r.pupil_id, {})) for r in results}
+        earlier = await _marks_by_candidate(session, exam.normal_session_id)
+        marks = {
+            r.id: better_of(marks.get(r.id, {}), earlier.get(_candidate(r), {})) for r in results
+        }
     reference = await load_reference(session)
     verdicts: dict[uuid.UUID, Verdict] = {}
     errors: list[dict[str, Any]] = []
@@ -144,16 +147,27 @@ async def _marks(
     return by_result
 
 
-async def _marks_by_pupil(session: AsyncSession, session_id: uuid.UUID) -> dict[uuid.UUID, Marks]:
+def _candidate(result: ExamResult) -> uuid.UUID:
+    """Who the result is of: the pupil, or the independent candidate."""
+    return result.pupil_id or result.independent_candidate_id  # type: ignore[return-value]
+
+
+async def _marks_by_candidate(
+    session: AsyncSession, session_id: uuid.UUID
+) -> dict[uuid.UUID, Marks]:
     rows = await session.execute(
-        select(ExamResult.pupil_id, ExamSubjectResult.subject_id, ExamSubjectResult.mark)
+        select(
+            candidate_key(ExamResult.pupil_id, ExamResult.independent_candidate_id),
+            ExamSubjectResult.subject_id,
+            ExamSubjectResult.mark,
+        )
         .join(ExamSubjectResult, ExamSubjectResult.result_id == ExamResult.id)
         .where(ExamResult.session_id == session_id)
     )
-    by_pupil: dict[uuid.UUID, Marks] = defaultdict(dict)
-    for pupil_id, subject_id, mark in rows:
-        by_pupil[pupil_id][subject_id] = mark
-    return by_pupil
+    by_candidate: dict[uuid.UUID, Marks] = defaultdict(dict)
+    for candidate_id, subject_id, mark in rows:
+        by_candidate[candidate_id][subject_id] = mark
+    return by_candidate
 
 
 def better_of(resit: Marks, normal: Marks) -> Marks:
@@ -214,13 +228,28 @@ async def _verdict(
         return Verdict(own, None, own, None, None)
     if own is None:  # absent from every subject
         return Verdict(None, None, None, ExamDecision.NOT_ADMITTED, None)
-    continuous = await continuous_average(session, reference, result.pupil_id, exam.school_year)
-    if continuous is None:
-        raise _MissingComponent("continuous-assessment average")
-    general = await _general_average(session, exam, result, own, continuous)
+    continuous: Decimal | None = None
+    if result.pupil_id is None:
+        general = await _independent_average(session, exam, result, own)
+    else:
+        continuous = await continuous_average(session, reference, result.pupil_id, exam.school_year)
+        if continuous is None:
+            raise _MissingComponent("continuous-assessment average")
+        general = await _general_average(session, exam, result, own, continuous)
     decision = decision_of(general, scale, exam)
     mention = mention_of(general, exam.mentions) if decision is ExamDecision.ADMITTED else None
     return Verdict(own, continuous, general, decision, mention)
+
+
+async def _independent_average(
+    session: AsyncSession, exam: ExamSession, result: ExamResult, own: Decimal
+) -> Decimal:
+    """An independent candidate's bac: no continuous assessment, so only the exams, weighed
+    by the ministry's rule for candidats libres (`averages.independent_baccalaureate`). They
+    sit the regional exam the same year as the national one, or kept it from an earlier try."""
+    years = (exam.school_year, exam.school_year - 1)
+    regional = await _component(session, result, ExamKind.REGIONAL, "1BAC", years)
+    return averages.independent_baccalaureate(regional, own)
 
 
 async def _general_average(
@@ -232,12 +261,10 @@ async def _general_average(
 ) -> Decimal:
     if exam.kind is ExamKind.NATIONAL:
         regional = await _component(
-            session, result.pupil_id, ExamKind.REGIONAL, "1BAC", exam.school_year - 1
+            session, result, ExamKind.REGIONAL, "1BAC", (exam.school_year - 1,)
         )
         return averages.baccalaureate(continuous, regional, own)
-    local = await _component(
-        session, result.pupil_id, ExamKind.LOCAL, exam.level_code, exam.school_year
-    )
+    local = await _component(session, result, ExamKind.LOCAL, exam.level_code, (exam.school_year,))
     if exam.kind is ExamKind.PROVINCIAL:
         return averages.primary_certificate(continuous, local, own)
     return averages.college_certificate(own, local, continuous)
@@ -254,23 +281,33 @@ async def continuous_average(
 
 
 async def _component(
-    session: AsyncSession, pupil_id: uuid.UUID, kind: ExamKind, level_code: str, year: int
+    session: AsyncSession,
+    result: ExamResult,
+    kind: ExamKind,
+    level_code: str,
+    years: tuple[int, ...],
 ) -> Decimal:
-    """The pupil's exam average in an earlier deliberated session of the certificate."""
+    """The candidate's exam average in an earlier deliberated session of the certificate (the
+    latest of these years)."""
+    whose = (
+        ExamResult.pupil_id == result.pupil_id
+        if result.pupil_id is not None
+        else ExamResult.independent_candidate_id == result.independent_candidate_id
+    )
     value = await session.scalar(
         select(func.coalesce(ExamResult.exam_average, ExamResult.average))
         .join(ExamSession, ExamSession.id == ExamResult.session_id)
         .where(
-            ExamResult.pupil_id == pupil_id,
+            whose,
             ExamSession.kind == kind,
             ExamSession.level_code == level_code,
-            ExamSession.school_year == year,
+            ExamSession.school_year.in_(years),
             ExamSession.round == ExamRound.NORMAL,
             ExamSession.state.in_([ExamState.DELIBERATED, ExamState.PUBLISHED]),
         )
-        .order_by(ExamSession.created_at.desc())
+        .order_by(ExamSession.school_year.desc(), ExamSession.created_at.desc())
         .limit(1)
     )
     if value is None:
-        raise _MissingComponent(f"{kind.value} exam of {level_code} in {year}")
+        raise _MissingComponent(f"{kind.value} exam of {level_code} in {max(years)}")
     return value

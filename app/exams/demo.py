@@ -1,13 +1,15 @@
 """Demo of the exams: the Rabat directorate's 6AP provincial exam and the academy's 3AC
 regional exam, both published, at Groupe scolaire Al Amal; the bac's normal session and its
-resit at Lycée Moulay Youssef, where J130000001 passes at the resit; and Collège Ibn Rochd's
-own exam, in marking. Every session is run through the services the organisers call."""
+resit at Lycée Moulay Youssef, where J130000001 passes at the resit, and where a candidat libre
+sits the academy's regional and the ministry's national exams; and Collège Ibn Rochd's own
+exam, in marking. Every session is run through the services the organisers call."""
 
 from __future__ import annotations
 
 import random
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
@@ -16,7 +18,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics import years
 from app.academics.calendar import current_school_year
-from app.academics.models import Pupil, SchoolClass, SchoolYear, Subject, TeachingAssignment
+from app.academics.models import (
+    Gender,
+    Pupil,
+    SchoolClass,
+    SchoolYear,
+    Stream,
+    Subject,
+    TeachingAssignment,
+)
 from app.accounts.models import User
 from app.accounts.users import NewAccount, create_account
 from app.assessment.models import ClassTest, Mark, TestKind, TestStatus
@@ -25,8 +35,24 @@ from app.core.security.principal import Principal
 from app.demo.acts import enrolments
 from app.demo.calendar import demo_calendar
 from app.demo.teaching import random_pupil
-from app.exams import appeals, candidates, deliberation, marking, organising
-from app.exams.models import ExamKind, ExamResult, ExamRound, ExamSession, ExamState
+from app.exams import (
+    appeals,
+    candidates,
+    deliberation,
+    independent,
+    marking,
+    organising,
+    record_check,
+)
+from app.exams.independent_schemas import IndependentCandidateIn, RecordCorrectionIn
+from app.exams.models import (
+    ExamKind,
+    ExamResult,
+    ExamRound,
+    ExamSession,
+    ExamState,
+    IndependentCandidate,
+)
 from app.exams.schemas import ExamMarkIn, ExamSessionIn, ExamSessionOut, ExamSubjectIn
 from app.exams.sessions import announce_published_exams
 from app.organisation.models import Area, School, Sector
@@ -59,6 +85,8 @@ BAC: dict[str, tuple[int, ...]] = {
     "FR": (8, 12, 6, 10),
 }
 BAC_RESIT = {"MATH": 13, "FR": 7}
+# The demo's independent candidate: they read their results with their number and this date.
+LIBRE = {"national_id": "A987654", "birth_date": "2000-05-20"}
 # The pupils' age in the September of the year.
 AGE = {"6AP": 11, "3AC": 14, "2BAC": 17}
 
@@ -139,11 +167,25 @@ async def seed_exams(session: AsyncSession, accounts: dict[str, User], password:
         "J13",
     )
     bac[0].user_id = staff[f"{BAC_PUPIL.lower()}@taalim.ma"].id
-    await _bac(session, organisers["ministry"], year, bac, subjects)
+    await _bac(session, organisers, year, bac, subjects)
     await _college_exam_in_marking(session, accounts["director.demo@taalim.ma"], year, subjects)
     # Their hour has passed: announced as the worker announces them.
     await announce_published_exams(session)
     await _bac_appeal(session, staff[f"{BAC_PUPIL.lower()}@taalim.ma"], bac[0], subjects["FR"])
+    await _record_checks(session)
+
+
+async def _record_checks(session: AsyncSession) -> None:
+    """Tadkik waiting for a decision: D130000001 asks Collège Ibn Rochd to write their birth
+    place in Arabic, and the candidat libre asks the academy to split their surname."""
+    pupil = await session.scalar(select(Pupil).where(Pupil.massar_code == "D130000001"))
+    assert pupil is not None
+    await record_check.pupil_asks(session, pupil.id, RecordCorrectionIn(birth_place_ar="الرباط"))
+    libre = await session.scalar(
+        select(IndependentCandidate).where(IndependentCandidate.national_id == LIBRE["national_id"])
+    )
+    assert libre is not None
+    await record_check.ask(session, libre, RecordCorrectionIn(last_name="Ben Ali"))
 
 
 async def _school(session: AsyncSession, code: str) -> School:
@@ -249,6 +291,15 @@ def _subjects(subjects: dict[str, uuid.UUID], coefficients: dict[str, int]) -> l
     ]
 
 
+@dataclass(frozen=True, slots=True)
+class Libre:
+    """An independent candidate in a session: registered once created (`register` answers
+    their number), with their marks by subject."""
+
+    register: Callable[[uuid.UUID], Awaitable[str]]
+    marks: Mapping[uuid.UUID, int]
+
+
 async def _run(
     session: AsyncSession,
     organiser: Principal,
@@ -256,9 +307,11 @@ async def _run(
     pupils: Sequence[Pupil],
     marks: Mapping[uuid.UUID, Sequence[int]],
     publish_at: datetime | None,
+    libre: Libre | None = None,
 ) -> ExamSessionOut:
     """A session from its creation to its deliberation, and its publication if `publish_at`."""
     exam = await organising.create_session(session, organiser, new)
+    number = await libre.register(exam.id) if libre else None
     listed = await candidates.generate_candidates(session, organiser, exam.id)
     numbers = {c.pupil_id: c.candidate_number or "" for c in listed}
     await organising.open_marking(session, organiser, exam.id)
@@ -268,6 +321,8 @@ async def _run(
             for p, m in zip(pupils, values, strict=False)
             if p.id in numbers
         ]
+        if libre and number:
+            rows.append(ExamMarkIn(candidate_number=number, mark=Decimal(libre.marks[subject_id])))
         await marking.save_marks(session, organiser, exam.id, subject_id, rows)
     done = await deliberation.deliberate(session, organiser, exam.id)
     if publish_at is None:
@@ -316,13 +371,16 @@ async def _certificate(
 
 async def _bac(
     session: AsyncSession,
-    ministry: Principal,
+    organisers: dict[str, Principal],
     year: int,
     pupils: list[Pupil],
     subjects: dict[str, uuid.UUID],
 ) -> None:
-    """Last year's 1BAC regional exam, this year's national exam and its resit."""
+    """Last year's 1BAC regional exam, this year's national exam and its resit; and an
+    independent candidate's regional and national exams, this year."""
+    ministry = organisers["ministry"]
     await _regional_1bac(session, pupils, year - 1)
+    libre = await _libre_regional(session, organisers["academy"], year, pupils[0], subjects)
     normal = _new_session(
         "2BAC",
         year,
@@ -332,7 +390,7 @@ async def _bac(
         subjects=_subjects(subjects, {"MATH": 2, "FR": 1}),
     )
     marked = {subjects[code]: BAC[code] for code in ("MATH", "FR")}
-    first = await _run(session, ministry, normal, pupils, marked, _published())
+    first = await _run(session, ministry, normal, pupils, marked, _published(), libre)
     resit = _new_session(
         "2BAC",
         year,
@@ -343,6 +401,62 @@ async def _bac(
     )
     again = {subjects[code]: [BAC_RESIT[code]] for code in ("MATH", "FR")}
     await _run(session, ministry, resit, pupils[:1], again, _published() + timedelta(hours=2))
+
+
+async def _libre_regional(
+    session: AsyncSession,
+    academy: Principal,
+    year: int,
+    classmate: Pupil,
+    subjects: dict[str, uuid.UUID],
+) -> Libre:
+    """The academy registers the demo's candidat libre, seated at Lycée Moulay Youssef, on
+    its 1BAC regional exam of the year (French 12, its only candidate) and, once the ministry
+    creates it, on the national exam (MATH 9, FR 11: exam 9.67; 25 % × 12 + 75 % × 9.67 =
+    10.25, admitted with no continuous assessment)."""
+    regional = await organising.create_session(
+        session,
+        academy,
+        _new_session(
+            "1BAC",
+            year,
+            "Examen régional du baccalauréat (1BAC), candidats libres",
+            "الامتحان الجهوي الموحد للبكالوريا، المترشحون الأحرار",
+            subjects=_subjects(subjects, {"FR": 1}),
+        ),
+    )
+    stream = await session.scalar(
+        select(Stream.id).where(Stream.level_code == "2BAC", Stream.code == "SP")
+    )
+    assert stream is not None
+
+    async def register(national_id: uuid.UUID) -> str:
+        registered = await independent.register(
+            session,
+            academy,
+            IndependentCandidateIn(
+                national_id=LIBRE["national_id"],
+                first_name="Youssef",
+                last_name="Benali",
+                first_name_ar="يوسف",
+                last_name_ar="بنعلي",
+                birth_date=date.fromisoformat(LIBRE["birth_date"]),
+                birth_place="Rabat",
+                birth_place_ar="الرباط",
+                gender=Gender.MALE,
+                stream_id=stream,
+                centre_id=classmate.school_id,
+                session_ids=[regional.id, national_id],
+            ),
+        )
+        number = registered.candidate.candidate_number
+        await organising.open_marking(session, academy, regional.id)
+        rows = [ExamMarkIn(candidate_number=number, mark=Decimal(12))]
+        await marking.save_marks(session, academy, regional.id, subjects["FR"], rows)
+        await deliberation.deliberate(session, academy, regional.id)
+        return number
+
+    return Libre(register, {subjects["MATH"]: 9, subjects["FR"]: 11})
 
 
 async def _regional_1bac(session: AsyncSession, pupils: list[Pupil], year: int) -> None:

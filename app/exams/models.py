@@ -14,6 +14,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     Numeric,
     SmallInteger,
@@ -26,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.academics.models import Gender
 from app.core.db.base import (
     Base,
     InYearPartition,
@@ -143,9 +145,42 @@ class ExamSessionSubject(UUIDPrimaryKey, Base):
     duration_minutes: Mapped[int] = mapped_column(SmallInteger)
 
 
+class IndependentCandidate(UUIDPrimaryKey, Timestamps, Base):
+    """A candidat libre: registered for the bac of one year by an academy, with no school, no
+    continuous assessment and no pupil account. `school_id` is the exam centre (a school of
+    the academy), so the candidate's exam rows are keyed by a school like every exam row.
+
+    The candidate reads their record, convocation and results with `candidate_number` and
+    `birth_date`; the number is theirs in every session they sit (a series of its own, ten
+    digits, that the schools' candidates, nine digits, never reach)."""
+
+    __tablename__ = "independent_candidates"
+    __table_args__ = (
+        UniqueConstraint("id", "school_id"),
+        # One registration a year per identity card.
+        UniqueConstraint("school_year", "national_id"),
+    )
+
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
+    academy_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("academies.id"), index=True)
+    school_year: Mapped[int] = mapped_column(SmallInteger, ForeignKey("school_years.year"))
+    candidate_number: Mapped[str] = mapped_column(String(20), unique=True)
+    national_id: Mapped[str] = mapped_column(String(20))
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    first_name_ar: Mapped[str] = mapped_column(String(100))
+    last_name_ar: Mapped[str] = mapped_column(String(100))
+    birth_date: Mapped[date] = mapped_column(Date)
+    birth_place: Mapped[str] = mapped_column(String(100))
+    birth_place_ar: Mapped[str] = mapped_column(String(100))
+    gender: Mapped[Gender] = mapped_column(checked(Gender, "gender"))
+    stream_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("streams.id"), index=True)
+
+
 class ExamResult(InYearPartition, Timestamps, Base):
-    """A candidate in a session and their result; `school_id` is the school the pupil sat it
-    from. `average` is the certificate's general average, `exam_average` the session's own.
+    """A candidate in a session and their result: a pupil, or an independent candidate.
+    `school_id` is the school the pupil sat it from, or the independent candidate's exam
+    centre. `average` is the certificate's general average, `exam_average` the session's own.
 
     The 0–20 checks are the widest scale; the level's own scale (`levels.max_mark`) is
     checked where marks come in and averages are computed."""
@@ -153,7 +188,15 @@ class ExamResult(InYearPartition, Timestamps, Base):
     __tablename__ = "exam_results"
     __table_args__ = (
         UniqueConstraint("school_id", "session_id", "pupil_id", "school_year"),
+        UniqueConstraint("school_id", "session_id", "independent_candidate_id", "school_year"),
         UniqueConstraint("id", "school_id", "school_year"),
+        CheckConstraint(
+            "(pupil_id IS NULL) <> (independent_candidate_id IS NULL)", name="one_candidate"
+        ),
+        ForeignKeyConstraint(
+            ["independent_candidate_id", "school_id"],
+            ["independent_candidates.id", "independent_candidates.school_id"],
+        ),
         UniqueConstraint("session_id", "candidate_number", "school_year"),
         CheckConstraint("average >= 0 AND average <= 20", name="out_of_20"),
         CheckConstraint("exam_average >= 0 AND exam_average <= 20", name="exam_out_of_20"),
@@ -168,7 +211,8 @@ class ExamResult(InYearPartition, Timestamps, Base):
     # The session's year: exam results are partitioned by it.
     school_year: Mapped[int] = mapped_column(SmallInteger)
     session_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("exam_sessions.id"), index=True)
-    pupil_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("pupils.id"))
+    pupil_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("pupils.id"))
+    independent_candidate_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
     candidate_number: Mapped[str | None] = mapped_column(String(20))
     # The exam centre (a school) and the room the candidate sits in.
     centre_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("schools.id"), index=True)
@@ -259,6 +303,49 @@ class ExamAppeal(UUIDPrimaryKey, Timestamps, Base):
     # The mark when the appeal was filed (None: absent), and the mark the re-marking gave.
     old_mark: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
     new_mark: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
+    reason: Mapped[str | None] = mapped_column(Text)
+    decided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class CorrectionStatus(StrEnum):
+    """A candidate's request to correct their record: asked, then accepted or refused."""
+
+    FILED = "filed"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+
+
+class CandidateRecordCorrection(UUIDPrimaryKey, Timestamps, Base):
+    """Tadkik: a candidate checking their record before the exams asks for a correction (the
+    fields and their right values); the organiser (the pupil's school, the independent
+    candidate's academy) accepts it, and the record changes, or refuses it with a reason.
+    `current` keeps the values the candidate saw."""
+
+    __tablename__ = "candidate_record_corrections"
+    __table_args__ = (
+        CheckConstraint(
+            "(pupil_id IS NULL) <> (independent_candidate_id IS NULL)", name="one_candidate"
+        ),
+        CheckConstraint("status <> 'refused' OR reason IS NOT NULL", name="refused_says_why"),
+        ForeignKeyConstraint(
+            ["independent_candidate_id", "school_id"],
+            ["independent_candidates.id", "independent_candidates.school_id"],
+            ondelete="CASCADE",
+        ),
+    )
+
+    # The pupil's school when they asked (the school settles it), or the exam centre.
+    school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
+    pupil_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("pupils.id", ondelete="CASCADE"), index=True
+    )
+    independent_candidate_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    changes: Mapped[dict[str, str]] = mapped_column(JSONB)
+    current: Mapped[dict[str, str]] = mapped_column(JSONB)
+    status: Mapped[CorrectionStatus] = mapped_column(
+        checked(CorrectionStatus, "status"), server_default=CorrectionStatus.FILED.value
+    )
     reason: Mapped[str | None] = mapped_column(Text)
     decided_by: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id"), index=True)
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))

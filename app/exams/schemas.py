@@ -96,9 +96,13 @@ class ExamSessionOut(Schema):
 
 
 class ExamCandidateOut(Schema):
+    """A candidate of a session: a pupil (with their Massar code) or an independent
+    candidate (`independent_candidate_id`, no Massar code)."""
+
     candidate_number: str | None
-    pupil_id: uuid.UUID
-    massar_code: str
+    pupil_id: uuid.UUID | None
+    independent_candidate_id: uuid.UUID | None = None
+    massar_code: str | None
     last_name: str
     first_name: str
     last_name_ar: str
@@ -139,7 +143,8 @@ class ExamSubjectMarkOut(Schema):
 
 class CandidateResultOut(Schema):
     candidate_number: str | None
-    pupil_id: uuid.UUID
+    pupil_id: uuid.UUID | None
+    independent_candidate_id: uuid.UUID | None
     school_id: uuid.UUID
     exam_average: Decimal | None
     continuous_average: Decimal | None

@@ -29,11 +29,12 @@ def _next_hidden(pupil_id: uuid.UUID) -> ScalarSelect[datetime | None]:
     )
 
 
-async def rebuild(session: AsyncSession, pupil_ids: Iterable[uuid.UUID]) -> int:
-    """Render the published exam results of these pupils; the number of documents written."""
-    schools = await session.execute(
-        select(Pupil.id, Pupil.school_id).where(Pupil.id.in_(list(pupil_ids)))
-    )
+async def rebuild(session: AsyncSession, pupil_ids: Iterable[uuid.UUID | None]) -> int:
+    """Render the published exam results of these pupils; the number of documents written.
+    (An independent candidate's result, with no pupil, has no document: they read theirs with
+    their candidate number.)"""
+    pupils = [pupil_id for pupil_id in pupil_ids if pupil_id is not None]
+    schools = await session.execute(select(Pupil.id, Pupil.school_id).where(Pupil.id.in_(pupils)))
     built = 0
     for pupil_id, school_id in schools.all():
         results = await exam_results(session, pupil_id)

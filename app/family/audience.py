@@ -11,7 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.academics.models import Pupil
 from app.family.models import GuardianLink
 
-Pupils = Select[uuid.UUID] | Sequence[uuid.UUID]
+# A select may yield NULLs (an exam's results include independent candidates, who are no
+# pupils): `IN` passes over them.
+Pupils = Select[uuid.UUID] | Select[uuid.UUID | None] | Sequence[uuid.UUID]
 
 
 def parent_accounts(pupils: Pupils) -> Select[uuid.UUID]:

@@ -316,6 +316,7 @@ async def _candidate_fields(
     session: AsyncSession, exam: ExamSession, result: ExamResult, level: Level
 ) -> tuple[dict[str, Any], str]:
     """The candidate's box and the session's heading, shared by both documents."""
+    assert result.pupil_id is not None  # `_candidate` found the result by its pupil
     pupil, initials = await _pupil(session, result.pupil_id)
     place = await placement(session, result.pupil_id, exam.school_year)
     stream = await session.get(Stream, place.stream_id) if place and place.stream_id else None

@@ -44,7 +44,13 @@ from app.councils import demo as councils_demo
 from app.councils.models import Reorientation
 from app.demo import world as demo
 from app.discipline.models import Incident
-from app.exams.models import ExamAppeal, ExamKind, ExamSession
+from app.exams.models import (
+    CandidateRecordCorrection,
+    ExamAppeal,
+    ExamKind,
+    ExamSession,
+    IndependentCandidate,
+)
 from app.family.models import GuardianLink, Kinship
 from app.integrations.demo import DEMO_CLIENT_ID
 from app.integrations.models import ApiClient
@@ -251,6 +257,19 @@ KINDS: dict[str, Kind] = {
     "local_exam": Kind(_in_demo_school(ExamSession)),
     # The demo's appeal, on the ministry's bac (J130000001's French paper).
     "exam_appeal": Kind(lambda _: select(ExamAppeal.id)),
+    # The demo academy's candidat libre.
+    "independent_candidate": Kind(lambda _: select(IndependentCandidate.id)),
+    # Tadkik: D130000001's request to Collège Ibn Rochd, the candidat libre's to the academy.
+    "pupil_record_correction": Kind(
+        lambda _: select(CandidateRecordCorrection.id).where(
+            CandidateRecordCorrection.pupil_id == _demo_pupil()
+        )
+    ),
+    "libre_record_correction": Kind(
+        lambda _: select(CandidateRecordCorrection.id).where(
+            CandidateRecordCorrection.independent_candidate_id.is_not(None)
+        )
+    ),
     "exam_session": Kind(
         lambda _: select(ExamSession.id).where(
             ExamSession.kind == ExamKind.REGIONAL,

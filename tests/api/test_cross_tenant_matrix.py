@@ -28,10 +28,12 @@ PARAMETER_KINDS = {
     "action_id": "project_action",
     "appeal_id": "exam_appeal",
     "assignment_id": "assignment",
+    "candidate_id": "independent_candidate",
     "axis_id": "project_axis",
     "child_id": "pupil",
     "class_id": "class",
     "client_id": "api_client",
+    "correction_id": "pupil_record_correction",
     "competition_id": "competition",
     "device_id": "device",
     "document_id": "agreement_document",
@@ -74,6 +76,7 @@ SECTION_KINDS = {
     ("test_id", "diagnostics"): "diagnostic_test",
     ("session_id", "diagnostics"): "remedial_session",
     ("session_id", "exams"): "exam_session",
+    ("correction_id", "independent-candidates"): "libre_record_correction",
     # A pupil's exam session, under the parent's child.
     ("session_id", "children"): "exam_session",
 }
@@ -110,6 +113,8 @@ BODY_FIELDS: dict[str, Callable[[Caller], dict[str, Any]]] = {
     "school-move-slot": lambda _: {"ends_at": "09:00:00"},
     "school-decide-exam-appeal": lambda _: {"decision": "reject", "reason": "Note confirmée"},
     "steering-decide-exam-appeal": lambda _: {"decision": "reject", "reason": "Note confirmée"},
+    "school-decide-candidate-record-correction": lambda _: {"decision": "accept"},
+    "steering-decide-independent-candidate-correction": lambda _: {"decision": "accept"},
     "teacher-add-remedial-session": lambda _: {"ends_at": "09:00:00"},
 }
 # The public site names the school by its code: another school's news under it is not found.

@@ -48,3 +48,12 @@ async def test_the_demo_bac_pupil_passes_at_the_resit(
         await client.get(f"/api/v1/steering/exams/{normal}/appeals", headers=ministry)
     ).json()
     assert [(a["status"], a["old_mark"]) for a in appeals] == [("filed", "8.00")]
+
+    # The demo's candidat libre reads their results with their number and birth date.
+    libres = (await client.get("/api/v1/steering/independent-candidates", headers=academy)).json()
+    assert [(c["last_name"], c["birth_date"]) for c in libres] == [("Benali", "2000-05-20")]
+    who = {"candidate_number": libres[0]["candidate_number"], "birth_date": "2000-05-20"}
+    results = (await client.post("/api/v1/public/exam-candidates/results", json=who)).json()
+    assert [(r["round"], r["average"], r["decision"]) for r in results] == [
+        ("normal", "10.25", "admitted")
+    ]

@@ -6,6 +6,7 @@ from app.accounts.guards import staff_only
 from app.accounts.routes import auth, me
 from app.accounts.routes.mfa import router as me_mfa_router
 from app.api.v1 import integrations, parent, school, steering, student, teacher
+from app.exams.candidate_routes import public_router as exam_candidates
 from app.messaging.routes import notifications
 from app.modules.equipment.routes import catalogue_routes
 from app.modules.websites.routes import public_routes
@@ -28,6 +29,7 @@ router.include_router(integrations.router)
 router.include_router(public_routes(), prefix="/public", tags=["public"])
 router.include_router(preregistration, prefix="/public", tags=["public"])
 router.include_router(public_documents, prefix="/public", tags=["public"])
+router.include_router(exam_candidates, prefix="/public", tags=["public"])
 # The national equipment catalogue: one face for every member of staff.
 router.include_router(
     catalogue_routes(), prefix="/equipment", tags=["equipment"], dependencies=[Depends(staff_only)]

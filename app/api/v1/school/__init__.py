@@ -15,6 +15,7 @@ from app.audit.routes import audit_log
 from app.core.roles import Duty
 from app.councils.routes import school_router as councils
 from app.discipline import routes as discipline
+from app.exams.candidate_routes import school_router as record_corrections
 from app.exams.routes import exam_routes
 from app.family.routes import guardians, pupils
 from app.messaging.routes import announcements
@@ -46,5 +47,6 @@ router.include_router(message_threads("school"))
 router.include_router(calendar_route("school"))
 router.include_router(audit_log("school"))
 router.include_router(exam_routes("school"))
+router.include_router(record_corrections)
 # The back-office modules are the director's and the deputy's work, reads included.
 include_back_office(router, "school", **duty(Duty.SCHOOL_LIFE))

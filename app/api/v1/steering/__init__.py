@@ -7,6 +7,7 @@ from app.accounts.guards import steering_only
 from app.api.v1.back_office import include_back_office
 from app.audit.routes import audit_log
 from app.councils.routes import steering_router as councils
+from app.exams.candidate_routes import academy_router as independent_candidates
 from app.exams.routes import exam_routes
 from app.integrations import routes as api_clients
 from app.organisation import routes as school_register
@@ -21,4 +22,5 @@ router.include_router(councils)
 router.include_router(audit_log("steering"))
 router.include_router(api_clients.router)
 router.include_router(exam_routes("steering"))
+router.include_router(independent_candidates)
 include_back_office(router, "steering")

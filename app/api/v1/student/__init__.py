@@ -6,6 +6,7 @@ from app.academics.routes.years import calendar_route
 from app.accounts.guards import student_only
 from app.councils.routes import council_views, orientation_requests
 from app.discipline.routes import sanctions_view
+from app.exams.candidate_routes import pupil_record_routes
 from app.exams.routes import appeal_route
 from app.family.routes import contact
 from app.family.routes.pupil_views import own_record, pupil_views
@@ -25,3 +26,4 @@ router.include_router(orientation_requests(own_record))
 router.include_router(document_views("student", own_record))
 router.include_router(sanctions_view("student", own_record))
 router.include_router(appeal_route("student", own_record))
+router.include_router(pupil_record_routes(own_record))

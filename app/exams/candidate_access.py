@@ -1,0 +1,164 @@
+"""What an independent candidate reads without an account: their record, their convocations
+and their published results, each time with their candidate number and birth date.
+
+Recognising a candidate is a login: every try is counted first, atomically, by the login
+throttle (`LoginThrottle.begin`, under the number and the client's address), and a wrong
+number and a wrong birth date get the same answer, so numbers cannot be probed."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.academics.models import Stream, Subject
+from app.academics.schemas import SubjectRef
+from app.core.security.throttle import LoginThrottle
+from app.errors import ProblemError
+from app.exams.independent_schemas import (
+    CandidateConvocationOut,
+    CandidateCredentials,
+    CandidateRecordOut,
+    CandidateResultsOut,
+    CentreRef,
+    ConvocationSubject,
+)
+from app.exams.models import (
+    ExamResult,
+    ExamSession,
+    ExamSessionSubject,
+    ExamState,
+    ExamSubjectResult,
+    IndependentCandidate,
+)
+from app.exams.schemas import ExamSubjectMarkOut
+from app.organisation.models import School
+
+# The throttle counts tries under this name, apart from the accounts' usernames.
+_THROTTLE_NAME = "candidat-libre:{number}"
+
+
+def not_recognised() -> ProblemError:
+    return ProblemError(404, "exams.candidate_not_recognised", kind="candidate-not-recognised")
+
+
+async def recognised(
+    session: AsyncSession, throttle: LoginThrottle, client_ip: str, who: CandidateCredentials
+) -> IndependentCandidate:
+    """The candidate with this number and birth date; a try that fails stays counted."""
+    attempt = await throttle.begin(_THROTTLE_NAME.format(number=who.candidate_number), client_ip)
+    candidate = await session.scalar(
+        select(IndependentCandidate).where(
+            IndependentCandidate.candidate_number == who.candidate_number,
+            IndependentCandidate.birth_date == who.birth_date,
+        )
+    )
+    if candidate is None:
+        await throttle.failed(attempt)
+        raise not_recognised()
+    await throttle.succeeded(attempt)
+    return candidate
+
+
+async def record(session: AsyncSession, candidate: IndependentCandidate) -> CandidateRecordOut:
+    """The candidate's record: names, birth, stream and exam centre."""
+    stream = await session.get_one(Stream, candidate.stream_id)
+    centre = await session.get_one(School, candidate.school_id)
+    return CandidateRecordOut.of(
+        candidate,
+        stream_code=stream.code,
+        stream_fr=stream.name_fr,
+        stream_ar=stream.name_ar,
+        centre=CentreRef.model_validate(centre),
+    )
+
+
+async def convocations(
+    session: AsyncSession, candidate: IndependentCandidate
+) -> list[CandidateConvocationOut]:
+    """Where and when the candidate sits each session whose candidates are listed."""
+    rows = (
+        await session.execute(
+            select(ExamSession, ExamResult, School)
+            .join(ExamResult, ExamResult.session_id == ExamSession.id)
+            .join(School, School.id == ExamResult.centre_id)
+            .where(
+                ExamResult.independent_candidate_id == candidate.id,
+                ExamResult.school_id == candidate.school_id,
+                ExamSession.state != ExamState.DRAFT,
+            )
+            .order_by(ExamSession.starts_on.nulls_last(), ExamSession.created_at)
+        )
+    ).all()
+    subjects = await _subjects(session, [exam.id for exam, _, _ in rows])
+    return [
+        CandidateConvocationOut.of(
+            exam,
+            session_id=exam.id,
+            candidate_number=result.candidate_number,
+            centre=CentreRef.model_validate(centre),
+            room=result.room,
+            subjects=subjects[exam.id],
+        )
+        for exam, result, centre in rows
+    ]
+
+
+async def _subjects(
+    session: AsyncSession, session_ids: list[Any]
+) -> dict[Any, list[ConvocationSubject]]:
+    lines: dict[Any, list[ConvocationSubject]] = defaultdict(list)
+    rows = await session.execute(
+        select(ExamSessionSubject, Subject)
+        .join(Subject, Subject.id == ExamSessionSubject.subject_id)
+        .where(ExamSessionSubject.session_id.in_(session_ids))
+        .order_by(Subject.code)
+    )
+    for line, subject in rows:
+        lines[line.session_id].append(
+            ConvocationSubject(
+                subject=SubjectRef.model_validate(subject), duration_minutes=line.duration_minutes
+            )
+        )
+    return lines
+
+
+async def results(
+    session: AsyncSession, candidate: IndependentCandidate
+) -> list[CandidateResultsOut]:
+    """The candidate's published results, newest first: nothing before `publish_at`."""
+    rows = (
+        await session.execute(
+            select(ExamSession, ExamResult)
+            .join(ExamResult, ExamResult.session_id == ExamSession.id)
+            .where(
+                ExamResult.independent_candidate_id == candidate.id,
+                ExamResult.school_id == candidate.school_id,
+                ExamSession.state == ExamState.PUBLISHED,
+                ExamSession.publish_at <= func.now(),
+            )
+            .order_by(ExamSession.publish_at.desc(), ExamSession.round.desc())  # a resit first
+        )
+    ).all()
+    marks: dict[Any, list[ExamSubjectMarkOut]] = defaultdict(list)
+    for line in await session.scalars(
+        select(ExamSubjectResult).where(
+            ExamSubjectResult.result_id.in_([result.id for _, result in rows]),
+            ExamSubjectResult.school_id == candidate.school_id,
+        )
+    ):
+        marks[line.result_id].append(ExamSubjectMarkOut.model_validate(line))
+    return [
+        CandidateResultsOut.of(
+            result,
+            session_id=exam.id,
+            name_fr=exam.name_fr,
+            name_ar=exam.name_ar,
+            round=exam.round,
+            published_at=exam.publish_at,
+            subjects=marks[result.id],
+        )
+        for exam, result in rows
+    ]
