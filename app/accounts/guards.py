@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, select
 from app.accounts.models import AuthSession, User
 from app.core.db.audit_context import Actor, act_as
 from app.core.db.prepared import Prepared
+from app.core.db.replicas import fetch_live
 from app.core.db.session import SessionDep
 from app.core.roles import STAFF_ROLES, TITLE_DUTIES, Duty, Role, StaffTitle
 from app.core.security.principal import Principal
@@ -46,8 +47,8 @@ async def current_principal(
         claims = get_token_codec().decode_access_token(token)
     except InvalidToken:
         raise NotAuthenticated() from None
-    row = await _LIVE_ACCOUNT.fetchrow(
-        session, user_id=claims.user_id, session_id=claims.session_id
+    row = await fetch_live(
+        request, session, _LIVE_ACCOUNT, user_id=claims.user_id, session_id=claims.session_id
     )
     if row is None:
         raise NotAuthenticated()

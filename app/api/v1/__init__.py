@@ -6,6 +6,7 @@ from app.accounts.guards import staff_only
 from app.accounts.routes import auth, me
 from app.accounts.routes.mfa import router as me_mfa_router
 from app.api.v1 import parent, school, steering, student, teacher
+from app.core.db.replicas import lag_tolerant
 from app.messaging.routes import notifications
 from app.modules.equipment.routes import catalogue_routes
 from app.modules.websites.routes import public_routes
@@ -24,7 +25,10 @@ router.include_router(student.router)
 router.include_router(parent.router)
 router.include_router(school.router)
 router.include_router(steering.router)
-router.include_router(public_routes(), prefix="/public", tags=["public"])
+# Schools' public sites tolerate a few seconds of lag: a replica may serve them.
+router.include_router(
+    public_routes(), prefix="/public", tags=["public"], dependencies=[Depends(lag_tolerant)]
+)
 router.include_router(preregistration, prefix="/public", tags=["public"])
 router.include_router(public_documents, prefix="/public", tags=["public"])
 # The national equipment catalogue: one face for every member of staff.
