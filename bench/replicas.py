@@ -1,14 +1,14 @@
 """What sending a hot read to a streaming replica costs, and how fast reads fall back to the
 primary when the replica stops.
 
-    .venv/bin/python bench/replicas.py [--calls 1000] [--rounds 5]
+    .venv/bin/python bench/replicas.py [--calls 1000]
 
 Makes its own primary and hot standby from the embedded PostgreSQL (`pg_basebackup -R` over
 loopback, ports and directories of its own, both stopped at the end), migrates, and serves the
 app in-process (ASGI, no socket). The hot read is a school's public site
 (`GET /api/v1/public/schools/{code}`, lag-tolerant, one indexed statement; the code is unknown,
-so each answer is the same 404 and nothing is cached). In the same run, round after round and
-keeping each one's best median (the least disturbed by other work on a shared machine):
+so each answer is the same 404 and nothing is cached). In the same run, one call of each in
+turn (so that a shared machine's load weighs on each alike), with medians and this process's CPU:
 
 - floor: the read on an app with no replica configured, on the primary as before;
 - replica: the same read routed to the replica (the route lookup and the pool's pre-ping);
@@ -78,6 +78,24 @@ def served_by_replica() -> float:
     return REGISTRY.get_sample_value("massar_db_replica_reads_total", {"replica": "replica-1"}) or 0
 
 
+async def interleaved(
+    variants: dict[str, tuple[httpx.AsyncClient, dict[str, str]]], calls: int
+) -> dict[str, tuple[list[float], list[float]]]:
+    """Each variant's wall and CPU times (ms), one call of each in turn, the order rotating:
+    a shared machine's load then weighs on every variant alike."""
+    figures: dict[str, tuple[list[float], list[float]]] = {name: ([], []) for name in variants}
+    names = list(variants)
+    for i in range(calls):
+        for name in names[i % len(names) :] + names[: i % len(names)]:
+            client, headers = variants[name]
+            started, cpu = time.perf_counter(), time.process_time()
+            answer = await client.get(READ, headers=headers)
+            figures[name][1].append((time.process_time() - cpu) * 1000)
+            figures[name][0].append((time.perf_counter() - started) * 1000)
+            assert answer.status_code == 404, answer.text
+    return figures
+
+
 async def caught_up(primary_url: str, replica_url: str) -> None:
     source, standby = await connect(primary_url), await connect(replica_url)
     try:
@@ -90,9 +108,7 @@ async def caught_up(primary_url: str, replica_url: str) -> None:
         await standby.close()
 
 
-async def bench(
-    primary: EmbeddedPostgres, replica: EmbeddedPostgres, calls: int, rounds: int
-) -> None:
+async def bench(primary: EmbeddedPostgres, replica: EmbeddedPostgres, calls: int) -> None:
     primary_url, replica_url = primary.url("massar"), replica.url("massar")
     await caught_up(primary_url, replica_url)
     plain = get_settings()
@@ -102,20 +118,20 @@ async def bench(
         while not routing.replicas.replicas[0].usable:  # noqa: ASYNC110  (the first checks)
             await asyncio.sleep(0.1)
         await routing.writers.lock("wrote:bench", 3600)
-        figures: dict[str, list[float]] = {"floor": [], "replica": [], "read-your-writes": []}
+        variants = {"floor": (floor, {}), "replica": (on, {}), "read-your-writes": (on, WRITER)}
         for client in (floor, on):
             await median_ms(client, 200, {})  # warm up: route table, pools, statements
-        for _ in range(rounds):
-            figures["floor"].append(await median_ms(floor, calls, {}))
-            before = served_by_replica()
-            figures["replica"].append(await median_ms(on, calls, {}))
-            assert served_by_replica() - before == calls, "a read was not served by the replica"
-            figures["read-your-writes"].append(await median_ms(on, calls, WRITER))
-        base = min(figures["floor"])
-        print(f"hot read {READ}, median of {calls} calls, best of {rounds} rounds")
-        for name, values in figures.items():
-            best = min(values)
-            print(f"  {name:<17} {best:6.3f} ms  ({best / base:4.2f}x floor)")
+        before = served_by_replica()
+        figures = await interleaved(variants, calls)
+        assert served_by_replica() - before == calls, "a read missed the replica"
+        base = statistics.median(figures["floor"][0])
+        print(f"hot read {READ}, {calls} calls of each, interleaved")
+        for name, (wall, cpu) in figures.items():
+            median = statistics.median(wall)
+            print(
+                f"  {name:<17} median {median:6.3f} ms ({median / base:4.2f}x floor)  "
+                f"this process's CPU {statistics.mean(cpu):6.3f} ms a call"
+            )
         await fallback(on, routing.replicas.replicas[0], replica)
 
 
@@ -146,7 +162,6 @@ async def fallback(client: httpx.AsyncClient, replica: Replica, server: Embedded
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args()
     with (
         tempfile.TemporaryDirectory(prefix="massar-replicas-") as root,
@@ -154,7 +169,7 @@ def main() -> None:
     ):
         run_admin_sql(primary.url("postgres"), 'CREATE DATABASE "massar"')
         upgrade_database(primary.url("massar"))
-        asyncio.run(bench(primary, replica, args.calls, args.rounds))
+        asyncio.run(bench(primary, replica, args.calls))
 
 
 if __name__ == "__main__":
