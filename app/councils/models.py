@@ -124,8 +124,6 @@ class RolloverPupil(UUIDPrimaryKey, Timestamps, InSchoolYear, Base):
     __tablename__ = "rollover_pupils"
     __table_args__ = (
         ForeignKeyConstraint(["rollover_id", "school_id"], ["rollovers.id", "rollovers.school_id"]),
-        # The class placed in is the school's own.
-        ForeignKeyConstraint(["class_id", "school_id"], ["classes.id", "classes.school_id"]),
         UniqueConstraint("school_id", "school_year", "pupil_id"),
         Index(
             "ix_rollover_pupils_unplaced",
@@ -141,7 +139,7 @@ class RolloverPupil(UUIDPrimaryKey, Timestamps, InSchoolYear, Base):
     outcome: Mapped[Outcome] = mapped_column(checked(Outcome, "outcome"))
     level_code: Mapped[str | None] = mapped_column(ForeignKey("levels.code"))
     stream_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("streams.id"), index=True)
-    class_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    class_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("classes.id"), index=True)
 
 
 class OrientationWindow(Timestamps, Base):

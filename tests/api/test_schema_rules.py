@@ -242,6 +242,8 @@ KEYS_WITHOUT_SCHOOL = {
 # Foreign keys between tenant tables that do not carry school_id yet, and why.
 REFERENCES_WITHOUT_SCHOOL = {
     ("mark_corrections", ("mark_id",)): "to carry the partition key of marks with the school",
+    ("rollover_pupils", ("class_id",)): "a pupil leaving a primary school is placed in a class "
+    "of the middle school: the reference crosses schools, and shards",
     ("sanctions", ("incident_id", "pupil_id")): "to follow incident_pupils' key",
     ("school_project_axes", ("project_id",)): "the project's parts share one mixin's key",
     ("school_project_reviews", ("project_id",)): "the project's parts share one mixin's key",
