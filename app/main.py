@@ -22,6 +22,7 @@ from app.api.oneroster import router as oneroster_router
 from app.api.v1 import router as v1_router
 from app.core import metrics
 from app.core.body_limit import BodyLimitMiddleware
+from app.core.db import replicas
 from app.core.db.runtime import asyncpg_url
 from app.core.db.session import create_engine, create_session_factory
 from app.core.dispatch import install_prefix_dispatch, prepare_dispatch
@@ -103,6 +104,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             metrics.watch_pool(engine)
         app.state.engine = engine
         app.state.session_factory = create_session_factory(engine)
+        # Streaming replicas for lag-tolerant reads, when configured (`core/db/replicas.py`).
+        app.state.read_routing = replicas.build_read_routing(settings, engine)
         # `massar serve --with-worker`: push delivery in this process, stopped before the engine.
         pushes: AbstractAsyncContextManager[None] = (
             background_worker(app.state.session_factory, settings)
@@ -117,9 +120,15 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
             app, url, settings.db_pool_size, settings.db_connect_timeout_seconds
         )
         try:
-            async with hot_connections, pushes, reference.kept_current(app, url):
+            async with (
+                hot_connections,
+                replicas.checked(app.state.read_routing),
+                pushes,
+                reference.kept_current(app, url),
+            ):
                 yield
         finally:
+            app.state.read_routing = None
             await app.state.login_throttle.aclose()
             document_rendering.shutdown()
             if settings.metrics_port is not None:
@@ -139,6 +148,8 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         # On every route: no control characters in any text a client sends.
         dependencies=[Depends(refuse_control_characters)],
     )
+    # Every read on the primary until the lifespan finds replicas configured.
+    app.state.read_routing = None
     install_openapi(app)
     install_services(app, settings)
     install_error_handlers(app)

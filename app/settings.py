@@ -43,6 +43,16 @@ class Settings(BaseSettings):
     db_pool_timeout_seconds: float = Field(default=10.0, gt=0)
     # A database that does not answer a connect within this answers 503 (not after the pool wait).
     db_connect_timeout_seconds: float = Field(default=3.0, gt=0)
+    # Streaming replicas (`core/db/replicas.py`), comma-separated URLs: the reads that tolerate a
+    # few seconds of lag go to one of them. None: every read goes to the primary.
+    database_replica_urls: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    # A replica whose replay is further behind the primary than this is not read from.
+    replica_max_lag_seconds: float = Field(default=5.0, gt=0, le=300)
+    # How often each replica's replay position is compared with the primary's WAL position.
+    replica_check_seconds: float = Field(default=1.0, gt=0, le=60)
+    # A caller who wrote reads from the primary for this long afterwards (read-your-writes):
+    # through Redis when MASSAR_REDIS_URL is set, so every worker knows, else in this process.
+    read_your_writes_seconds: int = Field(default=10, ge=1, le=300)
 
     jwt_algorithm: Literal["HS256", "RS256"] = "HS256"
     jwt_secret: str | None = None
@@ -184,7 +194,7 @@ class Settings(BaseSettings):
     @classmethod
     def _split_lists(cls, data: dict[str, object]) -> dict[str, object]:
         """The lists given in the environment as comma-separated values."""
-        for name in ("cors_origins", "trusted_proxies"):
+        for name in ("cors_origins", "trusted_proxies", "database_replica_urls"):
             value = data.get(name)
             if isinstance(value, str):
                 data[name] = [item.strip() for item in value.split(",") if item.strip()]
@@ -228,6 +238,21 @@ class Settings(BaseSettings):
                     "MASSAR_MIGRATION_DATABASE_URL is required in prod, with the owner role: the "
                     "role of MASSAR_DATABASE_URL must own nothing"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _recent_writers_outlast_the_lag(self) -> Settings:
+        # Past the window a caller reads from a replica again: one allowed to lag longer than
+        # the window (and undetected for a check) could still miss the caller's own write.
+        if (
+            self.read_your_writes_seconds
+            < self.replica_max_lag_seconds + self.replica_check_seconds
+        ):
+            raise ValueError(
+                "MASSAR_READ_YOUR_WRITES_SECONDS must cover MASSAR_REPLICA_MAX_LAG_SECONDS "
+                "and MASSAR_REPLICA_CHECK_SECONDS: a caller's own writes must be on the "
+                "replica it reads from once its window ends"
+            )
         return self
 
     @model_validator(mode="after")

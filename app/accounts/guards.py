@@ -12,6 +12,7 @@ from sqlalchemy import bindparam, select
 from app.accounts.models import AuthSession, User
 from app.core.db.audit_context import Actor, act_as
 from app.core.db.prepared import Prepared, ReadConnection
+from app.core.db.replicas import live_read
 from app.core.db.session import SessionDep
 from app.core.dispatch import RouteContext
 from app.core.hot_reads import HotRoute, answer_of
@@ -65,7 +66,7 @@ async def current_principal(
     """Verify the access token, then check the account and the login session are still live."""
     if not token:
         raise NotAuthenticated("auth.missing_token")
-    principal = await live_principal(session, token)
+    principal = await live_read(request, session, lambda db: live_principal(db, token))
     if principal is None:
         raise NotAuthenticated()
     # Named in the request's access line (`core/middleware.py`).

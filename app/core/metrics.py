@@ -3,7 +3,8 @@
 What is counted: requests by route template (`/api/v1/teacher/classes/{class_id}/pupils`, never
 the raw path, whose ids would make a series per object) and status, with their latency; the
 database pool's connections in use; the push outbox's depth and the worker's deliveries by
-outcome; logins by outcome and the lockouts the throttle sets.
+outcome; logins by outcome and the lockouts the throttle sets; the reads the streaming replicas
+served, those sent back to the primary (and why), and each replica's lag.
 
 Nothing is served unless `MASSAR_METRICS_PORT` is set, and then on `MASSAR_METRICS_HOST`
 (loopback by default), apart from the API's port: the figures are for the operators' scraper,
@@ -77,6 +78,28 @@ LOCKOUTS = Counter(
     "massar_login_lockouts_total",
     "Lockouts the throttle set, by what was locked: an account or a client address.",
     ["locked"],
+)
+
+REPLICA_READS = Counter(
+    "massar_db_replica_reads_total",
+    "Requests whose reads a streaming replica served, by replica.",
+    ["replica"],
+)
+REPLICA_FALLBACKS = Counter(
+    "massar_db_replica_fallbacks_total",
+    "Lag-tolerant requests the primary served because no replica could: unusable (down, "
+    "lagging beyond the bound, not yet checked) or unreachable (its connection failed).",
+    ["reason"],
+)
+READ_YOUR_WRITES = Counter(
+    "massar_db_read_your_writes_total",
+    "Lag-tolerant requests the primary served because their caller wrote moments before.",
+)
+REPLICA_LAG_BYTES = Gauge(
+    "massar_db_replica_lag_bytes",
+    "WAL bytes a replica had still to replay at its last check, by replica (-1: unreachable).",
+    ["replica"],
+    multiprocess_mode="livemax",
 )
 
 

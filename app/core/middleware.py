@@ -12,10 +12,10 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import routing as fastapi_routing
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.dispatch import matched_route
 from app.core.metrics import UNMATCHED, RequestSeries
 from app.i18n import current_language, negotiate
 
@@ -109,10 +109,7 @@ class RequestContextMiddleware:
 def route_template(scope: Scope) -> str:
     """The path pattern of the route that answered (`/api/v1/teacher/tests/{test_id}`), as
     the app included it; `unmatched` when none did."""
-    context = scope.get(fastapi_routing._FASTAPI_SCOPE_KEY, {}).get(
-        fastapi_routing._FASTAPI_EFFECTIVE_ROUTE_CONTEXT_KEY
-    )
-    path = getattr(context, "path", None) or getattr(scope.get("route"), "path", None)
+    path = getattr(matched_route(scope), "path", None)
     return path if isinstance(path, str) else UNMATCHED
 
 

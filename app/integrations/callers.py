@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, select
 from app.accounts.guards import GUARD_ROLES
 from app.core.db.audit_context import Actor, act_as
 from app.core.db.prepared import Prepared
+from app.core.db.replicas import fetch_live
 from app.core.db.session import SessionDep
 from app.core.roles import Level, Role
 from app.core.security.principal import Principal
@@ -99,7 +100,7 @@ async def api_client_only(
     except InvalidToken:
         _refuse_logins(token[7:].strip())
         raise NotAuthenticated() from None
-    row = await _LIVE_CLIENT.fetchrow(session, client_id=claims.client_id)
+    row = await fetch_live(request, session, _LIVE_CLIENT, client_id=claims.client_id)
     if row is None:
         raise NotAuthenticated()
     await rate.count(str(claims.client_id))

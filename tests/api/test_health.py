@@ -16,6 +16,8 @@ async def test_healthz(client: httpx.AsyncClient) -> None:
 async def test_readyz_when_the_database_answers(client: httpx.AsyncClient) -> None:
     response = await client.get("/readyz")
     assert response.status_code == 200
+    # No replica configured: every read is the primary's, and none is reported.
+    assert response.json() == {"status": "ok", "replicas": []}
 
 
 async def test_readyz_is_503_when_the_database_does_not_answer(

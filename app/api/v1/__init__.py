@@ -7,6 +7,7 @@ from app.accounts.routes import auth, me
 from app.accounts.routes.mfa import router as me_mfa_router
 from app.api.v1 import integrations, parent, school, steering, student, teacher
 from app.exams.candidate_routes import public_router as exam_candidates
+from app.core.db.replicas import lag_tolerant
 from app.messaging.routes import notifications
 from app.modules.equipment.routes import catalogue_routes
 from app.modules.websites.routes import public_routes
@@ -26,7 +27,10 @@ router.include_router(parent.router)
 router.include_router(school.router)
 router.include_router(steering.router)
 router.include_router(integrations.router)
-router.include_router(public_routes(), prefix="/public", tags=["public"])
+# Schools' public sites tolerate a few seconds of lag: a replica may serve them.
+router.include_router(
+    public_routes(), prefix="/public", tags=["public"], dependencies=[Depends(lag_tolerant)]
+)
 router.include_router(preregistration, prefix="/public", tags=["public"])
 router.include_router(public_documents, prefix="/public", tags=["public"])
 router.include_router(exam_candidates, prefix="/public", tags=["public"])

@@ -69,6 +69,12 @@ def act_as(session: Session, actor: Actor) -> None:
     session.info.pop(_SENT, None)
 
 
+def actor_of(session: Session) -> Actor | None:
+    """Who the session writes as, if anyone was named."""
+    actor: Actor | None = session.info.get(_ACTOR)
+    return actor
+
+
 def _send_actor(session: Session) -> None:
     """Set the settings in the transaction about to write, once per transaction."""
     actor: Actor | None = session.info.get(_ACTOR)

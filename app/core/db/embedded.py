@@ -113,6 +113,44 @@ class EmbeddedPostgres:
             self.holds_server = True
         log.info("embedded PostgreSQL ready in %s", self.data_dir)
 
+    def allow_replication(self) -> None:
+        """Let a standby stream this cluster's WAL over loopback: its own `pg_hba.conf`, with
+        one replication entry for 127.0.0.1 (the cluster must listen on a port)."""
+        if self.port is None:
+            raise EmbeddedPostgresError("a primary for replication must listen on a port")
+        hba = self.data_dir / "pg_hba.conf"
+        hba.write_text(
+            "local all all trust\n"
+            "host all all 127.0.0.1/32 trust\n"
+            "host replication postgres 127.0.0.1/32 trust\n"
+        )
+        self._chown_to_system_user(hba)
+        self._pg_ctl("reload")
+
+    def follow(self, primary: EmbeddedPostgres) -> None:
+        """Make this cluster, not yet made, a streaming standby of `primary`: a base backup over
+        loopback with `-R` (it writes `standby.signal` and the connection to the primary), then
+        `start()` runs it as a hot standby."""
+        if primary.port is None or self.port is None:
+            raise EmbeddedPostgresError("a primary and its standby must listen on ports")
+        self.data_dir.parent.mkdir(parents=True, exist_ok=True)
+        with self._lock():
+            if self._run_as:
+                self._prepare_for_system_user()
+            self.data_dir.mkdir(mode=0o700)
+            self._chown_to_system_user(self.data_dir)
+            self._run(
+                "pg_basebackup",
+                "--host=127.0.0.1",
+                f"--port={primary.port}",
+                f"--username={SUPERUSER}",
+                f"--pgdata={self.data_dir}",
+                "--write-recovery-conf",
+                "--wal-method=stream",
+                "--checkpoint=fast",
+                "--no-password",
+            )
+
     def _listen_options(self) -> str:
         if self.port is None:
             return f"-c listen_addresses='' -k {self.socket_dir}"
@@ -245,6 +283,28 @@ class EmbeddedPostgres:
         if self._run_as:
             entry = pwd.getpwnam(self._run_as)
             os.chown(path, entry.pw_uid, entry.pw_gid)
+
+
+@contextmanager
+def streaming_pair(
+    root: Path, primary_port: int, replica_port: int
+) -> Iterator[tuple[EmbeddedPostgres, EmbeddedPostgres]]:
+    """A primary and its hot standby in `root` (tests and benchmarks of the replicas), each on
+    its loopback port, both stopped at the end. What is made on the primary afterwards (a
+    database, migrations) reaches the standby by streaming."""
+    primary = EmbeddedPostgres(root / "primary", port=primary_port)
+    replica = EmbeddedPostgres(root / "replica", port=replica_port)
+    primary.start()
+    try:
+        primary.allow_replication()
+        replica.follow(primary)
+        replica.start()
+        try:
+            yield primary, replica
+        finally:
+            replica.stop()
+    finally:
+        primary.stop()
 
 
 def private_directory(path: Path, *, owner: int, mode: int) -> Path:

@@ -107,7 +107,9 @@ class MemoryThrottleStore:
 
     async def lock(self, key: str, seconds: int) -> None:
         """Lock the key for this many seconds."""
-        self._locks[key] = self._clock() + seconds
+        now = self._clock()
+        self._sweep(now)
+        self._locks[key] = now + seconds
 
     async def locked_for(self, key: str) -> int:
         """Seconds left on the key's lock; 0 when it is not locked."""

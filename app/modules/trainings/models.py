@@ -15,6 +15,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     SmallInteger,
     String,
@@ -97,6 +98,8 @@ class TrainingRegistration(UUIDPrimaryKey, Timestamps, Base):
     __tablename__ = "training_registrations"
     __table_args__ = (
         UniqueConstraint("school_id", "session_id", "user_id"),
+        # The target of the attendance's key, which carries the school (shardable by school).
+        UniqueConstraint("id", "school_id"),
         CheckConstraint(
             "(status = 'completed') = (completed_on IS NOT NULL)", name="completed_has_date"
         ),
@@ -123,10 +126,14 @@ class TrainingAttendance(UUIDPrimaryKey, Timestamps, Base):
     __table_args__ = (
         UniqueConstraint("school_id", "registration_id", "day"),
         Index("ix_training_attendance_registration_id", "registration_id"),
+        ForeignKeyConstraint(
+            ["registration_id", "school_id"],
+            ["training_registrations.id", "training_registrations.school_id"],
+        ),
     )
 
     school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
-    registration_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("training_registrations.id"))
+    registration_id: Mapped[uuid.UUID] = mapped_column()
     day: Mapped[date] = mapped_column(Date)
     present: Mapped[bool] = mapped_column(Boolean)
     recorded_by: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id"), index=True)

@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends
 
 from app.accounts.guards import parent_only
 from app.attendance.routes import parent_justifications
+from app.core.db.replicas import lag_tolerant
 from app.councils.routes import council_views
 from app.discipline.routes import sanctions_view
 from app.exams.routes import appeal_route
@@ -22,7 +23,12 @@ CHILD = "/children/{child_id}"
 router = APIRouter(prefix="/parent", tags=["parent"], dependencies=[Depends(parent_only)])
 router.include_router(children.router)
 router.include_router(sports_view("parent-child", verified_child), prefix=CHILD)
-router.include_router(pupil_views("parent-child", verified_child, as_parent=True), prefix=CHILD)
+# The published record tolerates a few seconds of lag: a replica may serve it.
+router.include_router(
+    pupil_views("parent-child", verified_child, as_parent=True),
+    prefix=CHILD,
+    dependencies=[Depends(lag_tolerant)],
+)
 router.include_router(diagnostics_view("parent-child", verified_child), prefix=CHILD)
 router.include_router(council_views("parent-child", verified_child), prefix=CHILD)
 router.include_router(document_views("parent-child", verified_child), prefix=CHILD)

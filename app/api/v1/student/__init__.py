@@ -4,6 +4,7 @@ from fastapi import APIRouter, Depends
 
 from app.academics.routes.years import calendar_route
 from app.accounts.guards import student_only
+from app.core.db.replicas import lag_tolerant
 from app.councils.routes import council_views, orientation_requests
 from app.discipline.routes import sanctions_view
 from app.exams.candidate_routes import pupil_record_routes
@@ -16,7 +17,10 @@ from app.official_documents.routes import document_views
 
 # The guard sits on the face's router, so an endpoint added later cannot forget it.
 router = APIRouter(prefix="/student", tags=["student"], dependencies=[Depends(student_only)])
-router.include_router(pupil_views("student", own_record, as_parent=False))
+# The published record tolerates a few seconds of lag: a replica may serve it.
+router.include_router(
+    pupil_views("student", own_record, as_parent=False), dependencies=[Depends(lag_tolerant)]
+)
 router.include_router(diagnostics_view("student", own_record))
 router.include_router(contact.router)
 router.include_router(calendar_route("student"))
