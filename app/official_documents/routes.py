@@ -393,7 +393,9 @@ async def _class_exam_documents(
         .order_by(Pupil.last_name, Pupil.first_name, Pupil.massar_code)
     )
     build = data.exam_transcript if what == "transcript" else data.exam_convocation
-    drafts = [await build(session, pupil_id, session_id) for pupil_id in candidates.all()]
+    # The join on enrolments keeps pupils only: an independent candidate is in no class.
+    pupils = [pupil_id for pupil_id in candidates.all() if pupil_id is not None]
+    drafts = [await build(session, pupil_id, session_id) for pupil_id in pupils]
     if not drafts:
         raise NotFound()  # no candidate of the session in this class
     year = school_class.school_year

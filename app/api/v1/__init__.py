@@ -6,8 +6,8 @@ from app.accounts.guards import staff_only
 from app.accounts.routes import auth, me
 from app.accounts.routes.mfa import router as me_mfa_router
 from app.api.v1 import integrations, parent, school, steering, student, teacher
-from app.exams.candidate_routes import public_router as exam_candidates
 from app.core.db.replicas import lag_tolerant
+from app.exams.candidate_routes import public_router as exam_candidates
 from app.messaging.routes import notifications
 from app.modules.equipment.routes import catalogue_routes
 from app.modules.websites.routes import public_routes
