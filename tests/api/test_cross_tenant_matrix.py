@@ -9,7 +9,10 @@ declared here as naming no tenant's object."""
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -80,8 +83,7 @@ SECTION_KINDS = {
     # A pupil's exam session, under the parent's child.
     ("session_id", "children"): "exam_session",
 }
-# OneRoster names every object `sourcedId`: its kind is the collection before it. The calendar,
-# the courses (levels × subjects) and the kinds of test are national: no tenant's object.
+# OneRoster names every object `sourcedId`: its kind is the collection before it.
 ONEROSTER_KINDS = {
     "orgs": "school",
     "schools": "school",
@@ -94,15 +96,19 @@ ONEROSTER_KINDS = {
     "results": "published_mark",
     "webhooks": "webhook_endpoint",  # /api/v1/integrations: the client's own
 }
-NATIONAL = {"academicSessions", "courses", "categories"}
-# Parameters that name no tenant's object, and why.
-NOT_OBJECTS = {
+# The one table of path parameters that name no tenant's object, and why. A key is the
+# parameter's name, or `collection/{parameter}` where the name alone says nothing. The caller's
+# own records (a device, a notification) are no exemption: someone else's answer 404.
+NOT_TENANT_SCOPED = {
     "action": "a verb of the operation (publish, accept, close_entries...)",
     "code": "a document's verification code: anyone holding the paper may check it",
     "day": "a day of a training session, under the session's own id",
     "school_code": "a school's public code: the public site is open to anyone",
     "year": "a school year: the ministry's, the same for every unit",
     "subject_id": "a subject of the national reference, under the session's own id",
+    "academicSessions/{sourcedId}": "a term of the national calendar, the same for every unit",
+    "courses/{sourcedId}": "a level × subject of the national curriculum",
+    "categories/{sourcedId}": "a kind of test, from the ministry's list",
 }
 # Bodies whose fields depend on each other, or that must name an object of the caller's own
 # scope: the fields that make the generated minimum valid.
@@ -117,26 +123,31 @@ BODY_FIELDS: dict[str, Callable[[Caller], dict[str, Any]]] = {
     "steering-decide-independent-candidate-correction": lambda _: {"decision": "accept"},
     "teacher-add-remedial-session": lambda _: {"ends_at": "09:00:00"},
 }
+CONTRACT = Path(__file__).resolve().parents[2] / "openapi" / "v1.json"
 # The public site names the school by its code: another school's news under it is not found.
 PUBLIC_SCHOOL = "25101C"
 
 
-def _collection_before(operation: Operation, parameter: str) -> str:
-    segments = operation.path.split("/")
+def _collection_before(path: str, parameter: str) -> str:
+    segments = path.split("/")
     return segments[segments.index("{" + parameter + "}") - 1]
 
 
-def names_object(operation: Operation, parameter: str) -> bool:
+def _exemptions_of(path: str, parameter: str) -> set[str]:
+    """The entries of `NOT_TENANT_SCOPED` that declare this parameter of this path."""
+    declared = {parameter, f"{_collection_before(path, parameter)}/{{{parameter}}}"}
+    return declared & NOT_TENANT_SCOPED.keys()
+
+
+def names_object(path: str, parameter: str) -> bool:
     """Whether the path parameter names a tenant's object (not a verb, a day, the calendar)."""
-    if parameter in NOT_OBJECTS:
-        return False
-    return not (operation.for_clients and _collection_before(operation, parameter) in NATIONAL)
+    return not _exemptions_of(path, parameter)
 
 
 def kind_of(operation: Operation, parameter: str) -> str:
     """The kind of object `parameter` names in this operation's path."""
     if operation.for_clients:
-        kind = ONEROSTER_KINDS.get(_collection_before(operation, parameter))
+        kind = ONEROSTER_KINDS.get(_collection_before(operation.path, parameter))
         assert kind in KINDS, f"{operation.path}: add the kind of its collection to the matrix"
         return kind
     section = operation.path.split("/")[4]
@@ -148,7 +159,7 @@ def kind_of(operation: Operation, parameter: str) -> str:
 
 
 def objects_of(operation: Operation) -> list[str]:
-    return [p for p in operation.parameters if names_object(operation, p)]
+    return [p for p in operation.parameters if names_object(operation.path, p)]
 
 
 SCOPED = [op for op in OPERATIONS if objects_of(op)]
@@ -165,6 +176,26 @@ def test_the_matrix_covers_every_operation_with_an_object_in_its_path() -> None:
     assert len(SCOPED) > 150
     named = {kind_of(op, p) for op in SCOPED for p in objects_of(op)}
     assert named == set(KINDS)
+
+
+def test_the_matrix_walks_every_operation_of_the_contract_that_names_an_object() -> None:
+    # Read from the published file, not from the routes the matrix walks: an operation the
+    # walk skipped (a mounted face, a route table gone wrong) is missed here.
+    contract = json.loads(CONTRACT.read_text())
+    naming = {
+        f"{method.upper()} {path}": operation["operationId"]
+        for path, item in contract["paths"].items()
+        for method, operation in item.items()
+        if any(names_object(path, p) for p in re.findall(r"\{(\w+)\}", path))
+    }
+    walked = {f"{op.method} {op.path}": op.operation_id for op in SCOPED}
+    assert naming == walked
+
+
+def test_every_declared_exemption_is_used() -> None:
+    # A stale entry would exempt the next route that happens to reuse its name, unexamined.
+    used = {e for op in OPERATIONS for p in op.parameters for e in _exemptions_of(op.path, p)}
+    assert used == NOT_TENANT_SCOPED.keys()
 
 
 # ---- the other tenant, built once for the module ------------------------------------------
@@ -229,7 +260,7 @@ def url_of(operation: Operation, tenant: OtherTenant, school_code: str = PUBLIC_
     def value(parameter: str) -> str:
         if parameter == "school_code":
             return school_code
-        if not names_object(operation, parameter):
+        if not names_object(operation.path, parameter):
             return parameter_example(operation.path, operation.method, parameter)
         return str(tenant.objects[kind_of(operation, parameter)])
 
