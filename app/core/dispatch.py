@@ -92,21 +92,6 @@ def build_table(
     return table
 
 
-def matched_route(scope: Scope) -> object | None:
-    """The route that answers the request, as the app included it (its full path, and its
-    routers' dependencies with its own); the bare route when FastAPI kept no such context."""
-    context = scope.get(fastapi_routing._FASTAPI_SCOPE_KEY, {}).get(
-        fastapi_routing._FASTAPI_EFFECTIVE_ROUTE_CONTEXT_KEY
-    )
-    return context if context is not None else scope.get("route")
-
-
-def included_routes(routes: list[object]) -> Iterator[object]:
-    """Every route as the app included it (see `matched_route`)."""
-    for context in iter_route_contexts(routes):  # type: ignore[arg-type]
-        yield context._route_context or context.original_route
-
-
 def _contexts(routes: list[object]) -> Iterator[tuple[str, RouteContext | None]]:
     """Each route's full path, with its context when it is a FastAPI route the table can run."""
     for context in iter_route_contexts(routes):  # type: ignore[arg-type]

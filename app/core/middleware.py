@@ -15,8 +15,8 @@ from typing import Any
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.core.dispatch import matched_route
 from app.core.metrics import UNMATCHED, RequestSeries
+from app.core.routing import matched_route
 from app.i18n import current_language, negotiate
 
 REQUEST_ID_HEADER = "X-Request-ID"

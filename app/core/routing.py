@@ -13,7 +13,10 @@ from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any
 
 from fastapi import APIRouter
+from fastapi import routing as fastapi_routing
 from fastapi.dependencies.models import Dependant
+from fastapi.routing import iter_route_contexts
+from starlette.types import Scope
 
 RouteGroup = Callable[[APIRouter, str], None]
 
@@ -52,3 +55,18 @@ def dependency_calls(dependant: Dependant) -> Iterator[Callable[..., object]]:
         if dependency.call is not None:
             yield dependency.call
         yield from dependency_calls(dependency)
+
+
+def matched_route(scope: Scope) -> object | None:
+    """The route that answers the request, as the app included it (its full path, and its
+    routers' dependencies with its own); the bare route when FastAPI kept no such context."""
+    context = scope.get(fastapi_routing._FASTAPI_SCOPE_KEY, {}).get(
+        fastapi_routing._FASTAPI_EFFECTIVE_ROUTE_CONTEXT_KEY
+    )
+    return context if context is not None else scope.get("route")
+
+
+def included_routes(routes: list[object]) -> Iterator[object]:
+    """Every route as the app included it (see `matched_route`)."""
+    for context in iter_route_contexts(routes):  # type: ignore[arg-type]
+        yield context._route_context or context.original_route

@@ -28,7 +28,7 @@ from app.core.db.embedded import EmbeddedPostgres, streaming_pair
 from app.core.db.replicas import lag_tolerant, tolerates_lag
 from app.core.db.runtime import connect, run_admin_sql
 from app.core.db.session import SessionDep, create_engine, create_session_factory
-from app.core.dispatch import included_routes
+from app.core.routing import included_routes
 from app.main import create_app
 from app.settings import get_settings
 from tests.factories import World, build_world

@@ -47,7 +47,7 @@ from app.core.db.faults import database_unreachable
 from app.core.db.prepared import Prepared
 from app.core.db.runtime import asyncpg_url
 from app.core.db.session import create_engine, create_session_factory
-from app.core.dispatch import matched_route
+from app.core.routing import matched_route
 from app.core.security.throttle import (
     MemoryThrottleStore,
     RedisThrottleStore,
