@@ -72,6 +72,7 @@ def upgrade() -> None:
             "event_type",
             sa.Enum(
                 "marks.published",
+                "exam_results.published",
                 "enrolments.changed",
                 name="event_type",
                 native_enum=False,

@@ -8,7 +8,7 @@ import uuid
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.exams import snapshots
+from app.exams import events, snapshots
 from app.exams.models import ExamResult, ExamSession
 from app.family.audience import family_accounts
 from app.messaging.models import NotificationCategory
@@ -47,6 +47,7 @@ async def announce_published_exams(session: AsyncSession) -> int:
             update(ExamSession).where(ExamSession.id == exam.id).values(announced_at=func.now())
         )
         await snapshots.rebuild_session(session, exam)
+        await events.exam_results_published(session, exam)
     if due:
         log.info("announced %d published exam sessions", len(due))
     return len(due)

@@ -28,6 +28,7 @@ from app.webhooks.models import EventType, WebhookDelivery, WebhookEndpoint
 # The scope a client needs to subscribe to an event, and to be sent it.
 EVENT_SCOPES: dict[EventType, ApiScope] = {
     EventType.MARKS_PUBLISHED: ApiScope.RESULTS_READ,
+    EventType.EXAM_RESULTS_PUBLISHED: ApiScope.RESULTS_READ,
     EventType.ENROLMENTS_CHANGED: ApiScope.ROSTER_READ,
 }
 
@@ -63,6 +64,21 @@ def _covers_school(school: Any) -> ColumnElement[bool]:
         and_(ApiClient.owner_level == Level.ACADEMY, ApiClient.academy_id == school.academy_id),
         and_(ApiClient.owner_level == Level.PROVINCE, ApiClient.province_id == school.province_id),
     )
+
+
+async def listened_to(session: AsyncSession, event_type: EventType) -> bool:
+    """Whether any live endpoint subscribed to `event_type`, wherever its client is: an event
+    about thousands of schools is not looked up school by school for nobody."""
+    endpoint = (
+        select(WebhookEndpoint.id)
+        .join(ApiClient, ApiClient.id == WebhookEndpoint.client_id)
+        .where(
+            WebhookEndpoint.events.contains([event_type.value]),
+            WebhookEndpoint.disabled_at.is_(None),
+            ApiClient.revoked_at.is_(None),
+        )
+    )
+    return bool(await session.scalar(select(endpoint.exists())))
 
 
 async def emit(

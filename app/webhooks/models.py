@@ -31,6 +31,7 @@ class EventType(StrEnum):
     """What an integrator may be told of; each needs a scope (`events.EVENT_SCOPES`)."""
 
     MARKS_PUBLISHED = "marks.published"
+    EXAM_RESULTS_PUBLISHED = "exam_results.published"
     ENROLMENTS_CHANGED = "enrolments.changed"
 
 

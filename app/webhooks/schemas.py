@@ -20,8 +20,8 @@ _URL: dict[str, Any] = {
 _EVENTS: dict[str, Any] = {
     "min_length": 1,
     "max_length": len(EventType),
-    "description": "The events to receive; each needs its scope (`marks.published`:"
-    " `results.read`, `enrolments.changed`: `roster.read`).",
+    "description": "The events to receive; each needs its scope (`marks.published` and"
+    " `exam_results.published`: `results.read`, `enrolments.changed`: `roster.read`).",
 }
 
 

@@ -6,7 +6,7 @@ part of the tree."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -16,11 +16,19 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.assessment.models import TestStatus
+from app.exams.sessions import announce_published_exams
 from app.integrations.scopes import ApiScope
 from app.settings import Environment, Settings, get_settings
 from app.webhooks.delivery import webhook_worker
 from app.webhooks.models import DeliveryStatus, WebhookDelivery
-from tests.factories import Integrator, TeachingWorld, create_api_client, create_test_with_marks
+from tests.factories import (
+    FamilyWorld,
+    Integrator,
+    TeachingWorld,
+    create_api_client,
+    create_exam_with_result,
+    create_test_with_marks,
+)
 from tests.webhooks.receiver import receiver
 
 Sessions = async_sessionmaker[AsyncSession]
@@ -407,3 +415,49 @@ async def test_production_posts_only_to_public_https(
     )
     assert answer.status_code == 422
     assert answer.json()["errors"][0]["field"] == "body.url"
+
+
+async def test_exam_results_are_told_when_they_become_visible(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    session_factory: Sessions,
+    teaching: TeachingWorld,
+    family: FamilyWorld,
+) -> None:
+    schools = teaching.world.schools
+    results_only = await integrator(session, teaching, frozenset({ApiScope.RESULTS_READ}))
+    academy = await integrator(session, teaching, MARKS, academy_id=schools["a1"].academy_id)
+    elsewhere = await integrator(session, teaching, MARKS, academy_id=schools["c"].academy_id)
+    event = ["exam_results.published"]
+    with receiver() as hooks:
+        await subscribe(client, results_only, hooks.url + "/results", event)
+        await subscribe(client, academy, hooks.url + "/academy", event)
+        await subscribe(client, elsewhere, hooks.url + "/elsewhere", event)
+        now = datetime.now(UTC)
+        out = await create_exam_with_result(session, family, now - timedelta(minutes=1))
+        # Results still hidden are told nothing.
+        await create_exam_with_result(session, family, now + timedelta(days=1))
+        await session.commit()
+        assert await announce_published_exams(session) == 1
+        await session.commit()
+        async with webhook_worker(session_factory, worker_settings()) as worker:
+            assert (await worker.run_cycle()).delivered == 2
+            # Announced once: told once.
+            assert await announce_published_exams(session) == 0
+            assert (await worker.run_cycle()).claimed == 0
+
+        (bare,) = hooks.at("/results")
+        (full,) = hooks.at("/academy")
+        assert hooks.at("/elsewhere") == []
+        assert full.event["type"] == "exam_results.published"
+        assert full.event["data"]["session"]["id"] == str(out.id)
+        assert full.event["data"]["school"]["id"] == str(schools["a1"].id)
+        (told,) = full.event["data"]["results"]
+        assert (told["massar_code"], told["average"], told["decision"]) == (
+            family.child.massar_code,
+            "12.50",
+            "admitted",
+        )
+        (plain,) = bare.event["data"]["results"]
+        assert "massar_code" not in plain
+        assert plain["pupil_id"] == str(family.child.id)
