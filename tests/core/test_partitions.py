@@ -26,7 +26,7 @@ from app.demo.synthetic.load import Size, seed_synthetic
 from app.exams.models import ExamResult
 from tests.factories import TeachingWorld
 
-BEFORE = "4d1e2f3a5b20"
+BEFORE = "6a1b2c3d4e03"  # the revision below the partitioning
 YEAR_TABLES = partitions.BY_YEAR
 POINTING = partitions.POINTING_INTO_YEARS
 
@@ -199,7 +199,11 @@ def test_the_migration_keeps_every_row_both_ways(filled: str) -> None:
     assert min(at_head["marks"], at_head["attendance_marks"], at_head["exam_results"]) > 0
     config = alembic_config(filled)
     command.downgrade(config, BEFORE)
-    assert asyncio.run(_counts(filled)) == at_head
+    below = asyncio.run(_counts(filled))
+    # The migrations after the partitioning take away the tables they made (empty here);
+    # every other table keeps its rows.
+    assert below == {table: n for table, n in at_head.items() if table in below}
+    assert all(n == 0 for table, n in at_head.items() if table not in below)
     command.upgrade(config, "head")
     assert asyncio.run(_counts(filled)) == at_head
 
