@@ -311,6 +311,11 @@ NOT_READ_BY_OWNER = {
     "steering-partnership-document": "the file is in each test's own document store, not here",
     "parent-child-exam-transcript": "the demo parent's child sat no exam (J130000001 did)",
     "parent-child-exam-convocation": "the demo parent's child sat no exam (J130000001 did)",
+    # The school's prints of exam documents, read by their own in tests/official_documents.
+    "school-pupil-exam-transcript": "the demo pupil has no result in the academy's session",
+    "school-pupil-exam-convocation": "the demo pupil has no result in the academy's session",
+    "school-class-exam-transcripts": "the demo class has no candidate of the academy's session",
+    "school-class-exam-convocations": "the demo class has no candidate of the academy's session",
 }
 
 READS = [op for op in SCOPED if op.method == "GET" and op.operation_id not in NOT_READ_BY_OWNER]

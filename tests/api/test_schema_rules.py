@@ -22,6 +22,7 @@ UNINDEXED_BY_DESIGN = {
     ("timetable_slots", ("school_year",)),
     ("exam_sessions", ("school_year",)),
     ("marks", ("updated_by",)),
+    ("province_subject_averages", ("subject_id",)),
     ("class_councils", ("school_year",)),
     ("council_decisions", ("school_year",)),
     ("council_summaries", ("school_year",)),
@@ -103,8 +104,16 @@ SPECIAL_TABLES = {
     "sport_fixtures": _UNIT,
     "training_programmes": _UNIT,
     "training_sessions": _UNIT,
+    "webhook_endpoints": "an API client's, and clients belong to a directorate, an academy or "
+    "the ministry: keyed by client, with the client accounts",
+    "webhook_deliveries": "an API client's outbox, with its endpoints; an event's payload names "
+    "its school",
+    "province_subject_averages": "a directorate's sums of its schools' summaries: a figure "
+    "above the school, small, kept on the coordinator with the steering reads",
 }
 TENANT_TABLES = {
+    "candidate_record_corrections",
+    "independent_candidates",
     "account_codes",
     "announcements",
     "attendance_marks",
@@ -204,6 +213,10 @@ KEYED_BY_SCHOOL = {
     "summary_queue",
 }
 _PER_PUPIL = "one per pupil nationally, whichever school the pupil is in"
+_PARTITIONED = (
+    "partitioned by school year, so the uuid key carries the year; the move to Citus adds "
+    "school_id to it as to the other uuid keys"
+)
 _BY_CODE = "looked up by the code alone, by someone who does not know the school"
 # Tenant keys (primary or unique) without school_id, and why: each is a national rule, which a
 # distributed database checks on the pupil's or the code's own key, not on a school's shard.
@@ -233,15 +246,32 @@ KEYS_WITHOUT_SCHOOL = {
     ),
     ("reorientations", ("pupil_id",)): _PER_PUPIL,
     ("transfers", ("pupil_id",)): _PER_PUPIL + " (one transfer under way)",
-    ("exam_results", ("session_id", "candidate_number")): (
+    ("exam_results", ("session_id", "candidate_number", "school_year")): (
         "candidate numbers are the exam session's, across its schools"
     ),
+    ("independent_candidates", ("candidate_number",)): "an independent candidate reads their "
+    "results with the number alone: " + _BY_CODE,
+    ("independent_candidates", ("school_year", "national_id")): (
+        "one registration a year per identity card, whatever the exam centre"
+    ),
+    **{
+        (table, ("id", "school_year")): _PARTITIONED
+        for table in (
+            "attendance_marks",
+            "attendance_sheets",
+            "exam_results",
+            "exam_subject_results",
+            "lessons",
+            "marks",
+        )
+    },
     ("exam_appeals", ("result_id", "subject_id")): "the result is the school's own row",
     ("sanctions", ("incident_id", "pupil_id", "kind")): "the incident is the school's own",
 }
 # Foreign keys between tenant tables that do not carry school_id yet, and why.
 REFERENCES_WITHOUT_SCHOOL = {
-    ("mark_corrections", ("mark_id",)): "to carry the partition key of marks with the school",
+    ("mark_corrections", ("mark_id", "school_year")): "to carry the school with the partition key "
+    "of marks",
     ("rollover_pupils", ("class_id",)): "a pupil leaving a primary school is placed in a class "
     "of the middle school: the reference crosses schools, and shards",
     ("sanctions", ("incident_id", "pupil_id")): "to follow incident_pupils' key",
