@@ -4,6 +4,7 @@ every row both ways, and a closed year is archived (and only such a year)."""
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -55,13 +56,10 @@ async def _partitions_read(
     connection: AsyncConnection, statement: str, params: Any, table: str
 ) -> set[str]:
     plan = await connection.exec_driver_sql(f"EXPLAIN {statement}", params)
-    lines = [str(row[0]) for row in plan]
-    return {
-        word
-        for line in lines
-        for word in line.replace("(", " ").split()
-        if word.startswith(f"{table}_y")
-    }
+    # A partition is named by its table, or by one of its indexes (`marks_y2026_…_idx`), as the
+    # plan chose a sequential or an index scan.
+    partition = re.compile(rf"\b({table}_y\d{{4}})")
+    return {found for row in plan for found in partition.findall(str(row[0]))}
 
 
 async def _reads_of(
