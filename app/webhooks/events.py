@@ -72,13 +72,18 @@ async def listened_to(session: AsyncSession, event_type: EventType) -> bool:
     endpoint = (
         select(WebhookEndpoint.id)
         .join(ApiClient, ApiClient.id == WebhookEndpoint.client_id)
-        .where(
-            WebhookEndpoint.events.contains([event_type.value]),
-            WebhookEndpoint.disabled_at.is_(None),
-            ApiClient.revoked_at.is_(None),
-        )
+        .where(*_listening(event_type))
     )
     return bool(await session.scalar(select(endpoint.exists())))
+
+
+def _listening(event_type: EventType) -> tuple[ColumnElement[bool], ...]:
+    """A live endpoint subscribed to `event_type`, of a live client."""
+    return (
+        WebhookEndpoint.events.contains([event_type.value]),
+        WebhookEndpoint.disabled_at.is_(None),
+        ApiClient.revoked_at.is_(None),
+    )
 
 
 async def emit(
@@ -95,9 +100,7 @@ async def emit(
             .join(ApiClient, ApiClient.id == WebhookEndpoint.client_id)
             .join(School, School.id == school_id)
             .where(
-                WebhookEndpoint.events.contains([event_type.value]),
-                WebhookEndpoint.disabled_at.is_(None),
-                ApiClient.revoked_at.is_(None),
+                *_listening(event_type),
                 ApiClient.scopes.contains([EVENT_SCOPES[event_type].value]),
                 _covers_school(School),
             )
