@@ -28,6 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app import retention
+from app import worker as worker_loops
 from app.academics.calendar import school_today
 from app.accounts import logins as auth
 from app.accounts.users import NewAccount, create_account
@@ -42,12 +43,9 @@ from app.demo.synthetic.load import DatabaseNotEmpty, Size, seed_synthetic
 from app.errors import ProblemError
 from app.exams import snapshots as exam_snapshots
 from app.main import create_app
-from app.messaging.push import push_worker
-from app.messaging.texts import text_worker
 from app.organisation.models import School
 from app.settings import Settings, get_settings
 from app.steering import summaries
-from app.webhooks.delivery import webhook_worker
 
 log = logging.getLogger("massar")
 cli = typer.Typer(help="Massar API: run and administer the service.", no_args_is_help=True)
@@ -263,34 +261,23 @@ def worker(
     settings = get_settings()
     _serve_metrics(settings)
     with database(settings) as db:
-        asyncio.run(_deliver_pushes(settings, db.url, once=once))
+        asyncio.run(_work(settings, db.url, once=once))
 
 
-async def _deliver_pushes(settings: Settings, url: str, *, once: bool) -> None:
+async def _work(settings: Settings, url: str, *, once: bool) -> None:
     engine = create_engine(settings, url)
     try:
-        async with (
-            push_worker(create_session_factory(engine), settings) as deliverer,
-            text_worker(create_session_factory(engine), settings) as texts,
-            webhook_worker(create_session_factory(engine), settings) as webhooks,
-        ):
-            if once:
-                log.info("push cycle: %s", await deliverer.run_cycle())
-                log.info("text cycle: %s", await texts.run_cycle())
-                log.info("webhook cycle: %s", await webhooks.run_cycle())
-                return
-            # A signal ends the loop once the batch in flight is recorded: nothing is left claimed.
-            stop = asyncio.Event()
-            loop = asyncio.get_running_loop()
-            for signum in (signal.SIGTERM, signal.SIGINT):
-                loop.add_signal_handler(signum, stop.set)
-            await asyncio.gather(
-                deliverer.run(stop),
-                texts.run(stop),
-                webhooks.run(stop),
-                retention.run(create_session_factory(engine), settings, stop),
-                summaries.run(create_session_factory(engine), settings, stop),
-            )
+        if once:
+            async with worker_loops.outboxes(create_session_factory(engine), settings) as delivery:
+                for report in await delivery.run_cycle():
+                    log.info("%s", report)
+            return
+        # A signal ends the loops once the batch in flight is recorded: nothing is left claimed.
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(signum, stop.set)
+        await worker_loops.run(create_session_factory(engine), settings, stop)
     finally:
         await engine.dispose()
 

@@ -12,6 +12,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
+from app import worker
 from app.academics import reference
 from app.accounts.guards import hot_route_of
 from app.accounts.schemas import LoginRequest
@@ -33,7 +34,6 @@ from app.core.storage import LocalDirectoryStore
 from app.core.text_input import refuse_control_characters
 from app.errors import install_error_handlers
 from app.integrations.routes import keys_router
-from app.messaging.push import background_worker
 from app.official_documents import pool as document_rendering
 from app.settings import Settings, get_settings
 
@@ -106,9 +106,9 @@ def create_app(settings: Settings | None = None, database_url: str | None = None
         app.state.session_factory = create_session_factory(engine)
         # Streaming replicas for lag-tolerant reads, when configured (`core/db/replicas.py`).
         app.state.read_routing = replicas.build_read_routing(settings, engine)
-        # `massar serve --with-worker`: push delivery in this process, stopped before the engine.
+        # `massar serve --with-worker`: the worker in this process, stopped before the engine.
         pushes: AbstractAsyncContextManager[None] = (
-            background_worker(app.state.session_factory, settings)
+            worker.in_background(app.state.session_factory, settings)
             if settings.push_worker_in_app
             else nullcontext()
         )

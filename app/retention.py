@@ -12,7 +12,6 @@ partition management (detach and archive a school year).
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import zlib
 from collections.abc import Callable
@@ -24,6 +23,7 @@ from sqlalchemy import ColumnElement, delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.accounts.models import AccountCode, AuthSession, MfaChallenge, RefreshToken
+from app.core.loops import every
 from app.family.models import LinkAttempt, LinkCode
 from app.messaging.models import Notification, PushMessage, PushStatus, TextMessage
 from app.preregistration.models import Signup
@@ -185,13 +185,10 @@ async def run(
     session_factory: async_sessionmaker[AsyncSession], settings: Settings, stop: asyncio.Event
 ) -> None:
     """Purge now and then every `retention_interval_seconds`, until `stop` is set."""
-    while not stop.is_set():
-        try:
-            deleted = await purge(session_factory, settings, datetime.now(UTC))
-            if any(deleted.values()):
-                log.info("retention purge: %s", deleted)
-        except Exception:
-            # The database may be restarting: try again at the next interval, do not die.
-            log.exception("retention purge failed")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), settings.retention_interval_seconds)
+
+    async def chore() -> None:
+        deleted = await purge(session_factory, settings, datetime.now(UTC))
+        if any(deleted.values()):
+            log.info("retention purge: %s", deleted)
+
+    await every("retention purge", chore, stop, seconds=settings.retention_interval_seconds)

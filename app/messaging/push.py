@@ -44,15 +44,11 @@ from jose import jwt
 from sqlalchemy import Row, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from app import retention
 from app.core.metrics import DELIVERIES, OUTBOX_DEPTH
 from app.exams.sessions import announce_published_exams
 from app.messaging.models import Device, DeviceLocale, Notification, PushMessage, PushStatus
 from app.messaging.notifications import CONTENT_COLUMNS
-from app.messaging.texts import text_worker
 from app.settings import Settings
-from app.steering import summaries
-from app.webhooks.delivery import webhook_worker
 
 log = logging.getLogger(__name__)
 
@@ -131,19 +127,6 @@ class PushWorker:
         self._client = client
         self._send_path = f"/v1/projects/{quote(settings.push_project_id, safe='')}/messages:send"
         self._warned_unconfigured = False
-
-    async def run(self, stop: asyncio.Event) -> None:
-        """Run cycles until `stop` is set, resting between them unless the last batch was full."""
-        while not stop.is_set():
-            try:
-                report = await self.run_cycle()
-            except Exception:
-                # The database may be restarting: try again after the pause, do not die.
-                log.exception("push cycle failed")
-                report = None
-            if report is None or report.claimed < self._settings.push_batch_size:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), self._settings.push_poll_seconds)
 
     async def run_cycle(self) -> CycleReport:
         """Give up dead workers' messages, announce exam results that came out, then claim,
@@ -561,36 +544,3 @@ async def push_worker(
         return
     async with provider_client(settings) as client:
         yield PushWorker(session_factory, settings, client)
-
-
-@contextlib.asynccontextmanager
-async def background_worker(
-    session_factory: async_sessionmaker[AsyncSession], settings: Settings
-) -> AsyncIterator[None]:
-    """Run the delivery loops (pushes, texts, webhooks), the retention rules and the steering
-    summaries' refresh as a task of this process for the duration (`serve --with-worker`)."""
-    stop = asyncio.Event()
-
-    async def loop() -> None:
-        async with (
-            push_worker(session_factory, settings) as worker,
-            text_worker(session_factory, settings) as texts,
-            webhook_worker(session_factory, settings) as webhooks,
-        ):
-            await asyncio.gather(
-                worker.run(stop),
-                texts.run(stop),
-                webhooks.run(stop),
-                retention.run(session_factory, settings, stop),
-                summaries.run(session_factory, settings, stop),
-            )
-
-    task = asyncio.create_task(loop(), name="push-worker")
-    try:
-        yield
-    finally:
-        stop.set()
-        # The send in flight may finish; past that the task is cancelled, and what it had
-        # claimed and not confirmed is given up when the lease runs out (never sent twice).
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(task, timeout=settings.push_timeout_seconds + 1)

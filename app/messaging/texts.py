@@ -78,21 +78,6 @@ class TextWorker:
         self._settings = settings
         self._client = client
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Run cycles until `stop` is set, resting between them unless the last batch was full."""
-        if self._client is None:
-            log.warning("MASSAR_TEXT_GATEWAY_URL is not set: SMS and email texts stay queued")
-            return
-        while not stop.is_set():
-            try:
-                report = await self.run_cycle()
-            except Exception:
-                log.exception("text cycle failed")
-                report = None
-            if report is None or report.claimed < self._settings.push_batch_size:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), self._settings.push_poll_seconds)
-
     async def run_cycle(self) -> TextCycleReport:
         """Give up dead workers' texts, then claim, send and record one batch."""
         report = TextCycleReport(expired=await self._expire_leases())

@@ -14,7 +14,6 @@ figures are therefore as current as the queue is short, and every answer says ho
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import uuid
 from collections.abc import Collection
@@ -40,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from app.academics.models import SchoolYear
 from app.assessment.completion import completion_of
 from app.attendance.models import AttendanceSheet
+from app.core.loops import every
 from app.organisation.models import School
 from app.settings import Settings
 from app.steering import figures
@@ -300,11 +300,8 @@ async def run(
     session_factory: async_sessionmaker[AsyncSession], settings: Settings, stop: asyncio.Event
 ) -> None:
     """Summarise queued changes every `summaries_interval_seconds`, until `stop` is set."""
-    while not stop.is_set():
-        try:
-            await refresh_until_empty(session_factory)
-        except Exception:
-            # The database may be restarting: try again at the next interval, do not die.
-            log.exception("summary refresh failed")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), settings.summaries_interval_seconds)
+
+    async def chore() -> None:
+        await refresh_until_empty(session_factory)
+
+    await every("summary refresh", chore, stop, seconds=settings.summaries_interval_seconds)

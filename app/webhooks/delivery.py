@@ -81,18 +81,6 @@ class WebhookWorker:
         self._settings = settings
         self._client = client
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Run cycles until `stop` is set, resting between them unless the last batch was full."""
-        while not stop.is_set():
-            try:
-                report = await self.run_cycle()
-            except Exception:
-                log.exception("webhook cycle failed")
-                report = None
-            if report is None or report.claimed < self._settings.push_batch_size:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(stop.wait(), self._settings.push_poll_seconds)
-
     async def run_cycle(self) -> WebhookCycleReport:
         """Put back what a stopped worker left unconfirmed, then claim, send and record a batch."""
         report = WebhookCycleReport(released=await self._release_leases())
