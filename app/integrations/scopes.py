@@ -14,6 +14,8 @@ class ApiScope(StrEnum):
     # Published marks and their tests.
     RESULTS_READ = "results.read"
     ATTENDANCE_READ = "attendance.read"
+    # A document's check by its code, within the unit: the public answer and the pupil's
+    # Massar code (a portal matches the paper to its applicant), nothing else of the pupil.
     DOCUMENTS_VERIFY = "documents.verify"
 
 
