@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.academics.models import Pupil
 from app.academics.reference import ReferenceData
 from app.errors import NotFound, ProblemError
+from app.official_documents import events
 from app.official_documents.data import current_draft, year_label
 from app.official_documents.issuing import normalised_code
 from app.official_documents.models import WHOLE_YEAR, ClientDocumentCheck, IssuedDocument
@@ -89,6 +90,7 @@ async def _still_current(
     if current != document.data_sha256:
         document.revoked_at = datetime.now(UTC)
         await session.flush()
+        await events.document_revoked(session, document)
         log.info("document %s revoked at verification: its data changed", document.id)
 
 
@@ -174,6 +176,7 @@ async def revoke(
     document.revoked_at = datetime.now(UTC)
     document.revoked_by, document.revocation_reason = by, reason
     await session.flush()
+    await events.document_revoked(session, document)
     return answer(document, school)
 
 
