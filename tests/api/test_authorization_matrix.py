@@ -104,7 +104,7 @@ def test_the_integrators_face_is_seen() -> None:
     assert own
     assert all(not op.scopes for op in own)
     feeds = [op for op in others if op not in own]
-    assert {op.path.split("/")[4] for op in feeds} == {"documents"}
+    assert {op.path.split("/")[4] for op in feeds} == {"documents", "absences"}
     assert all(len(op.scopes) == 1 for op in feeds)
 
 

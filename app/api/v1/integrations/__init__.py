@@ -4,6 +4,7 @@ only; a person's token answers 403."""
 
 from fastapi import APIRouter, Depends
 
+from app.attendance.routes import clients as absences
 from app.integrations.callers import api_client_only
 from app.official_documents import client_routes as documents
 from app.webhooks import routes as webhooks
@@ -14,3 +15,4 @@ router = APIRouter(
 )
 router.include_router(webhooks.router)
 router.include_router(documents.router)
+router.include_router(absences.router)
