@@ -87,8 +87,13 @@ _STALE_DELTA: dict[int | str, dict[str, Any]] = {
         "description": "A `dateLastModified` lower bound older than the sync window: deletions"
         " since then may be forgotten, so the delta cannot be answered truthfully; read the"
         " collection in full. The standard's status payload, `imsx_CodeMinor` `invaliddata`.",
+        # The 400's shape under a title of its own: a generated client names the models of an
+        # inline schema after its title, and two alike would collide.
         "content": {
-            PROBLEM_MEDIA_TYPE: {"schema": _inlined(shapes.ImsxStatusProblem.model_json_schema())}
+            PROBLEM_MEDIA_TYPE: {
+                "schema": _inlined(shapes.ImsxStatusProblem.model_json_schema())
+                | {"title": "ImsxGoneProblem"}
+            }
         },
     }
 }
