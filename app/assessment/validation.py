@@ -206,6 +206,7 @@ async def correct_mark(
         school_class = await session.get_one(SchoolClass, test.class_id)
         await snapshots.rebuild_class(session, school_class, test.semester)
         await _tell_family_of_correction(session, mark.pupil_id, test)
+        await events.mark_corrected(session, school_class, test, audit)
     return CorrectionOut.model_validate(audit)
 
 

@@ -134,3 +134,33 @@ class DecisionIn(Schema):
     reason: Reason | None = Field(
         default=None, description="Required to reject; shown to the parent."
     )
+
+
+class ClientAbsence(Schema):
+    """An absence or a lateness as an API client with `attendance.read` reads it: the pupil by
+    id and Massar code, never by name."""
+
+    id: uuid.UUID
+    school_id: uuid.UUID
+    pupil_id: uuid.UUID
+    massar_code: str
+    lesson_date: date = Field(description="The lesson's date (school-local).")
+    start_time: ClockTime = Field(description="The lesson's start (school-local).")
+    subject: str = Field(description="The subject's code.")
+    status: AttendanceStatus = Field(
+        description="`absent` or `late`; in a delta, `present` for an absence corrected since."
+    )
+    minutes_late: int | None
+    justification: JustificationStatus | None = Field(
+        description="The parents' justification that speaks for it (the open one, else the"
+        " latest rejected): pending, accepted or rejected; null when none."
+    )
+    updated_at: datetime
+
+
+class ClientAbsenceFeed(Schema):
+    items: list[ClientAbsence]
+    deleted: list[uuid.UUID] = Field(
+        description="With `updated_since`, on the first page: the ids deleted since then."
+    )
+    next_cursor: str | None

@@ -15,6 +15,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import school_today
+from app.academics.events import enrolments_changed
 from app.academics.models import Enrolment, Pupil, SchoolClass, SchoolYear
 from app.academics.structure import move_pupils
 from app.core.security.principal import Principal
@@ -279,7 +280,8 @@ async def _place(
         await move_pupils(session, school_id, year, moves)
     leaving = [p.pupil_id for p in pupils if p.outcome is Outcome.WITHDRAWN]
     if leaving:
-        await session.execute(
+        today = school_today()
+        closed = await session.scalars(
             update(Enrolment)
             .where(
                 Enrolment.pupil_id.in_(leaving),
@@ -287,8 +289,12 @@ async def _place(
                 Enrolment.school_year == year - 1,
                 Enrolment.left_on.is_(None),
             )
-            .values(left_on=school_today())
+            .values(left_on=today)
+            .returning(Enrolment.pupil_id)
         )
+        # Integrators are told of those who left, once: a replay closes nothing more.
+        left = [(pupil_id, None) for pupil_id in closed.all()]
+        await enrolments_changed(session, school_id, year - 1, today, left)
 
 
 async def _class_sizes(

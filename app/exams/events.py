@@ -17,33 +17,27 @@ from app.academics.models import Pupil
 from app.exams.models import ExamResult, ExamSession
 from app.integrations.scopes import ApiScope
 from app.organisation.models import School
-from app.webhooks.events import Shown, emit, listened_to
+from app.webhooks.events import Shown, emit_per_school, listened_to
 from app.webhooks.models import EventType
 
 
 async def exam_results_published(session: AsyncSession, exam: ExamSession) -> None:
     """Queue `exam_results.published` for the integrators that listen to each school of the
     session's candidates. A national session spans thousands of schools: when no endpoint
-    listens to the event at all, one statement and nothing more."""
+    listens to the event at all, one statement and nothing more; else one more finds the
+    listeners of every school, and only their schools' results are read."""
     if not await listened_to(session, EventType.EXAM_RESULTS_PUBLISHED):
         return
-    schools = await session.execute(
-        select(School.id, School.code)
-        .where(School.id.in_(select(ExamResult.school_id).where(ExamResult.session_id == exam.id)))
-        .order_by(School.code)
+    schools = select(ExamResult.school_id).where(ExamResult.session_id == exam.id)
+    await emit_per_school(
+        session, EventType.EXAM_RESULTS_PUBLISHED, schools, partial(_payload, session, exam)
     )
-    for school_id, school_code in schools.all():
-        await emit(
-            session,
-            EventType.EXAM_RESULTS_PUBLISHED,
-            school_id,
-            partial(_payload, session, exam, school_id, school_code),
-        )
 
 
 async def _payload(
-    session: AsyncSession, exam: ExamSession, school_id: uuid.UUID, school_code: str
+    session: AsyncSession, exam: ExamSession, school_id: uuid.UUID
 ) -> dict[str, Any]:
+    school_code = await session.scalar(select(School.code).where(School.id == school_id))
     results = await session.execute(
         select(ExamResult, Pupil.massar_code)
         .outerjoin(Pupil, Pupil.id == ExamResult.pupil_id)

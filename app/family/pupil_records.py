@@ -30,13 +30,12 @@ from app.academics.models import (
 from app.academics.schemas import ClassRef, SubjectRef, Week
 from app.academics.timetable import SUBJECT_COLUMNS, dated_week, slots_of, subject_of
 from app.assessment.models import ClassTest
+from app.attendance.covering import latest_justification
 from app.attendance.models import (
     AttendanceMark,
     AttendanceSheet,
     AttendanceStatus,
     Justification,
-    JustificationStatus,
-    JustifiedAbsence,
 )
 from app.core.db.prepared import Prepared, ReadConnection
 from app.core.listing import found_row
@@ -237,27 +236,7 @@ async def timetable(db: ReadConnection, pupil_id: uuid.UUID, iso_week: str | Non
 def _absences(by_semester: bool) -> Prepared:
     """This year's absences and lateness of a pupil (within a semester), newest first, each with
     the status of its latest justification."""
-    # One lateral subquery, not a query per absence: the latest justification covering it.
-    # That is the open one if there is one (only one can be, and only after every rejection),
-    # which also orders justifications made within one transaction (same created_at).
-    latest = (
-        select(Justification.status)
-        .join(
-            JustifiedAbsence,
-            (JustifiedAbsence.justification_id == Justification.id)
-            & (JustifiedAbsence.school_id == Justification.school_id),
-        )
-        .where(
-            JustifiedAbsence.attendance_mark_id == AttendanceMark.id,
-            JustifiedAbsence.school_id == AttendanceMark.school_id,
-        )
-        .order_by(
-            (Justification.status != JustificationStatus.REJECTED).desc(),
-            Justification.created_at.desc(),
-        )
-        .limit(1)
-        .lateral("latest_justification")
-    )
+    latest = latest_justification(Justification.status)
     statement = (
         select(
             AttendanceMark.id,

@@ -13,7 +13,11 @@ class ApiScope(StrEnum):
     ROSTER_DEMOGRAPHICS = "roster.demographics"
     # Published marks and their tests.
     RESULTS_READ = "results.read"
+    # Absences and lateness: the pupil's id and Massar code, the lesson's date, start and
+    # subject, the status and the justification's state; never names or the teacher's note.
     ATTENDANCE_READ = "attendance.read"
+    # A document's check by its code, within the unit: the public answer and the pupil's
+    # Massar code (a portal matches the paper to its applicant), nothing else of the pupil.
     DOCUMENTS_VERIFY = "documents.verify"
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.errors import ProblemError
-from app.official_documents import pool
+from app.official_documents import events, pool
 from app.official_documents.data import Draft
 from app.official_documents.models import DocumentKind, IssuedDocument
 
@@ -140,6 +140,7 @@ async def _record(session: AsyncSession, pending: _Pending, issuer: uuid.UUID | 
             if pending.live is not None:
                 pending.live.revoked_at = pending.issued_at
                 await session.flush()
+                await events.document_revoked(session, pending.live)
             document = IssuedDocument(
                 code=pending.code,
                 kind=draft.kind,

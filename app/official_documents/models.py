@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import (
+    CheckConstraint,
     DateTime,
     ForeignKey,
     Index,
@@ -107,3 +108,23 @@ class IssuedDocument(UUIDPrimaryKey, Base):
         ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
     revocation_reason: Mapped[str | None] = mapped_column(String(500))
+
+
+class ClientDocumentCheck(UUIDPrimaryKey, Base):
+    """An API client's check of a document (`documents.verify`): which client read which
+    pupil's document, and what it was told. Kept like the audit trail, never changed; no key
+    on the document or the client, so the record outlives them."""
+
+    __tablename__ = "client_document_checks"
+    __table_args__ = (
+        # A client's checks, newest first; a school's, for its staff and the audit.
+        Index("ix_client_document_checks_client_id_checked_at", "client_id", "checked_at"),
+        Index("ix_client_document_checks_school_id_checked_at", "school_id", "checked_at"),
+        CheckConstraint("status IN ('genuine', 'revoked')", name="status"),
+    )
+
+    client_id: Mapped[uuid.UUID]
+    document_id: Mapped[uuid.UUID] = mapped_column(index=True)
+    school_id: Mapped[uuid.UUID]
+    status: Mapped[str] = mapped_column(String(10))
+    checked_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())

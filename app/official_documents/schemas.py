@@ -34,6 +34,14 @@ class DocumentVerification(Schema):
     pdf_sha256: str = Field(description="SHA-256 of the PDF file as issued, in hexadecimal.")
 
 
+class ClientDocumentVerification(DocumentVerification):
+    """What an API client with `documents.verify` reads of a document of its unit: the public
+    answer and the pupil's Massar code, so a portal can tell the paper is its applicant's.
+    Nothing else of the pupil."""
+
+    massar_code: str = Field(description="The pupil's Massar code.")
+
+
 class DocumentCheck(Schema):
     code: str
     status: Literal["genuine", "revoked"]

@@ -25,12 +25,19 @@ from typing import Any
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from app.academics.models import Pupil
 from app.academics.reference import ReferenceData
 from app.errors import NotFound, ProblemError
+from app.official_documents import events
 from app.official_documents.data import current_draft, year_label
 from app.official_documents.issuing import normalised_code
-from app.official_documents.models import WHOLE_YEAR, IssuedDocument
-from app.official_documents.schemas import DocumentCheck, DocumentVerification, IssuingSchool
+from app.official_documents.models import WHOLE_YEAR, ClientDocumentCheck, IssuedDocument
+from app.official_documents.schemas import (
+    ClientDocumentVerification,
+    DocumentCheck,
+    DocumentVerification,
+    IssuingSchool,
+)
 from app.organisation.models import School
 
 log = logging.getLogger(__name__)
@@ -42,15 +49,18 @@ class UnknownDocument(ProblemError):
         super().__init__(404, "documents.unknown", kind="unknown-document")
 
 
-async def _found(session: AsyncSession, text: str) -> tuple[IssuedDocument, School]:
+async def _found(
+    session: AsyncSession, text: str, scope: ColumnElement[bool] | None = None
+) -> tuple[IssuedDocument, School]:
     code = normalised_code(text)
     if code is None:
         raise UnknownDocument()
+    within = () if scope is None else (scope,)
     row = (
         await session.execute(
             select(IssuedDocument, School)
             .join(School, School.id == IssuedDocument.school_id)
-            .where(IssuedDocument.code == code)
+            .where(IssuedDocument.code == code, *within)
         )
     ).one_or_none()
     if row is None:
@@ -80,6 +90,7 @@ async def _still_current(
     if current != document.data_sha256:
         document.revoked_at = datetime.now(UTC)
         await session.flush()
+        await events.document_revoked(session, document)
         log.info("document %s revoked at verification: its data changed", document.id)
 
 
@@ -109,6 +120,35 @@ async def verify(
     return answer(document, school)
 
 
+async def verify_for_client(
+    session: AsyncSession,
+    text: str,
+    reference: ReferenceData,
+    scope: ColumnElement[bool],
+    client_id: uuid.UUID,
+) -> ClientDocumentVerification:
+    """An API client's answer: the public one and the pupil's Massar code (what
+    `documents.verify` opens), for a document of a school in `scope` (on `School`), the check
+    recorded against the client; a code of another unit answers `UnknownDocument` like a code
+    that names none."""
+    document, school = await _found(session, text, scope)
+    await _still_current(session, document, reference)
+    massar_code = await session.scalar(
+        select(Pupil.massar_code).where(Pupil.id == document.pupil_id)
+    )
+    verified = answer(document, school)
+    session.add(
+        ClientDocumentCheck(
+            client_id=client_id,
+            document_id=document.id,
+            school_id=document.school_id,
+            status=verified.status,
+        )
+    )
+    await session.flush()
+    return ClientDocumentVerification(**verified.model_dump(), massar_code=massar_code)
+
+
 async def revoke(
     session: AsyncSession,
     text: str,
@@ -136,6 +176,7 @@ async def revoke(
     document.revoked_at = datetime.now(UTC)
     document.revoked_by, document.revocation_reason = by, reason
     await session.flush()
+    await events.document_revoked(session, document)
     return answer(document, school)
 
 

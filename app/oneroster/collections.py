@@ -25,6 +25,7 @@ from app.oneroster.query import (
     FieldType,
     Filterable,
     order_of,
+    refuse_stale_delta,
     selection,
     where_of,
 )
@@ -109,6 +110,7 @@ async def read_list(
 ) -> Listing:
     """One page of the collection in the caller's scope, filtered and sorted as asked."""
     chosen = selection(params.fields, collection.fields)
+    refuse_stale_delta(params.filter)
     q = collection.statement(context.caller).subquery()
     fields = {name: Filterable(q.c[name], kind) for name, kind in collection.filterable.items()}
     statement = select(q, func.count().over().label("_total"))

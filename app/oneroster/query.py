@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Text, and_, or_
 
 from app.errors import ProblemError
+from app.sync.tombstones import window_passed
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -35,14 +36,20 @@ class CodeMinor(StrEnum):
     INVALID_FILTER_FIELD = "invalid_filter_field"
     INVALID_SELECTION_FIELD = "invalid_selection_field"
     INVALID_SORT_FIELD = "invalid_sort_field"
+    # A delta from before the sync window: the request is well formed, the data to answer it
+    # truthfully (the deletions since then) may be gone.
+    INVALID_DATA = "invaliddata"
 
 
 class ImsxFailure(ProblemError):
-    """400 with the OneRoster status payload beside the problem's members."""
+    """A failure (400 unless said) with the OneRoster status payload beside the problem's
+    members."""
 
-    def __init__(self, minor: CodeMinor, description: str, detail_key: str) -> None:
+    def __init__(
+        self, minor: CodeMinor, description: str, detail_key: str, status: int = 400
+    ) -> None:
         super().__init__(
-            400,
+            status,
             detail_key,
             kind=minor.value.replace("_", "-"),
             extensions={
@@ -98,6 +105,30 @@ def parse_filter(text: str) -> list[list[Predicate]]:
     if not groups[-1]:
         raise bad_filter("the filter ends with a logical operator")
     return groups
+
+
+# The field a delta reads, and the bounds that make a filter a delta from that moment.
+_DELTA_FIELD = "dateLastModified"
+_LOWER_BOUNDS = frozenset({">", ">="})
+
+
+def refuse_stale_delta(text: str | None) -> None:
+    """410 for a filter that asks for what changed since a moment older than the sync window:
+    the deletions since then may be purged, so the answer would silently miss them; the
+    client syncs in full (no `dateLastModified` lower bound) instead."""
+    if not text:
+        return
+    for predicate in (p for group in parse_filter(text) for p in group):
+        if predicate.field != _DELTA_FIELD or predicate.op not in _LOWER_BOUNDS:
+            continue
+        if window_passed(_typed(predicate, FieldType.DATETIME)):
+            raise ImsxFailure(
+                CodeMinor.INVALID_DATA,
+                f"{_DELTA_FIELD} is older than the sync window: deletions since then may be"
+                " forgotten; read the collection in full, without that filter",
+                "sync.window_passed",
+                status=410,
+            )
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,6 +82,21 @@ _BAD_QUERY: dict[int | str, dict[str, Any]] = {
     401: {"description": "No API client's token, or one no longer valid."},
     429: {"description": "Too many calls of this client in the minute; see Retry-After."},
 }
+_STALE_DELTA: dict[int | str, dict[str, Any]] = {
+    410: {
+        "description": "A `dateLastModified` lower bound older than the sync window: deletions"
+        " since then may be forgotten, so the delta cannot be answered truthfully; read the"
+        " collection in full. The standard's status payload, `imsx_CodeMinor` `invaliddata`.",
+        # The 400's shape under a title of its own: a generated client names the models of an
+        # inline schema after its title, and two alike would collide.
+        "content": {
+            PROBLEM_MEDIA_TYPE: {
+                "schema": _inlined(shapes.ImsxStatusProblem.model_json_schema())
+                | {"title": "ImsxGoneProblem"}
+            }
+        },
+    }
+}
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
     404: {"description": "Nothing of this sourcedId in the client's part of the tree."}
 }
@@ -138,7 +153,12 @@ def _add_list(
     nested: tuple[Collection, Callable[[uuid.UUID], Within]] | None = None,
 ) -> None:
     options = scoped(scope)
-    responses = {**options["responses"], **_BAD_QUERY, **(_NOT_FOUND if nested else {})}
+    responses = {
+        **options["responses"],
+        **_BAD_QUERY,
+        **_STALE_DELTA,
+        **(_NOT_FOUND if nested else {}),
+    }
 
     async def read_all(
         request: Request, caller: ApiCallerDep, session: SessionDep, params: ListQuery

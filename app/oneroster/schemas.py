@@ -144,7 +144,7 @@ class OneRosterResult(OneRosterShape):
 class ImsxCodeMinorField(BaseModel):
     imsx_codeMinorFieldName: str
     imsx_codeMinorFieldValue: Literal[
-        "invalid_filter_field", "invalid_selection_field", "invalid_sort_field"
+        "invalid_filter_field", "invalid_selection_field", "invalid_sort_field", "invaliddata"
     ]
 
 

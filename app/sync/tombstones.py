@@ -83,12 +83,18 @@ async def deleted_ids(
     return list(dict.fromkeys(ids))
 
 
-def require_within_window(since: datetime, now: datetime | None = None) -> None:
-    """Refuse a `since` whose deletions the retention may already have purged."""
+def window_passed(since: datetime, now: datetime | None = None) -> bool:
+    """Whether the retention may already have purged deletions made after `since`: a delta
+    from then cannot be answered truthfully, whatever the face."""
     window = timedelta(days=get_settings().retention_sync_days)
     if since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
-    if since < (now or datetime.now(UTC)) - window:
+    return since < (now or datetime.now(UTC)) - window
+
+
+def require_within_window(since: datetime, now: datetime | None = None) -> None:
+    """Refuse a `since` whose deletions the retention may already have purged."""
+    if window_passed(since, now):
         raise ProblemError(410, "sync.window_passed")
 
 

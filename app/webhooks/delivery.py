@@ -7,8 +7,11 @@ stopped after posting, before recording) is posted again once its lease runs out
 lost. Anything but a 2xx, or no answer, is tried again after `base × 2^attempts` seconds (with
 a little jitter, so that a receiver coming back up is not hit by every retry at once), and
 given up (`dead`) after `MASSAR_WEBHOOK_MAX_ATTEMPTS`. A redirect is not followed: it counts as
-a failure, so a receiver cannot send the worker somewhere else. A settled delivery's payload is
-erased; its log line stays until the retention rules remove it."""
+a failure, so a receiver cannot send the worker somewhere else. Each attempt resolves the
+endpoint's host and posts to the address it resolved (`addresses.py`); outside development an
+address that is not public refuses the attempt, recorded as a failure with its reason. A
+settled delivery's payload is erased; its log line stays until the retention rules remove
+it."""
 
 from __future__ import annotations
 
@@ -30,7 +33,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from app.core.security.sealing import unseal
 from app.integrations.models import ApiClient
-from app.settings import Settings
+from app.settings import Environment, Settings
+from app.webhooks.addresses import DeliveryRefused, Resolver, pinned_target, resolve_host
 from app.webhooks.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from app.webhooks.signing import signed_headers
 
@@ -76,10 +80,12 @@ class WebhookWorker:
         session_factory: async_sessionmaker[AsyncSession],
         settings: Settings,
         client: httpx.AsyncClient,
+        resolver: Resolver = resolve_host,
     ) -> None:
         self._sessions = session_factory
         self._settings = settings
         self._client = client
+        self._resolver = resolver
 
     async def run_cycle(self) -> WebhookCycleReport:
         """Put back what a stopped worker left unconfirmed, then claim, send and record a batch."""
@@ -169,7 +175,20 @@ class WebhookWorker:
         body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
         headers = signed_headers(delivery.secret, str(delivery.event_id), int(time.time()), body)
         try:
-            response = await self._client.post(delivery.url, content=body, headers=headers)
+            target = await pinned_target(
+                delivery.url,
+                self._resolver,
+                public_only=self._settings.environment == Environment.PROD,
+            )
+        except DeliveryRefused as refusal:
+            return Outcome(False, error=str(refusal)[:_ERROR_MAX])
+        try:
+            response = await self._client.post(
+                target.url,
+                content=body,
+                headers=headers | target.headers,
+                extensions=target.extensions,
+            )
         except httpx.TimeoutException:
             return Outcome(False, error="timeout")
         except httpx.HTTPError as exc:
@@ -215,7 +234,9 @@ class WebhookWorker:
 
 @contextlib.asynccontextmanager
 async def webhook_worker(
-    session_factory: async_sessionmaker[AsyncSession], settings: Settings
+    session_factory: async_sessionmaker[AsyncSession],
+    settings: Settings,
+    resolver: Resolver = resolve_host,
 ) -> AsyncIterator[WebhookWorker]:
     """A worker and its HTTP client, closed on the way out."""
     async with httpx.AsyncClient(
@@ -223,4 +244,4 @@ async def webhook_worker(
         follow_redirects=False,
         headers={"user-agent": "massar-webhooks/1"},
     ) as client:
-        yield WebhookWorker(session_factory, settings, client)
+        yield WebhookWorker(session_factory, settings, client, resolver)

@@ -4,7 +4,6 @@ their deliveries. Another client's endpoint is not found, whatever its unit."""
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import uuid
 from datetime import UTC, datetime
@@ -20,6 +19,7 @@ from app.core.security.sealing import seal
 from app.errors import invalid
 from app.integrations.callers import ApiCaller, insufficient_scope
 from app.settings import Environment, get_settings
+from app.webhooks.addresses import names_local_network
 from app.webhooks.events import EVENT_SCOPES
 from app.webhooks.models import EventType, WebhookDelivery, WebhookEndpoint
 from app.webhooks.schemas import (
@@ -56,20 +56,14 @@ def _allowed_events(caller: ApiCaller, events: list[EventType]) -> list[str]:
 
 def _checked_url(url: str) -> str:
     """Outside development the worker posts only over https and never to an address of the
-    service's own network: a client could otherwise make it call internal services."""
+    service's own network: a client could otherwise make it call internal services. A name
+    is checked again at each delivery, on what it resolves to (`addresses.py`)."""
     if get_settings().environment != Environment.PROD:
         return url
     parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
     if parts.scheme != "https":
         raise invalid("body.url", "the URL must use https", "not_https")
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        private = host == "localhost" or host.endswith((".localhost", ".internal", ".local"))
-    else:
-        private = not address.is_global
-    if private:
+    if names_local_network(parts.hostname or ""):
         raise invalid("body.url", "the URL names a private address", "private_address")
     return url
 

@@ -10,12 +10,14 @@ see left out (the key and all)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
+from collections import defaultdict
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,6 +32,8 @@ EVENT_SCOPES: dict[EventType, ApiScope] = {
     EventType.MARKS_PUBLISHED: ApiScope.RESULTS_READ,
     EventType.EXAM_RESULTS_PUBLISHED: ApiScope.RESULTS_READ,
     EventType.ENROLMENTS_CHANGED: ApiScope.ROSTER_READ,
+    EventType.MARKS_CORRECTED: ApiScope.RESULTS_READ,
+    EventType.DOCUMENTS_REVOKED: ApiScope.DOCUMENTS_VERIFY,
 }
 
 
@@ -86,6 +90,35 @@ def _listening(event_type: EventType) -> tuple[ColumnElement[bool], ...]:
     )
 
 
+# A listening endpoint, and the scopes of its client (what its payload may carry).
+Listener = tuple[uuid.UUID, list[str]]
+
+
+async def listeners_by_school(
+    session: AsyncSession,
+    event_type: EventType,
+    schools: Sequence[uuid.UUID] | Select[uuid.UUID],
+) -> dict[uuid.UUID, list[Listener]]:
+    """The live endpoints listening to `event_type` of clients that hold its scope and whose
+    unit holds each of `schools` (ids, or a statement of them), in one statement; schools
+    nobody listens to are left out."""
+    rows = await session.execute(
+        select(School.id, WebhookEndpoint.id, ApiClient.scopes)
+        .select_from(WebhookEndpoint)
+        .join(ApiClient, ApiClient.id == WebhookEndpoint.client_id)
+        .join(School, _covers_school(School))
+        .where(
+            School.id.in_(schools),
+            *_listening(event_type),
+            ApiClient.scopes.contains([EVENT_SCOPES[event_type].value]),
+        )
+    )
+    found: dict[uuid.UUID, list[Listener]] = defaultdict(list)
+    for school_id, endpoint_id, scopes in rows.all():
+        found[school_id].append((endpoint_id, scopes))
+    return dict(found)
+
+
 async def emit(
     session: AsyncSession,
     event_type: EventType,
@@ -94,18 +127,31 @@ async def emit(
 ) -> uuid.UUID | None:
     """Queue `event_type` about `school_id` for every endpoint that listens; `build` makes the
     data (with `Shown` values) and runs only if one does. The event's id, or None."""
-    listeners = (
-        await session.execute(
-            select(WebhookEndpoint.id, ApiClient.scopes)
-            .join(ApiClient, ApiClient.id == WebhookEndpoint.client_id)
-            .join(School, School.id == school_id)
-            .where(
-                *_listening(event_type),
-                ApiClient.scopes.contains([EVENT_SCOPES[event_type].value]),
-                _covers_school(School),
-            )
-        )
-    ).all()
+    found = await listeners_by_school(session, event_type, [school_id])
+    return await _queue(session, event_type, found.get(school_id, []), build)
+
+
+async def emit_per_school(
+    session: AsyncSession,
+    event_type: EventType,
+    schools: Select[uuid.UUID],
+    build: Callable[[uuid.UUID], Awaitable[dict[str, Any]]],
+) -> int:
+    """Queue one `event_type` per school of `schools` that someone listens to, the listeners
+    of all of them read in one statement; `build(school_id)` runs only for those. How many
+    events were queued."""
+    found = await listeners_by_school(session, event_type, schools)
+    for school_id in sorted(found):
+        await _queue(session, event_type, found[school_id], partial(build, school_id))
+    return len(found)
+
+
+async def _queue(
+    session: AsyncSession,
+    event_type: EventType,
+    listeners: Sequence[Listener],
+    build: Callable[[], Awaitable[dict[str, Any]]],
+) -> uuid.UUID | None:
     if not listeners:
         return None
     event_id = uuid.uuid4()

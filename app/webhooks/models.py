@@ -33,6 +33,8 @@ class EventType(StrEnum):
     MARKS_PUBLISHED = "marks.published"
     EXAM_RESULTS_PUBLISHED = "exam_results.published"
     ENROLMENTS_CHANGED = "enrolments.changed"
+    MARKS_CORRECTED = "marks.corrected"
+    DOCUMENTS_REVOKED = "documents.revoked"
 
 
 class DeliveryStatus(StrEnum):

@@ -98,9 +98,14 @@ def test_the_integrators_face_is_seen() -> None:
     assert len(FOR_CLIENTS) > 30
     oneroster = [op for op in FOR_CLIENTS if op.path.startswith("/ims/oneroster/")]
     assert all(len(op.scopes) == 1 for op in oneroster)
-    own = [op for op in FOR_CLIENTS if op not in oneroster]
-    assert all(op.path.startswith("/api/v1/integrations/webhooks") for op in own)
+    others = [op for op in FOR_CLIENTS if op not in oneroster]
+    # Their own webhook endpoints need no scope of their own; the feeds in `/api/v1` one each.
+    own = [op for op in others if op.path.startswith("/api/v1/integrations/webhooks")]
+    assert own
     assert all(not op.scopes for op in own)
+    feeds = [op for op in others if op not in own]
+    assert {op.path.split("/")[4] for op in feeds} == {"documents", "absences"}
+    assert all(len(op.scopes) == 1 for op in feeds)
 
 
 @pytest.mark.parametrize(

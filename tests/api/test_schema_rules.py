@@ -134,6 +134,7 @@ TENANT_TABLES = {
     "exam_subject_results",
     "incident_pupils",
     "incidents",
+    "client_document_checks",
     "issued_documents",
     "justifications",
     "justified_absences",

@@ -4,7 +4,7 @@ scope of the client's unit, the scopes of its token, the list parameters and the
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import httpx
@@ -27,6 +27,8 @@ from tests.factories import (
 ROSTERING = "/ims/oneroster/rostering/v1p2"
 GRADEBOOK = "/ims/oneroster/gradebook/v1p2"
 SINGULAR = {"classes": "class", "categories": "category"}
+# Within the sync window: an older delta is refused (test_tobedeleted.py).
+A_DAY_AGO = timestamp(datetime.now(UTC) - timedelta(days=1))
 ISO_UTC = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$")
 
 
@@ -237,7 +239,7 @@ async def test_paging_filter_sort_and_fields(
     assert len(either.json()["users"]) == 2
     recent = await client.get(
         url,
-        params={"filter": "dateLastModified>'2000-01-01T00:00:00Z' AND status='active'"},
+        params={"filter": f"dateLastModified>'{A_DAY_AGO}' AND status='active'"},
         headers=integrator.headers,
     )
     assert recent.headers["x-total-count"] == "10"

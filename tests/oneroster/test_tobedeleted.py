@@ -15,6 +15,7 @@ from app.academics.models import Enrolment, SchoolClass, TeachingAssignment
 from app.accounts.models import User
 from app.assessment.models import ClassTest, Mark, TestKind
 from app.oneroster.collections import timestamp
+from app.settings import get_settings
 from tests.factories import Integrator, TeachingWorld, create_api_client, create_test_with_marks
 
 ROSTERING = "/ims/oneroster/rostering/v1p2"
@@ -223,3 +224,35 @@ async def test_a_deleted_enrolment_is_tobedeleted_per_subject(
     )
     assert one.status_code == 200, one.text
     assert one.json()["enrollment"]["status"] == "tobedeleted"
+
+
+async def test_a_delta_older_than_the_sync_window_is_gone(
+    client: httpx.AsyncClient, session: AsyncSession, teaching: TeachingWorld
+) -> None:
+    integrator = await _academy_client(session, teaching, "a1")
+    window = get_settings().retention_sync_days
+    stale = timestamp(datetime.now(UTC) - timedelta(days=window + 1))
+    fresh = timestamp(datetime.now(UTC) - timedelta(days=window - 1))
+
+    for path, bound in ((f"{GRADEBOOK}/lineItems", ">"), (f"{ROSTERING}/enrollments", ">=")):
+        gone = await client.get(
+            path,
+            params={"filter": f"status='active' OR dateLastModified{bound}'{stale}'"},
+            headers=integrator.headers,
+        )
+        assert gone.status_code == 410, gone.text
+        assert gone.headers["content-type"].startswith("application/problem+json")
+        body = gone.json()
+        assert body["imsx_codeMajor"] == "failure"
+        assert body["imsx_severity"] == "error"
+        minor = body["imsx_CodeMinor"]["imsx_codeMinorField"][0]
+        assert minor["imsx_codeMinorFieldValue"] == "invaliddata"
+        assert "full" in body["imsx_description"]
+
+    # Within the window, an upper bound, or no bound at all: answered.
+    for condition in (f"dateLastModified>'{fresh}'", f"dateLastModified<'{stale}'", None):
+        params = {"filter": condition} if condition else {}
+        answered = await client.get(
+            f"{GRADEBOOK}/lineItems", params=params, headers=integrator.headers
+        )
+        assert answered.status_code == 200, (condition, answered.text)
