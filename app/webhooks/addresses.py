@@ -89,6 +89,9 @@ async def pinned_target(url: str, resolver: Resolver, *, public_only: bool) -> P
             raise DeliveryRefused(f"refused: {host} resolves to {private[0]}, not a public address")
     return PinnedTarget(
         url=parsed.copy_with(host=str(checked[0])),
-        headers={"host": parsed.netloc.decode("ascii")},
+        # The client's pool knows the address, not the name: a connection kept alive could carry
+        # the next post for another name at that address, over a TLS session verified for the
+        # first. Each post closes its connection, so a connection serves one name only.
+        headers={"host": parsed.netloc.decode("ascii"), "connection": "close"},
         extensions={"sni_hostname": host} if parsed.scheme == "https" else {},
     )

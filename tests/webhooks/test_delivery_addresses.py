@@ -65,6 +65,8 @@ async def test_the_worker_posts_to_the_address_it_resolved_with_the_name_as_host
         (taken,) = hooks.received
         assert taken.path == "/in"
         assert taken.headers["host"] == f"{NAME}:{port}"
+        # No connection outlives its post, so none carries another name's next one.
+        assert taken.headers["connection"] == "close"
 
 
 @pytest.mark.parametrize(
