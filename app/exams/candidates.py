@@ -24,7 +24,12 @@ from app.exams.models import (
     ExamState,
     IndependentCandidate,
 )
-from app.exams.organising import candidates_unit, organised_session, require_state
+from app.exams.organising import (
+    candidates_unit,
+    organised_session,
+    readable_session,
+    require_state,
+)
 from app.exams.schemas import ExamCandidateOut, ExamCentreIn
 from app.organisation.models import School
 
@@ -171,7 +176,7 @@ async def candidates_of(
     session_id: uuid.UUID,
     centre_id: uuid.UUID | None,
 ) -> list[ExamCandidateOut]:
-    exam = await organised_session(session, principal, session_id)
+    exam = await readable_session(session, principal, session_id)
     return await list_candidates(session, exam, centre_id)
 
 

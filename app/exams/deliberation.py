@@ -38,8 +38,10 @@ from app.exams.models import (
     ExamState,
     ExamSubjectResult,
 )
-from app.exams.organising import Scale, organised_session, require_state, scale_of, session_out
+from app.exams.organising import organised_session, require_state, session_out
+from app.exams.scale import Scale, scale_of
 from app.exams.schemas import ExamSessionOut
+from app.exams.summaries import refresh_summaries
 
 # The sessions that award a certificate, and so a decision and a mention; the others (the
 # school's own exams, the 1BAC regional exam) give the exam average, a component of one.
@@ -70,6 +72,7 @@ async def deliberate(
     await deliberate_candidates(session, exam)
     exam.state = ExamState.DELIBERATED
     await session.flush()
+    await refresh_summaries(session, exam)
     return await session_out(session, exam)
 
 
