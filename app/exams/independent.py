@@ -78,7 +78,7 @@ async def register(
     exams = await _sessions(session, principal, new.session_ids)
     year = exams[0].school_year
     # One registration a year per identity card: the academies' concurrent registrations
-    # meet on this lock, as the numbering below does.
+    # meet on this lock (the number itself comes from a sequence).
     await session.execute(
         text("SELECT pg_advisory_xact_lock(hashtext('candidats_libres'), :y)"), {"y": year}
     )
