@@ -34,6 +34,18 @@ def components_average(parts: Sequence[Decimal | None]) -> Decimal | None:
     return subject_average(parts)
 
 
+def parts_average(
+    whole: Sequence[Decimal | None], components: Sequence[Sequence[Decimal | None]]
+) -> Decimal | None:
+    """A subject's average from its marks: those of tests on the whole subject, and those of
+    each component's tests. Without components, the mean of the marks; with them, the mean of
+    the (rounded) component averages, the whole subject's tests counting as one more part."""
+    own = subject_average(whole)
+    if not components:
+        return own
+    return components_average([own, *(subject_average(c) for c in components)])
+
+
 @dataclass(frozen=True, slots=True)
 class WeightedSubject:
     code: str

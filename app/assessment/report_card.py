@@ -27,7 +27,7 @@ from app.academics.schemas import SubjectRef
 from app.assessment.averages import (
     WeightedSubject,
     annual_average,
-    components_average,
+    parts_average,
     round_mark,
     semester_average,
     subject_average,
@@ -244,11 +244,10 @@ def _subject_line(
         for part in sorted(parts.values(), key=lambda p: p.rank)
         if part.component is not None
     ]
-    if components:
-        averages = [c.average for c in components]
-        average = components_average([_part_average(whole), *averages] if whole else averages)
-    else:
-        average = _part_average(whole)
+    average = parts_average(
+        _present(whole),
+        [_present(p.marks) for p in parts.values() if p.component is not None],
+    )
     published = bool(parts)
     remarks = [
         remark
@@ -275,7 +274,12 @@ def _by_kind(marks: KindMarks) -> dict[TestKind, TestMark | None]:
 
 
 def _part_average(marks: KindMarks) -> Decimal | None:
-    return subject_average([m.mark for m, _ in marks.values() if not m.absent])
+    return subject_average(_present(marks))
+
+
+def _present(marks: KindMarks) -> list[Decimal | None]:
+    """The marks the pupil sat (an absence is no mark)."""
+    return [m.mark for m, _ in marks.values() if not m.absent]
 
 
 async def exam_results(session: AsyncSession, pupil_id: uuid.UUID) -> list[ExamResultOut]:

@@ -26,8 +26,10 @@ from app.exams.models import (
     ExamState,
     ExamSubjectResult,
 )
-from app.exams.organising import organised_session, scale_of
+from app.exams.organising import organised_session, readable_session
+from app.exams.scale import scale_of
 from app.exams.schemas import ExamAppealDecisionIn, ExamAppealFigures, ExamAppealOut
+from app.exams.summaries import refresh_summaries
 from app.family.audience import family_accounts
 from app.messaging.models import NotificationCategory
 from app.messaging.notifications import NotificationTexts, notify
@@ -153,6 +155,7 @@ async def decide(
         line.mark, line.absent = decision.mark, False
         await session.flush()
         await deliberate_candidates(session, exam, only=result.id)
+        await refresh_summaries(session, exam, [result.school_id])
         await snapshots.rebuild(session, [result.pupil_id])
     else:
         appeal.status, appeal.reason = AppealStatus.REJECTED, decision.reason
@@ -173,7 +176,7 @@ async def figures(
     session: AsyncSession, principal: Principal, session_id: uuid.UUID
 ) -> ExamAppealFigures:
     """The session's appeals counted by outcome, and the marks raised."""
-    exam = await organised_session(session, principal, session_id)
+    exam = await readable_session(session, principal, session_id)
 
     def count(condition: Any) -> Any:
         return func.count(case((condition, 1)))

@@ -5,10 +5,10 @@ independent candidates the academies registered beside them."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Sequence as Rows
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Uuid, func, null, select, update
+from sqlalchemy import ColumnElement, Select, Sequence, Uuid, func, null, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +16,7 @@ from app.academics.models import Enrolment, Pupil, SchoolClass
 from app.core.security.principal import Principal
 from app.errors import InvalidInput, field_error
 from app.exams.models import (
+    CANDIDATE_NUMBERS,
     ExamDecision,
     ExamResult,
     ExamRound,
@@ -23,7 +24,12 @@ from app.exams.models import (
     ExamState,
     IndependentCandidate,
 )
-from app.exams.organising import candidates_unit, organised_session, require_state
+from app.exams.organising import (
+    candidates_unit,
+    organised_session,
+    readable_session,
+    require_state,
+)
 from app.exams.schemas import ExamCandidateOut, ExamCentreIn
 from app.organisation.models import School
 
@@ -69,9 +75,9 @@ def _eligible(exam: ExamSession) -> Eligible:
 async def generate_candidates(
     session: AsyncSession, principal: Principal, session_id: uuid.UUID
 ) -> list[ExamCandidateOut]:
-    """Add those who sit the session and are not candidates yet, numbered after the others
-    and seated in their own school (an independent candidate keeps their number and centre);
-    again later adds only the newcomers."""
+    """Add those who sit the session and are not candidates yet, numbered from the sequence
+    (`models.CANDIDATE_NUMBERS`) and seated in their own school (an independent candidate
+    keeps their number and centre); again later adds only the newcomers."""
     exam = await organised_session(session, principal, session_id, lock=True)
     require_state(exam, ExamState.DRAFT, ExamState.CANDIDATES)
     eligible = _eligible(exam).subquery()
@@ -100,33 +106,37 @@ async def generate_candidates(
             .order_by(School.code, Pupil.massar_code, IndependentCandidate.candidate_number)
         )
     ).all()
-    numbered = await session.scalar(
-        select(func.count()).select_from(ExamResult).where(ExamResult.session_id == exam.id)
-    )
-    first = exam.school_year % 100 * 10_000_000 + (numbered or 0) + 1
-    if newcomers:
-        await session.execute(
-            insert(ExamResult)
-            .values(
-                [
-                    {
-                        "id": uuid.uuid4(),
-                        "school_id": school_id,
-                        "school_year": exam.school_year,
-                        "session_id": exam.id,
-                        "pupil_id": pupil_id,
-                        "independent_candidate_id": independent_id,
-                        "candidate_number": own_number or str(first + n),
-                        "centre_id": school_id,
-                    }
-                    for n, (pupil_id, independent_id, school_id, own_number) in enumerate(newcomers)
-                ]
-            )
-            .on_conflict_do_nothing()
-        )
+    unnumbered = sum(1 for *_, own_number in newcomers if own_number is None)
+    numbers = iter(await draw_numbers(session, CANDIDATE_NUMBERS, unnumbered))
+    rows = [
+        {
+            "id": uuid.uuid4(),
+            "school_id": school_id,
+            "school_year": exam.school_year,
+            "session_id": exam.id,
+            "pupil_id": pupil_id,
+            "independent_candidate_id": independent_id,
+            "candidate_number": own_number or f"{exam.school_year % 100:02d}{next(numbers):07d}",
+            "centre_id": school_id,
+        }
+        for pupil_id, independent_id, school_id, own_number in newcomers
+    ]
+    if rows:  # sent in batches of the driver's size, however many
+        await session.execute(insert(ExamResult).on_conflict_do_nothing(), rows)
     exam.state = ExamState.CANDIDATES
     await session.flush()
     return await list_candidates(session, exam)
+
+
+async def draw_numbers(session: AsyncSession, sequence: Sequence, count: int) -> list[int]:
+    """`count` ranks from the sequence, in order: never drawn by another transaction, even one
+    running at the same time (a rank is not given back by a rollback)."""
+    if count == 0:
+        return []
+    drawn = await session.scalars(
+        select(sequence.next_value()).select_from(func.generate_series(1, count))
+    )
+    return sorted(drawn.all())
 
 
 async def list_candidates(
@@ -166,12 +176,12 @@ async def candidates_of(
     session_id: uuid.UUID,
     centre_id: uuid.UUID | None,
 ) -> list[ExamCandidateOut]:
-    exam = await organised_session(session, principal, session_id)
+    exam = await readable_session(session, principal, session_id)
     return await list_candidates(session, exam, centre_id)
 
 
 async def seat_candidates(
-    session: AsyncSession, principal: Principal, session_id: uuid.UUID, rows: Sequence[ExamCentreIn]
+    session: AsyncSession, principal: Principal, session_id: uuid.UUID, rows: Rows[ExamCentreIn]
 ) -> list[ExamCandidateOut]:
     """Assign centres and rooms: every row valid (a candidate of the session, a centre in the
     session's unit) or nothing written."""

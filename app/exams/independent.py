@@ -16,8 +16,10 @@ from app.academics.models import Stream
 from app.core.listing import found
 from app.core.security.principal import Principal
 from app.errors import ProblemError, invalid
+from app.exams.candidates import draw_numbers
 from app.exams.independent_schemas import IndependentCandidateIn, IndependentCandidateOut
 from app.exams.models import (
+    INDEPENDENT_NUMBERS,
     ExamKind,
     ExamResult,
     ExamRound,
@@ -76,7 +78,7 @@ async def register(
     exams = await _sessions(session, principal, new.session_ids)
     year = exams[0].school_year
     # One registration a year per identity card: the academies' concurrent registrations
-    # meet on this lock, as the numbering below does.
+    # meet on this lock (the number itself comes from a sequence).
     await session.execute(
         text("SELECT pg_advisory_xact_lock(hashtext('candidats_libres'), :y)"), {"y": year}
     )
@@ -145,14 +147,8 @@ async def _sessions(
 
 
 async def _next_number(session: AsyncSession, year: int) -> str:
-    prefix = f"{year % 100:02d}{NUMBER_SERIES}"
-    last = await session.scalar(
-        select(func.max(IndependentCandidate.candidate_number)).where(
-            IndependentCandidate.school_year == year
-        )
-    )
-    rank = int(last[len(prefix) :]) + 1 if last else 1
-    return f"{prefix}{rank:07d}"
+    (rank,) = await draw_numbers(session, INDEPENDENT_NUMBERS, 1)
+    return f"{year % 100:02d}{NUMBER_SERIES}{rank:07d}"
 
 
 async def _replayed(

@@ -18,7 +18,8 @@ from app.core.security.principal import Principal
 from app.core.tabular import TableRow, normalise, read_table
 from app.errors import InvalidInput, NotFound, field_error
 from app.exams.models import ExamResult, ExamSessionSubject, ExamState, ExamSubjectResult
-from app.exams.organising import organised_session, require_state, scale_of
+from app.exams.organising import organised_session, require_state
+from app.exams.scale import scale_of
 from app.exams.schemas import ExamMarkIn, ExamMarksReport
 
 # The import's columns, as the sheets name them.

@@ -9,6 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import (
+    ARRAY,
     BigInteger,
     CheckConstraint,
     Date,
@@ -16,7 +17,9 @@ from sqlalchemy import (
     ForeignKey,
     ForeignKeyConstraint,
     Index,
+    Integer,
     Numeric,
+    Sequence,
     SmallInteger,
     String,
     Text,
@@ -36,6 +39,21 @@ from app.core.db.base import (
     checked,
     part_of,
     year_partitioned,
+)
+
+# Candidate numbers: the year's two digits, then the rank drawn from a sequence, so two
+# generations at once (two sessions, two academies) never draw the same one. The schools'
+# candidates have nine digits; the independent candidates ten, a 9 after the year.
+RANKS = 9_999_999
+CANDIDATE_NUMBERS = Sequence(
+    "exam_candidate_numbers", minvalue=1, maxvalue=RANKS, cycle=True, metadata=Base.metadata
+)
+INDEPENDENT_NUMBERS = Sequence(
+    "independent_candidate_numbers",
+    minvalue=1,
+    maxvalue=RANKS,
+    cycle=True,
+    metadata=Base.metadata,
 )
 
 
@@ -265,6 +283,48 @@ class PublishedExamResults(Base):
     document: Mapped[str] = mapped_column(Text)
     valid_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     built_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+
+EXAM_HISTOGRAM_BINS = 20
+
+
+class ExamSchoolSummary(Base):
+    """A deliberated session's figures for one school (the pupils' school, or an independent
+    candidate's centre), by gender and stream: rewritten at deliberation, publication and an
+    accepted appeal, in their transaction (`app.exams.figures`), so that a directorate, an
+    academy or the ministry sums school rows and never reads a result."""
+
+    __tablename__ = "exam_school_summaries"
+    __table_args__ = (
+        CheckConstraint(
+            f"cardinality(histogram) = {EXAM_HISTOGRAM_BINS}", name="histogram_has_every_bin"
+        ),
+        CheckConstraint("gender IN ('M', 'F')", name="gender_known"),
+    )
+
+    school_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("schools.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("exam_sessions.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    gender: Mapped[str] = mapped_column(String(1), primary_key=True)
+    # The stream's code, '' for a level without streams.
+    stream_code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    candidates: Mapped[int] = mapped_column(Integer)
+    # Sat at least one subject.
+    present: Mapped[int] = mapped_column(Integer)
+    admitted: Mapped[int] = mapped_column(Integer)
+    resit: Mapped[int] = mapped_column(Integer)
+    refused: Mapped[int] = mapped_column(Integer)
+    # The candidates with an average and their sum: the mean is total / averaged.
+    averaged: Mapped[int] = mapped_column(Integer)
+    total: Mapped[Decimal] = mapped_column(Numeric(14, 2))
+    # The averages in twentieths of the level's scale (the top mark in the last bin).
+    histogram: Mapped[list[int]] = mapped_column(ARRAY(Integer))
+    # The admitted per mention, in the order of the session's mentions (lowest first).
+    mentions: Mapped[list[int]] = mapped_column(ARRAY(Integer))
+    as_of: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
 
 class AppealStatus(StrEnum):

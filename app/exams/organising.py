@@ -5,11 +5,10 @@ other), and the session's life from draft to published."""
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from collections import defaultdict
 from datetime import datetime
-from decimal import Decimal
 
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Level, Subject
@@ -18,10 +17,11 @@ from app.core.listing import found
 from app.core.roles import Role
 from app.core.security.principal import Principal
 from app.errors import ProblemError, invalid
-from app.exams import snapshots
+from app.exams import snapshots, summaries
 from app.exams.models import ExamKind, ExamRound, ExamSession, ExamSessionSubject, ExamState
+from app.exams.scale import Scale, scale_of
 from app.exams.schemas import ExamSessionIn, ExamSessionOut, ExamSubjectLine
-from app.organisation.models import School
+from app.organisation.models import Province, School
 
 # The levels each organiser examines (DOMAIN.md, "Exams"); the school's own exams are any level.
 KIND_LEVELS: dict[ExamKind, frozenset[str] | None] = {
@@ -63,6 +63,26 @@ def organised_by(principal: Principal) -> ColumnElement[bool]:
             return ExamSession.id.is_(None)
 
 
+def readable_by(principal: Principal) -> ColumnElement[bool]:
+    """The sessions the caller may read: those they organise, and those of the units beneath
+    them (a directorate reads its schools' local exams; an academy those and its directorates'
+    6AP exams; the ministry every session). Writes stay with the organiser (`organised_by`)."""
+    own = organised_by(principal)
+    in_schools = ExamSession.school_id.in_
+    match ROLE_KIND.get(principal.role):
+        case ExamKind.PROVINCIAL:
+            schools = select(School.id).where(School.province_id == principal.province_id)
+            return or_(own, in_schools(schools))
+        case ExamKind.REGIONAL:
+            schools = select(School.id).where(School.academy_id == principal.academy_id)
+            provinces = select(Province.id).where(Province.academy_id == principal.academy_id)
+            return or_(own, in_schools(schools), ExamSession.province_id.in_(provinces))
+        case ExamKind.NATIONAL:
+            return true()
+        case _:
+            return own
+
+
 def candidates_unit(exam: ExamSession) -> ColumnElement[bool]:
     """The session's unit as a condition on `schools`: where its candidates are enrolled."""
     match exam.kind:
@@ -80,23 +100,23 @@ async def organised_session(
     session: AsyncSession, principal: Principal, session_id: uuid.UUID, *, lock: bool = False
 ) -> ExamSession:
     """One of the caller's sessions (404 for anyone else's)."""
-    statement = select(ExamSession).where(ExamSession.id == session_id, organised_by(principal))
+    return await _session(session, organised_by(principal), session_id, lock=lock)
+
+
+async def readable_session(
+    session: AsyncSession, principal: Principal, session_id: uuid.UUID
+) -> ExamSession:
+    """A session the caller organises or oversees (404 for any other)."""
+    return await _session(session, readable_by(principal), session_id)
+
+
+async def _session(
+    session: AsyncSession, scope: ColumnElement[bool], session_id: uuid.UUID, *, lock: bool = False
+) -> ExamSession:
+    statement = select(ExamSession).where(ExamSession.id == session_id, scope)
     if lock:
         statement = statement.with_for_update()
     return found(await session.scalar(statement))
-
-
-@dataclass(frozen=True, slots=True)
-class Scale:
-    """The level's scale: marks and averages out of `max_mark`, a pass at half of it."""
-
-    max_mark: Decimal
-    pass_mark: Decimal
-
-
-async def scale_of(session: AsyncSession, level_code: str) -> Scale:
-    level = found(await session.get(Level, level_code))
-    return Scale(Decimal(level.max_mark), Decimal(level.max_mark) / 2)
 
 
 def default_mentions(scale: Scale) -> list[dict[str, str]]:
@@ -185,34 +205,40 @@ async def _add_subjects(
 
 
 async def session_out(session: AsyncSession, exam: ExamSession) -> ExamSessionOut:
+    return (await sessions_out(session, [exam]))[0]
+
+
+async def sessions_out(session: AsyncSession, exams: list[ExamSession]) -> list[ExamSessionOut]:
+    """The sessions with their subjects, read in one statement."""
     rows = await session.execute(
         select(ExamSessionSubject, Subject)
         .join(Subject, Subject.id == ExamSessionSubject.subject_id)
-        .where(ExamSessionSubject.session_id == exam.id)
+        .where(ExamSessionSubject.session_id.in_([exam.id for exam in exams]))
         .order_by(Subject.code)
     )
-    subjects = [
-        ExamSubjectLine(
-            subject=SubjectRef.model_validate(subject),
-            coefficient=line.coefficient,
-            duration_minutes=line.duration_minutes,
+    subjects: dict[uuid.UUID, list[ExamSubjectLine]] = defaultdict(list)
+    for line, subject in rows:
+        subjects[line.session_id].append(
+            ExamSubjectLine(
+                subject=SubjectRef.model_validate(subject),
+                coefficient=line.coefficient,
+                duration_minutes=line.duration_minutes,
+            )
         )
-        for line, subject in rows
-    ]
-    return ExamSessionOut.of(exam, subjects=subjects)
+    return [ExamSessionOut.of(exam, subjects=subjects[exam.id]) for exam in exams]
 
 
 async def list_sessions(
     session: AsyncSession, principal: Principal, school_year: int | None
 ) -> list[ExamSessionOut]:
-    """The caller's sessions, newest first."""
-    statement = select(ExamSession).where(organised_by(principal))
+    """The sessions the caller organises or oversees, newest first."""
+    statement = select(ExamSession).where(readable_by(principal))
     if school_year is not None:
         statement = statement.where(ExamSession.school_year == school_year)
     exams = await session.scalars(
         statement.order_by(ExamSession.school_year.desc(), ExamSession.created_at.desc())
     )
-    return [await session_out(session, exam) for exam in exams.all()]
+    return await sessions_out(session, list(exams.all()))
 
 
 def require_state(exam: ExamSession, *states: ExamState) -> None:
@@ -250,6 +276,7 @@ async def publish(
     exam.state = ExamState.PUBLISHED
     exam.publish_at = publish_at
     await session.flush()
+    await summaries.refresh_summaries(session, exam)
     # The pupils' documents now end at this publication (`valid_until`).
     await snapshots.rebuild_session(session, exam)
     return await session_out(session, exam)

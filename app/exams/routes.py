@@ -12,7 +12,7 @@ from app.accounts.guards import CurrentPrincipal, duty
 from app.core.db.session import SessionDep
 from app.core.roles import Duty
 from app.core.routing import IdResolver, path_id
-from app.exams import appeals, candidates, deliberation, marking, organising
+from app.exams import appeals, candidates, deliberation, figures, marking, organising
 from app.exams.results import session_results
 from app.exams.schemas import (
     CandidateResultOut,
@@ -22,6 +22,7 @@ from app.exams.schemas import (
     ExamAppealOut,
     ExamCandidateOut,
     ExamCentreIn,
+    ExamFigures,
     ExamMarkIn,
     ExamMarksReport,
     ExamPublishIn,
@@ -36,6 +37,9 @@ _WRITE: dict[int | str, Any] = {
     409: {"description": "`exam-wrong-state`: not in this state of the session."}
 }
 
+_DELIBERATED: dict[int | str, Any] = {
+    409: {"description": "`exam-wrong-state`: the session is not deliberated yet."}
+}
 _DECIDED: dict[int | str, Any] = {
     409: {"description": "`exam-appeal-decided`: the appeal was decided already."}
 }
@@ -72,15 +76,16 @@ def exam_routes(face: ExamFace) -> APIRouter:
         session: SessionDep,
         school_year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
     ) -> list[ExamSessionOut]:
-        """My unit's sessions, newest first."""
+        """The sessions my unit organises, and those of the units beneath it (read only),
+        newest first."""
         return await organising.list_sessions(session, principal, school_year)
 
     @router.get(one, operation_id=f"{face}-exam", **guarded)
     async def one_session(
         session_id: SessionId, principal: CurrentPrincipal, session: SessionDep
     ) -> ExamSessionOut:
-        """One of my unit's sessions."""
-        exam = await organising.organised_session(session, principal, session_id)
+        """One of my unit's sessions, or one of a unit beneath it."""
+        exam = await organising.readable_session(session, principal, session_id)
         return await organising.session_out(session, exam)
 
     @router.post(f"{one}/candidates", operation_id=f"{face}-generate-exam-candidates", **writes)
@@ -177,6 +182,25 @@ def exam_routes(face: ExamFace) -> APIRouter:
     ) -> list[ExamAppealOut]:
         """The appeals filed on the session's published results, by candidate."""
         return await appeals.session_appeals(session, principal, session_id)
+
+    @router.get(
+        f"{one}/figures",
+        operation_id=f"{face}-exam-figures",
+        **(duty(Duty.EXAMS, _DELIBERATED) if face == "school" else {"responses": _DELIBERATED}),
+    )
+    async def session_figures(
+        session_id: SessionId,
+        principal: CurrentPrincipal,
+        session: SessionDep,
+        unit_id: Annotated[
+            uuid.UUID | None,
+            Query(description="A unit beneath mine (an academy, directorate or school)."),
+        ] = None,
+    ) -> ExamFigures:
+        """The deliberated session's figures over my unit (or one beneath it): candidates,
+        present, admitted, resit, refused and pass rate, by gender, stream and unit one level
+        down, the mentions and the averages' distribution, as of `as_of`."""
+        return await figures.session_figures(session, principal, session_id, unit_id)
 
     @router.get(f"{one}/appeals/figures", operation_id=f"{face}-exam-appeal-figures", **guarded)
     async def appeal_figures(

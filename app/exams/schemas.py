@@ -13,6 +13,7 @@ from app.academics.schemas import SubjectRef
 from app.assessment.schemas import MarkValue
 from app.core.schemas import Schema
 from app.exams.models import AppealStatus, ExamDecision, ExamKind, ExamRound, ExamState
+from app.organisation.schemas import UnitOut
 
 
 class ExamMentionIn(Schema):
@@ -209,3 +210,53 @@ class ExamAppealFigures(Schema):
     accepted: int
     rejected: int
     marks_raised: int = Field(description="Accepted appeals whose new mark is above the old.")
+
+
+class ExamCounts(Schema):
+    """Candidates and their decisions; `pass_rate` is admitted / present (4 decimals, None
+    when no one sat), decisions only in sessions that award a certificate."""
+
+    candidates: int
+    present: int
+    admitted: int
+    resit: int
+    refused: int
+    pass_rate: Decimal | None
+
+
+class ExamGroupFigures(Schema):
+    """The counts of one gender (`M`, `F`) or one stream (its code, '' without one)."""
+
+    key: str
+    counts: ExamCounts
+
+
+class ExamUnitFigures(Schema):
+    unit: UnitOut
+    counts: ExamCounts
+
+
+class ExamMentionCount(Schema):
+    threshold: str
+    fr: str
+    ar: str
+    admitted: int
+
+
+class ExamFigures(Schema):
+    """A deliberated session's figures over one unit, summed from the per-school summaries;
+    every figure counts the results as of `as_of` (None: no candidate in the unit)."""
+
+    session_id: uuid.UUID
+    unit: UnitOut
+    as_of: datetime | None
+    counts: ExamCounts
+    by_gender: list[ExamGroupFigures]
+    by_stream: list[ExamGroupFigures]
+    # The units one level down with candidates (academies, directorates or schools).
+    by_unit: list[ExamUnitFigures]
+    mentions: list[ExamMentionCount]
+    mean: Decimal | None
+    # The averages in 20 bins of equal width over the level's scale (the top mark in the last).
+    histogram: list[int]
+    bin_width: Decimal

@@ -5,13 +5,14 @@ absences, homework and upcoming tests. Callers pass a pupil id they are entitled
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
 from asyncpg import Record
-from sqlalchemy import Select, bindparam, select, true
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Select, any_, bindparam, select, true
+from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
@@ -37,6 +38,7 @@ from app.attendance.models import (
     AttendanceStatus,
     Justification,
 )
+from app.core.db.arrays import uuid_array
 from app.core.db.prepared import Prepared, ReadConnection
 from app.core.listing import found_row
 from app.core.schemas import SchoolRef, UnitRef
@@ -115,26 +117,38 @@ async def placement(
     session: AsyncSession, pupil_id: uuid.UUID, year: int | None = None
 ) -> Placement | None:
     """The pupil's class in `year` (this year by default): the current one if they moved."""
-    row = (
-        await session.execute(
-            _with_class(
-                Enrolment.school_year,
-                SchoolClass.id,
-                SchoolClass.name,
-                SchoolClass.level_code,
-                SchoolClass.stream_id,
-                Stream.code,
-                SchoolClass.school_id,
-            )
-            .where(
-                Enrolment.pupil_id == pupil_id,
-                Enrolment.school_year == (year if year is not None else current_year()),
-            )
-            .order_by(Enrolment.left_on.desc().nulls_first(), Enrolment.enrolled_on.desc())
-            .limit(1)
+    places = await placements(session, [pupil_id], year)
+    return places.get(pupil_id)
+
+
+async def placements(
+    session: AsyncSession, pupil_ids: Collection[uuid.UUID], year: int | None = None
+) -> dict[uuid.UUID, Placement]:
+    """Each pupil's class in `year` (this year by default), in one statement: the current one
+    if they moved."""
+    rows = await session.execute(
+        _with_class(
+            Enrolment.pupil_id,
+            Enrolment.school_year,
+            SchoolClass.id,
+            SchoolClass.name,
+            SchoolClass.level_code,
+            SchoolClass.stream_id,
+            Stream.code,
+            SchoolClass.school_id,
         )
-    ).one_or_none()
-    return Placement(*row) if row else None
+        .where(
+            Enrolment.pupil_id == any_(uuid_array("pupils", pupil_ids)),
+            Enrolment.school_year == (year if year is not None else current_year()),
+        )
+        .order_by(
+            Enrolment.pupil_id,
+            Enrolment.left_on.desc().nulls_first(),
+            Enrolment.enrolled_on.desc(),
+        )
+        .ext(distinct_on(Enrolment.pupil_id))
+    )
+    return {pupil_id: Placement(*place) for pupil_id, *place in rows.all()}
 
 
 async def current_classes(

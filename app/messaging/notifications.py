@@ -17,10 +17,8 @@ from typing import Any
 from sqlalchemy import (
     Row,
     Select,
-    Uuid,
     and_,
     any_,
-    bindparam,
     delete,
     func,
     literal,
@@ -28,10 +26,11 @@ from sqlalchemy import (
     true,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY, JSONB, insert
+from sqlalchemy.dialects.postgresql import JSONB, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.accounts.models import User
+from app.core.db.arrays import uuid_array
 from app.core.listing import timestamp_page
 from app.core.pagination import PageRequest
 from app.core.security.principal import Principal
@@ -106,7 +105,7 @@ async def notify(
         literal(texts.body_ar),
         literal(texts.body_fr),
         literal(_jsonable(data or {}), JSONB),
-    ).where(User.id == any_(_uuid_array("recipients", recipients)))
+    ).where(User.id == any_(uuid_array("recipients", recipients)))
     columns = ["id", "user_id", "category", "title_ar", "title_fr", "body_ar", "body_fr", "data"]
     created = list(
         await session.scalars(
@@ -134,16 +133,12 @@ def _push_targets(notification_ids: Sequence[uuid.UUID]) -> Select[Any]:
         .join(User, User.id == Notification.user_id)
         .outerjoin(NotificationPreference, preference)
         .where(
-            Notification.id == any_(_uuid_array("notifications", notification_ids)),
+            Notification.id == any_(uuid_array("notifications", notification_ids)),
             # A disabled account's phone must not keep receiving a pupil's news.
             User.is_active.is_(True),
             func.coalesce(NotificationPreference.push, true()),
         )
     )
-
-
-def _uuid_array(name: str, ids: Sequence[uuid.UUID]) -> Any:
-    return bindparam(name, list(ids), type_=ARRAY(Uuid()))
 
 
 def _jsonable(data: Mapping[str, Any]) -> dict[str, Any]:

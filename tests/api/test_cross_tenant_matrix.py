@@ -309,6 +309,9 @@ NOT_READ_BY_OWNER = {
     "school-thread": "a thread is its two parties' only: the demo's is the teacher's",
     "school-partnership-document": "the file is in each test's own document store, not here",
     "steering-partnership-document": "the file is in each test's own document store, not here",
+    # 409 before a deliberation; read by their own in tests/exams/test_figures.py.
+    "school-exam-figures": "409: the demo collège's local exam is still in marking",
+    "steering-exam-figures": "409: the matrix's session of the academy is a draft",
     "parent-child-exam-transcript": "the demo parent's child sat no exam (J130000001 did)",
     "parent-child-exam-convocation": "the demo parent's child sat no exam (J130000001 did)",
     # The school's prints of exam documents, read by their own in tests/official_documents.

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from app.core.roles import Role, StaffTitle
 from app.messaging.models import Notification
 from app.organisation.models import Province
+from tests.exams.test_figures import _figures_of, _live
 from tests.exams.test_sessions import (
     SCHOOL,
     STEERING,
@@ -146,6 +147,12 @@ async def test_an_accepted_appeal_changes_the_decision_and_a_rejected_one_says_w
         seen = await _ok(await client.get(path, headers=world.auth(who)))
         mine = next(s for s in seen if s["session_id"] == exam["id"])
         assert (mine["average"], mine["decision"]) == ("5.00", "admitted")
+    # The session's figures took the correction in its transaction.
+    figures = await _ok(
+        await client.get(f"{STEERING}/{exam['id']}/figures", headers=directorate.headers)
+    )
+    assert _figures_of(figures) == await _live(session, exam)
+    assert figures["counts"]["admitted"] == 1
 
     reject = f"{STEERING}/{exam['id']}/appeals/{by_parent['id']}/decision"
     no_reason = await client.post(reject, json={"decision": "reject"}, headers=directorate.headers)

@@ -370,8 +370,9 @@ async def test_every_write_checks_the_organisers_scope(
         for action in ("candidates", "marking", "deliberate"):
             answer = await client.post(f"{STEERING}/{exam['id']}/{action}", headers=headers)
             assert answer.status_code == 404, (who, action, answer.text)
+        # The units above the directorate read its session (tests/exams/test_figures.py).
         got = await client.get(f"{STEERING}/{exam['id']}", headers=headers)
-        assert got.status_code == 404, who
+        assert got.status_code == (404 if who == "another directorate" else 200), who
     pupil = await client.post(f"{STEERING}/{exam['id']}/candidates", headers=world.auth("student"))
     assert pupil.status_code == 403
     # A directorate examines 6AP only.
