@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Uuid, func, null, select, update
+from sqlalchemy import ColumnElement, Select, Uuid, exists, func, null, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,6 +20,7 @@ from app.exams.models import (
     ExamResult,
     ExamRound,
     ExamSession,
+    ExamSessionStream,
     ExamState,
     IndependentCandidate,
 )
@@ -33,17 +34,26 @@ def candidate_key(pupil_id: Any, independent_id: Any) -> ColumnElement[uuid.UUID
     return func.coalesce(pupil_id, independent_id)
 
 
-# (pupil, independent candidate, school)
-Eligible = Select[uuid.UUID | None, uuid.UUID | None, uuid.UUID]
+# (pupil, independent candidate, school, stream)
+Eligible = Select[uuid.UUID | None, uuid.UUID | None, uuid.UUID, uuid.UUID | None]
+
+
+def _in_session_streams(exam: ExamSession) -> ColumnElement[bool]:
+    """A class of one of the session's streams, or any class when it names none."""
+    streams = select(ExamSessionStream.stream_id).where(ExamSessionStream.session_id == exam.id)
+    return ~exists(streams) | SchoolClass.stream_id.in_(streams)
 
 
 def _eligible(exam: ExamSession) -> Eligible:
-    """(pupil, independent candidate, school) of those who sit the session: the level's
-    enrolments, or for a resit those its normal session sent to it. Independent candidates
-    join a normal session when the academy registers them."""
+    """(pupil, independent candidate, school, stream) of those who sit the session: the
+    level's enrolments in the session's streams, or for a resit those its normal session sent
+    to it. Independent candidates join a normal session when the academy registers them."""
     if exam.round is ExamRound.RESIT:
         return select(
-            ExamResult.pupil_id, ExamResult.independent_candidate_id, ExamResult.school_id
+            ExamResult.pupil_id,
+            ExamResult.independent_candidate_id,
+            ExamResult.school_id,
+            ExamResult.stream_id,
         ).where(
             ExamResult.session_id == exam.normal_session_id,
             ExamResult.decision == ExamDecision.RESIT,
@@ -53,6 +63,7 @@ def _eligible(exam: ExamSession) -> Eligible:
             Enrolment.pupil_id,
             null().cast(Uuid).label("independent_candidate_id"),
             Enrolment.school_id,
+            SchoolClass.stream_id,
         )
         .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
         .join(School, School.id == Enrolment.school_id)
@@ -60,6 +71,7 @@ def _eligible(exam: ExamSession) -> Eligible:
             Enrolment.school_year == exam.school_year,
             Enrolment.left_on.is_(None),
             SchoolClass.level_code == exam.level_code,
+            _in_session_streams(exam),
             candidates_unit(exam),
         )
     )
@@ -85,6 +97,7 @@ async def generate_candidates(
                 eligible.c.independent_candidate_id,
                 eligible.c.school_id,
                 IndependentCandidate.candidate_number,
+                eligible.c.stream_id,
             )
             .outerjoin(Pupil, Pupil.id == eligible.c.pupil_id)
             .outerjoin(
@@ -118,8 +131,11 @@ async def generate_candidates(
                         "independent_candidate_id": independent_id,
                         "candidate_number": own_number or str(first + n),
                         "centre_id": school_id,
+                        "stream_id": stream_id,
                     }
-                    for n, (pupil_id, independent_id, school_id, own_number) in enumerate(newcomers)
+                    for n, (pupil_id, independent_id, school_id, own_number, stream_id) in (
+                        enumerate(newcomers)
+                    )
                 ]
             )
             .on_conflict_do_nothing()
@@ -155,6 +171,7 @@ async def list_candidates(
             school_id=result.school_id,
             centre_id=result.centre_id,
             room=result.room,
+            stream_id=result.stream_id,
         )
         for result, pupil, independent in await session.execute(statement)
     ]

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Row, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.reference import ReferenceData, load_reference
@@ -74,15 +75,15 @@ async def deliberate_candidates(
 ) -> None:
     """Compute and store the verdict of the session's candidates (or of the one result)."""
     scale = await scale_of(session, exam.level_code)
-    coefficients = dict(
-        (
-            await session.execute(
-                select(ExamSessionSubject.subject_id, ExamSessionSubject.coefficient).where(
-                    ExamSessionSubject.session_id == exam.id
-                )
-            )
-        ).all()
-    )
+    lines = (
+        await session.execute(
+            select(
+                ExamSessionSubject.stream_id,
+                ExamSessionSubject.subject_id,
+                ExamSessionSubject.coefficient,
+            ).where(ExamSessionSubject.session_id == exam.id)
+        )
+    ).all()
     statement = select(ExamResult).where(ExamResult.session_id == exam.id)
     if only is not None:
         statement = statement.where(ExamResult.id == only)
@@ -98,6 +99,7 @@ async def deliberate_candidates(
     errors: list[dict[str, Any]] = []
     for result in results:
         where = f"candidates.{result.candidate_number}"
+        coefficients = stream_coefficients(lines, result.stream_id)
         mine = marks.get(result.id, {})
         missing = [str(s) for s in coefficients if s not in mine]
         if missing:
@@ -127,6 +129,19 @@ async def deliberate_candidates(
                 mention_ar=mention.get("ar"),
             )
         )
+
+
+def stream_coefficients(
+    lines: Sequence[Row[uuid.UUID | None, uuid.UUID, Decimal]],
+    stream_id: uuid.UUID | None,
+) -> dict[uuid.UUID, Decimal]:
+    """The subjects a candidate of this stream sits, with their coefficients: those of every
+    stream and their stream's own (`(stream, subject, coefficient)` lines)."""
+    return {
+        subject_id: coefficient
+        for line_stream, subject_id, coefficient in lines
+        if line_stream is None or line_stream == stream_id
+    }
 
 
 # A subject's mark, or None for an absence.

@@ -58,7 +58,7 @@ async def registered_candidate(
 ) -> dict[str, Any]:
     """A candidat libre registered on a national session of the year."""
     year = await ensure_current_year(session)
-    national = await Bac(client, world, year).create("central_staff", level_code="2BAC")
+    national = await Bac(client, session, world, year).create("central_staff", level_code="2BAC")
     return dict(
         await _ok(
             await client.post(
@@ -74,11 +74,16 @@ async def registered_candidate(
 class Bac:
     """The ministry's national session and the academy's regional 1BAC session of a year."""
 
-    def __init__(self, client: httpx.AsyncClient, world: World, year: int) -> None:
-        self.client, self.world, self.year = client, world, year
+    def __init__(
+        self, client: httpx.AsyncClient, session: AsyncSession, world: World, year: int
+    ) -> None:
+        self.client, self.session, self.world, self.year = client, session, world, year
 
     async def create(self, who: str, **body: Any) -> dict[str, Any]:
         body = {"school_year": self.year, "name_fr": "Bac", "name_ar": "البكالوريا", **body}
+        if body["level_code"] in ("1BAC", "2BAC") and "normal_session_id" not in body:
+            # The level's first stream: the one `_stream` gives the candidates.
+            body.setdefault("stream_ids", [await _stream(self.session, body["level_code"])])
         return await _ok(
             await self.client.post(f"{STEERING}/exams", json=body, headers=self.world.auth(who)),
             201,
@@ -108,7 +113,7 @@ async def test_an_independent_candidate_sits_the_bac_and_its_resit(
 ) -> None:
     year = await ensure_current_year(session)
     maths, french = str((await subject(session, "MATH")).id), str((await subject(session, "FR")).id)
-    bac = Bac(client, world, year)
+    bac = Bac(client, session, world, year)
     national = await bac.create(
         "central_staff",
         level_code="2BAC",
@@ -254,7 +259,7 @@ async def test_the_registration_is_the_academys_and_checked(
     client: httpx.AsyncClient, session: AsyncSession, world: World
 ) -> None:
     year = await ensure_current_year(session)
-    bac = Bac(client, world, year)
+    bac = Bac(client, session, world, year)
     national = await bac.create("central_staff", level_code="2BAC")
     stream = await _stream(session)
     url = f"{STEERING}/independent-candidates"
