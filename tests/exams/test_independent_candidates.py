@@ -17,6 +17,7 @@ from app.audit.models import AuditEntry
 from app.core.roles import Role
 from app.exams.models import ExamResult
 from tests.factories import World, access_token, create_user, ensure_current_year, subject
+from tests.official_documents.test_documents import text_of
 
 STEERING = "/api/v1/steering"
 PUBLIC = "/api/v1/public/exam-candidates"
@@ -253,6 +254,57 @@ async def test_an_independent_candidate_sits_the_bac_and_its_resit(
     by_session = {c["session_id"]: c for c in convocations}
     assert by_session[national["id"]]["room"] == "Salle 3"
     assert [s["subject"]["code"] for s in by_session[national["id"]]["subjects"]] == ["FR", "MATH"]
+    assert by_session[national["id"]]["stream"]["id"] == stream
+    assert by_session[regional["id"]]["stream"] is None  # a 2BAC option names no 1BAC filière
+
+    # Their documents, as PDF: issued like a pupil's, verified on the public face, revocable
+    # by the exam centre.
+    documents = f"{PUBLIC}/documents"
+    convocation = await client.post(
+        f"{documents}/exam-convocation", params={"session_id": national["id"]}, json=who
+    )
+    assert convocation.status_code == 200, convocation.text
+    assert convocation.headers["content-type"] == "application/pdf"
+    [page] = text_of(convocation.content)
+    assert "IDRISSI Salma" in page
+    assert number in page
+    assert "Salle : Salle 3" in page
+    code = convocation.headers["etag"].strip('"')
+    verified = await _ok(await client.get(f"/api/v1/public/documents/{code}"))
+    assert (verified["status"], verified["kind"]) == ("genuine", "exam_convocation")
+    again = await client.post(
+        f"{documents}/exam-convocation", params={"session_id": national["id"]}, json=who
+    )
+    assert again.content == convocation.content
+    transcript = await client.post(
+        f"{documents}/exam-transcript", params={"session_id": resit["id"]}, json=who
+    )
+    assert transcript.status_code == 200, transcript.text
+    [page] = text_of(transcript.content)
+    assert "11.75 / 20" in page
+    assert "Assez bien" not in page
+    # The regional exam is not published: no transcript yet.
+    hidden = await client.post(
+        f"{documents}/exam-transcript", params={"session_id": regional["id"]}, json=who
+    )
+    assert (hidden.status_code, hidden.json()["type"].rsplit("/", 1)[1]) == (409, "not-published")
+    wrong = {"candidate_number": number, "birth_date": "2001-03-15"}
+    unknown = await client.post(
+        f"{documents}/exam-convocation", params={"session_id": national["id"]}, json=wrong
+    )
+    assert unknown.status_code == 404
+    assert unknown.json()["type"].endswith("/candidate-not-recognised")
+    revoked = await client.post(
+        f"/api/v1/school/documents/{code}/revoke",
+        json={"reason": "Émise par erreur"},
+        headers=world.auth("school_staff"),
+    )
+    assert revoked.status_code == 200, revoked.text
+    assert (await _ok(await client.get(f"/api/v1/public/documents/{code}")))["status"] == "revoked"
+    reissued = await client.post(
+        f"{documents}/exam-convocation", params={"session_id": national["id"]}, json=who
+    )
+    assert reissued.headers["etag"] != convocation.headers["etag"]
 
 
 async def test_the_registration_is_the_academys_and_checked(
