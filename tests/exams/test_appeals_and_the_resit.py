@@ -43,9 +43,7 @@ class Bac:
     resit_number: str
 
 
-async def _bac_at_the_resit(
-    client: httpx.AsyncClient, session: AsyncSession, world: World
-) -> Bac:
+async def _bac_at_the_resit(client: httpx.AsyncClient, session: AsyncSession, world: World) -> Bac:
     """The world's student at the bac: continuous 6, 1BAC regional 8; normal session MATH 6
     (coefficient 2) and FR 9: exam 7, general 1.5 + 2 + 3.5 = 7, the resit threshold: resit.
     Published an hour ago; the resit created and its candidates listed."""
