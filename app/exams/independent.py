@@ -128,12 +128,12 @@ async def _stream_in(
     """The candidate's stream in a session: their 2BAC stream, which the national session must
     examine. The 1BAC regional session's streams are the 1BAC filières, which a candidate's
     2BAC option does not name: there they sit the subjects common to every stream."""
+    if exam.level_code != BAC_LEVEL:
+        return None
     streams = await session_streams(session, exam.id)
-    if stream_id in streams:
-        return stream_id
-    if exam.level_code == BAC_LEVEL and streams:
+    if streams and stream_id not in streams:
         raise invalid("body.stream_id", f"not a stream of the session {exam.id}")
-    return None
+    return stream_id
 
 
 async def _sessions(

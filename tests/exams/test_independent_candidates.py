@@ -36,6 +36,13 @@ async def _stream(session: AsyncSession, level_code: str = "2BAC") -> str:
     return str(stream)
 
 
+async def _other_stream(session: AsyncSession, stream: str) -> str:
+    other = await session.scalar(
+        select(Stream.id).where(Stream.level_code == "2BAC", Stream.id != stream).limit(1)
+    )
+    return str(other)
+
+
 def _candidate(world: World, stream_id: str, *session_ids: str, **changes: Any) -> dict[str, Any]:
     return {
         "national_id": "AB123456",
@@ -336,6 +343,8 @@ async def test_the_registration_is_the_academys_and_checked(
         _candidate(world, stream, national["id"], national_id="123"),
         _candidate(world, await _stream(session, "1BAC"), national["id"]),
         _candidate(world, stream),
+        # A 2BAC option the national session does not examine.
+        _candidate(world, await _other_stream(session, stream), national["id"]),
     ):
         answer = await client.post(url, json=faulty, headers=world.auth("academy_staff"))
         assert answer.status_code == 422, answer.text
