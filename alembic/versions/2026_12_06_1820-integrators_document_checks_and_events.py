@@ -5,7 +5,7 @@ which pupil's document, and what it was told), kept like the audit trail. Webhoo
 events `marks.corrected` and `documents.revoked`.
 
 Revision ID: 6a1b2c3d4e09
-Revises: 6a1b2c3d4e06
+Revises: 6a1b2c3d4e07
 Create Date: 2026-12-06 18:20:00+00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "6a1b2c3d4e09"
-down_revision: str | None = "6a1b2c3d4e06"
+down_revision: str | None = "6a1b2c3d4e07"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -31,6 +31,16 @@ class SubjectRef(Schema):
     name_ar: str
 
 
+class StreamRef(Schema):
+    """A stream (filière) of a level."""
+
+    id: uuid.UUID
+    level_code: str
+    code: str
+    name_fr: str
+    name_ar: str
+
+
 class ClassRef(Schema):
     id: uuid.UUID
     name: str

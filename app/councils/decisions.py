@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Enrolment, Level, Pupil, SchoolClass, SchoolYear, Stream
 from app.academics.reference import ReferenceData
-from app.academics.schemas import ClassRef
+from app.academics.schemas import ClassRef, StreamRef
 from app.academics.teaching import check_pupils_of_class
 from app.assessment.averages import (
     WeightedSubject,
@@ -42,7 +42,6 @@ from app.councils.schemas import (
     CouncilCorrectionIn,
     CouncilDecisionIn,
     CouncilPupil,
-    StreamRef,
 )
 from app.councils.streams import next_level, streams_by_id
 from app.errors import InvalidInput, NotFound, ProblemError, field_error

@@ -11,12 +11,12 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Stream
+from app.academics.schemas import StreamRef
 from app.councils.models import CouncilSummary, Orientation, OrientationWish
 from app.councils.schemas import (
     CouncilFigures,
     CouncilRates,
     OrientationFigures,
-    StreamRef,
     StreamWishes,
     UnitCouncilRates,
 )

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_school_year, school_today
 from app.academics.models import Enrolment, Pupil, SchoolClass, SchoolYear, Stream
-from app.academics.schemas import ClassRef
+from app.academics.schemas import ClassRef, StreamRef
 from app.academics.structure import move_pupils
 from app.core.bulk import upsert
 from app.core.security.principal import Principal
@@ -32,7 +32,6 @@ from app.councils.schemas import (
     PupilOrientation,
     ReorientationIn,
     ReorientationOut,
-    StreamRef,
     WindowIn,
     WindowOut,
 )

@@ -9,8 +9,9 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Level, SchoolClass, Stream
+from app.academics.schemas import StreamRef
 from app.councils.models import ClassCouncil, CouncilDecision, Decision
-from app.councils.schemas import PupilDecisionOut, StreamRef
+from app.councils.schemas import PupilDecisionOut
 
 Chosen = TypeVar("Chosen", bound=Select[*tuple[Any, ...]])
 

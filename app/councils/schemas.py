@@ -8,20 +8,12 @@ from decimal import Decimal
 
 from pydantic import Field, model_validator
 
-from app.academics.schemas import ClassRef
+from app.academics.schemas import ClassRef, StreamRef
 from app.core.schemas import Schema
 from app.councils.models import Decision, Outcome, RequestStatus
 from app.organisation.schemas import UnitOut
 
 Remarks = Field(default=None, max_length=500)
-
-
-class StreamRef(Schema):
-    id: uuid.UUID
-    level_code: str
-    code: str
-    name_fr: str
-    name_ar: str
 
 
 # ---- class councils ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from app.academics.models import Level, Stream
-from app.councils.schemas import StreamRef
+from app.academics.schemas import StreamRef
 
 # The levels whose pupils state orientation wishes: towards TC, 1BAC and 2BAC.
 ORIENTED_LEVELS = frozenset({"3AC", "TC", "1BAC"})

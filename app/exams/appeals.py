@@ -17,11 +17,14 @@ from app.core.listing import found
 from app.core.security.principal import Principal
 from app.errors import ProblemError, invalid
 from app.exams import snapshots
+from app.exams.candidates import candidate_key
 from app.exams.deliberation import deliberate_candidates
 from app.exams.models import (
     AppealStatus,
     ExamAppeal,
+    ExamDecision,
     ExamResult,
+    ExamRound,
     ExamSession,
     ExamState,
     ExamSubjectResult,
@@ -156,6 +159,7 @@ async def decide(
         await session.flush()
         await deliberate_candidates(session, exam, only=result.id)
         await refresh_summaries(session, exam, [result.school_id])
+        await follow_to_resit(session, exam, result)
         await snapshots.rebuild(session, [result.pupil_id])
     else:
         appeal.status, appeal.reason = AppealStatus.REJECTED, decision.reason
@@ -170,6 +174,54 @@ async def decide(
         {"session_id": exam.id, "appeal_id": appeal.id, "status": appeal.status.value},
     )
     return await _one(session, appeal.id)
+
+
+async def follow_to_resit(session: AsyncSession, exam: ExamSession, result: ExamResult) -> None:
+    """Carry a normal session's corrected mark into its resit, for this candidate.
+
+    Deliberated (or published) already, the resit deliberates the candidate again: the
+    better-of rule now reads the corrected mark, and the resit's decision, which the pupil's
+    history takes over the normal session's, stays the right one. (A candidate the correction
+    admits at the normal session is admitted at the resit too: the better of two sets of marks
+    is never below the normal ones.) Not deliberated yet, the resit reads the corrected mark
+    when it is; a candidate the correction admits at the normal session and who has sat
+    nothing of the resit is withdrawn from it, as admitted candidates do not sit it."""
+    await session.refresh(result)
+    resit = await session.scalar(
+        select(ExamSession)
+        .where(ExamSession.normal_session_id == exam.id, ExamSession.round == ExamRound.RESIT)
+        .with_for_update()
+    )
+    if resit is None:
+        return
+    again = await session.scalar(
+        select(ExamResult).where(
+            ExamResult.school_year == resit.school_year,
+            ExamResult.session_id == resit.id,
+            candidate_key(ExamResult.pupil_id, ExamResult.independent_candidate_id)
+            == (result.pupil_id or result.independent_candidate_id),
+        )
+    )
+    if again is None:
+        return
+    if resit.state in (ExamState.DELIBERATED, ExamState.PUBLISHED):
+        await deliberate_candidates(session, resit, only=again.id)
+        await refresh_summaries(session, resit, [again.school_id])
+    elif result.decision is ExamDecision.ADMITTED and not await _has_marks(session, again):
+        await session.delete(again)
+        await session.flush()
+
+
+async def _has_marks(session: AsyncSession, result: ExamResult) -> bool:
+    marked = await session.scalar(
+        select(ExamSubjectResult.id)
+        .where(
+            ExamSubjectResult.school_year == result.school_year,
+            ExamSubjectResult.result_id == result.id,
+        )
+        .limit(1)
+    )
+    return marked is not None
 
 
 async def figures(

@@ -13,22 +13,21 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.academics.models import Stream, Subject
-from app.academics.schemas import SubjectRef
+from app.academics.models import Stream
+from app.academics.schemas import StreamRef
 from app.core.security.throttle import LoginThrottle
 from app.errors import ProblemError
+from app.exams.convocations import convocations as convocation_list
 from app.exams.independent_schemas import (
     CandidateConvocationOut,
     CandidateCredentials,
     CandidateRecordOut,
     CandidateResultsOut,
     CentreRef,
-    ConvocationSubject,
 )
 from app.exams.models import (
     ExamResult,
     ExamSession,
-    ExamSessionSubject,
     ExamState,
     ExamSubjectResult,
     IndependentCandidate,
@@ -79,50 +78,11 @@ async def convocations(
     session: AsyncSession, candidate: IndependentCandidate
 ) -> list[CandidateConvocationOut]:
     """Where and when the candidate sits each session whose candidates are listed."""
-    rows = (
-        await session.execute(
-            select(ExamSession, ExamResult, School)
-            .join(ExamResult, ExamResult.session_id == ExamSession.id)
-            .join(School, School.id == ExamResult.centre_id)
-            .where(
-                ExamResult.independent_candidate_id == candidate.id,
-                ExamResult.school_id == candidate.school_id,
-                ExamSession.state != ExamState.DRAFT,
-            )
-            .order_by(ExamSession.starts_on.nulls_last(), ExamSession.created_at)
-        )
-    ).all()
-    subjects = await _subjects(session, [exam.id for exam, _, _ in rows])
-    return [
-        CandidateConvocationOut.of(
-            exam,
-            session_id=exam.id,
-            candidate_number=result.candidate_number,
-            centre=CentreRef.model_validate(centre),
-            room=result.room,
-            subjects=subjects[exam.id],
-        )
-        for exam, result, centre in rows
-    ]
-
-
-async def _subjects(
-    session: AsyncSession, session_ids: list[Any]
-) -> dict[Any, list[ConvocationSubject]]:
-    lines: dict[Any, list[ConvocationSubject]] = defaultdict(list)
-    rows = await session.execute(
-        select(ExamSessionSubject, Subject)
-        .join(Subject, Subject.id == ExamSessionSubject.subject_id)
-        .where(ExamSessionSubject.session_id.in_(session_ids))
-        .order_by(Subject.code)
+    return await convocation_list(
+        session,
+        (ExamResult.independent_candidate_id == candidate.id)
+        & (ExamResult.school_id == candidate.school_id),
     )
-    for line, subject in rows:
-        lines[line.session_id].append(
-            ConvocationSubject(
-                subject=SubjectRef.model_validate(subject), duration_minutes=line.duration_minutes
-            )
-        )
-    return lines
 
 
 async def results(
@@ -131,8 +91,9 @@ async def results(
     """The candidate's published results, newest first: nothing before `publish_at`."""
     rows = (
         await session.execute(
-            select(ExamSession, ExamResult)
+            select(ExamSession, ExamResult, Stream)
             .join(ExamResult, ExamResult.session_id == ExamSession.id)
+            .outerjoin(Stream, Stream.id == ExamResult.stream_id)
             .where(
                 ExamResult.independent_candidate_id == candidate.id,
                 ExamResult.school_id == candidate.school_id,
@@ -145,7 +106,7 @@ async def results(
     marks: dict[Any, list[ExamSubjectMarkOut]] = defaultdict(list)
     for line in await session.scalars(
         select(ExamSubjectResult).where(
-            ExamSubjectResult.result_id.in_([result.id for _, result in rows]),
+            ExamSubjectResult.result_id.in_([result.id for _, result, _ in rows]),
             ExamSubjectResult.school_id == candidate.school_id,
         )
     ):
@@ -158,7 +119,8 @@ async def results(
             name_ar=exam.name_ar,
             round=exam.round,
             published_at=exam.publish_at,
+            stream=StreamRef.model_validate(stream) if stream else None,
             subjects=marks[result.id],
         )
-        for exam, result in rows
+        for exam, result, stream in rows
     ]

@@ -18,6 +18,7 @@ from app.core.routing import IdResolver
 from app.core.security.throttle import ClientIP, LoginThrottleDep
 from app.errors import PROBLEM_MEDIA_TYPE
 from app.exams import candidate_access, independent, record_check
+from app.exams.convocations import convocations
 from app.exams.independent_schemas import (
     CandidateConvocationOut,
     CandidateCorrectionIn,
@@ -31,6 +32,7 @@ from app.exams.independent_schemas import (
     RecordCorrectionIn,
     RecordCorrectionOut,
 )
+from app.exams.models import ExamResult
 
 
 def _problem(description: str) -> dict[str, Any]:
@@ -158,16 +160,22 @@ async def school_decides(
 
 def pupil_record_routes(resolve_pupil: IdResolver) -> APIRouter:
     """The pupil's own candidate record and their correction requests, for the pupil app."""
-    router = APIRouter(prefix="/exams/candidate-record")
+    router = APIRouter(prefix="/exams")
     PupilId = Annotated[uuid.UUID, Depends(resolve_pupil)]  # noqa: N806  (a type alias)
 
-    @router.get("", operation_id="student-candidate-record")
+    @router.get("/convocations", operation_id="student-exam-convocations")
+    async def sittings(pupil_id: PupilId, session: SessionDep) -> list[CandidateConvocationOut]:
+        """My convocations: each session I am a candidate of, its centre and room, and the
+        subjects of my stream with their day, start time and duration, as I sit them."""
+        return await convocations(session, ExamResult.pupil_id == pupil_id)
+
+    @router.get("/candidate-record", operation_id="student-candidate-record")
     async def read(pupil_id: PupilId, session: SessionDep) -> PupilCandidateRecordOut:
         """My candidate record (names, birth date and place, stream) and my corrections."""
         return await record_check.pupil_record(session, pupil_id)
 
     @router.post(
-        "/corrections",
+        "/candidate-record/corrections",
         operation_id="student-ask-candidate-record-correction",
         status_code=status.HTTP_201_CREATED,
         responses=_ASKED,
@@ -201,8 +209,9 @@ async def candidate_record(
 async def candidate_convocations(
     who: CandidateCredentials, session: SessionDep, throttle: LoginThrottleDep, ip: ClientIP
 ) -> list[CandidateConvocationOut]:
-    """An independent candidate's convocations: each session's centre, room, dates and
-    subjects with their durations."""
+    """An independent candidate's convocations: each session's centre, room, dates, their
+    stream, and its subjects with their day, start time and duration. The same as PDF, one
+    session's: `POST /public/exam-candidates/documents/exam-convocation`."""
     candidate = await candidate_access.recognised(session, throttle, ip, who)
     return await candidate_access.convocations(session, candidate)
 
@@ -212,7 +221,8 @@ async def candidate_results(
     who: CandidateCredentials, session: SessionDep, throttle: LoginThrottleDep, ip: ClientIP
 ) -> list[CandidateResultsOut]:
     """An independent candidate's published results, newest first (none before the
-    announced hour)."""
+    announced hour). A session's transcript as PDF:
+    `POST /public/exam-candidates/documents/exam-transcript`."""
     candidate = await candidate_access.recognised(session, throttle, ip, who)
     return await candidate_access.results(session, candidate)
 

@@ -8,7 +8,7 @@ import uuid
 from collections.abc import Sequence as Rows
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Select, Sequence, Uuid, func, null, select, update
+from sqlalchemy import ColumnElement, Select, Sequence, Uuid, exists, func, null, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +21,7 @@ from app.exams.models import (
     ExamResult,
     ExamRound,
     ExamSession,
+    ExamSessionStream,
     ExamState,
     IndependentCandidate,
 )
@@ -39,17 +40,26 @@ def candidate_key(pupil_id: Any, independent_id: Any) -> ColumnElement[uuid.UUID
     return func.coalesce(pupil_id, independent_id)
 
 
-# (pupil, independent candidate, school)
-Eligible = Select[uuid.UUID | None, uuid.UUID | None, uuid.UUID]
+# (pupil, independent candidate, school, stream)
+Eligible = Select[uuid.UUID | None, uuid.UUID | None, uuid.UUID, uuid.UUID | None]
+
+
+def _in_session_streams(exam: ExamSession) -> ColumnElement[bool]:
+    """A class of one of the session's streams, or any class when it names none."""
+    streams = select(ExamSessionStream.stream_id).where(ExamSessionStream.session_id == exam.id)
+    return ~exists(streams) | SchoolClass.stream_id.in_(streams)
 
 
 def _eligible(exam: ExamSession) -> Eligible:
-    """(pupil, independent candidate, school) of those who sit the session: the level's
-    enrolments, or for a resit those its normal session sent to it. Independent candidates
-    join a normal session when the academy registers them."""
+    """(pupil, independent candidate, school, stream) of those who sit the session: the
+    level's enrolments in the session's streams, or for a resit those its normal session sent
+    to it. Independent candidates join a normal session when the academy registers them."""
     if exam.round is ExamRound.RESIT:
         return select(
-            ExamResult.pupil_id, ExamResult.independent_candidate_id, ExamResult.school_id
+            ExamResult.pupil_id,
+            ExamResult.independent_candidate_id,
+            ExamResult.school_id,
+            ExamResult.stream_id,
         ).where(
             ExamResult.session_id == exam.normal_session_id,
             ExamResult.decision == ExamDecision.RESIT,
@@ -59,6 +69,7 @@ def _eligible(exam: ExamSession) -> Eligible:
             Enrolment.pupil_id,
             null().cast(Uuid).label("independent_candidate_id"),
             Enrolment.school_id,
+            SchoolClass.stream_id,
         )
         .join(SchoolClass, SchoolClass.id == Enrolment.class_id)
         .join(School, School.id == Enrolment.school_id)
@@ -66,6 +77,7 @@ def _eligible(exam: ExamSession) -> Eligible:
             Enrolment.school_year == exam.school_year,
             Enrolment.left_on.is_(None),
             SchoolClass.level_code == exam.level_code,
+            _in_session_streams(exam),
             candidates_unit(exam),
         )
     )
@@ -91,6 +103,7 @@ async def generate_candidates(
                 eligible.c.independent_candidate_id,
                 eligible.c.school_id,
                 IndependentCandidate.candidate_number,
+                eligible.c.stream_id,
             )
             .outerjoin(Pupil, Pupil.id == eligible.c.pupil_id)
             .outerjoin(
@@ -106,7 +119,7 @@ async def generate_candidates(
             .order_by(School.code, Pupil.massar_code, IndependentCandidate.candidate_number)
         )
     ).all()
-    unnumbered = sum(1 for *_, own_number in newcomers if own_number is None)
+    unnumbered = sum(1 for row in newcomers if row.candidate_number is None)
     numbers = iter(await draw_numbers(session, CANDIDATE_NUMBERS, unnumbered))
     rows = [
         {
@@ -118,8 +131,9 @@ async def generate_candidates(
             "independent_candidate_id": independent_id,
             "candidate_number": own_number or f"{exam.school_year % 100:02d}{next(numbers):07d}",
             "centre_id": school_id,
+            "stream_id": stream_id,
         }
-        for pupil_id, independent_id, school_id, own_number in newcomers
+        for pupil_id, independent_id, school_id, own_number, stream_id in newcomers
     ]
     if rows:  # sent in batches of the driver's size, however many
         await session.execute(insert(ExamResult).on_conflict_do_nothing(), rows)
@@ -165,6 +179,7 @@ async def list_candidates(
             school_id=result.school_id,
             centre_id=result.centre_id,
             room=result.room,
+            stream_id=result.stream_id,
         )
         for result, pupil, independent in await session.execute(statement)
     ]

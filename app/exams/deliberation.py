@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, cast
 
-from sqlalchemy import ColumnElement, Table, any_, bindparam, func, or_, select, tuple_, update
+from sqlalchemy import ColumnElement, Row, Table, any_, bindparam, func, or_, select, tuple_, update
 from sqlalchemy.dialects.postgresql import distinct_on
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import set_committed_value
@@ -87,6 +88,7 @@ class _Candidate:
     number: str
     pupil_id: uuid.UUID | None
     independent_id: uuid.UUID | None
+    stream_id: uuid.UUID | None
 
     @property
     def key(self) -> uuid.UUID:
@@ -100,21 +102,21 @@ async def deliberate_candidates(
     """Compute and store the verdict of the session's candidates (or of the one result):
     every candidate's verdict or none (422 with one entry a faulty candidate)."""
     scale = await scale_of(session, exam.level_code)
-    coefficients = dict(
-        (
-            await session.execute(
-                select(ExamSessionSubject.subject_id, ExamSessionSubject.coefficient).where(
-                    ExamSessionSubject.session_id == exam.id
-                )
-            )
-        ).all()
-    )
+    lines = (
+        await session.execute(
+            select(
+                ExamSessionSubject.stream_id,
+                ExamSessionSubject.subject_id,
+                ExamSessionSubject.coefficient,
+            ).where(ExamSessionSubject.session_id == exam.id)
+        )
+    ).all()
     reference = await load_reference(session)
     errors: list[dict[str, Any]] = []
     after = None
     while batch := await _candidates(session, exam, only, after):
         after = batch[-1]
-        verdicts = await _batch_verdicts(session, exam, scale, reference, coefficients, batch)
+        verdicts = await _batch_verdicts(session, exam, scale, reference, lines, batch)
         errors += [v for v in verdicts.values() if isinstance(v, dict)]
         if not errors:  # once one is faulty nothing is written: no need to write more
             await _store(session, exam, verdicts)
@@ -128,7 +130,11 @@ async def _candidates(
     """The next batch of the session's candidates, by number, after the last one read."""
     number = func.coalesce(ExamResult.candidate_number, "")
     statement = select(
-        ExamResult.id, number, ExamResult.pupil_id, ExamResult.independent_candidate_id
+        ExamResult.id,
+        number,
+        ExamResult.pupil_id,
+        ExamResult.independent_candidate_id,
+        ExamResult.stream_id,
     ).where(ExamResult.session_id == exam.id, ExamResult.school_year == exam.school_year)
     if after is not None:
         statement = statement.where(tuple_(number, ExamResult.id) > (after.number, after.result_id))
@@ -143,7 +149,7 @@ async def _batch_verdicts(
     exam: ExamSession,
     scale: Scale,
     reference: ReferenceData,
-    coefficients: dict[uuid.UUID, Decimal],
+    lines: Sequence[Row[uuid.UUID | None, uuid.UUID, Decimal]],
     batch: list[_Candidate],
 ) -> dict[uuid.UUID, Verdict | dict[str, Any]]:
     """Each candidate's verdict, or the error that keeps them from one."""
@@ -158,6 +164,7 @@ async def _batch_verdicts(
     verdicts: dict[uuid.UUID, Verdict | dict[str, Any]] = {}
     for candidate in batch:
         where = f"candidates.{candidate.number}"
+        coefficients = stream_coefficients(lines, candidate.stream_id)
         mine = marks.get(candidate.result_id, {})
         missing = [str(s) for s in coefficients if s not in mine]
         if missing:
@@ -210,6 +217,19 @@ async def _store(
         held = session.identity_map.get(identity_key(ExamResult, row["result_id"]))
         for column in _STORED if held is not None else ():
             set_committed_value(held, column, row[column])
+
+
+def stream_coefficients(
+    lines: Sequence[Row[uuid.UUID | None, uuid.UUID, Decimal]],
+    stream_id: uuid.UUID | None,
+) -> dict[uuid.UUID, Decimal]:
+    """The subjects a candidate of this stream sits, with their coefficients: those of every
+    stream and their stream's own (`(stream, subject, coefficient)` lines)."""
+    return {
+        subject_id: coefficient
+        for line_stream, subject_id, coefficient in lines
+        if line_stream is None or line_stream == stream_id
+    }
 
 
 # A subject's mark, or None for an absence.

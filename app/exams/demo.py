@@ -10,7 +10,7 @@ import random
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -223,8 +223,9 @@ async def _cohort(
 ) -> list[Pupil]:
     """A class of the level, its pupils, and a published maths test: their continuous marks."""
     level = class_name.split("-")[0].removesuffix("SPF")
+    stream = await _stream(session, level, "SPF") if class_name.startswith("2BACSPF") else None
     school_class = SchoolClass(
-        school_id=school.id, school_year=year, level_code=level, name=class_name
+        school_id=school.id, school_year=year, level_code=level, name=class_name, stream_id=stream
     )
     session.add(school_class)
     await session.flush()
@@ -274,6 +275,14 @@ async def _cohort(
     test.published_at = datetime.now(UTC)
     await session.flush()
     return pupils
+
+
+async def _stream(session: AsyncSession, level: str, code: str) -> uuid.UUID:
+    stream = await session.scalar(
+        select(Stream.id).where(Stream.level_code == level, Stream.code == code)
+    )
+    assert stream is not None  # the reference data's streams
+    return stream
 
 
 def _new_session(
@@ -381,13 +390,20 @@ async def _bac(
     ministry = organisers["ministry"]
     await _regional_1bac(session, pupils, year - 1)
     libre = await _libre_regional(session, organisers["academy"], year, pupils[0], subjects)
+    # The lycée's class is SPF, the candidat libre SP: maths is each stream's own subject
+    # (the same coefficient here, so the demo's averages read simply), French everyone's.
+    streams = [await _stream(session, "2BAC", code) for code in ("SPF", "SP")]
+    june = date(year + 1, 6, 10)
     normal = _new_session(
         "2BAC",
         year,
         "Baccalauréat, session normale",
         "البكالوريا، الدورة العادية",
         resit_threshold=BAC_RESIT_THRESHOLD,
-        subjects=_subjects(subjects, {"MATH": 2, "FR": 1}),
+        starts_on=june,
+        ends_on=june + timedelta(days=2),
+        stream_ids=streams,
+        subjects=_bac_subjects(subjects, streams, june),
     )
     marked = {subjects[code]: BAC[code] for code in ("MATH", "FR")}
     first = await _run(session, ministry, normal, pupils, marked, _published(), libre)
@@ -398,9 +414,37 @@ async def _bac(
         "البكالوريا، الدورة الاستدراكية",
         round=ExamRound.RESIT,
         normal_session_id=first.id,
+        starts_on=date(year + 1, 7, 8),
+        ends_on=date(year + 1, 7, 10),
+        subjects=_bac_subjects(subjects, streams, date(year + 1, 7, 8)),
     )
     again = {subjects[code]: [BAC_RESIT[code]] for code in ("MATH", "FR")}
     await _run(session, ministry, resit, pupils[:1], again, _published() + timedelta(hours=2))
+
+
+def _bac_subjects(
+    subjects: dict[str, uuid.UUID], streams: list[uuid.UUID], first_day: date
+) -> list[ExamSubjectIn]:
+    """Maths on the first morning, for each stream; French the next morning, for all."""
+    maths = [
+        ExamSubjectIn(
+            subject_id=subjects["MATH"],
+            stream_id=stream,
+            coefficient=Decimal(2),
+            duration_minutes=180,
+            sits_on=first_day,
+            starts_at=time(8, 30),
+        )
+        for stream in streams
+    ]
+    french = ExamSubjectIn(
+        subject_id=subjects["FR"],
+        coefficient=Decimal(1),
+        duration_minutes=120,
+        sits_on=first_day + timedelta(days=1),
+        starts_at=time(8, 30),
+    )
+    return [*maths, french]
 
 
 async def _libre_regional(
@@ -422,13 +466,13 @@ async def _libre_regional(
             year,
             "Examen régional du baccalauréat (1BAC), candidats libres",
             "الامتحان الجهوي الموحد للبكالوريا، المترشحون الأحرار",
+            # The 1BAC filières: a candidat libre's 2BAC option names none of them, so they
+            # sit the subjects every stream sits (French, here).
+            stream_ids=[await _stream(session, "1BAC", "SE")],
             subjects=_subjects(subjects, {"FR": 1}),
         ),
     )
-    stream = await session.scalar(
-        select(Stream.id).where(Stream.level_code == "2BAC", Stream.code == "SP")
-    )
-    assert stream is not None
+    stream = await _stream(session, "2BAC", "SP")
 
     async def register(national_id: uuid.UUID) -> str:
         registered = await independent.register(

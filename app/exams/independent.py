@@ -27,7 +27,7 @@ from app.exams.models import (
     ExamState,
     IndependentCandidate,
 )
-from app.exams.organising import require_state
+from app.exams.organising import require_state, session_streams
 from app.organisation.models import School
 
 # The bac's sessions an academy registers independent candidates on: the ministry's national
@@ -102,6 +102,7 @@ async def register(
         candidate_number=await _next_number(session, year),
         **new.model_dump(exclude={"centre_id", "session_ids"}),
     )
+    streams = [await _stream_in(session, exam, new.stream_id) for exam in exams]
     session.add(candidate)
     await session.flush()
     session.add_all(
@@ -112,14 +113,29 @@ async def register(
             independent_candidate_id=candidate.id,
             candidate_number=candidate.candidate_number,
             centre_id=centre.id,
+            stream_id=stream_id,
         )
-        for exam in exams
+        for exam, stream_id in zip(exams, streams, strict=True)
     )
     for exam in exams:
         # The session has candidates now: its marking can open.
         exam.state = ExamState.CANDIDATES
     await session.flush()
     return Registration(await candidate_out(session, candidate), new=True)
+
+
+async def _stream_in(
+    session: AsyncSession, exam: ExamSession, stream_id: uuid.UUID
+) -> uuid.UUID | None:
+    """The candidate's stream in a session: their 2BAC stream, which the national session must
+    examine. The 1BAC regional session's streams are the 1BAC filières, which a candidate's
+    2BAC option does not name: there they sit the subjects common to every stream."""
+    if exam.level_code != BAC_LEVEL:
+        return None
+    streams = await session_streams(session, exam.id)
+    if streams and stream_id not in streams:
+        raise invalid("body.stream_id", f"not a stream of the session {exam.id}")
+    return stream_id
 
 
 async def _sessions(

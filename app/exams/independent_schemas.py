@@ -11,8 +11,8 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from app.academics.models import Gender
-from app.academics.schemas import SubjectRef
-from app.core.schemas import Schema
+from app.academics.schemas import StreamRef, SubjectRef
+from app.core.schemas import ClockTime, Schema
 from app.exams.models import CorrectionStatus, ExamDecision, ExamRound
 from app.exams.schemas import ExamSubjectMarkOut
 
@@ -90,8 +90,12 @@ class CandidateRecordOut(CandidateRecord):
 
 
 class ConvocationSubject(Schema):
+    """A subject the candidate sits (those of their stream) and its sitting."""
+
     subject: SubjectRef
     duration_minutes: int
+    sits_on: date | None
+    starts_at: ClockTime | None = Field(description="Local time (Africa/Casablanca), `HH:MM:SS`.")
 
 
 class CandidateConvocationOut(Schema):
@@ -106,7 +110,8 @@ class CandidateConvocationOut(Schema):
     ends_on: date | None
     centre: CentreRef
     room: str | None
-    subjects: list[ConvocationSubject]
+    stream: StreamRef | None = Field(description="The candidate's stream in this session.")
+    subjects: list[ConvocationSubject] = Field(description="By sitting, then subject code.")
 
 
 class CandidateResultsOut(Schema):
@@ -122,6 +127,7 @@ class CandidateResultsOut(Schema):
     decision: ExamDecision | None
     mention_fr: str | None
     mention_ar: str | None
+    stream: StreamRef | None = Field(description="The candidate's stream in this session.")
     subjects: list[ExamSubjectMarkOut]
 
 

@@ -38,28 +38,44 @@ async def save_marks(
     """Set the candidates' marks in one subject; candidates not sent keep theirs."""
     exam = await organised_session(session, principal, session_id, lock=True)
     require_state(exam, ExamState.MARKING)
-    in_session = await session.scalar(
-        select(ExamSessionSubject.id).where(
-            ExamSessionSubject.session_id == exam.id, ExamSessionSubject.subject_id == subject_id
-        )
+    # The streams that sit the subject (None: every stream).
+    streams = set(
+        (
+            await session.scalars(
+                select(ExamSessionSubject.stream_id).where(
+                    ExamSessionSubject.session_id == exam.id,
+                    ExamSessionSubject.subject_id == subject_id,
+                )
+            )
+        ).all()
     )
-    if in_session is None:
+    if not streams:
         raise NotFound()
     scale = await scale_of(session, exam.level_code)
     candidates = {
         number: (result_id, school_id)
-        for number, result_id, school_id in await session.execute(
-            select(ExamResult.candidate_number, ExamResult.id, ExamResult.school_id).where(
-                ExamResult.session_id == exam.id
-            )
+        for number, result_id, school_id, stream_id in await session.execute(
+            select(
+                ExamResult.candidate_number,
+                ExamResult.id,
+                ExamResult.school_id,
+                ExamResult.stream_id,
+            ).where(ExamResult.session_id == exam.id)
         )
+        if None in streams or stream_id in streams
     }
     errors: list[dict[str, Any]] = []
     seen: set[str] = set()
     for index, row in enumerate(rows):
         place = where.format(index=index)
         if row.candidate_number not in candidates:
-            errors.append(field_error(f"{place}.candidate_number", "not a candidate", "unknown"))
+            errors.append(
+                field_error(
+                    f"{place}.candidate_number",
+                    "not a candidate who sits this subject (of their stream)",
+                    "unknown",
+                )
+            )
         elif row.candidate_number in seen:
             errors.append(field_error(f"{place}.candidate_number", "appears twice", "duplicate"))
         seen.add(row.candidate_number)

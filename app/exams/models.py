@@ -4,7 +4,7 @@ hidden until published."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from enum import StrEnum
 
@@ -23,6 +23,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    Time,
     UniqueConstraint,
     func,
     text,
@@ -145,22 +146,44 @@ class ExamSession(UUIDPrimaryKey, Timestamps, Base):
     announced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class ExamSessionStream(Base):
+    """A stream (filière) a bac session examines: its candidates are the pupils of the
+    level's classes of these streams, and its subjects' coefficients are per stream."""
+
+    __tablename__ = "exam_session_streams"
+
+    session_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("exam_sessions.id", ondelete="CASCADE"), primary_key=True
+    )
+    stream_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("streams.id"), primary_key=True, index=True
+    )
+
+
 class ExamSessionSubject(UUIDPrimaryKey, Base):
-    """A subject of a session: its coefficient in the exam average and its duration."""
+    """A subject of a session for one of its streams (or, `stream_id` NULL, for every
+    candidate): its coefficient in the exam average, its sitting (day, start, duration)."""
 
     __tablename__ = "exam_session_subjects"
     __table_args__ = (
-        UniqueConstraint("session_id", "subject_id"),
+        UniqueConstraint(
+            "session_id", "subject_id", "stream_id", postgresql_nulls_not_distinct=True
+        ),
         CheckConstraint("coefficient > 0", name="coefficient_positive"),
         CheckConstraint("duration_minutes > 0", name="duration_positive"),
+        CheckConstraint("(sits_on IS NULL) = (starts_at IS NULL)", name="sitting_day_and_hour"),
     )
 
     session_id: Mapped[uuid.UUID] = mapped_column(
         ForeignKey("exam_sessions.id", ondelete="CASCADE"), index=True
     )
     subject_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("subjects.id"), index=True)
+    stream_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("streams.id"), index=True)
     coefficient: Mapped[Decimal] = mapped_column(Numeric(4, 2))
     duration_minutes: Mapped[int] = mapped_column(SmallInteger)
+    # The sitting: its day (within the session's dates) and its local start time.
+    sits_on: Mapped[date | None] = mapped_column(Date)
+    starts_at: Mapped[time | None] = mapped_column(Time)
 
 
 class IndependentCandidate(UUIDPrimaryKey, Timestamps, Base):
@@ -235,6 +258,8 @@ class ExamResult(InYearPartition, Timestamps, Base):
     # The exam centre (a school) and the room the candidate sits in.
     centre_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("schools.id"), index=True)
     room: Mapped[str | None] = mapped_column(String(40))
+    # The candidate's stream when the session has streams: their subjects and coefficients.
+    stream_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("streams.id"), index=True)
     exam_average: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
     continuous_average: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))
     average: Mapped[Decimal | None] = mapped_column(Numeric(4, 2))

@@ -7,20 +7,28 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.academics.models import Level, Subject
+from app.academics.models import Level, Stream, Subject
 from app.academics.schemas import SubjectRef
 from app.core.listing import found
 from app.core.roles import Role
 from app.core.security.principal import Principal
 from app.errors import ProblemError, invalid
 from app.exams import snapshots, summaries
-from app.exams.models import ExamKind, ExamRound, ExamSession, ExamSessionSubject, ExamState
+from app.exams.models import (
+    ExamKind,
+    ExamRound,
+    ExamSession,
+    ExamSessionStream,
+    ExamSessionSubject,
+    ExamState,
+)
 from app.exams.scale import Scale, scale_of
-from app.exams.schemas import ExamSessionIn, ExamSessionOut, ExamSubjectLine
+from app.exams.schemas import ExamSessionIn, ExamSessionOut, ExamSubjectIn, ExamSubjectLine
 from app.organisation.models import Province, School
 
 # The levels each organiser examines (DOMAIN.md, "Exams"); the school's own exams are any level.
@@ -30,6 +38,8 @@ KIND_LEVELS: dict[ExamKind, frozenset[str] | None] = {
     ExamKind.REGIONAL: frozenset({"3AC", "1BAC"}),
     ExamKind.NATIONAL: frozenset({"2BAC"}),
 }
+# The bac's sessions, each of one or more streams: the 1BAC regional and the 2BAC national.
+BAC_SESSIONS = frozenset({(ExamKind.REGIONAL, "1BAC"), (ExamKind.NATIONAL, "2BAC")})
 ROLE_KIND = {
     Role.SCHOOL_STAFF: ExamKind.LOCAL,
     Role.PROVINCE_STAFF: ExamKind.PROVINCIAL,
@@ -167,41 +177,137 @@ async def create_session(
         resit_threshold=None if normal else new.resit_threshold,
         mentions=normal.mentions if normal else mentions,
     )
+    if normal is None:
+        streams = await _checked_streams(session, kind, new)
+        _check_subjects(new, streams)
+        lines = [ExamSessionSubject(**s.model_dump()) for s in new.subjects]
+    else:
+        streams = await session_streams(session, normal.id)
+        lines = _resit_lines(new, await _lines(session, normal.id))
+    await _check_known_subjects(session, [line.subject_id for line in lines])
     session.add(exam)
     await session.flush()
-    await _add_subjects(session, exam, new, normal)
+    session.add_all(ExamSessionStream(session_id=exam.id, stream_id=s) for s in streams)
+    for line in lines:
+        line.session_id = exam.id
+    session.add_all(lines)
+    await session.flush()
     return await session_out(session, exam)
 
 
-async def _add_subjects(
-    session: AsyncSession, exam: ExamSession, new: ExamSessionIn, normal: ExamSession | None
-) -> None:
-    if normal is not None:
-        subjects = (
+async def _checked_streams(
+    session: AsyncSession, kind: ExamKind, new: ExamSessionIn
+) -> list[uuid.UUID]:
+    """The session's streams, each of its level; a bac session names at least one."""
+    if (kind, new.level_code) in BAC_SESSIONS and not new.stream_ids:
+        raise invalid("body.stream_ids", "a bac session names the streams it examines")
+    if len(set(new.stream_ids)) != len(new.stream_ids):
+        raise invalid("body.stream_ids", "a stream appears twice")
+    of_level = set(
+        (
             await session.scalars(
-                select(ExamSessionSubject).where(ExamSessionSubject.session_id == normal.id)
+                select(Stream.id).where(
+                    Stream.id.in_(new.stream_ids), Stream.level_code == new.level_code
+                )
             )
         ).all()
-        rows = [(s.subject_id, s.coefficient, s.duration_minutes) for s in subjects]
-    else:
-        rows = [(s.subject_id, s.coefficient, s.duration_minutes) for s in new.subjects]
-    ids = [subject_id for subject_id, _, _ in rows]
-    if len(set(ids)) != len(ids):
-        raise invalid("body.subjects", "a subject appears twice")
+    )
+    for index, stream_id in enumerate(new.stream_ids):
+        if stream_id not in of_level:
+            raise invalid(f"body.stream_ids.{index}", f"not a stream of {new.level_code}")
+    return list(new.stream_ids)
+
+
+def _check_subjects(new: ExamSessionIn, streams: list[uuid.UUID]) -> None:
+    """Each subject once per stream, for streams of the session, either for all or per
+    stream; each sitting within the session's dates."""
+    seen: dict[uuid.UUID, set[uuid.UUID | None]] = {}
+    for index, line in enumerate(new.subjects):
+        where = f"body.subjects.{index}"
+        if line.stream_id is not None and line.stream_id not in streams:
+            raise invalid(f"{where}.stream_id", "not one of the session's streams")
+        taken = seen.setdefault(line.subject_id, set())
+        if line.stream_id in taken:
+            raise invalid(where, "a subject appears twice for a stream")
+        if taken and (line.stream_id is None or None in taken):
+            raise invalid(where, "a subject is for every stream or per stream, not both")
+        taken.add(line.stream_id)
+        _check_sitting(new, line, where)
+
+
+def _resit_lines(new: ExamSessionIn, normal: list[ExamSessionSubject]) -> list[ExamSessionSubject]:
+    """A resit examines its normal session's streams and subjects with their coefficients
+    (the better-of rule compares them); `subjects`, if sent, give its own sittings, each of
+    a subject (and stream) of the normal session with its coefficient."""
+    sent = {(s.subject_id, s.stream_id): (index, s) for index, s in enumerate(new.subjects)}
+    lines = []
+    for line in normal:
+        index, own = sent.pop((line.subject_id, line.stream_id), (None, None))
+        if own is not None and own.coefficient != line.coefficient:
+            raise invalid(f"body.subjects.{index}.coefficient", "not the normal session's")
+        if own is not None:
+            _check_sitting(new, own, f"body.subjects.{index}")
+        lines.append(
+            ExamSessionSubject(
+                subject_id=line.subject_id,
+                stream_id=line.stream_id,
+                coefficient=line.coefficient,
+                duration_minutes=own.duration_minutes if own else line.duration_minutes,
+                sits_on=own.sits_on if own else None,
+                starts_at=own.starts_at if own else None,
+            )
+        )
+    for index, _ in sent.values():
+        raise invalid(f"body.subjects.{index}", "not a subject of the normal session")
+    return lines
+
+
+def _check_sitting(new: ExamSessionIn, line: ExamSubjectIn, where: str) -> None:
+    if line.sits_on is None:
+        return
+    if new.starts_on is None or new.ends_on is None:
+        raise invalid(f"{where}.sits_on", "the session has no dates to sit it within")
+    if not new.starts_on <= line.sits_on <= new.ends_on:
+        raise invalid(
+            f"{where}.sits_on", f"outside the session's dates ({new.starts_on} to {new.ends_on})"
+        )
+
+
+async def _check_known_subjects(session: AsyncSession, ids: list[uuid.UUID]) -> None:
     known = set((await session.scalars(select(Subject.id).where(Subject.id.in_(ids)))).all())
     for index, subject_id in enumerate(ids):
         if subject_id not in known:
             raise invalid(f"body.subjects.{index}.subject_id", "no such subject")
-    session.add_all(
-        ExamSessionSubject(
-            session_id=exam.id,
-            subject_id=subject_id,
-            coefficient=coefficient,
-            duration_minutes=minutes,
-        )
-        for subject_id, coefficient, minutes in rows
+
+
+async def _lines(session: AsyncSession, session_id: uuid.UUID) -> list[ExamSessionSubject]:
+    lines = await session.scalars(
+        select(ExamSessionSubject).where(ExamSessionSubject.session_id == session_id)
     )
-    await session.flush()
+    return list(lines.all())
+
+
+async def session_streams(session: AsyncSession, session_id: uuid.UUID) -> list[uuid.UUID]:
+    """The streams a session examines (none: the level's every pupil)."""
+    streams = await session.scalars(
+        select(ExamSessionStream.stream_id).where(ExamSessionStream.session_id == session_id)
+    )
+    return list(streams.all())
+
+
+def for_stream(stream_id: uuid.UUID | None) -> ColumnElement[bool]:
+    """The session subjects a candidate of this stream sits: their stream's and everyone's."""
+    everyone = ExamSessionSubject.stream_id.is_(None)
+    return everyone if stream_id is None else everyone | (ExamSessionSubject.stream_id == stream_id)
+
+
+def sitting_order() -> tuple[Any, ...]:
+    """Subjects in the order they are sat (undated last), then by code."""
+    return (
+        ExamSessionSubject.sits_on.nulls_last(),
+        ExamSessionSubject.starts_at.nulls_last(),
+        Subject.code,
+    )
 
 
 async def session_out(session: AsyncSession, exam: ExamSession) -> ExamSessionOut:
@@ -209,23 +315,31 @@ async def session_out(session: AsyncSession, exam: ExamSession) -> ExamSessionOu
 
 
 async def sessions_out(session: AsyncSession, exams: list[ExamSession]) -> list[ExamSessionOut]:
-    """The sessions with their subjects, read in one statement."""
+    """The sessions with their subjects and streams, read in two statements."""
+    ids = [exam.id for exam in exams]
     rows = await session.execute(
         select(ExamSessionSubject, Subject)
         .join(Subject, Subject.id == ExamSessionSubject.subject_id)
-        .where(ExamSessionSubject.session_id.in_([exam.id for exam in exams]))
-        .order_by(Subject.code)
+        .where(ExamSessionSubject.session_id.in_(ids))
+        .order_by(*sitting_order(), ExamSessionSubject.stream_id)
     )
     subjects: dict[uuid.UUID, list[ExamSubjectLine]] = defaultdict(list)
     for line, subject in rows:
         subjects[line.session_id].append(
-            ExamSubjectLine(
-                subject=SubjectRef.model_validate(subject),
-                coefficient=line.coefficient,
-                duration_minutes=line.duration_minutes,
-            )
+            ExamSubjectLine.of(line, subject=SubjectRef.model_validate(subject))
         )
-    return [ExamSessionOut.of(exam, subjects=subjects[exam.id]) for exam in exams]
+    streams: dict[uuid.UUID, list[uuid.UUID]] = defaultdict(list)
+    examined = await session.execute(
+        select(ExamSessionStream.session_id, ExamSessionStream.stream_id)
+        .where(ExamSessionStream.session_id.in_(ids))
+        .order_by(ExamSessionStream.stream_id)
+    )
+    for session_id, stream_id in examined:
+        streams[session_id].append(stream_id)
+    return [
+        ExamSessionOut.of(exam, subjects=subjects[exam.id], stream_ids=streams[exam.id])
+        for exam in exams
+    ]
 
 
 async def list_sessions(

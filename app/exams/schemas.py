@@ -11,7 +11,7 @@ from pydantic import Field, model_validator
 
 from app.academics.schemas import SubjectRef
 from app.assessment.schemas import MarkValue
-from app.core.schemas import Schema
+from app.core.schemas import ClockTime, Schema
 from app.exams.models import AppealStatus, ExamDecision, ExamKind, ExamRound, ExamState
 from app.organisation.schemas import UnitOut
 
@@ -31,20 +31,45 @@ class ExamMentionOut(Schema):
 
 
 class ExamSubjectIn(Schema):
+    """A subject of the session, for one of its streams (or all), and its sitting."""
+
     subject_id: uuid.UUID
+    stream_id: uuid.UUID | None = Field(
+        default=None,
+        description="The stream whose coefficient this is (one of the session's streams);"
+        " none: every candidate of the session sits it with this coefficient.",
+    )
     coefficient: Decimal = Field(gt=0, max_digits=4, decimal_places=2)
     duration_minutes: int = Field(gt=0, le=600)
+    sits_on: date | None = Field(
+        default=None, description="The day of the sitting, within the session's dates."
+    )
+    starts_at: ClockTime | None = Field(
+        default=None,
+        description="The sitting's start, local time (Africa/Casablanca) as `HH:MM:SS`,"
+        " with no zone; given with `sits_on`.",
+    )
+
+    @model_validator(mode="after")
+    def _day_and_hour(self) -> ExamSubjectIn:
+        if (self.sits_on is None) != (self.starts_at is None):
+            raise ValueError("a sitting has its day and its start time, or neither")
+        return self
 
 
 class ExamSubjectLine(Schema):
     subject: SubjectRef
+    stream_id: uuid.UUID | None
     coefficient: Decimal
     duration_minutes: int
+    sits_on: date | None
+    starts_at: ClockTime | None = Field(description="Local time (Africa/Casablanca), `HH:MM:SS`.")
 
 
 class ExamSessionIn(Schema):
     """A new session. The organiser is the caller's unit; a resit names its normal session
-    and takes its level, subjects and mentions."""
+    and takes its streams, subjects, coefficients and mentions (its `subjects`, if sent, give
+    its own sittings)."""
 
     level_code: str = Field(max_length=8)
     school_year: int = Field(ge=2000, le=2100)
@@ -64,7 +89,13 @@ class ExamSessionIn(Schema):
         description="Lowest first. Omitted: Passable, Assez bien, Bien, Très bien from half the"
         " scale upwards in steps of a tenth of the scale.",
     )
-    subjects: list[ExamSubjectIn] = Field(default_factory=list, max_length=30)
+    stream_ids: list[uuid.UUID] = Field(
+        default_factory=list,
+        max_length=30,
+        description="The level's streams the session examines: required for the bac (a 1BAC"
+        " regional or 2BAC national session); a resit takes its normal session's.",
+    )
+    subjects: list[ExamSubjectIn] = Field(default_factory=list, max_length=120)
 
     @model_validator(mode="after")
     def _resit_names_its_normal(self) -> ExamSessionIn:
@@ -93,6 +124,7 @@ class ExamSessionOut(Schema):
     resit_threshold: Decimal | None
     mentions: list[ExamMentionOut]
     publish_at: datetime | None
+    stream_ids: list[uuid.UUID]
     subjects: list[ExamSubjectLine]
 
 
@@ -112,6 +144,7 @@ class ExamCandidateOut(Schema):
     school_id: uuid.UUID
     centre_id: uuid.UUID | None
     room: str | None
+    stream_id: uuid.UUID | None = Field(description="The candidate's stream, at the bac.")
 
 
 class ExamCentreIn(Schema):
@@ -147,6 +180,7 @@ class CandidateResultOut(Schema):
     pupil_id: uuid.UUID | None
     independent_candidate_id: uuid.UUID | None
     school_id: uuid.UUID
+    stream_id: uuid.UUID | None = Field(description="The candidate's stream, at the bac.")
     exam_average: Decimal | None
     continuous_average: Decimal | None
     average: Decimal | None

@@ -36,7 +36,9 @@ from app.exams.models import (
     ExamSessionSubject,
     ExamState,
     ExamSubjectResult,
+    IndependentCandidate,
 )
+from app.exams.organising import for_stream, sitting_order
 from app.family.pupil_records import placement
 from app.official_documents.models import WHOLE_YEAR, DocumentKind
 from app.organisation.models import Academy, Province, School
@@ -49,7 +51,8 @@ class Draft:
     """A document before it is issued: whose, of which period, and what it shows."""
 
     kind: DocumentKind
-    pupil_id: uuid.UUID
+    # Whose: a pupil, or an independent candidate (their exam documents only).
+    pupil_id: uuid.UUID | None
     school_id: uuid.UUID
     school_year: int
     period: int
@@ -58,6 +61,7 @@ class Draft:
     data: dict[str, Any]
     # The exam session of a transcript or a convocation.
     exam_session_id: uuid.UUID | None = None
+    independent_candidate_id: uuid.UUID | None = None
 
     @property
     def sha256(self) -> str:
@@ -295,16 +299,29 @@ async def school_certificate(
 # ---- exams: the transcript and the convocation of one session ---------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """Whose exam documents: a pupil's or an independent candidate's (exactly one)."""
+
+    pupil_id: uuid.UUID | None = None
+    independent_id: uuid.UUID | None = None
+
+    def results(self) -> Any:
+        if self.pupil_id is not None:
+            return ExamResult.pupil_id == self.pupil_id
+        return ExamResult.independent_candidate_id == self.independent_id
+
+
 async def _candidate(
-    session: AsyncSession, pupil_id: uuid.UUID, exam_session_id: uuid.UUID
+    session: AsyncSession, whose: Candidate, exam_session_id: uuid.UUID
 ) -> tuple[ExamSession, ExamResult, Level]:
-    """The session and the pupil's candidacy in it; 404 when they are no candidate."""
+    """The session and the candidacy in it; 404 when they are no candidate."""
     row = (
         await session.execute(
             select(ExamSession, ExamResult, Level)
             .join(ExamResult, ExamResult.session_id == ExamSession.id)
             .join(Level, Level.code == ExamSession.level_code)
-            .where(ExamSession.id == exam_session_id, ExamResult.pupil_id == pupil_id)
+            .where(ExamSession.id == exam_session_id, whose.results())
         )
     ).one_or_none()
     if row is None:
@@ -312,14 +329,43 @@ async def _candidate(
     return row[0], row[1], row[2]
 
 
+async def _independent(
+    session: AsyncSession, candidate_id: uuid.UUID
+) -> tuple[dict[str, str], str]:
+    """An independent candidate's identity as their documents print it (no Massar code)."""
+    candidate = await session.get_one(IndependentCandidate, candidate_id)
+    identity = {
+        "massar_code": "—",
+        "name_fr": f"{candidate.last_name.upper()} {candidate.first_name}",
+        "name_ar": f"{candidate.first_name_ar} {candidate.last_name_ar}",
+        "birth_date": _day(candidate.birth_date),
+        "birth_place_fr": candidate.birth_place,
+        "birth_place_ar": candidate.birth_place_ar,
+    }
+    initials = f"{candidate.first_name[:1]}. {candidate.last_name[:1]}.".upper()
+    return identity, initials
+
+
+async def _stream_of(session: AsyncSession, exam: ExamSession, result: ExamResult) -> Stream | None:
+    """The candidate's stream: the session's record of it, else the pupil's class's."""
+    if result.stream_id is not None:
+        return await session.get(Stream, result.stream_id)
+    if result.pupil_id is None:
+        return None
+    place = await placement(session, result.pupil_id, exam.school_year)
+    return await session.get(Stream, place.stream_id) if place and place.stream_id else None
+
+
 async def _candidate_fields(
     session: AsyncSession, exam: ExamSession, result: ExamResult, level: Level
 ) -> tuple[dict[str, Any], str]:
     """The candidate's box and the session's heading, shared by both documents."""
-    assert result.pupil_id is not None  # `_candidate` found the result by its pupil
-    pupil, initials = await _pupil(session, result.pupil_id)
-    place = await placement(session, result.pupil_id, exam.school_year)
-    stream = await session.get(Stream, place.stream_id) if place and place.stream_id else None
+    if result.pupil_id is not None:
+        pupil, initials = await _pupil(session, result.pupil_id)
+    else:
+        assert result.independent_candidate_id is not None  # one candidate a result
+        pupil, initials = await _independent(session, result.independent_candidate_id)
+    stream = await _stream_of(session, exam, result)
     pupil |= {
         "candidate_number": result.candidate_number or "",
         "level_fr": f"{level.name_fr} — {stream.name_fr}" if stream else level.name_fr,
@@ -338,13 +384,14 @@ async def _candidate_fields(
     return fields, initials
 
 
-async def _subjects(session: AsyncSession, exam: ExamSession) -> list[Any]:
-    """The session's subjects with their coefficients and durations, by code."""
+async def _subjects(session: AsyncSession, exam: ExamSession, result: ExamResult) -> list[Any]:
+    """The subjects the candidate sits (those of their stream) with their coefficients and
+    sittings, in the order they are sat."""
     rows = await session.execute(
         select(ExamSessionSubject, Subject)
         .join(Subject, Subject.id == ExamSessionSubject.subject_id)
-        .where(ExamSessionSubject.session_id == exam.id)
-        .order_by(Subject.code)
+        .where(ExamSessionSubject.session_id == exam.id, for_stream(result.stream_id))
+        .order_by(*sitting_order())
     )
     return list(rows.all())
 
@@ -366,10 +413,10 @@ async def _marks_retained(
     marks = await _marks(session, result.id)
     if exam.round is not ExamRound.RESIT or exam.normal_session_id is None:
         return marks
+    whose = Candidate(result.pupil_id, result.independent_candidate_id)
     normal = await session.scalar(
         select(ExamResult.id).where(
-            ExamResult.session_id == exam.normal_session_id,
-            ExamResult.pupil_id == result.pupil_id,
+            ExamResult.session_id == exam.normal_session_id, whose.results()
         )
     )
     return better_of(marks, await _marks(session, normal) if normal else {})
@@ -380,12 +427,12 @@ def exam_not_published() -> ProblemError:
 
 
 async def exam_transcript(
-    session: AsyncSession, pupil_id: uuid.UUID, exam_session_id: uuid.UUID
+    session: AsyncSession, whose: Candidate, exam_session_id: uuid.UUID
 ) -> Draft:
     """The candidate's transcript (relevé de notes) of a session, once its results are
     published (409 `not-published` before). Its data holds every mark, so a corrected mark
     is a new version and revokes the one before."""
-    exam, result, level = await _candidate(session, pupil_id, exam_session_id)
+    exam, result, level = await _candidate(session, whose, exam_session_id)
     published = exam.state is ExamState.PUBLISHED and exam.publish_at is not None
     if not published or exam.publish_at > datetime.now(UTC):  # type: ignore[operator]
         raise exam_not_published()
@@ -399,7 +446,7 @@ async def exam_transcript(
             "coefficient": _coefficient(line.coefficient),
             "mark": _mark(marks[subject.id]) if marks.get(subject.id) is not None else "Abs.",
         }
-        for line, subject in await _subjects(session, exam)
+        for line, subject in await _subjects(session, exam, result)
     ]
     data = {
         **fields,
@@ -412,23 +459,24 @@ async def exam_transcript(
     }
     return Draft(
         kind=DocumentKind.EXAM_TRANSCRIPT,
-        pupil_id=pupil_id,
+        pupil_id=whose.pupil_id,
+        independent_candidate_id=whose.independent_id,
         school_id=result.school_id,
         school_year=exam.school_year,
         period=WHOLE_YEAR,
         initials=initials,
-        file_name=f"releve-{fields['pupil']['massar_code']}-{exam.school_year}-{exam.round}.pdf",
+        file_name=f"releve-{result.candidate_number}-{exam.school_year}-{exam.round}.pdf",
         data=data,
         exam_session_id=exam.id,
     )
 
 
 async def exam_convocation(
-    session: AsyncSession, pupil_id: uuid.UUID, exam_session_id: uuid.UUID
+    session: AsyncSession, whose: Candidate, exam_session_id: uuid.UUID
 ) -> Draft:
     """The candidate's convocation: centre, room, the session's dates and its subjects with
     their durations; 409 `not-convoked` until the candidate has a number, centre and room."""
-    exam, result, level = await _candidate(session, pupil_id, exam_session_id)
+    exam, result, level = await _candidate(session, whose, exam_session_id)
     if result.candidate_number is None or result.centre_id is None or result.room is None:
         raise ProblemError(409, "documents.not_convoked", kind="not-convoked")
     fields, initials = await _candidate_fields(session, exam, result, level)
@@ -446,14 +494,17 @@ async def exam_convocation(
                 "code": subject.code,
                 "name_fr": subject.name_fr,
                 "name_ar": subject.name_ar,
+                "day": _day(line.sits_on),
+                "time": line.starts_at.strftime("%H:%M") if line.starts_at else "",
                 "duration": f"{line.duration_minutes // 60}h{line.duration_minutes % 60:02d}",
             }
-            for line, subject in await _subjects(session, exam)
+            for line, subject in await _subjects(session, exam, result)
         ],
     }
     return Draft(
         kind=DocumentKind.EXAM_CONVOCATION,
-        pupil_id=pupil_id,
+        pupil_id=whose.pupil_id,
+        independent_candidate_id=whose.independent_id,
         school_id=result.school_id,
         school_year=exam.school_year,
         period=WHOLE_YEAR,
@@ -467,7 +518,7 @@ async def exam_convocation(
 async def current_draft(
     session: AsyncSession,
     kind: DocumentKind,
-    pupil_id: uuid.UUID,
+    whose: Candidate,
     year: int,
     period: int,
     reference: ReferenceData,
@@ -475,9 +526,12 @@ async def current_draft(
 ) -> Draft:
     """What a document of this kind and period (or exam session) would show today."""
     if kind is DocumentKind.EXAM_TRANSCRIPT and exam_session_id is not None:
-        return await exam_transcript(session, pupil_id, exam_session_id)
+        return await exam_transcript(session, whose, exam_session_id)
     if kind is DocumentKind.EXAM_CONVOCATION and exam_session_id is not None:
-        return await exam_convocation(session, pupil_id, exam_session_id)
+        return await exam_convocation(session, whose, exam_session_id)
+    pupil_id = whose.pupil_id
+    if pupil_id is None:
+        raise NotFound()  # an independent candidate has exam documents only
     if kind is DocumentKind.REPORT_CARD:
         return await report_card(session, pupil_id, year, period, reference)
     return await school_certificate(session, pupil_id, year)

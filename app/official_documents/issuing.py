@@ -80,8 +80,14 @@ class Issued:
 
 
 def _key(draft: Draft) -> Any:
+    # An equality on the holder's own column, so that its index serves.
+    holder = (
+        IssuedDocument.pupil_id == draft.pupil_id
+        if draft.pupil_id is not None
+        else IssuedDocument.independent_candidate_id == draft.independent_candidate_id
+    )
     return (
-        (IssuedDocument.pupil_id == draft.pupil_id)
+        holder
         & (IssuedDocument.kind == draft.kind)
         & (IssuedDocument.school_year == draft.school_year)
         & (IssuedDocument.period == draft.period)
@@ -145,6 +151,7 @@ async def _record(session: AsyncSession, pending: _Pending, issuer: uuid.UUID | 
                 code=pending.code,
                 kind=draft.kind,
                 pupil_id=draft.pupil_id,
+                independent_candidate_id=draft.independent_candidate_id,
                 school_id=draft.school_id,
                 school_year=draft.school_year,
                 period=draft.period,
@@ -166,7 +173,8 @@ async def _record(session: AsyncSession, pending: _Pending, issuer: uuid.UUID | 
         if current is None or current.data_sha256 != draft.sha256:
             raise ProblemError(409, "documents.busy", kind="document-busy") from None
         return Issued(current, draft.file_name, new=False)
-    log.info("issued %s v%d of pupil %s", draft.kind, pending.version, draft.pupil_id)
+    whose = draft.pupil_id or draft.independent_candidate_id
+    log.info("issued %s v%d of candidate or pupil %s", draft.kind, pending.version, whose)
     return Issued(document, draft.file_name, new=True)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     ForeignKey,
+    ForeignKeyConstraint,
     Index,
     LargeBinary,
     SmallInteger,
@@ -41,7 +42,8 @@ WHOLE_YEAR = 0
 
 
 class IssuedDocument(UUIDPrimaryKey, Base):
-    """One issued version of a pupil's document. A new version (its data changed) revokes the
+    """One issued version of a pupil's document, or of an independent candidate's (their
+    convocation and transcript: they have no pupil). A new version (its data changed) revokes the
     one before it; at most one version per pupil, kind, year and period is live.
 
     The PDF's bytes are kept: the file a family holds can then be checked byte for byte, and
@@ -53,6 +55,7 @@ class IssuedDocument(UUIDPrimaryKey, Base):
     __table_args__ = (
         UniqueConstraint(
             "pupil_id",
+            "independent_candidate_id",
             "kind",
             "school_year",
             "period",
@@ -64,6 +67,7 @@ class IssuedDocument(UUIDPrimaryKey, Base):
         Index(
             "ux_issued_documents_live",
             "pupil_id",
+            "independent_candidate_id",
             "kind",
             "school_year",
             "period",
@@ -72,15 +76,26 @@ class IssuedDocument(UUIDPrimaryKey, Base):
             postgresql_where=text("revoked_at IS NULL"),
             postgresql_nulls_not_distinct=True,
         ),
+        CheckConstraint(
+            "(pupil_id IS NULL) <> (independent_candidate_id IS NULL)", name="one_holder"
+        ),
+        ForeignKeyConstraint(
+            ["independent_candidate_id", "school_id"],
+            ["independent_candidates.id", "independent_candidates.school_id"],
+            ondelete="CASCADE",
+        ),
     )
 
     # The verification code printed on the paper and in its QR code.
     code: Mapped[str] = mapped_column(String(16), unique=True)
     kind: Mapped[DocumentKind] = mapped_column(checked(DocumentKind, "document_kind"))
-    pupil_id: Mapped[uuid.UUID] = mapped_column(
+    pupil_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("pupils.id", ondelete="CASCADE"), index=True
     )
-    # The school that issued it (where the pupil sat that year).
+    # Keyed with `school_id`, the candidate's exam centre, like every exam row of theirs.
+    independent_candidate_id: Mapped[uuid.UUID | None] = mapped_column(index=True)
+    # The school that issued it (where the pupil sat that year; an independent candidate's
+    # exam centre).
     school_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("schools.id"), index=True)
     school_year: Mapped[int] = mapped_column(SmallInteger)
     # The semester (1, 2) or WHOLE_YEAR (a certificate, an exam's documents).

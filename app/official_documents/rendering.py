@@ -465,7 +465,8 @@ def _exam_convocation(pdf: Sheet, page: Payload) -> None:
     for key in ("centre", "room", "dates"):
         _pair(pdf, y, _fill(words[f"{key}_fr"], data), _fill(words[f"{key}_ar"], data), 6)
         y += 6.5
-    y = _subject_table(pdf, y + 2, words, [(words["duration"], "duration")], data["subjects"])
+    sitting = [(words[key], key) for key in ("day", "time", "duration")]
+    y = _subject_table(pdf, y + 2, words, sitting, data["subjects"])
     _text(pdf, 9)
     pdf.set_xy(LEFT, y + 2)
     pdf.multi_cell(WIDTH, 5.5, words["rules_fr"], align="L")

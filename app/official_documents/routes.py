@@ -23,6 +23,8 @@ from app.core.roles import Duty
 from app.core.routing import IdResolver
 from app.core.security.throttle import ClientIP, LoginThrottleDep
 from app.errors import PROBLEM_MEDIA_TYPE, NotFound
+from app.exams import candidate_access
+from app.exams.independent_schemas import CandidateCredentials
 from app.exams.models import ExamResult
 from app.official_documents import data, issuing, verification
 from app.official_documents.data import Draft
@@ -177,7 +179,7 @@ def document_views(operation_prefix: str, resolve_pupil: IdResolver) -> APIRoute
     ) -> Response:
         """The transcript (relevé de notes) of an exam session the pupil sat, as PDF, once its
         results are published; a corrected mark issues a new version."""
-        draft = await data.exam_transcript(session, pupil_id, session_id)
+        draft = await data.exam_transcript(session, data.Candidate(pupil_id), session_id)
         return pdf_response(request, await _issued(request, session, draft, principal))
 
     @router.get(
@@ -195,7 +197,7 @@ def document_views(operation_prefix: str, resolve_pupil: IdResolver) -> APIRoute
     ) -> Response:
         """The convocation to an exam session as PDF: the centre, the room, the dates and the
         subjects with their durations."""
-        draft = await data.exam_convocation(session, pupil_id, session_id)
+        draft = await data.exam_convocation(session, data.Candidate(pupil_id), session_id)
         return pdf_response(request, await _issued(request, session, draft, principal))
 
     return router
@@ -395,7 +397,7 @@ async def _class_exam_documents(
     build = data.exam_transcript if what == "transcript" else data.exam_convocation
     # The join on enrolments keeps pupils only: an independent candidate is in no class.
     pupils = [pupil_id for pupil_id in candidates.all() if pupil_id is not None]
-    drafts = [await build(session, pupil_id, session_id) for pupil_id in pupils]
+    drafts = [await build(session, data.Candidate(pupil_id), session_id) for pupil_id in pupils]
     if not drafts:
         raise NotFound()  # no candidate of the session in this class
     year = school_class.school_year
@@ -425,7 +427,7 @@ def _school_exam_routes(
         session_id: ExamSessionId,
     ) -> Response:
         await _candidate_of_school(session, principal, pupil_id, session_id)
-        draft = await build(session, pupil_id, session_id)
+        draft = await build(session, data.Candidate(pupil_id), session_id)
         return pdf_response(request, await _issued(request, session, draft, principal))
 
     async def for_class(
@@ -529,3 +531,49 @@ async def check_document(
         raise
     await throttle.succeeded(attempt)
     return answer
+
+
+# ---- the independent candidates' own: with their number and birth date ---------------------
+
+_CANDIDATE_NOT_FOUND = _problem(
+    "`candidate-not-recognised`: no candidate with this number and birth date (the same answer"
+    " whichever is wrong; the try counts); `not-found`: not a candidate of this session."
+)
+
+
+def _candidate_document(
+    what: Literal["transcript", "convocation"], responses: dict[int | str, dict[str, Any]]
+) -> None:
+    """An independent candidate's convocation or transcript of one session as PDF: issued
+    like a pupil's (a verification code, a new version when the data changes, revocable),
+    recognised by their number and birth date under the login throttle."""
+    build = data.exam_transcript if what == "transcript" else data.exam_convocation
+
+    async def document(
+        request: Request,
+        who: CandidateCredentials,
+        session: SessionDep,
+        throttle: LoginThrottleDep,
+        ip: ClientIP,
+        session_id: ExamSessionId,
+    ) -> Response:
+        candidate = await candidate_access.recognised(session, throttle, ip, who)
+        draft = await build(session, data.Candidate(independent_id=candidate.id), session_id)
+        issued = await issuing.issue(session, draft, None, _base_url(request))
+        return pdf_response(request, issued)
+
+    document.__doc__ = (
+        f"My exam {what} of a session as PDF, with my candidate number and birth date (a POST,"
+        " so the birth date stays out of addresses); its code verifies at"
+        " `/public/documents/{code}`."
+    )
+    public_router.post(
+        f"/exam-candidates/documents/exam-{what}",
+        operation_id=f"public-exam-candidate-{what}",
+        response_class=Response,
+        responses={**responses, 404: _CANDIDATE_NOT_FOUND},
+    )(document)
+
+
+_candidate_document("transcript", TRANSCRIPT_RESPONSES)
+_candidate_document("convocation", CONVOCATION_RESPONSES)

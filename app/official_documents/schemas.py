@@ -39,7 +39,10 @@ class ClientDocumentVerification(DocumentVerification):
     answer and the pupil's Massar code, so a portal can tell the paper is its applicant's.
     Nothing else of the pupil."""
 
-    massar_code: str = Field(description="The pupil's Massar code.")
+    massar_code: str | None = Field(
+        description="The pupil's Massar code; null on an independent candidate's exam document "
+        "(they have none)."
+    )
 
 
 class DocumentCheck(Schema):

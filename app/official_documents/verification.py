@@ -29,7 +29,7 @@ from app.academics.models import Pupil
 from app.academics.reference import ReferenceData
 from app.errors import NotFound, ProblemError
 from app.official_documents import events
-from app.official_documents.data import current_draft, year_label
+from app.official_documents.data import Candidate, current_draft, year_label
 from app.official_documents.issuing import normalised_code
 from app.official_documents.models import WHOLE_YEAR, ClientDocumentCheck, IssuedDocument
 from app.official_documents.schemas import (
@@ -78,7 +78,7 @@ async def _still_current(
         draft = await current_draft(
             session,
             document.kind,
-            document.pupil_id,
+            Candidate(document.pupil_id, document.independent_candidate_id),
             document.school_year,
             document.period,
             reference,

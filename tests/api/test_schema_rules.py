@@ -93,6 +93,7 @@ SPECIAL_TABLES = {
     "there); partitioned by month, distributed by school_id with the nulls on one shard",
     "exam_sessions": _UNIT,
     "exam_session_subjects": _UNIT,
+    "exam_session_streams": _UNIT,
     "api_clients": _UNIT,
     "diagnostic_tests": _UNIT,
     "diagnostic_competencies": _UNIT,
@@ -216,6 +217,15 @@ KEYED_BY_SCHOOL = {
     "summary_queue",
 }
 _PER_PUPIL = "one per pupil nationally, whichever school the pupil is in"
+# A document's identity: whose (a pupil or an independent candidate), what and when.
+_DOCUMENT = (
+    "pupil_id",
+    "independent_candidate_id",
+    "kind",
+    "school_year",
+    "period",
+    "exam_session_id",
+)
 _PARTITIONED = (
     "partitioned by school year, so the uuid key carries the year; the move to Citus adds "
     "school_id to it as to the other uuid keys"
@@ -236,13 +246,8 @@ KEYS_WITHOUT_SCHOOL = {
     ("issued_documents", ("code",)): "a document's check code, read from its QR code: " + _BY_CODE,
     ("justifications", ("document_key",)): "the stored file's key, unique in the store",
     ("enrolments", ("pupil_id", "school_year")): _PER_PUPIL + " (one enrolment a year)",
-    ("issued_documents", ("pupil_id", "kind", "school_year", "period", "exam_session_id")): (
-        _PER_PUPIL
-    ),
-    (
-        "issued_documents",
-        ("pupil_id", "kind", "school_year", "period", "exam_session_id", "version"),
-    ): _PER_PUPIL,
+    ("issued_documents", _DOCUMENT): _PER_PUPIL + " (or per independent candidate)",
+    ("issued_documents", (*_DOCUMENT, "version")): _PER_PUPIL + " (or per independent candidate)",
     ("preregistrations", ("pupil_id",)): _PER_PUPIL,
     ("preregistrations", ("parent_id", "school_year", "birth_date", "first_name")): (
         "one sign-up of a child per parent and year, whatever the school asked"

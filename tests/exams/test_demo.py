@@ -55,7 +55,9 @@ async def test_the_demo_bac_pupil_passes_at_the_resit(
     libres = (await client.get("/api/v1/steering/independent-candidates", headers=academy)).json()
     assert [(c["last_name"], c["birth_date"]) for c in libres] == [("Benali", "2000-05-20")]
     who = {"candidate_number": libres[0]["candidate_number"], "birth_date": "2000-05-20"}
-    results = (await client.post("/api/v1/public/exam-candidates/results", json=who)).json()
+    response = await client.post("/api/v1/public/exam-candidates/results", json=who)
+    assert response.status_code == 200, response.text
+    results = response.json()
     assert [(r["round"], r["average"], r["decision"]) for r in results] == [
         ("normal", "10.25", "admitted")
     ]

@@ -16,7 +16,16 @@ from app.academics.models import Stream
 from app.audit.models import AuditEntry
 from app.core.roles import Role
 from app.exams.models import ExamResult
-from tests.factories import World, access_token, create_user, ensure_current_year, subject
+from app.integrations.scopes import ApiScope
+from tests.factories import (
+    World,
+    access_token,
+    create_api_client,
+    create_user,
+    ensure_current_year,
+    subject,
+)
+from tests.official_documents.test_documents import text_of
 
 STEERING = "/api/v1/steering"
 PUBLIC = "/api/v1/public/exam-candidates"
@@ -33,6 +42,13 @@ async def _stream(session: AsyncSession, level_code: str = "2BAC") -> str:
         select(Stream.id).where(Stream.level_code == level_code).order_by(Stream.code).limit(1)
     )
     return str(stream)
+
+
+async def _other_stream(session: AsyncSession, stream: str) -> str:
+    other = await session.scalar(
+        select(Stream.id).where(Stream.level_code == "2BAC", Stream.id != stream).limit(1)
+    )
+    return str(other)
 
 
 def _candidate(world: World, stream_id: str, *session_ids: str, **changes: Any) -> dict[str, Any]:
@@ -58,7 +74,7 @@ async def registered_candidate(
 ) -> dict[str, Any]:
     """A candidat libre registered on a national session of the year."""
     year = await ensure_current_year(session)
-    national = await Bac(client, world, year).create("central_staff", level_code="2BAC")
+    national = await Bac(client, session, world, year).create("central_staff", level_code="2BAC")
     return dict(
         await _ok(
             await client.post(
@@ -74,11 +90,16 @@ async def registered_candidate(
 class Bac:
     """The ministry's national session and the academy's regional 1BAC session of a year."""
 
-    def __init__(self, client: httpx.AsyncClient, world: World, year: int) -> None:
-        self.client, self.world, self.year = client, world, year
+    def __init__(
+        self, client: httpx.AsyncClient, session: AsyncSession, world: World, year: int
+    ) -> None:
+        self.client, self.session, self.world, self.year = client, session, world, year
 
     async def create(self, who: str, **body: Any) -> dict[str, Any]:
         body = {"school_year": self.year, "name_fr": "Bac", "name_ar": "البكالوريا", **body}
+        if body["level_code"] in ("1BAC", "2BAC") and "normal_session_id" not in body:
+            # The level's first stream: the one `_stream` gives the candidates.
+            body.setdefault("stream_ids", [await _stream(self.session, body["level_code"])])
         return await _ok(
             await self.client.post(f"{STEERING}/exams", json=body, headers=self.world.auth(who)),
             201,
@@ -108,7 +129,7 @@ async def test_an_independent_candidate_sits_the_bac_and_its_resit(
 ) -> None:
     year = await ensure_current_year(session)
     maths, french = str((await subject(session, "MATH")).id), str((await subject(session, "FR")).id)
-    bac = Bac(client, world, year)
+    bac = Bac(client, session, world, year)
     national = await bac.create(
         "central_staff",
         level_code="2BAC",
@@ -248,13 +269,76 @@ async def test_an_independent_candidate_sits_the_bac_and_its_resit(
     by_session = {c["session_id"]: c for c in convocations}
     assert by_session[national["id"]]["room"] == "Salle 3"
     assert [s["subject"]["code"] for s in by_session[national["id"]]["subjects"]] == ["FR", "MATH"]
+    assert by_session[national["id"]]["stream"]["id"] == stream
+    assert by_session[regional["id"]]["stream"] is None  # a 2BAC option names no 1BAC filière
+
+    # Their documents, as PDF: issued like a pupil's, verified on the public face, revocable
+    # by the exam centre.
+    documents = f"{PUBLIC}/documents"
+    convocation = await client.post(
+        f"{documents}/exam-convocation", params={"session_id": national["id"]}, json=who
+    )
+    assert convocation.status_code == 200, convocation.text
+    assert convocation.headers["content-type"] == "application/pdf"
+    [page] = text_of(convocation.content)
+    assert "IDRISSI Salma" in page
+    assert number in page
+    assert "Salle : Salle 3" in page
+    code = convocation.headers["etag"].strip('"')
+    verified = await _ok(await client.get(f"/api/v1/public/documents/{code}"))
+    assert (verified["status"], verified["kind"]) == ("genuine", "exam_convocation")
+    # A portal of the centre's academy checks it too: the candidate has no Massar code.
+    portal = await create_api_client(
+        session,
+        world.users["central_staff"],
+        frozenset({ApiScope.DOCUMENTS_VERIFY}),
+        academy_id=world.schools["a1"].academy_id,
+    )
+    await session.commit()
+    checked = await _ok(
+        await client.get(f"/api/v1/integrations/documents/{code}", headers=portal.headers)
+    )
+    assert checked == {**verified, "massar_code": None}
+    again = await client.post(
+        f"{documents}/exam-convocation", params={"session_id": national["id"]}, json=who
+    )
+    assert again.content == convocation.content
+    transcript = await client.post(
+        f"{documents}/exam-transcript", params={"session_id": resit["id"]}, json=who
+    )
+    assert transcript.status_code == 200, transcript.text
+    [page] = text_of(transcript.content)
+    assert "11.75 / 20" in page
+    assert "Assez bien" not in page
+    # The regional exam is not published: no transcript yet.
+    hidden = await client.post(
+        f"{documents}/exam-transcript", params={"session_id": regional["id"]}, json=who
+    )
+    assert (hidden.status_code, hidden.json()["type"].rsplit("/", 1)[1]) == (409, "not-published")
+    wrong = {"candidate_number": number, "birth_date": "2001-03-15"}
+    unknown = await client.post(
+        f"{documents}/exam-convocation", params={"session_id": national["id"]}, json=wrong
+    )
+    assert unknown.status_code == 404
+    assert unknown.json()["type"].endswith("/candidate-not-recognised")
+    revoked = await client.post(
+        f"/api/v1/school/documents/{code}/revoke",
+        json={"reason": "Émise par erreur"},
+        headers=world.auth("school_staff"),
+    )
+    assert revoked.status_code == 200, revoked.text
+    assert (await _ok(await client.get(f"/api/v1/public/documents/{code}")))["status"] == "revoked"
+    reissued = await client.post(
+        f"{documents}/exam-convocation", params={"session_id": national["id"]}, json=who
+    )
+    assert reissued.headers["etag"] != convocation.headers["etag"]
 
 
 async def test_the_registration_is_the_academys_and_checked(
     client: httpx.AsyncClient, session: AsyncSession, world: World
 ) -> None:
     year = await ensure_current_year(session)
-    bac = Bac(client, world, year)
+    bac = Bac(client, session, world, year)
     national = await bac.create("central_staff", level_code="2BAC")
     stream = await _stream(session)
     url = f"{STEERING}/independent-candidates"
@@ -279,6 +363,8 @@ async def test_the_registration_is_the_academys_and_checked(
         _candidate(world, stream, national["id"], national_id="123"),
         _candidate(world, await _stream(session, "1BAC"), national["id"]),
         _candidate(world, stream),
+        # A 2BAC option the national session does not examine.
+        _candidate(world, await _other_stream(session, stream), national["id"]),
     ):
         answer = await client.post(url, json=faulty, headers=world.auth("academy_staff"))
         assert answer.status_code == 422, answer.text

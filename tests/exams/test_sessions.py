@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from app.academics.models import Pupil, SchoolClass
+from app.academics.models import Pupil, SchoolClass, Stream
 from app.core.roles import Role
 from app.exams.models import ExamKind
 from app.exams.sessions import announce_published_exams
@@ -46,13 +46,25 @@ class Cohort:
     school_class: SchoolClass
     pupils: list[Pupil]
     subjects: dict[str, str]
+    stream_id: str | None = None
+
+
+async def bac_stream(session: AsyncSession, level_code: str, code: str) -> Stream:
+    stream = await session.scalar(
+        select(Stream).where(Stream.level_code == level_code, Stream.code == code)
+    )
+    assert stream is not None
+    return stream
 
 
 async def _cohort(
     session: AsyncSession, world: World, level_code: str, continuous: list[str]
 ) -> Cohort:
     year = await ensure_current_year(session)
-    school_class = await create_class(session, world.schools["a1"], level_code=level_code)
+    stream = await bac_stream(session, "2BAC", "SPF") if level_code == "2BAC" else None
+    school_class = await create_class(
+        session, world.schools["a1"], level_code=level_code, stream=stream
+    )
     pupils = [await create_pupil(session, school_class) for _ in continuous]
     maths, french = await subject(session, "MATH"), await subject(session, "FR")
     await assign(session, world.users["teacher"], school_class, maths)
@@ -73,7 +85,8 @@ async def _cohort(
         )
     )
     await session.flush()
-    return Cohort(year, school_class, pupils, {"MATH": str(maths.id), "FR": str(french.id)})
+    subjects = {"MATH": str(maths.id), "FR": str(french.id)}
+    return Cohort(year, school_class, pupils, subjects, str(stream.id) if stream else None)
 
 
 async def _ok(response: httpx.Response, status: int = 200) -> Any:
@@ -283,6 +296,7 @@ async def test_the_ministry_runs_the_bac_and_its_resit(
         name_fr="Baccalauréat, session normale",
         name_ar="البكالوريا، الدورة العادية",
         resit_threshold=7,
+        stream_ids=[cohort.stream_id],
         subjects=_subjects(cohort, MATH=2, FR=1),
     )
     numbers = _numbers(await ministry.post(normal["id"], "candidates"))
