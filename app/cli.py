@@ -71,21 +71,20 @@ def logging_config(settings: Settings) -> dict[str, Any]:
     """Logging for the command and for every server worker (uvicorn applies it in each):
     plain text by default, one JSON object a line with `MASSAR_LOG_FORMAT=json`. In JSON,
     uvicorn's access line (the raw path, query included) gives way to the app's own, which
-    names the route template, the caller, the status and the time taken."""
+    names the route template, the caller, the status and the time taken, and is written
+    straight to the stream's handler (`core/logs.py`)."""
     json_lines = settings.log_format == "json"
     formatter: dict[str, Any] = (
-        {"()": "app.core.middleware.JsonLogFormatter"}
-        if json_lines
-        else {"format": TEXT_LOG_FORMAT}
+        {"()": "app.core.logs.JsonLogFormatter"} if json_lines else {"format": TEXT_LOG_FORMAT}
     )
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"request_id": {"()": "app.core.middleware.RequestIdLogFilter"}},
+        "filters": {"request_id": {"()": "app.core.logs.RequestIdLogFilter"}},
         "formatters": {"massar": formatter},
         "handlers": {
             "stderr": {
-                "class": "logging.StreamHandler",
+                "class": "app.core.logs.JsonLogHandler" if json_lines else "logging.StreamHandler",
                 "formatter": "massar",
                 "filters": ["request_id"],
             }

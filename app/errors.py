@@ -16,7 +16,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from app.core.db.faults import RETRY_AFTER_SECONDS, bad_value, database_unreachable, refusal
 from app.core.db.partitions import no_partition
-from app.core.middleware import REQUEST_ID_HEADER, current_request_id
+from app.core.logs import current_request_id
+from app.core.middleware import REQUEST_ID_HEADER
 from app.i18n import translate
 
 log = logging.getLogger(__name__)

@@ -7,8 +7,9 @@ is about (`bench/results_day.py --operations` gives the side-by-side figures), s
 the CPU this process spends per request (`time.process_time`) on `GET /healthz` through the
 whole app (middleware, dispatch, FastAPI), called as ASGI without a client or a socket: once
 as served by default, once with metrics kept (`MASSAR_METRICS_PORT`) and a JSON access line
-written per request (to a file, at INFO). Plain and operated runs alternate, and the best of
-each is kept (the least disturbed by other work). `/healthz` reads no database, so its own
+written per request (to a file, at INFO, through the handler `massar serve` logs JSON with).
+Plain and operated runs alternate, and the best of each is kept (the least disturbed by other
+work). `/healthz` reads no database, so its own
 cost is below any hot read's: the share printed is an upper bound of what a read pays.
 """
 
@@ -23,7 +24,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from app.core.middleware import JsonLogFormatter, RequestIdLogFilter
+from app.core.logs import JsonLogFormatter, JsonLogHandler, RequestIdLogFilter
 from app.main import create_app, settle_heap
 from app.settings import get_settings
 
@@ -67,7 +68,8 @@ def operated_app() -> FastAPI:
 
 
 def json_access_log(path: str) -> None:
-    handler = logging.FileHandler(path)
+    """Log as `massar serve` does in JSON (`cli.logging_config`), to the file at `path`."""
+    handler = JsonLogHandler(open(path, "a", encoding="utf-8"))  # noqa: SIM115 (the run's)
     handler.setFormatter(JsonLogFormatter())
     handler.addFilter(RequestIdLogFilter())
     root = logging.getLogger()

@@ -35,6 +35,11 @@ again while logins arrive at twice the hashing capacity (the hashing threads of 
 of the reads without and with the storm (the target: within 2x) and the logins' answers by
 status (200, or 503 `login-busy` once the hashing queue is full).
 
+`--national-database-url` names a database filled by `massar seed-synthetic` (2,000 schools and
+a million pupils for the issue's figure): a second service serves it, and `/student/marks` is
+measured on it and on the demo data in turns, with the central steering overview on each
+(`bench/national.py`).
+
 `--operations` serves with what operations turn on in production: Prometheus metrics (on a
 port of their own, scraped once a second during the run) and JSON logs at INFO, one access line
 per request written to the log file; run it and a plain run back to back to see their cost.
@@ -63,6 +68,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import national
 
 from app.core.db.runtime import database, temporary_database
 from app.core.security.passwords import hashing_capacity, password_hasher, usable_cores
@@ -375,8 +381,9 @@ class Served:
 
 
 @contextmanager
-def services(args: argparse.Namespace) -> Iterator[tuple[Served, Served | None]]:
-    """The service and the floor (None when there is no database to put it on)."""
+def services(args: argparse.Namespace) -> Iterator[tuple[Served, Served | None, Served | None]]:
+    """The service, the floor (None when there is no database to put it on), and the service
+    of the national data (None unless named)."""
     with ExitStack() as stack:
         database_url = args.database_url
         base_url = args.base_url
@@ -400,7 +407,15 @@ def services(args: argparse.Namespace) -> Iterator[tuple[Served, Served | None]]
             ready = f"{floor_url}/floor"
             command += ["--port", str(port)]
             floor = Served(floor_url, stack.enter_context(started(command, os.environ, ready)))
-        yield service, floor
+        country = None
+        if args.national_database_url is not None:
+            port = free_port()
+            country_url = f"http://127.0.0.1:{port}"
+            serve = [sys.executable, "-m", "app.cli", "serve"]
+            env = bench_env(args.national_database_url, port)
+            ready = f"{country_url}/readyz"
+            country = Served(country_url, stack.enter_context(started(serve, env, ready)))
+        yield service, floor, country
 
 
 # What is measured --------------------------------------------------------------------------
@@ -613,11 +628,19 @@ def parse_args() -> argparse.Namespace:
         "--only",
         type=lambda text: set(text.split(",")),
         default=None,
-        help=f"comma-separated names among {names}, storm",
+        help=f"comma-separated names among {names}, storm, national",
     )
     parser.add_argument("--base-url", help="a service already running, with the demo data")
     parser.add_argument(
         "--database-url", help="the database to serve (or the running service's, for the floor)"
+    )
+    parser.add_argument(
+        "--national-database-url",
+        help="a database filled by `massar seed-synthetic`: /student/marks and the steering "
+        "overview on it beside the demo data (bench/national.py)",
+    )
+    parser.add_argument(
+        "--national-rounds", type=int, default=3, help="rounds in turns on the two data sets"
     )
     parser.add_argument(
         "--service-pid",
@@ -636,23 +659,48 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-async def run(args: argparse.Namespace, service: Served, floor: Served | None) -> None:
+async def run(
+    args: argparse.Namespace, service: Served, floor: Served | None, country: Served | None
+) -> None:
     load = load_generator()
     base_url = service.url
     print(
         f"service {base_url}, floor {floor.url if floor else '(none: no database named)'}, load by "
         f"{load.name}, {args.seconds:g} s a measurement, {usable_cores()} core(s)\n"
     )
-    if not args.only or args.only - {"storm"}:
+    if not args.only or args.only - {"storm", "national"}:
         await measure_reads(load, service, floor, args)
     if not args.only or "storm" in args.only:
         await measure_storm(load, base_url, args)
+    if country is not None and (not args.only or "national" in args.only):
+        await measure_national(load, service, country, args)
+
+
+async def measure_national(
+    load: LoadGenerator, service: Served, country: Served, args: argparse.Namespace
+) -> None:
+    connections = args.connections[0]
+
+    async def measure(url: str, headers: dict[str, str]) -> tuple[float, float, float, int]:
+        settle(service.url)
+        settle(country.url)
+        result = await load.measure(url, headers, connections, args.seconds)
+        return result.requests_per_second, result.p50_ms, result.p99_ms, result.errors
+
+    await national.compare(
+        service.url,
+        country.url,
+        args.national_database_url,
+        measure,
+        args.national_rounds,
+        connections,
+    )
 
 
 def main() -> None:
     args = parse_args()
-    with services(args) as (service, floor):
-        asyncio.run(run(args, service, floor))
+    with services(args) as (service, floor, country):
+        asyncio.run(run(args, service, floor, country))
 
 
 if __name__ == "__main__":

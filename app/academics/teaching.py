@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from asyncpg import Record
 from sqlalchemy import ColumnElement, Select, and_, bindparam, func, join, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
@@ -273,6 +274,17 @@ async def roster(
 ) -> list[RosterPupil]:
     """The pupils of a class the teacher teaches, by family name. With `updated_since`: those
     whose record changed or who joined the class since then (`leavers` tells who left)."""
+    rows = await roster_records(db, principal, class_id, updated_since)
+    return [RosterPupil.of_record(row) for row in rows]
+
+
+async def roster_records(
+    db: ReadConnection,
+    principal: Principal,
+    class_id: uuid.UUID,
+    updated_since: datetime | None = None,
+) -> list[Record]:
+    """The roster's records (`roster`), each with the columns of `RosterPupil`."""
     scope = {
         "class_id": class_id,
         "teacher_id": principal.user_id,
@@ -284,7 +296,7 @@ async def roster(
         rows = await _ROSTER_CHANGED.fetch(db, **scope, since=updated_since)
     if not rows:
         raise NotFound()  # not a class of theirs, exactly as for one that does not exist
-    return [RosterPupil.of_record(row) for row in rows if row["id"] is not None]
+    return [row for row in rows if row["id"] is not None]
 
 
 async def roster_changes(

@@ -29,6 +29,7 @@ If-None-Match as `conditional_json` does; others send plain JSON.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
@@ -179,6 +180,48 @@ def lender_of(app: FastAPI) -> Lender | None:
     return lender
 
 
+class FairPool:
+    """The hot pool, lent first come, first served.
+
+    asyncpg's pool gives a returned connection to whichever task asks next; a waiter woken for
+    it that finds it taken waits again at the back of the line (asyncio's queues work so), and
+    under load a few reads wait many turns: the tail of the latencies. In front of it, a
+    semaphore of the pool's size (asyncio's is first come, first served, and hands a freed place
+    to the first waiter) lets in only as many readers as there are connections, so the pool
+    always has one for the reader let in."""
+
+    def __init__(self, pool: asyncpg.Pool, size: int) -> None:
+        self.pool = pool
+        self.turns = asyncio.Semaphore(size)
+
+    def acquire(self) -> _Lent:
+        return _Lent(self)
+
+
+class _Lent:
+    """A connection of a `FairPool` for the block's time, its turn taken first."""
+
+    __slots__ = ("fair", "lent")
+
+    def __init__(self, fair: FairPool) -> None:
+        self.fair = fair
+
+    async def __aenter__(self) -> Any:
+        await self.fair.turns.acquire()
+        try:
+            self.lent = self.fair.pool.acquire()
+            return await self.lent.__aenter__()
+        except BaseException:
+            self.fair.turns.release()
+            raise
+
+    async def __aexit__(self, *exc: object) -> None:
+        try:
+            await self.lent.__aexit__(*exc)
+        finally:
+            self.fair.turns.release()
+
+
 async def _nothing_to_reset(_connection: asyncpg.Connection) -> None:
     """A hot connection only runs single reads outside any transaction (asyncpg still rolls
     back one left open): no SET, LISTEN, advisory lock or cursor to undo. asyncpg's default
@@ -189,10 +232,21 @@ async def _nothing_to_reset(_connection: asyncpg.Connection) -> None:
 async def hot_pool(
     app: FastAPI, database_url: str, size: int, connect_timeout: float
 ) -> AsyncIterator[None]:
-    """The hot reads' own connections while the app serves: opened as reads first need them
-    (the app starts, and answers 503, while the database is down) and then kept, up to
-    `size`, so a burst never opens and closes connections per request. A connection lost with
-    the database raises what the error handlers answer with 503, and is replaced."""
+    """The hot reads' own connections while the app serves (`open_hot_pool`)."""
+    fair = await open_hot_pool(database_url, size, connect_timeout)
+    app.state.hot_reads = fair
+    try:
+        yield
+    finally:
+        del app.state.hot_reads
+        await fair.pool.close()
+
+
+async def open_hot_pool(database_url: str, size: int, connect_timeout: float) -> FairPool:
+    """Connections opened as reads first need them (the app starts, and answers 503, while the
+    database is down) and then kept, up to `size`, so a burst never opens and closes
+    connections per request; lent first come, first served. A connection lost with the
+    database raises what the error handlers answer with 503, and is replaced."""
     pool = await asyncpg.create_pool(
         **connection_arguments(database_url),
         timeout=connect_timeout,
@@ -200,9 +254,4 @@ async def hot_pool(
         max_size=size,
         reset=_nothing_to_reset,
     )
-    app.state.hot_reads = pool
-    try:
-        yield
-    finally:
-        del app.state.hot_reads
-        await pool.close()
+    return FairPool(pool, size)

@@ -1,20 +1,18 @@
 """Request context: the request id and the reader's language, for every request; and, when
-operations ask for them, the request's metrics and its access log line (JSON or text)."""
+operations ask for them, the request's metrics and its access line (`core/logs.py`)."""
 
 from __future__ import annotations
 
-import json
-import logging
+import itertools
+import os
 import re
+import secrets
 import time
-import uuid
-from contextvars import ContextVar
-from datetime import UTC, datetime
-from typing import Any
 
-from starlette.datastructures import Headers, MutableHeaders
+from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from app.core.logs import Access, AccessLines, reset_request_id, set_request_id
 from app.core.metrics import UNMATCHED, RequestSeries
 from app.core.routing import matched_route
 from app.i18n import current_language, negotiate
@@ -23,17 +21,24 @@ REQUEST_ID_HEADER = "X-Request-ID"
 # A caller's id is reused only when it is short and plain, so it cannot inject into logs.
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
-_request_id: ContextVar[str] = ContextVar("request_id", default="-")
-# One line per request answered, at INFO: what the request was (its route template, never the
-# raw path or query, which may carry ids or codes), who asked, how it ended, how long it took.
-access_log = logging.getLogger("massar.access")
-# The fields of an access line (method, route, status, duration_ms, principal_id, role) ride
-# on its record as one attribute; the JSON formatter writes them as keys.
-ACCESS = "access"
+
+class _RequestIds:
+    """New request ids: 32 hex digits, a random half drawn once per process and a count. They
+    need to be unique, not secret, and a fresh random id cost a system call a request."""
+
+    def __init__(self) -> None:
+        self.renew()
+        os.register_at_fork(after_in_child=self.renew)
+
+    def renew(self) -> None:
+        self._process = secrets.token_hex(8)
+        self._count = itertools.count()
+
+    def next(self) -> str:
+        return f"{self._process}{next(self._count):016x}"
 
 
-def current_request_id() -> str:
-    return _request_id.get()
+_new_request_id = _RequestIds()
 
 
 class RequestContextMiddleware:
@@ -47,21 +52,20 @@ class RequestContextMiddleware:
     ) -> None:
         self.app = app
         self.metrics = metrics
-        self.log_access = log_access
+        self.access_lines = AccessLines() if log_access else None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        incoming = headers.get(REQUEST_ID_HEADER, "")
-        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
-        language = negotiate(headers.get("accept-language"))
+        incoming, accept_language = _context_headers(scope)
+        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else _new_request_id.next()
+        language = negotiate(accept_language)
         # Also kept in the request state: the 500 handler runs outside this middleware.
         state = scope.setdefault("state", {})
         state["request_id"] = request_id
         state["language"] = language
-        id_token = _request_id.set(request_id)
+        id_token = set_request_id(request_id)
         language_token = current_language.set(language)
 
         started = time.perf_counter()
@@ -77,33 +81,34 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         finally:
-            if self.metrics is not None or self.log_access:
-                self._record(scope, status, time.perf_counter() - started)
-            _request_id.reset(id_token)
+            if self.metrics is not None or self.access_lines is not None:
+                self._record(scope, status, time.perf_counter() - started, request_id)
+            reset_request_id(id_token)
             current_language.reset(language_token)
 
-    def _record(self, scope: Scope, status: int, seconds: float) -> None:
+    def _record(self, scope: Scope, status: int, seconds: float, request_id: str) -> None:
         route = route_template(scope)
+        method = scope["method"]
         if self.metrics is not None:
-            self.metrics.observe(scope["method"], route, status, seconds)
-        if self.log_access and access_log.isEnabledFor(logging.INFO):
+            self.metrics.observe(method, route, status, seconds)
+        if self.access_lines is not None:
             principal = scope["state"].get("principal")
-            fields = {
-                "method": scope["method"],
-                "route": route,
-                "status": status,
-                "duration_ms": round(seconds * 1000, 2),
-                "principal_id": str(principal.user_id) if principal else None,
-                "role": principal.role.value if principal else None,
-            }
-            access_log.info(
-                "%s %s %s %.1fms",
-                scope["method"],
-                route,
-                status,
-                seconds * 1000,
-                extra={ACCESS: fields},
-            )
+            self.access_lines.write(Access(method, route, status, seconds, principal, request_id))
+
+
+def _context_headers(scope: Scope) -> tuple[str, str | None]:
+    """The request's X-Request-ID ("" when absent) and Accept-Language, each its first."""
+    incoming: bytes | None = None
+    accept_language: bytes | None = None
+    for name, value in scope["headers"]:
+        if name == b"x-request-id":
+            incoming = value if incoming is None else incoming
+        elif name == b"accept-language":
+            accept_language = value if accept_language is None else accept_language
+    return (
+        incoming.decode("latin-1") if incoming is not None else "",
+        accept_language.decode("latin-1") if accept_language is not None else None,
+    )
 
 
 def route_template(scope: Scope) -> str:
@@ -111,44 +116,3 @@ def route_template(scope: Scope) -> str:
     the app included it; `unmatched` when none did."""
     path = getattr(matched_route(scope), "path", None)
     return path if isinstance(path, str) else UNMATCHED
-
-
-class RequestIdLogFilter(logging.Filter):
-    """Stamps every log record with the id of the request being served ("-" outside one)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = _request_id.get()
-        return True
-
-
-class JsonLogFormatter(logging.Formatter):
-    """One JSON object per line (`MASSAR_LOG_FORMAT=json`): time, level, logger, message, the
-    request id, and an access line's fields. Arguments are merged into the message as in text;
-    what the app logs never carries a secret (tests/core/test_logs.py drives the secrets
-    through the API and looks)."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        # The lines carry no thread, process or caller: records need not collect them (an
-        # access line per request made that a third of its cost). Python's logging documents
-        # these switches ("Optimization"); they are process-wide, and the text format, the
-        # default, shows none of them either.
-        logging.logThreads = False
-        logging.logProcesses = False
-        logging.logMultiprocessing = False
-        logging._srcfile = None
-
-    def format(self, record: logging.LogRecord) -> str:
-        entry: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname.lower(),
-            "logger": record.name,
-            "message": record.getMessage(),
-            "request_id": getattr(record, "request_id", _request_id.get()),
-        }
-        fields = getattr(record, ACCESS, None)
-        if fields is not None:
-            entry.update(fields)
-        if record.exc_info:
-            entry["exception"] = self.formatException(record.exc_info)
-        return json.dumps(entry, ensure_ascii=False, default=str)

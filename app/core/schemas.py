@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import enum
+import types
 import uuid
-from datetime import time
-from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar
+from collections.abc import Iterable
+from datetime import date, time
+from functools import cache
+from typing import Annotated, Any, ClassVar, Generic, Self, TypeVar, Union, get_args, get_origin
 
+import pydantic_core
 from asyncpg import Record
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, model_validator
 
@@ -51,6 +56,54 @@ class Schema(BaseModel):
         columns = set(record.keys())
         names = cls.model_fields.keys() - fields.keys()
         return cls.model_validate({**{n: record[n] for n in names if n in columns}, **fields})
+
+    @classmethod
+    def json_of_records(cls, records: Iterable[Record], /) -> bytes:
+        """The JSON list of these records in this shape, byte for byte what Pydantic writes
+        for the models, made without them: a model costs about ten µs to build and dump, a
+        roster forty of them. Only for shapes of plain fields (`_plain_fields`), whose values
+        the database has already checked."""
+        names = _plain_fields(cls)
+        return pydantic_core.to_json([{n: _plain(record[n]) for n in names} for record in records])
+
+
+# What a plain field holds: values that Pydantic writes as the JSON encoder does.
+_PLAIN_TYPES = (str, int, bool, uuid.UUID, date)
+
+
+@cache
+def _plain_fields(shape: type[BaseModel]) -> tuple[str, ...]:
+    """The fields of `shape`, in order, when each is plain: text, a number, a flag, an id, a
+    date or a text enumeration (or one of these or None), under its own name, with no
+    serializer of its own. Anything else raises TypeError."""
+    decorators = shape.__pydantic_decorators__
+    if decorators.field_serializers or decorators.model_serializers or decorators.computed_fields:
+        raise TypeError(f"{shape.__name__} has serializers of its own")
+    for name, field in shape.model_fields.items():
+        if field.alias not in (None, name) or field.serialization_alias not in (None, name):
+            raise TypeError(f"{shape.__name__}.{name} is written under another name")
+        if field.metadata or not all(map(_is_plain, _members(field.annotation))):
+            raise TypeError(f"{shape.__name__}.{name} is not a plain field")
+    return tuple(shape.model_fields)
+
+
+def _members(annotation: Any) -> tuple[Any, ...]:
+    if get_origin(annotation) in (Union, types.UnionType):
+        return get_args(annotation)
+    return (annotation,)
+
+
+def _is_plain(annotation: Any) -> bool:
+    if annotation is type(None):
+        return True
+    if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
+        return issubclass(annotation, str)
+    return annotation in _PLAIN_TYPES
+
+
+def _plain(value: Any) -> Any:
+    # asyncpg's own UUID type reaches the encoder's slow path: its text is the same.
+    return str(value) if isinstance(value, uuid.UUID) else value
 
 
 T = TypeVar("T")

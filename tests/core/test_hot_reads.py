@@ -4,13 +4,20 @@ to the route."""
 
 from __future__ import annotations
 
+import asyncio
+import uuid
 from collections.abc import AsyncIterator
+from datetime import date
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
+from app.academics.models import Gender
 from app.academics.reference import ReferenceCache
+from app.core.hot_reads import open_hot_pool
+from app.core.schemas import Schema
+from tests.conftest import ConnectionLender
 from tests.factories import FamilyWorld
 
 
@@ -103,3 +110,60 @@ async def test_what_the_lean_path_cannot_answer_the_route_refuses(
         answer = await client.get(path, headers=headers)
         assert answer.status_code == status, (path, answer.text)
         assert answer.headers["content-type"] == "application/problem+json", path
+
+
+class _Shape(Schema):
+    id: uuid.UUID
+    name: str
+    name_ar: str | None
+    birth_date: date
+    gender: Gender
+    count: int
+
+
+class _Nested(Schema):
+    pupil: _Shape
+
+
+async def test_records_are_written_as_their_models_would_be(hot_reads: ConnectionLender) -> None:
+    """`Schema.json_of_records`, which the roster's lean path writes with, against Pydantic's
+    own JSON of the models, on asyncpg's records (its UUIDs are a type of their own)."""
+    records = await hot_reads.driver_connection.fetch(
+        """
+        SELECT gen_random_uuid() AS id, name, name_ar, date '2013-05-14' AS birth_date,
+               'F' AS gender, 7 AS count
+        FROM (VALUES ('Salma "S" \\ B', 'سلمى'), ('Émile', NULL)) AS names (name, name_ar)
+        """
+    )
+    expected = b"[" + b",".join(_Shape.of_record(r).model_dump_json().encode() for r in records)
+    assert _Shape.json_of_records(records) == expected + b"]"
+    assert _Shape.json_of_records([]) == b"[]"
+    with pytest.raises(TypeError):
+        _Nested.json_of_records([])
+
+
+async def test_the_hot_pool_lends_first_come_first_served(database_url: str) -> None:
+    """Readers who wait for a connection get one in the order they asked, before a reader who
+    asks as one comes back: asyncpg's pool alone would give it to the latecomer, and send the
+    woken reader to the back of the line."""
+    fair = await open_hot_pool(database_url, 1, 10)
+    served: list[str] = []
+
+    async def read(name: str) -> None:
+        async with fair.acquire() as connection:
+            served.append(name)
+            await connection.fetchval("SELECT 1")
+
+    async def arrive_later() -> asyncio.Task[None]:
+        # Scheduled as the connection is given back, before the woken reader runs.
+        return asyncio.create_task(read("latecomer"))
+
+    try:
+        async with fair.acquire():
+            waiting = [asyncio.create_task(read(name)) for name in ("first", "second")]
+            await asyncio.sleep(0.05)
+            arrival = asyncio.create_task(arrive_later())
+        await asyncio.gather(*waiting, await arrival)
+    finally:
+        await fair.pool.close()
+    assert served == ["first", "second", "latecomer"]

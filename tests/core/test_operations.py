@@ -3,12 +3,16 @@ carry a secret."""
 
 from __future__ import annotations
 
+import asyncio
+import io
 import json
 import logging
 import os
 import tempfile
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -17,11 +21,21 @@ from prometheus_client import REGISTRY, generate_latest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from app.core import metrics
-from app.core.middleware import JsonLogFormatter, RequestIdLogFilter
+from app.core.logs import (
+    ACCESS,
+    Access,
+    AccessLines,
+    JsonLogFormatter,
+    JsonLogHandler,
+    RequestIdLogFilter,
+    access_fields,
+)
+from app.core.roles import Role
 from app.core.security import totp as otp
 from app.main import create_app
 from app.settings import get_settings
 from tests.accounts.test_mfa import _activate as activate_mfa
+from tests.conftest import ConnectionLender
 from tests.factories import PASSWORD, FamilyWorld, TeachingWorld, World
 from tests.processes import free_port, massar_serve
 
@@ -29,21 +43,28 @@ ROSTER = "/api/v1/teacher/classes/{class_id}/pupils"
 
 
 def _operated_app(
-    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession], database_url: str
+    engine: AsyncEngine,
+    session_factory: async_sessionmaker[AsyncSession],
+    database_url: str,
+    hot_reads: ConnectionLender,
 ) -> FastAPI:
     settings = get_settings().model_copy(update={"metrics_port": 1, "log_format": "json"})
     app = create_app(settings, database_url=database_url)
     app.state.engine = engine
     app.state.session_factory = session_factory
+    app.state.hot_reads = hot_reads  # the hot reads take their lean path, as served
     return app
 
 
 @pytest.fixture
 async def operated(
-    engine: AsyncEngine, session_factory: async_sessionmaker[AsyncSession], database_url: str
+    engine: AsyncEngine,
+    session_factory: async_sessionmaker[AsyncSession],
+    database_url: str,
+    hot_reads: ConnectionLender,
 ) -> AsyncIterator[httpx.AsyncClient]:
     """A client of an app with metrics and JSON access lines on."""
-    app = _operated_app(engine, session_factory, database_url)
+    app = _operated_app(engine, session_factory, database_url, hot_reads)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         yield client
@@ -164,6 +185,96 @@ async def test_a_json_access_line_names_the_caller_and_the_route(
     assert line["role"] == "teacher"
     assert isinstance(line["duration_ms"], float)
     assert str(teaching.classes["c1"].id) not in json.dumps(line)
+
+
+@pytest.fixture
+def served_json() -> Iterator[io.StringIO]:
+    """The access lines as `massar serve` writes them in JSON (`cli.logging_config`): through
+    its stream's handler, here the only one that sees them, so they take the straight way."""
+    stream = io.StringIO()
+    handler = JsonLogHandler(stream)
+    handler.setFormatter(JsonLogFormatter())
+    handler.addFilter(RequestIdLogFilter())
+    logger = logging.getLogger("massar.access")
+    propagate, level = logger.propagate, logger.level
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.setLevel(logging.INFO)
+    try:
+        yield stream
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+        logger.setLevel(level)
+        handler.flush()
+
+
+async def test_the_served_access_line_goes_straight_to_the_json_stream(
+    operated: httpx.AsyncClient, teaching: TeachingWorld, served_json: io.StringIO, logs: Lines
+) -> None:
+    path = f"/api/v1/teacher/classes/{teaching.classes['c1'].id}/pupils"
+    headers = teaching.auth("teacher") | {"X-Request-ID": "request-0002"}
+    assert (await operated.get(path, headers=headers)).status_code == 200
+    assert (await operated.get("/api/v1/no-such-thing")).status_code == 404
+    logging.getLogger("massar.access").handlers[0].flush()
+
+    lines = [json.loads(line) for line in served_json.getvalue().splitlines()]
+    (line,) = [entry for entry in lines if entry["request_id"] == "request-0002"]
+    assert line["route"] == ROSTER
+    assert line["status"] == 200
+    assert line["principal_id"] == str(teaching.world.users["teacher"].id)
+    assert line["role"] == "teacher"
+    assert isinstance(line["duration_ms"], float)
+    assert any(entry["route"] == "unmatched" and entry["role"] is None for entry in lines)
+    # No record was made for them: nothing reached the root's handlers.
+    assert logs.access() == []
+
+
+@pytest.mark.parametrize(
+    ("method", "route", "status", "principal"),
+    [
+        ("GET", ROSTER, 200, SimpleNamespace(user_id=uuid.uuid4(), role=Role.TEACHER)),
+        ("POST", "/api/v1/auth/token", 401, None),
+        ('GE"T\\', "unmatched", 405, None),  # a method is the client's word: escaped
+        ("GET", "/api/v1/école/{id}", 500, SimpleNamespace(user_id=uuid.uuid4(), role=Role.PARENT)),
+    ],
+)
+def test_the_straight_line_is_the_formatters_line(
+    method: str, route: str, status: int, principal: object
+) -> None:
+    """Key for key what `JsonLogFormatter` writes for the access record, in the same order."""
+    seconds = 0.012345
+    access = Access(method, route, status, seconds, principal, "request-0003")
+    line = AccessLines().line(access)
+    record = logging.LogRecord(
+        "massar.access", logging.INFO, __file__, 1, "%s %s %s %.1fms",
+        (method, route, status, seconds * 1000), None,
+    )  # fmt: skip
+    setattr(record, ACCESS, access_fields(access))
+    record.request_id = "request-0003"
+    expected = json.loads(JsonLogFormatter().format(record))
+    written = json.loads(line)
+    assert list(written) == list(expected)
+    assert line.replace(written["time"], expected["time"]) == JsonLogFormatter().format(record)
+    assert {k: v for k, v in written.items() if k != "time"} == {
+        k: v for k, v in expected.items() if k != "time"
+    }
+    assert abs(datetime.fromisoformat(written["time"]) - datetime.now(UTC)).total_seconds() < 5
+
+
+async def test_the_lines_of_a_loop_turn_are_written_at_once_and_before_a_record() -> None:
+    stream = io.StringIO()
+    handler = JsonLogHandler(stream)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    handler.write_line('{"n": 1}')
+    handler.write_line('{"n": 2}')
+    assert stream.getvalue() == ""  # gathered until the event loop turns
+    await asyncio.sleep(0)
+    assert stream.getvalue().splitlines() == ['{"n": 1}', '{"n": 2}']
+
+    handler.write_line('{"n": 3}')
+    handler.emit(logging.LogRecord("massar", logging.WARNING, __file__, 1, "four", (), None))
+    assert stream.getvalue().splitlines()[2:] == ['{"n": 3}', "four"]
 
 
 async def test_no_secret_reaches_the_logs(

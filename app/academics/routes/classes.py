@@ -19,7 +19,7 @@ from app.academics.schemas import (
     Week,
 )
 from app.accounts.guards import TeacherPrincipal
-from app.core.caching import cached_read, conditional_json
+from app.core.caching import Tagged, cached_read, conditional_json, weak_etag
 from app.core.db.session import SessionDep
 from app.core.hot_reads import HotCall, hot_read
 from app.sync.tombstones import WINDOW_PASSED
@@ -43,9 +43,12 @@ async def lean_classes(call: HotCall) -> list[TaughtClass]:
     return await teaching.list_classes(call.db, call.principal)
 
 
-async def lean_roster(call: HotCall) -> list[RosterPupil]:
-    """A roster on the lean path (`core/hot_reads.py`): the same read, the same scope."""
-    return await teaching.roster(call.db, call.principal, call.path_id("class_id"))
+async def lean_roster(call: HotCall) -> Tagged:
+    """A roster on the lean path (`core/hot_reads.py`): the same read, the same scope, and
+    the same JSON written from the records without the models."""
+    records = await teaching.roster_records(call.db, call.principal, call.path_id("class_id"))
+    body = RosterPupil.json_of_records(records)
+    return Tagged(body, weak_etag(body))
 
 
 @cached_read(router, "/classes", "teacher-classes", list[TaughtClass], responses=NEEDS_CURRENT_YEAR)
