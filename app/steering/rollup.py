@@ -13,7 +13,9 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import func, select, true
+from pydantic import TypeAdapter
+from sqlalchemy import Text, cast, func, select, true
+from sqlalchemy.dialects.postgresql import aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.calendar import current_year
@@ -169,7 +171,10 @@ def _province_in(unit: UnitOut) -> Any:
 
 
 async def completion_by_school(session: AsyncSession, unit: UnitOut) -> list[SchoolCompletion]:
-    """Grade entry of each of the unit's schools that has tests this year, by code."""
+    """Grade entry of each of the unit's schools that has tests this year, by code.
+
+    The ministry's list has a line per school of the country: PostgreSQL writes it as one JSON
+    array and it is validated in one call, rather than a row and two models per school."""
     drafts = SchoolDraftTests
     late = (
         select(drafts.school_id, func.sum(drafts.tests).label("late_tests"))
@@ -177,29 +182,35 @@ async def completion_by_school(session: AsyncSession, unit: UnitOut) -> list[Sch
         .group_by(drafts.school_id)
         .subquery("late")
     )
-    counts = [getattr(SchoolSummary, c) for c in COMPLETION_COUNTS]
+    counts = [(c, getattr(SchoolSummary, c)) for c in COMPLETION_COUNTS]
+    completion = func.json_build_object(
+        *(part for name, column in counts for part in (name, column)),
+        "late_tests",
+        func.coalesce(late.c.late_tests, 0),
+    )
+    line = func.json_build_object(
+        "school_id",
+        School.id,
+        "code",
+        School.code,
+        "name_fr",
+        School.name_fr,
+        "completion",
+        completion,
+    )
     statement = (
         _of_the_year(SchoolSummary, unit)
         .add_columns(
-            School.id,
-            School.code,
-            School.name_fr,
-            *counts,
-            func.coalesce(late.c.late_tests, 0).label("late_tests"),
+            cast(func.json_agg(aggregate_order_by(line, School.code)), Text).label("lines")
         )
         .outerjoin(late, late.c.school_id == SchoolSummary.school_id)
         .where(SchoolSummary.tests > 0)
-        .order_by(School.code)
     )
-    return [
-        SchoolCompletion(
-            school_id=r.id,
-            code=r.code,
-            name_fr=r.name_fr,
-            completion=Completion(**{f: getattr(r, f) for f in Completion.model_fields}),
-        )
-        for r in await session.execute(statement)
-    ]
+    lines = (await session.execute(statement)).scalar_one()
+    return _COMPLETIONS.validate_json(lines) if lines is not None else []
+
+
+_COMPLETIONS = TypeAdapter(list[SchoolCompletion])
 
 
 async def as_of(session: AsyncSession, unit: UnitOut, key: Key) -> dict[Any, datetime]:
