@@ -142,19 +142,7 @@ def _statement(
 
 
 def _absence(row: Row[Any]) -> ClientAbsence:
-    return ClientAbsence(
-        id=row.id,
-        school_id=row.school_id,
-        pupil_id=row.pupil_id,
-        massar_code=row.massar_code,
-        lesson_date=row.lesson_date,
-        start_time=row.starts_at,
-        subject=row.subject,
-        status=row.status,
-        minutes_late=row.minutes_late,
-        justification=row.justification,
-        updated_at=row.updated_at,
-    )
+    return ClientAbsence.of(row, start_time=row.starts_at)
 
 
 async def _deleted(
