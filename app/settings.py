@@ -80,6 +80,9 @@ class Settings(BaseSettings):
     # Hashes run at once by one worker process; unset: the cores but one, shared out among the
     # workers (`core/security/passwords.py`), so reads always keep a core.
     password_hashing_limit: int | None = Field(default=None, ge=1)
+    # How far below the reads the hashing threads are scheduled (a nice value, 0-19): with
+    # the cores busy, reads run first and hashing gets what they leave.
+    password_hashing_nice: int = Field(default=10, ge=0, le=19)
     # Logins (and other hashing) waiting for a hashing thread, per process, and for how long;
     # beyond either they answer 503 `login-busy` with Retry-After. A caller waiting here may
     # hold a database connection, so the queue stays well below the pool.

@@ -21,7 +21,7 @@ from app.core.params import PageParams
 from app.core.schemas import Page
 
 
-def audit_filters(
+async def audit_filters(
     entity: Annotated[str | None, Query(max_length=63, examples=["marks"])] = None,
     entity_id: uuid.UUID | None = None,
     actor_id: uuid.UUID | None = None,

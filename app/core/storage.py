@@ -95,7 +95,7 @@ class LocalDirectoryStore:
         self._path(key).unlink(missing_ok=True)
 
 
-def document_store(request: Request) -> DocumentStore:
+async def document_store(request: Request) -> DocumentStore:
     """The store the app factory put on `app.state`."""
     store: DocumentStore = request.app.state.document_store
     return store

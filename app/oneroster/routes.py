@@ -32,7 +32,7 @@ from app.oneroster.collections import (
 from app.oneroster.query import DEFAULT_LIMIT, MAX_LIMIT, MAX_OFFSET
 
 
-def list_params(
+async def list_params(
     limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = DEFAULT_LIMIT,
     offset: Annotated[int, Query(ge=0, le=MAX_OFFSET)] = 0,
     sort: Annotated[str | None, Query(max_length=64)] = None,

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, status
 
 from app.accounts.guards import StaffPrincipal, require_roles, staff_only
 from app.core.db.session import SessionDep
-from app.core.params import PageParams
+from app.core.params import PageParams, on_the_loop
 from app.core.roles import Role
 from app.core.schemas import Page
 from app.core.security.principal import Principal
@@ -24,7 +24,7 @@ router = APIRouter(prefix="/schools", tags=["schools"], dependencies=[Depends(st
 async def list_schools(
     principal: StaffPrincipal,
     session: SessionDep,
-    filters: Annotated[schools.SchoolFilters, Depends()],
+    filters: Annotated[schools.SchoolFilters, Depends(on_the_loop(schools.SchoolFilters))],
     page: PageParams,
 ) -> Page[SchoolOut]:
     """Schools in my scope, by code; filters apply inside the scope."""

@@ -18,7 +18,7 @@ from app.steering.schemas import UnitFigures, UnitList
 router = APIRouter()
 
 
-def attendance_period(
+async def attendance_period(
     from_: Annotated[
         date | None,
         Query(alias="from", description="First day of attendance (default: 29 days before `to`)."),

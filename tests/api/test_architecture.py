@@ -4,10 +4,13 @@ route of a face carries that face's guard. Both walk what is there, so new code 
 from __future__ import annotations
 
 import ast
+import inspect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Annotated
 
+import httpx
 from fastapi import APIRouter, Depends, FastAPI
 from fastapi.dependencies.models import Dependant
 from fastapi.routing import APIRoute, iter_route_contexts
@@ -20,6 +23,8 @@ from app.accounts.guards import (
     student_only,
     teacher_only,
 )
+from app.core.pagination import DEFAULT_LIMIT, PageRequest
+from app.core.params import on_the_loop
 from app.integrations.callers import api_client_only
 from app.main import create_app
 
@@ -313,3 +318,67 @@ def test_an_unguarded_face_route_is_reported() -> None:
     app.include_router(version)
 
     assert unguarded(app.routes) == ["GET /api/v1/teacher/open", "GET /api/v1/teacher/wrong"]
+
+
+def runs_on_the_loop(call: Callable[..., object]) -> bool:
+    """Whether FastAPI awaits the dependency on the event loop rather than sending it to a
+    worker thread (what it does with a plain function, a generator or a class)."""
+    target = call if inspect.isfunction(call) or inspect.ismethod(call) else type(call).__call__
+    if inspect.isclass(call):
+        return False
+    return inspect.iscoroutinefunction(target) or inspect.isasyncgenfunction(target)
+
+
+def sent_to_threads(routes: Sequence[BaseRoute]) -> list[str]:
+    """`METHODS path: dependency` for each dependency a route would run in a worker thread."""
+    found = []
+    for route in iter_route_contexts(routes):
+        if not isinstance(route.original_route, APIRoute):
+            continue
+        for call in dependency_calls(route.dependant):
+            if not runs_on_the_loop(call):
+                name = getattr(call, "__qualname__", repr(call))
+                found.append(f"{','.join(sorted(route.methods or ()))} {route.path}: {name}")
+    return found
+
+
+def test_every_dependency_runs_on_the_event_loop() -> None:
+    # A thread hop per request to build an object from the query string costs more than the
+    # building, and under load it waits for a free thread (wrap it in `on_the_loop`).
+    found = sent_to_threads(create_app().routes)
+    assert not found, "dependencies run in worker threads:\n" + "\n".join(found)
+
+
+def test_a_dependency_sent_to_a_thread_is_reported() -> None:
+    def plain(limit: int = 1) -> int:
+        return limit
+
+    async def awaited(limit: int = 1) -> int:
+        return limit
+
+    app = FastAPI()
+    app.add_api_route("/plain", lambda: None, dependencies=[Depends(plain)])
+    app.add_api_route("/class", lambda: None, dependencies=[Depends(PageRequest)])
+    app.add_api_route("/awaited", lambda: None, dependencies=[Depends(awaited)])
+    app.add_api_route("/wrapped", lambda: None, dependencies=[Depends(on_the_loop(PageRequest))])
+
+    assert sent_to_threads(app.routes) == [
+        "GET /plain: " + plain.__qualname__,
+        "GET /class: PageRequest",
+    ]
+
+
+async def test_on_the_loop_reads_the_same_query_parameters() -> None:
+    app = FastAPI()
+
+    @app.get("/page")
+    async def page(request: Annotated[PageRequest, Depends(on_the_loop(PageRequest))]) -> int:
+        return request.limit
+
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+        assert (await client.get("/page", params={"limit": 7})).json() == 7
+        assert (await client.get("/page")).json() == DEFAULT_LIMIT
+        refused = await client.get("/page", params={"limit": 0})
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["query", "limit"]

@@ -10,13 +10,15 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import delete, func, select, text, update
+from sqlalchemy import delete, event, func, select, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.requests import Request
 
 from app.academics.models import Pupil
 from app.assessment.models import Mark
 from app.audit.models import AuditEntry
+from app.core.db.audit_context import Actor, act_as
 from app.settings import get_settings
 from tests.factories import PASSWORD, TeachingWorld, create_class
 
@@ -357,3 +359,39 @@ async def test_the_audit_names_the_client_behind_a_trusted_proxy(
     )
     [entry, *_] = await _entries(session, AuditEntry.request_id == answer.headers["X-Request-ID"])
     assert str(entry.client_ip) == "41.248.10.7"
+
+
+async def test_the_actor_is_sent_once_a_transaction_and_again_after_a_savepoint_rolls_back(
+    teaching: TeachingWorld, session: AsyncSession
+) -> None:
+    sent: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        if "massar.actor_id" in statement:
+            sent.append(statement)
+
+    engine = session.bind.sync_engine  # type: ignore[union-attr]
+    event.listen(engine, "before_cursor_execute", count)
+    teacher = teaching.world.users["teacher"]
+    request = Request({"type": "http", "headers": [], "client": ("10.0.0.7", 5000)})
+    act_as(session.sync_session, Actor(request, str(teacher.id), "teacher"))
+    pupil = await session.get_one(Pupil, teaching.pupils["c1"][0].id)
+    try:
+        for name in ("Amina", "Aminata"):  # two flushes, one transaction
+            pupil.birth_place = name
+            await session.flush()
+        assert len(sent) == 1
+        savepoint = await session.begin_nested()
+        pupil.birth_place = "Rabat"
+        await session.flush()
+        await savepoint.rollback()  # takes the settings back with it
+        pupil.birth_place = "Salé"
+        await session.flush()
+        assert len(sent) == 2
+        entries = await _entries(
+            session, AuditEntry.entity == "pupils", AuditEntry.entity_id == pupil.id
+        )
+        assert [e.actor_id for e in entries if e.action == "update"] == [teacher.id] * 3
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+        await session.rollback()

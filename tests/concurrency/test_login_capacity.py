@@ -4,6 +4,9 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import sys
+import threading
 from collections.abc import AsyncIterator
 
 import httpx
@@ -125,3 +128,19 @@ def test_hashing_keeps_a_core_shared_out_among_the_workers(
     cores: int, workers: int, capacity: int
 ) -> None:
     assert hashing_capacity(cores, workers) == capacity
+
+
+def _own_nice() -> int:
+    return os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a nice value per thread")
+async def test_hashing_threads_run_below_the_event_loop() -> None:
+    loop_nice = _own_nice()
+    gate = HashingGate(capacity=2, queue_size=0, queue_seconds=1.0, nice=5)
+    hashing_nice = await gate.run(_own_nice)
+    others = await asyncio.to_thread(_own_nice)
+    assert hashing_nice == min(loop_nice + 5, 19)
+    # Only the gate's own threads: the event loop and the threads others use keep theirs.
+    assert _own_nice() == loop_nice
+    assert others == loop_nice

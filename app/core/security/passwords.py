@@ -1,24 +1,29 @@
-"""argon2id password hashing, in worker threads, behind a gate that keeps a core for reads.
+"""argon2id password hashing, in threads of its own, behind a gate that keeps a core for reads.
 
 A login storm (results day) must not starve the reads every pupil, parent and teacher opens:
-hashing gets fewer threads than the machine has cores, and a login beyond what they can take
-waits in a short queue (bounded in count and in time), then answers 503 `login-busy` with
-`Retry-After` rather than waiting without end.
+- hashing gets fewer threads than the machine has cores;
+- those threads run at a lower scheduling priority (`MASSAR_PASSWORD_HASHING_NICE`), so when
+  the cores are busy the reads, and the PostgreSQL backends serving them, run first, and
+  hashing takes what they leave; on an idle machine it runs at full speed;
+- a login beyond what the threads can take waits in a short queue (bounded in count and in
+  time), then answers 503 `login-busy` with `Retry-After` rather than waiting without end.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import math
 import os
+import threading
 import weakref
 from collections.abc import AsyncIterator, Callable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
-from functools import lru_cache
+from functools import lru_cache, partial
 from typing import Annotated, Any, TypeVar
 
-import anyio.to_thread
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError
 from fastapi import Depends
@@ -67,6 +72,16 @@ def hashing_capacity(cores: int, workers: int) -> int:
     return max(1, (cores - 1) // workers)
 
 
+def _lower_priority(nice: int) -> None:
+    """Run the calling thread `nice` steps below the others (Linux keeps a nice value per
+    thread). Raising one's own nice value needs no privilege; where the platform has no
+    per-thread priority the thread simply keeps the process's."""
+    if nice and hasattr(os, "setpriority"):
+        with contextlib.suppress(OSError):
+            tid = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + nice)
+
+
 class HashingGate:
     """At most `capacity` hashes at once; at most `queue_size` callers waiting for one, each
     for at most `queue_seconds`; anyone beyond gets `HashingBusy` at once.
@@ -75,7 +90,7 @@ class HashingGate:
     threads and the queue can take are let in, so a login that would be refused is refused
     at once, without waiting for a connection that reads need."""
 
-    def __init__(self, capacity: int, queue_size: int, queue_seconds: float) -> None:
+    def __init__(self, capacity: int, queue_size: int, queue_seconds: float, nice: int = 0) -> None:
         self.capacity = capacity
         self.queue_size = queue_size
         self.queue_seconds = queue_seconds
@@ -84,6 +99,11 @@ class HashingGate:
         # The most callers ever seen waiting: what the queue's bound is checked against.
         self.peak_waiting = 0
         self._slots = asyncio.Semaphore(capacity)
+        # Threads of their own, not the event loop's shared pool: their lower priority must
+        # not reach other work run in threads. They stop once the gate is collected.
+        self._threads = ThreadPoolExecutor(
+            capacity, "password-hashing", initializer=_lower_priority, initargs=(nice,)
+        )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> HashingGate:
@@ -97,7 +117,12 @@ class HashingGate:
                 settings.workers,
                 capacity,
             )
-        return cls(capacity, settings.password_queue_size, settings.password_queue_seconds)
+        return cls(
+            capacity,
+            settings.password_queue_size,
+            settings.password_queue_seconds,
+            settings.password_hashing_nice,
+        )
 
     @property
     def retry_after(self) -> int:
@@ -126,9 +151,15 @@ class HashingGate:
             self._slots.release()
 
     async def run(self, work: Callable[..., T], *args: object) -> T:
-        """Run `work(*args)` in a worker thread, in a slot."""
+        """Run `work(*args)` in a hashing thread, in a slot."""
         async with self.slot():
-            return await anyio.to_thread.run_sync(work, *args)
+            done = asyncio.get_running_loop().run_in_executor(self._threads, partial(work, *args))
+            try:
+                return await asyncio.shield(done)
+            except asyncio.CancelledError:
+                # A thread cannot be stopped: the slot stays taken until its hash is done.
+                await asyncio.wait([done])
+                raise
 
     async def _acquire(self) -> None:
         if not self._slots.locked():

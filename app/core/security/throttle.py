@@ -377,16 +377,16 @@ def _is_trusted(address: str, networks: tuple[Network, ...]) -> bool:
     return any(ip in network for network in networks)
 
 
-def login_throttle(request: Request) -> LoginThrottle:
+async def login_throttle(request: Request) -> LoginThrottle:
     throttle: LoginThrottle = request.app.state.login_throttle
     return throttle
 
 
-def _client_ip(request: Request) -> str:
+async def _client_ip(request: Request) -> str:
     return client_ip(request, get_settings().trusted_proxies)
 
 
-def _request_rate(request: Request) -> RequestRate:
+async def _request_rate(request: Request) -> RequestRate:
     throttle: LoginThrottle = request.app.state.login_throttle
     return RequestRate(throttle.store, get_settings().client_requests_per_minute)
 

@@ -12,6 +12,7 @@ from typing import Annotated
 from fastapi import Depends, Query
 from pydantic import ConfigDict, Field, StringConstraints
 
+from app.core.params import on_the_loop
 from app.core.schemas import Schema, SchoolRef
 from app.modules.equipment.models import (
     CODE_MAX,
@@ -120,8 +121,8 @@ class MovementFilter:
     to_date: Annotated[date | None, Query(alias="to")] = None
 
 
-Inventory = Annotated[InventoryFilter, Depends()]
-Movements = Annotated[MovementFilter, Depends()]
+Inventory = Annotated[InventoryFilter, Depends(on_the_loop(InventoryFilter))]
+Movements = Annotated[MovementFilter, Depends(on_the_loop(MovementFilter))]
 
 
 class InventoryLineOut(Schema):

@@ -15,6 +15,7 @@ from pydantic import ConfigDict, Field, model_validator
 from app.academics.models import Gender
 from app.academics.schemas import SchoolYearQuery
 from app.accounts.schemas import PupilRef
+from app.core.params import on_the_loop
 from app.core.roles import Level
 from app.core.schemas import Schema
 from app.modules.sports.models import CompetitionStatus, EntryStatus, SportCategory
@@ -280,4 +281,4 @@ class SportsFigures(Schema):
 
 
 # A school's sport licences and teams are filtered alike, on every face that lists them.
-Squads = Annotated[SquadFilter, Depends()]
+Squads = Annotated[SquadFilter, Depends(on_the_loop(SquadFilter))]
