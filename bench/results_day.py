@@ -86,6 +86,8 @@ ACCOUNTS = {
 LOGIN = "/api/v1/auth/token"
 STARTUP_SECONDS = 180
 REQUEST_TIMEOUT_SECONDS = 10
+# Below uvicorn's keep-alive timeout (5 s): an idle connection older than this is not reused.
+KEEP_ALIVE_SECONDS = 4
 # How long the service may take to work off what a measurement left queued (see `settle`).
 SETTLE_SECONDS = 120
 Counter = collections.Counter[str]
@@ -558,7 +560,8 @@ class LoginSender:
     def __init__(self, base_url: str) -> None:
         url = httpx.URL(base_url)
         self.host, self.port = url.host, url.port or 80
-        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter]] = []
+        # Kept-alive connections, each with the time it was last used.
+        self.idle: list[tuple[asyncio.StreamReader, asyncio.StreamWriter, float]] = []
         self.opened: list[asyncio.StreamWriter] = []
 
     def request(self, body: dict[str, str]) -> bytes:
@@ -581,12 +584,20 @@ class LoginSender:
             outcome = "connection error"
         return outcome, time.perf_counter() - started
 
+    async def _connection(self) -> tuple[asyncio.StreamReader, asyncio.StreamWriter]:
+        """The connection used last, unless the server may have closed it for idling (uvicorn
+        after 5 s), else a new one."""
+        while self.idle:
+            reader, writer, since = self.idle.pop()
+            if time.monotonic() - since < KEEP_ALIVE_SECONDS:
+                return reader, writer
+            writer.close()
+        reader, writer = await asyncio.open_connection(self.host, self.port)
+        self.opened.append(writer)
+        return reader, writer
+
     async def _exchange(self, request: bytes) -> str:
-        if self.idle:
-            reader, writer = self.idle.pop()
-        else:
-            reader, writer = await asyncio.open_connection(self.host, self.port)
-            self.opened.append(writer)
+        reader, writer = await self._connection()
         writer.write(request)
         head = (await reader.readuntil(b"\r\n\r\n")).lower()
         length = re.search(rb"content-length: *(\d+)", head)
@@ -594,7 +605,7 @@ class LoginSender:
         if b"connection: close" in head:
             writer.close()
         else:
-            self.idle.append((reader, writer))
+            self.idle.append((reader, writer, time.monotonic()))
         return head[9:12].decode()
 
     def close(self) -> None:
