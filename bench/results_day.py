@@ -33,7 +33,9 @@ The storm (`storm` in `--only`): `/student/marks` at the first `--connections` a
 again while logins arrive at twice the hashing capacity (the hashing threads of one worker,
 `core/security/passwords.py`, over the time one argon2id check takes here). It prints the p99
 of the reads without and with the storm (the target: within 2x) and the logins' answers by
-status (200, or 503 `login-busy` once the hashing queue is full).
+status (200, or 503 `login-busy` once the hashing queue is full). The logins go over plain
+kept-alive sockets (`LoginSender`), not httpx, whose CPU per request would be taken from the
+service on a small machine.
 
 `--national-database-url` names a database filled by `massar seed-synthetic` (2,000 schools and
 a million pupils for the issue's figure): a second service serves it, and `/student/marks` is
