@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from typing import Any
@@ -27,6 +26,7 @@ from app.core.db import replicas
 from app.core.db.runtime import asyncpg_url
 from app.core.db.session import create_engine, create_session_factory
 from app.core.dispatch import install_prefix_dispatch, prepare_dispatch
+from app.core.heap import settle_heap
 from app.core.hot_reads import hot_pool
 from app.core.middleware import REQUEST_ID_HEADER, RequestContextMiddleware
 from app.core.security.throttle import build_login_throttle
@@ -76,17 +76,6 @@ def install_services(app: FastAPI, settings: Settings) -> None:
     # Failed-login counters: Redis when configured, else this process's memory.
     app.state.login_throttle = build_login_throttle(settings)
     app.state.reference_cache = reference.ReferenceCache()
-
-
-def settle_heap() -> None:
-    """Keep the collector off what lives as long as the process.
-
-    The app holds a large, long-lived heap (route table, schemas, SQLAlchemy's mappers). Left
-    in the collected generations, each full collection walks all of it: profiling a short read
-    put a third of its time in collections. Frozen after startup, only what requests make is
-    collected."""
-    gc.collect()
-    gc.freeze()
 
 
 def create_app(settings: Settings | None = None, database_url: str | None = None) -> FastAPI:

@@ -24,8 +24,9 @@ from typing import Any
 
 from fastapi import FastAPI
 
+from app.core.heap import settle_heap
 from app.core.logs import JsonLogFormatter, JsonLogHandler, RequestIdLogFilter
-from app.main import create_app, settle_heap
+from app.main import create_app
 from app.settings import get_settings
 
 SCOPE: dict[str, Any] = {

@@ -14,6 +14,7 @@ from concurrent.futures import ProcessPoolExecutor
 
 import anyio
 
+from app.core.heap import settle_heap
 from app.official_documents import rendering
 from app.settings import get_settings
 
@@ -25,6 +26,7 @@ def _warm() -> None:
     # Read the templates once, before the first request waits for them.
     for name in ("letterhead", "report_card", "school_certificate"):
         rendering.template(name)
+    settle_heap()
 
 
 def _pool() -> tuple[ProcessPoolExecutor, anyio.CapacityLimiter]:
