@@ -184,8 +184,8 @@ async def follow_to_resit(session: AsyncSession, exam: ExamSession, result: Exam
     history takes over the normal session's, stays the right one. (A candidate the correction
     admits at the normal session is admitted at the resit too: the better of two sets of marks
     is never below the normal ones.) Not deliberated yet, the resit reads the corrected mark
-    when it is; a candidate the correction admits at the normal session and who has sat
-    nothing of the resit is withdrawn from it, as admitted candidates do not sit it."""
+    when it is; a candidate the correction no longer sends to it (admitted at the normal
+    session, or now below the resit's line) and who has sat nothing of it is withdrawn."""
     await session.refresh(result)
     resit = await session.scalar(
         select(ExamSession)
@@ -207,7 +207,7 @@ async def follow_to_resit(session: AsyncSession, exam: ExamSession, result: Exam
     if resit.state in (ExamState.DELIBERATED, ExamState.PUBLISHED):
         await deliberate_candidates(session, resit, only=again.id)
         await refresh_summaries(session, resit, [again.school_id])
-    elif result.decision is ExamDecision.ADMITTED and not await _has_marks(session, again):
+    elif result.decision is not ExamDecision.RESIT and not await _has_marks(session, again):
         await session.delete(again)
         await session.flush()
 

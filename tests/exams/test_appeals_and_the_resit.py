@@ -1,7 +1,8 @@
 """An appeal on the normal session accepted once the resit exists: the resit deliberates the
 candidate again on the corrected mark (the better-of rule), in the same request, the family is
 told once, and the history keeps the resit's decision; a candidate the correction admits at the
-normal session before sitting the resit is withdrawn from it. Hand-worked figures."""
+normal session, or takes below the resit's line, before sitting the resit is withdrawn from it.
+Hand-worked figures."""
 
 from __future__ import annotations
 
@@ -178,3 +179,31 @@ async def test_a_correction_that_admits_at_the_normal_session_withdraws_from_the
     assert [(s["round"], s["decision"]) for s in seen] == [("normal", "admitted")]
     history = await _ok(await client.get("/api/v1/student/history", headers=world.auth("student")))
     assert history[0]["decision"] == "admitted"
+
+
+async def test_a_correction_below_the_resit_line_withdraws_from_the_resit(
+    client: httpx.AsyncClient, session: AsyncSession, world: World
+) -> None:
+    bac = await _bac_at_the_resit(client, session, world)
+    # French re-marked 6: exam (12 + 6) / 3 = 6; 1.5 + 2 + 3 = 6.5, below the resit's 7.
+    await _appeal_accepted(client, world, bac, "FR", 6)
+    normal = (await bac.ministry.results(bac.normal))[bac.pupil]
+    assert (normal["average"], normal["decision"]) == ("6.50", "not_admitted")
+    listed = await _ok(
+        await client.get(f"{STEERING}/{bac.resit}/candidates", headers=bac.ministry.headers)
+    )
+    assert [c["pupil_id"] for c in listed] == []
+    seen = await _sessions_seen(client, world, "student")
+    assert [(s["round"], s["decision"]) for s in seen] == [("normal", "not_admitted")]
+
+
+async def test_a_candidate_who_sat_the_resit_stays_on_it_whatever_the_correction(
+    client: httpx.AsyncClient, session: AsyncSession, world: World
+) -> None:
+    bac = await _bac_at_the_resit(client, session, world)
+    ministry, resit = bac.ministry, bac.resit
+    await ministry.post(resit, "marking")
+    await _mark_all(ministry, resit, bac.subjects["MATH"], {bac.resit_number: 12})
+    await _appeal_accepted(client, world, bac, "FR", 6)
+    listed = await _ok(await client.get(f"{STEERING}/{resit}/candidates", headers=ministry.headers))
+    assert [c["pupil_id"] for c in listed] == [bac.pupil]
