@@ -107,6 +107,14 @@ async def _appeal_accepted(
     )
 
 
+async def _resit_candidates(client: httpx.AsyncClient, bac: Bac) -> list[str]:
+    """The pupils the resit lists, as its organiser reads them."""
+    listed = await _ok(
+        await client.get(f"{STEERING}/{bac.resit}/candidates", headers=bac.ministry.headers)
+    )
+    return [c["pupil_id"] for c in listed]
+
+
 async def _appeal_notices(session: AsyncSession, world: World) -> Any:
     return await session.scalar(
         select(func.count())
@@ -170,10 +178,7 @@ async def test_a_correction_that_admits_at_the_normal_session_withdraws_from_the
         "admitted",
         "Passable",
     )
-    listed = await _ok(
-        await client.get(f"{STEERING}/{bac.resit}/candidates", headers=bac.ministry.headers)
-    )
-    assert [c["pupil_id"] for c in listed] == []
+    assert await _resit_candidates(client, bac) == []
     assert await _appeal_notices(session, world) == 1
     seen = await _sessions_seen(client, world, "student")
     assert [(s["round"], s["decision"]) for s in seen] == [("normal", "admitted")]
@@ -189,10 +194,7 @@ async def test_a_correction_below_the_resit_line_withdraws_from_the_resit(
     await _appeal_accepted(client, world, bac, "FR", 6)
     normal = (await bac.ministry.results(bac.normal))[bac.pupil]
     assert (normal["average"], normal["decision"]) == ("6.50", "not_admitted")
-    listed = await _ok(
-        await client.get(f"{STEERING}/{bac.resit}/candidates", headers=bac.ministry.headers)
-    )
-    assert [c["pupil_id"] for c in listed] == []
+    assert await _resit_candidates(client, bac) == []
     seen = await _sessions_seen(client, world, "student")
     assert [(s["round"], s["decision"]) for s in seen] == [("normal", "not_admitted")]
 
@@ -205,5 +207,4 @@ async def test_a_candidate_who_sat_the_resit_stays_on_it_whatever_the_correction
     await ministry.post(resit, "marking")
     await _mark_all(ministry, resit, bac.subjects["MATH"], {bac.resit_number: 12})
     await _appeal_accepted(client, world, bac, "FR", 6)
-    listed = await _ok(await client.get(f"{STEERING}/{resit}/candidates", headers=ministry.headers))
-    assert [c["pupil_id"] for c in listed] == [bac.pupil]
+    assert await _resit_candidates(client, bac) == [bac.pupil]
