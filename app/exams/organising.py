@@ -14,8 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Level, Stream, Subject
 from app.academics.schemas import SubjectRef
-from app.core.listing import found
+from app.core.listing import found, keyset_page, where_given
+from app.core.pagination import PageRequest
 from app.core.roles import Role
+from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.errors import ProblemError, invalid
 from app.exams import snapshots, summaries
@@ -28,7 +30,13 @@ from app.exams.models import (
     ExamState,
 )
 from app.exams.scale import Scale, scale_of
-from app.exams.schemas import ExamSessionIn, ExamSessionOut, ExamSubjectIn, ExamSubjectLine
+from app.exams.schemas import (
+    ExamSessionIn,
+    ExamSessionOut,
+    ExamSubjectIn,
+    ExamSubjectLine,
+    SessionFilter,
+)
 from app.organisation.models import Province, School
 
 # The levels each organiser examines (DOMAIN.md, "Exams"); the school's own exams are any level.
@@ -343,16 +351,22 @@ async def sessions_out(session: AsyncSession, exams: list[ExamSession]) -> list[
 
 
 async def list_sessions(
-    session: AsyncSession, principal: Principal, school_year: int | None
-) -> list[ExamSessionOut]:
-    """The sessions the caller organises or oversees, newest first."""
-    statement = select(ExamSession).where(readable_by(principal))
-    if school_year is not None:
-        statement = statement.where(ExamSession.school_year == school_year)
-    exams = await session.scalars(
-        statement.order_by(ExamSession.school_year.desc(), ExamSession.created_at.desc())
+    session: AsyncSession, principal: Principal, filters: SessionFilter, page: PageRequest
+) -> Page[ExamSessionOut]:
+    """The sessions the caller organises or oversees, newest first, a page at a time (the
+    ministry oversees every school's local exams: thousands a year)."""
+    statement = where_given(
+        select(ExamSession).where(readable_by(principal)),
+        {
+            ExamSession.school_year: filters.school_year,
+            ExamSession.kind: filters.kind,
+            ExamSession.level_code: filters.level_code,
+        },
     )
-    return await sessions_out(session, list(exams.all()))
+    keys = (ExamSession.school_year, ExamSession.created_at, ExamSession.id)
+    rows, cursor = await keyset_page(session, statement, keys, page, descending=True)
+    items = await sessions_out(session, [exam for (exam,) in rows])
+    return Page(items=items, next_cursor=cursor)
 
 
 def require_state(exam: ExamSession, *states: ExamState) -> None:

@@ -10,8 +10,10 @@ from fastapi import APIRouter, Depends, Query, UploadFile, status
 from app.academics.routes.imports import read_limited
 from app.accounts.guards import CurrentPrincipal, duty
 from app.core.db.session import SessionDep
+from app.core.params import PageParams, on_the_loop
 from app.core.roles import Duty
 from app.core.routing import IdResolver, path_id
+from app.core.schemas import Page
 from app.exams import appeals, candidates, deliberation, figures, marking, organising
 from app.exams.results import session_results
 from app.exams.schemas import (
@@ -28,6 +30,7 @@ from app.exams.schemas import (
     ExamPublishIn,
     ExamSessionIn,
     ExamSessionOut,
+    SessionFilter,
 )
 
 ExamFace = Literal["school", "steering"]
@@ -74,11 +77,12 @@ def exam_routes(face: ExamFace) -> APIRouter:
     async def sessions(
         principal: CurrentPrincipal,
         session: SessionDep,
-        school_year: Annotated[int | None, Query(ge=2000, le=2100)] = None,
-    ) -> list[ExamSessionOut]:
+        filters: Annotated[SessionFilter, Depends(on_the_loop(SessionFilter))],
+        page: PageParams,
+    ) -> Page[ExamSessionOut]:
         """The sessions my unit organises, and those of the units beneath it (read only),
-        newest first."""
-        return await organising.list_sessions(session, principal, school_year)
+        newest first, a page at a time."""
+        return await organising.list_sessions(session, principal, filters, page)
 
     @router.get(one, operation_id=f"{face}-exam", **guarded)
     async def one_session(

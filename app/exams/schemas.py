@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
+from fastapi import Query
 from pydantic import Field, model_validator
 
 from app.academics.schemas import SubjectRef
@@ -104,6 +106,16 @@ class ExamSessionIn(Schema):
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
             raise ValueError("the session ends before it starts")
         return self
+
+
+@dataclass(frozen=True, slots=True)
+class SessionFilter:
+    """What a list of sessions is filtered by (query parameters): a school year, who organises
+    them, a level."""
+
+    school_year: Annotated[int | None, Query(ge=2000, le=2100)] = None
+    kind: ExamKind | None = None
+    level_code: Annotated[str | None, Query(max_length=8, examples=["2BAC"])] = None
 
 
 class ExamSessionOut(Schema):

@@ -34,13 +34,13 @@ async def test_the_demo_bac_pupil_passes_at_the_resit(
     history = (await client.get("/api/v1/student/history", headers=pupil)).json()
     assert history[0]["decision"] == "admitted"
 
-    provincial = (await client.get("/api/v1/steering/exams", headers=province)).json()
+    provincial = (await client.get("/api/v1/steering/exams", headers=province)).json()["items"]
     # The directorate also reads its schools' local exams; it organises the 6AP one.
     organised = [s for s in provincial if s["kind"] == "provincial"]
     assert [(s["level_code"], s["state"]) for s in organised] == [("6AP", "published")]
-    regional = (await client.get("/api/v1/steering/exams", headers=academy)).json()
+    regional = (await client.get("/api/v1/steering/exams", headers=academy)).json()["items"]
     assert ("3AC", "published") in {(s["level_code"], s["state"]) for s in regional}
-    local = (await client.get("/api/v1/school/exams", headers=director)).json()
+    local = (await client.get("/api/v1/school/exams", headers=director)).json()["items"]
     assert [(s["level_code"], s["state"]) for s in local] == [("1AC", "marking")]
 
     # J130000001's appeal on the normal session's French paper waits for the ministry.

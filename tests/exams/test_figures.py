@@ -202,7 +202,7 @@ async def test_the_units_above_read_the_session_and_only_the_organiser_writes(
     for who in ("academy_staff", "central_staff"):
         headers = world.auth(who)
         listed = await _ok(await client.get(STEERING, headers=headers))
-        assert exam["id"] in [s["id"] for s in listed], who
+        assert exam["id"] in [s["id"] for s in listed["items"]], who
         assert (await _ok(await client.get(one, headers=headers)))["id"] == exam["id"]
         assert len(await _ok(await client.get(f"{one}/candidates", headers=headers))) == 5
         await _ok(await client.get(f"{one}/appeals/figures", headers=headers))
@@ -229,7 +229,7 @@ async def test_the_units_above_read_the_session_and_only_the_organiser_writes(
         for path in (one, f"{one}/candidates", f"{one}/figures", f"{one}/appeals/figures"):
             assert (await client.get(path, headers=headers)).status_code == 404, path
         listed = await _ok(await client.get(STEERING, headers=headers))
-        assert exam["id"] not in [s["id"] for s in listed]
+        assert exam["id"] not in [s["id"] for s in listed["items"]]
     # Nor does a school's staff, and a pupil's token is turned away.
     for path in (one, f"{one}/figures"):
         pupil = await client.get(path, headers=world.auth("student"))
@@ -238,3 +238,23 @@ async def test_the_units_above_read_the_session_and_only_the_organiser_writes(
         f"/api/v1/school/exams/{exam['id']}", headers=world.auth("school_staff")
     )
     assert school.status_code == 404
+
+
+async def test_the_sessions_beneath_are_listed_a_page_at_a_time_and_filtered(
+    client: httpx.AsyncClient, session: AsyncSession, world: World
+) -> None:
+    await _deliberated_6ap(client, session, world, deliberate=False)
+    headers = world.auth("central_staff")
+
+    async def listed(**params: Any) -> Any:
+        return await _ok(await client.get(STEERING, params=params, headers=headers))
+
+    first = await listed(limit=1)
+    second = await listed(limit=1, cursor=first["next_cursor"])
+    assert sorted(s["kind"] for s in first["items"] + second["items"]) == ["local", "provincial"]
+    assert second["next_cursor"] is None
+    assert [s["kind"] for s in (await listed(kind="local"))["items"]] == ["local"]
+    assert len((await listed(level_code="6AP"))["items"]) == 2
+    assert (await listed(level_code="3AC", kind="provincial"))["items"] == []
+    refused = await client.get(STEERING, params={"kind": "weekly"}, headers=headers)
+    assert refused.status_code == 422
