@@ -315,8 +315,8 @@ EXAM_HISTOGRAM_BINS = 20
 
 class ExamSchoolSummary(Base):
     """A deliberated session's figures for one school (the pupils' school, or an independent
-    candidate's centre), by gender and stream: rewritten at deliberation, publication and an
-    accepted appeal, in their transaction (`app.exams.figures`), so that a directorate, an
+    candidate's centre), by gender and stream: rewritten at deliberation and at an accepted
+    appeal, in their transaction (`app.exams.figures`), so that a directorate, an
     academy or the ministry sums school rows and never reads a result."""
 
     __tablename__ = "exam_school_summaries"

@@ -20,7 +20,7 @@ from app.core.roles import Role
 from app.core.schemas import Page
 from app.core.security.principal import Principal
 from app.errors import ProblemError, invalid
-from app.exams import snapshots, summaries
+from app.exams import snapshots
 from app.exams.models import (
     ExamKind,
     ExamRound,
@@ -404,7 +404,7 @@ async def publish(
     exam.state = ExamState.PUBLISHED
     exam.publish_at = publish_at
     await session.flush()
-    await summaries.refresh_summaries(session, exam)
+    # The figures stay as the deliberation wrote them: publishing changes no result.
     # The pupils' documents now end at this publication (`valid_until`).
     await snapshots.rebuild_session(session, exam)
     return await session_out(session, exam)

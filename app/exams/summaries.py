@@ -1,6 +1,6 @@
 """Each deliberated session's figures per school, gender and stream (`ExamSchoolSummary`),
-rewritten from the results in the transaction that changes them: the deliberation, the
-publication and an accepted appeal. `app.exams.figures` sums them over a unit."""
+rewritten from the results in the transaction that changes them: the deliberation and an
+accepted appeal (publishing changes no result). `app.exams.figures` sums them over a unit."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from app.academics.models import Pupil
@@ -258,3 +258,22 @@ async def test_the_sessions_beneath_are_listed_a_page_at_a_time_and_filtered(
     assert (await listed(level_code="3AC", kind="provincial"))["items"] == []
     refused = await client.get(STEERING, params={"kind": "weekly"}, headers=headers)
     assert refused.status_code == 422
+
+
+async def test_publication_leaves_the_figures_as_the_deliberation_wrote_them(
+    client: httpx.AsyncClient, session: AsyncSession, world: World
+) -> None:
+    exam, directorate = await _deliberated_6ap(client, session, world)
+    rows = text("SELECT ctid::text FROM exam_school_summaries WHERE session_id = :id ORDER BY 1")
+
+    async def written() -> list[str]:
+        return list((await session.scalars(rows, {"id": exam["id"]})).all())
+
+    before = await written()
+    await directorate.post(exam["id"], "publish", publish_at="2030-01-01T00:00:00Z")
+    assert before
+    assert await written() == before  # the same rows, not written again
+    figures = await _ok(
+        await client.get(f"{STEERING}/{exam['id']}/figures", headers=directorate.headers)
+    )
+    assert _figures_of(figures) == await _live(session, exam)
