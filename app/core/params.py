@@ -20,7 +20,7 @@ def on_the_loop(build: Callable[P, T]) -> Callable[P, Coroutine[Any, Any, T]]:
 
     FastAPI runs a dependency that is not a coroutine in a worker thread: a hand-off to another
     thread and back, and under load a wait for a free one, only to make a small object from the
-    query string. `tests/api/test_dependencies.py` keeps every route's dependencies on the loop.
+    query string. `tests/api/test_architecture.py` keeps every route's dependencies on the loop.
     """
 
     async def dependency(*args: P.args, **kwargs: P.kwargs) -> T:

@@ -372,13 +372,18 @@ async def _class_of_school(
     return school_class
 
 
+# An exam document's kind, and what draws each kind for one candidate of a session.
+ExamDocument = Literal["transcript", "convocation"]
+_EXAM_DRAFTS = {"transcript": data.exam_transcript, "convocation": data.exam_convocation}
+
+
 async def _class_exam_documents(
     request: Request,
     session: SessionDep,
     principal: SchoolStaffPrincipal,
     class_id: uuid.UUID,
     session_id: uuid.UUID,
-    what: Literal["transcript", "convocation"],
+    what: ExamDocument,
 ) -> Response:
     """The class's candidates of the session (the caller's school's), one document each."""
     school_class = await _class_of_school(session, principal, class_id)
@@ -394,7 +399,7 @@ async def _class_exam_documents(
         )
         .order_by(Pupil.last_name, Pupil.first_name, Pupil.massar_code)
     )
-    build = data.exam_transcript if what == "transcript" else data.exam_convocation
+    build = _EXAM_DRAFTS[what]
     # The join on enrolments keeps pupils only: an independent candidate is in no class.
     pupils = [pupil_id for pupil_id in candidates.all() if pupil_id is not None]
     drafts = [await build(session, data.Candidate(pupil_id), session_id) for pupil_id in pupils]
@@ -411,13 +416,11 @@ _CLASS_EXAM_NOT_FOUND = _problem(
 )
 
 
-def _school_exam_routes(
-    what: Literal["transcript", "convocation"], responses: dict[int | str, dict[str, Any]]
-) -> None:
+def _school_exam_routes(what: ExamDocument, responses: dict[int | str, dict[str, Any]]) -> None:
     """The school's prints of an exam document (duty EXAMS): one candidate's, and a class's
     candidates' in one PDF (each page its candidate's own document and code). They are the
     documents the families download."""
-    build = data.exam_transcript if what == "transcript" else data.exam_convocation
+    build = _EXAM_DRAFTS[what]
 
     async def for_pupil(
         request: Request,
@@ -541,13 +544,11 @@ _CANDIDATE_NOT_FOUND = _problem(
 )
 
 
-def _candidate_document(
-    what: Literal["transcript", "convocation"], responses: dict[int | str, dict[str, Any]]
-) -> None:
+def _candidate_document(what: ExamDocument, responses: dict[int | str, dict[str, Any]]) -> None:
     """An independent candidate's convocation or transcript of one session as PDF: issued
     like a pupil's (a verification code, a new version when the data changes, revocable),
     recognised by their number and birth date under the login throttle."""
-    build = data.exam_transcript if what == "transcript" else data.exam_convocation
+    build = _EXAM_DRAFTS[what]
 
     async def document(
         request: Request,
