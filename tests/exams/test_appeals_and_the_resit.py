@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -165,38 +166,41 @@ async def test_an_appeal_on_the_normal_session_reaches_the_published_resit(
     assert history[0]["decision"] == "admitted"
 
 
-async def test_a_correction_that_admits_at_the_normal_session_withdraws_from_the_resit(
-    client: httpx.AsyncClient, session: AsyncSession, world: World
+@pytest.mark.parametrize(
+    ("subject", "mark", "average", "decision", "mention"),
+    [
+        # Maths re-marked 15: exam (30 + 9) / 3 = 13; 1.5 + 2 + 6.5 = 10, the pass line.
+        ("MATH", 15, "10.00", "admitted", "Passable"),
+        # French re-marked 6: exam (12 + 6) / 3 = 6; 1.5 + 2 + 3 = 6.5, below the resit's 7.
+        ("FR", 6, "6.50", "not_admitted", None),
+    ],
+    ids=["admitted", "below-the-resit-line"],
+)
+async def test_a_correction_that_no_longer_sends_to_the_resit_withdraws_from_it(
+    client: httpx.AsyncClient,
+    session: AsyncSession,
+    world: World,
+    subject: str,
+    mark: int,
+    average: str,
+    decision: str,
+    mention: str | None,
 ) -> None:
     bac = await _bac_at_the_resit(client, session, world)
-    # The resit's candidates are listed, none of it sat yet. Maths re-marked 15: exam
-    # (30 + 9) / 3 = 13; 1.5 + 2 + 6.5 = 10, the pass line: admitted at the normal session.
-    await _appeal_accepted(client, world, bac, "MATH", 15)
+    # The resit's candidates are listed, none of it sat yet.
+    await _appeal_accepted(client, world, bac, subject, mark)
     normal = (await bac.ministry.results(bac.normal))[bac.pupil]
     assert (normal["average"], normal["decision"], normal["mention_fr"]) == (
-        "10.00",
-        "admitted",
-        "Passable",
+        average,
+        decision,
+        mention,
     )
     assert await _resit_candidates(client, bac) == []
     assert await _appeal_notices(session, world) == 1
     seen = await _sessions_seen(client, world, "student")
-    assert [(s["round"], s["decision"]) for s in seen] == [("normal", "admitted")]
+    assert [(s["round"], s["decision"]) for s in seen] == [("normal", decision)]
     history = await _ok(await client.get("/api/v1/student/history", headers=world.auth("student")))
-    assert history[0]["decision"] == "admitted"
-
-
-async def test_a_correction_below_the_resit_line_withdraws_from_the_resit(
-    client: httpx.AsyncClient, session: AsyncSession, world: World
-) -> None:
-    bac = await _bac_at_the_resit(client, session, world)
-    # French re-marked 6: exam (12 + 6) / 3 = 6; 1.5 + 2 + 3 = 6.5, below the resit's 7.
-    await _appeal_accepted(client, world, bac, "FR", 6)
-    normal = (await bac.ministry.results(bac.normal))[bac.pupil]
-    assert (normal["average"], normal["decision"]) == ("6.50", "not_admitted")
-    assert await _resit_candidates(client, bac) == []
-    seen = await _sessions_seen(client, world, "student")
-    assert [(s["round"], s["decision"]) for s in seen] == [("normal", "not_admitted")]
+    assert history[0]["decision"] == decision
 
 
 async def test_a_candidate_who_sat_the_resit_stays_on_it_whatever_the_correction(
